@@ -1,0 +1,90 @@
+// server.h — the asynchronous HTTP/1.1 server (Boost.Beast).
+//
+// I/O runs on `io_threads` threads, a strand per connection; handlers run on
+// a separate bounded pool of `worker_threads`. Every read and write has a
+// deadline. Requests on one connection are answered in order, one at a time
+// (pipelined requests wait in Beast's buffer, bounded by
+// `pipeline_limit_bytes`). Responses get the security headers, an
+// X-Request-Id and the configured default headers; one access-log line is
+// written per request.
+//
+// Requests the server refuses itself, with 400 and a closed connection:
+// Transfer-Encoding together with Content-Length, a Transfer-Encoding other
+// than "chunked", chunked HTTP/1.0, malformed requests. Headers over
+// `header_limit_bytes` get 431; a body over the route's limit gets 413.
+//
+// Paths that match no route are served from `web_root` for GET and HEAD when
+// web_root is set and the path is not under /api/; anything escaping the web
+// root is refused with 404.
+//
+// Thread-safety: Start, Stop and port may be called from any thread.
+#ifndef SMARTERCITIES_CORE_HTTP_SERVER_H_
+#define SMARTERCITIES_CORE_HTTP_SERVER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/base/status.h"
+#include "core/http/message.h"
+#include "core/http/metrics.h"
+#include "core/http/router.h"
+
+namespace smartercities::http {
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
+  int io_threads = 2;
+  int worker_threads = 4;
+  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t pipeline_limit_bytes = 256 * 1024;
+  std::chrono::milliseconds read_timeout{15000};   // per request
+  std::chrono::milliseconds write_timeout{15000};  // per response
+  std::chrono::milliseconds idle_timeout{30000};   // between requests
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string web_root;  // empty: no static files
+  Pairs default_headers;  // added to every response, e.g. API-Version
+};
+
+// Called on the worker thread before a route's handler. Returning a response
+// answers the request with it and skips the handler (401, 403, ...).
+using AccessHook =
+    std::function<std::optional<Response>(const Request&, const Route&)>;
+
+class Server {
+ public:
+  Server(ServerConfig config, std::shared_ptr<Router> router,
+         std::shared_ptr<Metrics> metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void SetAccessHook(AccessHook hook);
+
+  // Binds and starts accepting on the I/O threads. Fails with a message that
+  // names the address and port (in use, permission denied).
+  Status Start();
+
+  // The port actually bound (useful with port 0). 0 before Start.
+  std::uint16_t port() const;
+
+  // Stops accepting, lets requests in flight finish (up to shutdown_grace),
+  // then closes every connection and joins all threads. Idempotent.
+  void Stop();
+
+  // Blocks until Stop has completed.
+  void Wait();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smartercities::http
+
+#endif  // SMARTERCITIES_CORE_HTTP_SERVER_H_

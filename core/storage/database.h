@@ -1,0 +1,149 @@
+// database.h — the storage interface of the core.
+//
+// Database is what every other subsystem uses; SqliteDatabase
+// (sqlite_database.h) is the implementation behind it, so that another engine
+// can follow without changing callers. All SQL stays inside core/storage and
+// the repositories in core/domain; keep it portable where that costs nothing.
+//
+// Thread-safety: a Database is shared by all threads. Read() hands the
+// calling thread its own read connection; Write() serialises writers (one
+// write connection) and wraps the work in one transaction. A Connection is
+// never shared between threads and must not be kept beyond the call that
+// handed it out.
+#ifndef SMARTERCITIES_CORE_STORAGE_DATABASE_H_
+#define SMARTERCITIES_CORE_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/base/status.h"
+
+namespace smartercities::storage {
+
+// A value bound to a statement or read from a column.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// One result row; column names are shared by all rows of a result.
+class Row {
+ public:
+  Row(std::shared_ptr<const std::vector<std::string>> names,
+      std::vector<Value> values)
+      : names_(std::move(names)), values_(std::move(values)) {}
+
+  std::size_t size() const { return values_.size(); }
+  const std::vector<std::string>& names() const { return *names_; }
+  const std::vector<Value>& values() const { return values_; }
+  const Value& At(std::size_t i) const { return values_.at(i); }
+  // The value of the column called name; std::out_of_range if none.
+  const Value& Get(std::string_view name) const;
+  bool IsNull(std::string_view name) const;
+  // Conversions; NULL gives "" / 0 / 0.0 / nullopt.
+  std::string Text(std::string_view name) const;
+  std::optional<std::string> OptionalText(std::string_view name) const;
+  std::int64_t Integer(std::string_view name) const;
+  std::optional<double> OptionalReal(std::string_view name) const;
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> names_;
+  std::vector<Value> values_;
+};
+
+// Called per row; return false to stop reading.
+using RowCallback = std::function<bool(const Row&)>;
+
+// Who a statement runs for. The core runs unrestricted; a plugin's
+// statements may touch only tables starting with table_prefix and read views
+// starting with "public_". Enforced by the engine's authorizer at prepare and
+// at every re-prepare, so a refused statement never runs.
+struct AccessScope {
+  std::string owner;         // "core" or the plugin id, for messages
+  std::string table_prefix;  // empty: unrestricted
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // Prepares (cached by SQL text), binds params to ?1..?N, steps, calls
+  // on_row for each row. The message of a failure names the SQL's first
+  // words and the engine's reason; a refused access names the table.
+  virtual Status Execute(std::string_view sql, std::span<const Value> params,
+                         const RowCallback& on_row = nullptr) = 0;
+
+  // Convenience: all rows.
+  virtual Result<std::vector<Row>> Query(std::string_view sql,
+                                         std::span<const Value> params) = 0;
+
+  // Runs a script of several statements without parameters (migrations).
+  virtual Status ExecuteScript(std::string_view sql) = 0;
+
+  // Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid.
+  virtual std::int64_t Changes() const = 0;
+  virtual std::int64_t LastInsertId() const = 0;
+
+  // Restricts what later statements may touch until reset with a default
+  // (unrestricted) scope.
+  virtual void SetScope(AccessScope scope) = 0;
+};
+
+// One numbered migration of one owner. Versions start at 1 and grow by one.
+struct Migration {
+  int version = 0;
+  std::string description;
+  std::string sql;  // one or more statements
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Runs fn on this thread's read connection (a consistent snapshot for the
+  // duration of fn). fn's Status is returned.
+  virtual Status Read(const std::function<Status(Connection&)>& fn) = 0;
+
+  // Runs fn in one write transaction (BEGIN IMMEDIATE) on the single write
+  // connection; commits when fn returns ok, rolls back otherwise, and
+  // returns fn's Status (or the commit's failure). Not re-entrant.
+  virtual Status Write(const std::function<Status(Connection&)>& fn) = 0;
+
+  // Applies owner's migrations that are not applied yet, each in its own
+  // transaction together with its record in schema_migrations, in order.
+  // Fails (naming owner, version and the reason) on the first that fails;
+  // earlier ones stay applied, the failed one leaves no trace. A stored
+  // version missing from the list, or a gap, is an error. scope restricts
+  // what the migrations may touch.
+  virtual Status Migrate(const AccessScope& scope,
+                         std::span<const Migration> migrations) = 0;
+
+  // The highest applied version of owner, 0 when none.
+  virtual Result<int> SchemaVersion(std::string_view owner) = 0;
+
+  // Writes a consistent copy to path (which must not exist) and checks it
+  // with integrity_check.
+  virtual Status Backup(const std::string& path) = 0;
+
+  // "ok" or the engine's list of problems.
+  virtual Result<std::string> IntegrityCheck() = 0;
+};
+
+struct SqliteOptions {
+  std::string path;  // the database file; created when missing
+  int busy_timeout_ms = 5000;
+  bool read_only = false;
+};
+
+// Opens (creating when needed) an SQLite database with WAL, synchronous
+// NORMAL, foreign keys on and a busy timeout. Fails naming the path and the
+// reason.
+Result<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options);
+
+}  // namespace smartercities::storage
+
+#endif  // SMARTERCITIES_CORE_STORAGE_DATABASE_H_

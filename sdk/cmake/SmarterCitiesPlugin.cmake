@@ -1,0 +1,51 @@
+# smartercities_add_theme_plugin(<target> MANIFEST <theme.json>
+#                                SOURCES <files>...
+#                                [OUTPUT_DIRECTORY <dir>])
+#
+# Builds a theme plugin: a MODULE library with hidden visibility, linked with
+# -z defs (it may not need any symbol from the host), with theme.json embedded
+# in the library and a sidecar copy <library>.json written beside it so that
+# the host can list the module without loading it.
+include_guard(GLOBAL)
+
+set(_SMARTERCITIES_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/EmbedManifest.cmake")
+
+function(smartercities_add_theme_plugin target)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MANIFEST;OUTPUT_DIRECTORY" "SOURCES")
+  if(NOT ARG_MANIFEST)
+    message(FATAL_ERROR "smartercities_add_theme_plugin(${target}): MANIFEST is required")
+  endif()
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "smartercities_add_theme_plugin(${target}): SOURCES is required")
+  endif()
+  get_filename_component(manifest "${ARG_MANIFEST}" ABSOLUTE)
+  if(NOT EXISTS "${manifest}")
+    message(FATAL_ERROR "smartercities_add_theme_plugin(${target}): manifest ${manifest} does not exist")
+  endif()
+
+  set(embedded "${CMAKE_CURRENT_BINARY_DIR}/${target}_manifest.cc")
+  add_custom_command(
+    OUTPUT "${embedded}"
+    COMMAND "${CMAKE_COMMAND}" -DMANIFEST=${manifest} -DOUTPUT=${embedded}
+            -P "${_SMARTERCITIES_EMBED_SCRIPT}"
+    DEPENDS "${manifest}" "${_SMARTERCITIES_EMBED_SCRIPT}"
+    COMMENT "Embedding ${ARG_MANIFEST} in ${target}"
+    VERBATIM)
+
+  add_library(${target} MODULE ${ARG_SOURCES} "${embedded}")
+  target_link_libraries(${target} PRIVATE SmarterCities::sdk)
+  target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  set_target_properties(${target} PROPERTIES
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    PREFIX "lib")
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
+  endif()
+  # The sidecar manifest sits beside the library: lib<target>.so.json.
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${manifest}"
+            "$<TARGET_FILE:${target}>.json"
+    VERBATIM)
+  set_property(TARGET ${target} PROPERTY SMARTERCITIES_MANIFEST "${manifest}")
+endfunction()
