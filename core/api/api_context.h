@@ -1,0 +1,46 @@
+// api_context.h — what the core's JSON endpoints need, handed to each
+// Register*Routes function by the app. The referenced objects outlive the
+// server; nothing here is owned.
+#ifndef SMARTERCITIES_CORE_API_API_CONTEXT_H_
+#define SMARTERCITIES_CORE_API_API_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "core/domain/catalog.h"
+#include "core/http/metrics.h"
+#include "core/http/router.h"
+#include "core/plugins/plugin_host.h"
+#include "core/storage/database.h"
+
+namespace smartercities::api {
+
+// The API's semantic version, sent as the API-Version header and in the
+// OpenAPI document. The major is the /api/v1 in every path.
+inline constexpr const char* kApiVersion = "1.0.0";
+
+// The request header the access check sets to the caller's name before a
+// handler runs (a client-sent one is removed first).
+inline constexpr const char* kPrincipalHeader = "x-smartercities-principal";
+
+struct ApiContext {
+  storage::Database& database;
+  domain::Catalog& catalog;
+  plugins::PluginHost& modules;
+  std::shared_ptr<http::Router> router;
+  std::shared_ptr<http::Metrics> metrics;
+};
+
+// Each adds its resource's routes to context.router (owner "core").
+Status RegisterHealthRoutes(ApiContext& context);
+Status RegisterThemeRoutes(ApiContext& context);
+Status RegisterCityRoutes(ApiContext& context);
+Status RegisterModuleRoutes(ApiContext& context);
+Status RegisterOpenApiRoute(ApiContext& context);
+
+// All of the above.
+Status RegisterCoreRoutes(ApiContext& context);
+
+}  // namespace smartercities::api
+
+#endif  // SMARTERCITIES_CORE_API_API_CONTEXT_H_

@@ -1,0 +1,75 @@
+// GET /api/v1/cities and GET /api/v1/cities/{city}: the covenant's cities
+// with their CBS codes.
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+
+namespace smartercities::api {
+namespace {
+
+nlohmann::json CityJson(const storage::Row& row) {
+  nlohmann::json out = {{"cbsCode", row.Text("cbs_code")},
+                        {"name", row.Text("name")},
+                        {"network", row.Text("network")},
+                        {"url", "/api/v1/cities/" + row.Text("cbs_code")}};
+  auto since = row.OptionalText("member_since");
+  out["memberSince"] = since ? nlohmann::json(*since) : nlohmann::json(nullptr);
+  return out;
+}
+
+}  // namespace
+
+Status RegisterCityRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.tag = "cities";
+  options.body_limit_bytes = 0;
+  options.summary = "The covenant's cities (G4 and G32) with their CBS codes";
+  Status status = context.router->Add(
+      {"GET", "/api/v1/cities", "core",
+       [ctx](http::Request& request) {
+         auto page = ParsePage(request);
+         if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+         nlohmann::json items = nlohmann::json::array();
+         Status read = ctx->database.Read([&](storage::Connection& db) {
+           return db.Execute(
+               "SELECT cbs_code, name, network, member_since FROM cities "
+               "ORDER BY name",
+               {}, [&](const storage::Row& row) {
+                 items.push_back(CityJson(row));
+                 return true;
+               });
+         });
+         if (!read.ok()) return ProblemFor(read);
+         return Collection(items, std::get<Page>(page));
+       },
+       options});
+  if (!status.ok()) return status;
+  options.summary = "One city by its CBS code (GM followed by four digits)";
+  return context.router->Add(
+      {"GET", "/api/v1/cities/{city}", "core",
+       [ctx](http::Request& request) {
+         std::string code(request.Param("city"));
+         std::optional<nlohmann::json> city;
+         Status read = ctx->database.Read([&](storage::Connection& db) {
+           return db.Execute(
+               "SELECT cbs_code, name, network, member_since FROM cities "
+               "WHERE cbs_code = ?1",
+               std::vector<storage::Value>{code},
+               [&](const storage::Row& row) {
+                 city = CityJson(row);
+                 return false;
+               });
+         });
+         if (!read.ok()) return ProblemFor(read);
+         if (!city) {
+           return http::Response::Problem(
+               404, "Not Found",
+               "there is no city with CBS code '" + code +
+                   "'; GET /api/v1/cities lists them");
+         }
+         return Json(200, *city);
+       },
+       options});
+}
+
+}  // namespace smartercities::api

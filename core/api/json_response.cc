@@ -1,0 +1,82 @@
+#include "core/api/json_response.h"
+
+#include <charconv>
+#include <string>
+
+namespace smartercities::api {
+namespace {
+
+constexpr std::size_t kMaxPageSize = 500;
+
+std::variant<std::size_t, http::Response> ParsePositive(
+    const http::Request& request, std::string_view name, std::size_t fallback,
+    std::size_t max) {
+  auto text = request.Query(name);
+  if (!text) return fallback;
+  std::size_t value = 0;
+  auto [end, error] =
+      std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() ||
+      value < 1 || value > max) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter '" + std::string(name) +
+            "' must be a whole number from 1 to " + std::to_string(max) +
+            ", got '" + std::string(*text) + "'");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::variant<Page, http::Response> ParsePage(const http::Request& request) {
+  Page page;
+  auto number = ParsePositive(request, "page", 1, 1000000);
+  if (auto* problem = std::get_if<http::Response>(&number)) return *problem;
+  page.page = std::get<std::size_t>(number);
+  auto size = ParsePositive(request, "pageSize", 100, kMaxPageSize);
+  if (auto* problem = std::get_if<http::Response>(&size)) return *problem;
+  page.page_size = std::get<std::size_t>(size);
+  return page;
+}
+
+http::Response Collection(const nlohmann::json& all_items, const Page& page) {
+  nlohmann::json items = nlohmann::json::array();
+  std::size_t start = (page.page - 1) * page.page_size;
+  for (std::size_t i = start;
+       i < all_items.size() && i < start + page.page_size; ++i) {
+    items.push_back(all_items[i]);
+  }
+  return Json(200, {{"items", items},
+                    {"total", all_items.size()},
+                    {"page", page.page},
+                    {"pageSize", page.page_size}});
+}
+
+http::Response Json(int status, const nlohmann::json& body) {
+  return http::Response::Json(status, body.dump());
+}
+
+http::Response ProblemFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+      return http::Response::Problem(400, "Bad Request", status.message());
+    case StatusCode::kUnauthenticated:
+      return http::Response::Problem(401, "Unauthorized", status.message());
+    case StatusCode::kPermissionDenied:
+      return http::Response::Problem(403, "Forbidden", status.message());
+    case StatusCode::kNotFound:
+      return http::Response::Problem(404, "Not Found", status.message());
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return http::Response::Problem(409, "Conflict", status.message());
+    case StatusCode::kUnavailable:
+      return http::Response::Problem(503, "Service Unavailable",
+                                     status.message());
+    default:
+      return http::Response::Problem(500, "Internal Server Error",
+                                     status.message());
+  }
+}
+
+}  // namespace smartercities::api

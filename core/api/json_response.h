@@ -1,0 +1,35 @@
+// json_response.h — helpers the core's endpoints share: JSON responses,
+// collection envelopes with paging, and problems for failed Status values.
+// Stateless and thread-safe.
+#ifndef SMARTERCITIES_CORE_API_JSON_RESPONSE_H_
+#define SMARTERCITIES_CORE_API_JSON_RESPONSE_H_
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "core/base/status.h"
+#include "core/http/message.h"
+
+namespace smartercities::api {
+
+struct Page {
+  std::size_t page = 1;       // 1-based
+  std::size_t page_size = 100;
+};
+
+// Reads ?page= and ?pageSize= (1..500); a bad value is a 400 problem that
+// names the parameter.
+std::variant<Page, http::Response> ParsePage(const http::Request& request);
+
+// {"items": [...the page...], "total": N, "page": p, "pageSize": s}.
+http::Response Collection(const nlohmann::json& all_items, const Page& page);
+
+http::Response Json(int status, const nlohmann::json& body);
+
+// The problem response for a failed Status (404 for NotFound, ...).
+http::Response ProblemFor(const Status& status);
+
+}  // namespace smartercities::api
+
+#endif  // SMARTERCITIES_CORE_API_JSON_RESPONSE_H_

@@ -1,0 +1,92 @@
+// The theme modules, for administrators:
+//   GET   /api/v1/modules         every module with its state and reason
+//   PATCH /api/v1/modules/{id}    {"enabled": true|false} switches it now
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+
+namespace smartercities::api {
+namespace {
+
+nlohmann::json ModuleJson(const plugins::ModuleInfo& info) {
+  nlohmann::json out = {{"id", info.id},
+                        {"state", std::string(plugins::ToString(info.state))},
+                        {"enabled", info.enabled},
+                        {"file", info.file},
+                        {"routes", info.routes},
+                        {"url", "/api/v1/modules/" + info.id}};
+  out["version"] = info.version.empty() ? nlohmann::json(nullptr)
+                                        : nlohmann::json(info.version);
+  out["abi"] =
+      info.abi.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.abi);
+  out["name"] =
+      info.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.name);
+  out["reason"] = info.reason.empty() ? nlohmann::json(nullptr)
+                                      : nlohmann::json(info.reason);
+  return out;
+}
+
+}  // namespace
+
+Status RegisterModuleRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.tag = "modules";
+  options.permission = "admin";
+  options.body_limit_bytes = 0;
+  options.summary = "Every theme module with its lifecycle state";
+  Status status = context.router->Add(
+      {"GET", "/api/v1/modules", "core",
+       [ctx](http::Request& request) {
+         auto page = ParsePage(request);
+         if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+         nlohmann::json items = nlohmann::json::array();
+         for (const auto& info : ctx->modules.Modules()) {
+           items.push_back(ModuleJson(info));
+         }
+         return Collection(items, std::get<Page>(page));
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.summary = "Switch a theme module on or off";
+  options.body_limit_bytes = 1024;
+  return context.router->Add(
+      {"PATCH", "/api/v1/modules/{id}", "core",
+       [ctx](http::Request& request) {
+         auto content_type = request.Header("content-type");
+         if (!content_type ||
+             (content_type->rfind("application/json", 0) != 0 &&
+              content_type->rfind("application/merge-patch+json", 0) != 0)) {
+           return http::Response::Problem(
+               415, "Unsupported Media Type",
+               "send the body as application/json, e.g. {\"enabled\": false}");
+         }
+         nlohmann::json body =
+             nlohmann::json::parse(request.body, nullptr, false);
+         if (body.is_discarded() || !body.is_object()) {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "the body must be a JSON object such as {\"enabled\": false}");
+         }
+         for (const auto& [key, value] : body.items()) {
+           if (key != "enabled") {
+             return http::Response::Problem(
+                 400, "Bad Request",
+                 "field '" + key + "' cannot be changed; only 'enabled' can");
+           }
+         }
+         if (!body.contains("enabled") || !body["enabled"].is_boolean()) {
+           return http::Response::Problem(
+               400, "Bad Request", "field 'enabled' must be true or false");
+         }
+         std::string actor(
+             request.Header(kPrincipalHeader).value_or("unknown"));
+         auto info = ctx->modules.SetEnabled(
+             request.Param("id"), body["enabled"].get<bool>(), actor);
+         if (!info.ok()) return ProblemFor(info.status());
+         return Json(200, ModuleJson(*info));
+       },
+       options});
+}
+
+}  // namespace smartercities::api

@@ -1,0 +1,299 @@
+// GET /api/v1/openapi.json — the OpenAPI 3.0 document of what this server
+// serves right now, built from the router's routes, so plugin routes appear
+// while their module is enabled and vanish when it is switched off.
+#include <map>
+#include <regex>
+#include <set>
+
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+
+namespace smartercities::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kBase = "/api/v1";
+
+// Core collection routes take the paging parameters.
+const std::set<std::string>& CollectionRoutes() {
+  static const std::set<std::string> kRoutes = {
+      "/api/v1/themes", "/api/v1/themes/{theme}/agreements",
+      "/api/v1/themes/{theme}/indicators", "/api/v1/cities",
+      "/api/v1/modules"};
+  return kRoutes;
+}
+
+// The response schema of each core route; plugin routes answer objects.
+const std::map<std::string, std::string>& ResponseSchemas() {
+  static const std::map<std::string, std::string> kSchemas = {
+      {"/api/v1/themes", "ThemeCollection"},
+      {"/api/v1/themes/{theme}", "Theme"},
+      {"/api/v1/themes/{theme}/agreements", "AgreementCollection"},
+      {"/api/v1/themes/{theme}/agreements/{letter}", "Agreement"},
+      {"/api/v1/themes/{theme}/indicators", "IndicatorCollection"},
+      {"/api/v1/indicators/{indicator}", "Indicator"},
+      {"/api/v1/cities", "CityCollection"},
+      {"/api/v1/cities/{city}", "City"},
+      {"/api/v1/modules", "ModuleCollection"},
+      {"/api/v1/modules/{id}", "Module"},
+      {"/api/v1/openapi.json", "OpenApiDocument"}};
+  return kSchemas;
+}
+
+json ProblemResponse(const std::string& description) {
+  return {{"description", description},
+          {"content",
+           {{"application/problem+json",
+             {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+}
+
+std::string OperationId(const std::string& method, const std::string& path) {
+  std::string id;
+  std::string lower = method;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  id = lower;
+  bool upper_next = true;
+  for (char c : path) {
+    if (c == '/' || c == '-' || c == '.' || c == '{' || c == '}') {
+      upper_next = true;
+      continue;
+    }
+    id += upper_next ? static_cast<char>(std::toupper(c)) : c;
+    upper_next = false;
+  }
+  return id;
+}
+
+json Schema(const std::string& type) { return {{"type", type}}; }
+
+json Localized() {
+  return {{"type", "object"},
+          {"required", {"nl"}},
+          {"properties", {{"nl", Schema("string")}, {"en", Schema("string")}}}};
+}
+
+json CollectionOf(const std::string& item) {
+  return {{"type", "object"},
+          {"required", {"items", "total"}},
+          {"properties",
+           {{"items",
+             {{"type", "array"},
+              {"items", {{"$ref", "#/components/schemas/" + item}}}}},
+            {"total", Schema("integer")},
+            {"page", Schema("integer")},
+            {"pageSize", Schema("integer")}}}};
+}
+
+json Components() {
+  json schemas;
+  schemas["Problem"] = {
+      {"type", "object"},
+      {"required", {"status", "title"}},
+      {"properties",
+       {{"type", Schema("string")},
+        {"title", Schema("string")},
+        {"status", Schema("integer")},
+        {"detail", Schema("string")},
+        {"errorId", Schema("string")}}}};
+  schemas["Theme"] = {{"type", "object"},
+                      {"required", {"id", "name", "leaders"}},
+                      {"properties",
+                       {{"id", Schema("string")},
+                        {"name", Localized()},
+                        {"introduction", Localized()},
+                        {"challenges", {{"type", "array"}, {"items", Localized()}}},
+                        {"leaders", {{"type", "array"}, {"items", Schema("object")}}},
+                        {"numAgreements", Schema("integer")},
+                        {"numIndicators", Schema("integer")},
+                        {"panels", {{"type", "array"}, {"items", Schema("object")}}}}}};
+  schemas["Agreement"] = {
+      {"type", "object"},
+      {"required", {"id", "theme", "letter", "kind", "goal", "text"}},
+      {"properties",
+       {{"id", Schema("string")},
+        {"theme", Schema("string")},
+        {"letter", Schema("string")},
+        {"kind", {{"type", "string"}, {"enum", {"result", "effort"}}}},
+        {"goal", Schema("string")},
+        {"topic", {{"type", "string"}, {"nullable", true}}},
+        {"text", Schema("string")},
+        {"parties", {{"type", "array"}, {"items", Schema("string")}}},
+        {"dates", {{"type", "array"}, {"items", Schema("object")}}},
+        {"numbers", {{"type", "array"}, {"items", Schema("object")}}},
+        {"indicators", {{"type", "array"}, {"items", Schema("string")}}},
+        {"history", {{"type", "array"}, {"items", Schema("object")}}}}}};
+  schemas["Indicator"] = {
+      {"type", "object"},
+      {"required", {"id", "theme", "name", "unit", "target", "deadline"}},
+      {"properties",
+       {{"id", Schema("string")},
+        {"theme", Schema("string")},
+        {"name", Localized()},
+        {"unit", Schema("string")},
+        {"kind", {{"type", "string"}, {"enum", {"quantity", "milestone"}}}},
+        {"baseline", {{"type", "number"}, {"nullable", true}}},
+        {"target", Schema("number")},
+        {"deadline", {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}}},
+        {"direction", {{"type", "string"}, {"enum", {"increase", "decrease"}}}},
+        {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
+        {"agreements", {{"type", "array"}, {"items", Schema("string")}}}}}};
+  schemas["City"] = {{"type", "object"},
+                     {"required", {"cbsCode", "name", "network"}},
+                     {"properties",
+                      {{"cbsCode", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+                       {"name", Schema("string")},
+                       {"network", {{"type", "string"}, {"enum", {"G4", "G32"}}}},
+                       {"memberSince", {{"type", "string"}, {"format", "date"}, {"nullable", true}}}}}};
+  schemas["Module"] = {{"type", "object"},
+                       {"required", {"id", "state", "enabled"}},
+                       {"properties",
+                        {{"id", Schema("string")},
+                         {"version", {{"type", "string"}, {"nullable", true}}},
+                         {"state", Schema("string")},
+                         {"enabled", Schema("boolean")},
+                         {"reason", {{"type", "string"}, {"nullable", true}}},
+                         {"routes", {{"type", "array"}, {"items", Schema("string")}}}}}};
+  schemas["ModulePatch"] = {{"type", "object"},
+                            {"required", {"enabled"}},
+                            {"additionalProperties", false},
+                            {"properties", {{"enabled", Schema("boolean")}}}};
+  schemas["ThemeCollection"] = CollectionOf("Theme");
+  schemas["AgreementCollection"] = CollectionOf("Agreement");
+  schemas["IndicatorCollection"] = CollectionOf("Indicator");
+  schemas["CityCollection"] = CollectionOf("City");
+  schemas["ModuleCollection"] = CollectionOf("Module");
+  schemas["OpenApiDocument"] = Schema("object");
+  schemas["PluginResponse"] = Schema("object");
+  schemas["PluginRequest"] = Schema("object");
+  return {{"schemas", schemas},
+          {"headers",
+           {{"API-Version",
+             {{"description", "The API's full semantic version"},
+              {"schema", {{"type", "string"}, {"example", kApiVersion}}}}}}},
+          {"securitySchemes",
+           {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}}}}};
+}
+
+json Operation(const http::Route& route) {
+  std::string relative = route.pattern.substr(kBase.size());
+  json operation = {{"operationId", OperationId(route.method, relative)},
+                    {"summary", route.options.summary},
+                    {"tags", {route.options.tag.empty() ? "core" : route.options.tag}}};
+  json parameters = json::array();
+  static const std::regex kParam(R"(\{([A-Za-z][A-Za-z0-9]*)\})");
+  for (std::sregex_iterator it(route.pattern.begin(), route.pattern.end(), kParam), end;
+       it != end; ++it) {
+    parameters.push_back({{"name", (*it)[1].str()},
+                          {"in", "path"},
+                          {"required", true},
+                          {"schema", Schema("string")}});
+  }
+  bool is_collection = route.owner == "core" &&
+                       CollectionRoutes().contains(route.pattern) &&
+                       route.method == "GET";
+  if (is_collection) {
+    parameters.push_back({{"name", "page"},
+                          {"in", "query"},
+                          {"required", false},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
+    parameters.push_back({{"name", "pageSize"},
+                          {"in", "query"},
+                          {"required", false},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}, {"default", 100}}}});
+  }
+  bool has_body = route.method == "POST" || route.method == "PUT" ||
+                  route.method == "PATCH";
+  if (!parameters.empty()) operation["parameters"] = parameters;
+  if (has_body) {
+    std::string body_schema =
+        route.owner == "core" ? "ModulePatch" : "PluginRequest";
+    operation["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"application/json",
+           {{"schema", {{"$ref", "#/components/schemas/" + body_schema}}}}}}}};
+  }
+  std::string schema = "PluginResponse";
+  if (route.owner == "core") {
+    auto it = ResponseSchemas().find(route.pattern);
+    if (it != ResponseSchemas().end()) schema = it->second;
+  }
+  json responses;
+  responses["200"] = {
+      {"description", "OK"},
+      {"headers", {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}},
+      {"content",
+       {{"application/json",
+         {{"schema", {{"$ref", "#/components/schemas/" + schema}}}}}}}};
+  if (!parameters.empty() || has_body) {
+    responses["400"] = ProblemResponse("The request's parameters or body are invalid");
+  }
+  if (route.options.permission != "public") {
+    responses["401"] = ProblemResponse("No valid bearer token was sent");
+    responses["403"] = ProblemResponse("The token's role may not do this");
+    operation["security"] = json::array({{{"bearerAuth", json::array()}}});
+  }
+  if (route.pattern.find('{') != std::string::npos) {
+    responses["404"] = ProblemResponse("No such object");
+  }
+  if (has_body) {
+    responses["413"] = ProblemResponse("The body is larger than this endpoint accepts");
+    responses["415"] = ProblemResponse("The body is not application/json");
+  }
+  responses["500"] = ProblemResponse("The server failed; quote the errorId");
+  operation["responses"] = responses;
+  return operation;
+}
+
+}  // namespace
+
+Status RegisterOpenApiRoute(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.tag = "meta";
+  options.body_limit_bytes = 0;
+  options.summary = "This OpenAPI document";
+  return context.router->Add(
+      {"GET", "/api/v1/openapi.json", "core",
+       [ctx](http::Request&) {
+         json paths = json::object();
+         for (const auto& route : ctx->router->Routes()) {
+           if (route->pattern.rfind(kBase, 0) != 0) continue;
+           std::string relative = route->pattern.substr(kBase.size());
+           std::string method = route->method;
+           for (char& c : method) c = static_cast<char>(std::tolower(c));
+           paths[relative][method] = Operation(*route);
+         }
+         json document = {
+             {"openapi", "3.0.3"},
+             {"info",
+              {{"title", "Smarter Cities platform API"},
+               {"description",
+                "The Digitale Steden Agenda of the Convenant Smarter Cities "
+                "(2013): themes, agreements, indicators and the theme "
+                "modules' own endpoints."},
+               {"version", kApiVersion},
+               {"contact",
+                {{"name", "Smarter Cities platform"},
+                 {"email", "platform@stedenlink.nl"},
+                 {"url", "https://www.stedenlink.nl"}}}}},
+             {"servers", {{{"url", "/api/v1"}}}},
+             {"paths", paths},
+             {"components", Components()}};
+         return Json(200, document);
+       },
+       options});
+}
+
+Status RegisterCoreRoutes(ApiContext& context) {
+  for (auto add : {&RegisterHealthRoutes, &RegisterThemeRoutes,
+                   &RegisterCityRoutes, &RegisterModuleRoutes,
+                   &RegisterOpenApiRoute}) {
+    Status status = add(context);
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace smartercities::api

@@ -1,0 +1,279 @@
+// The covenant's themes, agreements and indicators:
+//   GET /api/v1/themes
+//   GET /api/v1/themes/{theme}
+//   GET /api/v1/themes/{theme}/agreements
+//   GET /api/v1/themes/{theme}/agreements/{letter}
+//   GET /api/v1/themes/{theme}/indicators
+//   GET /api/v1/indicators/{indicator}
+// A theme whose module is switched off is absent: its URLs answer 404.
+#include <optional>
+#include <string>
+
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+
+namespace smartercities::api {
+namespace {
+
+using nlohmann::json;
+
+json LocalizedJson(const domain::LocalizedText& text) {
+  json out = {{"nl", text.nl}};
+  if (!text.en.empty()) out["en"] = text.en;
+  return out;
+}
+
+std::string ThemeUrl(const std::string& id) { return "/api/v1/themes/" + id; }
+
+json AgreementJson(const std::string& theme, const domain::Agreement& a) {
+  json dates = json::array();
+  for (const auto& date : a.dates) {
+    dates.push_back({{"date", date.date}, {"text", date.text}});
+  }
+  json numbers = json::array();
+  for (const auto& number : a.numbers) {
+    numbers.push_back(
+        {{"value", number.value}, {"unit", number.unit}, {"text", number.text}});
+  }
+  json out = {{"id", theme + "/" + a.letter},
+              {"theme", theme},
+              {"letter", a.letter},
+              {"kind", std::string(domain::ToString(a.kind))},
+              {"goal", a.goal},
+              {"text", a.text},
+              {"notes", a.notes},
+              {"parties", a.parties},
+              {"dates", dates},
+              {"numbers", numbers},
+              {"indicators", a.indicators},
+              {"url", ThemeUrl(theme) + "/agreements/" + a.letter}};
+  out["topic"] = a.topic.empty() ? json(nullptr) : json(a.topic);
+  return out;
+}
+
+json IndicatorJson(const std::string& theme, const domain::Indicator& i) {
+  json agreements = json::array();
+  for (const auto& letter : i.agreements) agreements.push_back(theme + "/" + letter);
+  json out = {{"id", i.id},
+              {"theme", theme},
+              {"name", LocalizedJson(i.name)},
+              {"unit", i.unit},
+              {"kind", i.kind},
+              {"target", i.target},
+              {"deadline", i.deadline},
+              {"direction", i.direction},
+              {"scope", i.scope},
+              {"agreements", agreements},
+              {"url", "/api/v1/indicators/" + i.id}};
+  out["description"] = i.description.nl.empty()
+                           ? json(nullptr)
+                           : LocalizedJson(i.description);
+  out["baseline"] = i.baseline ? json(*i.baseline) : json(nullptr);
+  return out;
+}
+
+json ThemeSummaryJson(const domain::ThemeManifest& theme) {
+  json leaders = json::array();
+  for (const auto& leader : theme.leaders) {
+    json item = {{"name", leader.name}};
+    item["cbsCode"] =
+        leader.cbs_code.empty() ? json(nullptr) : json(leader.cbs_code);
+    leaders.push_back(item);
+  }
+  std::size_t results = 0;
+  for (const auto& a : theme.agreements) {
+    if (a.kind == domain::AgreementKind::kResult) ++results;
+  }
+  return {{"id", theme.id},
+          {"name", LocalizedJson(theme.name)},
+          {"leaders", leaders},
+          {"version", theme.version},
+          {"numAgreements", theme.agreements.size()},
+          {"numResultAgreements", results},
+          {"numEffortAgreements", theme.agreements.size() - results},
+          {"numIndicators", theme.indicators.size()},
+          {"url", ThemeUrl(theme.id)}};
+}
+
+json ThemeJson(const domain::ThemeManifest& theme) {
+  json out = ThemeSummaryJson(theme);
+  out["introduction"] = LocalizedJson(theme.introduction);
+  json challenges = json::array();
+  for (const auto& challenge : theme.challenges) {
+    challenges.push_back(LocalizedJson(challenge));
+  }
+  out["challenges"] = challenges;
+  json panels = json::array();
+  for (const auto& panel : theme.panels) {
+    panels.push_back({{"id", panel.id},
+                      {"title", LocalizedJson(panel.title)},
+                      {"endpoint", ThemeUrl(theme.id) + panel.endpoint},
+                      {"view", panel.view}});
+  }
+  out["panels"] = panels;
+  out["agreementsUrl"] = ThemeUrl(theme.id) + "/agreements";
+  out["indicatorsUrl"] = ThemeUrl(theme.id) + "/indicators";
+  return out;
+}
+
+// The enabled theme called id, or the response to send instead.
+std::variant<domain::ThemeManifest, http::Response> LoadTheme(
+    ApiContext& context, std::string_view id) {
+  auto missing = [&] {
+    return http::Response::Problem(
+        404, "Not Found",
+        "there is no theme '" + std::string(id) +
+            "'; GET /api/v1/themes lists the themes");
+  };
+  if (!context.modules.IsEnabled(id)) return missing();
+  auto theme = context.catalog.GetTheme(id);
+  if (!theme.ok()) return ProblemFor(theme.status());
+  if (!theme->has_value()) return missing();
+  return std::move(**theme);
+}
+
+Status Add(ApiContext& context, std::string pattern, std::string summary,
+           http::Handler handler) {
+  http::RouteOptions options;
+  options.summary = std::move(summary);
+  options.tag = "themes";
+  options.body_limit_bytes = 0;
+  return context.router->Add(
+      {"GET", std::move(pattern), "core", std::move(handler), options});
+}
+
+}  // namespace
+
+Status RegisterThemeRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  Status status = Add(
+      context, "/api/v1/themes", "List the themes of the agenda",
+      [ctx](http::Request& request) {
+        auto page = ParsePage(request);
+        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+        auto ids = ctx->catalog.ThemeIds();
+        if (!ids.ok()) return ProblemFor(ids.status());
+        json items = json::array();
+        for (const std::string& id : *ids) {
+          if (!ctx->modules.IsEnabled(id)) continue;
+          auto theme = ctx->catalog.GetTheme(id);
+          if (!theme.ok()) return ProblemFor(theme.status());
+          if (theme->has_value()) items.push_back(ThemeSummaryJson(**theme));
+        }
+        return Collection(items, std::get<Page>(page));
+      });
+  if (!status.ok()) return status;
+
+  status = Add(context, "/api/v1/themes/{theme}",
+               "A theme with its introduction, challenges and panels",
+               [ctx](http::Request& request) {
+                 auto theme = LoadTheme(*ctx, request.Param("theme"));
+                 if (auto* problem = std::get_if<http::Response>(&theme)) {
+                   return *problem;
+                 }
+                 return Json(200, ThemeJson(std::get<0>(theme)));
+               });
+  if (!status.ok()) return status;
+
+  status = Add(
+      context, "/api/v1/themes/{theme}/agreements",
+      "The theme's result and effort agreements, in the covenant's order",
+      [ctx](http::Request& request) {
+        auto page = ParsePage(request);
+        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme)) return *problem;
+        const auto& manifest = std::get<0>(theme);
+        auto kind = request.Query("kind");
+        if (kind && *kind != "result" && *kind != "effort") {
+          return http::Response::Problem(
+              400, "Bad Request",
+              "query parameter 'kind' must be 'result' or 'effort', got '" +
+                  std::string(*kind) + "'");
+        }
+        json items = json::array();
+        for (const auto& agreement : manifest.agreements) {
+          if (kind && domain::ToString(agreement.kind) != *kind) continue;
+          items.push_back(AgreementJson(manifest.id, agreement));
+        }
+        return Collection(items, std::get<Page>(page));
+      });
+  if (!status.ok()) return status;
+
+  status = Add(
+      context, "/api/v1/themes/{theme}/agreements/{letter}",
+      "One agreement with its text, parties, dates and version history",
+      [ctx](http::Request& request) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme)) return *problem;
+        const auto& manifest = std::get<0>(theme);
+        std::string_view letter = request.Param("letter");
+        for (const auto& agreement : manifest.agreements) {
+          if (agreement.letter != letter) continue;
+          json out = AgreementJson(manifest.id, agreement);
+          auto history = ctx->catalog.AgreementHistory(manifest.id + "/" +
+                                                       agreement.letter);
+          if (!history.ok()) return ProblemFor(history.status());
+          json versions = json::array();
+          for (const auto& version : *history) {
+            versions.push_back({{"version", version.version},
+                                {"text", version.text},
+                                {"source", version.source},
+                                {"recordedAt", version.recorded_at}});
+          }
+          out["history"] = versions;
+          return Json(200, out);
+        }
+        return http::Response::Problem(
+            404, "Not Found",
+            "theme '" + manifest.id + "' has no agreement '" +
+                std::string(letter) + "'; its letters run from '" +
+                (manifest.agreements.empty() ? std::string("-")
+                                             : manifest.agreements.front().letter) +
+                "' to '" +
+                (manifest.agreements.empty() ? std::string("-")
+                                             : manifest.agreements.back().letter) +
+                "'");
+      });
+  if (!status.ok()) return status;
+
+  status = Add(context, "/api/v1/themes/{theme}/indicators",
+               "What the theme measures, with targets and deadlines",
+               [ctx](http::Request& request) {
+                 auto page = ParsePage(request);
+                 if (auto* problem = std::get_if<http::Response>(&page)) {
+                   return *problem;
+                 }
+                 auto theme = LoadTheme(*ctx, request.Param("theme"));
+                 if (auto* problem = std::get_if<http::Response>(&theme)) {
+                   return *problem;
+                 }
+                 const auto& manifest = std::get<0>(theme);
+                 json items = json::array();
+                 for (const auto& indicator : manifest.indicators) {
+                   items.push_back(IndicatorJson(manifest.id, indicator));
+                 }
+                 return Collection(items, std::get<Page>(page));
+               });
+  if (!status.ok()) return status;
+
+  return Add(context, "/api/v1/indicators/{indicator}",
+             "One indicator with its target, deadline and agreements",
+             [ctx](http::Request& request) {
+               std::string_view id = request.Param("indicator");
+               auto record = ctx->catalog.GetIndicator(id);
+               if (!record.ok()) return ProblemFor(record.status());
+               if (!record->has_value() ||
+                   !ctx->modules.IsEnabled((*record)->theme_id)) {
+                 return http::Response::Problem(
+                     404, "Not Found",
+                     "there is no indicator '" + std::string(id) +
+                         "'; GET /api/v1/themes/{theme}/indicators lists a "
+                         "theme's indicators");
+               }
+               return Json(200, IndicatorJson((*record)->theme_id,
+                                              (*record)->indicator));
+             });
+}
+
+}  // namespace smartercities::api

@@ -1,0 +1,214 @@
+#include "core/app/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace smartercities::app {
+namespace {
+
+using nlohmann::json;
+
+std::filesystem::path FirstExisting(
+    const std::vector<std::filesystem::path>& candidates) {
+  std::error_code ec;
+  for (const auto& candidate : candidates) {
+    if (std::filesystem::is_directory(candidate, ec)) {
+      return std::filesystem::weakly_canonical(candidate, ec);
+    }
+  }
+  return candidates.front();
+}
+
+Status ParseInt(std::string_view text, long min, long max,
+                const std::string& what, long& out) {
+  long value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    return Status::InvalidArgument(what + ": must be a whole number from " +
+                                   std::to_string(min) + " to " +
+                                   std::to_string(max) + ", got '" +
+                                   std::string(text) + "'");
+  }
+  out = value;
+  return Status::Ok();
+}
+
+// Sets one setting by its flag name; shared by flags and the config file.
+Status Set(const std::string& name, const std::string& value,
+           const std::string& where, Config& config) {
+  long number = 0;
+  if (name == "host") {
+    if (value.empty()) return Status::InvalidArgument(where + ": must not be empty");
+    config.host = value;
+  } else if (name == "port") {
+    Status s = ParseInt(value, 0, 65535, where, number);
+    if (!s.ok()) return s;
+    config.port = static_cast<std::uint16_t>(number);
+  } else if (name == "data-dir") {
+    config.data_dir = value;
+  } else if (name == "plugin-dir") {
+    config.plugin_dir = value;
+  } else if (name == "web-root") {
+    config.web_root = value;
+  } else if (name == "threads" || name == "io-threads") {
+    Status s = ParseInt(value, 1, 64, where, number);
+    if (!s.ok()) return s;
+    config.io_threads = static_cast<int>(number);
+  } else if (name == "worker-threads") {
+    Status s = ParseInt(value, 1, 256, where, number);
+    if (!s.ok()) return s;
+    config.worker_threads = static_cast<int>(number);
+  } else if (name == "handler-deadline-ms") {
+    Status s = ParseInt(value, 10, 600000, where, number);
+    if (!s.ok()) return s;
+    config.handler_deadline_ms = static_cast<int>(number);
+  } else if (name == "log-format") {
+    if (value != "text" && value != "json") {
+      return Status::InvalidArgument(where + ": must be 'text' or 'json', got '" +
+                                     value + "'");
+    }
+    config.log_format = value;
+  } else if (name == "log-level") {
+    if (value != "debug" && value != "info" && value != "warn" &&
+        value != "error") {
+      return Status::InvalidArgument(
+          where + ": must be debug, info, warn or error, got '" + value + "'");
+    }
+    config.log_level = value;
+  } else if (name == "enable-new-modules") {
+    if (value != "true" && value != "false") {
+      return Status::InvalidArgument(where + ": must be true or false, got '" +
+                                     value + "'");
+    }
+    config.enable_new_modules = value == "true";
+  } else {
+    return Status::InvalidArgument(where + ": unknown setting");
+  }
+  return Status::Ok();
+}
+
+// Config file keys are the flag names in lowerCamelCase.
+std::string FlagName(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out += '-';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Config DefaultConfig(const std::filesystem::path& exe_path) {
+  Config config;
+  std::filesystem::path bin = exe_path.parent_path();
+  config.plugin_dir = FirstExisting({bin / ".." / "plugins",
+                                     bin / ".." / "lib" / "smartercities" / "plugins"});
+  config.web_root = FirstExisting({bin / ".." / "share" / "smartercities" / "web",
+                                   bin / ".." / "web",
+#ifdef SMARTERCITIES_SOURCE_WEB_ROOT
+                                   SMARTERCITIES_SOURCE_WEB_ROOT
+#endif
+  });
+  return config;
+}
+
+Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
+  std::ifstream in(file);
+  if (!in) {
+    return Status::NotFound("config file '" + file.string() +
+                            "' cannot be read");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  json root;
+  try {
+    root = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument("config file '" + file.string() +
+                                   "' is not valid JSON: " + e.what());
+  }
+  if (!root.is_object()) {
+    return Status::InvalidArgument("config file '" + file.string() +
+                                   "' must hold a JSON object");
+  }
+  for (const auto& [key, value] : root.items()) {
+    std::string where = file.string() + ": " + key;
+    if (key == "plugins") {
+      if (!value.is_object()) {
+        return Status::InvalidArgument(where + ": must be an object of plugin "
+                                               "ids to objects of settings");
+      }
+      for (const auto& [plugin, settings] : value.items()) {
+        if (!settings.is_object()) {
+          return Status::InvalidArgument(where + "." + plugin +
+                                         ": must be an object");
+        }
+        for (const auto& [setting, setting_value] : settings.items()) {
+          if (!setting_value.is_string()) {
+            return Status::InvalidArgument(where + "." + plugin + "." + setting +
+                                           ": must be a string");
+          }
+          config.plugin_config[plugin][setting] = setting_value.get<std::string>();
+        }
+      }
+      continue;
+    }
+    std::string text_value;
+    if (value.is_string()) {
+      text_value = value.get<std::string>();
+    } else if (value.is_number_integer() || value.is_boolean()) {
+      text_value = value.dump();
+    } else {
+      return Status::InvalidArgument(where + ": must be a string, number or "
+                                             "boolean");
+    }
+    Status status = Set(FlagName(key), text_value, where, config);
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+Status ApplyFlags(std::vector<std::string>& args, Config& config) {
+  std::vector<std::pair<std::string, std::string>> flags;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      rest.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    auto equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Status::InvalidArgument("flag --" + name + " needs a value");
+    }
+    if (name == "config") {
+      Status status = ApplyConfigFile(value, config);
+      if (!status.ok()) return status;
+    } else {
+      flags.emplace_back(name, value);
+    }
+  }
+  for (const auto& [name, value] : flags) {
+    Status status = Set(name, value, "flag --" + name, config);
+    if (!status.ok()) return status;
+  }
+  args = rest;
+  return Status::Ok();
+}
+
+}  // namespace smartercities::app

@@ -1,0 +1,56 @@
+// config.h — the settings of `smartercities serve` and the operator
+// commands: defaults that work from the build tree and from an install, then
+// a JSON config file, then command-line flags, each overriding the one
+// before.
+#ifndef SMARTERCITIES_CORE_APP_CONFIG_H_
+#define SMARTERCITIES_CORE_APP_CONFIG_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/base/status.h"
+
+namespace smartercities::app {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::filesystem::path data_dir = "var";
+  std::filesystem::path plugin_dir;  // default: next to the executable
+  std::filesystem::path web_root;    // default: next to the executable
+  int io_threads = 2;
+  int worker_threads = 4;
+  int handler_deadline_ms = 10000;
+  std::size_t header_limit_bytes = 16 * 1024;
+  bool enable_new_modules = true;
+  std::string log_format = "text";  // "text" or "json"
+  std::string log_level = "info";
+  std::map<std::string, std::map<std::string, std::string>> plugin_config;
+
+  std::filesystem::path DatabaseFile() const {
+    return data_dir / "smartercities.db";
+  }
+  std::filesystem::path AdminTokenFile() const {
+    return data_dir / "admin-token";
+  }
+};
+
+// Defaults for an executable at exe_path: plugins and web root looked up
+// beside it (build tree: <build>/plugins; install: <prefix>/lib/smartercities
+// /plugins and <prefix>/share/smartercities/web).
+Config DefaultConfig(const std::filesystem::path& exe_path);
+
+// Applies a JSON config file; every error names the file and the field.
+Status ApplyConfigFile(const std::filesystem::path& file, Config& config);
+
+// Applies --name value / --name=value flags from args (which it consumes);
+// --config FILE is applied first wherever it stands. Unknown flags are
+// errors naming the flag.
+Status ApplyFlags(std::vector<std::string>& args, Config& config);
+
+}  // namespace smartercities::app
+
+#endif  // SMARTERCITIES_CORE_APP_CONFIG_H_

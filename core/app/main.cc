@@ -1,0 +1,139 @@
+// smartercities — the platform's executable. Only wiring: parse the command
+// line, configure logging, hand over to Platform or an operator command.
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/app/config.h"
+#include "core/app/platform.h"
+
+namespace {
+
+using smartercities::Status;
+using smartercities::app::Config;
+
+constexpr const char* kUsage = R"(usage: smartercities <command> [flags]
+
+commands:
+  serve                         start the platform (default)
+  modules list                  list the theme modules and their settings
+  modules enable <id>           switch a module on (a running server follows)
+  modules disable <id>          switch a module off (a running server follows)
+  help                          show this text
+
+flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
+  --host ADDRESS                address to bind (default 127.0.0.1)
+  --port N                      port (default 8080; 0 picks a free one)
+  --data-dir DIR                database and admin token (default ./var)
+  --plugin-dir DIR              theme plugin libraries (default: beside the executable)
+  --web-root DIR                static front end (default: beside the executable)
+  --threads N                   I/O threads (default 2)
+  --worker-threads N            request handler threads (default 4)
+  --handler-deadline-ms N       answer 504 after this (default 10000)
+  --log-format text|json        access and event log format (default text)
+  --log-level debug|info|warn|error
+  --enable-new-modules true|false  whether a module seen first starts enabled
+)";
+
+void ConfigureLogging(const Config& config) {
+  auto logger = spdlog::stdout_logger_mt("smartercities");
+  if (config.log_format == "json") {
+    logger->set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})",
+        spdlog::pattern_time_type::utc);
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                        spdlog::pattern_time_type::utc);
+  }
+  logger->set_level(spdlog::level::from_str(config.log_level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+int Fail(const Status& status) {
+  std::cerr << "smartercities: " << status.message() << "\n";
+  return status.code() == smartercities::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+int Serve(const Config& config) {
+  // Block the stop signals before any thread starts, so that only sigwait
+  // below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto platform = smartercities::app::Platform::Start(config);
+  if (!platform.ok()) return Fail(platform.status());
+  std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::string url = "http://" + host + ":" + std::to_string((*platform)->port());
+  auto token_file = std::filesystem::absolute(config.AdminTokenFile());
+  std::cout << "\nSmarter Cities platform is running at " << url << "/\n"
+            << "  API:        " << url << "/api/v1/themes\n"
+            << "  OpenAPI:    " << url << "/api/v1/openapi.json\n";
+  if ((*platform)->admin_token_created()) {
+    std::cout << "  Admin:      an administrator token was created and written "
+                 "to\n              "
+              << token_file.string() << " (mode 0600; it is shown nowhere else)\n";
+  } else {
+    std::cout << "  Admin:      the administrator token is in "
+              << token_file.string() << "\n";
+  }
+  std::cout << "              send it as 'Authorization: Bearer <token>', e.g.\n"
+            << "              curl -H \"Authorization: Bearer $(cat "
+            << token_file.string() << ")\" " << url << "/api/v1/modules\n"
+            << "Press Ctrl-C to stop.\n"
+            << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}; finishing requests in flight",
+               received == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*platform)->Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  Config config = smartercities::app::DefaultConfig(ec ? argv[0] : exe);
+  Status status = smartercities::app::ApplyFlags(args, config);
+  if (!status.ok()) {
+    std::cerr << "smartercities: " << status.message() << "\n\n" << kUsage;
+    return 2;
+  }
+  ConfigureLogging(config);
+  std::string command = args.empty() ? "serve" : args[0];
+  if (command == "serve" && args.size() <= 1) return Serve(config);
+  if (command == "help" || command == "--help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "modules" && args.size() == 2 && args[1] == "list") {
+    status = smartercities::app::ListModules(config, std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "modules" && args.size() == 3 &&
+      (args[1] == "enable" || args[1] == "disable")) {
+    status = smartercities::app::SetModuleEnabled(
+        config, args[2], args[1] == "enable", std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  std::cerr << "smartercities: unknown command '";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::cerr << (i ? " " : "") << args[i];
+  }
+  std::cerr << "'\n\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,293 @@
+#include "core/app/platform.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+
+#include "core/api/api_context.h"
+#include "core/base/time_format.h"
+#include "core/domain/city_list.h"
+#include "core/domain/core_schema.h"
+#include "core/domain/manifest_parser.h"
+
+namespace smartercities::app {
+
+struct ApiState {
+  api::ApiContext context;
+};
+
+namespace {
+
+Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return Status::Unavailable("cannot create data directory '" +
+                               config.data_dir.string() + "': " + ec.message());
+  }
+  auto database = storage::OpenSqlite({config.DatabaseFile().string()});
+  if (!database.ok()) return database.status();
+  Status status = (*database)->Migrate({"core", ""}, domain::CoreMigrations());
+  if (!status.ok()) return status;
+  return std::move(database).value();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
+  std::unique_ptr<Platform> platform(new Platform());
+  Status status = platform->Init(config);
+  if (!status.ok()) return status;
+  return platform;
+}
+
+Status Platform::Init(const Config& config) {
+  config_ = config;
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  database_ = std::move(database).value();
+
+  auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");
+  if (!cities.ok()) return cities.status();
+  Status status = domain::StoreCities(*database_, *cities);
+  if (!status.ok()) return status;
+
+  tokens_ = std::make_unique<auth::TokenService>(*database_);
+  auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
+  if (!created.ok()) return created.status();
+  admin_token_created_ = *created;
+
+  catalog_ = std::make_unique<domain::Catalog>(*database_);
+  router_ = std::make_shared<http::Router>();
+  metrics_ = std::make_shared<http::Metrics>();
+
+  plugins::PluginHostOptions options;
+  options.plugin_dir = config.plugin_dir;
+  options.enable_new_modules = config.enable_new_modules;
+  options.handler_deadline = std::chrono::milliseconds(config.handler_deadline_ms);
+  options.config = config.plugin_config;
+  modules_ = std::make_unique<plugins::PluginHost>(options, *database_, router_,
+                                                   *catalog_);
+  status = modules_->LoadAll();
+  if (!status.ok()) {
+    // Without the plugin directory the core still serves; say why no theme
+    // is there.
+    spdlog::error("{}", status.message());
+  }
+  metrics_->AddCollector([this] { return modules_->RenderMetrics(); });
+
+  api_ = std::make_unique<ApiState>(
+      ApiState{{*database_, *catalog_, *modules_, router_, metrics_}});
+  status = api::RegisterCoreRoutes(api_->context);
+  if (!status.ok()) return status;
+
+  http::ServerConfig server_config;
+  server_config.address = config.host;
+  server_config.port = config.port;
+  server_config.io_threads = config.io_threads;
+  server_config.worker_threads = config.worker_threads;
+  server_config.header_limit_bytes = config.header_limit_bytes;
+  server_config.web_root = config.web_root.string();
+  server_config.default_headers = {{"API-Version", api::kApiVersion}};
+  server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
+  server_->SetAccessHook([this](http::Request& request, const http::Route& route) {
+    return CheckAccess(request, route);
+  });
+  status = server_->Start();
+  if (!status.ok()) return status;
+  watcher_ = std::thread([this] { WatchModuleSettings(); });
+  return Status::Ok();
+}
+
+std::optional<http::Response> Platform::CheckAccess(http::Request& request,
+                                                    const http::Route& route) {
+  // A client must never be able to name itself.
+  std::erase_if(request.headers, [](const auto& header) {
+    return header.first == api::kPrincipalHeader;
+  });
+  std::optional<auth::Principal> principal;
+  if (auto authorization = request.Header("authorization")) {
+    auto token = auth::BearerToken(*authorization);
+    if (token) {
+      auto found = tokens_->Authenticate(*token);
+      if (!found.ok()) {
+        return http::Response::Problem(503, "Service Unavailable",
+                                       "the token could not be checked: " +
+                                           found.status().message());
+      }
+      principal = *found;
+    }
+    if (!principal && route.options.permission != "public") {
+      return http::Response::Problem(
+          401, "Unauthorized",
+          "the bearer token is not valid or was revoked; send "
+          "'Authorization: Bearer <token>' with a valid token");
+    }
+  }
+  if (route.options.permission == "public") {
+    if (principal) request.headers.emplace_back(api::kPrincipalHeader, principal->name);
+    return std::nullopt;
+  }
+  if (!principal) {
+    http::Response response = http::Response::Problem(
+        401, "Unauthorized",
+        "this endpoint is for administrators; send 'Authorization: Bearer "
+        "<token>' (the first token is in the data directory's admin-token "
+        "file)");
+    response.SetHeader("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  if (route.options.permission == "admin" && principal->role != "admin") {
+    return http::Response::Problem(403, "Forbidden",
+                                   "this endpoint is for administrators");
+  }
+  request.headers.emplace_back(api::kPrincipalHeader, principal->name);
+  return std::nullopt;
+}
+
+void Platform::WatchModuleSettings() {
+  // The CLI (`smartercities modules enable|disable`) writes the setting to
+  // the database; the running server follows it here.
+  while (!stopping_.load()) {
+    for (int i = 0; i < 20 && !stopping_.load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (stopping_.load()) break;
+    modules_->ApplyStoredSettings();
+  }
+}
+
+void Platform::Stop() {
+  if (stopping_.exchange(true)) return;
+  if (watcher_.joinable()) watcher_.join();
+  if (server_) server_->Stop();
+  if (modules_) modules_->ShutdownAll();
+}
+
+Platform::~Platform() { Stop(); }
+
+namespace {
+
+struct SidecarModule {
+  std::string id;
+  std::string version;
+  std::string name;
+  std::filesystem::path file;
+  std::string problem;
+};
+
+std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
+  std::vector<SidecarModule> out;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".so") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    SidecarModule module;
+    module.file = file;
+    module.id = file.stem().string();
+    std::filesystem::path sidecar = file;
+    sidecar += ".json";
+    std::ifstream in(sidecar);
+    if (!in) {
+      module.problem = "no sidecar manifest " + sidecar.filename().string();
+      out.push_back(module);
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto manifest = domain::ParseManifest(text.str(), sidecar.string());
+    if (!manifest.ok()) {
+      module.problem = manifest.status().message();
+    } else {
+      module.id = manifest->id;
+      module.version = manifest->version;
+      module.name = manifest->name.nl;
+    }
+    out.push_back(module);
+  }
+  return out;
+}
+
+Result<std::map<std::string, bool>> StoredSettings(storage::Database& db) {
+  std::map<std::string, bool> settings;
+  Status status = db.Read([&](storage::Connection& connection) {
+    return connection.Execute("SELECT id, enabled FROM modules", {},
+                              [&](const storage::Row& row) {
+                                settings[row.Text("id")] =
+                                    row.Integer("enabled") != 0;
+                                return true;
+                              });
+  });
+  if (!status.ok()) return status;
+  return settings;
+}
+
+}  // namespace
+
+Status ListModules(const Config& config, std::ostream& out) {
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  auto settings = StoredSettings(**database);
+  if (!settings.ok()) return settings.status();
+  auto modules = ReadSidecars(config.plugin_dir);
+  out << std::left << std::setw(18) << "ID" << std::setw(10) << "VERSION"
+      << std::setw(10) << "SETTING" << "FILE\n";
+  for (const auto& module : modules) {
+    auto it = settings->find(module.id);
+    std::string setting = it == settings->end()
+                              ? (config.enable_new_modules ? "new" : "new-off")
+                              : (it->second ? "enabled" : "disabled");
+    out << std::setw(18) << module.id << std::setw(10)
+        << (module.version.empty() ? "-" : module.version) << std::setw(10)
+        << setting << module.file.string() << "\n";
+    if (!module.problem.empty()) out << "  problem: " << module.problem << "\n";
+  }
+  if (modules.empty()) {
+    out << "no modules in " << config.plugin_dir.string() << "\n";
+  }
+  return Status::Ok();
+}
+
+Status SetModuleEnabled(const Config& config, const std::string& id,
+                        bool enabled, std::ostream& out) {
+  auto modules = ReadSidecars(config.plugin_dir);
+  bool known = std::any_of(modules.begin(), modules.end(),
+                           [&](const SidecarModule& m) { return m.id == id; });
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  auto settings = StoredSettings(**database);
+  if (!settings.ok()) return settings.status();
+  if (!known && !settings->contains(id)) {
+    std::string ids;
+    for (const auto& module : modules) ids += (ids.empty() ? "" : ", ") + module.id;
+    return Status::NotFound("no module '" + id + "' in " +
+                            config.plugin_dir.string() +
+                            (ids.empty() ? "" : " (there are: " + ids + ")"));
+  }
+  Status status = (*database)->Write([&](storage::Connection& db) {
+    return db.Execute(
+        "INSERT INTO modules (id, enabled, reason, updated_at, updated_by) "
+        "VALUES (?1, ?2, ?3, ?4, 'cli') ON CONFLICT (id) DO UPDATE SET "
+        "enabled = ?2, reason = ?3, updated_at = ?4, updated_by = 'cli'",
+        std::vector<storage::Value>{
+            id, static_cast<std::int64_t>(enabled ? 1 : 0),
+            enabled ? storage::Value(nullptr)
+                    : storage::Value(std::string("switched off by cli")),
+            NowUtc()});
+  });
+  if (!status.ok()) return status;
+  out << "module '" << id << "' " << (enabled ? "enabled" : "disabled")
+      << "; a running server applies this within two seconds\n";
+  return Status::Ok();
+}
+
+}  // namespace smartercities::app

@@ -1,0 +1,75 @@
+// platform.h — the whole running platform wired together: database, core
+// schema and cities, administrator token, theme modules, API routes and the
+// HTTP server. `smartercities serve` is Platform::Start plus waiting for a
+// signal; the integration tests start it the same way.
+//
+// Thread-safety: Start and Stop from one thread; the accessors may be used
+// from any thread while it runs.
+#ifndef SMARTERCITIES_CORE_APP_PLATFORM_H_
+#define SMARTERCITIES_CORE_APP_PLATFORM_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/app/config.h"
+#include "core/auth/token_service.h"
+#include "core/base/status.h"
+#include "core/domain/catalog.h"
+#include "core/http/server.h"
+#include "core/plugins/plugin_host.h"
+#include "core/storage/database.h"
+
+namespace smartercities::app {
+
+class Platform {
+ public:
+  // Opens (creating) the data directory and database, migrates, seeds the
+  // cities, loads the modules and starts serving. admin_token_created is set
+  // when this start created the administrator token.
+  static Result<std::unique_ptr<Platform>> Start(const Config& config);
+  ~Platform();
+
+  std::uint16_t port() const { return server_->port(); }
+  bool admin_token_created() const { return admin_token_created_; }
+  plugins::PluginHost& modules() { return *modules_; }
+  storage::Database& database() { return *database_; }
+
+  // Finishes requests in flight, stops the server and the modules.
+  void Stop();
+
+ private:
+  Platform() = default;
+  Status Init(const Config& config);
+  std::optional<http::Response> CheckAccess(http::Request& request,
+                                            const http::Route& route);
+  void WatchModuleSettings();
+
+  Config config_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<domain::Catalog> catalog_;
+  std::unique_ptr<auth::TokenService> tokens_;
+  std::shared_ptr<http::Router> router_;
+  std::shared_ptr<http::Metrics> metrics_;
+  std::unique_ptr<plugins::PluginHost> modules_;
+  std::unique_ptr<struct ApiState> api_;
+  std::unique_ptr<http::Server> server_;
+  bool admin_token_created_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread watcher_;
+};
+
+// Prints the modules found in plugin_dir (from their sidecar manifests, no
+// plugin code is run) with the settings stored in data_dir's database.
+Status ListModules(const Config& config, std::ostream& out);
+
+// Stores the enabled setting of a module found in plugin_dir; a running
+// server applies it within two seconds.
+Status SetModuleEnabled(const Config& config, const std::string& id,
+                        bool enabled, std::ostream& out);
+
+}  // namespace smartercities::app
+
+#endif  // SMARTERCITIES_CORE_APP_PLATFORM_H_

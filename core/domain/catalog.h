@@ -1,0 +1,66 @@
+// catalog.h — the themes, agreements and indicators as the database holds
+// them, and the sync that brings a plugin's manifest in.
+//
+// Sync keeps the covenant processes' work: an agreement whose text was
+// amended since the last sync keeps its amended text (the manifest's text is
+// recorded beside it), and every text change adds a row to the agreement's
+// version history. Agreements and indicators that a manifest no longer
+// declares are retired, not deleted.
+//
+// Thread-safety: a Catalog holds only a reference to the Database and may be
+// used from any thread.
+#ifndef SMARTERCITIES_CORE_DOMAIN_CATALOG_H_
+#define SMARTERCITIES_CORE_DOMAIN_CATALOG_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/domain/model.h"
+#include "core/storage/database.h"
+
+namespace smartercities::domain {
+
+// One entry in an agreement's version history.
+struct AgreementVersion {
+  int version = 0;
+  std::string text;
+  std::string source;  // "manifest" or "amendment"
+  std::string recorded_at;
+};
+
+// An indicator with the theme it belongs to.
+struct IndicatorRecord {
+  std::string theme_id;
+  Indicator indicator;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(storage::Database& database) : database_(database) {}
+
+  // Writes manifest's theme, agreements and indicators in one transaction.
+  Status Sync(const ThemeManifest& manifest);
+
+  // The stored theme with its current agreements and indicators, or nullopt.
+  // Routes, panels and migrations are not stored and come back empty except
+  // panels.
+  Result<std::optional<ThemeManifest>> GetTheme(std::string_view id);
+
+  // The ids of all stored themes, in id order.
+  Result<std::vector<std::string>> ThemeIds();
+
+  Result<std::optional<IndicatorRecord>> GetIndicator(std::string_view id);
+
+  Result<std::vector<AgreementVersion>> AgreementHistory(
+      std::string_view agreement_id);
+
+ private:
+  storage::Database& database_;
+};
+
+}  // namespace smartercities::domain
+
+#endif  // SMARTERCITIES_CORE_DOMAIN_CATALOG_H_

@@ -1,0 +1,101 @@
+#include "core/domain/core_schema.h"
+
+namespace smartercities::domain {
+
+std::vector<storage::Migration> CoreMigrations() {
+  return {
+      {1, "cities, themes, agreements, indicators, modules, tokens", R"sql(
+CREATE TABLE cities (
+  cbs_code TEXT PRIMARY KEY CHECK (cbs_code GLOB 'GM[0-9][0-9][0-9][0-9]'),
+  name TEXT NOT NULL,
+  network TEXT NOT NULL CHECK (network IN ('G4', 'G32')),
+  member_since TEXT,
+  note TEXT
+);
+CREATE VIEW public_cities AS SELECT cbs_code, name, network FROM cities;
+
+CREATE TABLE modules (
+  id TEXT PRIMARY KEY,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  reason TEXT,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+
+CREATE TABLE themes (
+  id TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  name_nl TEXT NOT NULL,
+  name_en TEXT,
+  introduction_nl TEXT NOT NULL,
+  introduction_en TEXT,
+  challenges TEXT NOT NULL,
+  leaders TEXT NOT NULL,
+  panels TEXT NOT NULL,
+  synced_at TEXT NOT NULL
+);
+
+CREATE TABLE agreements (
+  id TEXT PRIMARY KEY,
+  theme_id TEXT NOT NULL REFERENCES themes(id),
+  letter TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('result', 'effort')),
+  goal TEXT NOT NULL,
+  topic TEXT,
+  text TEXT NOT NULL,
+  manifest_text TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  parties TEXT NOT NULL,
+  dates TEXT NOT NULL,
+  numbers TEXT NOT NULL,
+  retired_at TEXT,
+  UNIQUE (theme_id, letter)
+);
+
+CREATE TABLE agreement_versions (
+  agreement_id TEXT NOT NULL REFERENCES agreements(id),
+  version INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('manifest', 'amendment')),
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (agreement_id, version)
+);
+
+CREATE TABLE indicators (
+  id TEXT PRIMARY KEY,
+  theme_id TEXT NOT NULL REFERENCES themes(id),
+  position INTEGER NOT NULL,
+  name_nl TEXT NOT NULL,
+  name_en TEXT,
+  description_nl TEXT,
+  description_en TEXT,
+  unit TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('quantity', 'milestone')),
+  baseline REAL,
+  target REAL NOT NULL,
+  deadline TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('increase', 'decrease')),
+  scope TEXT NOT NULL CHECK (scope IN ('city', 'network')),
+  retired_at TEXT
+);
+
+CREATE TABLE agreement_indicators (
+  agreement_id TEXT NOT NULL REFERENCES agreements(id),
+  indicator_id TEXT NOT NULL REFERENCES indicators(id),
+  PRIMARY KEY (agreement_id, indicator_id)
+);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin')),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+)sql"},
+  };
+}
+
+}  // namespace smartercities::domain

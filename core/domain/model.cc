@@ -1,0 +1,29 @@
+#include "core/domain/model.h"
+
+#include <algorithm>
+
+namespace smartercities::domain {
+
+std::string ThemeManifest::TablePrefix() const {
+  std::string prefix = id;
+  std::replace(prefix.begin(), prefix.end(), '-', '_');
+  return prefix + "_";
+}
+
+std::string ThemeManifest::RoutePrefix() const {
+  return "/api/v1/themes/" + id;
+}
+
+const RouteDeclaration* ThemeManifest::FindRoute(std::string_view method,
+                                                 std::string_view path) const {
+  for (const RouteDeclaration& route : routes) {
+    if (route.method == method && route.path == path) return &route;
+  }
+  return nullptr;
+}
+
+std::string_view ToString(AgreementKind kind) {
+  return kind == AgreementKind::kResult ? "result" : "effort";
+}
+
+}  // namespace smartercities::domain

@@ -1,0 +1,118 @@
+// model.h — the covenant's model as the core holds it: themes with their
+// agreements, indicators, routes, panels and storage, as a plugin's manifest
+// declares them.
+//
+// Plain values, copied freely; the host keeps its own copy of every manifest
+// so nothing points into a plugin's memory.
+#ifndef SMARTERCITIES_CORE_DOMAIN_MODEL_H_
+#define SMARTERCITIES_CORE_DOMAIN_MODEL_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smartercities::domain {
+
+// A text the public reads: Dutch always, English when given.
+struct LocalizedText {
+  std::string nl;
+  std::string en;
+};
+
+// A leading city ("trekkende stad") or party of a theme.
+struct Leader {
+  std::string name;
+  std::string cbs_code;  // empty for a party that is not a municipality
+};
+
+// A date the agreement's text names: "2013", "2013-12" or "2013-12-31".
+struct NamedDate {
+  std::string date;
+  std::string text;
+};
+
+// A number the agreement's text promises.
+struct NamedNumber {
+  double value = 0;
+  std::string unit;
+  std::string text;
+};
+
+enum class AgreementKind { kResult, kEffort };
+
+struct Agreement {
+  std::string letter;
+  AgreementKind kind = AgreementKind::kResult;
+  std::string goal;
+  std::string topic;
+  std::string text;
+  std::vector<std::string> notes;
+  std::vector<std::string> parties;
+  std::vector<NamedDate> dates;
+  std::vector<NamedNumber> numbers;
+  std::vector<std::string> indicators;  // indicator ids
+};
+
+struct Indicator {
+  std::string id;
+  LocalizedText name;
+  LocalizedText description;
+  std::string unit;
+  std::string kind;  // "quantity" or "milestone"
+  std::optional<double> baseline;
+  double target = 0;
+  std::string deadline;   // "YYYY-MM"
+  std::string direction;  // "increase" or "decrease"
+  std::string scope;      // "city" or "network"
+  std::vector<std::string> agreements;  // letters
+};
+
+struct RouteDeclaration {
+  std::string method;
+  std::string path;  // relative to /api/v1/themes/<id>
+  std::string summary;
+  std::string permission;  // "public" or "admin"
+  std::size_t body_limit_bytes = 64 * 1024;
+};
+
+struct Panel {
+  std::string id;
+  LocalizedText title;
+  std::string endpoint;
+  std::string view;  // "table", "chart", "map" or "figures"
+};
+
+struct PluginMigration {
+  int version = 0;
+  std::string description;
+  std::string sql;
+};
+
+// Everything a theme's manifest (theme.json) declares.
+struct ThemeManifest {
+  std::string id;
+  std::string version;
+  LocalizedText name;
+  LocalizedText introduction;
+  std::vector<LocalizedText> challenges;
+  std::vector<Leader> leaders;
+  std::vector<Agreement> agreements;
+  std::vector<Indicator> indicators;
+  std::vector<RouteDeclaration> routes;
+  std::vector<Panel> panels;
+  std::vector<PluginMigration> migrations;
+
+  // The prefix of the plugin's tables: the id with '-' as '_', then '_'.
+  std::string TablePrefix() const;
+  // The URL prefix of the theme: /api/v1/themes/<id>.
+  std::string RoutePrefix() const;
+  const RouteDeclaration* FindRoute(std::string_view method,
+                                    std::string_view path) const;
+};
+
+std::string_view ToString(AgreementKind kind);
+
+}  // namespace smartercities::domain
+
+#endif  // SMARTERCITIES_CORE_DOMAIN_MODEL_H_

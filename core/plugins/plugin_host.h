@@ -1,0 +1,128 @@
+// plugin_host.h — discovers, validates, loads and runs the theme plugins.
+//
+// Lifecycle of each module: discovered → validated (file safety, ABI marker,
+// before any of its code runs) → loaded (dlopen with RTLD_NOW | RTLD_LOCAL,
+// descriptor and manifest checked) → initialized (migrations, init, routes
+// mounted) → enabled ⇄ disabled; or failed(reason) at any step. One module's
+// failure never stops the host or the others. Whether a module is enabled is
+// stored in the database and survives restarts. Disabling stops routing, lets
+// requests in flight finish, then calls the plugin's shutdown; libraries are
+// never unloaded while the host runs.
+//
+// A request to a plugin route that fails (the plugin returns an error or
+// throws inside the wrapper) gets a 500 problem with an errorId; after
+// failure_threshold failures within failure_window the module is disabled
+// automatically and the reason is shown in Modules().
+//
+// Thread-safety: all public methods may be called from any thread.
+#ifndef SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
+#define SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/domain/catalog.h"
+#include "core/http/router.h"
+#include "core/plugins/module.h"
+#include "core/storage/database.h"
+
+namespace smartercities::plugins {
+
+struct PluginHostOptions {
+  std::filesystem::path plugin_dir;
+  // Whether a module seen for the first time starts enabled.
+  bool enable_new_modules = true;
+  int failure_threshold = 5;
+  std::chrono::seconds failure_window{60};
+  std::chrono::milliseconds handler_deadline{10000};
+  // How long disabling waits for requests in flight before shutdown.
+  std::chrono::milliseconds drain_timeout{5000};
+  // Configuration per plugin id, handed out through sc_host_api.config.
+  std::map<std::string, std::map<std::string, std::string>> config;
+};
+
+// A snapshot of one module for the admin API and the CLI.
+struct ModuleInfo {
+  std::string id;
+  std::string version;
+  std::string file;
+  ModuleState state = ModuleState::kDiscovered;
+  std::string reason;
+  bool enabled = false;  // the stored setting
+  std::string abi;       // "1.0"; empty when not read
+  std::string name;      // the theme's Dutch name; empty when not read
+  std::vector<std::string> routes;  // "GET /api/v1/themes/x/..."
+};
+
+class PluginHost {
+ public:
+  PluginHost(PluginHostOptions options, storage::Database& database,
+             std::shared_ptr<http::Router> router, domain::Catalog& catalog);
+  ~PluginHost();
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  // Loads every *.so in the plugin directory, in name order. Problems are
+  // logged and shown per module; only an unreadable directory is an error.
+  Status LoadAll();
+
+  // Every module, in id order.
+  std::vector<ModuleInfo> Modules() const;
+  std::optional<ModuleInfo> FindModule(std::string_view id) const;
+
+  // Switches a module on or off now and stores the setting. NotFound for an
+  // unknown id; FailedPrecondition when enabling a module that failed to
+  // load (the reason says why); the failure of a plugin's init is returned.
+  Result<ModuleInfo> SetEnabled(std::string_view id, bool enabled,
+                                std::string_view actor);
+
+  // Brings every loaded module in line with the setting stored in the
+  // database (written by `smartercities modules enable|disable`).
+  void ApplyStoredSettings();
+
+  // Whether the theme's module is enabled right now.
+  bool IsEnabled(std::string_view id) const;
+
+  // Prometheus lines: smartercities_modules{state="enabled"} N.
+  std::string RenderMetrics() const;
+
+  // Disables every module (calling their shutdown). Idempotent.
+  void ShutdownAll();
+
+ private:
+  Status Load(Module& module);
+  Result<ModuleInfo> SwitchLocked(const std::shared_ptr<Module>& module,
+                                  bool enabled, std::string_view actor);
+  Status Start(const std::shared_ptr<Module>& module);
+  void Stop(Module& module, ModuleState state, const std::string& reason);
+  http::Response Dispatch(const std::shared_ptr<Module>& module,
+                          std::uint32_t route_id, http::Request& request);
+  void RecordFailure(const std::shared_ptr<Module>& module,
+                     const std::string& message);
+  Result<std::optional<bool>> StoredSetting(const std::string& id);
+  Status StoreSetting(const std::string& id, bool enabled,
+                      const std::string& reason, std::string_view actor);
+  ModuleInfo InfoOf(const Module& module) const;
+  std::shared_ptr<Module> Find(std::string_view id) const;
+
+  PluginHostOptions options_;
+  storage::Database& database_;
+  std::shared_ptr<http::Router> router_;
+  domain::Catalog& catalog_;
+  mutable std::mutex modules_mutex_;
+  std::vector<std::shared_ptr<Module>> modules_;
+  // Serialises enable/disable so two switches of one module cannot interleave.
+  std::mutex switch_mutex_;
+};
+
+}  // namespace smartercities::plugins
+
+#endif  // SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
