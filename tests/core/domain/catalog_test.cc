@@ -1,0 +1,119 @@
+#include "core/domain/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include "core/domain/core_schema.h"
+#include "tests/support/test_support.h"
+
+namespace smartercities::domain {
+namespace {
+
+ThemeManifest Theme() {
+  ThemeManifest theme;
+  theme.id = "lerende-stad";
+  theme.version = "1.0.0";
+  theme.name = {"De Lerende Stad", "The Learning City"};
+  theme.introduction = {"Inleiding", ""};
+  theme.leaders = {{"Deventer", "GM0150"}};
+  Agreement a;
+  a.letter = "a";
+  a.goal = "Ter bevordering van onderwijs";
+  a.text = "In 2015 is 50% van de scholen op eduroam aangesloten.";
+  a.indicators = {"lerende-stad-eduroam"};
+  Agreement b;
+  b.letter = "b";
+  b.kind = AgreementKind::kEffort;
+  b.goal = "Ter bevordering van onderwijs";
+  b.text = "Steden delen kennis.";
+  theme.agreements = {a, b};
+  Indicator eduroam;
+  eduroam.id = "lerende-stad-eduroam";
+  eduroam.name = {"Scholen op eduroam", ""};
+  eduroam.unit = "percent";
+  eduroam.kind = "quantity";
+  eduroam.target = 50;
+  eduroam.deadline = "2015-12";
+  eduroam.direction = "increase";
+  eduroam.scope = "city";
+  eduroam.agreements = {"a"};
+  theme.indicators = {eduroam};
+  return theme;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto database = storage::OpenSqlite({(dir_.path() / "c.db").string()});
+    ASSERT_TRUE(database.ok());
+    database_ = std::move(database).value();
+    ASSERT_TRUE(database_->Migrate({"core", ""}, CoreMigrations()).ok());
+    catalog_ = std::make_unique<Catalog>(*database_);
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+TEST_F(CatalogTest, SyncStoresTheThemeAsDeclared) {
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  auto theme = catalog_->GetTheme("lerende-stad");
+  ASSERT_TRUE(theme.ok());
+  ASSERT_TRUE(theme->has_value());
+  const ThemeManifest& stored = **theme;
+  ASSERT_EQ(stored.agreements.size(), 2u);
+  EXPECT_EQ(stored.agreements[0].indicators,
+            std::vector<std::string>{"lerende-stad-eduroam"});
+  EXPECT_EQ(stored.agreements[1].kind, AgreementKind::kEffort);
+  EXPECT_EQ(stored.leaders[0].cbs_code, "GM0150");
+  auto indicator = catalog_->GetIndicator("lerende-stad-eduroam");
+  ASSERT_TRUE(indicator.ok());
+  ASSERT_TRUE(indicator->has_value());
+  EXPECT_EQ((*indicator)->indicator.agreements, std::vector<std::string>{"a"});
+  EXPECT_EQ((*indicator)->indicator.deadline, "2015-12");
+}
+
+TEST_F(CatalogTest, SyncingTwiceChangesNothing) {
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  auto history = catalog_->AgreementHistory("lerende-stad/a");
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 1u);
+}
+
+TEST_F(CatalogTest, AManifestUpdateKeepsAnAmendedText) {
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  ASSERT_TRUE(database_
+                  ->Write([](storage::Connection& db) {
+                    return db.Execute(
+                        "UPDATE agreements SET text = 'Gewijzigd bij "
+                        "amendement.' WHERE id = 'lerende-stad/a'",
+                        {});
+                  })
+                  .ok());
+  ThemeManifest updated = Theme();
+  updated.agreements[0].text = "Nieuwe tekst uit de manifest.";
+  updated.agreements[1].text = "Steden delen kennis en ervaring.";
+  ASSERT_TRUE(catalog_->Sync(updated).ok());
+  auto theme = catalog_->GetTheme("lerende-stad");
+  ASSERT_TRUE(theme.ok());
+  EXPECT_EQ((**theme).agreements[0].text, "Gewijzigd bij amendement.");
+  EXPECT_EQ((**theme).agreements[1].text, "Steden delen kennis en ervaring.");
+  auto history = catalog_->AgreementHistory("lerende-stad/b");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].text, "Steden delen kennis.");
+}
+
+TEST_F(CatalogTest, AgreementsAManifestDropsAreRetiredNotDeleted) {
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  ThemeManifest smaller = Theme();
+  smaller.agreements.pop_back();
+  ASSERT_TRUE(catalog_->Sync(smaller).ok());
+  auto theme = catalog_->GetTheme("lerende-stad");
+  EXPECT_EQ((**theme).agreements.size(), 1u);
+  auto history = catalog_->AgreementHistory("lerende-stad/b");
+  EXPECT_EQ(history->size(), 1u);
+}
+
+}  // namespace
+}  // namespace smartercities::domain

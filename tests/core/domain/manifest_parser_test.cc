@@ -1,0 +1,133 @@
+#include "core/domain/manifest_parser.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace smartercities::domain {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+json Valid() {
+  return json::parse(R"({
+    "id": "groene-stad", "version": "1.0.0",
+    "name": {"nl": "De Groene Stad", "en": "The Green City"},
+    "introduction": {"nl": "Inleiding"},
+    "challenges": [{"nl": "Energie besparen"}],
+    "leaders": [{"name": "Amersfoort", "cbsCode": "GM0307"}],
+    "agreements": [
+      {"letter": "a", "kind": "result", "goal": "Ter bevordering", "text": "Tekst a.",
+       "dates": [{"date": "2013-12", "text": "eind 2013"}],
+       "numbers": [{"value": 100, "unit": "homes", "text": "100 woningen"}],
+       "indicators": ["groene-stad-homes"]},
+      {"letter": "b", "kind": "effort", "goal": "", "text": "Tekst b."}],
+    "indicators": [{"id": "groene-stad-homes", "name": {"nl": "Woningen"},
+      "unit": "homes", "kind": "quantity", "target": 100, "deadline": "2014-12",
+      "direction": "increase", "scope": "network", "agreements": ["a"]}],
+    "routes": [{"method": "GET", "path": "/pilots/{id}", "summary": "s", "permission": "public"}],
+    "panels": [{"id": "p", "title": {"nl": "P"}, "endpoint": "/pilots/{id}", "view": "table"}],
+    "storage": {"migrations": [{"version": 1, "description": "d", "sql": "CREATE TABLE groene_stad_x (a);"}]}
+  })");
+}
+
+std::string ProblemsOf(const json& manifest) {
+  std::vector<std::string> problems;
+  auto result = ParseManifest(manifest.dump(), "theme.json", &problems);
+  EXPECT_FALSE(result.ok());
+  std::string all;
+  for (const auto& problem : problems) all += problem + "\n";
+  return all;
+}
+
+TEST(ManifestParserTest, ReadsAValidManifest) {
+  auto result = ParseManifest(Valid().dump(), "theme.json");
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(result->id, "groene-stad");
+  EXPECT_EQ(result->TablePrefix(), "groene_stad_");
+  ASSERT_EQ(result->agreements.size(), 2u);
+  EXPECT_EQ(result->agreements[1].kind, AgreementKind::kEffort);
+  EXPECT_EQ(result->agreements[0].dates[0].date, "2013-12");
+  EXPECT_EQ(result->indicators[0].target, 100);
+  EXPECT_FALSE(result->indicators[0].baseline.has_value());
+  EXPECT_EQ(result->leaders[0].cbs_code, "GM0307");
+  EXPECT_EQ(result->migrations[0].version, 1);
+}
+
+TEST(ManifestParserTest, NamesTheSourceAndFieldOfEachProblem) {
+  json manifest = Valid();
+  manifest["agreements"][1]["kind"] = "resul";
+  auto result = ParseManifest(manifest.dump(), "plugins/x/theme.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.status().message(), HasSubstr("plugins/x/theme.json"));
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("agreements[1].kind: must be \"result\" or "
+                        "\"effort\", got \"resul\""));
+}
+
+TEST(ManifestParserTest, ReportsEveryProblemAtOnce) {
+  json manifest = Valid();
+  manifest.erase("version");
+  manifest["id"] = "Groene Stad";
+  manifest["agreements"][0]["letter"] = "b";
+  manifest["indicators"][0]["deadline"] = "2014";
+  manifest["leaders"][0]["cbsCode"] = "0307";
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("version: is required"));
+  EXPECT_THAT(problems, HasSubstr("id: must be kebab-case"));
+  EXPECT_THAT(problems, HasSubstr("agreements[1].letter: \"b\" is used twice"));
+  EXPECT_THAT(problems, HasSubstr("indicators[0].deadline: must be YYYY-MM"));
+  EXPECT_THAT(problems, HasSubstr("leaders[0].cbsCode: must be GM followed"));
+}
+
+TEST(ManifestParserTest, RefusesBrokenLinksBetweenAgreementsAndIndicators) {
+  json manifest = Valid();
+  manifest["agreements"][0]["indicators"] = {"groene-stad-nothing"};
+  manifest["indicators"][0]["agreements"] = {"z"};
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("agreements[0].indicators: "
+                                  "\"groene-stad-nothing\" is not an indicator"));
+  EXPECT_THAT(problems,
+              HasSubstr("indicators[0].agreements: \"z\" is not an agreement"));
+}
+
+TEST(ManifestParserTest, RefusesRoutesThatCouldLeaveThePrefix) {
+  for (const char* path : {"/../modules", "pilots", "/pilots/", "/Pilots",
+                           "/a//b", "/{bad-name}"}) {
+    json manifest = Valid();
+    manifest.erase("panels");
+    manifest["routes"][0]["path"] = path;
+    EXPECT_THAT(ProblemsOf(manifest), HasSubstr("routes[0].path")) << path;
+  }
+}
+
+TEST(ManifestParserTest, RefusesUnknownFieldsAndWrongTypes) {
+  json manifest = Valid();
+  manifest["agreements"][0]["colour"] = "green";
+  manifest["indicators"][0]["target"] = "honderd";
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("agreements[0].colour: unknown field"));
+  EXPECT_THAT(problems,
+              HasSubstr("indicators[0].target: must be a number, got string"));
+}
+
+TEST(ManifestParserTest, RefusesMigrationGapsAndPanelsOnUndeclaredRoutes) {
+  json manifest = Valid();
+  manifest["storage"]["migrations"][0]["version"] = 2;
+  manifest["panels"][0]["endpoint"] = "/nowhere";
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("storage.migrations[0].version: must be 1"));
+  EXPECT_THAT(problems, HasSubstr("panels[0].endpoint: \"/nowhere\" is not"));
+}
+
+TEST(ManifestParserTest, ExplainsInvalidJson) {
+  auto result = ParseManifest("{\"id\": ", "theme.json");
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.status().message(), HasSubstr("theme.json"));
+  EXPECT_THAT(result.status().message(), HasSubstr("not valid JSON"));
+}
+
+}  // namespace
+}  // namespace smartercities::domain

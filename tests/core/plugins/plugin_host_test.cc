@@ -1,0 +1,299 @@
+// The plugin host with real plugin libraries built by the test build, loaded
+// through the real loader into a real SQLite file.
+#include "core/plugins/plugin_host.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/domain/catalog.h"
+#include "core/domain/core_schema.h"
+#include "tests/support/test_support.h"
+
+namespace smartercities::plugins {
+namespace {
+
+using ::testing::HasSubstr;
+using smartercities::testing::CopyPlugin;
+using smartercities::testing::TempDir;
+using smartercities::testing::TestPluginDir;
+
+class PluginHostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(plugin_dir());
+    auto database = storage::OpenSqlite({(dir_.path() / "test.db").string()});
+    ASSERT_TRUE(database.ok()) << database.status().message();
+    database_ = std::move(database).value();
+    ASSERT_TRUE(
+        database_->Migrate({"core", ""}, domain::CoreMigrations()).ok());
+    ASSERT_TRUE(database_
+                    ->Write([](storage::Connection& db) {
+                      return db.Execute(
+                          "INSERT INTO cities VALUES ('GM0794', 'Helmond', "
+                          "'G32', NULL, NULL)",
+                          {});
+                    })
+                    .ok());
+    catalog_ = std::make_unique<domain::Catalog>(*database_);
+    router_ = std::make_shared<http::Router>();
+  }
+
+  std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
+
+  void Add(const std::string& name) {
+    CopyPlugin(TestPluginDir(), name, plugin_dir());
+  }
+
+  PluginHost& Host(PluginHostOptions options = {}) {
+    options.plugin_dir = plugin_dir();
+    host_ = std::make_unique<PluginHost>(options, *database_, router_,
+                                         *catalog_);
+    EXPECT_TRUE(host_->LoadAll().ok());
+    return *host_;
+  }
+
+  ModuleInfo Only() {
+    auto modules = host_->Modules();
+    EXPECT_EQ(modules.size(), 1u);
+    return modules.empty() ? ModuleInfo{} : modules.front();
+  }
+
+  http::Response Call(const std::string& method, const std::string& path,
+                      std::string body = "") {
+    auto match = router_->Find(method, path);
+    if (!match.route) return http::Response::Problem(404, "Not Found", path);
+    http::Request request;
+    request.method = method;
+    request.path = path;
+    request.path_params = match.path_params;
+    request.body = std::move(body);
+    request.request_id = "test-request";
+    return match.route->handler(request);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<domain::Catalog> catalog_;
+  std::shared_ptr<http::Router> router_;
+  std::unique_ptr<PluginHost> host_;
+};
+
+TEST_F(PluginHostTest, LoadsAGoodPluginAndMountsItsRoutes) {
+  Add("fixture_good");
+  PluginHost& host = Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.id, "test-good");
+  EXPECT_EQ(info.state, ModuleState::kEnabled) << info.reason;
+  EXPECT_EQ(info.version, "1.2.3");
+  EXPECT_EQ(info.abi, "1.0");
+  EXPECT_TRUE(host.IsEnabled("test-good"));
+  http::Response response = Call("GET", "/api/v1/themes/test-good/items");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "[\"seeded\"]");
+  // Its manifest was synced into the catalog.
+  auto theme = catalog_->GetTheme("test-good");
+  ASSERT_TRUE(theme.ok());
+  ASSERT_TRUE(theme->has_value());
+  EXPECT_EQ((*theme)->agreements.size(), 2u);
+}
+
+TEST_F(PluginHostTest, PluginReadsPublicViewsOfTheCore) {
+  Add("fixture_good");
+  Host();
+  http::Response response = Call("GET", "/api/v1/themes/test-good/cities/count");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "{\"count\":1}");
+}
+
+TEST_F(PluginHostTest, RefusesAWrongAbiMajorBeforeLoading) {
+  Add("fixture_wrong_major");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("libfixture_wrong_major.so"));
+  EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 2.0"));
+  EXPECT_THAT(info.reason, HasSubstr("this host supports 1.0"));
+}
+
+TEST_F(PluginHostTest, RefusesANewerAbiMinor) {
+  Add("fixture_newer_minor");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.1"));
+  EXPECT_THAT(info.reason, HasSubstr("upgrade the platform"));
+}
+
+TEST_F(PluginHostTest, RefusesATextFileNamedSo) {
+  std::ofstream(plugin_dir() / "libnotes.so") << "these are not machine code\n";
+  ::chmod((plugin_dir() / "libnotes.so").c_str(), 0644);
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("libnotes.so' is not a shared library"));
+}
+
+TEST_F(PluginHostTest, RefusesAWorldWritableFile) {
+  Add("fixture_good");
+  ::chmod((plugin_dir() / "libfixture_good.so").c_str(), 0666);
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("writable by group or others"));
+  EXPECT_THAT(info.reason, HasSubstr("chmod go-w"));
+}
+
+TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntryFunction) {
+  Add("fixture_no_entry");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("does not export sc_plugin_entry()"));
+}
+
+TEST_F(PluginHostTest, RefusesALibraryWithAnUnresolvedDependency) {
+  Add("fixture_unresolved");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("cannot be loaded"));
+  EXPECT_THAT(info.reason, HasSubstr("sc_fixture_function_nobody_defines"));
+}
+
+TEST_F(PluginHostTest, AFailedInitRollsBackItsRoutes) {
+  Add("fixture_init_fails");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason,
+              HasSubstr("init failed: the fixture refuses to start"));
+  EXPECT_TRUE(info.routes.empty());
+  EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-init-fails/items").route);
+}
+
+TEST_F(PluginHostTest, AThrowingHandlerGives500WithErrorIdAndTheRestServes) {
+  Add("fixture_good");
+  Host();
+  http::Response failed = Call("GET", "/api/v1/themes/test-good/boom");
+  EXPECT_EQ(failed.status, 500);
+  auto body = nlohmann::json::parse(failed.body);
+  EXPECT_EQ(body["errorId"], "test-request");
+  EXPECT_THAT(body["detail"].get<std::string>(), HasSubstr("test-request"));
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
+}
+
+TEST_F(PluginHostTest, AModuleThatKeepsFailingIsDisabledAutomatically) {
+  Add("fixture_good");
+  PluginHostOptions options;
+  options.failure_threshold = 3;
+  Host(options);
+  for (int i = 0; i < 3; ++i) Call("GET", "/api/v1/themes/test-good/boom");
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kDisabled);
+  EXPECT_THAT(info.reason, HasSubstr("disabled automatically after 3 failed"));
+  EXPECT_THAT(info.reason, HasSubstr("failed on purpose"));
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 404);
+}
+
+TEST_F(PluginHostTest, RefusesADuplicateId) {
+  Add("fixture_good");
+  Add("fixture_duplicate");
+  Host();
+  auto modules = host_->Modules();
+  ASSERT_EQ(modules.size(), 2u);
+  int enabled = 0;
+  for (const auto& info : modules) {
+    if (info.state == ModuleState::kEnabled) {
+      ++enabled;
+    } else {
+      EXPECT_EQ(info.state, ModuleState::kFailed);
+      EXPECT_THAT(info.reason, HasSubstr("a module with id 'test-good' is "
+                                         "already loaded from"));
+    }
+  }
+  EXPECT_EQ(enabled, 1);
+}
+
+TEST_F(PluginHostTest, RefusesARouteOutsideItsPrefix) {
+  Add("fixture_outside_prefix");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_THAT(info.reason, HasSubstr("route GET /../../modules is not "
+                                     "declared in the manifest"));
+  EXPECT_FALSE(router_->Find("GET", "/api/v1/modules").route);
+}
+
+TEST_F(PluginHostTest, APluginCannotReadAnotherPluginsTable) {
+  Add("fixture_good");
+  Add("fixture_other");
+  Host();
+  http::Response own = Call("GET", "/api/v1/themes/test-good/peek/test_good_items");
+  EXPECT_EQ(own.status, 200);
+  http::Response other =
+      Call("GET", "/api/v1/themes/test-good/peek/test_other_items");
+  EXPECT_EQ(other.status, 403);
+  EXPECT_THAT(other.body, HasSubstr("test_other_items"));
+  http::Response core = Call("GET", "/api/v1/themes/test-good/peek/api_tokens");
+  EXPECT_EQ(core.status, 403);
+  EXPECT_THAT(core.body, HasSubstr("api_tokens"));
+}
+
+TEST_F(PluginHostTest, DisableAndEnableAtRunTimeKeepTheData) {
+  Add("fixture_good");
+  PluginHost& host = Host();
+  EXPECT_EQ(Call("POST", "/api/v1/themes/test-good/items", "kept").status, 201);
+  auto off = host.SetEnabled("test-good", false, "tester");
+  ASSERT_TRUE(off.ok()) << off.status().message();
+  EXPECT_EQ(off->state, ModuleState::kDisabled);
+  EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-good/items").route);
+  auto on = host.SetEnabled("test-good", true, "tester");
+  ASSERT_TRUE(on.ok()) << on.status().message();
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").body,
+            "[\"kept\",\"seeded\"]");
+}
+
+TEST_F(PluginHostTest, TheDisabledSettingSurvivesARestart) {
+  Add("fixture_good");
+  ASSERT_TRUE(Host().SetEnabled("test-good", false, "tester").ok());
+  host_.reset();
+  router_ = std::make_shared<http::Router>();
+  Host();
+  EXPECT_EQ(Only().state, ModuleState::kDisabled);
+  EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-good/items").route);
+}
+
+TEST_F(PluginHostTest, EnablingAModuleThatFailedToLoadIsRefusedWithTheReason) {
+  Add("fixture_wrong_major");
+  PluginHost& host = Host();
+  auto result = host.SetEnabled(Only().id, true, "tester");
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.status().message(), HasSubstr("failed to load"));
+  EXPECT_THAT(result.status().message(), HasSubstr("SDK ABI 2.0"));
+}
+
+TEST_F(PluginHostTest, OneBrokenModuleDoesNotStopTheOthers) {
+  Add("fixture_wrong_major");
+  Add("fixture_init_fails");
+  Add("fixture_good");
+  Host();
+  EXPECT_TRUE(host_->IsEnabled("test-good"));
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
+  EXPECT_EQ(host_->Modules().size(), 3u);
+}
+
+TEST_F(PluginHostTest, MetricsCountModulesByState) {
+  Add("fixture_good");
+  Add("fixture_wrong_major");
+  Host();
+  std::string metrics = host_->RenderMetrics();
+  EXPECT_THAT(metrics, HasSubstr("smartercities_modules{state=\"enabled\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("smartercities_modules{state=\"failed\"} 1"));
+}
+
+}  // namespace
+}  // namespace smartercities::plugins

@@ -1,0 +1,55 @@
+// test_support.h — what the tests share: temporary directories, copies of
+// built plugins, and a small blocking HTTP/1.1 client over a real socket.
+#ifndef SMARTERCITIES_TESTS_SUPPORT_TEST_SUPPORT_H_
+#define SMARTERCITIES_TESTS_SUPPORT_TEST_SUPPORT_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smartercities::testing {
+
+// A fresh directory under the system's temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Where the test build put the fixture plugins and the theme plugins.
+std::filesystem::path TestPluginDir();
+std::filesystem::path ThemePluginDir();
+std::filesystem::path SourceDir();
+std::filesystem::path BinaryDir();
+
+// Copies lib<name>.so (and its sidecar .json when there is one) from `from`
+// into `to`, keeping permissions.
+void CopyPlugin(const std::filesystem::path& from, const std::string& name,
+                const std::filesystem::path& to);
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string Header(const std::string& name) const;
+};
+
+// Sends one request on a new connection (Connection: close) and reads the
+// whole response. Throws std::runtime_error when the connection fails.
+HttpResponse Fetch(std::uint16_t port, const std::string& method,
+                   const std::string& target,
+                   const std::map<std::string, std::string>& headers = {},
+                   const std::string& body = "");
+
+}  // namespace smartercities::testing
+
+#endif  // SMARTERCITIES_TESTS_SUPPORT_TEST_SUPPORT_H_
