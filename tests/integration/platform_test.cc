@@ -1,0 +1,307 @@
+// The whole platform over real sockets: the real server, the real loader
+// with the Regelluwe Stad plugin and a fixture plugin, a real SQLite file.
+#include "core/app/platform.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/support/test_support.h"
+
+namespace smartercities {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+using testing::Fetch;
+using testing::HttpResponse;
+
+class PlatformTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    plugin_dir_ = dir_.path() / "plugins";
+    std::filesystem::create_directories(plugin_dir_);
+    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad", plugin_dir_);
+    testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", plugin_dir_);
+    Start();
+  }
+
+  void Start() {
+    app::Config config;
+    config.port = 0;
+    config.data_dir = dir_.path() / "data";
+    config.plugin_dir = plugin_dir_;
+    config.web_root = testing::SourceDir() / "web";
+    config.handler_deadline_ms = 500;
+    auto platform = app::Platform::Start(config);
+    ASSERT_TRUE(platform.ok()) << platform.status().message();
+    platform_ = std::move(platform).value();
+    std::ifstream in(config.AdminTokenFile());
+    std::getline(in, token_);
+  }
+
+  void Restart() {
+    platform_->Stop();
+    platform_.reset();
+    Start();
+  }
+
+  HttpResponse Get(const std::string& target, bool as_admin = false) {
+    std::map<std::string, std::string> headers;
+    if (as_admin) headers["Authorization"] = "Bearer " + token_;
+    return Fetch(platform_->port(), "GET", target, headers);
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& target,
+                    const std::string& body, bool as_admin = true) {
+    std::map<std::string, std::string> headers = {
+        {"Content-Type", "application/json"}};
+    if (as_admin) headers["Authorization"] = "Bearer " + token_;
+    return Fetch(platform_->port(), method, target, headers, body);
+  }
+
+  json GetJson(const std::string& target, int expected_status = 200) {
+    HttpResponse response = Get(target, true);
+    EXPECT_EQ(response.status, expected_status) << target << ": " << response.body;
+    return json::parse(response.body, nullptr, false);
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path plugin_dir_;
+  std::unique_ptr<app::Platform> platform_;
+  std::string token_;
+};
+
+TEST_F(PlatformTest, ServesTheTwentyRegelluweStadAgreements) {
+  json agreements = GetJson("/api/v1/themes/regelluwe-stad/agreements");
+  ASSERT_EQ(agreements["total"], 20);
+  std::string letters;
+  for (const auto& item : agreements["items"]) {
+    letters += item["letter"].get<std::string>();
+    EXPECT_EQ(item["id"], "regelluwe-stad/" + item["letter"].get<std::string>());
+    EXPECT_EQ(item["kind"], item["letter"] <= "i" ? "result" : "effort")
+        << item["letter"];
+    EXPECT_FALSE(item["text"].get<std::string>().empty());
+  }
+  EXPECT_EQ(letters, "abcdefghijklmnopqrst");
+  json e = GetJson("/api/v1/themes/regelluwe-stad/agreements/e");
+  EXPECT_THAT(e["text"].get<std::string>(), HasSubstr("60%"));
+  EXPECT_EQ(e["goal"], "Ter verbetering van dienstverlening aan ondernemers");
+  EXPECT_EQ(e["history"].size(), 1u);
+}
+
+TEST_F(PlatformTest, AgreementsMatchTheCovenantParagraph) {
+  std::ifstream in(testing::SourceDir() /
+                   "tests/plugins/regelluwe-stad/expected_agreements.json");
+  json expected = json::parse(in);
+  json actual = GetJson("/api/v1/themes/regelluwe-stad/agreements");
+  ASSERT_EQ(actual["items"].size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(actual["items"][i]["letter"], expected[i]["letter"]);
+    EXPECT_EQ(actual["items"][i]["kind"], expected[i]["kind"]);
+    EXPECT_EQ(actual["items"][i]["goal"], expected[i]["goal"]);
+  }
+}
+
+TEST_F(PlatformTest, ThemeCarriesItsLeaderAndIndicatorsWithTheCovenantsNumbers) {
+  json theme = GetJson("/api/v1/themes/regelluwe-stad");
+  EXPECT_EQ(theme["leaders"][0]["name"], "Zoetermeer");
+  EXPECT_EQ(theme["leaders"][0]["cbsCode"], "GM0637");
+  EXPECT_EQ(theme["challenges"].size(), 3u);
+  json indicators = GetJson("/api/v1/themes/regelluwe-stad/indicators");
+  bool found_invoices = false;
+  for (const auto& indicator : indicators["items"]) {
+    if (indicator["id"] == "regelluwe-stad-e-invoices") {
+      found_invoices = true;
+      EXPECT_EQ(indicator["target"], 60);
+      EXPECT_EQ(indicator["deadline"], "2014-09");
+      EXPECT_EQ(indicator["unit"], "percent");
+    }
+  }
+  EXPECT_TRUE(found_invoices);
+  json one = GetJson("/api/v1/indicators/regelluwe-stad-e-invoices");
+  EXPECT_EQ(one["agreements"][0], "regelluwe-stad/e");
+}
+
+TEST_F(PlatformTest, EveryResponseCarriesTheSecurityAndVersionHeaders) {
+  for (const std::string target :
+       {"/api/v1/themes", "/api/v1/nothing-here", "/", "/healthz"}) {
+    HttpResponse response = Get(target);
+    EXPECT_EQ(response.Header("API-Version"), "1.0.0") << target;
+    EXPECT_EQ(response.Header("X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_THAT(response.Header("Content-Security-Policy"),
+                HasSubstr("frame-ancestors 'none'"))
+        << target;
+    EXPECT_FALSE(response.Header("X-Request-Id").empty()) << target;
+  }
+  HttpResponse missing = Get("/api/v1/themes/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("Content-Type"), "application/problem+json");
+  EXPECT_THAT(json::parse(missing.body)["detail"].get<std::string>(),
+              HasSubstr("'nope'"));
+}
+
+TEST_F(PlatformTest, AdminEndpointsNeedTheAdministratorToken) {
+  HttpResponse anonymous = Get("/api/v1/modules");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.Header("Content-Type"), "application/problem+json");
+  HttpResponse wrong = Fetch(platform_->port(), "GET", "/api/v1/modules",
+                             {{"Authorization", "Bearer sc_not-a-real-token"}});
+  EXPECT_EQ(wrong.status, 401);
+  json modules = GetJson("/api/v1/modules");
+  std::set<std::string> ids;
+  for (const auto& module : modules["items"]) {
+    ids.insert(module["id"].get<std::string>());
+    EXPECT_EQ(module["state"], "enabled") << module.dump();
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"regelluwe-stad", "test-good"}));
+  auto mode = std::filesystem::status(dir_.path() / "data" / "admin-token")
+                  .permissions();
+  EXPECT_EQ(mode & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read |
+                std::filesystem::perms::owner_write);
+}
+
+TEST_F(PlatformTest, DisablingAModuleHidesItAndEnablingRestoresItsData) {
+  HttpResponse stored = Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0637",
+                             R"({"eherkenningImplemented": true, "eInvoicesPercent": 64.5})");
+  ASSERT_EQ(stored.status, 200) << stored.body;
+
+  HttpResponse off = Send("PATCH", "/api/v1/modules/regelluwe-stad",
+                          R"({"enabled": false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(json::parse(off.body)["state"], "disabled");
+  json themes = GetJson("/api/v1/themes");
+  for (const auto& theme : themes["items"]) EXPECT_NE(theme["id"], "regelluwe-stad");
+  EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad").status, 404);
+  EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad/agreements").status, 404);
+  EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad/city-status").status, 404);
+  EXPECT_EQ(Get("/api/v1/indicators/regelluwe-stad-e-invoices").status, 404);
+  EXPECT_EQ(GetJson("/api/v1/openapi.json")["paths"].count(
+                "/themes/regelluwe-stad/city-status"),
+            0u);
+
+  Restart();
+  EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad").status, 404);
+
+  HttpResponse on = Send("PATCH", "/api/v1/modules/regelluwe-stad",
+                         R"({"enabled": true})");
+  ASSERT_EQ(on.status, 200) << on.body;
+  json status = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0637");
+  EXPECT_EQ(status["eInvoicesPercent"], 64.5);
+  EXPECT_EQ(status["eherkenningImplemented"], true);
+}
+
+TEST_F(PlatformTest, ModuleSwitchRefusesBadBodies) {
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": "no"})").status, 400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"state": "x"})").status, 400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", "not json").status, 400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/nope", R"({"enabled": false})").status, 404);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": false})",
+                 /*as_admin=*/false)
+                .status,
+            401);
+}
+
+TEST_F(PlatformTest, CityStatusValidatesAndNamesTheField) {
+  auto put = [&](const std::string& city, const std::string& body) {
+    return Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/" + city, body);
+  };
+  HttpResponse too_high =
+      put("GM0794", R"({"eherkenningImplemented": true, "eInvoicesPercent": 120})");
+  EXPECT_EQ(too_high.status, 400);
+  EXPECT_THAT(too_high.body, HasSubstr("eInvoicesPercent"));
+  HttpResponse unknown = put("GM9999", R"({"eherkenningImplemented": true})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_THAT(unknown.body, HasSubstr("GM9999"));
+  HttpResponse anonymous = Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0794",
+                                R"({"eherkenningImplemented": true})", false);
+  EXPECT_EQ(anonymous.status, 401);
+  json before = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0794");
+  EXPECT_TRUE(before["eherkenningImplemented"].is_null());
+  ASSERT_EQ(put("GM0794", R"({"eherkenningImplemented": true, "eherkenningServicesPercent": 80})")
+                .status,
+            200);
+  json after = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0794");
+  EXPECT_EQ(after["eherkenningServicesPercent"], 80);
+  json all = GetJson("/api/v1/themes/regelluwe-stad/city-status");
+  EXPECT_EQ(all["total"], 41);
+}
+
+TEST_F(PlatformTest, AHangingHandlerGets504WhileOtherRequestsAreServed) {
+  auto slow = std::async(std::launch::async, [&] {
+    return Get("/api/v1/themes/test-good/slow?ms=2000");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  HttpResponse quick = Get("/api/v1/themes/regelluwe-stad");
+  EXPECT_EQ(quick.status, 200);
+  HttpResponse timed_out = slow.get();
+  EXPECT_EQ(timed_out.status, 504);
+  EXPECT_EQ(timed_out.Header("Content-Type"), "application/problem+json");
+}
+
+TEST_F(PlatformTest, OpenApiDescribesWhatIsServedIncludingPluginRoutes) {
+  json document = GetJson("/api/v1/openapi.json");
+  EXPECT_EQ(document["openapi"].get<std::string>().substr(0, 2), "3.");
+  EXPECT_EQ(document["info"]["version"], "1.0.0");
+  EXPECT_TRUE(document["info"]["contact"].contains("email"));
+  EXPECT_EQ(document["servers"][0]["url"], "/api/v1");
+  const json& paths = document["paths"];
+  for (const char* path :
+       {"/themes", "/themes/{theme}", "/themes/{theme}/agreements",
+        "/themes/{theme}/agreements/{letter}", "/themes/{theme}/indicators",
+        "/indicators/{indicator}", "/modules", "/modules/{id}",
+        "/themes/regelluwe-stad/city-status",
+        "/themes/regelluwe-stad/city-status/{city}"}) {
+    EXPECT_TRUE(paths.contains(path)) << path;
+  }
+  for (const auto& [path, operations] : paths.items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      const json& responses = operation["responses"];
+      EXPECT_TRUE(responses["200"]["headers"].contains("API-Version"))
+          << method << " " << path;
+      if (operation.contains("parameters") || operation.contains("requestBody")) {
+        EXPECT_TRUE(responses.contains("400")) << method << " " << path;
+      }
+      for (const auto& [code, response] : responses.items()) {
+        if (code[0] == '4' || code[0] == '5') {
+          EXPECT_TRUE(response["content"].contains("application/problem+json"))
+              << method << " " << path << " " << code;
+        }
+      }
+    }
+  }
+  // Every path in the document is really served.
+  for (const auto& [path, operations] : paths.items()) {
+    if (path.find('{') != std::string::npos || !operations.contains("get")) continue;
+    EXPECT_NE(Get("/api/v1" + path, true).status, 404) << path;
+  }
+}
+
+TEST_F(PlatformTest, HealthReadinessAndMetrics) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  json ready = json::parse(Get("/readyz").body);
+  EXPECT_EQ(ready["status"], "ready");
+  EXPECT_EQ(ready["modules"]["regelluwe-stad"], "enabled");
+  Get("/api/v1/themes");
+  std::string metrics = Get("/metrics").body;
+  EXPECT_THAT(metrics, HasSubstr("smartercities_http_requests_total{status=\"200\"}"));
+  EXPECT_THAT(metrics, HasSubstr("smartercities_http_request_duration_seconds_bucket"));
+  EXPECT_THAT(metrics, HasSubstr("smartercities_modules{state=\"enabled\"} 2"));
+}
+
+TEST_F(PlatformTest, ServesTheWebPageAndRefusesPathTraversal) {
+  HttpResponse page = Get("/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.Header("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(page.body, HasSubstr("Digitale Steden Agenda"));
+  EXPECT_EQ(Get("/../../etc/passwd").status, 404);
+  EXPECT_EQ(Get("/%2e%2e/%2e%2e/etc/passwd").status, 404);
+}
+
+}  // namespace
+}  // namespace smartercities
