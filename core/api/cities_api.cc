@@ -28,7 +28,8 @@ Status RegisterCityRoutes(ApiContext& context) {
       {"GET", "/api/v1/cities", "core",
        [ctx](http::Request& request) {
          auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+         if (auto* problem = std::get_if<http::Response>(&page))
+           return *problem;
          nlohmann::json items = nlohmann::json::array();
          Status read = ctx->database.Read([&](storage::Connection& db) {
            return db.Execute(
@@ -54,8 +55,7 @@ Status RegisterCityRoutes(ApiContext& context) {
            return db.Execute(
                "SELECT cbs_code, name, network, member_since FROM cities "
                "WHERE cbs_code = ?1",
-               std::vector<storage::Value>{code},
-               [&](const storage::Row& row) {
+               std::vector<storage::Value>{code}, [&](const storage::Row& row) {
                  city = CityJson(row);
                  return false;
                });

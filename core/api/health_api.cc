@@ -12,12 +12,15 @@ Status RegisterHealthRoutes(ApiContext& context) {
   options.body_limit_bytes = 0;
 
   options.summary = "Liveness: the process is up";
-  Status status = context.router->Add(
-      {"GET", "/healthz", "core",
-       [](http::Request&) { return Json(200, {{"status", "ok"}}); }, options});
+  Status status = context.router->Add({"GET", "/healthz", "core",
+                                       [](http::Request&) {
+                                         return Json(200, {{"status", "ok"}});
+                                       },
+                                       options});
   if (!status.ok()) return status;
 
-  options.summary = "Readiness: the database answers and the modules are loaded";
+  options.summary =
+      "Readiness: the database answers and the modules are loaded";
   status = context.router->Add(
       {"GET", "/readyz", "core",
        [ctx](http::Request&) {
@@ -33,23 +36,23 @@ Status RegisterHealthRoutes(ApiContext& context) {
                              {"database", check.message()},
                              {"modules", modules}});
          }
-         return Json(200, {{"status", "ready"},
-                           {"database", "ok"},
-                           {"modules", modules}});
+         return Json(
+             200,
+             {{"status", "ready"}, {"database", "ok"}, {"modules", modules}});
        },
        options});
   if (!status.ok()) return status;
 
   options.summary = "Metrics in the Prometheus text format";
-  return context.router->Add(
-      {"GET", "/metrics", "core",
-       [ctx](http::Request&) {
-         http::Response response;
-         response.SetHeader("Content-Type", "text/plain; version=0.0.4");
-         response.body = ctx->metrics->Render();
-         return response;
-       },
-       options});
+  return context.router->Add({"GET", "/metrics", "core",
+                              [ctx](http::Request&) {
+                                http::Response response;
+                                response.SetHeader("Content-Type",
+                                                   "text/plain; version=0.0.4");
+                                response.body = ctx->metrics->Render();
+                                return response;
+                              },
+                              options});
 }
 
 }  // namespace smartercities::api

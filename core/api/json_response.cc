@@ -16,13 +16,13 @@ std::variant<std::size_t, http::Response> ParsePositive(
   std::size_t value = 0;
   auto [end, error] =
       std::from_chars(text->data(), text->data() + text->size(), value);
-  if (error != std::errc() || end != text->data() + text->size() ||
-      value < 1 || value > max) {
-    return http::Response::Problem(
-        400, "Bad Request",
-        "query parameter '" + std::string(name) +
-            "' must be a whole number from 1 to " + std::to_string(max) +
-            ", got '" + std::string(*text) + "'");
+  if (error != std::errc() || end != text->data() + text->size() || value < 1 ||
+      value > max) {
+    return http::Response::Problem(400, "Bad Request",
+                                   "query parameter '" + std::string(name) +
+                                       "' must be a whole number from 1 to " +
+                                       std::to_string(max) + ", got '" +
+                                       std::string(*text) + "'");
   }
   return value;
 }

@@ -14,7 +14,7 @@
 namespace smartercities::api {
 
 struct Page {
-  std::size_t page = 1;       // 1-based
+  std::size_t page = 1;  // 1-based
   std::size_t page_size = 100;
 };
 

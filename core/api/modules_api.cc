@@ -38,7 +38,8 @@ Status RegisterModuleRoutes(ApiContext& context) {
       {"GET", "/api/v1/modules", "core",
        [ctx](http::Request& request) {
          auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+         if (auto* problem = std::get_if<http::Response>(&page))
+           return *problem;
          nlohmann::json items = nlohmann::json::array();
          for (const auto& info : ctx->modules.Modules()) {
            items.push_back(ModuleJson(info));

@@ -19,8 +19,7 @@ constexpr std::string_view kBase = "/api/v1";
 const std::set<std::string>& CollectionRoutes() {
   static const std::set<std::string> kRoutes = {
       "/api/v1/themes", "/api/v1/themes/{theme}/agreements",
-      "/api/v1/themes/{theme}/indicators", "/api/v1/cities",
-      "/api/v1/modules"};
+      "/api/v1/themes/{theme}/indicators", "/api/v1/cities", "/api/v1/modules"};
   return kRoutes;
 }
 
@@ -87,26 +86,26 @@ json CollectionOf(const std::string& item) {
 
 json Components() {
   json schemas;
-  schemas["Problem"] = {
+  schemas["Problem"] = {{"type", "object"},
+                        {"required", {"status", "title"}},
+                        {"properties",
+                         {{"type", Schema("string")},
+                          {"title", Schema("string")},
+                          {"status", Schema("integer")},
+                          {"detail", Schema("string")},
+                          {"errorId", Schema("string")}}}};
+  schemas["Theme"] = {
       {"type", "object"},
-      {"required", {"status", "title"}},
+      {"required", {"id", "name", "leaders"}},
       {"properties",
-       {{"type", Schema("string")},
-        {"title", Schema("string")},
-        {"status", Schema("integer")},
-        {"detail", Schema("string")},
-        {"errorId", Schema("string")}}}};
-  schemas["Theme"] = {{"type", "object"},
-                      {"required", {"id", "name", "leaders"}},
-                      {"properties",
-                       {{"id", Schema("string")},
-                        {"name", Localized()},
-                        {"introduction", Localized()},
-                        {"challenges", {{"type", "array"}, {"items", Localized()}}},
-                        {"leaders", {{"type", "array"}, {"items", Schema("object")}}},
-                        {"numAgreements", Schema("integer")},
-                        {"numIndicators", Schema("integer")},
-                        {"panels", {{"type", "array"}, {"items", Schema("object")}}}}}};
+       {{"id", Schema("string")},
+        {"name", Localized()},
+        {"introduction", Localized()},
+        {"challenges", {{"type", "array"}, {"items", Localized()}}},
+        {"leaders", {{"type", "array"}, {"items", Schema("object")}}},
+        {"numAgreements", Schema("integer")},
+        {"numIndicators", Schema("integer")},
+        {"panels", {{"type", "array"}, {"items", Schema("object")}}}}}};
   schemas["Agreement"] = {
       {"type", "object"},
       {"required", {"id", "theme", "letter", "kind", "goal", "text"}},
@@ -138,22 +137,25 @@ json Components() {
         {"direction", {{"type", "string"}, {"enum", {"increase", "decrease"}}}},
         {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
         {"agreements", {{"type", "array"}, {"items", Schema("string")}}}}}};
-  schemas["City"] = {{"type", "object"},
-                     {"required", {"cbsCode", "name", "network"}},
-                     {"properties",
-                      {{"cbsCode", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
-                       {"name", Schema("string")},
-                       {"network", {{"type", "string"}, {"enum", {"G4", "G32"}}}},
-                       {"memberSince", {{"type", "string"}, {"format", "date"}, {"nullable", true}}}}}};
-  schemas["Module"] = {{"type", "object"},
-                       {"required", {"id", "state", "enabled"}},
-                       {"properties",
-                        {{"id", Schema("string")},
-                         {"version", {{"type", "string"}, {"nullable", true}}},
-                         {"state", Schema("string")},
-                         {"enabled", Schema("boolean")},
-                         {"reason", {{"type", "string"}, {"nullable", true}}},
-                         {"routes", {{"type", "array"}, {"items", Schema("string")}}}}}};
+  schemas["City"] = {
+      {"type", "object"},
+      {"required", {"cbsCode", "name", "network"}},
+      {"properties",
+       {{"cbsCode", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+        {"name", Schema("string")},
+        {"network", {{"type", "string"}, {"enum", {"G4", "G32"}}}},
+        {"memberSince",
+         {{"type", "string"}, {"format", "date"}, {"nullable", true}}}}}};
+  schemas["Module"] = {
+      {"type", "object"},
+      {"required", {"id", "state", "enabled"}},
+      {"properties",
+       {{"id", Schema("string")},
+        {"version", {{"type", "string"}, {"nullable", true}}},
+        {"state", Schema("string")},
+        {"enabled", Schema("boolean")},
+        {"reason", {{"type", "string"}, {"nullable", true}}},
+        {"routes", {{"type", "array"}, {"items", Schema("string")}}}}}};
   schemas["ModulePatch"] = {{"type", "object"},
                             {"required", {"enabled"}},
                             {"additionalProperties", false},
@@ -177,12 +179,15 @@ json Components() {
 
 json Operation(const http::Route& route) {
   std::string relative = route.pattern.substr(kBase.size());
-  json operation = {{"operationId", OperationId(route.method, relative)},
-                    {"summary", route.options.summary},
-                    {"tags", {route.options.tag.empty() ? "core" : route.options.tag}}};
+  json operation = {
+      {"operationId", OperationId(route.method, relative)},
+      {"summary", route.options.summary},
+      {"tags", {route.options.tag.empty() ? "core" : route.options.tag}}};
   json parameters = json::array();
   static const std::regex kParam(R"(\{([A-Za-z][A-Za-z0-9]*)\})");
-  for (std::sregex_iterator it(route.pattern.begin(), route.pattern.end(), kParam), end;
+  for (std::sregex_iterator
+           it(route.pattern.begin(), route.pattern.end(), kParam),
+       end;
        it != end; ++it) {
     parameters.push_back({{"name", (*it)[1].str()},
                           {"in", "path"},
@@ -193,14 +198,19 @@ json Operation(const http::Route& route) {
                        CollectionRoutes().contains(route.pattern) &&
                        route.method == "GET";
   if (is_collection) {
-    parameters.push_back({{"name", "page"},
-                          {"in", "query"},
-                          {"required", false},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
+    parameters.push_back(
+        {{"name", "page"},
+         {"in", "query"},
+         {"required", false},
+         {"schema", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
     parameters.push_back({{"name", "pageSize"},
                           {"in", "query"},
                           {"required", false},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}, {"default", 100}}}});
+                          {"schema",
+                           {{"type", "integer"},
+                            {"minimum", 1},
+                            {"maximum", 500},
+                            {"default", 100}}}});
   }
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
@@ -222,12 +232,14 @@ json Operation(const http::Route& route) {
   json responses;
   responses["200"] = {
       {"description", "OK"},
-      {"headers", {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}},
+      {"headers",
+       {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}},
       {"content",
        {{"application/json",
          {{"schema", {{"$ref", "#/components/schemas/" + schema}}}}}}}};
   if (!parameters.empty() || has_body) {
-    responses["400"] = ProblemResponse("The request's parameters or body are invalid");
+    responses["400"] =
+        ProblemResponse("The request's parameters or body are invalid");
   }
   if (route.options.permission != "public") {
     responses["401"] = ProblemResponse("No valid bearer token was sent");
@@ -238,7 +250,8 @@ json Operation(const http::Route& route) {
     responses["404"] = ProblemResponse("No such object");
   }
   if (has_body) {
-    responses["413"] = ProblemResponse("The body is larger than this endpoint accepts");
+    responses["413"] =
+        ProblemResponse("The body is larger than this endpoint accepts");
     responses["415"] = ProblemResponse("The body is not application/json");
   }
   responses["500"] = ProblemResponse("The server failed; quote the errorId");
@@ -287,9 +300,9 @@ Status RegisterOpenApiRoute(ApiContext& context) {
 }
 
 Status RegisterCoreRoutes(ApiContext& context) {
-  for (auto add : {&RegisterHealthRoutes, &RegisterThemeRoutes,
-                   &RegisterCityRoutes, &RegisterModuleRoutes,
-                   &RegisterOpenApiRoute}) {
+  for (auto add :
+       {&RegisterHealthRoutes, &RegisterThemeRoutes, &RegisterCityRoutes,
+        &RegisterModuleRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

@@ -32,8 +32,9 @@ json AgreementJson(const std::string& theme, const domain::Agreement& a) {
   }
   json numbers = json::array();
   for (const auto& number : a.numbers) {
-    numbers.push_back(
-        {{"value", number.value}, {"unit", number.unit}, {"text", number.text}});
+    numbers.push_back({{"value", number.value},
+                       {"unit", number.unit},
+                       {"text", number.text}});
   }
   json out = {{"id", theme + "/" + a.letter},
               {"theme", theme},
@@ -53,7 +54,8 @@ json AgreementJson(const std::string& theme, const domain::Agreement& a) {
 
 json IndicatorJson(const std::string& theme, const domain::Indicator& i) {
   json agreements = json::array();
-  for (const auto& letter : i.agreements) agreements.push_back(theme + "/" + letter);
+  for (const auto& letter : i.agreements)
+    agreements.push_back(theme + "/" + letter);
   json out = {{"id", i.id},
               {"theme", theme},
               {"name", LocalizedJson(i.name)},
@@ -65,9 +67,8 @@ json IndicatorJson(const std::string& theme, const domain::Indicator& i) {
               {"scope", i.scope},
               {"agreements", agreements},
               {"url", "/api/v1/indicators/" + i.id}};
-  out["description"] = i.description.nl.empty()
-                           ? json(nullptr)
-                           : LocalizedJson(i.description);
+  out["description"] =
+      i.description.nl.empty() ? json(nullptr) : LocalizedJson(i.description);
   out["baseline"] = i.baseline ? json(*i.baseline) : json(nullptr);
   return out;
 }
@@ -146,22 +147,24 @@ Status Add(ApiContext& context, std::string pattern, std::string summary,
 
 Status RegisterThemeRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
-  Status status = Add(
-      context, "/api/v1/themes", "List the themes of the agenda",
-      [ctx](http::Request& request) {
-        auto page = ParsePage(request);
-        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
-        auto ids = ctx->catalog.ThemeIds();
-        if (!ids.ok()) return ProblemFor(ids.status());
-        json items = json::array();
-        for (const std::string& id : *ids) {
-          if (!ctx->modules.IsEnabled(id)) continue;
-          auto theme = ctx->catalog.GetTheme(id);
-          if (!theme.ok()) return ProblemFor(theme.status());
-          if (theme->has_value()) items.push_back(ThemeSummaryJson(**theme));
-        }
-        return Collection(items, std::get<Page>(page));
-      });
+  Status status =
+      Add(context, "/api/v1/themes", "List the themes of the agenda",
+          [ctx](http::Request& request) {
+            auto page = ParsePage(request);
+            if (auto* problem = std::get_if<http::Response>(&page))
+              return *problem;
+            auto ids = ctx->catalog.ThemeIds();
+            if (!ids.ok()) return ProblemFor(ids.status());
+            json items = json::array();
+            for (const std::string& id : *ids) {
+              if (!ctx->modules.IsEnabled(id)) continue;
+              auto theme = ctx->catalog.GetTheme(id);
+              if (!theme.ok()) return ProblemFor(theme.status());
+              if (theme->has_value())
+                items.push_back(ThemeSummaryJson(**theme));
+            }
+            return Collection(items, std::get<Page>(page));
+          });
   if (!status.ok()) return status;
 
   status = Add(context, "/api/v1/themes/{theme}",
@@ -175,66 +178,71 @@ Status RegisterThemeRoutes(ApiContext& context) {
                });
   if (!status.ok()) return status;
 
-  status = Add(
-      context, "/api/v1/themes/{theme}/agreements",
-      "The theme's result and effort agreements, in the covenant's order",
-      [ctx](http::Request& request) {
-        auto page = ParsePage(request);
-        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
-        auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme)) return *problem;
-        const auto& manifest = std::get<0>(theme);
-        auto kind = request.Query("kind");
-        if (kind && *kind != "result" && *kind != "effort") {
-          return http::Response::Problem(
-              400, "Bad Request",
-              "query parameter 'kind' must be 'result' or 'effort', got '" +
-                  std::string(*kind) + "'");
-        }
-        json items = json::array();
-        for (const auto& agreement : manifest.agreements) {
-          if (kind && domain::ToString(agreement.kind) != *kind) continue;
-          items.push_back(AgreementJson(manifest.id, agreement));
-        }
-        return Collection(items, std::get<Page>(page));
-      });
+  status =
+      Add(context, "/api/v1/themes/{theme}/agreements",
+          "The theme's result and effort agreements, in the covenant's order",
+          [ctx](http::Request& request) {
+            auto page = ParsePage(request);
+            if (auto* problem = std::get_if<http::Response>(&page))
+              return *problem;
+            auto theme = LoadTheme(*ctx, request.Param("theme"));
+            if (auto* problem = std::get_if<http::Response>(&theme))
+              return *problem;
+            const auto& manifest = std::get<0>(theme);
+            auto kind = request.Query("kind");
+            if (kind && *kind != "result" && *kind != "effort") {
+              return http::Response::Problem(
+                  400, "Bad Request",
+                  "query parameter 'kind' must be 'result' or 'effort', got '" +
+                      std::string(*kind) + "'");
+            }
+            json items = json::array();
+            for (const auto& agreement : manifest.agreements) {
+              if (kind && domain::ToString(agreement.kind) != *kind) continue;
+              items.push_back(AgreementJson(manifest.id, agreement));
+            }
+            return Collection(items, std::get<Page>(page));
+          });
   if (!status.ok()) return status;
 
-  status = Add(
-      context, "/api/v1/themes/{theme}/agreements/{letter}",
-      "One agreement with its text, parties, dates and version history",
-      [ctx](http::Request& request) {
-        auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme)) return *problem;
-        const auto& manifest = std::get<0>(theme);
-        std::string_view letter = request.Param("letter");
-        for (const auto& agreement : manifest.agreements) {
-          if (agreement.letter != letter) continue;
-          json out = AgreementJson(manifest.id, agreement);
-          auto history = ctx->catalog.AgreementHistory(manifest.id + "/" +
-                                                       agreement.letter);
-          if (!history.ok()) return ProblemFor(history.status());
-          json versions = json::array();
-          for (const auto& version : *history) {
-            versions.push_back({{"version", version.version},
-                                {"text", version.text},
-                                {"source", version.source},
-                                {"recordedAt", version.recorded_at}});
-          }
-          out["history"] = versions;
-          return Json(200, out);
-        }
-        return http::Response::Problem(
-            404, "Not Found",
-            "theme '" + manifest.id + "' has no agreement '" +
-                std::string(letter) + "'; its letters run from '" +
-                (manifest.agreements.empty() ? std::string("-")
-                                             : manifest.agreements.front().letter) +
-                "' to '" +
-                (manifest.agreements.empty() ? std::string("-")
-                                             : manifest.agreements.back().letter) +
-                "'");
-      });
+  status =
+      Add(context, "/api/v1/themes/{theme}/agreements/{letter}",
+          "One agreement with its text, parties, dates and version history",
+          [ctx](http::Request& request) {
+            auto theme = LoadTheme(*ctx, request.Param("theme"));
+            if (auto* problem = std::get_if<http::Response>(&theme))
+              return *problem;
+            const auto& manifest = std::get<0>(theme);
+            std::string_view letter = request.Param("letter");
+            for (const auto& agreement : manifest.agreements) {
+              if (agreement.letter != letter) continue;
+              json out = AgreementJson(manifest.id, agreement);
+              auto history = ctx->catalog.AgreementHistory(manifest.id + "/" +
+                                                           agreement.letter);
+              if (!history.ok()) return ProblemFor(history.status());
+              json versions = json::array();
+              for (const auto& version : *history) {
+                versions.push_back({{"version", version.version},
+                                    {"text", version.text},
+                                    {"source", version.source},
+                                    {"recordedAt", version.recorded_at}});
+              }
+              out["history"] = versions;
+              return Json(200, out);
+            }
+            return http::Response::Problem(
+                404, "Not Found",
+                "theme '" + manifest.id + "' has no agreement '" +
+                    std::string(letter) + "'; its letters run from '" +
+                    (manifest.agreements.empty()
+                         ? std::string("-")
+                         : manifest.agreements.front().letter) +
+                    "' to '" +
+                    (manifest.agreements.empty()
+                         ? std::string("-")
+                         : manifest.agreements.back().letter) +
+                    "'");
+          });
   if (!status.ok()) return status;
 
   status = Add(context, "/api/v1/themes/{theme}/indicators",

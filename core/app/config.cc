@@ -24,13 +24,13 @@ std::filesystem::path FirstExisting(
 Status ParseInt(std::string_view text, long min, long max,
                 const std::string& what, long& out) {
   long value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < min ||
       value > max) {
-    return Status::InvalidArgument(what + ": must be a whole number from " +
-                                   std::to_string(min) + " to " +
-                                   std::to_string(max) + ", got '" +
-                                   std::string(text) + "'");
+    return Status::InvalidArgument(
+        what + ": must be a whole number from " + std::to_string(min) + " to " +
+        std::to_string(max) + ", got '" + std::string(text) + "'");
   }
   out = value;
   return Status::Ok();
@@ -41,7 +41,8 @@ Status Set(const std::string& name, const std::string& value,
            const std::string& where, Config& config) {
   long number = 0;
   if (name == "host") {
-    if (value.empty()) return Status::InvalidArgument(where + ": must not be empty");
+    if (value.empty())
+      return Status::InvalidArgument(where + ": must not be empty");
     config.host = value;
   } else if (name == "port") {
     Status s = ParseInt(value, 0, 65535, where, number);
@@ -67,8 +68,8 @@ Status Set(const std::string& name, const std::string& value,
     config.handler_deadline_ms = static_cast<int>(number);
   } else if (name == "log-format") {
     if (value != "text" && value != "json") {
-      return Status::InvalidArgument(where + ": must be 'text' or 'json', got '" +
-                                     value + "'");
+      return Status::InvalidArgument(
+          where + ": must be 'text' or 'json', got '" + value + "'");
     }
     config.log_format = value;
   } else if (name == "log-level") {
@@ -109,14 +110,15 @@ std::string FlagName(const std::string& key) {
 Config DefaultConfig(const std::filesystem::path& exe_path) {
   Config config;
   std::filesystem::path bin = exe_path.parent_path();
-  config.plugin_dir = FirstExisting({bin / ".." / "plugins",
-                                     bin / ".." / "lib" / "smartercities" / "plugins"});
-  config.web_root = FirstExisting({bin / ".." / "share" / "smartercities" / "web",
-                                   bin / ".." / "web",
+  config.plugin_dir =
+      FirstExisting({bin / ".." / "plugins",
+                     bin / ".." / "lib" / "smartercities" / "plugins"});
+  config.web_root = FirstExisting(
+      {bin / ".." / "share" / "smartercities" / "web", bin / ".." / "web",
 #ifdef SMARTERCITIES_SOURCE_WEB_ROOT
-                                   SMARTERCITIES_SOURCE_WEB_ROOT
+       SMARTERCITIES_SOURCE_WEB_ROOT
 #endif
-  });
+      });
   return config;
 }
 
@@ -143,8 +145,9 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
     std::string where = file.string() + ": " + key;
     if (key == "plugins") {
       if (!value.is_object()) {
-        return Status::InvalidArgument(where + ": must be an object of plugin "
-                                               "ids to objects of settings");
+        return Status::InvalidArgument(where +
+                                       ": must be an object of plugin "
+                                       "ids to objects of settings");
       }
       for (const auto& [plugin, settings] : value.items()) {
         if (!settings.is_object()) {
@@ -153,10 +156,11 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
         }
         for (const auto& [setting, setting_value] : settings.items()) {
           if (!setting_value.is_string()) {
-            return Status::InvalidArgument(where + "." + plugin + "." + setting +
-                                           ": must be a string");
+            return Status::InvalidArgument(where + "." + plugin + "." +
+                                           setting + ": must be a string");
           }
-          config.plugin_config[plugin][setting] = setting_value.get<std::string>();
+          config.plugin_config[plugin][setting] =
+              setting_value.get<std::string>();
         }
       }
       continue;
@@ -167,8 +171,9 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
     } else if (value.is_number_integer() || value.is_boolean()) {
       text_value = value.dump();
     } else {
-      return Status::InvalidArgument(where + ": must be a string, number or "
-                                             "boolean");
+      return Status::InvalidArgument(where +
+                                     ": must be a string, number or "
+                                     "boolean");
     }
     Status status = Set(FlagName(key), text_value, where, config);
     if (!status.ok()) return status;

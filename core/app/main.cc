@@ -74,7 +74,8 @@ int Serve(const Config& config) {
   if (!platform.ok()) return Fail(platform.status());
   std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string url = "http://" + host + ":" + std::to_string((*platform)->port());
+  std::string url =
+      "http://" + host + ":" + std::to_string((*platform)->port());
   auto token_file = std::filesystem::absolute(config.AdminTokenFile());
   std::cout << "\nSmarter Cities platform is running at " << url << "/\n"
             << "  API:        " << url << "/api/v1/themes\n"
@@ -82,16 +83,18 @@ int Serve(const Config& config) {
   if ((*platform)->admin_token_created()) {
     std::cout << "  Admin:      an administrator token was created and written "
                  "to\n              "
-              << token_file.string() << " (mode 0600; it is shown nowhere else)\n";
+              << token_file.string()
+              << " (mode 0600; it is shown nowhere else)\n";
   } else {
     std::cout << "  Admin:      the administrator token is in "
               << token_file.string() << "\n";
   }
-  std::cout << "              send it as 'Authorization: Bearer <token>', e.g.\n"
-            << "              curl -H \"Authorization: Bearer $(cat "
-            << token_file.string() << ")\" " << url << "/api/v1/modules\n"
-            << "Press Ctrl-C to stop.\n"
-            << std::endl;
+  std::cout
+      << "              send it as 'Authorization: Bearer <token>', e.g.\n"
+      << "              curl -H \"Authorization: Bearer $(cat "
+      << token_file.string() << ")\" " << url << "/api/v1/modules\n"
+      << "Press Ctrl-C to stop.\n"
+      << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received {}; finishing requests in flight",

@@ -4,11 +4,11 @@
 
 #include <fstream>
 #include <iomanip>
-#include <sstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
+#include <sstream>
 
 #include "core/api/api_context.h"
 #include "core/base/time_format.h"
@@ -70,7 +70,8 @@ Status Platform::Init(const Config& config) {
   plugins::PluginHostOptions options;
   options.plugin_dir = config.plugin_dir;
   options.enable_new_modules = config.enable_new_modules;
-  options.handler_deadline = std::chrono::milliseconds(config.handler_deadline_ms);
+  options.handler_deadline =
+      std::chrono::milliseconds(config.handler_deadline_ms);
   options.config = config.plugin_config;
   modules_ = std::make_unique<plugins::PluginHost>(options, *database_, router_,
                                                    *catalog_);
@@ -96,9 +97,10 @@ Status Platform::Init(const Config& config) {
   server_config.web_root = config.web_root.string();
   server_config.default_headers = {{"API-Version", api::kApiVersion}};
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
-  server_->SetAccessHook([this](http::Request& request, const http::Route& route) {
-    return CheckAccess(request, route);
-  });
+  server_->SetAccessHook(
+      [this](http::Request& request, const http::Route& route) {
+        return CheckAccess(request, route);
+      });
   status = server_->Start();
   if (!status.ok()) return status;
   watcher_ = std::thread([this] { WatchModuleSettings(); });
@@ -117,9 +119,9 @@ std::optional<http::Response> Platform::CheckAccess(http::Request& request,
     if (token) {
       auto found = tokens_->Authenticate(*token);
       if (!found.ok()) {
-        return http::Response::Problem(503, "Service Unavailable",
-                                       "the token could not be checked: " +
-                                           found.status().message());
+        return http::Response::Problem(
+            503, "Service Unavailable",
+            "the token could not be checked: " + found.status().message());
       }
       principal = *found;
     }
@@ -131,7 +133,8 @@ std::optional<http::Response> Platform::CheckAccess(http::Request& request,
     }
   }
   if (route.options.permission == "public") {
-    if (principal) request.headers.emplace_back(api::kPrincipalHeader, principal->name);
+    if (principal)
+      request.headers.emplace_back(api::kPrincipalHeader, principal->name);
     return std::nullopt;
   }
   if (!principal) {
@@ -220,12 +223,11 @@ std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
 Result<std::map<std::string, bool>> StoredSettings(storage::Database& db) {
   std::map<std::string, bool> settings;
   Status status = db.Read([&](storage::Connection& connection) {
-    return connection.Execute("SELECT id, enabled FROM modules", {},
-                              [&](const storage::Row& row) {
-                                settings[row.Text("id")] =
-                                    row.Integer("enabled") != 0;
-                                return true;
-                              });
+    return connection.Execute(
+        "SELECT id, enabled FROM modules", {}, [&](const storage::Row& row) {
+          settings[row.Text("id")] = row.Integer("enabled") != 0;
+          return true;
+        });
   });
   if (!status.ok()) return status;
   return settings;
@@ -240,7 +242,8 @@ Status ListModules(const Config& config, std::ostream& out) {
   if (!settings.ok()) return settings.status();
   auto modules = ReadSidecars(config.plugin_dir);
   out << std::left << std::setw(18) << "ID" << std::setw(10) << "VERSION"
-      << std::setw(10) << "SETTING" << "FILE\n";
+      << std::setw(10) << "SETTING"
+      << "FILE\n";
   for (const auto& module : modules) {
     auto it = settings->find(module.id);
     std::string setting = it == settings->end()
@@ -268,7 +271,8 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
   if (!settings.ok()) return settings.status();
   if (!known && !settings->contains(id)) {
     std::string ids;
-    for (const auto& module : modules) ids += (ids.empty() ? "" : ", ") + module.id;
+    for (const auto& module : modules)
+      ids += (ids.empty() ? "" : ", ") + module.id;
     return Status::NotFound("no module '" + id + "' in " +
                             config.plugin_dir.string() +
                             (ids.empty() ? "" : " (there are: " + ids + ")"));

@@ -46,10 +46,10 @@ Status WriteSecretFile(const std::filesystem::path& file,
   }
   ::umask(old_mask);
   std::error_code ec;
-  std::filesystem::permissions(temporary,
-                               std::filesystem::perms::owner_read |
-                                   std::filesystem::perms::owner_write,
-                               ec);
+  std::filesystem::permissions(
+      temporary,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      ec);
   if (!ec) std::filesystem::rename(temporary, file, ec);
   if (ec) {
     std::filesystem::remove(temporary, ec);
@@ -87,7 +87,8 @@ Result<bool> TokenService::EnsureBootstrapAdmin(
     created = true;
     return Status::Ok();
   });
-  if (!status.ok()) return status.WithContext("creating the administrator token");
+  if (!status.ok())
+    return status.WithContext("creating the administrator token");
   return created;
 }
 

@@ -17,14 +17,14 @@ namespace smartercities {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // the caller's input is wrong (HTTP 400)
-  kNotFound,          // no such object (HTTP 404)
-  kAlreadyExists,     // a conflict with what is stored (HTTP 409)
-  kPermissionDenied,  // the caller may not do this (HTTP 403)
-  kUnauthenticated,   // the caller is not known (HTTP 401)
+  kInvalidArgument,     // the caller's input is wrong (HTTP 400)
+  kNotFound,            // no such object (HTTP 404)
+  kAlreadyExists,       // a conflict with what is stored (HTTP 409)
+  kPermissionDenied,    // the caller may not do this (HTTP 403)
+  kUnauthenticated,     // the caller is not known (HTTP 401)
   kFailedPrecondition,  // the state forbids it (HTTP 409)
-  kUnavailable,       // try again later (HTTP 503)
-  kInternal,          // a fault of ours (HTTP 500)
+  kUnavailable,         // try again later (HTTP 503)
+  kInternal,            // a fault of ours (HTTP 500)
 };
 
 class [[nodiscard]] Status {

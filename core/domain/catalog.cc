@@ -64,34 +64,32 @@ Status SyncAgreements(Connection& db, const ThemeManifest& manifest,
                          {"unit", number.unit},
                          {"text", number.text}});
     }
-    auto existing = db.Query(
-        "SELECT text, manifest_text FROM agreements WHERE id = ?1",
-        std::vector<Value>{id});
+    auto existing =
+        db.Query("SELECT text, manifest_text FROM agreements WHERE id = ?1",
+                 std::vector<Value>{id});
     if (!existing.ok()) return existing.status();
     bool is_new = existing->empty();
     // An amended text (differs from what the last manifest said) is the
     // covenant's current word and survives a manifest update.
-    bool was_amended =
-        !is_new && existing->front().Text("text") !=
-                       existing->front().Text("manifest_text");
+    bool was_amended = !is_new && existing->front().Text("text") !=
+                                      existing->front().Text("manifest_text");
     std::string current_text =
         was_amended ? existing->front().Text("text") : agreement.text;
     bool manifest_changed =
         is_new || existing->front().Text("manifest_text") != agreement.text;
-    std::vector<Value> params = {
-        id,
-        manifest.id,
-        agreement.letter,
-        static_cast<std::int64_t>(i),
-        std::string(ToString(agreement.kind)),
-        agreement.goal,
-        OptionalText(agreement.topic),
-        current_text,
-        agreement.text,
-        StringsToJson(agreement.notes).dump(),
-        StringsToJson(agreement.parties).dump(),
-        dates.dump(),
-        numbers.dump()};
+    std::vector<Value> params = {id,
+                                 manifest.id,
+                                 agreement.letter,
+                                 static_cast<std::int64_t>(i),
+                                 std::string(ToString(agreement.kind)),
+                                 agreement.goal,
+                                 OptionalText(agreement.topic),
+                                 current_text,
+                                 agreement.text,
+                                 StringsToJson(agreement.notes).dump(),
+                                 StringsToJson(agreement.parties).dump(),
+                                 dates.dump(),
+                                 numbers.dump()};
     status = db.Execute(
         "INSERT INTO agreements (id, theme_id, letter, position, kind, goal, "
         "topic, text, manifest_text, notes, parties, dates, numbers, "
@@ -234,13 +232,11 @@ Status Catalog::Sync(const ThemeManifest& manifest) {
             "CONFLICT (id) DO UPDATE SET version = ?2, name_nl = ?3, "
             "name_en = ?4, introduction_nl = ?5, introduction_en = ?6, "
             "challenges = ?7, leaders = ?8, panels = ?9, synced_at = ?10",
-            std::vector<Value>{manifest.id, manifest.version,
-                               manifest.name.nl,
-                               OptionalText(manifest.name.en),
-                               manifest.introduction.nl,
-                               OptionalText(manifest.introduction.en),
-                               challenges.dump(), leaders.dump(),
-                               panels.dump(), now});
+            std::vector<Value>{
+                manifest.id, manifest.version, manifest.name.nl,
+                OptionalText(manifest.name.en), manifest.introduction.nl,
+                OptionalText(manifest.introduction.en), challenges.dump(),
+                leaders.dump(), panels.dump(), now});
         if (!status.ok()) return status;
         status = SyncAgreements(db, manifest, now);
         if (!status.ok()) return status;
@@ -271,10 +267,9 @@ Result<std::optional<ThemeManifest>> Catalog::GetTheme(std::string_view id) {
           {item.value("name", ""), item.value("cbsCode", "")});
     }
     for (const json& item : json::parse(row.Text("panels"))) {
-      manifest.panels.push_back({item.value("id", ""),
-                                 LocalizedFromJson(item.value("title", json())),
-                                 item.value("endpoint", ""),
-                                 item.value("view", "")});
+      manifest.panels.push_back(
+          {item.value("id", ""), LocalizedFromJson(item.value("title", json())),
+           item.value("endpoint", ""), item.value("view", "")});
     }
     auto agreements = db.Query(
         "SELECT * FROM agreements WHERE theme_id = ?1 AND retired_at IS NULL "

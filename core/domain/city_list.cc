@@ -58,7 +58,8 @@ Result<std::vector<City>> ParseCities(std::string_view csv,
     if (line_number == 1) {
       if (line != "cbs_code,name,network,member_since,note") {
         return Status::InvalidArgument(
-            where + "the header must be cbs_code,name,network,member_since,note");
+            where +
+            "the header must be cbs_code,name,network,member_since,note");
       }
       continue;
     }
@@ -86,8 +87,8 @@ Result<std::vector<City>> ParseCities(std::string_view csv,
       return Status::InvalidArgument(where + "name: must not be empty");
     }
     if (city.network != "G4" && city.network != "G32") {
-      return Status::InvalidArgument(where + "network: must be G4 or G32, got \"" +
-                                     city.network + "\"");
+      return Status::InvalidArgument(
+          where + "network: must be G4 or G32, got \"" + city.network + "\"");
     }
     if (!city.member_since.empty() &&
         !std::regex_match(city.member_since, kDate)) {

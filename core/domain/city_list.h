@@ -30,7 +30,8 @@ Result<std::vector<City>> ParseCities(std::string_view csv,
                                       std::string_view source);
 
 // Inserts or updates every city in one transaction.
-Status StoreCities(storage::Database& database, const std::vector<City>& cities);
+Status StoreCities(storage::Database& database,
+                   const std::vector<City>& cities);
 
 // The seed list built into the executable.
 std::string_view SeedCitiesCsv();

@@ -192,8 +192,7 @@ void ReadLeaders(Reader& reader, const json& root, ThemeManifest& manifest) {
   }
 }
 
-void ReadAgreements(Reader& reader, const json& root,
-                    ThemeManifest& manifest) {
+void ReadAgreements(Reader& reader, const json& root, ThemeManifest& manifest) {
   const json* agreements = reader.Array(root, "agreements", "", true);
   if (agreements == nullptr) return;
   std::set<std::string> letters;
@@ -213,9 +212,8 @@ void ReadAgreements(Reader& reader, const json& root,
     if (!agreement.letter.empty() &&
         (agreement.letter.size() != 1 || agreement.letter[0] < 'a' ||
          agreement.letter[0] > 'z')) {
-      reader.Problem(path + "letter",
-                     "must be one letter a-z, got \"" + agreement.letter +
-                         "\"");
+      reader.Problem(path + "letter", "must be one letter a-z, got \"" +
+                                          agreement.letter + "\"");
     } else if (!agreement.letter.empty() &&
                !letters.insert(agreement.letter).second) {
       reader.Problem(path + "letter",
@@ -251,9 +249,9 @@ void ReadAgreements(Reader& reader, const json& root,
         date.date = reader.String(date_item, "date", date_path, true);
         date.text = reader.String(date_item, "text", date_path, false);
         if (!date.date.empty() && !IsDate(date.date)) {
-          reader.Problem(date_path + "date",
-                         "must be YYYY, YYYY-MM or YYYY-MM-DD, got \"" +
-                             date.date + "\"");
+          reader.Problem(
+              date_path + "date",
+              "must be YYYY, YYYY-MM or YYYY-MM-DD, got \"" + date.date + "\"");
         }
         agreement.dates.push_back(std::move(date));
       }
@@ -278,8 +276,7 @@ void ReadAgreements(Reader& reader, const json& root,
   }
 }
 
-void ReadIndicators(Reader& reader, const json& root,
-                    ThemeManifest& manifest) {
+void ReadIndicators(Reader& reader, const json& root, ThemeManifest& manifest) {
   const json* indicators = reader.Array(root, "indicators", "", false);
   if (indicators == nullptr) return;
   std::set<std::string> ids;
@@ -292,8 +289,7 @@ void ReadIndicators(Reader& reader, const json& root,
     }
     reader.OnlyKnown(item,
                      {"id", "name", "description", "unit", "kind", "baseline",
-                      "target", "deadline", "direction", "scope",
-                      "agreements"},
+                      "target", "deadline", "direction", "scope", "agreements"},
                      path);
     Indicator indicator;
     indicator.id = reader.String(item, "id", path, true);
@@ -304,8 +300,7 @@ void ReadIndicators(Reader& reader, const json& root,
                                         manifest.id + "-\", got \"" +
                                         indicator.id + "\"");
       } else if (!ids.insert(indicator.id).second) {
-        reader.Problem(path + "id",
-                       "\"" + indicator.id + "\" is used twice");
+        reader.Problem(path + "id", "\"" + indicator.id + "\" is used twice");
       }
     }
     indicator.name = reader.Localized(item, "name", path, true);
@@ -314,8 +309,9 @@ void ReadIndicators(Reader& reader, const json& root,
     indicator.kind = reader.String(item, "kind", path, true);
     if (!indicator.kind.empty() && indicator.kind != "quantity" &&
         indicator.kind != "milestone") {
-      reader.Problem(path + "kind", "must be \"quantity\" or \"milestone\", got \"" +
-                                        indicator.kind + "\"");
+      reader.Problem(path + "kind",
+                     "must be \"quantity\" or \"milestone\", got \"" +
+                         indicator.kind + "\"");
     }
     indicator.baseline = reader.Number(item, "baseline", path, false);
     indicator.target = reader.Number(item, "target", path, true).value_or(0);
@@ -350,8 +346,8 @@ void ReadIndicators(Reader& reader, const json& root,
 void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
   const json* routes = reader.Array(root, "routes", "", false);
   if (routes == nullptr) return;
-  static const std::set<std::string> kMethods = {"GET", "POST", "PUT",
-                                                 "PATCH", "DELETE"};
+  static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH",
+                                                 "DELETE"};
   std::set<std::string> seen;
   for (std::size_t i = 0; i < routes->size(); ++i) {
     const json& item = (*routes)[i];
@@ -360,10 +356,9 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
       reader.Problem(path, "must be an object");
       continue;
     }
-    reader.OnlyKnown(item,
-                     {"method", "path", "summary", "permission",
-                      "bodyLimitBytes"},
-                     path);
+    reader.OnlyKnown(
+        item, {"method", "path", "summary", "permission", "bodyLimitBytes"},
+        path);
     RouteDeclaration route;
     route.method = reader.String(item, "method", path, true);
     if (!route.method.empty() && !kMethods.contains(route.method)) {
@@ -379,16 +374,16 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
                          route.path + "\"");
     }
     if (!seen.insert(route.method + " " + route.path).second) {
-      reader.Problem(path, route.method + " " + route.path +
-                               " is declared twice");
+      reader.Problem(path,
+                     route.method + " " + route.path + " is declared twice");
     }
     route.summary = reader.String(item, "summary", path, true);
     route.permission = reader.String(item, "permission", path, true);
     if (!route.permission.empty() && route.permission != "public" &&
         route.permission != "admin") {
-      reader.Problem(path + "permission",
-                     "must be \"public\" or \"admin\", got \"" +
-                         route.permission + "\"");
+      reader.Problem(
+          path + "permission",
+          "must be \"public\" or \"admin\", got \"" + route.permission + "\"");
     }
     if (auto limit = reader.Number(item, "bodyLimitBytes", path, false)) {
       if (*limit < 0 || *limit > 64.0 * 1024 * 1024) {
@@ -421,15 +416,15 @@ void ReadPanels(Reader& reader, const json& root, ThemeManifest& manifest) {
     panel.endpoint = reader.String(item, "endpoint", path, true);
     panel.view = reader.String(item, "view", path, true);
     if (!panel.view.empty() && !kViews.contains(panel.view)) {
-      reader.Problem(path + "view",
-                     "must be table, chart, map or figures, got \"" +
-                         panel.view + "\"");
+      reader.Problem(
+          path + "view",
+          "must be table, chart, map or figures, got \"" + panel.view + "\"");
     }
     if (!panel.endpoint.empty() &&
         manifest.FindRoute("GET", panel.endpoint) == nullptr) {
-      reader.Problem(path + "endpoint",
-                     "\"" + panel.endpoint +
-                         "\" is not one of the manifest's GET routes");
+      reader.Problem(
+          path + "endpoint",
+          "\"" + panel.endpoint + "\" is not one of the manifest's GET routes");
     }
     manifest.panels.push_back(std::move(panel));
   }
@@ -490,8 +485,9 @@ void CheckLinks(Reader& reader, const ThemeManifest& manifest) {
   for (std::size_t i = 0; i < manifest.indicators.size(); ++i) {
     for (const std::string& letter : manifest.indicators[i].agreements) {
       if (!letters.contains(letter)) {
-        reader.Problem(Index("indicators", i) + "agreements",
-                       "\"" + letter + "\" is not an agreement of this manifest");
+        reader.Problem(
+            Index("indicators", i) + "agreements",
+            "\"" + letter + "\" is not an agreement of this manifest");
       }
     }
   }
@@ -517,20 +513,24 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
     problems.push_back("the manifest must be a JSON object");
   } else {
     Reader reader(problems);
-    reader.OnlyKnown(root,
-                     {"$schema", "id", "version", "name", "introduction",
-                      "challenges", "leaders", "agreements", "indicators",
-                      "routes", "panels", "storage"},
-                     "");
+    reader.OnlyKnown(
+        root,
+        {"$schema", "id", "version", "name", "introduction", "challenges",
+         "leaders", "agreements", "indicators", "routes", "panels", "storage"},
+        "");
     manifest.id = reader.String(root, "id", "", true);
     if (!manifest.id.empty() && !IsKebabId(manifest.id, 40)) {
-      reader.Problem("id", "must be kebab-case ([a-z][a-z0-9-]*, at most 40 "
-                           "characters), got \"" + manifest.id + "\"");
+      reader.Problem("id",
+                     "must be kebab-case ([a-z][a-z0-9-]*, at most 40 "
+                     "characters), got \"" +
+                         manifest.id + "\"");
     }
     manifest.version = reader.String(root, "version", "", true);
     if (!manifest.version.empty() && !IsSemver(manifest.version)) {
-      reader.Problem("version", "must be a semantic version MAJOR.MINOR.PATCH, "
-                                "got \"" + manifest.version + "\"");
+      reader.Problem("version",
+                     "must be a semantic version MAJOR.MINOR.PATCH, "
+                     "got \"" +
+                         manifest.version + "\"");
     }
     manifest.name = reader.Localized(root, "name", "", true);
     manifest.introduction = reader.Localized(root, "introduction", "", true);
@@ -557,8 +557,8 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
     message += problems[i];
   }
   if (problems.size() > kMaxReportedProblems) {
-    message += "; and " + std::to_string(problems.size() - kMaxReportedProblems) +
-               " more";
+    message += "; and " +
+               std::to_string(problems.size() - kMaxReportedProblems) + " more";
   }
   return Status::InvalidArgument(message);
 }

@@ -24,9 +24,9 @@ struct ManifestProblems {
 // Parses json into a manifest. On failure the Status is InvalidArgument and
 // its message lists every problem (up to 20) prefixed with source; problems,
 // when not null, receives them all.
-Result<ThemeManifest> ParseManifest(std::string_view json,
-                                    std::string_view source,
-                                    std::vector<std::string>* problems = nullptr);
+Result<ThemeManifest> ParseManifest(
+    std::string_view json, std::string_view source,
+    std::vector<std::string>* problems = nullptr);
 
 }  // namespace smartercities::domain
 

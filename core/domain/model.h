@@ -62,9 +62,9 @@ struct Indicator {
   std::string kind;  // "quantity" or "milestone"
   std::optional<double> baseline;
   double target = 0;
-  std::string deadline;   // "YYYY-MM"
-  std::string direction;  // "increase" or "decrease"
-  std::string scope;      // "city" or "network"
+  std::string deadline;                 // "YYYY-MM"
+  std::string direction;                // "increase" or "decrease"
+  std::string scope;                    // "city" or "network"
   std::vector<std::string> agreements;  // letters
 };
 

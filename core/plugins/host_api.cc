@@ -30,14 +30,20 @@ int Fail(sc_str* error, int code, std::string message) {
 
 int ToCode(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return SC_OK;
-    case StatusCode::kInvalidArgument: return SC_INVALID_ARGUMENT;
-    case StatusCode::kNotFound: return SC_NOT_FOUND;
+    case StatusCode::kOk:
+      return SC_OK;
+    case StatusCode::kInvalidArgument:
+      return SC_INVALID_ARGUMENT;
+    case StatusCode::kNotFound:
+      return SC_NOT_FOUND;
     case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition: return SC_CONFLICT;
+    case StatusCode::kFailedPrecondition:
+      return SC_CONFLICT;
     case StatusCode::kPermissionDenied:
-    case StatusCode::kUnauthenticated: return SC_PERMISSION_DENIED;
-    default: return SC_ERROR;
+    case StatusCode::kUnauthenticated:
+      return SC_PERMISSION_DENIED;
+    default:
+      return SC_ERROR;
   }
 }
 
@@ -87,10 +93,18 @@ void Log(void* host_context, int level, sc_str message) {
   PluginContext& context = ContextOf(host_context);
   auto text = View(message);
   switch (level) {
-    case SC_LOG_DEBUG: spdlog::debug("[{}] {}", context.module->id, text); break;
-    case SC_LOG_WARN: spdlog::warn("[{}] {}", context.module->id, text); break;
-    case SC_LOG_ERROR: spdlog::error("[{}] {}", context.module->id, text); break;
-    default: spdlog::info("[{}] {}", context.module->id, text); break;
+    case SC_LOG_DEBUG:
+      spdlog::debug("[{}] {}", context.module->id, text);
+      break;
+    case SC_LOG_WARN:
+      spdlog::warn("[{}] {}", context.module->id, text);
+      break;
+    case SC_LOG_ERROR:
+      spdlog::error("[{}] {}", context.module->id, text);
+      break;
+    default:
+      spdlog::info("[{}] {}", context.module->id, text);
+      break;
   }
 }
 
@@ -108,8 +122,8 @@ bool IsReadOnlySql(std::string_view sql) {
     ++start;
   }
   std::string word;
-  for (std::size_t i = start; i < sql.size() && std::isalpha(
-                                                    static_cast<unsigned char>(sql[i]));
+  for (std::size_t i = start;
+       i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]));
        ++i) {
     word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
   }
@@ -118,10 +132,14 @@ bool IsReadOnlySql(std::string_view sql) {
 
 storage::Value ToValue(const sc_value& value) {
   switch (value.type) {
-    case SC_VALUE_INTEGER: return value.integer;
-    case SC_VALUE_REAL: return value.real;
-    case SC_VALUE_TEXT: return std::string(View(value.text));
-    default: return nullptr;
+    case SC_VALUE_INTEGER:
+      return value.integer;
+    case SC_VALUE_REAL:
+      return value.real;
+    case SC_VALUE_TEXT:
+      return std::string(View(value.text));
+    default:
+      return nullptr;
   }
 }
 
@@ -132,8 +150,8 @@ Status RunStatement(storage::Connection& connection,
   connection.SetScope(scope);
   std::vector<sc_str> names;
   std::vector<sc_value> columns;
-  Status status = connection.Execute(
-      sql, params, [&](const storage::Row& row) -> bool {
+  Status status =
+      connection.Execute(sql, params, [&](const storage::Row& row) -> bool {
         if (on_row == nullptr) return true;
         names.clear();
         columns.clear();
@@ -173,7 +191,8 @@ int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
   PluginContext& context = ContextOf(host_context);
   std::vector<storage::Value> values;
   values.reserve(num_params);
-  for (std::size_t i = 0; i < num_params; ++i) values.push_back(ToValue(params[i]));
+  for (std::size_t i = 0; i < num_params; ++i)
+    values.push_back(ToValue(params[i]));
   storage::AccessScope scope = ScopeOf(context);
   std::string_view statement = View(sql);
   Status status;
@@ -183,8 +202,8 @@ int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
       return Fail(error, SC_INVALID_ARGUMENT,
                   "the transaction handle belongs to another plugin");
     }
-    status = RunStatement(*handle->connection, scope, statement, values,
-                          on_row, row_context);
+    status = RunStatement(*handle->connection, scope, statement, values, on_row,
+                          row_context);
   } else if (IsReadOnlySql(statement)) {
     status = context.database->Read([&](storage::Connection& connection) {
       return RunStatement(connection, scope, statement, values, on_row,

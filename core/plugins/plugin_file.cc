@@ -30,8 +30,8 @@ std::string OctalMode(mode_t mode) {
 Status CheckFileSafety(const std::filesystem::path& file) {
   struct stat info {};
   if (::stat(file.c_str(), &info) != 0) {
-    return Status::NotFound(Quote(file) + " cannot be read: " +
-                            std::strerror(errno));
+    return Status::NotFound(Quote(file) +
+                            " cannot be read: " + std::strerror(errno));
   }
   if (!S_ISREG(info.st_mode)) {
     return Status::InvalidArgument(Quote(file) + " is not a regular file");
@@ -98,8 +98,8 @@ Status CheckAbiCompatible(const AbiVersion& plugin,
   if (plugin.major == SC_ABI_MAJOR && plugin.minor <= SC_ABI_MINOR) {
     return Status::Ok();
   }
-  std::string built = std::to_string(plugin.major) + "." +
-                      std::to_string(plugin.minor);
+  std::string built =
+      std::to_string(plugin.major) + "." + std::to_string(plugin.minor);
   std::string supported = std::to_string(SC_ABI_MAJOR) + ".0–" +
                           std::to_string(SC_ABI_MAJOR) + "." +
                           std::to_string(SC_ABI_MINOR);
@@ -109,8 +109,8 @@ Status CheckAbiCompatible(const AbiVersion& plugin,
                              "against this platform's SDK";
   return Status::FailedPrecondition(
       "plugin '" + std::string(plugin_name) + "' (" + file.string() +
-      ") was built for SDK ABI " + built + "; this host supports " +
-      supported + "; " + advice);
+      ") was built for SDK ABI " + built + "; this host supports " + supported +
+      "; " + advice);
 }
 
 }  // namespace smartercities::plugins

@@ -28,7 +28,8 @@ Result<AbiVersion> ReadAbiMarker(const std::filesystem::path& file);
 
 // Whether a plugin built for `plugin` can run on this host: same major, minor
 // not newer. The message names the plugin, the file and both versions.
-Status CheckAbiCompatible(const AbiVersion& plugin, std::string_view plugin_name,
+Status CheckAbiCompatible(const AbiVersion& plugin,
+                          std::string_view plugin_name,
                           const std::filesystem::path& file);
 
 }  // namespace smartercities::plugins

@@ -59,13 +59,20 @@ std::vector<sc_pair> ToPairs(const http::Pairs& pairs) {
 
 std::string_view ToString(ModuleState state) {
   switch (state) {
-    case ModuleState::kDiscovered: return "discovered";
-    case ModuleState::kValidated: return "validated";
-    case ModuleState::kLoaded: return "loaded";
-    case ModuleState::kInitialized: return "initialized";
-    case ModuleState::kEnabled: return "enabled";
-    case ModuleState::kDisabled: return "disabled";
-    case ModuleState::kFailed: return "failed";
+    case ModuleState::kDiscovered:
+      return "discovered";
+    case ModuleState::kValidated:
+      return "validated";
+    case ModuleState::kLoaded:
+      return "loaded";
+    case ModuleState::kInitialized:
+      return "initialized";
+    case ModuleState::kEnabled:
+      return "enabled";
+    case ModuleState::kDisabled:
+      return "disabled";
+    case ModuleState::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -120,9 +127,9 @@ Status PluginHost::LoadAll() {
     }
     bool enabled = stored->value_or(options_.enable_new_modules);
     if (!stored->has_value()) {
-      Status store_status = StoreSetting(
-          module->id, enabled, enabled ? "" : "new modules start disabled",
-          "system");
+      Status store_status =
+          StoreSetting(module->id, enabled,
+                       enabled ? "" : "new modules start disabled", "system");
       if (!store_status.ok()) {
         Stop(*module, ModuleState::kFailed, store_status.message());
         continue;
@@ -156,10 +163,10 @@ Status PluginHost::Load(Module& module) {
   }
 
   boost::dll::fs::error_code load_error;
-  module.library.load(boost::dll::fs::path(module.file.string()),
-                      boost::dll::load_mode::rtld_now |
-                          boost::dll::load_mode::rtld_local,
-                      load_error);
+  module.library.load(
+      boost::dll::fs::path(module.file.string()),
+      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+      load_error);
   if (load_error) {
     const char* detail = ::dlerror();
     return Status::FailedPrecondition(
@@ -167,13 +174,13 @@ Status PluginHost::Load(Module& module) {
         (detail != nullptr ? std::string(detail) : load_error.message()));
   }
   if (!module.library.has(SC_PLUGIN_ENTRY_SYMBOL)) {
-    return Status::InvalidArgument(
-        Describe(module) + " does not export " SC_PLUGIN_ENTRY_SYMBOL
-                           "(); declare the plugin with "
-                           "SMARTERCITIES_PLUGIN(YourTheme)");
+    return Status::InvalidArgument(Describe(module) +
+                                   " does not export " SC_PLUGIN_ENTRY_SYMBOL
+                                   "(); declare the plugin with "
+                                   "SMARTERCITIES_PLUGIN(YourTheme)");
   }
-  auto entry = module.library.get<const sc_plugin_descriptor*()>(
-      SC_PLUGIN_ENTRY_SYMBOL);
+  auto entry =
+      module.library.get<const sc_plugin_descriptor*()>(SC_PLUGIN_ENTRY_SYMBOL);
   const sc_plugin_descriptor* descriptor = entry();
   if (descriptor == nullptr) {
     return Status::InvalidArgument(Describe(module) +
@@ -216,10 +223,10 @@ Status PluginHost::Load(Module& module) {
     std::lock_guard lock(modules_mutex_);
     for (const auto& other : modules_) {
       if (other->id == module.id && other->state != ModuleState::kFailed) {
-        return Status::AlreadyExists(
-            Describe(module) + ": a module with id '" + module.id +
-            "' is already loaded from " + other->file.string() +
-            "; remove one of the two files");
+        return Status::AlreadyExists(Describe(module) + ": a module with id '" +
+                                     module.id + "' is already loaded from " +
+                                     other->file.string() +
+                                     "; remove one of the two files");
       }
     }
   }
@@ -233,8 +240,8 @@ Status PluginHost::Load(Module& module) {
     migrations.push_back(
         {migration.version, migration.description, migration.sql});
   }
-  status = database_.Migrate({module.id, module.manifest.TablePrefix()},
-                             migrations);
+  status =
+      database_.Migrate({module.id, module.manifest.TablePrefix()}, migrations);
   if (!status.ok()) return status.WithContext(Describe(module));
   status = catalog_.Sync(module.manifest);
   if (!status.ok()) return status.WithContext(Describe(module));
@@ -272,8 +279,7 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     options.tag = module->id;
     std::uint32_t route_id = route.route_id;
     Status added = router_->Add(http::Route{
-        route.method, module->manifest.RoutePrefix() + route.path,
-        module->id,
+        route.method, module->manifest.RoutePrefix() + route.path, module->id,
         [this, weak, route_id](http::Request& request) {
           auto alive = weak.lock();
           if (!alive) {
@@ -337,8 +343,7 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
   if (!module->accepting.load()) {
     module->in_flight.fetch_sub(1);
     return http::Response::Problem(
-        404, "Not Found",
-        "theme module '" + module->id + "' is switched off");
+        404, "Not Found", "theme module '" + module->id + "' is switched off");
   }
   std::vector<sc_pair> path_params = ToPairs(request.path_params);
   std::vector<sc_pair> query = ToPairs(request.query);
@@ -364,7 +369,8 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
                             &ResponseSink::AppendBody};
   int code = module->descriptor.handle(module->instance, &c_request, &writer);
   std::string message;
-  if (code != SC_OK) message = std::string(View(module->descriptor.last_error()));
+  if (code != SC_OK)
+    message = std::string(View(module->descriptor.last_error()));
   module->in_flight.fetch_sub(1);
   if (code == SC_OK) return response;
 
@@ -617,8 +623,8 @@ ModuleInfo PluginHost::InfoOf(const Module& module) const {
     info.name = module.manifest.name.nl;
   }
   for (const PluginRoute& route : module.routes) {
-    info.routes.push_back(route.method + " " +
-                          module.manifest.RoutePrefix() + route.path);
+    info.routes.push_back(route.method + " " + module.manifest.RoutePrefix() +
+                          route.path);
   }
   return info;
 }

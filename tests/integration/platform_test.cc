@@ -15,9 +15,9 @@
 namespace smartercities {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
 using testing::Fetch;
+using ::testing::HasSubstr;
 using testing::HttpResponse;
 
 class PlatformTest : public ::testing::Test {
@@ -25,7 +25,8 @@ class PlatformTest : public ::testing::Test {
   void SetUp() override {
     plugin_dir_ = dir_.path() / "plugins";
     std::filesystem::create_directories(plugin_dir_);
-    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad", plugin_dir_);
+    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad",
+                        plugin_dir_);
     testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", plugin_dir_);
     Start();
   }
@@ -66,7 +67,8 @@ class PlatformTest : public ::testing::Test {
 
   json GetJson(const std::string& target, int expected_status = 200) {
     HttpResponse response = Get(target, true);
-    EXPECT_EQ(response.status, expected_status) << target << ": " << response.body;
+    EXPECT_EQ(response.status, expected_status)
+        << target << ": " << response.body;
     return json::parse(response.body, nullptr, false);
   }
 
@@ -82,7 +84,8 @@ TEST_F(PlatformTest, ServesTheTwentyRegelluweStadAgreements) {
   std::string letters;
   for (const auto& item : agreements["items"]) {
     letters += item["letter"].get<std::string>();
-    EXPECT_EQ(item["id"], "regelluwe-stad/" + item["letter"].get<std::string>());
+    EXPECT_EQ(item["id"],
+              "regelluwe-stad/" + item["letter"].get<std::string>());
     EXPECT_EQ(item["kind"], item["letter"] <= "i" ? "result" : "effort")
         << item["letter"];
     EXPECT_FALSE(item["text"].get<std::string>().empty());
@@ -107,7 +110,8 @@ TEST_F(PlatformTest, AgreementsMatchTheCovenantParagraph) {
   }
 }
 
-TEST_F(PlatformTest, ThemeCarriesItsLeaderAndIndicatorsWithTheCovenantsNumbers) {
+TEST_F(PlatformTest,
+       ThemeCarriesItsLeaderAndIndicatorsWithTheCovenantsNumbers) {
   json theme = GetJson("/api/v1/themes/regelluwe-stad");
   EXPECT_EQ(theme["leaders"][0]["name"], "Zoetermeer");
   EXPECT_EQ(theme["leaders"][0]["cbsCode"], "GM0637");
@@ -161,22 +165,24 @@ TEST_F(PlatformTest, AdminEndpointsNeedTheAdministratorToken) {
   EXPECT_EQ(ids, (std::set<std::string>{"regelluwe-stad", "test-good"}));
   auto mode = std::filesystem::status(dir_.path() / "data" / "admin-token")
                   .permissions();
-  EXPECT_EQ(mode & std::filesystem::perms::all,
-            std::filesystem::perms::owner_read |
-                std::filesystem::perms::owner_write);
+  EXPECT_EQ(
+      mode & std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 TEST_F(PlatformTest, DisablingAModuleHidesItAndEnablingRestoresItsData) {
-  HttpResponse stored = Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0637",
-                             R"({"eherkenningImplemented": true, "eInvoicesPercent": 64.5})");
+  HttpResponse stored =
+      Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0637",
+           R"({"eherkenningImplemented": true, "eInvoicesPercent": 64.5})");
   ASSERT_EQ(stored.status, 200) << stored.body;
 
-  HttpResponse off = Send("PATCH", "/api/v1/modules/regelluwe-stad",
-                          R"({"enabled": false})");
+  HttpResponse off =
+      Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": false})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(json::parse(off.body)["state"], "disabled");
   json themes = GetJson("/api/v1/themes");
-  for (const auto& theme : themes["items"]) EXPECT_NE(theme["id"], "regelluwe-stad");
+  for (const auto& theme : themes["items"])
+    EXPECT_NE(theme["id"], "regelluwe-stad");
   EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad").status, 404);
   EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad/agreements").status, 404);
   EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad/city-status").status, 404);
@@ -188,8 +194,8 @@ TEST_F(PlatformTest, DisablingAModuleHidesItAndEnablingRestoresItsData) {
   Restart();
   EXPECT_EQ(Get("/api/v1/themes/regelluwe-stad").status, 404);
 
-  HttpResponse on = Send("PATCH", "/api/v1/modules/regelluwe-stad",
-                         R"({"enabled": true})");
+  HttpResponse on =
+      Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": true})");
   ASSERT_EQ(on.status, 200) << on.body;
   json status = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0637");
   EXPECT_EQ(status["eInvoicesPercent"], 64.5);
@@ -197,35 +203,48 @@ TEST_F(PlatformTest, DisablingAModuleHidesItAndEnablingRestoresItsData) {
 }
 
 TEST_F(PlatformTest, ModuleSwitchRefusesBadBodies) {
-  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": "no"})").status, 400);
-  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"state": "x"})").status, 400);
-  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", "not json").status, 400);
-  EXPECT_EQ(Send("PATCH", "/api/v1/modules/nope", R"({"enabled": false})").status, 404);
-  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": false})",
-                 /*as_admin=*/false)
+  EXPECT_EQ(
+      Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": "no"})")
+          .status,
+      400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"state": "x"})")
                 .status,
-            401);
+            400);
+  EXPECT_EQ(Send("PATCH", "/api/v1/modules/regelluwe-stad", "not json").status,
+            400);
+  EXPECT_EQ(
+      Send("PATCH", "/api/v1/modules/nope", R"({"enabled": false})").status,
+      404);
+  EXPECT_EQ(
+      Send("PATCH", "/api/v1/modules/regelluwe-stad", R"({"enabled": false})",
+           /*as_admin=*/false)
+          .status,
+      401);
 }
 
 TEST_F(PlatformTest, CityStatusValidatesAndNamesTheField) {
   auto put = [&](const std::string& city, const std::string& body) {
-    return Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/" + city, body);
+    return Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/" + city,
+                body);
   };
-  HttpResponse too_high =
-      put("GM0794", R"({"eherkenningImplemented": true, "eInvoicesPercent": 120})");
+  HttpResponse too_high = put(
+      "GM0794", R"({"eherkenningImplemented": true, "eInvoicesPercent": 120})");
   EXPECT_EQ(too_high.status, 400);
   EXPECT_THAT(too_high.body, HasSubstr("eInvoicesPercent"));
   HttpResponse unknown = put("GM9999", R"({"eherkenningImplemented": true})");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_THAT(unknown.body, HasSubstr("GM9999"));
-  HttpResponse anonymous = Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0794",
-                                R"({"eherkenningImplemented": true})", false);
+  HttpResponse anonymous =
+      Send("PUT", "/api/v1/themes/regelluwe-stad/city-status/GM0794",
+           R"({"eherkenningImplemented": true})", false);
   EXPECT_EQ(anonymous.status, 401);
   json before = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0794");
   EXPECT_TRUE(before["eherkenningImplemented"].is_null());
-  ASSERT_EQ(put("GM0794", R"({"eherkenningImplemented": true, "eherkenningServicesPercent": 80})")
-                .status,
-            200);
+  ASSERT_EQ(
+      put("GM0794",
+          R"({"eherkenningImplemented": true, "eherkenningServicesPercent": 80})")
+          .status,
+      200);
   json after = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0794");
   EXPECT_EQ(after["eherkenningServicesPercent"], 80);
   json all = GetJson("/api/v1/themes/regelluwe-stad/city-status");
@@ -264,7 +283,8 @@ TEST_F(PlatformTest, OpenApiDescribesWhatIsServedIncludingPluginRoutes) {
       const json& responses = operation["responses"];
       EXPECT_TRUE(responses["200"]["headers"].contains("API-Version"))
           << method << " " << path;
-      if (operation.contains("parameters") || operation.contains("requestBody")) {
+      if (operation.contains("parameters") ||
+          operation.contains("requestBody")) {
         EXPECT_TRUE(responses.contains("400")) << method << " " << path;
       }
       for (const auto& [code, response] : responses.items()) {
@@ -277,7 +297,8 @@ TEST_F(PlatformTest, OpenApiDescribesWhatIsServedIncludingPluginRoutes) {
   }
   // Every path in the document is really served.
   for (const auto& [path, operations] : paths.items()) {
-    if (path.find('{') != std::string::npos || !operations.contains("get")) continue;
+    if (path.find('{') != std::string::npos || !operations.contains("get"))
+      continue;
     EXPECT_NE(Get("/api/v1" + path, true).status, 404) << path;
   }
 }
@@ -289,8 +310,10 @@ TEST_F(PlatformTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(ready["modules"]["regelluwe-stad"], "enabled");
   Get("/api/v1/themes");
   std::string metrics = Get("/metrics").body;
-  EXPECT_THAT(metrics, HasSubstr("smartercities_http_requests_total{status=\"200\"}"));
-  EXPECT_THAT(metrics, HasSubstr("smartercities_http_request_duration_seconds_bucket"));
+  EXPECT_THAT(metrics,
+              HasSubstr("smartercities_http_requests_total{status=\"200\"}"));
+  EXPECT_THAT(metrics,
+              HasSubstr("smartercities_http_request_duration_seconds_bucket"));
   EXPECT_THAT(metrics, HasSubstr("smartercities_modules{state=\"enabled\"} 2"));
 }
 

@@ -17,8 +17,8 @@
 namespace smartercities {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Fetch;
+using ::testing::HasSubstr;
 
 std::filesystem::path Executable() {
   return testing::BinaryDir() / "bin" / "smartercities";
@@ -41,7 +41,8 @@ class ServeProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::filesystem::create_directories(plugin_dir());
-    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad", plugin_dir());
+    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad",
+                        plugin_dir());
     testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", plugin_dir());
   }
   void TearDown() override {
@@ -65,7 +66,8 @@ class ServeProcessTest : public ::testing::Test {
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
-      std::vector<std::string> args = {Executable().string(), "serve", "--port", "0"};
+      std::vector<std::string> args = {Executable().string(), "serve", "--port",
+                                       "0"};
       for (const auto& flag : DirFlags()) args.push_back(flag);
       std::vector<char*> argv;
       for (auto& arg : args) argv.push_back(arg.data());
@@ -147,7 +149,8 @@ TEST_F(ServeProcessTest, ModulesCommandsActOnARunningServer) {
 TEST_F(ServeProcessTest, ABadFlagIsExplained) {
   auto [code, output] = RunCommand({"serve", "--port", "99999"});
   EXPECT_EQ(code, 2);
-  EXPECT_THAT(output, HasSubstr("flag --port: must be a whole number from 0 to 65535"));
+  EXPECT_THAT(output,
+              HasSubstr("flag --port: must be a whole number from 0 to 65535"));
 }
 
 }  // namespace

@@ -47,8 +47,12 @@ std::filesystem::path TestPluginDir() {
 std::filesystem::path ThemePluginDir() {
   return FromEnv("SMARTERCITIES_PLUGIN_DIR");
 }
-std::filesystem::path SourceDir() { return FromEnv("SMARTERCITIES_SOURCE_DIR"); }
-std::filesystem::path BinaryDir() { return FromEnv("SMARTERCITIES_BINARY_DIR"); }
+std::filesystem::path SourceDir() {
+  return FromEnv("SMARTERCITIES_SOURCE_DIR");
+}
+std::filesystem::path BinaryDir() {
+  return FromEnv("SMARTERCITIES_BINARY_DIR");
+}
 
 void CopyPlugin(const std::filesystem::path& from, const std::string& name,
                 const std::filesystem::path& to) {
@@ -87,16 +91,20 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
   }
   timeval timeout{30, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  std::string request = method + " " + target +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         "Connection: close\r\n";
-  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+  for (const auto& [name, value] : headers)
+    request += name + ": " + value + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT" ||
+      method == "PATCH") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
   request += "\r\n" + body;
   std::size_t sent = 0;
   while (sent < request.size()) {
-    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    ssize_t n =
+        ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
@@ -111,8 +119,9 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
   HttpResponse response;
   auto header_end = raw.find("\r\n\r\n");
   if (header_end == std::string::npos) {
-    throw std::runtime_error("no complete response to " + method + " " + target +
-                             " (got " + std::to_string(raw.size()) + " bytes)");
+    throw std::runtime_error("no complete response to " + method + " " +
+                             target + " (got " + std::to_string(raw.size()) +
+                             " bytes)");
   }
   std::string head = raw.substr(0, header_end);
   response.body = raw.substr(header_end + 4);

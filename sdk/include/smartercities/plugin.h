@@ -8,7 +8,8 @@
 //
 //   class MyTheme : public smartercities::sdk::Theme {
 //    public:
-//     smartercities::sdk::Status Init(smartercities::sdk::Host& host) override {
+//     smartercities::sdk::Status Init(smartercities::sdk::Host& host) override
+//     {
 //       return host.Route("GET", "/items", [&host](const Request& req,
 //                                                  Response& res) {
 //         res.Json(200, "{\"items\":[],\"total\":0}");
@@ -177,11 +178,21 @@ inline std::string JsonEscape(std::string_view text) {
   out.reserve(text.size() + 8);
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static const char kHex[] = "0123456789abcdef";
@@ -219,8 +230,7 @@ class Response {
     SetStatus(status);
     SetHeader("content-type", "application/problem+json");
     Append("{\"status\":" + std::to_string(status) + ",\"title\":\"" +
-           JsonEscape(title) + "\",\"detail\":\"" + JsonEscape(detail) +
-           "\"}");
+           JsonEscape(title) + "\",\"detail\":\"" + JsonEscape(detail) + "\"}");
   }
 
  private:
@@ -273,9 +283,9 @@ class Host {
     for (const Value& param : params) c_params.push_back(ToCValue(param));
     std::vector<Row> rows;
     sc_str error{};
-    int code = api_.execute(api_.host_context, transaction, ToC(sql),
-                            c_params.data(), c_params.size(), &CollectRow,
-                            &rows, &error);
+    int code =
+        api_.execute(api_.host_context, transaction, ToC(sql), c_params.data(),
+                     c_params.size(), &CollectRow, &rows, &error);
     if (code != SC_OK) {
       throw Error({static_cast<sc_status>(code), std::string(FromC(error))});
     }
@@ -348,12 +358,17 @@ class Host {
     for (std::size_t i = 0; i < num_columns; ++i) {
       row_names.emplace_back(FromC(names[i]));
       switch (columns[i].type) {
-        case SC_VALUE_INTEGER: values.emplace_back(columns[i].integer); break;
-        case SC_VALUE_REAL: values.emplace_back(columns[i].real); break;
+        case SC_VALUE_INTEGER:
+          values.emplace_back(columns[i].integer);
+          break;
+        case SC_VALUE_REAL:
+          values.emplace_back(columns[i].real);
+          break;
         case SC_VALUE_TEXT:
           values.emplace_back(std::string(FromC(columns[i].text)));
           break;
-        default: values.emplace_back(nullptr);
+        default:
+          values.emplace_back(nullptr);
       }
     }
     rows->emplace_back(std::move(row_names), std::move(values));
@@ -390,8 +405,7 @@ struct Instance {
   sc_host_api api;
   Host host;
   std::unique_ptr<Theme> theme;
-  explicit Instance(const sc_host_api& host_api)
-      : api(host_api), host(api) {}
+  explicit Instance(const sc_host_api& host_api) : api(host_api), host(api) {}
 };
 
 template <typename ThemeClass>
@@ -462,24 +476,24 @@ extern "C" const char sc_embedded_version[];
 #define SC_STRINGIFY(x) SC_STRINGIFY_IMPL(x)
 
 // Declares ThemeClass as this library's plugin. Use once, in one .cc file.
-#define SMARTERCITIES_PLUGIN(ThemeClass)                                      \
-  extern "C" __attribute__((section(SC_ABI_MARKER_SECTION), used))           \
-  const char sc_abi_marker[] = SC_ABI_MARKER_PREFIX SC_STRINGIFY(            \
-      SC_ABI_MAJOR) "." SC_STRINGIFY(SC_ABI_MINOR);                           \
-  extern "C" SC_EXPORT const sc_plugin_descriptor* sc_plugin_entry(void) {   \
-    static const sc_plugin_descriptor descriptor = {                         \
-        sizeof(sc_plugin_descriptor),                                        \
-        SC_ABI_MAJOR,                                                        \
-        SC_ABI_MINOR,                                                        \
-        {sc_embedded_id, std::char_traits<char>::length(sc_embedded_id)},   \
-        {sc_embedded_version,                                                \
-         std::char_traits<char>::length(sc_embedded_version)},              \
-        {sc_embedded_manifest, sc_embedded_manifest_size},                   \
-        &::smartercities::sdk::detail::Init<ThemeClass>,                     \
-        &::smartercities::sdk::detail::Shutdown,                             \
-        &::smartercities::sdk::detail::LastErrorC,                           \
-        &::smartercities::sdk::detail::Handle};                              \
-    return &descriptor;                                                      \
+#define SMARTERCITIES_PLUGIN(ThemeClass)                                   \
+  extern "C" __attribute__((section(SC_ABI_MARKER_SECTION), used))         \
+  const char sc_abi_marker[] = SC_ABI_MARKER_PREFIX SC_STRINGIFY(          \
+      SC_ABI_MAJOR) "." SC_STRINGIFY(SC_ABI_MINOR);                        \
+  extern "C" SC_EXPORT const sc_plugin_descriptor* sc_plugin_entry(void) { \
+    static const sc_plugin_descriptor descriptor = {                       \
+        sizeof(sc_plugin_descriptor),                                      \
+        SC_ABI_MAJOR,                                                      \
+        SC_ABI_MINOR,                                                      \
+        {sc_embedded_id, std::char_traits<char>::length(sc_embedded_id)},  \
+        {sc_embedded_version,                                              \
+         std::char_traits<char>::length(sc_embedded_version)},             \
+        {sc_embedded_manifest, sc_embedded_manifest_size},                 \
+        &::smartercities::sdk::detail::Init<ThemeClass>,                   \
+        &::smartercities::sdk::detail::Shutdown,                           \
+        &::smartercities::sdk::detail::LastErrorC,                         \
+        &::smartercities::sdk::detail::Handle};                            \
+    return &descriptor;                                                    \
   }
 
 #endif  // SMARTERCITIES_PLUGIN_H_

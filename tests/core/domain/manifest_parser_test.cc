@@ -8,8 +8,8 @@
 namespace smartercities::domain {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 json Valid() {
   return json::parse(R"({
@@ -87,8 +87,9 @@ TEST(ManifestParserTest, RefusesBrokenLinksBetweenAgreementsAndIndicators) {
   manifest["agreements"][0]["indicators"] = {"groene-stad-nothing"};
   manifest["indicators"][0]["agreements"] = {"z"};
   std::string problems = ProblemsOf(manifest);
-  EXPECT_THAT(problems, HasSubstr("agreements[0].indicators: "
-                                  "\"groene-stad-nothing\" is not an indicator"));
+  EXPECT_THAT(problems,
+              HasSubstr("agreements[0].indicators: "
+                        "\"groene-stad-nothing\" is not an indicator"));
   EXPECT_THAT(problems,
               HasSubstr("indicators[0].agreements: \"z\" is not an agreement"));
 }

@@ -16,10 +16,10 @@
 namespace smartercities::plugins {
 namespace {
 
-using ::testing::HasSubstr;
 using smartercities::testing::CopyPlugin;
 using smartercities::testing::TempDir;
 using smartercities::testing::TestPluginDir;
+using ::testing::HasSubstr;
 
 class PluginHostTest : public ::testing::Test {
  protected:
@@ -50,8 +50,8 @@ class PluginHostTest : public ::testing::Test {
 
   PluginHost& Host(PluginHostOptions options = {}) {
     options.plugin_dir = plugin_dir();
-    host_ = std::make_unique<PluginHost>(options, *database_, router_,
-                                         *catalog_);
+    host_ =
+        std::make_unique<PluginHost>(options, *database_, router_, *catalog_);
     EXPECT_TRUE(host_->LoadAll().ok());
     return *host_;
   }
@@ -104,7 +104,8 @@ TEST_F(PluginHostTest, LoadsAGoodPluginAndMountsItsRoutes) {
 TEST_F(PluginHostTest, PluginReadsPublicViewsOfTheCore) {
   Add("fixture_good");
   Host();
-  http::Response response = Call("GET", "/api/v1/themes/test-good/cities/count");
+  http::Response response =
+      Call("GET", "/api/v1/themes/test-good/cities/count");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "{\"count\":1}");
 }
@@ -172,7 +173,8 @@ TEST_F(PluginHostTest, AFailedInitRollsBackItsRoutes) {
   EXPECT_THAT(info.reason,
               HasSubstr("init failed: the fixture refuses to start"));
   EXPECT_TRUE(info.routes.empty());
-  EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-init-fails/items").route);
+  EXPECT_FALSE(
+      router_->Find("GET", "/api/v1/themes/test-init-fails/items").route);
 }
 
 TEST_F(PluginHostTest, AThrowingHandlerGives500WithErrorIdAndTheRestServes) {
@@ -232,7 +234,8 @@ TEST_F(PluginHostTest, APluginCannotReadAnotherPluginsTable) {
   Add("fixture_good");
   Add("fixture_other");
   Host();
-  http::Response own = Call("GET", "/api/v1/themes/test-good/peek/test_good_items");
+  http::Response own =
+      Call("GET", "/api/v1/themes/test-good/peek/test_good_items");
   EXPECT_EQ(own.status, 200);
   http::Response other =
       Call("GET", "/api/v1/themes/test-good/peek/test_other_items");
