@@ -18,15 +18,15 @@ string(REGEX REPLACE "(([^,]*,){16})" "\\1\n  " bytes "${bytes}")
 file(WRITE "${OUTPUT}.tmp" "// Generated from ${MANIFEST}; do not edit.
 #include <cstddef>
 extern \"C\" {
-extern const char sc_embedded_manifest[];
-extern const std::size_t sc_embedded_manifest_size;
-extern const char sc_embedded_id[];
-extern const char sc_embedded_version[];
-__attribute__((visibility(\"hidden\"))) const char sc_embedded_manifest[] = {
+__attribute__((visibility(\"hidden\"))) extern const char sc_embedded_manifest[];
+__attribute__((visibility(\"hidden\"))) extern const std::size_t sc_embedded_manifest_size;
+__attribute__((visibility(\"hidden\"))) extern const char sc_embedded_id[];
+__attribute__((visibility(\"hidden\"))) extern const char sc_embedded_version[];
+const char sc_embedded_manifest[] = {
   ${bytes} '\\0'};
-__attribute__((visibility(\"hidden\"))) const std::size_t sc_embedded_manifest_size = ${size};
-__attribute__((visibility(\"hidden\"))) const char sc_embedded_id[] = \"${id}\";
-__attribute__((visibility(\"hidden\"))) const char sc_embedded_version[] = \"${version}\";
+const std::size_t sc_embedded_manifest_size = ${size};
+const char sc_embedded_id[] = \"${id}\";
+const char sc_embedded_version[] = \"${version}\";
 }
 ")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -8,8 +8,6 @@
 # the host can list the module without loading it.
 include_guard(GLOBAL)
 
-set(_SMARTERCITIES_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/EmbedManifest.cmake")
-
 function(smartercities_add_theme_plugin target)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MANIFEST;OUTPUT_DIRECTORY" "SOURCES")
   if(NOT ARG_MANIFEST)
@@ -23,18 +21,25 @@ function(smartercities_add_theme_plugin target)
     message(FATAL_ERROR "smartercities_add_theme_plugin(${target}): manifest ${manifest} does not exist")
   endif()
 
+  set(embed_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/EmbedManifest.cmake")
   set(embedded "${CMAKE_CURRENT_BINARY_DIR}/${target}_manifest.cc")
   add_custom_command(
     OUTPUT "${embedded}"
     COMMAND "${CMAKE_COMMAND}" -DMANIFEST=${manifest} -DOUTPUT=${embedded}
-            -P "${_SMARTERCITIES_EMBED_SCRIPT}"
-    DEPENDS "${manifest}" "${_SMARTERCITIES_EMBED_SCRIPT}"
+            -P "${embed_script}"
+    DEPENDS "${manifest}" "${embed_script}"
     COMMENT "Embedding ${ARG_MANIFEST} in ${target}"
     VERBATIM)
 
   add_library(${target} MODULE ${ARG_SOURCES} "${embedded}")
   target_link_libraries(${target} PRIVATE SmarterCities::sdk)
-  target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  # Only the entry function is exported; everything else, the standard
+  # library's template instances included, stays inside the plugin.
+  set(version_script "${CMAKE_CURRENT_BINARY_DIR}/${target}_exports.map")
+  file(WRITE "${version_script}" "{\n  global: sc_plugin_entry;\n  local: *;\n};\n")
+  target_link_options(${target} PRIVATE "LINKER:-z,defs"
+                      "LINKER:--version-script=${version_script}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${version_script}")
   set_target_properties(${target} PROPERTIES
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
