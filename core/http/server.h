@@ -52,9 +52,10 @@ struct ServerConfig {
 };
 
 // Called on the worker thread before a route's handler. Returning a response
-// answers the request with it and skips the handler (401, 403, ...).
+// answers the request with it and skips the handler (401, 403, ...). The hook
+// may add headers to the request (the caller's identity) for the handler.
 using AccessHook =
-    std::function<std::optional<Response>(const Request&, const Route&)>;
+    std::function<std::optional<Response>(Request&, const Route&)>;
 
 class Server {
  public:
