@@ -36,6 +36,7 @@ Status RegisterHealthRoutes(ApiContext& context);
 Status RegisterThemeRoutes(ApiContext& context);
 Status RegisterCityRoutes(ApiContext& context);
 Status RegisterModuleRoutes(ApiContext& context);
+Status RegisterMeasurementRoutes(ApiContext& context);
 Status RegisterOpenApiRoute(ApiContext& context);
 
 // All of the above.

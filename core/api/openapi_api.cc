@@ -23,21 +23,36 @@ const std::set<std::string>& CollectionRoutes() {
   return kRoutes;
 }
 
-// The response schema of each core route; plugin routes answer objects.
-const std::map<std::string, std::string>& ResponseSchemas() {
-  static const std::map<std::string, std::string> kSchemas = {
-      {"/api/v1/themes", "ThemeCollection"},
-      {"/api/v1/themes/{theme}", "Theme"},
-      {"/api/v1/themes/{theme}/agreements", "AgreementCollection"},
-      {"/api/v1/themes/{theme}/agreements/{letter}", "Agreement"},
-      {"/api/v1/themes/{theme}/indicators", "IndicatorCollection"},
-      {"/api/v1/indicators/{indicator}", "Indicator"},
-      {"/api/v1/cities", "CityCollection"},
-      {"/api/v1/cities/{city}", "City"},
-      {"/api/v1/modules", "ModuleCollection"},
-      {"/api/v1/modules/{id}", "Module"},
-      {"/api/v1/openapi.json", "OpenApiDocument"}};
-  return kSchemas;
+// What the document says of each core operation; plugin operations take
+// and answer JSON objects.
+struct OperationDoc {
+  OperationDoc(std::string response, std::string request = "", int status = 200)
+      : response_schema(std::move(response)),
+        request_schema(std::move(request)),
+        success_status(status) {}
+  std::string response_schema;
+  std::string request_schema;
+  int success_status;
+};
+
+const std::map<std::string, OperationDoc>& CoreOperations() {
+  static const std::map<std::string, OperationDoc> kOperations = {
+      {"GET /api/v1/themes", {"ThemeCollection"}},
+      {"GET /api/v1/themes/{theme}", {"Theme"}},
+      {"GET /api/v1/themes/{theme}/agreements", {"AgreementCollection"}},
+      {"GET /api/v1/themes/{theme}/agreements/{letter}", {"Agreement"}},
+      {"GET /api/v1/themes/{theme}/indicators", {"IndicatorCollection"}},
+      {"GET /api/v1/indicators/{indicator}", {"Indicator"}},
+      {"GET /api/v1/indicators/{indicator}/measurements",
+       {"MeasurementCollection"}},
+      {"POST /api/v1/indicators/{indicator}/measurements",
+       {"Measurement", "MeasurementInput", 201}},
+      {"GET /api/v1/cities", {"CityCollection"}},
+      {"GET /api/v1/cities/{city}", {"City"}},
+      {"GET /api/v1/modules", {"ModuleCollection"}},
+      {"PATCH /api/v1/modules/{id}", {"Module", "ModulePatch"}},
+      {"GET /api/v1/openapi.json", {"OpenApiDocument"}}};
+  return kOperations;
 }
 
 json ProblemResponse(const std::string& description) {
@@ -160,6 +175,26 @@ json Components() {
                             {"required", {"enabled"}},
                             {"additionalProperties", false},
                             {"properties", {{"enabled", Schema("boolean")}}}};
+  schemas["Measurement"] = {
+      {"type", "object"},
+      {"required", {"indicator", "period", "value"}},
+      {"properties",
+       {{"indicator", Schema("string")},
+        {"city", {{"type", "string"}, {"nullable", true}}},
+        {"period", {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}}},
+        {"value", Schema("number")},
+        {"source", {{"type", "string"}, {"nullable", true}}},
+        {"demo", Schema("boolean")}}}};
+  schemas["MeasurementInput"] = {
+      {"type", "object"},
+      {"required", {"period", "value"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"city", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+        {"period", {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}}},
+        {"value", Schema("number")},
+        {"source", Schema("string")}}}};
+  schemas["MeasurementCollection"] = CollectionOf("Measurement");
   schemas["ThemeCollection"] = CollectionOf("Theme");
   schemas["AgreementCollection"] = CollectionOf("Agreement");
   schemas["IndicatorCollection"] = CollectionOf("Indicator");
@@ -214,24 +249,24 @@ json Operation(const http::Route& route) {
   }
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
+  OperationDoc doc{"PluginResponse", "PluginRequest", 200};
+  if (route.owner == "core") {
+    auto it = CoreOperations().find(route.method + " " + route.pattern);
+    if (it != CoreOperations().end()) doc = it->second;
+  }
   if (!parameters.empty()) operation["parameters"] = parameters;
   if (has_body) {
-    std::string body_schema =
-        route.owner == "core" ? "ModulePatch" : "PluginRequest";
+    const std::string& body_schema = doc.request_schema;
     operation["requestBody"] = {
         {"required", true},
         {"content",
          {{"application/json",
            {{"schema", {{"$ref", "#/components/schemas/" + body_schema}}}}}}}};
   }
-  std::string schema = "PluginResponse";
-  if (route.owner == "core") {
-    auto it = ResponseSchemas().find(route.pattern);
-    if (it != ResponseSchemas().end()) schema = it->second;
-  }
+  const std::string& schema = doc.response_schema;
   json responses;
-  responses["200"] = {
-      {"description", "OK"},
+  responses[std::to_string(doc.success_status)] = {
+      {"description", doc.success_status == 201 ? "Created" : "OK"},
       {"headers",
        {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}},
       {"content",

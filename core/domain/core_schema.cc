@@ -95,6 +95,23 @@ CREATE TABLE api_tokens (
   revoked_at TEXT
 );
 )sql"},
+      {2, "measurements of indicators, per city or for the network", R"sql(
+CREATE TABLE measurements (
+  id INTEGER PRIMARY KEY,
+  indicator_id TEXT NOT NULL REFERENCES indicators(id),
+  city TEXT REFERENCES cities(cbs_code),
+  period TEXT NOT NULL CHECK (period GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+  value REAL NOT NULL,
+  source TEXT,
+  is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX measurements_one_per_period
+  ON measurements (indicator_id, COALESCE(city, ''), period);
+CREATE VIEW public_measurements AS
+  SELECT indicator_id, city, period, value, source, is_demo FROM measurements;
+)sql"},
   };
 }
 
