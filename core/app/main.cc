@@ -25,6 +25,8 @@ commands:
   modules list                  list the theme modules and their settings
   modules enable <id>           switch a module on (a running server follows)
   modules disable <id>          switch a module off (a running server follows)
+  demo load                     fill the database with a sample marked as demo
+  demo remove                   remove every demo record (real data stays)
   help                          show this text
 
 flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
@@ -131,6 +133,11 @@ int main(int argc, char** argv) {
       (args[1] == "enable" || args[1] == "disable")) {
     status = smartercities::app::SetModuleEnabled(
         config, args[2], args[1] == "enable", std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "demo" && args.size() == 2 &&
+      (args[1] == "load" || args[1] == "remove")) {
+    status = smartercities::app::Demo(config, args[1] == "load", std::cout);
     return status.ok() ? 0 : Fail(status);
   }
   std::cerr << "smartercities: unknown command '";

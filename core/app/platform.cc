@@ -14,6 +14,7 @@
 #include "core/base/time_format.h"
 #include "core/domain/city_list.h"
 #include "core/domain/core_schema.h"
+#include "core/domain/demo_data.h"
 #include "core/domain/manifest_parser.h"
 
 namespace smartercities::app {
@@ -183,6 +184,7 @@ struct SidecarModule {
   std::string name;
   std::filesystem::path file;
   std::string problem;
+  std::optional<domain::ThemeManifest> manifest;
 };
 
 std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
@@ -214,6 +216,7 @@ std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
       module.id = manifest->id;
       module.version = manifest->version;
       module.name = manifest->name.nl;
+      module.manifest = std::move(manifest).value();
     }
     out.push_back(module);
   }
@@ -291,6 +294,40 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
   if (!status.ok()) return status;
   out << "module '" << id << "' " << (enabled ? "enabled" : "disabled")
       << "; a running server applies this within two seconds\n";
+  return Status::Ok();
+}
+
+Status Demo(const Config& config, bool load, std::ostream& out) {
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  domain::Catalog catalog(**database);
+  std::vector<domain::ThemeManifest> themes;
+  for (auto& module : ReadSidecars(config.plugin_dir)) {
+    if (!module.manifest) {
+      out << "skipping " << module.file.string() << ": " << module.problem
+          << "\n";
+      continue;
+    }
+    const domain::ThemeManifest& manifest = *module.manifest;
+    std::vector<storage::Migration> migrations;
+    for (const auto& migration : manifest.migrations) {
+      migrations.push_back(
+          {migration.version, migration.description, migration.sql});
+    }
+    Status status =
+        (*database)->Migrate({manifest.id, manifest.TablePrefix()}, migrations);
+    if (!status.ok()) return status;
+    status = catalog.Sync(manifest);
+    if (!status.ok()) return status;
+    themes.push_back(manifest);
+  }
+  auto summary = load ? domain::LoadDemo(**database, themes)
+                      : domain::RemoveDemo(**database, themes);
+  if (!summary.ok()) return summary.status();
+  out << (load ? "loaded" : "removed")
+      << " the demo sample: " << summary->measurements << " figures and "
+      << summary->theme_rows << " theme records across " << themes.size()
+      << " themes\n";
   return Status::Ok();
 }
 

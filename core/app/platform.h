@@ -70,6 +70,10 @@ Status ListModules(const Config& config, std::ostream& out);
 Status SetModuleEnabled(const Config& config, const std::string& id,
                         bool enabled, std::ostream& out);
 
+// Loads (load true) or removes the demo sample: figures for every indicator
+// and each theme's own sample records, all marked as demo.
+Status Demo(const Config& config, bool load, std::ostream& out);
+
 }  // namespace smartercities::app
 
 #endif  // SMARTERCITIES_CORE_APP_PLATFORM_H_

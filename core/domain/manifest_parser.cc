@@ -546,6 +546,11 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
     ReadRoutes(reader, root, manifest);
     ReadPanels(reader, root, manifest);
     ReadStorage(reader, root, manifest);
+    manifest.demo = reader.StringArray(root, "demo", "");
+    if (!manifest.demo.empty() && manifest.migrations.empty()) {
+      reader.Problem("demo",
+                     "needs tables: declare them in storage.migrations");
+    }
     CheckLinks(reader, manifest);
   }
   if (problems_out != nullptr) *problems_out = problems;

@@ -102,6 +102,8 @@ struct ThemeManifest {
   std::vector<RouteDeclaration> routes;
   std::vector<Panel> panels;
   std::vector<PluginMigration> migrations;
+  // Statements that insert the theme's sample data, marked is_demo = 1.
+  std::vector<std::string> demo;
 
   // The prefix of the plugin's tables: the id with '-' as '_', then '_'.
   std::string TablePrefix() const;
