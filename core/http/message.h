@@ -17,12 +17,12 @@ namespace smartercities::http {
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // upper case, e.g. "GET"
-  std::string target;   // as received, e.g. "/api/v1/themes?page=2"
-  std::string path;     // percent-decoded path without the query
-  Pairs query;          // percent-decoded query parameters, in order
-  Pairs headers;        // names in lower case, in order
-  Pairs path_params;    // filled by the router from {name} segments
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as received, e.g. "/api/v1/themes?page=2"
+  std::string path;    // percent-decoded path without the query
+  Pairs query;         // percent-decoded query parameters, in order
+  Pairs headers;       // names in lower case, in order
+  Pairs path_params;   // filled by the router from {name} segments
   std::string body;
   std::string request_id;      // unique per request, echoed as X-Request-Id
   std::string remote_address;  // the peer's IP address

@@ -47,7 +47,7 @@ struct ServerConfig {
   std::chrono::milliseconds write_timeout{15000};  // per response
   std::chrono::milliseconds idle_timeout{30000};   // between requests
   std::chrono::milliseconds shutdown_grace{10000};
-  std::string web_root;  // empty: no static files
+  std::string web_root;   // empty: no static files
   Pairs default_headers;  // added to every response, e.g. API-Version
 };
 

@@ -35,6 +35,10 @@ bool AuthorizePluginAction(const AccessScope& scope, int action,
   std::string_view second = View(arg2);
   std::string_view view = View(arg4);
   auto own = [&](std::string_view name) {
+    // SQLite names the indexes behind UNIQUE and PRIMARY KEY constraints
+    // sqlite_autoindex_<table>_<n>.
+    constexpr std::string_view kAutoIndex = "sqlite_autoindex_";
+    if (StartsWith(name, kAutoIndex)) name.remove_prefix(kAutoIndex.size());
     return StartsWith(name, scope.table_prefix);
   };
   auto ddl = [&](bool allowed, std::string_view name) {
@@ -54,8 +58,13 @@ bool AuthorizePluginAction(const AccessScope& scope, int action,
       }
       return true;
     case SQLITE_READ:
-      if (own(first) || StartsWith(first, "public_") ||
-          StartsWith(view, "public_")) {
+      if (own(first) || StartsWith(first, "public_")) return true;
+      if (StartsWith(view, "public_")) {
+        state.through_public_views.insert(std::string(first));
+        return true;
+      }
+      if (second.empty() && arg2 != nullptr &&
+          state.through_public_views.contains(std::string(first))) {
         return true;
       }
       if (IsSchemaTable(first) && state.own_ddl) return true;

@@ -10,6 +10,7 @@
 #ifndef SMARTERCITIES_CORE_STORAGE_AUTHORIZER_H_
 #define SMARTERCITIES_CORE_STORAGE_AUTHORIZER_H_
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ struct AuthorizerState {
   // Set once the statement has done DDL on an object of its own; SQLite then
   // reads its schema table on the statement's behalf.
   bool own_ddl = false;
+  // Tables the statement reads through a public view; SQLite's count(*)
+  // shortcut later reads them again without naming the view.
+  std::set<std::string> through_public_views;
   // The object and action of the last refusal, for the error message.
   std::string denied;
 };

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <smartercities/sc_plugin.h>
 
 namespace smartercities::plugins {
 namespace {

@@ -34,9 +34,23 @@ TEST(AuthorizerTest, APluginChangesOnlyItsOwnObjects) {
   EXPECT_TRUE(
       Allowed(SQLITE_CREATE_INDEX, "onze_stad_i", "onze_stad_datasets"));
   EXPECT_FALSE(Allowed(SQLITE_CREATE_INDEX, "onze_stad_i", "cities"));
+  EXPECT_TRUE(Allowed(SQLITE_CREATE_INDEX, "sqlite_autoindex_onze_stad_d_1",
+                      "onze_stad_d"));
+  EXPECT_FALSE(
+      Allowed(SQLITE_CREATE_INDEX, "sqlite_autoindex_cities_1", "cities"));
   EXPECT_FALSE(Allowed(SQLITE_CREATE_TRIGGER, "onze_stad_t", "cities"));
   EXPECT_TRUE(Allowed(SQLITE_ALTER_TABLE, "main", "onze_stad_datasets"));
   EXPECT_FALSE(Allowed(SQLITE_ALTER_TABLE, "main", "cities"));
+}
+
+TEST(AuthorizerTest, CountingThroughAPublicViewOnly) {
+  AuthorizerState state;
+  EXPECT_FALSE(AuthorizePluginAction(kPlugin, SQLITE_READ, "cities", "",
+                                     nullptr, nullptr, state));
+  EXPECT_TRUE(AuthorizePluginAction(kPlugin, SQLITE_READ, "cities", "code",
+                                    "main", "public_cities", state));
+  EXPECT_TRUE(AuthorizePluginAction(kPlugin, SQLITE_READ, "cities", "", nullptr,
+                                    nullptr, state));
 }
 
 TEST(AuthorizerTest, SchemaReadsOnlyAfterOwnDdl) {

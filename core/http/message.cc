@@ -1,0 +1,171 @@
+#include "core/http/message.h"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+namespace smartercities::http {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string_view> Find(const Pairs& pairs,
+                                     std::string_view name) {
+  for (const auto& [key, value] : pairs) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string_view> Request::Header(std::string_view name) const {
+  return Find(headers, name);
+}
+
+std::optional<std::string_view> Request::Query(std::string_view name) const {
+  return Find(query, name);
+}
+
+std::string_view Request::Param(std::string_view name) const {
+  return Find(path_params, name).value_or(std::string_view());
+}
+
+void Response::SetHeader(std::string_view name, std::string_view value) {
+  for (auto& [key, existing] : headers) {
+    if (EqualsIgnoreCase(key, name)) {
+      existing = std::string(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::string(name), std::string(value));
+}
+
+std::optional<std::string_view> Response::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+Response Response::Json(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.SetHeader("Content-Type", "application/json");
+  response.body = std::move(body);
+  return response;
+}
+
+Response Response::Problem(int status, std::string_view title,
+                           std::string_view detail) {
+  Response response;
+  response.status = status;
+  response.SetHeader("Content-Type", "application/problem+json");
+  nlohmann::json body = {{"type", "about:blank"},
+                         {"title", std::string(title)},
+                         {"status", status},
+                         {"detail", std::string(detail)}};
+  response.body =
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+std::optional<std::string> PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int high = HexValue(text[i + 1]);
+    int low = HexValue(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
+std::optional<Pairs> ParseQuery(std::string_view query) {
+  Pairs pairs;
+  while (!query.empty()) {
+    std::size_t end = query.find('&');
+    std::string_view part = query.substr(0, end);
+    query = end == std::string_view::npos ? std::string_view()
+                                          : query.substr(end + 1);
+    if (part.empty()) continue;
+    std::size_t equals = part.find('=');
+    std::string raw_name(part.substr(0, equals));
+    std::string raw_value(equals == std::string_view::npos
+                              ? std::string_view()
+                              : part.substr(equals + 1));
+    // In a query, '+' stands for a space.
+    for (char& c : raw_name) c = c == '+' ? ' ' : c;
+    for (char& c : raw_value) c = c == '+' ? ' ' : c;
+    auto name = PercentDecode(raw_name);
+    auto value = PercentDecode(raw_value);
+    if (!name || !value) return std::nullopt;
+    pairs.emplace_back(std::move(*name), std::move(*value));
+  }
+  return pairs;
+}
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Unknown";
+  }
+}
+
+}  // namespace smartercities::http

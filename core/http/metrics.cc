@@ -1,0 +1,54 @@
+#include "core/http/metrics.h"
+
+#include <sstream>
+
+namespace smartercities::http {
+
+void Metrics::Record(int status, std::chrono::microseconds duration) {
+  double seconds = static_cast<double>(duration.count()) / 1e6;
+  std::lock_guard lock(mutex_);
+  ++requests_by_status_[status];
+  ++count_;
+  sum_seconds_ += seconds;
+  for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i) {
+    if (seconds <= kBucketsSeconds[i]) ++bucket_counts_[i];
+  }
+}
+
+void Metrics::AddCollector(std::function<std::string()> collector) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collector));
+}
+
+std::string Metrics::Render() const {
+  std::ostringstream out;
+  std::vector<std::function<std::string()>> collectors;
+  {
+    std::lock_guard lock(mutex_);
+    out << "# HELP smartercities_http_requests_total HTTP requests answered, "
+           "by status.\n"
+        << "# TYPE smartercities_http_requests_total counter\n";
+    for (const auto& [status, count] : requests_by_status_) {
+      out << "smartercities_http_requests_total{status=\"" << status << "\"} "
+          << count << "\n";
+    }
+    out << "# HELP smartercities_http_request_duration_seconds Time from a "
+           "complete request to its response.\n"
+        << "# TYPE smartercities_http_request_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i) {
+      out << "smartercities_http_request_duration_seconds_bucket{le=\""
+          << kBucketsSeconds[i] << "\"} " << bucket_counts_[i] << "\n";
+    }
+    out << "smartercities_http_request_duration_seconds_bucket{le=\"+Inf\"} "
+        << count_ << "\n"
+        << "smartercities_http_request_duration_seconds_sum " << sum_seconds_
+        << "\n"
+        << "smartercities_http_request_duration_seconds_count " << count_
+        << "\n";
+    collectors = collectors_;
+  }
+  for (const auto& collector : collectors) out << collector();
+  return out.str();
+}
+
+}  // namespace smartercities::http
