@@ -2,9 +2,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -137,6 +140,99 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
     pos = end + 2;
   }
   return response;
+}
+
+RawConnection::RawConnection(std::uint16_t port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
+    throw std::runtime_error("connect to port " + std::to_string(port) +
+                             " failed");
+  }
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void RawConnection::Send(const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n =
+        ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+namespace {
+
+// Waits for data; returns the bytes read, 0 on EOF, -1 on timeout or error.
+ssize_t ReadSome(int fd, std::string& buffer, int timeout_ms) {
+  pollfd watch{fd, POLLIN, 0};
+  if (::poll(&watch, 1, timeout_ms) <= 0) return -1;
+  char chunk[8192];
+  ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
+  if (n > 0) buffer.append(chunk, static_cast<std::size_t>(n));
+  return n;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> RawConnection::ReadResponse(int timeout_ms,
+                                                        bool head) {
+  while (buffer_.find("\r\n\r\n") == std::string::npos) {
+    if (ReadSome(fd_, buffer_, timeout_ms) <= 0) return std::nullopt;
+  }
+  std::size_t header_end = buffer_.find("\r\n\r\n");
+  HttpResponse response;
+  std::string head_text = buffer_.substr(0, header_end);
+  std::size_t line_end = head_text.find("\r\n");
+  std::string status_line = head_text.substr(0, line_end);
+  response.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
+  std::size_t pos =
+      line_end == std::string::npos ? head_text.size() : line_end + 2;
+  while (pos < head_text.size()) {
+    std::size_t end = head_text.find("\r\n", pos);
+    if (end == std::string::npos) end = head_text.size();
+    std::string line = head_text.substr(pos, end - pos);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      response.headers[Lower(line.substr(0, colon))] = value;
+    }
+    pos = end + 2;
+  }
+  std::size_t length = 0;
+  if (!head && !response.Header("content-length").empty()) {
+    length = std::stoul(response.Header("content-length"));
+  }
+  while (buffer_.size() < header_end + 4 + length) {
+    if (ReadSome(fd_, buffer_, timeout_ms) <= 0) return std::nullopt;
+  }
+  response.body = buffer_.substr(header_end + 4, length);
+  buffer_.erase(0, header_end + 4 + length);
+  return response;
+}
+
+bool RawConnection::ClosedByPeer(int timeout_ms) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int left =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count());
+    ssize_t n = ReadSome(fd_, buffer_, std::max(left, 1));
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+  return false;
 }
 
 }  // namespace smartercities::testing

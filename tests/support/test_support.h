@@ -50,6 +50,28 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
                    const std::map<std::string, std::string>& headers = {},
                    const std::string& body = "");
 
+// A raw connection for tests that send exact bytes: pipelining, malformed
+// framing, slow clients. Reads have a timeout so a test never hangs.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  void Send(const std::string& bytes);
+  // Reads one response (headers and a Content-Length body); nullopt when the
+  // connection closes or nothing arrives within timeout_ms.
+  std::optional<HttpResponse> ReadResponse(int timeout_ms = 5000,
+                                           bool head = false);
+  // True when the server closed the connection (EOF within timeout_ms).
+  bool ClosedByPeer(int timeout_ms = 5000);
+
+ private:
+  int fd_ = -1;
+  std::string buffer_;
+};
+
 }  // namespace smartercities::testing
 
 #endif  // SMARTERCITIES_TESTS_SUPPORT_TEST_SUPPORT_H_

@@ -1,0 +1,95 @@
+#include "core/http/router.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace smartercities::http {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Handler Named(std::string name) {
+  return [name](Request&) { return Response::Json(200, name); };
+}
+
+std::string Answer(const RouteMatch& match) {
+  Request request;
+  return match.route ? match.route->handler(request).body : "none";
+}
+
+TEST(RouterTest, ALiteralSegmentBeatsAParameter) {
+  Router router;
+  ASSERT_TRUE(
+      router.Add({"GET", "/themes/{theme}", "core", Named("param"), {}}).ok());
+  ASSERT_TRUE(
+      router.Add({"GET", "/themes/count", "core", Named("literal"), {}}).ok());
+  EXPECT_EQ(Answer(router.Find("GET", "/themes/count")), "literal");
+  RouteMatch match = router.Find("GET", "/themes/groene-stad");
+  EXPECT_EQ(Answer(match), "param");
+  EXPECT_THAT(match.path_params,
+              ElementsAre(std::make_pair(std::string("theme"),
+                                         std::string("groene-stad"))));
+}
+
+TEST(RouterTest, HeadMatchesGetAndOtherMethodsAreListed) {
+  Router router;
+  ASSERT_TRUE(router.Add({"GET", "/a", "core", Named("get"), {}}).ok());
+  ASSERT_TRUE(router.Add({"PUT", "/a", "core", Named("put"), {}}).ok());
+  EXPECT_EQ(Answer(router.Find("HEAD", "/a")), "get");
+  RouteMatch wrong = router.Find("DELETE", "/a");
+  EXPECT_FALSE(wrong.route);
+  EXPECT_THAT(wrong.allowed_methods, ElementsAre("GET", "PUT"));
+  EXPECT_TRUE(router.Find("GET", "/b").allowed_methods.empty());
+  EXPECT_FALSE(router.Find("GET", "/a/").route);
+  EXPECT_FALSE(router.Find("GET", "/a/b").route);
+}
+
+TEST(RouterTest, RefusesEquivalentRoutesNamingTheOwner) {
+  Router router;
+  ASSERT_TRUE(
+      router.Add({"GET", "/x/{id}", "groene-stad", Named("a"), {}}).ok());
+  Status status =
+      router.Add({"GET", "/x/{other}", "onze-stad", Named("b"), {}});
+  EXPECT_EQ(status.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(status.message(), HasSubstr("'groene-stad'"));
+  EXPECT_TRUE(
+      router.Add({"POST", "/x/{other}", "onze-stad", Named("b"), {}}).ok());
+}
+
+TEST(RouterTest, RefusesMalformedPatterns) {
+  Router router;
+  for (const char* pattern : {"x", "/x/", "/x//y", "/{}", "/{1x}", "/a b"}) {
+    EXPECT_EQ(router.Add({"GET", pattern, "core", Named("x"), {}}).code(),
+              StatusCode::kInvalidArgument)
+        << pattern;
+  }
+}
+
+TEST(RouterTest, RemovesAnOwnersRoutesTogether) {
+  Router router;
+  ASSERT_TRUE(router.Add({"GET", "/a", "plugin", Named("a"), {}}).ok());
+  ASSERT_TRUE(router.Add({"GET", "/b", "plugin", Named("b"), {}}).ok());
+  ASSERT_TRUE(router.Add({"GET", "/c", "core", Named("c"), {}}).ok());
+  auto found = router.Find("GET", "/a");
+  EXPECT_EQ(router.RemoveOwner("plugin"), 2u);
+  EXPECT_FALSE(router.Find("GET", "/a").route);
+  EXPECT_TRUE(router.Find("GET", "/c").route);
+  // A route found before removal stays usable for the request in flight.
+  EXPECT_EQ(Answer(found), "a");
+}
+
+TEST(MessageTest, DecodesPercentEscapesAndQueries) {
+  EXPECT_EQ(PercentDecode("/a%20b"), "/a b");
+  EXPECT_FALSE(PercentDecode("/a%2"));
+  EXPECT_FALSE(PercentDecode("/a%zz"));
+  auto query = ParseQuery("page=2&q=a+b%21&flag");
+  ASSERT_TRUE(query);
+  EXPECT_THAT(*query,
+              ElementsAre(std::make_pair(std::string("page"), std::string("2")),
+                          std::make_pair(std::string("q"), std::string("a b!")),
+                          std::make_pair(std::string("flag"), std::string())));
+}
+
+}  // namespace
+}  // namespace smartercities::http
