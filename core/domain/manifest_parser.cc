@@ -513,11 +513,11 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
     problems.push_back("the manifest must be a JSON object");
   } else {
     Reader reader(problems);
-    reader.OnlyKnown(
-        root,
-        {"$schema", "id", "version", "name", "introduction", "challenges",
-         "leaders", "agreements", "indicators", "routes", "panels", "storage"},
-        "");
+    reader.OnlyKnown(root,
+                     {"$schema", "id", "version", "name", "introduction",
+                      "challenges", "leaders", "agreements", "indicators",
+                      "routes", "panels", "storage", "demo"},
+                     "");
     manifest.id = reader.String(root, "id", "", true);
     if (!manifest.id.empty() && !IsKebabId(manifest.id, 40)) {
       reader.Problem("id",
