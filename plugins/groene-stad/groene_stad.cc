@@ -1,16 +1,296 @@
-// De Groene Stad: the covenant's theme paragraph as a plugin. Its
-// agreements and indicators come from theme.json; the host syncs them into
-// the catalogue and serves them under /api/v1/themes/groene-stad. The plugin
-// has no endpoints of its own yet.
+// De Groene Stad: the energy-use portal (agreements c and d) — annual
+// electricity and gas use per neighbourhood or postcode area, imported from
+// CSV all or nothing, with trends per city — data centres with their PUE
+// (agreements a and b) and smart-grid pilots with their homes (agreement g).
+//
+// CSV columns, with this header line:
+//   city,area,year,electricity_kwh,gas_m3
+//   GM0307,3811,2013,40100000,9300000
+// city is a CBS code, area a neighbourhood or postcode (at most 40
+// characters), year a whole year; the two figures are non-negative numbers
+// or empty. A row for a city, area and year that exists replaces it.
 #include <smartercities/plugin.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "plugins/common/record_register.h"
 
 namespace {
 
-class GroeneStad : public smartercities::sdk::Theme {
- public:
-  smartercities::sdk::Status Init(smartercities::sdk::Host&) override {
-    return smartercities::sdk::Status::Ok();
+namespace sdk = smartercities::sdk;
+using nlohmann::json;
+using smartercities::themes::FieldType;
+using smartercities::themes::Number;
+using smartercities::themes::RecordRegister;
+using smartercities::themes::Text;
+using smartercities::themes::Typed;
+
+constexpr const char* kHeader = "city,area,year,electricity_kwh,gas_m3";
+
+struct EnergyRow {
+  std::string city;
+  std::string area;
+  std::int64_t year = 0;
+  std::optional<double> electricity_kwh;
+  std::optional<double> gas_m3;
+};
+
+std::vector<std::string> SplitFields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
+std::optional<double> ParseAmount(const std::string& text, bool& ok) {
+  ok = true;
+  if (text.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    double value = std::stod(text, &used);
+    if (used == text.size() && value >= 0 && std::isfinite(value)) return value;
+  } catch (const std::exception&) {
   }
+  ok = false;
+  return std::nullopt;
+}
+
+class GroeneStad : public sdk::Theme {
+ public:
+  sdk::Status Init(sdk::Host& host) override {
+    host_ = &host;
+    sdk::Status status = datacentres_.Mount(host);
+    if (status.ok()) status = smart_grids_.Mount(host);
+    if (status.ok()) {
+      status = host.Route(
+          "POST", "/energy-use/import",
+          [this](const sdk::Request& request, sdk::Response& response) {
+            Import(request, response);
+          });
+    }
+    if (status.ok()) {
+      status = host.Route(
+          "GET", "/energy-use",
+          [this](const sdk::Request& request, sdk::Response& response) {
+            List(request, response);
+          });
+    }
+    if (!status.ok()) return status;
+    return host.Route(
+        "GET", "/energy-use/trends",
+        [this](const sdk::Request& request, sdk::Response& response) {
+          Trends(request, response);
+        });
+  }
+
+ private:
+  // Parses the whole file first; the first problem is reported with its line
+  // and field, and then nothing is stored.
+  std::optional<std::vector<EnergyRow>> Parse(std::string_view body,
+                                              sdk::Response& response) {
+    auto fail = [&](std::size_t line, const std::string& what) {
+      response.Problem(400, "Bad Request",
+                       "line " + std::to_string(line) + ": " + what +
+                           "; nothing was imported");
+      return std::nullopt;
+    };
+    std::set<std::string> cities;
+    for (const auto& row : host_->Query("SELECT cbs_code FROM public_cities")) {
+      cities.insert(row.Text("cbs_code"));
+    }
+    std::vector<EnergyRow> rows;
+    std::map<std::string, std::size_t> seen;
+    std::istringstream in{std::string(body)};
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (number == 1) {
+        if (line != kHeader) {
+          return fail(1, std::string("the header must be ") + kHeader);
+        }
+        continue;
+      }
+      if (line.empty()) continue;
+      std::vector<std::string> fields = SplitFields(line);
+      if (fields.size() != 5) {
+        return fail(number, "expected 5 fields, found " +
+                                std::to_string(fields.size()));
+      }
+      EnergyRow row;
+      row.city = fields[0];
+      if (!cities.contains(row.city)) {
+        return fail(number, "field city: \"" + row.city +
+                                "\" is not a CBS code of a covenant city");
+      }
+      row.area = fields[1];
+      if (row.area.empty() || row.area.size() > 40) {
+        return fail(number, "field area: must be 1 to 40 characters");
+      }
+      try {
+        std::size_t used = 0;
+        row.year = std::stoll(fields[2], &used);
+        if (used != fields[2].size()) row.year = 0;
+      } catch (const std::exception&) {
+        row.year = 0;
+      }
+      if (row.year < 2000 || row.year > 2100) {
+        return fail(number, "field year: must be a year such as 2013, got \"" +
+                                fields[2] + "\"");
+      }
+      bool ok = true;
+      row.electricity_kwh = ParseAmount(fields[3], ok);
+      if (!ok) {
+        return fail(number,
+                    "field electricity_kwh: must be a number of at least 0, "
+                    "got \"" +
+                        fields[3] + "\"");
+      }
+      row.gas_m3 = ParseAmount(fields[4], ok);
+      if (!ok) {
+        return fail(number,
+                    "field gas_m3: must be a number of at least 0, got \"" +
+                        fields[4] + "\"");
+      }
+      std::string key = row.city + "/" + row.area + "/" + fields[2];
+      if (auto it = seen.find(key); it != seen.end()) {
+        return fail(number, "the same city, area and year stand on line " +
+                                std::to_string(it->second));
+      }
+      seen[key] = number;
+      rows.push_back(std::move(row));
+    }
+    if (number == 0)
+      return fail(1, std::string("the file is empty; start with ") + kHeader);
+    return rows;
+  }
+
+  void Import(const sdk::Request& request, sdk::Response& response) {
+    auto type = request.Header("content-type");
+    if (!type || type->rfind("text/csv", 0) != 0) {
+      response.Problem(
+          415, "Unsupported Media Type",
+          "send the file as text/csv with the header " + std::string(kHeader));
+      return;
+    }
+    auto rows = Parse(request.body(), response);
+    if (!rows) return;
+    std::string who(
+        request.Header("x-smartercities-principal").value_or("unknown"));
+    std::string now = smartercities::themes::UtcNow();
+    auto amount = [](const std::optional<double>& value) {
+      return value ? sdk::Value(*value) : sdk::Value(nullptr);
+    };
+    host_->Transaction([&](sc_transaction* transaction) {
+      for (const EnergyRow& row : *rows) {
+        host_->Query(
+            "INSERT INTO groene_stad_energy_use (city, area, year, "
+            "electricity_kwh, gas_m3, updated_at, updated_by, is_demo) VALUES "
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) ON CONFLICT (city, area, year) DO "
+            "UPDATE SET electricity_kwh = ?4, gas_m3 = ?5, updated_at = ?6, "
+            "updated_by = ?7, is_demo = 0",
+            {row.city, row.area, row.year, amount(row.electricity_kwh),
+             amount(row.gas_m3), now, who},
+            transaction);
+      }
+    });
+    response.Json(200, json{{"imported", rows->size()}}.dump());
+  }
+
+  void List(const sdk::Request& request, sdk::Response& response) {
+    std::int64_t page = 1;
+    std::int64_t page_size = 100;
+    if (!smartercities::themes::ReadPage(request, response, page, page_size)) {
+      return;
+    }
+    std::string where = " WHERE 1 = 1";
+    std::vector<sdk::Value> params;
+    if (auto city = request.Query("city")) {
+      params.push_back(std::string(*city));
+      where += " AND city = ?" + std::to_string(params.size());
+    }
+    if (auto area = request.Query("area")) {
+      params.push_back(std::string(*area));
+      where += " AND area = ?" + std::to_string(params.size());
+    }
+    auto total = host_->Query(
+        "SELECT COUNT(*) AS n FROM groene_stad_energy_use" + where, params);
+    params.push_back(page_size);
+    params.push_back((page - 1) * page_size);
+    auto rows = host_->Query("SELECT * FROM groene_stad_energy_use" + where +
+                                 " ORDER BY city, area, year LIMIT ?" +
+                                 std::to_string(params.size() - 1) +
+                                 " OFFSET ?" + std::to_string(params.size()),
+                             params);
+    json items = json::array();
+    for (const auto& row : rows) {
+      json item = {{"city", row.Text("city")},
+                   {"area", row.Text("area")},
+                   {"year", row.Integer("year")},
+                   {"demo", row.Integer("is_demo") != 0}};
+      item["electricityKwh"] = row.IsNull("electricity_kwh")
+                                   ? json(nullptr)
+                                   : json(row.Real("electricity_kwh"));
+      item["gasM3"] =
+          row.IsNull("gas_m3") ? json(nullptr) : json(row.Real("gas_m3"));
+      items.push_back(item);
+    }
+    response.Json(200, json{{"items", items},
+                            {"total", total.front().Integer("n")},
+                            {"page", page},
+                            {"pageSize", page_size}}
+                           .dump());
+  }
+
+  void Trends(const sdk::Request& request, sdk::Response& response) {
+    std::vector<sdk::Value> params;
+    std::string where;
+    if (auto city = request.Query("city")) {
+      params.push_back(std::string(*city));
+      where = " WHERE e.city = ?1";
+    }
+    auto rows = host_->Query(
+        "SELECT e.city AS city, c.name AS name, e.year AS year, "
+        "SUM(e.electricity_kwh) AS electricity, SUM(e.gas_m3) AS gas, "
+        "COUNT(*) AS areas, MAX(e.is_demo) AS demo FROM groene_stad_energy_use "
+        "e JOIN public_cities c ON c.cbs_code = e.city" +
+            where + " GROUP BY e.city, e.year ORDER BY c.name, e.year",
+        params);
+    json items = json::array();
+    for (const auto& row : rows) {
+      json item = {{"city", row.Text("city")},
+                   {"cityName", row.Text("name")},
+                   {"year", row.Integer("year")},
+                   {"areas", row.Integer("areas")},
+                   {"demo", row.Integer("demo") != 0}};
+      item["electricityKwh"] = row.IsNull("electricity")
+                                   ? json(nullptr)
+                                   : json(row.Real("electricity"));
+      item["gasM3"] = row.IsNull("gas") ? json(nullptr) : json(row.Real("gas"));
+      items.push_back(item);
+    }
+    response.Json(200, json{{"items", items}, {"total", items.size()}}.dump());
+  }
+
+  sdk::Host* host_ = nullptr;
+  RecordRegister datacentres_{
+      "groene_stad_datacentres",
+      "/data-centres",
+      {Typed(FieldType::kCity, "city", "city", true),
+       Text("name", "name", true),
+       Number(FieldType::kReal, "pue", "pue", 1, 10, true)}};
+  RecordRegister smart_grids_{
+      "groene_stad_smart_grids",
+      "/smart-grid-pilots",
+      {Typed(FieldType::kCity, "city", "city", true),
+       Text("name", "name", true),
+       Number(FieldType::kInteger, "homes", "homes", 0, 10000000, true),
+       Typed(FieldType::kDate, "startedOn", "started_on")}};
 };
 
 }  // namespace

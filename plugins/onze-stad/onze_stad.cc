@@ -1,16 +1,118 @@
-// Onze Stad: the covenant's theme paragraph as a plugin. Its
-// agreements and indicators come from theme.json; the host syncs them into
-// the catalogue and serves them under /api/v1/themes/onze-stad. The plugin has
-// no endpoints of its own yet.
+// Onze Stad: the open-data catalogue of the cities (agreements c and h,
+// with the top-20 list of data to open), exported as DCAT-AP in JSON-LD so
+// national portals can harvest it, and the entries of the open data
+// challenge (agreement d).
 #include <smartercities/plugin.h>
+
+#include <regex>
+
+#include "plugins/common/record_register.h"
 
 namespace {
 
-class OnzeStad : public smartercities::sdk::Theme {
- public:
-  smartercities::sdk::Status Init(smartercities::sdk::Host&) override {
-    return smartercities::sdk::Status::Ok();
+namespace sdk = smartercities::sdk;
+using nlohmann::json;
+using smartercities::themes::FieldType;
+using smartercities::themes::RecordRegister;
+using smartercities::themes::Text;
+using smartercities::themes::Typed;
+
+// A licence given as an SPDX identifier becomes its URI; anything else
+// stays text.
+json LicenceNode(const std::string& licence) {
+  static const std::regex kSpdx("[A-Za-z0-9][A-Za-z0-9.+-]*");
+  if (std::regex_match(licence, kSpdx)) {
+    return {{"@id", "http://spdx.org/licenses/" + licence}};
   }
+  return licence;
+}
+
+json DatasetNode(const json& dataset) {
+  json node = {
+      {"@id", "urn:smartercities:onze-stad:dataset:" +
+                  std::to_string(dataset["id"].get<std::int64_t>())},
+      {"@type", "dcat:Dataset"},
+      {"dct:title", {{"@value", dataset["title"]}, {"@language", "nl"}}},
+      {"dct:publisher",
+       {{"@type", "foaf:Agent"}, {"foaf:name", dataset["publisher"]}}},
+      {"dct:spatial",
+       {{"@id", "http://standaarden.overheid.nl/owms/terms/" +
+                    dataset["city"].get<std::string>()}}},
+      {"dct:modified",
+       {{"@value", dataset["updatedAt"]}, {"@type", "xsd:dateTime"}}},
+      {"dcat:distribution",
+       {{{"@type", "dcat:Distribution"},
+         {"dcat:accessURL", {{"@id", dataset["url"]}}},
+         {"dct:format", dataset["format"]},
+         {"dct:license",
+          LicenceNode(dataset["licence"].get<std::string>())}}}}};
+  if (dataset["description"].is_string()) {
+    node["dct:description"] = {{"@value", dataset["description"]},
+                               {"@language", "nl"}};
+  }
+  json keywords = json::array();
+  if (dataset["theme"].is_string()) keywords.push_back(dataset["theme"]);
+  if (dataset["top20"] == true) keywords.push_back("top-20");
+  if (dataset["demo"] == true) keywords.push_back("demo");
+  if (!keywords.empty()) node["dcat:keyword"] = keywords;
+  return node;
+}
+
+class OnzeStad : public sdk::Theme {
+ public:
+  sdk::Status Init(sdk::Host& host) override {
+    sdk::Status status = datasets_.Mount(host);
+    if (status.ok()) status = entries_.Mount(host);
+    if (!status.ok()) return status;
+    return host.Route("GET", "/catalog-dcat",
+                      [this](const sdk::Request&, sdk::Response& response) {
+                        Catalog(response);
+                      });
+  }
+
+ private:
+  void Catalog(sdk::Response& response) {
+    json datasets = json::array();
+    for (const json& dataset : datasets_.All()) {
+      datasets.push_back(DatasetNode(dataset));
+    }
+    json catalog = {
+        {"@context",
+         {{"dcat", "http://www.w3.org/ns/dcat#"},
+          {"dct", "http://purl.org/dc/terms/"},
+          {"foaf", "http://xmlns.com/foaf/0.1/"},
+          {"xsd", "http://www.w3.org/2001/XMLSchema#"}}},
+        {"@id", "urn:smartercities:onze-stad:catalog"},
+        {"@type", "dcat:Catalog"},
+        {"dct:title",
+         {{"@value", "Open data van de steden van de Digitale Steden Agenda"},
+          {"@language", "nl"}}},
+        {"dct:language",
+         {{"@id",
+           "http://publications.europa.eu/resource/authority/"
+           "language/NLD"}}},
+        {"dcat:dataset", datasets}};
+    response.SetStatus(200);
+    response.SetHeader("content-type", "application/ld+json");
+    response.Append(catalog.dump());
+  }
+
+  RecordRegister datasets_{
+      "onze_stad_datasets",
+      "/datasets",
+      {Typed(FieldType::kCity, "city", "city", true),
+       Text("title", "title", true), Text("description", "description"),
+       Text("publisher", "publisher", true), Text("licence", "licence", true),
+       Text("format", "format", true),
+       Typed(FieldType::kUrl, "url", "url", true), Text("theme", "theme"),
+       Typed(FieldType::kBool, "top20", "top20", true)}};
+  RecordRegister entries_{
+      "onze_stad_challenge_entries",
+      "/challenge-entries",
+      {Typed(FieldType::kCity, "city", "city", true),
+       Text("title", "title", true), Text("team", "team", true),
+       Typed(FieldType::kDate, "submittedOn", "submitted_on", true),
+       Typed(FieldType::kUrl, "url", "url")}};
 };
 
 }  // namespace
