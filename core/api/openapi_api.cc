@@ -18,8 +18,12 @@ constexpr std::string_view kBase = "/api/v1";
 // Core collection routes take the paging parameters.
 const std::set<std::string>& CollectionRoutes() {
   static const std::set<std::string> kRoutes = {
-      "/api/v1/themes", "/api/v1/themes/{theme}/agreements",
-      "/api/v1/themes/{theme}/indicators", "/api/v1/cities", "/api/v1/modules"};
+      "/api/v1/themes",
+      "/api/v1/themes/{theme}/agreements",
+      "/api/v1/themes/{theme}/indicators",
+      "/api/v1/cities",
+      "/api/v1/modules",
+      "/api/v1/indicators/{indicator}/measurements"};
   return kRoutes;
 }
 
@@ -335,9 +339,9 @@ Status RegisterOpenApiRoute(ApiContext& context) {
 }
 
 Status RegisterCoreRoutes(ApiContext& context) {
-  for (auto add :
-       {&RegisterHealthRoutes, &RegisterThemeRoutes, &RegisterCityRoutes,
-        &RegisterModuleRoutes, &RegisterOpenApiRoute}) {
+  for (auto add : {&RegisterHealthRoutes, &RegisterThemeRoutes,
+                   &RegisterCityRoutes, &RegisterModuleRoutes,
+                   &RegisterMeasurementRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

@@ -251,6 +251,50 @@ TEST_F(PlatformTest, CityStatusValidatesAndNamesTheField) {
   EXPECT_EQ(all["total"], 41);
 }
 
+TEST_F(PlatformTest, FiguresAreCheckedAgainstTheirIndicator) {
+  const std::string url =
+      "/api/v1/indicators/regelluwe-stad-e-invoices/measurements";
+  auto post = [&](const std::string& body) { return Send("POST", url, body); };
+  HttpResponse no_city = post(R"({"period": "2014-06", "value": 50})");
+  EXPECT_EQ(no_city.status, 400);
+  EXPECT_THAT(no_city.body, HasSubstr("city"));
+  HttpResponse too_high =
+      post(R"({"city": "GM0363", "period": "2014-06", "value": 120})");
+  EXPECT_EQ(too_high.status, 400);
+  EXPECT_THAT(too_high.body, HasSubstr("value"));
+  HttpResponse future =
+      post(R"({"city": "GM0363", "period": "2999-01", "value": 10})");
+  EXPECT_EQ(future.status, 400);
+  EXPECT_THAT(future.body, HasSubstr("period"));
+  HttpResponse unknown_city =
+      post(R"({"city": "GM9999", "period": "2014-06", "value": 10})");
+  EXPECT_EQ(unknown_city.status, 400);
+  EXPECT_THAT(unknown_city.body, HasSubstr("GM9999"));
+  HttpResponse network =
+      Send("POST",
+           "/api/v1/indicators/regelluwe-stad-eherkenning-guide/measurements",
+           R"({"city": "GM0363", "period": "2013-03", "value": 1})");
+  EXPECT_EQ(network.status, 400);
+  EXPECT_THAT(network.body, HasSubstr("network as a whole"));
+  EXPECT_EQ(Send("POST", url,
+                 R"({"city": "GM0363", "period": "2014-06", "value": 55})",
+                 /*as_admin=*/false)
+                .status,
+            401);
+  json before = GetJson(url);
+  EXPECT_EQ(before["total"], 0);
+  ASSERT_EQ(
+      post(R"({"city": "GM0363", "period": "2014-06", "value": 55})").status,
+      201);
+  ASSERT_EQ(
+      post(R"({"city": "GM0363", "period": "2014-06", "value": 57.5})").status,
+      201);
+  json after = GetJson(url + "?city=GM0363");
+  ASSERT_EQ(after["total"], 1);
+  EXPECT_EQ(after["items"][0]["value"], 57.5);
+  EXPECT_EQ(after["items"][0]["demo"], false);
+}
+
 TEST_F(PlatformTest, AHangingHandlerGets504WhileOtherRequestsAreServed) {
   auto slow = std::async(std::launch::async, [&] {
     return Get("/api/v1/themes/test-good/slow?ms=2000");
