@@ -49,6 +49,21 @@ Status RegisterModuleRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
+  options.summary =
+      "Load theme plugins added to the plugin directory since the last scan";
+  options.body_limit_bytes = 1024;
+  status = context.router->Add(
+      {"POST", "/api/v1/modules/rescan", "core",
+       [ctx](http::Request&) {
+         auto added = ctx->modules.Rescan();
+         if (!added.ok()) return ProblemFor(added.status());
+         nlohmann::json items = nlohmann::json::array();
+         for (const auto& info : *added) items.push_back(ModuleJson(info));
+         return Json(200, {{"items", items}, {"total", items.size()}});
+       },
+       options});
+  if (!status.ok()) return status;
+
   options.summary = "Switch a theme module on or off";
   options.body_limit_bytes = 1024;
   return context.router->Add(

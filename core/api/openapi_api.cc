@@ -55,6 +55,7 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/cities/{city}", {"City"}},
       {"GET /api/v1/modules", {"ModuleCollection"}},
       {"PATCH /api/v1/modules/{id}", {"Module", "ModulePatch"}},
+      {"POST /api/v1/modules/rescan", {"ModuleCollection", "RescanRequest"}},
       {"GET /api/v1/openapi.json", {"OpenApiDocument"}}};
   return kOperations;
 }
@@ -175,6 +176,8 @@ json Components() {
         {"enabled", Schema("boolean")},
         {"reason", {{"type", "string"}, {"nullable", true}}},
         {"routes", {{"type", "array"}, {"items", Schema("string")}}}}}};
+  schemas["RescanRequest"] = {{"type", "object"},
+                              {"description", "An empty object or no body"}};
   schemas["ModulePatch"] = {{"type", "object"},
                             {"required", {"enabled"}},
                             {"additionalProperties", false},

@@ -85,6 +85,12 @@ Status Set(const std::string& name, const std::string& value,
                                      value + "'");
     }
     config.enable_new_modules = value == "true";
+  } else if (name == "enable-rescanned-modules") {
+    if (value != "true" && value != "false") {
+      return Status::InvalidArgument(where + ": must be true or false, got '" +
+                                     value + "'");
+    }
+    config.enable_rescanned_modules = value == "true";
   } else {
     return Status::InvalidArgument(where + ": unknown setting");
   }

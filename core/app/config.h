@@ -26,6 +26,7 @@ struct Config {
   int handler_deadline_ms = 10000;
   std::size_t header_limit_bytes = 16 * 1024;
   bool enable_new_modules = true;
+  bool enable_rescanned_modules = false;
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;

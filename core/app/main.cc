@@ -25,6 +25,7 @@ commands:
   modules list                  list the theme modules and their settings
   modules enable <id>           switch a module on (a running server follows)
   modules disable <id>          switch a module off (a running server follows)
+  modules rescan                load plugins added to the plugin directory
   demo load                     fill the database with a sample marked as demo
   demo remove                   remove every demo record (real data stays)
   help                          show this text
@@ -40,7 +41,9 @@ flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
   --handler-deadline-ms N       answer 504 after this (default 10000)
   --log-format text|json        access and event log format (default text)
   --log-level debug|info|warn|error
-  --enable-new-modules true|false  whether a module seen first starts enabled
+  --enable-new-modules true|false  whether a module seen at start-up starts enabled
+  --enable-rescanned-modules true|false  whether a module a rescan finds starts
+                                enabled (default false)
 )";
 
 void ConfigureLogging(const Config& config) {
@@ -133,6 +136,10 @@ int main(int argc, char** argv) {
       (args[1] == "enable" || args[1] == "disable")) {
     status = smartercities::app::SetModuleEnabled(
         config, args[2], args[1] == "enable", std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "modules" && args.size() == 2 && args[1] == "rescan") {
+    status = smartercities::app::RequestRescan(config, std::cout);
     return status.ok() ? 0 : Fail(status);
   }
   if (command == "demo" && args.size() == 2 &&

@@ -71,6 +71,7 @@ Status Platform::Init(const Config& config) {
   plugins::PluginHostOptions options;
   options.plugin_dir = config.plugin_dir;
   options.enable_new_modules = config.enable_new_modules;
+  options.enable_rescanned_modules = config.enable_rescanned_modules;
   options.handler_deadline =
       std::chrono::milliseconds(config.handler_deadline_ms);
   options.config = config.plugin_config;
@@ -164,7 +165,30 @@ void Platform::WatchModuleSettings() {
     }
     if (stopping_.load()) break;
     modules_->ApplyStoredSettings();
+    HandleOperatorRequests();
   }
+}
+
+void Platform::HandleOperatorRequests() {
+  bool rescan = false;
+  Status taken = database_->Write([&](storage::Connection& db) {
+    auto rows = db.Query(
+        "SELECT COUNT(*) AS n FROM operator_requests "
+        "WHERE kind = 'rescan'",
+        {});
+    if (!rows.ok()) return rows.status();
+    rescan = rows->front().Integer("n") > 0;
+    return db.Execute("DELETE FROM operator_requests WHERE kind = 'rescan'",
+                      {});
+  });
+  if (!taken.ok() || !rescan) return;
+  auto added = modules_->Rescan();
+  if (!added.ok()) {
+    spdlog::error("rescan: {}", added.status().message());
+    return;
+  }
+  spdlog::info("rescan requested from the command line found {} new modules",
+               added->size());
 }
 
 void Platform::Stop() {
@@ -328,6 +352,30 @@ Status Demo(const Config& config, bool load, std::ostream& out) {
       << " the demo sample: " << summary->measurements << " figures and "
       << summary->theme_rows << " theme records across " << themes.size()
       << " themes\n";
+  return Status::Ok();
+}
+
+Status RequestRescan(const Config& config, std::ostream& out) {
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  auto settings = StoredSettings(**database);
+  if (!settings.ok()) return settings.status();
+  Status status = (*database)->Write([&](storage::Connection& db) {
+    return db.Execute(
+        "INSERT INTO operator_requests (kind, requested_at, requested_by) "
+        "VALUES ('rescan', ?1, 'cli')",
+        std::vector<storage::Value>{NowUtc()});
+  });
+  if (!status.ok()) return status;
+  int new_modules = 0;
+  for (const auto& module : ReadSidecars(config.plugin_dir)) {
+    if (settings->contains(module.id)) continue;
+    ++new_modules;
+    out << "new: " << module.id << " " << module.file.string() << "\n";
+    if (!module.problem.empty()) out << "  problem: " << module.problem << "\n";
+  }
+  out << "rescan requested (" << new_modules
+      << " new files); a running server loads them within two seconds\n";
   return Status::Ok();
 }
 

@@ -46,6 +46,7 @@ class Platform {
   std::optional<http::Response> CheckAccess(http::Request& request,
                                             const http::Route& route);
   void WatchModuleSettings();
+  void HandleOperatorRequests();
 
   Config config_;
   std::unique_ptr<storage::Database> database_;
@@ -69,6 +70,10 @@ Status ListModules(const Config& config, std::ostream& out);
 // server applies it within two seconds.
 Status SetModuleEnabled(const Config& config, const std::string& id,
                         bool enabled, std::ostream& out);
+
+// Asks a running server on the same data directory to rescan its plugin
+// directory, and lists the files it will find new.
+Status RequestRescan(const Config& config, std::ostream& out);
 
 // Loads (load true) or removes the demo sample: figures for every indicator
 // and each theme's own sample records, all marked as demo.

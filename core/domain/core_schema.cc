@@ -112,6 +112,14 @@ CREATE UNIQUE INDEX measurements_one_per_period
 CREATE VIEW public_measurements AS
   SELECT indicator_id, city, period, value, source, is_demo FROM measurements;
 )sql"},
+      {3, "requests from the command line to a running server", R"sql(
+CREATE TABLE operator_requests (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('rescan')),
+  requested_at TEXT NOT NULL,
+  requested_by TEXT NOT NULL
+);
+)sql"},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "core/base/time_format.h"
@@ -88,16 +89,33 @@ PluginHost::PluginHost(PluginHostOptions options, storage::Database& database,
 PluginHost::~PluginHost() { ShutdownAll(); }
 
 Status PluginHost::LoadAll() {
+  auto loaded = LoadNew(options_.enable_new_modules);
+  return loaded.ok() ? Status::Ok() : loaded.status();
+}
+
+Result<std::vector<ModuleInfo>> PluginHost::Rescan() {
+  return LoadNew(options_.enable_rescanned_modules);
+}
+
+Result<std::vector<ModuleInfo>> PluginHost::LoadNew(bool enable_by_default) {
+  std::lock_guard scan_lock(scan_mutex_);
   std::error_code ec;
   if (!std::filesystem::is_directory(options_.plugin_dir, ec)) {
     return Status::NotFound("plugin directory '" +
                             options_.plugin_dir.string() +
                             "' does not exist or is not a directory");
   }
+  std::set<std::filesystem::path> known;
+  {
+    std::lock_guard lock(modules_mutex_);
+    for (const auto& module : modules_) known.insert(module->file);
+  }
   std::vector<std::filesystem::path> files;
   for (const auto& entry :
        std::filesystem::directory_iterator(options_.plugin_dir, ec)) {
-    if (entry.path().extension() == ".so") files.push_back(entry.path());
+    if (entry.path().extension() == ".so" && !known.contains(entry.path())) {
+      files.push_back(entry.path());
+    }
   }
   if (ec) {
     return Status::Unavailable("cannot read plugin directory '" +
@@ -105,6 +123,7 @@ Status PluginHost::LoadAll() {
                                "': " + ec.message());
   }
   std::sort(files.begin(), files.end());
+  std::vector<ModuleInfo> added;
   for (const auto& file : files) {
     auto module = std::make_shared<Module>(file.stem().string(), file);
     Status status = Load(*module);
@@ -118,36 +137,43 @@ Status PluginHost::LoadAll() {
       std::lock_guard lock(modules_mutex_);
       modules_.push_back(module);
     }
-    if (!status.ok()) continue;
+    if (status.ok()) Activate(module, enable_by_default);
+    added.push_back(InfoOf(*module));
+  }
+  return added;
+}
 
-    auto stored = StoredSetting(module->id);
-    if (!stored.ok()) {
-      Stop(*module, ModuleState::kFailed, stored.status().message());
-      continue;
-    }
-    bool enabled = stored->value_or(options_.enable_new_modules);
-    if (!stored->has_value()) {
-      Status store_status =
-          StoreSetting(module->id, enabled,
-                       enabled ? "" : "new modules start disabled", "system");
-      if (!store_status.ok()) {
-        Stop(*module, ModuleState::kFailed, store_status.message());
-        continue;
-      }
-    }
-    if (enabled) {
-      Status start_status = Start(module);
-      if (!start_status.ok()) {
-        spdlog::error("module failed: {}", start_status.message());
-      }
-    } else {
-      std::lock_guard lock(module->mutex);
-      module->state = ModuleState::kDisabled;
-      module->reason = "switched off by an administrator";
-      spdlog::info("module '{}' is disabled", module->id);
+void PluginHost::Activate(const std::shared_ptr<Module>& module,
+                          bool enable_by_default) {
+  auto stored = StoredSetting(module->id);
+  if (!stored.ok()) {
+    Stop(*module, ModuleState::kFailed, stored.status().message());
+    return;
+  }
+  bool enabled = stored->value_or(enable_by_default);
+  if (!stored->has_value()) {
+    Status store_status = StoreSetting(
+        module->id, enabled,
+        enabled ? "" : "new modules start disabled; switch it on", "system");
+    if (!store_status.ok()) {
+      Stop(*module, ModuleState::kFailed, store_status.message());
+      return;
     }
   }
-  return Status::Ok();
+  if (enabled) {
+    std::lock_guard switch_lock(switch_mutex_);
+    Status start_status = Start(module);
+    if (!start_status.ok()) {
+      spdlog::error("module failed: {}", start_status.message());
+    }
+  } else {
+    std::lock_guard lock(module->mutex);
+    module->state = ModuleState::kDisabled;
+    module->reason = stored->has_value()
+                         ? "switched off by an administrator"
+                         : "new modules start disabled; switch it on";
+    spdlog::info("module '{}' is disabled", module->id);
+  }
 }
 
 Status PluginHost::Load(Module& module) {

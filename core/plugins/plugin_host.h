@@ -38,8 +38,10 @@ namespace smartercities::plugins {
 
 struct PluginHostOptions {
   std::filesystem::path plugin_dir;
-  // Whether a module seen for the first time starts enabled.
+  // Whether a module seen for the first time at start-up starts enabled.
   bool enable_new_modules = true;
+  // Whether a module that a rescan finds starts enabled.
+  bool enable_rescanned_modules = false;
   int failure_threshold = 5;
   std::chrono::seconds failure_window{60};
   std::chrono::milliseconds handler_deadline{10000};
@@ -74,6 +76,13 @@ class PluginHost {
   // logged and shown per module; only an unreadable directory is an error.
   Status LoadAll();
 
+  // Loads the libraries that appeared in the plugin directory since the last
+  // scan, without touching the modules already loaded or the requests they
+  // serve. New modules start disabled unless enable_rescanned_modules is
+  // set (a stored setting for the id wins). Returns the new modules, failed
+  // ones included with their reason.
+  Result<std::vector<ModuleInfo>> Rescan();
+
   // Every module, in id order.
   std::vector<ModuleInfo> Modules() const;
   std::optional<ModuleInfo> FindModule(std::string_view id) const;
@@ -99,6 +108,8 @@ class PluginHost {
 
  private:
   Status Load(Module& module);
+  Result<std::vector<ModuleInfo>> LoadNew(bool enable_by_default);
+  void Activate(const std::shared_ptr<Module>& module, bool enable_by_default);
   Result<ModuleInfo> SwitchLocked(const std::shared_ptr<Module>& module,
                                   bool enabled, std::string_view actor);
   Status Start(const std::shared_ptr<Module>& module);
@@ -121,6 +132,8 @@ class PluginHost {
   std::vector<std::shared_ptr<Module>> modules_;
   // Serialises enable/disable so two switches of one module cannot interleave.
   std::mutex switch_mutex_;
+  // Serialises scans so a file is never loaded twice.
+  std::mutex scan_mutex_;
 };
 
 }  // namespace smartercities::plugins

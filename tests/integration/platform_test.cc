@@ -5,10 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "tests/support/test_support.h"
 
@@ -200,6 +202,36 @@ TEST_F(PlatformTest, DisablingAModuleHidesItAndEnablingRestoresItsData) {
   json status = GetJson("/api/v1/themes/regelluwe-stad/city-status/GM0637");
   EXPECT_EQ(status["eInvoicesPercent"], 64.5);
   EXPECT_EQ(status["eherkenningImplemented"], true);
+}
+
+TEST_F(PlatformTest, ARescanUnderLoadAddsAModuleWithoutDisturbingOthers) {
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::atomic<int> requests{0};
+  std::thread load([&] {
+    while (!done.load()) {
+      if (Get("/api/v1/themes/regelluwe-stad/agreements").status != 200)
+        ++failures;
+      ++requests;
+    }
+  });
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_other", plugin_dir_);
+  HttpResponse rescan = Send("POST", "/api/v1/modules/rescan", "{}");
+  ASSERT_EQ(rescan.status, 200) << rescan.body;
+  json added = json::parse(rescan.body);
+  ASSERT_EQ(added["total"], 1);
+  EXPECT_EQ(added["items"][0]["id"], "test-other");
+  EXPECT_EQ(added["items"][0]["state"], "disabled");
+  EXPECT_EQ(Get("/api/v1/themes/test-other").status, 404);
+  ASSERT_EQ(Send("PATCH", "/api/v1/modules/test-other", R"({"enabled": true})")
+                .status,
+            200);
+  EXPECT_EQ(Get("/api/v1/themes/test-other/items").body, "[\"seeded\"]");
+  done = true;
+  load.join();
+  EXPECT_GT(requests.load(), 0);
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Send("POST", "/api/v1/modules/rescan", "{}", false).status, 401);
 }
 
 TEST_F(PlatformTest, ModuleSwitchRefusesBadBodies) {

@@ -146,6 +146,38 @@ TEST_F(ServeProcessTest, ModulesCommandsActOnARunningServer) {
   EXPECT_THAT(message, HasSubstr("no module 'no-such-theme'"));
 }
 
+TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_other", plugin_dir());
+  std::vector<std::string> rescan = {"modules", "rescan"};
+  for (const auto& flag : DirFlags()) rescan.push_back(flag);
+  auto [code, output] = RunCommand(rescan);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("new: test-other"));
+  std::vector<std::string> list = {"modules", "list"};
+  for (const auto& flag : DirFlags()) list.push_back(flag);
+  std::string listing;
+  for (int i = 0; i < 50; ++i) {
+    listing = RunCommand(list).second;
+    if (listing.find("test-other") != std::string::npos &&
+        listing.find("disabled") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_THAT(listing, HasSubstr("disabled"));
+  std::vector<std::string> enable = {"modules", "enable", "test-other"};
+  for (const auto& flag : DirFlags()) enable.push_back(flag);
+  EXPECT_EQ(RunCommand(enable).first, 0);
+  int status = 404;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = Fetch(port, "GET", "/api/v1/themes/test-other/items").status;
+  }
+  EXPECT_EQ(status, 200);
+}
+
 TEST_F(ServeProcessTest, ABadFlagIsExplained) {
   auto [code, output] = RunCommand({"serve", "--port", "99999"});
   EXPECT_EQ(code, 2);

@@ -289,6 +289,33 @@ TEST_F(PluginHostTest, OneBrokenModuleDoesNotStopTheOthers) {
   EXPECT_EQ(host_->Modules().size(), 3u);
 }
 
+TEST_F(PluginHostTest, ARescanLoadsNewFilesDisabledAndLeavesTheRestAlone) {
+  Add("fixture_good");
+  PluginHost& host = Host();
+  Add("fixture_other");
+  Add("fixture_newer_minor");
+  auto added = host.Rescan();
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  ASSERT_EQ(added->size(), 2u);
+  for (const ModuleInfo& info : *added) {
+    if (info.id == "test-other") {
+      EXPECT_EQ(info.state, ModuleState::kDisabled);
+      EXPECT_THAT(info.reason, HasSubstr("new modules start disabled"));
+    } else {
+      EXPECT_EQ(info.state, ModuleState::kFailed);
+      EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.1"));
+    }
+  }
+  EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-other/items").route);
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
+  ASSERT_TRUE(host.SetEnabled("test-other", true, "tester").ok());
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-other/items").status, 200);
+  auto again = host.Rescan();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(host.Modules().size(), 3u);
+}
+
 TEST_F(PluginHostTest, MetricsCountModulesByState) {
   Add("fixture_good");
   Add("fixture_wrong_major");
