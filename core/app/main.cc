@@ -12,6 +12,7 @@
 
 #include "core/app/config.h"
 #include "core/app/platform.h"
+#include "core/app/plugin_check.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ commands:
   modules enable <id>           switch a module on (a running server follows)
   modules disable <id>          switch a module off (a running server follows)
   modules rescan                load plugins added to the plugin directory
+  plugin check <file>           check a built plugin the way the host would load it
   demo load                     fill the database with a sample marked as demo
   demo remove                   remove every demo record (real data stays)
   help                          show this text
@@ -137,6 +139,9 @@ int main(int argc, char** argv) {
     status = smartercities::app::SetModuleEnabled(
         config, args[2], args[1] == "enable", std::cout);
     return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "plugin" && args.size() == 3 && args[1] == "check") {
+    return smartercities::app::CheckPlugin(args[2], std::cout) ? 0 : 1;
   }
   if (command == "modules" && args.size() == 2 && args[1] == "rescan") {
     status = smartercities::app::RequestRescan(config, std::cout);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <regex>
 #include <thread>
@@ -176,6 +177,31 @@ TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
     status = Fetch(port, "GET", "/api/v1/themes/test-other/items").status;
   }
   EXPECT_EQ(status, 200);
+}
+
+TEST_F(ServeProcessTest, PluginCheckSaysWhetherAPluginWouldLoad) {
+  auto check = [](const std::filesystem::path& file) {
+    return RunCommand({"plugin", "check", file.string()});
+  };
+  auto [good_code, good] =
+      check(testing::ThemePluginDir() / "libregelluwe_stad.so");
+  EXPECT_EQ(good_code, 0) << good;
+  EXPECT_THAT(good, HasSubstr("result: would load"));
+  EXPECT_THAT(good, HasSubstr("GET /api/v1/themes/regelluwe-stad/city-status"));
+  auto [newer_code, newer] =
+      check(testing::TestPluginDir() / "libfixture_newer_minor.so");
+  EXPECT_EQ(newer_code, 1);
+  EXPECT_THAT(newer, HasSubstr("was built for SDK ABI 1.1"));
+  EXPECT_THAT(newer, HasSubstr("would NOT load"));
+  auto [init_code, init] =
+      check(testing::TestPluginDir() / "libfixture_init_fails.so");
+  EXPECT_EQ(init_code, 1);
+  EXPECT_THAT(init, HasSubstr("init failed: the fixture refuses to start"));
+  std::filesystem::path text = dir_.path() / "libnotes.so";
+  std::ofstream(text) << "not a library";
+  auto [text_code, text_report] = check(text);
+  EXPECT_EQ(text_code, 1);
+  EXPECT_THAT(text_report, HasSubstr("is not a shared library"));
 }
 
 TEST_F(ServeProcessTest, ABadFlagIsExplained) {
