@@ -1,0 +1,29 @@
+# Installs the SDK into a fresh prefix and builds sdk/template as a project of
+# its own against it, the way a city's developer would. Run as:
+#   cmake -DBINARY_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -P package_test.cmake
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out
+                  ERROR_VARIABLE out)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}")
+  endif()
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${WORK_DIR}/prefix"
+    --component sdk)
+# Only the installed package may be used: the template is copied away from
+# the source tree before it is built.
+file(COPY "${WORK_DIR}/prefix/share/smartercities/sdk-template/"
+     DESTINATION "${WORK_DIR}/template")
+run(${CMAKE_COMMAND} -S "${WORK_DIR}/template" -B "${WORK_DIR}/build"
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
+foreach(output libmy_theme.so libmy_theme.so.json)
+  if(NOT EXISTS "${WORK_DIR}/build/${output}")
+    message(FATAL_ERROR "the template build made no ${output}")
+  endif()
+endforeach()
+message(STATUS "built ${WORK_DIR}/build/libmy_theme.so against the installed SDK")
