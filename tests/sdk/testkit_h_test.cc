@@ -1,0 +1,1 @@
+#include <smartercities/testkit.h>  // compiles on its own
