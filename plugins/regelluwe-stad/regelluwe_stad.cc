@@ -7,21 +7,17 @@
 //   PUT /api/v1/themes/regelluwe-stad/city-status/{city}   report (admin)
 #include <smartercities/plugin.h>
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
+
+#include "plugins/common/record_register.h"
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 500;
 
 constexpr const char* kSelect =
     "SELECT c.cbs_code AS cbs_code, c.name AS name, "
@@ -58,51 +54,6 @@ json StatusJson(const sdk::Row& row) {
   return item;
 }
 
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buffer;
-}
-
-bool IsDate(const std::string& text) {
-  static const std::regex kDate(
-      R"((19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))");
-  if (!std::regex_match(text, kDate)) return false;
-  std::tm parts{};
-  parts.tm_year = std::stoi(text.substr(0, 4)) - 1900;
-  parts.tm_mon = std::stoi(text.substr(5, 2)) - 1;
-  parts.tm_mday = std::stoi(text.substr(8, 2));
-  std::tm normalized = parts;
-  timegm(&normalized);
-  return normalized.tm_mday == parts.tm_mday;
-}
-
-std::optional<int> PageParameter(const sdk::Request& request,
-                                 std::string_view name, int fallback, int max,
-                                 sdk::Response& response) {
-  auto text = request.Query(name);
-  if (!text) return fallback;
-  int value = 0;
-  try {
-    std::size_t used = 0;
-    value = std::stoi(std::string(*text), &used);
-    if (used != text->size()) value = 0;
-  } catch (const std::exception&) {
-    value = 0;
-  }
-  if (value < 1 || value > max) {
-    response.Problem(400, "Bad Request",
-                     "query parameter '" + std::string(name) +
-                         "' must be a whole number from 1 to " +
-                         std::to_string(max));
-    return std::nullopt;
-  }
-  return value;
-}
-
 // A validated report for one city.
 struct Report {
   bool eherkenning_implemented = false;
@@ -132,7 +83,8 @@ std::optional<Report> ReadReport(std::string_view body,
       report.eherkenning_implemented = value.get<bool>();
     } else if (key == "eherkenningImplementedOn") {
       if (value.is_null()) continue;
-      if (!value.is_string() || !IsDate(value.get<std::string>())) {
+      if (!value.is_string() ||
+          !smartercities::themes::IsCalendarDate(value.get<std::string>())) {
         return bad(key + ": must be a date YYYY-MM-DD or null");
       }
       report.implemented_on = value.get<std::string>();
@@ -203,22 +155,21 @@ class RegelluweStad : public sdk::Theme {
 
  private:
   void ListStatus(const sdk::Request& request, sdk::Response& response) {
-    auto page = PageParameter(request, "page", 1, 100000, response);
-    if (!page) return;
-    auto page_size = PageParameter(request, "pageSize", kDefaultPageSize,
-                                   kMaxPageSize, response);
-    if (!page_size) return;
+    std::int64_t page = 1;
+    std::int64_t page_size = 100;
+    if (!smartercities::themes::ReadPage(request, response, page, page_size)) {
+      return;
+    }
     auto total = host_->Query("SELECT COUNT(*) AS n FROM public_cities");
     auto rows = host_->Query(
         std::string(kSelect) + " ORDER BY c.name LIMIT ?1 OFFSET ?2",
-        {std::int64_t{*page_size},
-         std::int64_t{(*page - 1) * static_cast<std::int64_t>(*page_size)}});
+        {page_size, (page - 1) * page_size});
     json items = json::array();
     for (const auto& row : rows) items.push_back(StatusJson(row));
     response.Json(200, json{{"items", items},
                             {"total", total.front().Integer("n")},
-                            {"page", *page},
-                            {"pageSize", *page_size}}
+                            {"page", page},
+                            {"pageSize", page_size}}
                            .dump());
   }
 
@@ -265,8 +216,8 @@ class RegelluweStad : public sdk::Theme {
         "source = ?8, is_demo = 0",
         {code, std::int64_t{report->eherkenning_implemented ? 1 : 0},
          Optional(report->implemented_on), Optional(report->services_percent),
-         Optional(report->invoices_percent), NowUtc(), who,
-         Optional(report->source)});
+         Optional(report->invoices_percent), smartercities::themes::UtcNow(),
+         who, Optional(report->source)});
     response.Json(200, StatusJson(*FindCity(code)).dump());
   }
 

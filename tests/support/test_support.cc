@@ -26,6 +26,26 @@ std::string Lower(std::string text) {
   return text;
 }
 
+// Fills status and headers from the text before the blank line.
+void ParseHead(const std::string& head, HttpResponse& response) {
+  std::size_t line_end = head.find("\r\n");
+  std::string status_line = head.substr(0, line_end);
+  response.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
+  std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
+  while (pos < head.size()) {
+    std::size_t end = head.find("\r\n", pos);
+    if (end == std::string::npos) end = head.size();
+    std::string line = head.substr(pos, end - pos);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      response.headers[Lower(line.substr(0, colon))] = value;
+    }
+    pos = end + 2;
+  }
+}
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -121,24 +141,8 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
                              target + " (got " + std::to_string(raw.size()) +
                              " bytes)");
   }
-  std::string head = raw.substr(0, header_end);
+  ParseHead(raw.substr(0, header_end), response);
   response.body = raw.substr(header_end + 4);
-  std::size_t line_end = head.find("\r\n");
-  std::string status_line = head.substr(0, line_end);
-  response.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
-  std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-  while (pos < head.size()) {
-    std::size_t end = head.find("\r\n", pos);
-    if (end == std::string::npos) end = head.size();
-    std::string line = head.substr(pos, end - pos);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      response.headers[Lower(line.substr(0, colon))] = value;
-    }
-    pos = end + 2;
-  }
   return response;
 }
 
@@ -190,24 +194,7 @@ std::optional<HttpResponse> RawConnection::ReadResponse(int timeout_ms,
   }
   std::size_t header_end = buffer_.find("\r\n\r\n");
   HttpResponse response;
-  std::string head_text = buffer_.substr(0, header_end);
-  std::size_t line_end = head_text.find("\r\n");
-  std::string status_line = head_text.substr(0, line_end);
-  response.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
-  std::size_t pos =
-      line_end == std::string::npos ? head_text.size() : line_end + 2;
-  while (pos < head_text.size()) {
-    std::size_t end = head_text.find("\r\n", pos);
-    if (end == std::string::npos) end = head_text.size();
-    std::string line = head_text.substr(pos, end - pos);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      response.headers[Lower(line.substr(0, colon))] = value;
-    }
-    pos = end + 2;
-  }
+  ParseHead(buffer_.substr(0, header_end), response);
   std::size_t length = 0;
   if (!head && !response.Header("content-length").empty()) {
     length = std::stoul(response.Header("content-length"));
