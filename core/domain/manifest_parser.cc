@@ -4,6 +4,8 @@
 #include <regex>
 #include <set>
 
+#include "core/domain/json_schema.h"
+
 namespace smartercities::domain {
 namespace {
 
@@ -552,6 +554,17 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
                      "needs tables: declare them in storage.migrations");
     }
     CheckLinks(reader, manifest);
+    // The schema in the SDK is the published form of these rules; anything
+    // it finds that the checks above did not name is reported too.
+    std::set<std::string> named;
+    for (const auto& problem : problems) {
+      named.insert(problem.substr(0, problem.find(": ")));
+    }
+    for (const auto& problem : CheckAgainstSchema(ManifestSchema(), root)) {
+      if (!named.contains(problem.substr(0, problem.find(": ")))) {
+        problems.push_back(problem);
+      }
+    }
   }
   if (problems_out != nullptr) *problems_out = problems;
   if (problems.empty()) return manifest;

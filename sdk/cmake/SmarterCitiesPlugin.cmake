@@ -23,11 +23,30 @@ function(smartercities_add_theme_plugin target)
 
   set(embed_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/EmbedManifest.cmake")
   set(embedded "${CMAKE_CURRENT_BINARY_DIR}/${target}_manifest.cc")
+  # The manifest is checked against the SDK's schema and the host's rules
+  # before it is built in: in the platform's tree with the tool it builds,
+  # elsewhere with the one installed beside this package.
+  set(check_command)
+  set(check_depends)
+  if(TARGET smartercities-manifest-check)
+    set(check_command COMMAND $<TARGET_FILE:smartercities-manifest-check> "${manifest}")
+    set(check_depends smartercities-manifest-check)
+  else()
+    find_program(SMARTERCITIES_MANIFEST_CHECK smartercities-manifest-check
+                 HINTS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../../../bin")
+    if(SMARTERCITIES_MANIFEST_CHECK)
+      set(check_command COMMAND "${SMARTERCITIES_MANIFEST_CHECK}" "${manifest}")
+    else()
+      message(WARNING "smartercities-manifest-check not found; ${ARG_MANIFEST} "
+                      "is checked only when the platform loads the plugin")
+    endif()
+  endif()
   add_custom_command(
     OUTPUT "${embedded}"
+    ${check_command}
     COMMAND "${CMAKE_COMMAND}" -DMANIFEST=${manifest} -DOUTPUT=${embedded}
             -P "${embed_script}"
-    DEPENDS "${manifest}" "${embed_script}"
+    DEPENDS "${manifest}" "${embed_script}" ${check_depends}
     COMMENT "Embedding ${ARG_MANIFEST} in ${target}"
     VERBATIM)
 

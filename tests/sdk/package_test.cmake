@@ -27,4 +27,17 @@ foreach(output libmy_theme.so libmy_theme.so.json)
   endif()
 endforeach()
 run(${CMAKE_CTEST_COMMAND} --test-dir "${WORK_DIR}/build" --output-on-failure)
+# A manifest the schema refuses stops the plugin's build, naming the field.
+file(COPY "${WORK_DIR}/prefix/share/smartercities/sdk-template/"
+     DESTINATION "${WORK_DIR}/broken")
+file(READ "${WORK_DIR}/broken/theme.json" manifest)
+string(REPLACE "\"kind\": \"result\"" "\"kind\": \"resul\"" manifest "${manifest}")
+file(WRITE "${WORK_DIR}/broken/theme.json" "${manifest}")
+run(${CMAKE_COMMAND} -S "${WORK_DIR}/broken" -B "${WORK_DIR}/broken-build"
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+execute_process(COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/broken-build"
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(result EQUAL 0 OR NOT out MATCHES "agreements\\[0\\]\\.kind")
+  message(FATAL_ERROR "a manifest with kind \"resul\" built anyway:\n${out}")
+endif()
 message(STATUS "built ${WORK_DIR}/build/libmy_theme.so against the installed SDK")
