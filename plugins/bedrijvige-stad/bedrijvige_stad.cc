@@ -3,8 +3,6 @@
 // working centres (agreement a).
 #include <smartercities/plugin.h>
 
-#include <map>
-
 #include "plugins/common/record_register.h"
 
 namespace {
@@ -32,37 +30,10 @@ class BedrijvigeStad : public sdk::Theme {
 
  private:
   void FibreShare(sdk::Response& response) {
-    auto rows = host_->Query(
-        "SELECT p.city AS city, c.name AS name, COUNT(*) AS parks, "
-        "SUM(p.has_fibre) AS with_fibre, MAX(p.is_demo) AS demo FROM "
-        "bedrijvige_stad_parks p JOIN public_cities c ON c.cbs_code = p.city "
-        "GROUP BY p.city ORDER BY c.name");
-    json items = json::array();
-    std::int64_t parks = 0;
-    std::int64_t with_fibre = 0;
-    for (const auto& row : rows) {
-      std::int64_t city_parks = row.Integer("parks");
-      std::int64_t city_fibre = row.Integer("with_fibre");
-      parks += city_parks;
-      with_fibre += city_fibre;
-      items.push_back(
-          {{"city", row.Text("city")},
-           {"cityName", row.Text("name")},
-           {"parks", city_parks},
-           {"withFibre", city_fibre},
-           {"sharePercent", 100.0 * static_cast<double>(city_fibre) /
-                                static_cast<double>(city_parks)},
-           {"demo", row.Integer("demo") != 0}});
-    }
-    json network = {{"parks", parks}, {"withFibre", with_fibre}};
-    network["sharePercent"] =
-        parks == 0 ? json(nullptr)
-                   : json(100.0 * static_cast<double>(with_fibre) /
-                          static_cast<double>(parks));
-    response.Json(200, json{{"items", items},
-                            {"total", items.size()},
-                            {"network", network},
-                            {"targetPercent", 100}}
+    // The ambition of agreement h is every business park.
+    response.Json(200, smartercities::themes::ShareByCity(
+                           *host_, "bedrijvige_stad_parks", "has_fibre",
+                           "parks", "withFibre", 100)
                            .dump());
   }
 

@@ -136,6 +136,47 @@ inline sdk::Value ToValue(const json& value) {
   return value.get<std::string>();
 }
 
+// For the "share of X per city" figures: per city, how many records a
+// register holds and how many have flag_column set, and the same for the
+// network, against target_percent.
+inline json ShareByCity(const sdk::Host& host, const std::string& table,
+                        const std::string& flag_column,
+                        const std::string& count_key,
+                        const std::string& flagged_key, double target_percent) {
+  auto rows = host.Query(
+      "SELECT t.city AS city, c.name AS name, COUNT(*) AS total, SUM(t." +
+      flag_column + ") AS flagged, MAX(t.is_demo) AS demo FROM " + table +
+      " t JOIN public_cities c ON c.cbs_code = t.city GROUP BY t.city ORDER "
+      "BY c.name");
+  auto share = [](std::int64_t part, std::int64_t whole) {
+    return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  };
+  json items = json::array();
+  std::int64_t total = 0;
+  std::int64_t flagged = 0;
+  for (const auto& row : rows) {
+    std::int64_t city_total = row.Integer("total");
+    std::int64_t city_flagged = row.Integer("flagged");
+    total += city_total;
+    flagged += city_flagged;
+    double percent = share(city_flagged, city_total);
+    items.push_back({{"city", row.Text("city")},
+                     {"cityName", row.Text("name")},
+                     {count_key, city_total},
+                     {flagged_key, city_flagged},
+                     {"sharePercent", percent},
+                     {"targetReached", percent >= target_percent},
+                     {"demo", row.Integer("demo") != 0}});
+  }
+  json network = {{count_key, total}, {flagged_key, flagged}};
+  network["sharePercent"] =
+      total == 0 ? json(nullptr) : json(share(flagged, total));
+  return {{"items", items},
+          {"total", items.size()},
+          {"network", network},
+          {"targetPercent", target_percent}};
+}
+
 class RecordRegister {
  public:
   RecordRegister(std::string table, std::string path, std::vector<Field> fields)
@@ -325,6 +366,21 @@ class RecordRegister {
     return std::nullopt;
   }
 
+  // The row named by the path's {id}; writes the 404 and returns nullopt
+  // when there is none.
+  std::optional<sdk::Row> Existing(const sdk::Request& request,
+                                   sdk::Response& response) const {
+    auto id = Id(request, response);
+    if (!id) return std::nullopt;
+    auto row = Find(*id);
+    if (!row) {
+      response.Problem(
+          404, "Not Found",
+          "there is no record " + std::to_string(*id) + " in " + path_);
+    }
+    return row;
+  }
+
   std::optional<sdk::Row> Find(std::int64_t id) const {
     auto rows =
         host_->Query("SELECT * FROM " + table_ + " WHERE id = ?1", {id});
@@ -353,16 +409,9 @@ class RecordRegister {
   }
 
   void Read(const sdk::Request& request, sdk::Response& response) const {
-    auto id = Id(request, response);
-    if (!id) return;
-    auto row = Find(*id);
-    if (!row) {
-      response.Problem(
-          404, "Not Found",
-          "there is no record " + std::to_string(*id) + " in " + path_);
-      return;
+    if (auto row = Existing(request, response)) {
+      response.Json(200, ToJson(*row).dump());
     }
-    response.Json(200, ToJson(*row).dump());
   }
 
   std::string Who(const sdk::Request& request) const {
@@ -391,14 +440,9 @@ class RecordRegister {
   }
 
   void Replace(const sdk::Request& request, sdk::Response& response) const {
-    auto id = Id(request, response);
-    if (!id) return;
-    if (!Find(*id)) {
-      response.Problem(
-          404, "Not Found",
-          "there is no record " + std::to_string(*id) + " in " + path_);
-      return;
-    }
+    auto row = Existing(request, response);
+    if (!row) return;
+    std::int64_t id = row->Integer("id");
     auto values = ReadBody(request, response);
     if (!values) return;
     std::string sets;
@@ -408,25 +452,20 @@ class RecordRegister {
     std::size_t n = fields_.size();
     values->push_back(UtcNow());
     values->push_back(Who(request));
-    values->push_back(*id);
+    values->push_back(id);
     host_->Query("UPDATE " + table_ + " SET " + sets + "updated_at = ?" +
                      std::to_string(n + 1) + ", updated_by = ?" +
                      std::to_string(n + 2) + ", is_demo = 0 WHERE id = ?" +
                      std::to_string(n + 3),
                  *values);
-    response.Json(200, ToJson(*Find(*id)).dump());
+    response.Json(200, ToJson(*Find(id)).dump());
   }
 
   void Delete(const sdk::Request& request, sdk::Response& response) const {
-    auto id = Id(request, response);
-    if (!id) return;
-    if (!Find(*id)) {
-      response.Problem(
-          404, "Not Found",
-          "there is no record " + std::to_string(*id) + " in " + path_);
-      return;
-    }
-    host_->Query("DELETE FROM " + table_ + " WHERE id = ?1", {*id});
+    auto row = Existing(request, response);
+    if (!row) return;
+    host_->Query("DELETE FROM " + table_ + " WHERE id = ?1",
+                 {row->Integer("id")});
     response.SetStatus(204);
   }
 

@@ -18,10 +18,6 @@ using smartercities::themes::Typed;
 
 constexpr double kEduroamTargetPercent = 50;
 
-double Share(std::int64_t part, std::int64_t whole) {
-  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
-}
-
 class LerendeStad : public sdk::Theme {
  public:
   sdk::Status Init(sdk::Host& host) override {
@@ -37,36 +33,11 @@ class LerendeStad : public sdk::Theme {
 
  private:
   void EduroamShare(sdk::Response& response) {
-    auto rows = host_->Query(
-        "SELECT s.city AS city, c.name AS name, COUNT(*) AS schools, "
-        "SUM(s.eduroam) AS on_eduroam FROM lerende_stad_schools s JOIN "
-        "public_cities c ON c.cbs_code = s.city GROUP BY s.city ORDER BY "
-        "c.name");
-    json items = json::array();
-    std::int64_t schools = 0;
-    std::int64_t on_eduroam = 0;
-    for (const auto& row : rows) {
-      std::int64_t city_schools = row.Integer("schools");
-      std::int64_t city_on = row.Integer("on_eduroam");
-      schools += city_schools;
-      on_eduroam += city_on;
-      double share = Share(city_on, city_schools);
-      items.push_back({{"city", row.Text("city")},
-                       {"cityName", row.Text("name")},
-                       {"schools", city_schools},
-                       {"onEduroam", city_on},
-                       {"sharePercent", share},
-                       {"targetReached", share >= kEduroamTargetPercent}});
-    }
-    json network = {{"schools", schools}, {"onEduroam", on_eduroam}};
-    network["sharePercent"] =
-        schools == 0 ? json(nullptr) : json(Share(on_eduroam, schools));
-    response.Json(200, json{{"items", items},
-                            {"total", items.size()},
-                            {"network", network},
-                            {"targetPercent", kEduroamTargetPercent},
-                            {"deadline", "2015-12"}}
-                           .dump());
+    json share = smartercities::themes::ShareByCity(
+        *host_, "lerende_stad_schools", "eduroam", "schools", "onEduroam",
+        kEduroamTargetPercent);
+    share["deadline"] = "2015-12";
+    response.Json(200, share.dump());
   }
 
   sdk::Host* host_ = nullptr;
