@@ -2,39 +2,125 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 namespace smartercities::storage {
 namespace {
 
+constexpr std::size_t kExcerptChars = 40;
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// The first words of a statement for messages, on one line.
 std::string Excerpt(std::string_view sql) {
   std::string out;
+  bool space = false;
   for (char c : sql) {
-    if (out.size() >= 60) {
-      out += "...";
-      break;
+    if (IsSpace(c)) {
+      space = !out.empty();
+      continue;
     }
-    out += (c == '\n' || c == '\t') ? ' ' : c;
+    if (space) out += ' ';
+    space = false;
+    out += c;
   }
+  // Cutting off fewer characters than the ellipsis takes gains nothing.
+  if (out.size() > kExcerptChars + 3)
+    out = out.substr(0, kExcerptChars) + "...";
   return out;
 }
 
-// Resets a statement when a call is done with it, however it ends.
-class StatementReset {
- public:
-  explicit StatementReset(sqlite3_stmt* statement) : statement_(statement) {}
-  ~StatementReset() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
+// The first statement of a script, up to and with its semicolon; all of it
+// when no semicolon ends a complete statement.
+std::string_view FirstStatement(std::string_view script) {
+  for (std::size_t end = script.find(';'); end != std::string_view::npos;
+       end = script.find(';', end + 1)) {
+    std::string candidate(script.substr(0, end + 1));
+    if (sqlite3_complete(candidate.c_str()) != 0)
+      return script.substr(0, end + 1);
   }
-  StatementReset(const StatementReset&) = delete;
-  StatementReset& operator=(const StatementReset&) = delete;
+  return script;
+}
+
+// True when text holds nothing but spaces, semicolons and comments.
+bool IsEmptyOfStatements(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (IsSpace(text[pos]) || text[pos] == ';') {
+      ++pos;
+    } else if (text.substr(pos, 2) == "--") {
+      pos = std::min(text.find('\n', pos), text.size());
+    } else if (text.substr(pos, 2) == "/*") {
+      std::size_t end = text.find("*/", pos + 2);
+      if (end == std::string_view::npos) return true;
+      pos = end + 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Runs a function when the scope ends, however it ends.
+template <typename Function>
+class OnExit {
+ public:
+  explicit OnExit(Function function) : function_(std::move(function)) {}
+  ~OnExit() { function_(); }
+  OnExit(const OnExit&) = delete;
+  OnExit& operator=(const OnExit&) = delete;
 
  private:
-  sqlite3_stmt* statement_;
+  Function function_;
 };
+
+Value ColumnValue(sqlite3_stmt* statement, int column) {
+  switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_INTEGER:
+      return static_cast<std::int64_t>(sqlite3_column_int64(statement, column));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(statement, column);
+    case SQLITE_NULL:
+      return nullptr;
+    case SQLITE_BLOB: {
+      const void* bytes = sqlite3_column_blob(statement, column);
+      auto size =
+          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      if (bytes == nullptr) return std::string();
+      return std::string(static_cast<const char*>(bytes), size);
+    }
+    default: {
+      const unsigned char* text = sqlite3_column_text(statement, column);
+      auto size =
+          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      if (text == nullptr) return std::string();
+      return std::string(reinterpret_cast<const char*>(text), size);
+    }
+  }
+}
+
+int Bind(sqlite3_stmt* statement, int index, const Value& value) {
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+    return sqlite3_bind_int64(statement, index, *integer);
+  }
+  if (const auto* real = std::get_if<double>(&value)) {
+    return sqlite3_bind_double(statement, index, *real);
+  }
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    // The parameters outlive the statement's use; the bindings are cleared
+    // before Execute returns.
+    return sqlite3_bind_text64(statement, index, text->data(), text->size(),
+                               SQLITE_STATIC, SQLITE_UTF8);
+  }
+  return sqlite3_bind_null(statement, index);
+}
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(sqlite3* db) : db_(db) {
+SqliteConnection::SqliteConnection(sqlite3* db, bool read_only)
+    : db_(db), read_only_(read_only) {
   sqlite3_set_authorizer(db_, &SqliteConnection::Authorize, this);
 }
 
@@ -46,7 +132,7 @@ SqliteConnection::~SqliteConnection() {
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, bool read_only, int busy_timeout_ms) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX |
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
               (read_only ? SQLITE_OPEN_READONLY
                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -54,13 +140,16 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     std::string message =
         db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
-    return Status::Unavailable("cannot open database '" + path +
+    return Status::Unavailable("cannot open the database '" + path +
                                "': " + message);
   }
-  sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
-  std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
-  Status status = connection->Run("PRAGMA foreign_keys = ON");
+  // Defensive mode keeps even the core from corrupting the file through
+  // writable_schema and similar switches.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  std::unique_ptr<SqliteConnection> connection(
+      new SqliteConnection(db, read_only));
+  Status status = connection->RunAsHost("PRAGMA foreign_keys = ON");
   if (!status.ok()) return status.WithContext("opening '" + path + "'");
   return connection;
 }
@@ -68,11 +157,18 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
 int SqliteConnection::Authorize(void* self, int action, const char* arg1,
                                 const char* arg2, const char* arg3,
                                 const char* arg4) {
-  auto* connection = static_cast<SqliteConnection*>(self);
-  return AuthorizePluginAction(connection->scope_, action, arg1, arg2, arg3,
-                               arg4, connection->authorizer_)
-             ? SQLITE_OK
-             : SQLITE_DENY;
+  auto& connection = *static_cast<SqliteConnection*>(self);
+  if (connection.as_host_) return SQLITE_OK;
+  if (!AuthorizePluginAction(connection.scope_, action, arg1, arg2, arg3, arg4,
+                             connection.authorizer_)) {
+    return SQLITE_DENY;
+  }
+  if (action == SQLITE_TRANSACTION) {
+    connection.authorizer_.denied =
+        "begin or end a transaction (Database::Read and Write do)";
+    return SQLITE_DENY;
+  }
+  return SQLITE_OK;
 }
 
 void SqliteConnection::SetScope(AccessScope scope) {
@@ -80,14 +176,24 @@ void SqliteConnection::SetScope(AccessScope scope) {
 }
 
 Status SqliteConnection::Failure(int code, std::string_view sql) {
-  std::string where = "'" + Excerpt(sql) + "': ";
-  if ((code & 0xff) == SQLITE_AUTH) {
+  std::string where = "'" + Excerpt(sql) + "'";
+  // SQLite reports some refusals as plain errors (a function, a read inside
+  // a table-valued function); a refusal in this statement explains them.
+  if ((code & 0xff) == SQLITE_AUTH || !authorizer_.denied.empty()) {
+    std::string denied = authorizer_.denied.empty()
+                             ? std::string("do this: ") + sqlite3_errmsg(db_)
+                             : authorizer_.denied;
+    if (scope_.table_prefix.empty()) {
+      return Status::PermissionDenied(where + ": may not " + denied);
+    }
+    const std::string& owner =
+        scope_.owner.empty() ? scope_.table_prefix : scope_.owner;
     return Status::PermissionDenied(
-        "plugin '" + scope_.owner + "' may not " + authorizer_.denied +
+        "plugin '" + owner + "' may not " + denied +
         " (only tables starting with '" + scope_.table_prefix +
-        "' and views starting with 'public_')");
+        "' and views starting with 'public_'), in " + where);
   }
-  std::string message = where + sqlite3_errmsg(db_);
+  std::string message = where + ": " + sqlite3_errmsg(db_);
   switch (code) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -95,58 +201,126 @@ Status SqliteConnection::Failure(int code, std::string_view sql) {
     case SQLITE_CONSTRAINT_FOREIGNKEY:
     case SQLITE_CONSTRAINT_CHECK:
     case SQLITE_CONSTRAINT_NOTNULL:
+    case SQLITE_CONSTRAINT_DATATYPE:
       return Status::InvalidArgument(message);
     default:
       break;
   }
   switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return Status::FailedPrecondition(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+    case SQLITE_INTERRUPT:
       return Status::Unavailable(message);
     case SQLITE_READONLY:
-      return Status::FailedPrecondition(message +
-                                        " (a read connection cannot write)");
+      return Status::FailedPrecondition(message);
     case SQLITE_ERROR:
+    case SQLITE_RANGE:
+    case SQLITE_TOOBIG:
+    case SQLITE_MISMATCH:
       return Status::InvalidArgument(message);
     default:
       return Status::Internal(message);
   }
 }
 
-Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
-  std::string key = scope_.table_prefix + '\x1f' + std::string(sql);
+Status SqliteConnection::CheckTransaction(std::string_view sql) const {
+  if (in_transaction_ && sqlite3_get_autocommit(db_) != 0) {
+    return Status::FailedPrecondition(
+        "'" + Excerpt(sql) +
+        "': not run, because SQLite rolled the transaction back after an "
+        "earlier failure");
+  }
+  return Status::Ok();
+}
+
+void SqliteConnection::FinalizeIdleStatements() {
+  for (auto it = statements_.begin(); it != statements_.end();) {
+    if (sqlite3_stmt_busy(it->second) != 0) {
+      ++it;
+    } else {
+      sqlite3_finalize(it->second);
+      it = statements_.erase(it);
+    }
+  }
+}
+
+Result<SqliteConnection::Prepared> SqliteConnection::Prepare(
+    std::string_view sql) {
+  std::string key;
+  key.reserve(scope_.table_prefix.size() + sql.size() + 2);
+  key += as_host_ ? 'h' : 's';
+  key += scope_.table_prefix;
+  key += '\x1f';
+  key += sql;
   auto it = statements_.find(key);
-  if (it != statements_.end()) return it->second;
+  // A statement still stepping belongs to a caller further up (on_row runs
+  // the same SQL again); that one gets a statement of its own.
+  if (it != statements_.end() && sqlite3_stmt_busy(it->second) == 0) {
+    return Prepared{it->second, true};
+  }
+  bool cache = it == statements_.end();
+  if (cache && statements_.size() >= kMaxCachedStatements) {
+    FinalizeIdleStatements();
+  }
   sqlite3_stmt* statement = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &statement, &tail);
+                              cache ? SQLITE_PREPARE_PERSISTENT : 0u,
+                              &statement, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(statement);
     return Failure(rc, sql);
   }
   if (statement == nullptr) {
-    return Status::InvalidArgument("'" + Excerpt(sql) + "': no statement");
+    return Status::InvalidArgument("'" + Excerpt(sql) +
+                                   "': there is no statement to run");
   }
   std::string_view rest(
       tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
-  if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+  if (!IsEmptyOfStatements(rest)) {
     sqlite3_finalize(statement);
-    return Status::InvalidArgument("'" + Excerpt(sql) +
-                                   "': one statement at a time, please");
+    return Status::InvalidArgument(
+        "'" + Excerpt(sql) +
+        "': holds more than one statement; run one at a time, or a script "
+        "with ExecuteScript");
   }
-  statements_.emplace(std::move(key), statement);
-  return statement;
+  if (read_only_ && !as_host_ && sqlite3_stmt_readonly(statement) == 0) {
+    sqlite3_finalize(statement);
+    return Status::FailedPrecondition(
+        "'" + Excerpt(sql) +
+        "': a read connection cannot change the database; use "
+        "Database::Write");
+  }
+  if (cache) statements_.emplace(std::move(key), statement);
+  return Prepared{statement, cache};
 }
 
-Status SqliteConnection::Execute(std::string_view sql,
-                                 std::span<const Value> params,
-                                 const RowCallback& on_row) {
-  authorizer_ = {};
+Status SqliteConnection::Run(std::string_view sql,
+                             std::span<const Value> params,
+                             const RowCallback& on_row) {
+  Status open = CheckTransaction(sql);
+  if (!open.ok()) return open;
+  // on_row of an outer statement may run this one; the outer statement gets
+  // its authorizer state back afterwards.
+  AuthorizerState outer = std::exchange(authorizer_, AuthorizerState{});
+  OnExit restore_state([&] { authorizer_ = std::move(outer); });
+  authorizer_.sql = sql;
+
   auto prepared = Prepare(sql);
   if (!prepared.ok()) return prepared.status();
-  sqlite3_stmt* statement = *prepared;
-  StatementReset reset(statement);
+  sqlite3_stmt* statement = prepared->statement;
+  bool cached = prepared->cached;
+  OnExit done([statement, cached] {
+    if (cached) {
+      sqlite3_reset(statement);
+      sqlite3_clear_bindings(statement);
+    } else {
+      sqlite3_finalize(statement);
+    }
+  });
+
   int expected = sqlite3_bind_parameter_count(statement);
   if (expected != static_cast<int>(params.size())) {
     return Status::InvalidArgument(
@@ -154,58 +328,48 @@ Status SqliteConnection::Execute(std::string_view sql,
         " parameters, got " + std::to_string(params.size()));
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
-    int index = static_cast<int>(i + 1);
-    const Value& value = params[i];
-    int rc = SQLITE_OK;
-    if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-      rc = sqlite3_bind_int64(statement, index, *integer);
-    } else if (const auto* real = std::get_if<double>(&value)) {
-      rc = sqlite3_bind_double(statement, index, *real);
-    } else if (const auto* text = std::get_if<std::string>(&value)) {
-      rc = sqlite3_bind_text(statement, index, text->data(),
-                             static_cast<int>(text->size()), SQLITE_TRANSIENT);
-    } else {
-      rc = sqlite3_bind_null(statement, index);
-    }
+    int rc = Bind(statement, static_cast<int>(i + 1), params[i]);
     if (rc != SQLITE_OK) return Failure(rc, sql);
   }
+
   std::shared_ptr<std::vector<std::string>> names;
   while (true) {
     int rc = sqlite3_step(statement);
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Failure(rc, sql);
     if (!on_row) continue;
-    int columns = sqlite3_column_count(statement);
+    int num_columns = sqlite3_column_count(statement);
     if (!names) {
       names = std::make_shared<std::vector<std::string>>();
-      for (int i = 0; i < columns; ++i) {
-        names->emplace_back(sqlite3_column_name(statement, i));
+      names->reserve(static_cast<std::size_t>(num_columns));
+      for (int i = 0; i < num_columns; ++i) {
+        const char* name = sqlite3_column_name(statement, i);
+        names->emplace_back(name == nullptr ? "" : name);
       }
     }
     std::vector<Value> values;
-    values.reserve(static_cast<std::size_t>(columns));
-    for (int i = 0; i < columns; ++i) {
-      switch (sqlite3_column_type(statement, i)) {
-        case SQLITE_INTEGER:
-          values.emplace_back(
-              static_cast<std::int64_t>(sqlite3_column_int64(statement, i)));
-          break;
-        case SQLITE_FLOAT:
-          values.emplace_back(sqlite3_column_double(statement, i));
-          break;
-        case SQLITE_NULL:
-          values.emplace_back(nullptr);
-          break;
-        default: {
-          const auto* text = sqlite3_column_text(statement, i);
-          int size = sqlite3_column_bytes(statement, i);
-          values.emplace_back(std::string(reinterpret_cast<const char*>(text),
-                                          static_cast<std::size_t>(size)));
-        }
-      }
+    values.reserve(static_cast<std::size_t>(num_columns));
+    for (int i = 0; i < num_columns; ++i) {
+      values.push_back(ColumnValue(statement, i));
     }
     if (!on_row(Row(names, std::move(values)))) return Status::Ok();
   }
+}
+
+Status SqliteConnection::Execute(std::string_view sql,
+                                 std::span<const Value> params,
+                                 const RowCallback& on_row) {
+  bool outer = std::exchange(as_host_, false);
+  OnExit restore([&] { as_host_ = outer; });
+  return Run(sql, params, on_row);
+}
+
+Status SqliteConnection::RunAsHost(std::string_view sql,
+                                   std::span<const Value> params,
+                                   const RowCallback& on_row) {
+  bool outer = std::exchange(as_host_, true);
+  OnExit restore([&] { as_host_ = outer; });
+  return Run(sql, params, on_row);
 }
 
 Result<std::vector<Row>> SqliteConnection::Query(
@@ -220,20 +384,82 @@ Result<std::vector<Row>> SqliteConnection::Query(
 }
 
 Status SqliteConnection::ExecuteScript(std::string_view sql) {
-  authorizer_ = {};
-  std::string script(sql);
-  char* message = nullptr;
-  int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &message);
-  if (message != nullptr) sqlite3_free(message);
-  if (rc != SQLITE_OK) return Failure(sqlite3_extended_errcode(db_), sql);
+  bool outer_host = std::exchange(as_host_, false);
+  OnExit restore_host([&] { as_host_ = outer_host; });
+  AuthorizerState outer = std::exchange(authorizer_, AuthorizerState{});
+  OnExit restore_state([&] { authorizer_ = std::move(outer); });
+
+  std::string_view rest = sql;
+  while (!IsEmptyOfStatements(rest)) {
+    Status open = CheckTransaction(rest);
+    if (!open.ok()) return open;
+    authorizer_ = AuthorizerState{};
+    authorizer_.sql = rest;
+    sqlite3_stmt* statement = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, rest.data(), static_cast<int>(rest.size()),
+                                0, &statement, &tail);
+    OnExit finalize([&] { sqlite3_finalize(statement); });
+    if (rc != SQLITE_OK) return Failure(rc, FirstStatement(rest));
+    auto length = static_cast<std::size_t>(tail - rest.data());
+    if (statement == nullptr) return Status::Ok();
+    if (read_only_ && sqlite3_stmt_readonly(statement) == 0) {
+      return Status::FailedPrecondition(
+          "'" + Excerpt(rest) +
+          "': a read connection cannot change the database; use "
+          "Database::Write");
+    }
+    do {
+      rc = sqlite3_step(statement);
+    } while (rc == SQLITE_ROW);
+    if (rc != SQLITE_DONE) return Failure(rc, rest.substr(0, length));
+    rest.remove_prefix(length);
+  }
   return Status::Ok();
 }
 
-Status SqliteConnection::Run(const char* sql) {
-  authorizer_ = {};
-  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return Failure(sqlite3_extended_errcode(db_), sql);
-  return Status::Ok();
+Status SqliteConnection::RunTransactionStatement(const char* sql) {
+  bool outer = std::exchange(as_host_, true);
+  OnExit restore([&] { as_host_ = outer; });
+  return Run(sql, {}, nullptr);
+}
+
+Status SqliteConnection::Begin(const char* begin_sql) {
+  if (in_transaction_) {
+    return Status::FailedPrecondition("a transaction is already open");
+  }
+  Status begun = RunTransactionStatement(begin_sql);
+  if (begun.ok()) in_transaction_ = true;
+  return begun;
+}
+
+Status SqliteConnection::Commit() {
+  if (!in_transaction_) {
+    return Status::FailedPrecondition("there is no transaction to commit");
+  }
+  if (sqlite3_get_autocommit(db_) != 0) {
+    in_transaction_ = false;
+    return Status::FailedPrecondition(
+        "SQLite rolled the transaction back after a failure; nothing was "
+        "committed");
+  }
+  Status committed = RunTransactionStatement("COMMIT");
+  if (!committed.ok()) {
+    Status rolled_back = Rollback();
+    if (!rolled_back.ok()) {
+      return Status(committed.code(),
+                    committed.message() +
+                        "; rolling back failed too: " + rolled_back.message());
+    }
+  }
+  in_transaction_ = false;
+  return committed;
+}
+
+Status SqliteConnection::Rollback() {
+  in_transaction_ = false;
+  if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
+  return RunTransactionStatement("ROLLBACK");
 }
 
 std::int64_t SqliteConnection::Changes() const {

@@ -1,12 +1,19 @@
 // sqlite_connection.h — one SQLite connection with its cache of prepared
 // statements and the access scope its authorizer enforces.
 //
-// Not thread-safe: a connection belongs to one thread at a time
+// Statements that the caller runs (Execute, Query, ExecuteScript) go through
+// the authorizer under the current scope, at prepare and at every re-prepare,
+// and may not begin or end transactions: SqliteDatabase does that with Begin,
+// Commit and Rollback. A connection opened read-only refuses statements that
+// would change the database before they run.
+//
+// Thread-safety: none; a connection belongs to one thread at a time
 // (SqliteDatabase hands the write connection to one writer and a read
-// connection to each thread). Owns the sqlite3 handle and the statements.
+// connection to each thread). Owns the sqlite3 handle and its statements.
 #ifndef SMARTERCITIES_CORE_STORAGE_SQLITE_CONNECTION_H_
 #define SMARTERCITIES_CORE_STORAGE_SQLITE_CONNECTION_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,8 +28,13 @@ namespace smartercities::storage {
 
 class SqliteConnection : public Connection {
  public:
-  // Opens path (read_only: without write access) with foreign keys on and
-  // the busy timeout set. Fails naming the path and SQLite's reason.
+  // How many prepared statements a connection keeps; beyond this the idle
+  // ones are finalized.
+  static constexpr std::size_t kMaxCachedStatements = 256;
+
+  // Opens path (read_only: without write access; otherwise created when
+  // missing) with foreign keys on, defensive mode and the busy timeout set.
+  // Fails (kUnavailable) naming the path and SQLite's reason.
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
                                                         bool read_only,
                                                         int busy_timeout_ms);
@@ -39,24 +51,59 @@ class SqliteConnection : public Connection {
   std::int64_t LastInsertId() const override;
   void SetScope(AccessScope scope) override;
 
-  // Runs a statement without parameters and results (BEGIN, PRAGMA ...).
-  Status Run(const char* sql);
+  // The scope later statements run in.
+  const AccessScope& scope() const { return scope_; }
 
-  sqlite3* handle() { return db_; }
+  // Runs one statement of the host's own (PRAGMA, VACUUM INTO, queries of
+  // the host's tables) without the authorizer and the read-only check, as
+  // Execute otherwise does. Must not be a transaction statement.
+  Status RunAsHost(std::string_view sql, std::span<const Value> params = {},
+                   const RowCallback& on_row = nullptr);
+
+  // Starts a transaction with begin_sql ("BEGIN" or "BEGIN IMMEDIATE").
+  // Until Commit or Rollback, a statement finds out when SQLite has rolled
+  // the transaction back on its own (after an ON CONFLICT ROLLBACK, a full
+  // disk), and then fails rather than run outside it.
+  Status Begin(const char* begin_sql);
+  // Commits; on failure the transaction is rolled back and the failure
+  // returned. Fails (kFailedPrecondition) when SQLite had already rolled the
+  // transaction back.
+  Status Commit();
+  // Rolls back what is still open; ok when nothing was.
+  Status Rollback();
+
+  // The number of statements in the cache, for tests.
+  std::size_t num_cached_statements() const { return statements_.size(); }
 
  private:
-  explicit SqliteConnection(sqlite3* db);
+  // A statement ready to bind; finalized after use unless it is cached.
+  struct Prepared {
+    sqlite3_stmt* statement = nullptr;
+    bool cached = false;
+  };
+
+  explicit SqliteConnection(sqlite3* db, bool read_only);
   static int Authorize(void* self, int action, const char* arg1,
                        const char* arg2, const char* arg3, const char* arg4);
   Status Failure(int code, std::string_view sql);
-  Result<sqlite3_stmt*> Prepare(std::string_view sql);
+  Status CheckTransaction(std::string_view sql) const;
+  Result<Prepared> Prepare(std::string_view sql);
+  Status Run(std::string_view sql, std::span<const Value> params,
+             const RowCallback& on_row);
+  Status RunTransactionStatement(const char* sql);
+  void FinalizeIdleStatements();
 
   sqlite3* db_;
-  // Keyed by scope prefix and SQL: authorization happens at prepare, so a
-  // statement prepared for the core must never serve a plugin.
+  bool read_only_;
+  // Keyed by who runs it and the SQL: authorization happens at prepare, so
+  // a statement prepared for the core or the host must never serve a plugin.
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   AccessScope scope_;
   AuthorizerState authorizer_;
+  // The statement running is the host's own: the authorizer allows all.
+  bool as_host_ = false;
+  // Begin has started a transaction that Commit or Rollback has not ended.
+  bool in_transaction_ = false;
 };
 
 }  // namespace smartercities::storage

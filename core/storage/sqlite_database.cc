@@ -1,27 +1,54 @@
 #include "core/storage/sqlite_database.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "core/base/time_format.h"
 
 namespace smartercities::storage {
 namespace {
 
-// Which database this thread is writing to, so that a nested Write fails
-// instead of waiting for itself forever.
-thread_local const SqliteDatabase* writing_to = nullptr;
-// How deep this thread is in Read calls on its read connection.
-thread_local int read_depth = 0;
+// The databases this thread is writing to, so that a nested Write fails
+// instead of waiting for the lock it holds itself.
+thread_local std::vector<const SqliteDatabase*> writing_to;
 
 class WritingMark {
  public:
   explicit WritingMark(const SqliteDatabase* database) {
-    writing_to = database;
+    writing_to.push_back(database);
   }
-  ~WritingMark() { writing_to = nullptr; }
+  ~WritingMark() { writing_to.pop_back(); }
   WritingMark(const WritingMark&) = delete;
   WritingMark& operator=(const WritingMark&) = delete;
 };
+
+void LogIfFailed(const Status& status, std::string_view what) {
+  if (!status.ok()) spdlog::error("storage: {}: {}", what, status.message());
+}
+
+std::string FirstColumnText(const Row& row) {
+  if (row.size() == 0) return "";
+  const Value& value = row.At(0);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return "";
+}
+
+// A LIKE pattern for names that start with prefix, with '\' as escape.
+std::string StartsWithPattern(std::string_view prefix) {
+  std::string pattern;
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + '%';
+}
+
+std::string KnownVersions(std::size_t count) {
+  return count == 0 ? "none" : "1.." + std::to_string(count);
+}
 
 }  // namespace
 
@@ -33,185 +60,294 @@ Result<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
 
 SqliteDatabase::SqliteDatabase(SqliteOptions options,
                                std::unique_ptr<SqliteConnection> writer)
-    : options_(std::move(options)), writer_(std::move(writer)) {}
+    : options_(std::move(options)),
+      writer_(std::move(writer)),
+      readers_(std::make_shared<ReadConnectionPool>(
+          options_.path, options_.busy_timeout_ms)) {}
+
+SqliteDatabase::~SqliteDatabase() { readers_->Close(); }
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     const SqliteOptions& options) {
+  if (options.path.empty()) {
+    return Status::InvalidArgument(
+        "no database file given (SqliteOptions::path is empty)");
+  }
   auto writer = SqliteConnection::Open(options.path, options.read_only,
                                        options.busy_timeout_ms);
   if (!writer.ok()) return writer.status();
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-    if (options.read_only) break;
-    Status status = (*writer)->Run(pragma);
-    if (!status.ok()) {
-      return status.WithContext("setting up '" + options.path + "'");
-    }
-  }
   if (!options.read_only) {
-    Status status = (*writer)->Run(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (owner TEXT NOT NULL, "
-        "version INTEGER NOT NULL, description TEXT NOT NULL, applied_at TEXT "
-        "NOT NULL, PRIMARY KEY (owner, version))");
-    if (!status.ok())
-      return status.WithContext("setting up '" + options.path + "'");
+    std::string context = "setting up the database '" + options.path + "'";
+    std::string mode;
+    Status status = (*writer)->RunAsHost("PRAGMA journal_mode = WAL", {},
+                                         [&](const Row& row) {
+                                           mode = FirstColumnText(row);
+                                           return false;
+                                         });
+    if (!status.ok()) return status.WithContext(context);
+    if (mode != "wal") {
+      return Status::FailedPrecondition(
+          context +
+          ": it cannot use write-ahead logging (the journal mode "
+          "stays '" +
+          mode + "'); give it a file on a local file system");
+    }
+    // Debian builds SQLite with synchronous=FULL; NORMAL is safe with WAL.
+    for (const char* statement :
+         {"PRAGMA synchronous = NORMAL",
+          "CREATE TABLE IF NOT EXISTS schema_migrations (owner TEXT NOT NULL, "
+          "version INTEGER NOT NULL, description TEXT NOT NULL, applied_at "
+          "TEXT NOT NULL, PRIMARY KEY (owner, version))"}) {
+      status = (*writer)->RunAsHost(statement);
+      if (!status.ok()) return status.WithContext(context);
+    }
   }
   return std::unique_ptr<SqliteDatabase>(
       new SqliteDatabase(options, std::move(writer).value()));
 }
 
-Result<SqliteConnection*> SqliteDatabase::Reader() {
-  std::lock_guard lock(readers_mutex_);
-  auto& slot = readers_[std::this_thread::get_id()];
-  if (!slot) {
-    auto reader = SqliteConnection::Open(options_.path, /*read_only=*/true,
-                                         options_.busy_timeout_ms);
-    if (!reader.ok()) return reader.status();
-    slot = std::move(reader).value();
-  }
-  return slot.get();
-}
-
 Status SqliteDatabase::Read(const std::function<Status(Connection&)>& fn) {
-  auto reader = Reader();
-  if (!reader.ok()) return reader.status();
-  SqliteConnection& connection = **reader;
-  if (read_depth > 0) return fn(connection);
-  Status begun = connection.Run("BEGIN");
+  auto found = readers_->ForThisThread();
+  if (!found.ok()) return found.status();
+  ReadSlot& slot = **found;
+  SqliteConnection& connection = *slot.connection;
+  if (slot.read_depth > 0) {
+    // The outer Read's snapshot serves the inner one too.
+    AccessScope outer_scope = connection.scope();
+    ++slot.read_depth;
+    Status status;
+    try {
+      status = fn(connection);
+    } catch (...) {
+      --slot.read_depth;
+      connection.SetScope(std::move(outer_scope));
+      throw;
+    }
+    --slot.read_depth;
+    connection.SetScope(std::move(outer_scope));
+    return status;
+  }
+  Status begun = connection.Begin("BEGIN");
   if (!begun.ok()) return begun;
-  ++read_depth;
+  ++slot.read_depth;
   Status status;
   try {
     status = fn(connection);
   } catch (...) {
-    --read_depth;
+    --slot.read_depth;
     connection.SetScope({});
-    (void)connection.Run("ROLLBACK");
+    LogIfFailed(connection.Rollback(), "ending a read after an exception");
     throw;
   }
-  --read_depth;
+  --slot.read_depth;
   connection.SetScope({});
-  Status ended = connection.Run("COMMIT");
-  return status.ok() ? ended : status;
+  if (!status.ok()) {
+    LogIfFailed(connection.Rollback(), "ending a failed read");
+    return status;
+  }
+  return connection.Commit();
 }
 
 Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
-  if (writing_to == this) {
+  if (options_.read_only) {
+    return Status::FailedPrecondition("the database '" + options_.path +
+                                      "' is open read-only");
+  }
+  if (std::find(writing_to.begin(), writing_to.end(), this) !=
+      writing_to.end()) {
     return Status::FailedPrecondition(
-        "a write transaction is already open on this thread; write "
-        "transactions do not nest");
+        "Write called inside a Write on the same thread; write transactions "
+        "do not nest (pass the Connection down instead)");
   }
   std::lock_guard lock(write_mutex_);
   WritingMark mark(this);
-  Status begun = writer_->Run("BEGIN IMMEDIATE");
+  Status begun = writer_->Begin("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
   Status status;
   try {
     status = fn(*writer_);
   } catch (...) {
     writer_->SetScope({});
-    (void)writer_->Run("ROLLBACK");
+    LogIfFailed(writer_->Rollback(), "rolling back after an exception");
     throw;
   }
   writer_->SetScope({});
   if (!status.ok()) {
-    (void)writer_->Run("ROLLBACK");
+    LogIfFailed(writer_->Rollback(), "rolling back a failed write");
     return status;
   }
-  Status committed = writer_->Run("COMMIT");
-  if (!committed.ok()) (void)writer_->Run("ROLLBACK");
-  return committed;
+  return writer_->Commit();
+}
+
+Status SqliteDatabase::ReadAsHost(
+    const std::function<Status(SqliteConnection&)>& fn) {
+  return Read([&](Connection& connection) {
+    // Read hands out this database's own read connections.
+    return fn(static_cast<SqliteConnection&>(connection));
+  });
 }
 
 Status SqliteDatabase::Migrate(const AccessScope& scope,
                                std::span<const Migration> migrations) {
   std::string owner = scope.owner.empty() ? "core" : scope.owner;
   for (std::size_t i = 0; i < migrations.size(); ++i) {
-    if (migrations[i].version != static_cast<int>(i + 1)) {
-      return Status::InvalidArgument(
-          owner + " migration " + std::to_string(migrations[i].version) +
-          " is out of order: versions start at 1 and grow by one (expected " +
-          std::to_string(i + 1) + ")");
-    }
+    int version = migrations[i].version;
+    int expected = static_cast<int>(i + 1);
+    if (version == expected) continue;
+    std::string problem = version < 1 ? "is not a version (versions start at 1)"
+                          : version < expected
+                              ? "comes twice or out of order"
+                              : "leaves a gap (migration " +
+                                    std::to_string(expected) + " is missing)";
+    return Status::InvalidArgument(owner + " migration " +
+                                   std::to_string(version) + " " + problem +
+                                   "; versions run 1, 2, 3, ... in order");
   }
   auto applied = SchemaVersion(owner);
   if (!applied.ok()) return applied.status();
   if (*applied > static_cast<int>(migrations.size())) {
     return Status::FailedPrecondition(
         "the database has " + owner + " migration " + std::to_string(*applied) +
-        " but this build knows 1.." + std::to_string(migrations.size()) +
+        " but this build knows " + KnownVersions(migrations.size()) +
         "; a newer build wrote it");
   }
   for (std::size_t i = static_cast<std::size_t>(*applied);
        i < migrations.size(); ++i) {
-    const Migration& migration = migrations[i];
-    Status status = Write([&](Connection& db) -> Status {
-      db.SetScope(scope);
-      Status ran = db.ExecuteScript(migration.sql);
-      db.SetScope({});
-      if (!ran.ok()) return ran;
-      return db.Execute(
-          "INSERT INTO schema_migrations (owner, version, description, "
-          "applied_at) VALUES (?1, ?2, ?3, ?4)",
-          std::vector<Value>{owner,
-                             static_cast<std::int64_t>(migration.version),
-                             migration.description, NowUtc()});
-    });
+    Status status = ApplyMigration(scope, owner, migrations[i]);
     if (!status.ok()) {
       return status.WithContext(owner + " migration " +
-                                std::to_string(migration.version) + " (" +
-                                migration.description + ")");
+                                std::to_string(migrations[i].version) + " (" +
+                                migrations[i].description + ")");
     }
   }
   return Status::Ok();
 }
 
+Status SqliteDatabase::ApplyMigration(const AccessScope& scope,
+                                      const std::string& owner,
+                                      const Migration& migration) {
+  return Write([&](Connection& connection) -> Status {
+    // Write hands out this database's own write connection.
+    auto& db = static_cast<SqliteConnection&>(connection);
+    bool done = false;
+    Status status = db.RunAsHost(
+        "SELECT 1 FROM schema_migrations WHERE owner = ?1 AND version = ?2",
+        std::vector<Value>{owner, std::int64_t{migration.version}},
+        [&](const Row&) {
+          done = true;
+          return false;
+        });
+    if (!status.ok()) return status;
+    // Another thread or process applied it since SchemaVersion looked.
+    if (done) return Status::Ok();
+    if (migration.version == 1 && !scope.table_prefix.empty()) {
+      // Names that start with the prefix before the plugin made any belong
+      // to someone else: the core, or a plugin whose id starts like this
+      // one's.
+      std::string taken;
+      status = db.RunAsHost(
+          "SELECT name FROM sqlite_schema WHERE name LIKE ?1 ESCAPE '\\' "
+          "ORDER BY name LIMIT 1",
+          std::vector<Value>{StartsWithPattern(scope.table_prefix)},
+          [&](const Row& row) {
+            taken = FirstColumnText(row);
+            return false;
+          });
+      if (!status.ok()) return status;
+      if (!taken.empty()) {
+        return Status::FailedPrecondition(
+            "the table prefix '" + scope.table_prefix + "' of plugin '" +
+            owner + "' already names '" + taken +
+            "', which the plugin did not create; the plugin needs another id");
+      }
+    }
+    db.SetScope(scope);
+    status = db.ExecuteScript(migration.sql);
+    db.SetScope({});
+    if (!status.ok()) return status;
+    return db.RunAsHost(
+        "INSERT INTO schema_migrations (owner, version, description, "
+        "applied_at) VALUES (?1, ?2, ?3, ?4)",
+        std::vector<Value>{owner, std::int64_t{migration.version},
+                           migration.description, NowUtc()});
+  });
+}
+
 Result<int> SqliteDatabase::SchemaVersion(std::string_view owner) {
-  int version = 0;
-  std::lock_guard lock(write_mutex_);
-  Status status = writer_->Execute(
-      "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations "
-      "WHERE owner = ?1",
-      std::vector<Value>{std::string(owner)}, [&](const Row& row) {
-        version = static_cast<int>(row.Integer("version"));
-        return false;
-      });
+  std::int64_t version = 0;
+  Status status = ReadAsHost([&](SqliteConnection& db) {
+    return db.RunAsHost(
+        "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations "
+        "WHERE owner = ?1",
+        std::vector<Value>{std::string(owner)}, [&](const Row& row) {
+          version = row.Integer("version");
+          return false;
+        });
+  });
   if (!status.ok()) return status;
-  return version;
+  return static_cast<int>(version);
 }
 
 Status SqliteDatabase::Backup(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    return Status::AlreadyExists("backup target '" + path +
+  fs::file_status target = fs::symlink_status(path, ec);
+  if (ec && target.type() != fs::file_type::not_found) {
+    return Status::Unavailable("cannot check the backup target '" + path +
+                               "': " + ec.message());
+  }
+  if (fs::exists(target)) {
+    return Status::AlreadyExists("the backup target '" + path +
                                  "' exists; choose a new file");
   }
+  std::string context = "backing up '" + options_.path + "' to '" + path + "'";
+  auto remove_copy = [&] {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  };
   {
-    std::lock_guard lock(write_mutex_);
-    Status status =
-        writer_->Execute("VACUUM INTO ?1", std::vector<Value>{path});
-    if (!status.ok()) return status.WithContext("backing up to '" + path + "'");
+    // A connection of its own: VACUUM INTO reads one consistent snapshot
+    // outside any transaction, and writers go on meanwhile.
+    auto source = SqliteConnection::Open(options_.path, /*read_only=*/true,
+                                         options_.busy_timeout_ms);
+    if (!source.ok()) return source.status().WithContext(context);
+    Status copied =
+        (*source)->RunAsHost("VACUUM INTO ?1", std::vector<Value>{path});
+    if (!copied.ok()) {
+      remove_copy();
+      return copied.WithContext(context);
+    }
   }
-  auto copy = SqliteDatabase::Open({path, options_.busy_timeout_ms, true});
-  Result<std::string> check = copy.ok() ? (*copy)->IntegrityCheck()
-                                        : Result<std::string>(copy.status());
-  if (!check.ok() || *check != "ok") {
-    std::filesystem::remove(path, ec);
-    return Status::Internal("the backup '" + path + "' failed its check: " +
-                            (check.ok() ? *check : check.status().message()));
+  std::string result;
+  Status checked = [&] {
+    auto copy = SqliteConnection::Open(path, /*read_only=*/true,
+                                       options_.busy_timeout_ms);
+    if (!copy.ok()) return copy.status();
+    return (*copy)->RunAsHost("PRAGMA integrity_check", {},
+                              [&](const Row& row) {
+                                if (!result.empty()) result += "\n";
+                                result += FirstColumnText(row);
+                                return true;
+                              });
+  }();
+  if (!checked.ok() || result != "ok") {
+    remove_copy();
+    return Status::Internal(
+        context + ": the copy failed its integrity check and was removed: " +
+        (checked.ok() ? result : checked.message()));
   }
   return Status::Ok();
 }
 
 Result<std::string> SqliteDatabase::IntegrityCheck() {
   std::string result;
-  std::lock_guard lock(write_mutex_);
-  Status status =
-      writer_->Execute("PRAGMA integrity_check", {}, [&](const Row& row) {
-        if (!result.empty()) result += "\n";
-        result += row.Text("integrity_check");
-        return true;
-      });
+  Status status = ReadAsHost([&](SqliteConnection& db) {
+    return db.RunAsHost("PRAGMA integrity_check", {}, [&](const Row& row) {
+      if (!result.empty()) result += "\n";
+      result += FirstColumnText(row);
+      return true;
+    });
+  });
   if (!status.ok()) return status;
   return result;
 }

@@ -1,26 +1,37 @@
 // sqlite_database.h — the SQLite implementation of Database: one file in
-// WAL mode, one write connection shared by writers in turn, one read
-// connection per thread.
+// WAL mode, one write connection that writers take in turn, one read-only
+// connection per thread that reads.
 //
-// Thread-safety: as Database. The read connections are closed with the
-// object; it must outlive every thread's use of it.
+// Read() gives a snapshot of what was committed when fn started reading; it
+// does not see the open transaction of a Write() on the same thread. Nested
+// Read() calls on one thread share the outer snapshot. Write() is not
+// re-entrant: a Write() inside a Write() on the same thread fails.
+//
+// Thread-safety: as Database; every method may be called from any thread.
+// Owns its connections; a thread's read connection is closed when the thread
+// exits or when the database is destroyed, which must not happen while any
+// thread is still inside one of its methods.
 #ifndef SMARTERCITIES_CORE_STORAGE_SQLITE_DATABASE_H_
 #define SMARTERCITIES_CORE_STORAGE_SQLITE_DATABASE_H_
 
-#include <map>
+#include <cstddef>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "core/storage/database.h"
+#include "core/storage/read_connection_pool.h"
 #include "core/storage/sqlite_connection.h"
 
 namespace smartercities::storage {
 
 class SqliteDatabase : public Database {
  public:
+  // As OpenSqlite, with the concrete type.
   static Result<std::unique_ptr<SqliteDatabase>> Open(
       const SqliteOptions& options);
+  ~SqliteDatabase() override;
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
   Status Read(const std::function<Status(Connection&)>& fn) override;
   Status Write(const std::function<Status(Connection&)>& fn) override;
@@ -30,16 +41,23 @@ class SqliteDatabase : public Database {
   Status Backup(const std::string& path) override;
   Result<std::string> IntegrityCheck() override;
 
+  // The number of open read connections: one per thread that has read and
+  // has not exited.
+  std::size_t num_read_connections() const { return readers_->size(); }
+
  private:
   SqliteDatabase(SqliteOptions options,
                  std::unique_ptr<SqliteConnection> writer);
-  Result<SqliteConnection*> Reader();
+  // Runs fn inside Read with the host's rights, giving the connection back
+  // with the scope it had.
+  Status ReadAsHost(const std::function<Status(SqliteConnection&)>& fn);
+  Status ApplyMigration(const AccessScope& scope, const std::string& owner,
+                        const Migration& migration);
 
-  SqliteOptions options_;
+  const SqliteOptions options_;
   std::mutex write_mutex_;
   std::unique_ptr<SqliteConnection> writer_;
-  std::mutex readers_mutex_;
-  std::map<std::thread::id, std::unique_ptr<SqliteConnection>> readers_;
+  std::shared_ptr<ReadConnectionPool> readers_;
 };
 
 }  // namespace smartercities::storage
