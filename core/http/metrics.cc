@@ -1,8 +1,22 @@
 #include "core/http/metrics.h"
 
+#include <exception>
+#include <locale>
 #include <sstream>
+#include <string_view>
 
 namespace smartercities::http {
+namespace {
+
+// A comment line, which scrapers skip, saying why a collector's lines are
+// missing.
+std::string FailureComment(std::string_view reason) {
+  std::string line = "# a metrics collector failed: ";
+  for (char c : reason) line += c == '\n' || c == '\r' ? ' ' : c;
+  return line + '\n';
+}
+
+}  // namespace
 
 void Metrics::Record(int status, std::chrono::microseconds duration) {
   double seconds = static_cast<double>(duration.count()) / 1e6;
@@ -22,6 +36,10 @@ void Metrics::AddCollector(std::function<std::string()> collector) {
 
 std::string Metrics::Render() const {
   std::ostringstream out;
+  // The exposition format wants '.' decimals whatever the global locale is,
+  // and the sum keeps its precision.
+  out.imbue(std::locale::classic());
+  out.precision(15);
   std::vector<std::function<std::string()>> collectors;
   {
     std::lock_guard lock(mutex_);
@@ -47,7 +65,20 @@ std::string Metrics::Render() const {
         << "\n";
     collectors = collectors_;
   }
-  for (const auto& collector : collectors) out << collector();
+  // Collectors run without the lock: they may take their own, and may be
+  // slow. One that fails leaves a comment instead of spoiling the rest.
+  for (const auto& collector : collectors) {
+    std::string text;
+    try {
+      text = collector();
+    } catch (const std::exception& e) {
+      text = FailureComment(e.what());
+    } catch (...) {
+      text = FailureComment("an exception that is not a std::exception");
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    out << text;
+  }
   return out.str();
 }
 

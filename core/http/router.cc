@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace smartercities::http {
 namespace {
@@ -62,9 +66,15 @@ std::string Shape(std::string_view pattern) {
 }  // namespace
 
 Status Router::Add(Route route) {
+  static const std::regex kMethod("[A-Z]+");
   static const std::regex kSegment(
-      R"([A-Za-z0-9._~!$&'()*+,;=:@-]+|\{[A-Za-z][A-Za-z0-9]*\})");
+      R"([A-Za-z0-9._~!$&'()*+,;=:@-]+|\{[A-Za-z][A-Za-z0-9_]*\})");
   const std::string& pattern = route.pattern;
+  if (!std::regex_match(route.method, kMethod)) {
+    return Status::InvalidArgument("route '" + pattern + "' has method '" +
+                                   route.method +
+                                   "'; use an upper-case method such as GET");
+  }
   if (pattern.empty() || pattern.front() != '/') {
     return Status::InvalidArgument("route '" + pattern +
                                    "' must start with '/'");
@@ -74,12 +84,20 @@ Status Router::Add(Route route) {
                                    "' must not end with '/'");
   }
   if (pattern != "/") {
+    std::vector<std::string_view> names;
     for (std::string_view segment : Split(pattern)) {
       std::string text(segment);
       if (!std::regex_match(text, kSegment)) {
         return Status::InvalidArgument(
-            "route '" + pattern + "' has a malformed segment '" + text + "'");
+            "route '" + pattern + "' has a malformed segment '" + text +
+            "'; a segment is a literal or a whole {name}");
       }
+      if (!IsParam(segment)) continue;
+      if (std::find(names.begin(), names.end(), segment) != names.end()) {
+        return Status::InvalidArgument(
+            "route '" + pattern + "' uses the parameter " + text + " twice");
+      }
+      names.push_back(segment);
     }
   }
   if (!route.handler) {
@@ -106,7 +124,6 @@ std::size_t Router::RemoveOwner(std::string_view owner) {
 }
 
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {
-  std::string_view wanted = method == "HEAD" ? "GET" : method;
   RouteMatch result;
   std::vector<int> best_score;
   std::shared_lock lock(mutex_);
@@ -114,7 +131,9 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
     Pairs params;
     auto score = Match(route->pattern, path, &params);
     if (!score) continue;
-    if (route->method != wanted) {
+    bool is_exact = route->method == method;
+    bool is_head_of_get = method == "HEAD" && route->method == "GET";
+    if (!is_exact && !is_head_of_get) {
       if (std::find(result.allowed_methods.begin(),
                     result.allowed_methods.end(),
                     route->method) == result.allowed_methods.end()) {
@@ -122,10 +141,12 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
       }
       continue;
     }
+    // Between equally specific patterns, a HEAD route beats the GET one.
+    score->push_back(is_exact ? 1 : 0);
     if (!result.route || *score > best_score) {
       result.route = route;
       result.path_params = std::move(params);
-      best_score = *score;
+      best_score = std::move(*score);
     }
   }
   if (result.route) result.allowed_methods.clear();

@@ -59,7 +59,8 @@ TEST(RouterTest, RefusesEquivalentRoutesNamingTheOwner) {
 
 TEST(RouterTest, RefusesMalformedPatterns) {
   Router router;
-  for (const char* pattern : {"x", "/x/", "/x//y", "/{}", "/{1x}", "/a b"}) {
+  for (const char* pattern : {"", "x", "/x/", "/x//y", "//", "/{}", "/{1x}",
+                              "/a b", "/a{x}", "/{x}b", "/{x", "/%41"}) {
     EXPECT_EQ(router.Add({"GET", pattern, "core", Named("x"), {}}).code(),
               StatusCode::kInvalidArgument)
         << pattern;
@@ -79,16 +80,63 @@ TEST(RouterTest, RemovesAnOwnersRoutesTogether) {
   EXPECT_EQ(Answer(found), "a");
 }
 
-TEST(MessageTest, DecodesPercentEscapesAndQueries) {
-  EXPECT_EQ(PercentDecode("/a%20b"), "/a b");
-  EXPECT_FALSE(PercentDecode("/a%2"));
-  EXPECT_FALSE(PercentDecode("/a%zz"));
-  auto query = ParseQuery("page=2&q=a+b%21&flag");
-  ASSERT_TRUE(query);
-  EXPECT_THAT(*query,
-              ElementsAre(std::make_pair(std::string("page"), std::string("2")),
-                          std::make_pair(std::string("q"), std::string("a b!")),
-                          std::make_pair(std::string("flag"), std::string())));
+TEST(RouterTest, BindsParametersFromTheDecodedPath) {
+  Router router;
+  ASSERT_TRUE(
+      router
+          .Add(
+              {"GET", "/cities/{city_id}/years/{year}", "core", Named("x"), {}})
+          .ok());
+  RouteMatch match = router.Find("GET", "/cities/den haag/years/2024");
+  ASSERT_TRUE(match.route);
+  EXPECT_THAT(
+      match.path_params,
+      ElementsAre(
+          std::make_pair(std::string("city_id"), std::string("den haag")),
+          std::make_pair(std::string("year"), std::string("2024"))));
+  EXPECT_FALSE(router.Find("GET", "/cities//years/2024").route);
+}
+
+TEST(RouterTest, AnExplicitHeadRouteBeatsTheGetRoute) {
+  Router router;
+  ASSERT_TRUE(router.Add({"GET", "/a", "core", Named("get"), {}}).ok());
+  ASSERT_TRUE(router.Add({"HEAD", "/a", "core", Named("head"), {}}).ok());
+  EXPECT_EQ(Answer(router.Find("HEAD", "/a")), "head");
+  EXPECT_EQ(Answer(router.Find("GET", "/a")), "get");
+}
+
+TEST(RouterTest, RefusesARepeatedParameterAndABadMethod) {
+  Router router;
+  Status repeated = router.Add({"GET", "/a/{x}/b/{x}", "core", Named("x"), {}});
+  EXPECT_EQ(repeated.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(repeated.message(), HasSubstr("{x}"));
+  EXPECT_EQ(router.Add({"get", "/a", "core", Named("x"), {}}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(router.Add({"", "/a", "core", Named("x"), {}}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(router.Add({"GET", "/a", "core", Handler(), {}}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(router.Routes().empty());
+}
+
+TEST(RouterTest, ListsRoutesSortedByPatternThenMethod) {
+  Router router;
+  ASSERT_TRUE(router.Add({"POST", "/b", "core", Named("x"), {}}).ok());
+  ASSERT_TRUE(router.Add({"GET", "/b", "core", Named("x"), {}}).ok());
+  ASSERT_TRUE(router.Add({"GET", "/a", "plugin", Named("x"), {}}).ok());
+  std::vector<std::string> listed;
+  for (const auto& route : router.Routes()) {
+    listed.push_back(route->method + " " + route->pattern);
+  }
+  EXPECT_THAT(listed, ElementsAre("GET /a", "GET /b", "POST /b"));
+  EXPECT_EQ(router.RemoveOwner("nobody"), 0u);
+}
+
+TEST(RouterTest, TheRootIsARoute) {
+  Router router;
+  ASSERT_TRUE(router.Add({"GET", "/", "core", Named("root"), {}}).ok());
+  EXPECT_EQ(Answer(router.Find("GET", "/")), "root");
+  EXPECT_FALSE(router.Find("GET", "/x").route);
 }
 
 }  // namespace
