@@ -1,125 +1,183 @@
 #include "core/http/server.h"
 
-#include <spdlog/spdlog.h>
-
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
+#include "core/http/http_logger.h"
+#include "core/http/server_context.h"
 #include "core/http/session.h"
 
 namespace smartercities::http {
+namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+// After a failed accept (out of file descriptors, for one), wait this long
+// before the next, so that the I/O threads do not spin.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// How often Stop looks whether the requests in flight have finished.
+constexpr std::chrono::milliseconds kStopPollInterval{5};
+
+}  // namespace
+
+// The server's state behind the public interface.
+//
+// Thread-safety: Start and Stop serialise on lifecycle_mutex_; the acceptor
+// and its retry timer are used only on the acceptor's strand while the I/O
+// threads run, and by Stop once they have been joined.
+// Ownership: owns the I/O threads, the worker pool and the acceptor; the
+// sessions own themselves (see session.h) and are tracked by weak pointers.
 class Server::Impl {
  public:
   Impl(ServerConfig config, std::shared_ptr<Router> router,
        std::shared_ptr<Metrics> metrics)
-      : context_(std::make_shared<ServerContext>()),
-        io_(config.io_threads),
-        acceptor_(net::make_strand(io_)) {
-    context_->config = std::move(config);
-    context_->router = std::move(router);
-    context_->metrics = std::move(metrics);
-  }
+      : context_(std::make_shared<ServerContext>(
+            std::move(config), std::move(router), std::move(metrics))),
+        io_(std::max(1, context_->config().io_threads)),
+        acceptor_(net::make_strand(io_)),
+        accept_retry_(acceptor_.get_executor()) {}
 
   void SetAccessHook(AccessHook hook) {
-    context_->access_hook = std::move(hook);
+    context_->SetAccessHook(std::move(hook));
   }
 
   Status Start() {
-    const ServerConfig& config = context_->config;
+    std::lock_guard lock(lifecycle_mutex_);
+    const ServerConfig& config = context_->config();
     std::string where = config.address + ":" + std::to_string(config.port);
+    if (started_ || stopped_) {
+      return Status::FailedPrecondition("the server for " + where +
+                                        " has already been started or "
+                                        "stopped; create a new one");
+    }
     boost::system::error_code ec;
     auto address = net::ip::make_address(config.address, ec);
     if (ec) {
-      return Status::InvalidArgument("'" + config.address +
-                                     "' is not an IP address");
+      return Status::InvalidArgument("cannot listen on " + where + ": '" +
+                                     config.address + "' is not an IP address");
     }
     tcp::endpoint endpoint(address, config.port);
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (!ec) port_.store(acceptor_.local_endpoint(ec).port());
     if (ec) {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
       return Status::Unavailable("cannot listen on " + where + ": " +
                                  ec.message());
     }
-    port_ = acceptor_.local_endpoint().port();
-    context_->workers =
-        std::make_unique<net::thread_pool>(config.worker_threads);
+    workers_.emplace(
+        static_cast<std::size_t>(std::max(1, config.worker_threads)));
+    context_->set_workers(workers_->get_executor());
     DoAccept();
-    for (int i = 0; i < config.io_threads; ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+    for (int i = 0; i < std::max(1, config.io_threads); ++i) {
+      io_threads_.emplace_back([this] { RunIo(); });
     }
     started_ = true;
     return Status::Ok();
   }
 
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return port_.load(); }
 
   void Stop() {
-    std::lock_guard stop_lock(stop_mutex_);
+    std::lock_guard lock(lifecycle_mutex_);
     if (stopped_) return;
-    if (started_) {
-      context_->stopping.store(true);
-      net::post(acceptor_.get_executor(), [this] {
-        boost::system::error_code ec;
-        acceptor_.close(ec);
-      });
-      std::vector<std::shared_ptr<Session>> sessions;
-      {
-        std::lock_guard lock(sessions_mutex_);
-        for (auto& weak : sessions_) {
-          if (auto session = weak.lock()) sessions.push_back(session);
-        }
-      }
-      for (auto& session : sessions) session->Shutdown();
-      // Responses in flight finish, up to the grace period.
-      auto deadline =
-          std::chrono::steady_clock::now() + context_->config.shutdown_grace;
-      while (context_->busy.load() > 0 &&
-             std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      io_.stop();
-      for (auto& thread : threads_) thread.join();
-      context_->workers->join();
-    }
     stopped_ = true;
+    if (started_) StopStarted();
     {
-      std::lock_guard lock(wait_mutex_);
+      std::lock_guard done_lock(done_mutex_);
       done_ = true;
     }
-    wait_cv_.notify_all();
+    done_cv_.notify_all();
   }
 
   void Wait() {
-    std::unique_lock lock(wait_mutex_);
-    wait_cv_.wait(lock, [this] { return done_; });
+    std::unique_lock lock(done_mutex_);
+    done_cv_.wait(lock, [this] { return done_; });
   }
 
  private:
+  void StopStarted() {
+    context_->set_stopping();
+    net::post(acceptor_.get_executor(), [this] { CloseAcceptor(); });
+    for (auto& session : LiveSessions()) session->Shutdown();
+    // Responses in flight finish, up to the grace period.
+    auto deadline =
+        std::chrono::steady_clock::now() + context_->config().shutdown_grace;
+    while (context_->busy() > 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(kStopPollInterval);
+    }
+    io_.stop();
+    for (auto& thread : io_threads_) thread.join();
+    io_threads_.clear();
+    // No I/O thread runs any more, so the acceptor and the sockets can be
+    // closed from here; clients of handlers still running see the
+    // connection end rather than wait for an answer that will not come.
+    CloseAcceptor();
+    for (auto& session : LiveSessions()) session->CloseNow();
+    // Handlers not started yet are dropped; running ones are waited for.
+    workers_->stop();
+    workers_->join();
+  }
+
+  void RunIo() {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        // One faulty completion must not take the I/O thread, and with it
+        // every connection it serves, down.
+        HttpLogger()->error("HTTP I/O thread: {}", e.what());
+      }
+    }
+  }
+
   void DoAccept() {
     acceptor_.async_accept(
         net::make_strand(io_),
         [this](boost::system::error_code ec, tcp::socket socket) {
-          if (ec) {
-            if (ec != net::error::operation_aborted) {
-              spdlog::warn("accept: {}", ec.message());
-            }
-            if (!acceptor_.is_open()) return;
-          } else if (!context_->stopping.load()) {
-            auto session =
-                std::make_shared<Session>(std::move(socket), context_);
-            Remember(session);
-            session->Start();
-          }
-          if (!context_->stopping.load()) DoAccept();
+          OnAccept(ec, std::move(socket));
         });
+  }
+
+  void OnAccept(boost::system::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open() ||
+        context_->stopping()) {
+      return;
+    }
+    if (ec) {
+      HttpLogger()->warn("HTTP accept on port {}: {}", port(), ec.message());
+      accept_retry_.expires_after(kAcceptRetryDelay);
+      accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && acceptor_.is_open()) DoAccept();
+      });
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), context_);
+    Remember(session);
+    session->Start();
+    DoAccept();
+  }
+
+  void CloseAcceptor() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
   }
 
   void Remember(const std::shared_ptr<Session>& session) {
@@ -128,18 +186,35 @@ class Server::Impl {
     sessions_.push_back(session);
   }
 
+  std::vector<std::shared_ptr<Session>> LiveSessions() {
+    std::vector<std::shared_ptr<Session>> live;
+    std::lock_guard lock(sessions_mutex_);
+    for (const auto& weak : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+    return live;
+  }
+
+  // Destroyed in reverse order: the worker pool goes before the io_context,
+  // because handlers it drops may hold the last reference to a session,
+  // whose socket needs the io_context.
   std::shared_ptr<ServerContext> context_;
   net::io_context io_;
   tcp::acceptor acceptor_;
-  std::vector<std::thread> threads_;
-  std::uint16_t port_ = 0;
+  net::steady_timer accept_retry_;
+  std::optional<net::thread_pool> workers_;
+  std::vector<std::thread> io_threads_;
+  std::atomic<std::uint16_t> port_{0};
+
+  std::mutex lifecycle_mutex_;
   bool started_ = false;
+  bool stopped_ = false;
+
   std::mutex sessions_mutex_;
   std::vector<std::weak_ptr<Session>> sessions_;
-  std::mutex stop_mutex_;
-  bool stopped_ = false;
-  std::mutex wait_mutex_;
-  std::condition_variable wait_cv_;
+
+  std::mutex done_mutex_;
+  std::condition_variable done_cv_;
   bool done_ = false;
 };
 

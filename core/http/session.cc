@@ -1,12 +1,16 @@
 #include "core/http/session.h"
 
-#include <spdlog/spdlog.h>
-
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cctype>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <utility>
 
+#include "core/http/http_logger.h"
 #include "core/http/static_files.h"
 
 namespace smartercities::http {
@@ -15,8 +19,18 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
+using tcp = net::ip::tcp;
 
+// Bodies sent to paths without a route: enough for a small form, no more.
 constexpr std::size_t kUnroutedBodyLimitBytes = 1024;
+// The most one socket read adds to the connection's buffer.
+constexpr std::size_t kReadChunkBytes = 8 * 1024;
+// How long, and how much, we read and discard before closing a connection
+// whose client may still be sending (see Session::DoLinger).
+constexpr std::chrono::milliseconds kLingerTime{2000};
+constexpr std::size_t kLingerLimitBytes = 16 * 1024 * 1024;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
@@ -27,9 +41,43 @@ std::string_view Std(beast::string_view text) {
   return {text.data(), text.size()};
 }
 
+// Text from a handler, fit for one log line.
+std::string Printable(std::string_view text) {
+  std::string out(text.substr(0, 200));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
 std::string NewRequestId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  static const char kHex[] = "0123456789abcdef";
+  static constexpr char kHex[] = "0123456789abcdef";
   std::uint64_t value = generator();
   std::string id(16, '0');
   for (char& c : id) {
@@ -40,36 +88,50 @@ std::string NewRequestId() {
 }
 
 bool IsSaneRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
+  return !id.empty() && id.size() <= 64 &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                  c == '_';
+         });
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// RFC 9110 token characters, the only ones a header name may have.
+bool IsToken(std::string_view text) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           kSymbols.find(c) != std::string_view::npos;
+  });
 }
 
-std::string Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return std::string(text);
+// A value that cannot end the header line early.
+bool IsFieldValue(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '\r' || c == '\n' || c == '\0';
+  });
 }
 
-// The framing problems the server refuses itself, or nullopt: Beast 1.74
-// accepts some shapes that let a request be read two ways.
+// Headers that decide where a message ends; only the server sets them.
+bool IsFraming(std::string_view name) {
+  return EqualsIgnoreCase(name, "Content-Length") ||
+         EqualsIgnoreCase(name, "Transfer-Encoding") ||
+         EqualsIgnoreCase(name, "Connection");
+}
+
+// Errors of the request's syntax, which get an answer; anything else (the
+// client went away, a timeout) only closes the connection.
+bool IsParseError(beast::error_code ec) {
+  static const auto& kHttpCategory =
+      bhttp::make_error_code(bhttp::error::bad_target).category();
+  return ec && ec.category() == kHttpCategory &&
+         ec != bhttp::error::end_of_stream &&
+         ec != bhttp::error::partial_message;
+}
+
+// The framing problems the server refuses itself, or nullopt. Beast 1.74
+// accepts some shapes that a proxy in front of us could read differently.
 std::optional<std::string> FramingProblem(
-    const bhttp::request<bhttp::string_body>& request) {
+    const bhttp::request_header<>& request) {
   std::size_t lengths = request.count(bhttp::field::content_length);
   std::size_t encodings = request.count(bhttp::field::transfer_encoding);
   if (encodings > 0 && lengths > 0) {
@@ -89,29 +151,98 @@ std::optional<std::string> FramingProblem(
     }
   }
   if (lengths > 1) {
-    std::string first;
     auto range = request.equal_range(bhttp::field::content_length);
+    std::string_view first = Trim(Std(range.first->value()));
     for (auto it = range.first; it != range.second; ++it) {
-      std::string value = Trim(Std(it->value()));
-      if (first.empty()) first = value;
-      if (value != first) return "conflicting Content-Length headers";
+      if (Trim(Std(it->value())) != first) {
+        return "conflicting Content-Length headers";
+      }
     }
   }
   return std::nullopt;
 }
 
+bool ExpectsContinue(const bhttp::request_header<>& request) {
+  return request.version() >= 11 &&
+         EqualsIgnoreCase(Trim(Std(request[bhttp::field::expect])),
+                          "100-continue");
+}
+
+Response InternalError(const std::string& request_id) {
+  Response response =
+      Response::Problem(500, "Internal Server Error",
+                        "the server could not answer; quote error id " +
+                            request_id + " when you report it");
+  nlohmann::json body = nlohmann::json::parse(response.body);
+  body["errorId"] = request_id;
+  response.body = body.dump();
+  return response;
+}
+
+// Sets name: value unless it could break the message; returns false then.
+bool SetChecked(bhttp::response<bhttp::string_body>& message,
+                std::string_view name, std::string_view value) {
+  if (!IsToken(name) || !IsFieldValue(value) || IsFraming(name)) return false;
+  message.set(beast::string_view(name.data(), name.size()),
+              beast::string_view(value.data(), value.size()));
+  return true;
+}
+
+// The Beast message for response: the configured default headers, the
+// handler's headers (framing is the server's), the security headers and,
+// for HEAD, the length of the body it leaves out.
+std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
+    Response response, const ServerConfig& config, unsigned version,
+    const std::string& request_id, bool is_head, bool close) {
+  auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+  message->version(version);
+  message->result(static_cast<unsigned>(response.status));
+  std::string_view reason = ReasonPhrase(response.status);
+  message->reason(beast::string_view(reason.data(), reason.size()));
+  for (const auto& [name, value] : config.default_headers) {
+    if (!SetChecked(*message, name, value)) {
+      HttpLogger()->warn("default header '{}' is not valid; left out",
+                         Printable(name));
+    }
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (!SetChecked(*message, name, value)) {
+      HttpLogger()->warn(
+          "response header '{}' of request {} is not valid; left out",
+          Printable(name), request_id);
+    }
+  }
+  message->set("X-Content-Type-Options", "nosniff");
+  message->set("Content-Security-Policy", kContentSecurityPolicy);
+  message->set("Referrer-Policy", "no-referrer");
+  message->set("X-Request-Id", request_id);
+  message->keep_alive(!close);
+  bool has_no_body = response.status == 204 || response.status == 304;
+  std::size_t length = response.body.size();
+  if (!has_no_body) message->body() = std::move(response.body);
+  message->prepare_payload();
+  if (is_head && !has_no_body) {
+    message->body().clear();
+    message->content_length(length);
+  }
+  return message;
+}
+
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket,
-                 std::shared_ptr<ServerContext> context)
+Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
     : stream_(std::move(socket)),
       context_(std::move(context)),
       deadline_(stream_.get_executor()) {
-  buffer_.max_size(context_->config.pipeline_limit_bytes);
+  buffer_.max_size(
+      std::max<std::size_t>(context_->config().pipeline_limit_bytes, 1));
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string();
 }
 
 void Session::Start() {
-  // Run on the connection's strand from the start.
+  // Everything from here on runs on the connection's strand.
   net::dispatch(
       stream_.get_executor(),
       beast::bind_front_handler(&Session::DoRead, shared_from_this()));
@@ -119,7 +250,7 @@ void Session::Start() {
 
 void Session::Shutdown() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->state_ == State::kReading) {
+    if (self->state_ == State::kReading || self->state_ == State::kLingering) {
       self->DoClose();
     } else {
       self->close_after_ = true;
@@ -127,79 +258,124 @@ void Session::Shutdown() {
   });
 }
 
+void Session::CloseNow() { DoClose(); }
+
 void Session::DoRead() {
   if (state_ == State::kClosed) return;
-  if (context_->stopping.load()) return DoClose();
+  if (close_after_ || context_->stopping()) return DoLinger();
   state_ = State::kReading;
-  parser_.emplace();
-  parser_->header_limit(
-      static_cast<std::uint32_t>(context_->config.header_limit_bytes));
-  parser_->body_limit(kUnroutedBodyLimitBytes);
+  ++generation_;
+  responded_ = false;
   route_.reset();
   path_params_.clear();
-  responded_ = false;
-  ++generation_;
-  stream_.expires_after(buffer_.size() > 0 ? context_->config.read_timeout
-                                           : context_->config.idle_timeout);
+  allowed_methods_.clear();
+  if (buffer_.size() > 0) return DoReadHeader();
+  // Between requests the idle timeout applies; the first byte of the next
+  // request starts its read timeout.
+  stream_.expires_after(context_->config().idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
+      beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+}
+
+void Session::OnFirstBytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return Fail(ec, "read");
+  buffer_.commit(bytes);
+  DoReadHeader();
+}
+
+void Session::DoReadHeader() {
+  read_deadline_ =
+      std::chrono::steady_clock::now() + context_->config().read_timeout;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(context_->config().header_limit_bytes,
+                            std::numeric_limits<std::uint32_t>::max())));
+  // Beast compares Content-Length with the body limit while it parses the
+  // header, but the route's limit is known only after the header; until
+  // then there is none, and OnReadHeader checks the declared length.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  stream_.expires_at(read_deadline_);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
 }
 
 void Session::OnReadHeader(beast::error_code ec, std::size_t) {
-  if (ec == bhttp::error::end_of_stream ||
-      ec == net::error::operation_aborted || ec == beast::error::timeout) {
-    return DoClose();
-  }
+  if (ec && !IsParseError(ec)) return Fail(ec, "read header");
   started_ = std::chrono::steady_clock::now();
-  request_id_ = NewRequestId();
   const auto& header = parser_->get();
   method_ = std::string(Std(header.method_string()));
   std::string_view target = Std(header.target());
-  path_ = std::string(target.substr(0, target.find('?')));
-  version_ = header.version();
+  raw_path_ = std::string(target.substr(0, target.find('?')));
+  path_.clear();
+  version_ = header.version() == 10 ? 10 : 11;
   is_head_ = header.method() == bhttp::verb::head;
-  if (ec == bhttp::error::header_limit) {
-    return Refuse(431, "Request Header Fields Too Large",
-                  "the request's headers exceed " +
-                      std::to_string(context_->config.header_limit_bytes) +
-                      " bytes");
-  }
-  if (ec == bhttp::error::buffer_overflow) {
-    return Refuse(431, "Request Header Fields Too Large",
-                  "the request's headers are too large");
+  keep_alive_ = false;
+  std::string_view sent_id = Std(header["X-Request-Id"]);
+  request_id_ =
+      IsSaneRequestId(sent_id) ? std::string(sent_id) : NewRequestId();
+
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+    return Refuse(
+        431, "Request Header Fields Too Large",
+        "send at most " +
+            std::to_string(std::min(context_->config().header_limit_bytes,
+                                    context_->config().pipeline_limit_bytes)) +
+            " bytes of request line and headers");
   }
   if (ec) {
     return Refuse(400, "Bad Request",
                   "the request could not be read: " + ec.message());
   }
-  if (auto sent_id = Std(header["x-request-id"]); IsSaneRequestId(sent_id)) {
-    request_id_ = std::string(sent_id);
+  if (raw_path_.empty() || raw_path_.front() != '/') {
+    return Refuse(400, "Bad Request",
+                  "the request target must be a path starting with '/'");
   }
   if (auto problem = FramingProblem(header)) {
     return Refuse(400, "Bad Request", *problem);
   }
-  auto decoded = PercentDecode(path_);
+  auto decoded = PercentDecode(raw_path_);
   if (!decoded) {
     return Refuse(400, "Bad Request",
-                  "the path has a malformed percent escape");
+                  "the path has a malformed percent escape; write '%' as "
+                  "'%25'");
   }
-  RouteMatch match = context_->router->Find(method_, *decoded);
-  std::size_t limit = kUnroutedBodyLimitBytes;
-  if (match.route) {
-    route_ = match.route;
-    path_params_ = std::move(match.path_params);
-    limit = route_->options.body_limit_bytes;
-  }
-  auto declared = parser_->content_length();
-  if (declared && *declared > limit) {
+  path_ = std::move(*decoded);
+
+  RouteMatch match = context_->router().Find(method_, path_);
+  route_ = std::move(match.route);
+  path_params_ = std::move(match.path_params);
+  allowed_methods_ = std::move(match.allowed_methods);
+  std::size_t limit =
+      route_ ? route_->options.body_limit_bytes : kUnroutedBodyLimitBytes;
+  if (auto declared = parser_->content_length();
+      declared && *declared > limit) {
     return Refuse(413, "Content Too Large",
                   "this endpoint accepts bodies of at most " +
                       std::to_string(limit) + " bytes");
   }
   parser_->body_limit(limit);
   if (parser_->is_done()) return Process();
-  stream_.expires_after(context_->config.read_timeout);
+  if (ExpectsContinue(header)) return DoWriteContinue();
+  DoReadBody();
+}
+
+void Session::DoWriteContinue() {
+  stream_.expires_after(context_->config().write_timeout);
+  net::async_write(
+      stream_, net::buffer(kContinue.data(), kContinue.size()),
+      beast::bind_front_handler(&Session::OnWriteContinue, shared_from_this()));
+}
+
+void Session::OnWriteContinue(beast::error_code ec, std::size_t) {
+  if (ec) return Fail(ec, "write 100 Continue");
+  DoReadBody();
+}
+
+void Session::DoReadBody() {
+  // The read timeout covers the whole request, header and body together.
+  stream_.expires_at(read_deadline_);
   bhttp::async_read(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&Session::OnReadBody, shared_from_this()));
@@ -208,12 +384,12 @@ void Session::OnReadHeader(beast::error_code ec, std::size_t) {
 void Session::OnReadBody(beast::error_code ec, std::size_t) {
   if (ec == bhttp::error::body_limit) {
     return Refuse(413, "Content Too Large",
-                  "the body is larger than this endpoint accepts");
+                  "this endpoint accepts bodies of at most " +
+                      std::to_string(route_ ? route_->options.body_limit_bytes
+                                            : kUnroutedBodyLimitBytes) +
+                      " bytes");
   }
-  if (ec == beast::error::timeout || ec == net::error::operation_aborted ||
-      ec == bhttp::error::end_of_stream) {
-    return DoClose();
-  }
+  if (ec && !IsParseError(ec)) return Fail(ec, "read body");
   if (ec) {
     return Refuse(400, "Bad Request",
                   "the request body could not be read: " + ec.message());
@@ -223,140 +399,146 @@ void Session::OnReadBody(beast::error_code ec, std::size_t) {
 
 void Session::Process() {
   state_ = State::kBusy;
-  context_->busy.fetch_add(1);
+  context_->AddBusy();
   counted_busy_ = true;
+  // Nothing is read while the request is answered; pipelined requests wait
+  // in buffer_ and, beyond it, in the socket.
   stream_.expires_never();
   auto message = parser_->release();
   keep_alive_ = message.keep_alive();
 
   auto request = std::make_shared<Request>();
   request->method = method_;
-  request->target = std::string(message.target());
+  request->target = std::string(Std(message.target()));
+  request->path = path_;
   request->request_id = request_id_;
-  beast::error_code endpoint_error;
-  auto endpoint = stream_.socket().remote_endpoint(endpoint_error);
-  if (!endpoint_error) request->remote_address = endpoint.address().to_string();
-  request->path = *PercentDecode(path_);
-  auto query_start = request->target.find('?');
-  if (query_start != std::string::npos) {
+  request->remote_address = remote_address_;
+  request->path_params = std::move(path_params_);
+  for (const auto& field : message) {
+    request->headers.emplace_back(Lower(Std(field.name_string())),
+                                  std::string(Std(field.value())));
+  }
+  request->body = std::move(message.body());
+  if (auto query_start = request->target.find('?');
+      query_start != std::string::npos) {
     auto query =
         ParseQuery(std::string_view(request->target).substr(query_start + 1));
     if (!query) {
       return Respond(Response::Problem(
-          400, "Bad Request", "the query has a malformed percent escape"));
+          400, "Bad Request",
+          "the query has a malformed percent escape; write '%' as '%25'"));
     }
     request->query = std::move(*query);
   }
-  for (const auto& field : message) {
-    request->headers.emplace_back(Lower(Std(field.name_string())),
-                                  std::string(field.value()));
-  }
-  request->body = std::move(message.body());
-  request->path_params = path_params_;
-
-  std::uint64_t generation = generation_;
-  auto self = shared_from_this();
-  auto deliver = [self, generation](Response response) {
-    net::post(self->stream_.get_executor(),
-              [self, generation, response = std::move(response)]() mutable {
-                if (generation != self->generation_ || self->responded_) return;
-                self->Respond(std::move(response));
-              });
-  };
 
   if (route_) {
     deadline_.expires_after(route_->options.deadline);
-    deadline_.async_wait([self, generation](beast::error_code ec) {
-      if (ec || generation != self->generation_ || self->responded_) return;
+    deadline_.async_wait([self = shared_from_this(),
+                          generation = generation_](beast::error_code ec) {
+      if (ec || generation != self->generation_ || self->responded_ ||
+          self->state_ == State::kClosed) {
+        return;
+      }
+      HttpLogger()->warn("{} {} did not answer within {} ms (request id {})",
+                         self->method_, self->raw_path_,
+                         self->route_->options.deadline.count(),
+                         self->request_id_);
       self->Respond(Response::Problem(
           504, "Gateway Timeout",
-          "the handler did not answer within " +
+          "the server did not answer within " +
               std::to_string(self->route_->options.deadline.count()) +
-              " ms; try again later or report request id " +
+              " ms; try again later, or report request id " +
               self->request_id_));
     });
-    auto route = route_;
-    auto hook = context_->access_hook;
-    net::post(*context_->workers, [request, route, hook, deliver] {
-      Response response;
-      try {
-        std::optional<Response> refused;
-        if (hook) refused = hook(*request, *route);
-        response = refused ? std::move(*refused) : route->handler(*request);
-      } catch (const std::exception& e) {
-        spdlog::error("request {} {} failed (error id {}): {}", request->method,
-                      request->path, request->request_id, e.what());
-        response =
-            Response::Problem(500, "Internal Server Error",
-                              "the server could not answer; quote error id " +
-                                  request->request_id + " when you report it");
-        nlohmann::json body = nlohmann::json::parse(response.body);
-        body["errorId"] = request->request_id;
-        response.body = body.dump();
+    RunOnWorker([request, route = route_, hook = context_->access_hook()] {
+      if (hook) {
+        if (auto answer = (*hook)(*request, *route)) return std::move(*answer);
       }
-      deliver(std::move(response));
+      return route->handler(*request);
     });
     return;
   }
 
-  RouteMatch match = context_->router->Find(method_, request->path);
-  if (!match.allowed_methods.empty()) {
+  if (!allowed_methods_.empty()) {
     std::string allow;
-    for (const auto& method : match.allowed_methods) {
+    for (const auto& method : allowed_methods_) {
       allow += (allow.empty() ? "" : ", ") + method;
     }
     Response response = Response::Problem(
         405, "Method Not Allowed",
-        method_ + " is not allowed on " + request->path + "; use " + allow);
+        method_ + " is not allowed on " + path_ + "; use " + allow);
     response.SetHeader("Allow", allow);
     return Respond(std::move(response));
   }
-  bool is_api = request->path.rfind("/api/", 0) == 0 || request->path == "/api";
-  if ((method_ == "GET" || method_ == "HEAD") && !is_api &&
-      !context_->config.web_root.empty()) {
-    std::string web_root = context_->config.web_root;
-    net::post(*context_->workers, [request, web_root, deliver] {
-      deliver(ServeStaticFile(web_root, request->path));
+  bool is_api = path_ == "/api" || path_.rfind("/api/", 0) == 0;
+  const std::string& web_root = context_->config().web_root;
+  if ((method_ == "GET" || method_ == "HEAD") && !is_api && !web_root.empty()) {
+    return RunOnWorker([request, web_root] {
+      return ServeStaticFile(web_root, request->path);
     });
-    return;
   }
   Respond(Response::Problem(
       404, "Not Found",
-      "there is no resource at " + request->path +
+      "there is no resource at " + path_ +
           "; GET /api/v1/openapi.json lists what this server offers"));
 }
 
+void Session::RunOnWorker(std::function<Response()> work) {
+  net::post(context_->workers(),
+            [self = shared_from_this(), strand = stream_.get_executor(),
+             generation = generation_, method = method_, raw_path = raw_path_,
+             request_id = request_id_, work = std::move(work)] {
+              Response response;
+              try {
+                response = work();
+              } catch (const std::exception& e) {
+                HttpLogger()->error("{} {} failed (error id {}): {}", method,
+                                    raw_path, request_id, e.what());
+                response = InternalError(request_id);
+              } catch (...) {
+                HttpLogger()->error(
+                    "{} {} failed (error id {}): an exception that is not a "
+                    "std::exception",
+                    method, raw_path, request_id);
+                response = InternalError(request_id);
+              }
+              net::post(strand, [self, generation,
+                                 response = std::move(response)]() mutable {
+                if (generation != self->generation_ || self->responded_ ||
+                    self->state_ == State::kClosed) {
+                  return;
+                }
+                self->Respond(std::move(response));
+              });
+            });
+}
+
 void Session::Respond(Response response) {
+  if (state_ == State::kClosed) return;
   responded_ = true;
   deadline_.cancel();
-  state_ = State::kWriting;
-  auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-  res->version(version_);
-  res->result(static_cast<unsigned>(response.status));
-  for (const auto& [name, value] : context_->config.default_headers) {
-    res->set(name, value);
+  if (response.status < 200 || response.status > 599) {
+    HttpLogger()->error(
+        "{} {} answered with status {}, which is not a final HTTP status "
+        "(error id {})",
+        method_, raw_path_, response.status, request_id_);
+    response = InternalError(request_id_);
   }
-  for (const auto& [name, value] : response.headers) res->set(name, value);
-  res->set("X-Content-Type-Options", "nosniff");
-  res->set("Content-Security-Policy", kContentSecurityPolicy);
-  res->set("Referrer-Policy", "no-referrer");
-  res->set("X-Request-Id", request_id_);
-  bool close = close_after_ || !keep_alive_ || context_->stopping.load();
-  res->keep_alive(!close);
-  std::size_t length = response.body.size();
-  res->body() = std::move(response.body);
-  res->prepare_payload();
-  if (is_head_) {
-    res->body().clear();
-    res->content_length(length);
-  }
+  bool close = close_after_ || !keep_alive_ || context_->stopping();
   auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started_);
-  context_->metrics->Record(response.status, duration);
-  spdlog::info("{} {} {} {:.1f}ms {}", method_, path_, response.status,
-               static_cast<double>(duration.count()) / 1000.0, request_id_);
-  response_ = res;
-  stream_.expires_after(context_->config.write_timeout);
+  context_->metrics().Record(response.status, duration);
+  HttpLogger()->info(
+      "{} {} {} {:.1f}ms {}", method_, raw_path_, response.status,
+      static_cast<double>(duration.count()) / 1000.0, request_id_);
+  response_ = ToBeast(std::move(response), context_->config(), version_,
+                      request_id_, is_head_, close);
+  state_ = State::kWriting;
+  DoWrite(close);
+}
+
+void Session::DoWrite(bool close) {
+  stream_.expires_after(context_->config().write_timeout);
   bhttp::async_write(
       stream_, *response_,
       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), close));
@@ -364,29 +546,48 @@ void Session::Respond(Response response) {
 
 void Session::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
-  if (counted_busy_) {
-    counted_busy_ = false;
-    context_->busy.fetch_sub(1);
-  }
+  ReleaseBusy();
   if (ec) return Fail(ec, "write");
-  if (close) return DoClose();
+  if (close) return DoLinger();
   DoRead();
+}
+
+void Session::DoLinger() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kLingering;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  buffer_.consume(buffer_.size());
+  lingered_bytes_ = 0;
+  read_deadline_ = std::chrono::steady_clock::now() +
+                   std::min<std::chrono::milliseconds>(
+                       kLingerTime, context_->config().read_timeout);
+  stream_.expires_at(read_deadline_);
+  stream_.async_read_some(
+      buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
+      beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::OnLinger(beast::error_code ec, std::size_t bytes) {
+  lingered_bytes_ += bytes;
+  if (ec || lingered_bytes_ > kLingerLimitBytes) return DoClose();
+  stream_.expires_at(read_deadline_);
+  stream_.async_read_some(
+      buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
+      beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }
 
 void Session::Refuse(int status, std::string_view title,
                      std::string_view detail) {
-  keep_alive_ = false;
   close_after_ = true;
-  if (request_id_.empty()) request_id_ = NewRequestId();
-  if (started_ == std::chrono::steady_clock::time_point()) {
-    started_ = std::chrono::steady_clock::now();
-  }
+  keep_alive_ = false;
   Respond(Response::Problem(status, title, detail));
 }
 
 void Session::Fail(beast::error_code ec, const char* what) {
-  if (ec != net::error::operation_aborted && ec != beast::error::timeout) {
-    spdlog::debug("connection {}: {}", what, ec.message());
+  if (ec != net::error::operation_aborted) {
+    HttpLogger()->debug("connection from {}: {}: {}", remote_address_, what,
+                        ec.message());
   }
   DoClose();
 }
@@ -394,14 +595,17 @@ void Session::Fail(beast::error_code ec, const char* what) {
 void Session::DoClose() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
-  if (counted_busy_) {
-    counted_busy_ = false;
-    context_->busy.fetch_sub(1);
-  }
+  ReleaseBusy();
   deadline_.cancel();
-  beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+void Session::ReleaseBusy() {
+  if (!counted_busy_) return;
+  counted_busy_ = false;
+  context_->RemoveBusy();
 }
 
 }  // namespace smartercities::http

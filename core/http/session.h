@@ -1,39 +1,37 @@
-// session.h — one HTTP connection: reads requests one at a time, refuses
-// what the server does not accept, runs the route's handler on the worker
-// pool under a deadline and writes the answer. Internal to core/http.
+// session.h — one HTTP connection. Internal to core/http.
 //
-// Thread-safety: every member function runs on the connection's strand;
-// workers hand results back by posting to it.
+// Reads requests one at a time (the header first, so that framing and the
+// route's body limit are checked before any body is read), refuses what the
+// server does not accept, runs the route's handler on the worker pool under
+// the route's deadline and writes the answer. Pipelined requests wait in the
+// connection's buffer, which is bounded by pipeline_limit_bytes.
+//
+// Thread-safety: every member function except CloseNow runs on the
+// connection's strand; workers hand results back by posting to it.
+// Ownership: shared. Pending I/O, the deadline timer and a handler running on
+// a worker each hold a reference, so a late handler result finds either the
+// session or nothing; the server keeps only weak references.
 #ifndef SMARTERCITIES_CORE_HTTP_SESSION_H_
 #define SMARTERCITIES_CORE_HTTP_SESSION_H_
 
-#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/http/server.h"
+#include "core/http/message.h"
+#include "core/http/router.h"
+#include "core/http/server_context.h"
 
 namespace smartercities::http {
-
-// What every session of one server shares.
-struct ServerContext {
-  ServerConfig config;
-  std::shared_ptr<Router> router;
-  std::shared_ptr<Metrics> metrics;
-  AccessHook access_hook;
-  std::unique_ptr<boost::asio::thread_pool> workers;
-  std::atomic<bool> stopping{false};
-  // Requests read completely whose response is not written yet.
-  std::atomic<int> busy{0};
-};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -42,48 +40,79 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Starts reading the first request.
   void Start();
-  // The server is stopping: close an idle connection now, otherwise close
-  // it after the response in progress.
+
+  // The server is stopping: closes the connection now when it is between
+  // requests or still receiving one, otherwise after the response in
+  // progress has been written.
   void Shutdown();
 
+  // Closes the socket at once. Only for when no I/O thread runs any more
+  // (the server's last step of Stop), since it bypasses the strand.
+  void CloseNow();
+
  private:
-  enum class State { kReading, kBusy, kWriting, kClosed };
+  enum class State { kReading, kBusy, kWriting, kLingering, kClosed };
   using Parser =
       boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using BeastResponse =
+      boost::beast::http::response<boost::beast::http::string_body>;
 
   void DoRead();
+  void OnFirstBytes(boost::beast::error_code ec, std::size_t bytes);
+  void DoReadHeader();
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
+  void DoWriteContinue();
+  void OnWriteContinue(boost::beast::error_code ec, std::size_t bytes);
+  void DoReadBody();
   void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
   void Process();
+  // Runs work on the worker pool; its response comes back to the strand and
+  // is dropped when the request was answered meanwhile (504) or the
+  // connection is gone.
+  void RunOnWorker(std::function<Response()> work);
   void Respond(Response response);
+  void DoWrite(bool close);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // After a response that ends the connection: stop sending, then read and
+  // discard what the client still sends for a short while, so that closing
+  // does not reset the connection before the client has read the answer.
+  void DoLinger();
+  void OnLinger(boost::beast::error_code ec, std::size_t bytes);
   // Answers with a problem and closes the connection afterwards.
   void Refuse(int status, std::string_view title, std::string_view detail);
   void Fail(boost::beast::error_code ec, const char* what);
   void DoClose();
+  void ReleaseBusy();
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;
   boost::asio::steady_timer deadline_;
-  std::shared_ptr<const Route> route_;
-  Pairs path_params_;
-  std::shared_ptr<boost::beast::http::response<boost::beast::http::string_body>>
-      response_;
+  std::shared_ptr<BeastResponse> response_;
+  std::string remote_address_;
 
   State state_ = State::kReading;
-  std::uint64_t generation_ = 0;  // which request a worker's answer is for
+  // Which request a worker's answer is for.
+  std::uint64_t generation_ = 0;
   bool responded_ = false;
-  bool counted_busy_ = false;  // this request is counted in context_->busy
+  bool counted_busy_ = false;
   bool close_after_ = false;
-  bool keep_alive_ = false;
-  bool is_head_ = false;
-  unsigned version_ = 11;
+  std::size_t lingered_bytes_ = 0;
+
+  // The request being read or answered.
+  std::shared_ptr<const Route> route_;
+  Pairs path_params_;
+  std::vector<std::string> allowed_methods_;
   std::string method_;
+  std::string raw_path_;
   std::string path_;
   std::string request_id_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool is_head_ = false;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point read_deadline_;
 };
 
 }  // namespace smartercities::http

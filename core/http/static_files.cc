@@ -1,9 +1,11 @@
 #include "core/http/static_files.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
-#include <sstream>
+#include <utility>
 
 namespace smartercities::http {
 namespace {
@@ -33,7 +35,9 @@ Response NotFound(std::string_view path) {
 }  // namespace
 
 Response ServeStaticFile(const std::string& web_root, std::string_view path) {
+  // "//" would make the rest an absolute path of its own.
   if (path.find("..") != std::string_view::npos ||
+      path.find("//") != std::string_view::npos ||
       path.find('\\') != std::string_view::npos ||
       path.find('\0') != std::string_view::npos || path.empty() ||
       path.front() != '/') {
@@ -54,12 +58,14 @@ Response ServeStaticFile(const std::string& web_root, std::string_view path) {
     return NotFound(path);
   }
   std::ifstream in(resolved, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
+  if (!in) return NotFound(path);
+  std::string body{std::istreambuf_iterator<char>(in),
+                   std::istreambuf_iterator<char>()};
+  if (in.bad()) return NotFound(path);
   Response response;
   response.SetHeader("Content-Type", ContentType(resolved));
   response.SetHeader("Cache-Control", "no-cache");
-  response.body = content.str();
+  response.body = std::move(body);
   return response;
 }
 

@@ -1,0 +1,84 @@
+// server_context.h — what every connection of one server shares: the
+// configuration, the router, the metrics, the access hook and the worker
+// pool's executor. Internal to core/http.
+//
+// Thread-safety: the configuration, router and metrics are fixed at
+// construction and the workers before the first connection; the access hook
+// may be replaced at any time (guarded by a mutex); the counters are atomic.
+// Ownership: Server::Impl creates it; sessions share it. The worker pool
+// itself belongs to Server::Impl, which outlives every use of the executor.
+#ifndef SMARTERCITIES_CORE_HTTP_SERVER_CONTEXT_H_
+#define SMARTERCITIES_CORE_HTTP_SERVER_CONTEXT_H_
+
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "core/http/metrics.h"
+#include "core/http/router.h"
+#include "core/http/server.h"
+
+namespace smartercities::http {
+
+class ServerContext {
+ public:
+  ServerContext(ServerConfig config, std::shared_ptr<Router> router,
+                std::shared_ptr<Metrics> metrics)
+      : config_(std::move(config)),
+        router_(std::move(router)),
+        metrics_(std::move(metrics)) {}
+
+  const ServerConfig& config() const { return config_; }
+  Router& router() const { return *router_; }
+  Metrics& metrics() const { return *metrics_; }
+
+  // Replaces the access hook; requests that already took the old one keep
+  // it until they finish.
+  void SetAccessHook(AccessHook hook) {
+    auto shared =
+        hook ? std::make_shared<const AccessHook>(std::move(hook)) : nullptr;
+    std::lock_guard lock(hook_mutex_);
+    access_hook_ = std::move(shared);
+  }
+
+  // The current access hook, or null when none is set.
+  std::shared_ptr<const AccessHook> access_hook() const {
+    std::lock_guard lock(hook_mutex_);
+    return access_hook_;
+  }
+
+  // Where handlers run. Set once by Server::Impl::Start before the first
+  // connection is accepted; read by sessions afterwards.
+  void set_workers(boost::asio::thread_pool::executor_type workers) {
+    workers_.emplace(workers);
+  }
+  const boost::asio::thread_pool::executor_type& workers() const {
+    return *workers_;
+  }
+
+  // Set when Stop begins: connections close after their current response.
+  bool stopping() const { return stopping_.load(); }
+  void set_stopping() { stopping_.store(true); }
+
+  // Requests read completely whose response is not written yet.
+  void AddBusy() { busy_.fetch_add(1); }
+  void RemoveBusy() { busy_.fetch_sub(1); }
+  int busy() const { return busy_.load(); }
+
+ private:
+  const ServerConfig config_;
+  const std::shared_ptr<Router> router_;
+  const std::shared_ptr<Metrics> metrics_;
+  std::optional<boost::asio::thread_pool::executor_type> workers_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> busy_{0};
+  mutable std::mutex hook_mutex_;
+  std::shared_ptr<const AccessHook> access_hook_;
+};
+
+}  // namespace smartercities::http
+
+#endif  // SMARTERCITIES_CORE_HTTP_SERVER_CONTEXT_H_
