@@ -93,6 +93,51 @@ class Connection {
   virtual void SetScope(AccessScope scope) = 0;
 };
 
+// One row changed inside a Write: the table, the row's key (its rowid), and
+// the values before (update, delete) and after (insert, update), column by
+// column in the table's order.
+struct RowChange {
+  enum class Kind { kInsert, kUpdate, kDelete };
+  Kind kind = Kind::kInsert;
+  std::string table;
+  std::int64_t rowid = 0;
+  std::vector<std::string> columns;
+  std::vector<Value> before;  // empty for an insert
+  std::vector<Value> after;   // empty for a delete
+};
+
+// Sees every row a Write changed in the tables it watches, inside that
+// Write's transaction, just before the commit; a failure it returns rolls
+// the whole Write back. The audit trail is one. Install it for the calling
+// thread with ScopedWriteObserver; Writes on threads without one are not
+// observed.
+class WriteObserver {
+ public:
+  virtual ~WriteObserver() = default;
+  // Called for every changed row; false ignores the table's changes.
+  virtual bool Watches(std::string_view table) const = 0;
+  // Called once per Write with at least one watched change, on the write
+  // connection in the core's scope. Its own changes are not observed.
+  virtual Status BeforeCommit(Connection& connection,
+                              std::span<const RowChange> changes) = 0;
+};
+
+// Installs observer for the Writes of the calling thread until it goes out
+// of scope (the previous one, if any, comes back).
+class ScopedWriteObserver {
+ public:
+  explicit ScopedWriteObserver(WriteObserver* observer);
+  ~ScopedWriteObserver();
+  ScopedWriteObserver(const ScopedWriteObserver&) = delete;
+  ScopedWriteObserver& operator=(const ScopedWriteObserver&) = delete;
+
+  // The observer of the calling thread, or null.
+  static WriteObserver* Current();
+
+ private:
+  WriteObserver* previous_;
+};
+
 // One numbered migration of one owner. Versions start at 1 and grow by one.
 struct Migration {
   int version = 0;

@@ -1,7 +1,11 @@
 #include "core/storage/sqlite_connection.h"
 
+// The pre-update hook (SqliteConnection::StartCapture) is declared only with
+// this; Debian's libsqlite3 is built with it.
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace smartercities::storage {
@@ -97,6 +101,24 @@ Value ColumnValue(sqlite3_stmt* statement, int column) {
           static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
       if (text == nullptr) return std::string();
       return std::string(reinterpret_cast<const char*>(text), size);
+    }
+  }
+}
+
+Value ToValue(sqlite3_value* value) {
+  if (value == nullptr) return nullptr;
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER:
+      return static_cast<std::int64_t>(sqlite3_value_int64(value));
+    case SQLITE_FLOAT:
+      return sqlite3_value_double(value);
+    case SQLITE_NULL:
+      return nullptr;
+    default: {
+      const void* bytes = sqlite3_value_blob(value);
+      auto size = static_cast<std::size_t>(sqlite3_value_bytes(value));
+      if (bytes == nullptr) return std::string();
+      return std::string(static_cast<const char*>(bytes), size);
     }
   }
 }
@@ -370,6 +392,81 @@ Status SqliteConnection::RunAsHost(std::string_view sql,
   bool outer = std::exchange(as_host_, true);
   OnExit restore([&] { as_host_ = outer; });
   return Run(sql, params, on_row);
+}
+
+void SqliteConnection::StartCapture(const WriteObserver* observer) {
+  capture_for_ = observer;
+  captured_.clear();
+  sqlite3_preupdate_hook(db_, &SqliteConnection::OnPreUpdate, this);
+}
+
+std::vector<RowChange> SqliteConnection::StopCapture() {
+  sqlite3_preupdate_hook(db_, nullptr, nullptr);
+  capture_for_ = nullptr;
+  std::vector<RowChange> changes = std::move(captured_);
+  captured_.clear();
+  std::unordered_map<std::string, std::vector<std::string>> columns;
+  for (RowChange& change : changes) {
+    auto found = columns.find(change.table);
+    if (found == columns.end()) {
+      std::vector<std::string> names;
+      Status status =
+          RunAsHost("SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+                    std::vector<Value>{change.table}, [&](const Row& row) {
+                      names.push_back(row.Text("name"));
+                      return true;
+                    });
+      if (!status.ok()) names.clear();
+      found = columns.emplace(change.table, std::move(names)).first;
+    }
+    change.columns = found->second;
+    // A column the table no longer names (altered in the same write) is
+    // called by its position.
+    std::size_t width = std::max(change.before.size(), change.after.size());
+    for (std::size_t i = change.columns.size(); i < width; ++i) {
+      change.columns.push_back("column" + std::to_string(i + 1));
+    }
+  }
+  return changes;
+}
+
+void SqliteConnection::OnPreUpdate(void* self, sqlite3* db, int op,
+                                   const char* database, const char* table,
+                                   long long old_rowid,    // NOLINT
+                                   long long new_rowid) {  // NOLINT
+  auto& connection = *static_cast<SqliteConnection*>(self);
+  if (connection.capture_for_ == nullptr || table == nullptr ||
+      database == nullptr || std::string_view(database) != "main" ||
+      std::string_view(table).starts_with("sqlite_") ||
+      !connection.capture_for_->Watches(table)) {
+    return;
+  }
+  RowChange change;
+  change.table = table;
+  int count = sqlite3_preupdate_count(db);
+  if (op == SQLITE_INSERT) {
+    change.kind = RowChange::Kind::kInsert;
+    change.rowid = new_rowid;
+  } else if (op == SQLITE_DELETE) {
+    change.kind = RowChange::Kind::kDelete;
+    change.rowid = old_rowid;
+  } else {
+    change.kind = RowChange::Kind::kUpdate;
+    change.rowid = new_rowid;
+  }
+  for (int i = 0; i < count; ++i) {
+    sqlite3_value* value = nullptr;
+    if (op != SQLITE_INSERT) {
+      if (sqlite3_preupdate_old(db, i, &value) != SQLITE_OK) value = nullptr;
+      change.before.push_back(ToValue(value));
+    }
+    if (op != SQLITE_DELETE) {
+      value = nullptr;
+      if (sqlite3_preupdate_new(db, i, &value) != SQLITE_OK) value = nullptr;
+      change.after.push_back(ToValue(value));
+    }
+  }
+  connection.captured_.push_back(std::move(change));
 }
 
 Result<std::vector<Row>> SqliteConnection::Query(

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/storage/authorizer.h"
 #include "core/storage/database.h"
@@ -72,6 +73,12 @@ class SqliteConnection : public Connection {
   // Rolls back what is still open; ok when nothing was.
   Status Rollback();
 
+  // From now until StopCapture, records the rows changed in tables that
+  // observer watches (through SQLite's pre-update hook).
+  void StartCapture(const WriteObserver* observer);
+  // Ends capturing and returns what was captured, with column names.
+  std::vector<RowChange> StopCapture();
+
   // The number of statements in the cache, for tests.
   std::size_t num_cached_statements() const { return statements_.size(); }
 
@@ -83,6 +90,11 @@ class SqliteConnection : public Connection {
   };
 
   explicit SqliteConnection(sqlite3* db, bool read_only);
+  // The hook's signature is SQLite's (sqlite3_int64 is long long).
+  static void OnPreUpdate(void* self, sqlite3* db, int op, const char* database,
+                          const char* table,
+                          long long old_rowid,   // NOLINT(runtime/int)
+                          long long new_rowid);  // NOLINT(runtime/int)
   static int Authorize(void* self, int action, const char* arg1,
                        const char* arg2, const char* arg3, const char* arg4);
   Status Failure(int code, std::string_view sql);
@@ -104,6 +116,9 @@ class SqliteConnection : public Connection {
   bool as_host_ = false;
   // Begin has started a transaction that Commit or Rollback has not ended.
   bool in_transaction_ = false;
+  // While capturing: whose tables, and the rows changed so far.
+  const WriteObserver* capture_for_ = nullptr;
+  std::vector<RowChange> captured_;
 };
 
 }  // namespace smartercities::storage

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "core/base/time_format.h"
@@ -14,6 +15,9 @@ namespace {
 // The databases this thread is writing to, so that a nested Write fails
 // instead of waiting for the lock it holds itself.
 thread_local std::vector<const SqliteDatabase*> writing_to;
+
+// The observer of this thread's Writes (ScopedWriteObserver).
+thread_local WriteObserver* current_observer = nullptr;
 
 class WritingMark {
  public:
@@ -51,6 +55,13 @@ std::string KnownVersions(std::size_t count) {
 }
 
 }  // namespace
+
+ScopedWriteObserver::ScopedWriteObserver(WriteObserver* observer)
+    : previous_(std::exchange(current_observer, observer)) {}
+
+ScopedWriteObserver::~ScopedWriteObserver() { current_observer = previous_; }
+
+WriteObserver* ScopedWriteObserver::Current() { return current_observer; }
 
 Result<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
   auto database = SqliteDatabase::Open(options);
@@ -163,15 +174,25 @@ Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
   WritingMark mark(this);
   Status begun = writer_->Begin("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
+  WriteObserver* observer = current_observer;
+  if (observer != nullptr) writer_->StartCapture(observer);
   Status status;
   try {
     status = fn(*writer_);
   } catch (...) {
+    if (observer != nullptr) writer_->StopCapture();
     writer_->SetScope({});
     LogIfFailed(writer_->Rollback(), "rolling back after an exception");
     throw;
   }
   writer_->SetScope({});
+  if (observer != nullptr) {
+    std::vector<RowChange> changes = writer_->StopCapture();
+    if (status.ok() && !changes.empty()) {
+      status = observer->BeforeCommit(*writer_, changes);
+      writer_->SetScope({});
+    }
+  }
   if (!status.ok()) {
     LogIfFailed(writer_->Rollback(), "rolling back a failed write");
     return status;
