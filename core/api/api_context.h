@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "core/auth/accounts.h"
+#include "core/auth/token_service.h"
 #include "core/domain/catalog.h"
 #include "core/http/metrics.h"
 #include "core/http/router.h"
@@ -29,6 +31,11 @@ struct ApiContext {
   plugins::PluginHost& modules;
   std::shared_ptr<http::Router> router;
   std::shared_ptr<http::Metrics> metrics;
+  auth::Accounts* accounts = nullptr;
+  auth::TokenService* tokens = nullptr;
+  // The login cookie's name and attributes (Secure under TLS).
+  std::string session_cookie = "sc_session";
+  bool tls = false;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -38,6 +45,10 @@ Status RegisterCityRoutes(ApiContext& context);
 Status RegisterModuleRoutes(ApiContext& context);
 Status RegisterMeasurementRoutes(ApiContext& context);
 Status RegisterOpenApiRoute(ApiContext& context);
+Status RegisterSessionRoutes(ApiContext& context);
+Status RegisterUserRoutes(ApiContext& context);
+Status RegisterTokenRoutes(ApiContext& context);
+Status RegisterAuditRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

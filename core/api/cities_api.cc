@@ -21,6 +21,7 @@ nlohmann::json CityJson(const storage::Row& row) {
 Status RegisterCityRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
+  options.permission = "public";
   options.tag = "cities";
   options.body_limit_bytes = 0;
   options.summary = "The covenant's cities (G4 and G32) with their CBS codes";

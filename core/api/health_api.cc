@@ -8,6 +8,7 @@ namespace smartercities::api {
 Status RegisterHealthRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
+  options.permission = "public";
   options.tag = "operations";
   options.body_limit_bytes = 0;
 

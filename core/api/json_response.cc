@@ -1,5 +1,7 @@
 #include "core/api/json_response.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <string>
 
@@ -53,6 +55,52 @@ http::Response Collection(const nlohmann::json& all_items, const Page& page) {
                     {"pageSize", page.page_size}});
 }
 
+std::variant<nlohmann::json, http::Response> ReadObject(
+    const http::Request& request, std::initializer_list<const char*> allowed) {
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return http::Response::Problem(400, "Bad Request",
+                                   "the body must be a JSON object");
+  }
+  for (const auto& item : body.items()) {
+    bool known = false;
+    std::string names;
+    for (const char* name : allowed) {
+      known = known || item.key() == name;
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    if (!known) {
+      return http::Response::Problem(
+          400, "Bad Request",
+          item.key().substr(0, 60) +
+              ": this field cannot be set here; the fields are " + names);
+    }
+  }
+  return body;
+}
+
+std::variant<std::optional<std::string>, http::Response> OptionalString(
+    const nlohmann::json& body, const char* key) {
+  if (!body.contains(key) || body[key].is_null()) {
+    return std::optional<std::string>();
+  }
+  if (!body[key].is_string()) {
+    return http::Response::Problem(400, "Bad Request",
+                                   std::string(key) + ": must be text");
+  }
+  return std::optional<std::string>(body[key].get<std::string>());
+}
+
+void LogSecurityEvent(const std::string& message) {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    if (auto existing = spdlog::get("security")) return existing;
+    auto made = spdlog::default_logger()->clone("security");
+    spdlog::register_logger(made);
+    return made;
+  }();
+  logger->warn("{}", message);
+}
+
 http::Response Json(int status, const nlohmann::json& body) {
   return http::Response::Json(status, body.dump());
 }
@@ -70,6 +118,9 @@ http::Response ProblemFor(const Status& status) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
       return http::Response::Problem(409, "Conflict", status.message());
+    case StatusCode::kResourceExhausted:
+      return http::Response::Problem(429, "Too Many Requests",
+                                     status.message());
     case StatusCode::kUnavailable:
       return http::Response::Problem(503, "Service Unavailable",
                                      status.message());

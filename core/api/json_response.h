@@ -27,6 +27,20 @@ http::Response Collection(const nlohmann::json& all_items, const Page& page);
 
 http::Response Json(int status, const nlohmann::json& body);
 
+// The body as a JSON object whose keys are all in allowed; otherwise a 400
+// problem naming the first unknown key (fields a caller may not set are
+// refused, not ignored).
+std::variant<nlohmann::json, http::Response> ReadObject(
+    const http::Request& request, std::initializer_list<const char*> allowed);
+
+// body[key] as a string: nullopt when absent, a 400 when not a string.
+std::variant<std::optional<std::string>, http::Response> OptionalString(
+    const nlohmann::json& body, const char* key);
+
+// Writes a security event (failed login, refused access, module switch) to
+// the "security" log. Never pass a password or token.
+void LogSecurityEvent(const std::string& message);
+
 // The problem response for a failed Status (404 for NotFound, ...).
 http::Response ProblemFor(const Status& status);
 

@@ -96,6 +96,7 @@ std::optional<http::Response> ReadBody(const http::Request& request,
 Status RegisterMeasurementRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
+  options.permission = "public";
   options.tag = "measurements";
   options.body_limit_bytes = 0;
   options.summary = "The figures reported for an indicator, per city and month";
@@ -121,7 +122,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
-  options.permission = "admin";
+  options.permission = "city-editor";
   options.body_limit_bytes = 4096;
   options.summary =
       "Report a figure for an indicator (replaces the same month's)";

@@ -306,6 +306,7 @@ json Operation(const http::Route& route) {
 Status RegisterOpenApiRoute(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
+  options.permission = "public";
   options.tag = "meta";
   options.body_limit_bytes = 0;
   options.summary = "This OpenAPI document";
@@ -342,9 +343,11 @@ Status RegisterOpenApiRoute(ApiContext& context) {
 }
 
 Status RegisterCoreRoutes(ApiContext& context) {
-  for (auto add : {&RegisterHealthRoutes, &RegisterThemeRoutes,
-                   &RegisterCityRoutes, &RegisterModuleRoutes,
-                   &RegisterMeasurementRoutes, &RegisterOpenApiRoute}) {
+  for (auto add :
+       {&RegisterHealthRoutes, &RegisterThemeRoutes, &RegisterCityRoutes,
+        &RegisterModuleRoutes, &RegisterMeasurementRoutes,
+        &RegisterSessionRoutes, &RegisterUserRoutes, &RegisterTokenRoutes,
+        &RegisterAuditRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

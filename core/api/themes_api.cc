@@ -136,6 +136,7 @@ std::variant<domain::ThemeManifest, http::Response> LoadTheme(
 Status Add(ApiContext& context, std::string pattern, std::string summary,
            http::Handler handler) {
   http::RouteOptions options;
+  options.permission = "public";
   options.summary = std::move(summary);
   options.tag = "themes";
   options.body_limit_bytes = 0;

@@ -5,8 +5,10 @@
 #ifndef SMARTERCITIES_CORE_APP_CONFIG_H_
 #define SMARTERCITIES_CORE_APP_CONFIG_H_
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +32,13 @@ struct Config {
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;
+  // The first administrator's password; empty: taken from the environment
+  // variable SMARTERCITIES_ADMIN_PASSWORD, else generated at first start
+  // and shown once.
+  std::string initial_admin_password;
+  // The clock of sessions and login throttling; empty: the system clock.
+  // Tests set it to move time.
+  std::function<std::chrono::system_clock::time_point()> clock;
 
   std::filesystem::path DatabaseFile() const {
     return data_dir / "smartercities.db";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/app/account_commands.h"
 #include "core/app/config.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
@@ -30,6 +31,19 @@ commands:
   plugin check <file>           check a built plugin the way the host would load it
   demo load                     fill the database with a sample marked as demo
   demo remove                   remove every demo record (real data stays)
+  users list                    list the accounts
+  users add NAME ROLE [SCOPE]   create an account; ROLE admin, theme-editor (SCOPE a
+                                theme id) or city-editor (SCOPE a CBS code); the
+                                password is generated and shown once (or taken
+                                from SMARTERCITIES_NEW_PASSWORD)
+  users disable|enable NAME     switch an account off (ends its sessions) or on
+  users set-role NAME ROLE [SCOPE]  change an account's role
+  users reset-password NAME     generate a new password (ends its sessions)
+  tokens list                   list the API tokens
+  tokens create NAME ROLE [SCOPE]  create an API token for automated reporting
+                                (shown once)
+  tokens revoke ID              revoke an API token
+  audit verify                  check the audit trail's hash chain
   help                          show this text
 
 flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
@@ -96,6 +110,16 @@ int Serve(const Config& config) {
     std::cout << "  Admin:      the administrator token is in "
               << token_file.string() << "\n";
   }
+  if (!(*platform)->generated_admin_password().empty()) {
+    std::cout << "  Log in:     " << url
+              << "/ as 'admin' with the password\n              "
+              << (*platform)->generated_admin_password()
+              << "\n              (generated now and shown only this once; "
+                 "change it after logging in)\n";
+  } else {
+    std::cout << "  Log in:     " << url
+              << "/ with your account (the first one is 'admin')\n";
+  }
   std::cout
       << "              send it as 'Authorization: Bearer <token>', e.g.\n"
       << "              curl -H \"Authorization: Bearer $(cat "
@@ -150,6 +174,17 @@ int main(int argc, char** argv) {
   if (command == "demo" && args.size() == 2 &&
       (args[1] == "load" || args[1] == "remove")) {
     status = smartercities::app::Demo(config, args[1] == "load", std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "users" || command == "tokens") {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    status = command == "users"
+                 ? smartercities::app::UsersCommand(config, rest, std::cout)
+                 : smartercities::app::TokensCommand(config, rest, std::cout);
+    return status.ok() ? 0 : Fail(status);
+  }
+  if (command == "audit" && args.size() == 2 && args[1] == "verify") {
+    status = smartercities::app::VerifyAudit(config, std::cout);
     return status.ok() ? 0 : Fail(status);
   }
   std::cerr << "smartercities: unknown command '";

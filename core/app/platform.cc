@@ -23,8 +23,6 @@ struct ApiState {
   api::ApiContext context;
 };
 
-namespace {
-
 Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -38,8 +36,6 @@ Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config) {
   if (!status.ok()) return status;
   return std::move(database).value();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
   std::unique_ptr<Platform> platform(new Platform());
@@ -64,6 +60,20 @@ Status Platform::Init(const Config& config) {
   if (!created.ok()) return created.status();
   admin_token_created_ = *created;
 
+  hasher_ = std::make_unique<auth::PasswordHasher>();
+  accounts_ =
+      std::make_unique<auth::Accounts>(*database_, *hasher_, config.clock);
+  std::string first_password = config.initial_admin_password;
+  if (first_password.empty()) {
+    if (const char* from_env = std::getenv("SMARTERCITIES_ADMIN_PASSWORD"))
+      first_password = from_env;
+  }
+  auto first_admin = accounts_->EnsureFirstAdministrator(first_password);
+  if (!first_admin.ok()) return first_admin.status();
+  if (*first_admin && first_password.empty()) {
+    generated_admin_password_ = **first_admin;
+  }
+
   catalog_ = std::make_unique<domain::Catalog>(*database_);
   router_ = std::make_shared<http::Router>();
   metrics_ = std::make_shared<http::Metrics>();
@@ -85,8 +95,12 @@ Status Platform::Init(const Config& config) {
   }
   metrics_->AddCollector([this] { return modules_->RenderMetrics(); });
 
+  bool tls = false;
+  access_ =
+      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls);
   api_ = std::make_unique<ApiState>(
-      ApiState{{*database_, *catalog_, *modules_, router_, metrics_}});
+      ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
+                accounts_.get(), tokens_.get(), access_->CookieName(), tls}});
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
 
@@ -99,61 +113,14 @@ Status Platform::Init(const Config& config) {
   server_config.web_root = config.web_root.string();
   server_config.default_headers = {{"API-Version", api::kApiVersion}};
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
-  server_->SetAccessHook(
+  server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
-        return CheckAccess(request, route);
+        return access_->Intercept(request, route);
       });
   status = server_->Start();
   if (!status.ok()) return status;
   watcher_ = std::thread([this] { WatchModuleSettings(); });
   return Status::Ok();
-}
-
-std::optional<http::Response> Platform::CheckAccess(http::Request& request,
-                                                    const http::Route& route) {
-  // A client must never be able to name itself.
-  std::erase_if(request.headers, [](const auto& header) {
-    return header.first == api::kPrincipalHeader;
-  });
-  std::optional<auth::Principal> principal;
-  if (auto authorization = request.Header("authorization")) {
-    auto token = auth::BearerToken(*authorization);
-    if (token) {
-      auto found = tokens_->Authenticate(*token);
-      if (!found.ok()) {
-        return http::Response::Problem(
-            503, "Service Unavailable",
-            "the token could not be checked: " + found.status().message());
-      }
-      principal = *found;
-    }
-    if (!principal && route.options.permission != "public") {
-      return http::Response::Problem(
-          401, "Unauthorized",
-          "the bearer token is not valid or was revoked; send "
-          "'Authorization: Bearer <token>' with a valid token");
-    }
-  }
-  if (route.options.permission == "public") {
-    if (principal)
-      request.headers.emplace_back(api::kPrincipalHeader, principal->name);
-    return std::nullopt;
-  }
-  if (!principal) {
-    http::Response response = http::Response::Problem(
-        401, "Unauthorized",
-        "this endpoint is for administrators; send 'Authorization: Bearer "
-        "<token>' (the first token is in the data directory's admin-token "
-        "file)");
-    response.SetHeader("WWW-Authenticate", "Bearer");
-    return response;
-  }
-  if (route.options.permission == "admin" && principal->role != "admin") {
-    return http::Response::Problem(403, "Forbidden",
-                                   "this endpoint is for administrators");
-  }
-  request.headers.emplace_back(api::kPrincipalHeader, principal->name);
-  return std::nullopt;
 }
 
 void Platform::WatchModuleSettings() {

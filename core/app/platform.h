@@ -14,7 +14,10 @@
 #include <string>
 #include <thread>
 
+#include "core/app/access_control.h"
 #include "core/app/config.h"
+#include "core/auth/accounts.h"
+#include "core/auth/passwords.h"
 #include "core/auth/token_service.h"
 #include "core/base/status.h"
 #include "core/domain/catalog.h"
@@ -34,6 +37,11 @@ class Platform {
 
   std::uint16_t port() const { return server_->port(); }
   bool admin_token_created() const { return admin_token_created_; }
+  // The first administrator's password when this start created the
+  // account with a generated one (to show once); empty otherwise.
+  const std::string& generated_admin_password() const {
+    return generated_admin_password_;
+  }
   plugins::PluginHost& modules() { return *modules_; }
   storage::Database& database() { return *database_; }
 
@@ -43,8 +51,6 @@ class Platform {
  private:
   Platform() = default;
   Status Init(const Config& config);
-  std::optional<http::Response> CheckAccess(http::Request& request,
-                                            const http::Route& route);
   void WatchModuleSettings();
   void HandleOperatorRequests();
 
@@ -52,15 +58,23 @@ class Platform {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<domain::Catalog> catalog_;
   std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<auth::PasswordHasher> hasher_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<AccessControl> access_;
   std::shared_ptr<http::Router> router_;
   std::shared_ptr<http::Metrics> metrics_;
   std::unique_ptr<plugins::PluginHost> modules_;
   std::unique_ptr<struct ApiState> api_;
   std::unique_ptr<http::Server> server_;
   bool admin_token_created_ = false;
+  std::string generated_admin_password_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;
 };
+
+// Opens (creating) the data directory's database and applies the core's
+// migrations; for the operator commands.
+Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config);
 
 // Prints the modules found in plugin_dir (from their sidecar manifests, no
 // plugin code is run) with the settings stored in data_dir's database.

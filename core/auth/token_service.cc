@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/auth/accounts.h"
 #include "core/base/time_format.h"
 
 namespace smartercities::auth {
@@ -59,6 +60,18 @@ Status WriteSecretFile(const std::filesystem::path& file,
   return Status::Ok();
 }
 
+TokenInfo InfoOf(const storage::Row& row) {
+  TokenInfo info;
+  info.id = row.Integer("id");
+  info.name = row.Text("name");
+  info.role = row.Text("role");
+  info.scope = row.Text("scope");
+  info.created_at = row.Text("created_at");
+  info.created_by = row.Text("created_by");
+  info.revoked_at = row.Text("revoked_at");
+  return info;
+}
+
 }  // namespace
 
 TokenService::TokenService(storage::Database& database) : database_(database) {
@@ -75,8 +88,8 @@ Result<bool> TokenService::EnsureBootstrapAdmin(
     if (!existing.ok()) return existing.status();
     if (existing->front().Integer("n") > 0) return Status::Ok();
     Status inserted = db.Execute(
-        "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES "
-        "('bootstrap-admin', 'admin', ?1, ?2)",
+        "INSERT INTO api_tokens (name, role, token_hash, created_at, "
+        "created_by) VALUES ('bootstrap-admin', 'admin', ?1, ?2, 'system')",
         std::vector<storage::Value>{HashToken(token), NowUtc()});
     if (!inserted.ok()) return inserted;
     // Writing the file inside the transaction means a failure to write it
@@ -99,11 +112,15 @@ Result<std::optional<Principal>> TokenService::Authenticate(
   std::string hash = HashToken(token);
   Status status = database_.Read([&](storage::Connection& db) {
     return db.Execute(
-        "SELECT id, name, role FROM api_tokens WHERE token_hash = ?1 AND "
-        "revoked_at IS NULL",
+        "SELECT id, name, role, scope FROM api_tokens WHERE token_hash = ?1 "
+        "AND revoked_at IS NULL",
         std::vector<storage::Value>{hash}, [&](const storage::Row& row) {
-          principal = Principal{"token:" + row.Text("name"), row.Text("role"),
-                                row.Integer("id")};
+          Principal found;
+          found.name = "token:" + row.Text("name");
+          found.role = row.Text("role");
+          found.scope = row.Text("scope");
+          found.token_id = row.Integer("id");
+          principal = found;
           return false;
         });
   });
@@ -111,18 +128,59 @@ Result<std::optional<Principal>> TokenService::Authenticate(
   return principal;
 }
 
-Result<std::string> TokenService::Create(std::string_view name,
-                                         std::string_view role) {
+Result<std::pair<TokenInfo, std::string>> TokenService::Create(
+    const std::string& name, const std::string& role, const std::string& scope,
+    const std::string& created_by) {
+  if (name.empty() || name.size() > 64) {
+    return Status::InvalidArgument("name: 1 to 64 characters");
+  }
   std::string token = NewTokenText();
-  Status status = database_.Write([&](storage::Connection& db) {
-    return db.Execute(
-        "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES "
-        "(?1, ?2, ?3, ?4)",
-        std::vector<storage::Value>{std::string(name), std::string(role),
-                                    HashToken(token), NowUtc()});
+  TokenInfo info;
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    Status checked = CheckRoleScope(db, role, scope);
+    if (!checked.ok()) return checked;
+    auto rows = db.Query(
+        "INSERT INTO api_tokens (name, role, scope, token_hash, created_at, "
+        "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING *",
+        std::vector<storage::Value>{
+            name, role,
+            scope.empty() ? storage::Value(nullptr) : storage::Value(scope),
+            HashToken(token), NowUtc(), created_by});
+    if (!rows.ok()) return rows.status();
+    info = InfoOf(rows->front());
+    return Status::Ok();
   });
   if (!status.ok()) return status;
-  return token;
+  return std::make_pair(info, token);
+}
+
+Result<std::vector<TokenInfo>> TokenService::List() {
+  std::vector<TokenInfo> tokens;
+  Status status = database_.Read([&](storage::Connection& db) {
+    return db.Execute("SELECT * FROM api_tokens ORDER BY id", {},
+                      [&](const storage::Row& row) {
+                        tokens.push_back(InfoOf(row));
+                        return true;
+                      });
+  });
+  if (!status.ok()) return status;
+  return tokens;
+}
+
+Result<TokenInfo> TokenService::Revoke(std::int64_t id) {
+  std::optional<TokenInfo> info;
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    auto rows = db.Query(
+        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE "
+        "id = ?1 RETURNING *",
+        std::vector<storage::Value>{id, NowUtc()});
+    if (!rows.ok()) return rows.status();
+    if (!rows->empty()) info = InfoOf(rows->front());
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  if (!info) return Status::NotFound("there is no token " + std::to_string(id));
+  return *info;
 }
 
 std::optional<std::string_view> BearerToken(std::string_view authorization) {

@@ -1,5 +1,6 @@
 // token_service.h — API tokens: the bootstrap administrator token created at
-// first start, and checking a bearer token on a request.
+// first start, tokens for automated reporting (a role and a scope, like an
+// account), and checking a bearer token on a request.
 //
 // Tokens are 32 random bytes, shown once as "sc_" + base64url; only their
 // BLAKE2b-256 hash is stored, so a copy of the database does not reveal
@@ -12,17 +13,24 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/auth/principal.h"
 #include "core/base/status.h"
 #include "core/storage/database.h"
 
 namespace smartercities::auth {
 
-// Who is calling.
-struct Principal {
-  std::string name;  // e.g. "token:bootstrap-admin"
-  std::string role;  // "admin"
-  std::int64_t token_id = 0;
+// An API token as administrators see it (never its text).
+struct TokenInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::string role;
+  std::string scope;
+  std::string created_at;
+  std::string created_by;
+  std::string revoked_at;  // empty while valid
 };
 
 class TokenService {
@@ -38,8 +46,14 @@ class TokenService {
   // The principal of a valid, unrevoked token, or nullopt.
   Result<std::optional<Principal>> Authenticate(std::string_view token);
 
-  // Creates a token for role and returns its text (shown once).
-  Result<std::string> Create(std::string_view name, std::string_view role);
+  // Creates a token for role in scope (a theme id or CBS code; empty for
+  // administrators) and returns it with its text (shown once).
+  Result<std::pair<TokenInfo, std::string>> Create(
+      const std::string& name, const std::string& role,
+      const std::string& scope, const std::string& created_by);
+  Result<std::vector<TokenInfo>> List();
+  // Revokes a token; requests with it get 401 from then on.
+  Result<TokenInfo> Revoke(std::int64_t id);
 
  private:
   storage::Database& database_;

@@ -24,6 +24,7 @@ enum class StatusCode {
   kUnauthenticated,     // the caller is not known (HTTP 401)
   kFailedPrecondition,  // the state forbids it (HTTP 409)
   kUnavailable,         // try again later (HTTP 503)
+  kResourceExhausted,   // too many attempts; try again later (HTTP 429)
   kInternal,            // a fault of ours (HTTP 500)
 };
 
@@ -45,6 +46,12 @@ class [[nodiscard]] Status {
   }
   static Status PermissionDenied(std::string m) {
     return {StatusCode::kPermissionDenied, std::move(m)};
+  }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
+  static Status ResourceExhausted(std::string m) {
+    return {StatusCode::kResourceExhausted, std::move(m)};
   }
   static Status FailedPrecondition(std::string m) {
     return {StatusCode::kFailedPrecondition, std::move(m)};

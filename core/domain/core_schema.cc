@@ -120,6 +120,73 @@ CREATE TABLE operator_requests (
   requested_by TEXT NOT NULL
 );
 )sql"},
+      {4, "accounts, sessions, scoped API tokens and the audit trail", R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE
+    CHECK (length(username) BETWEEN 2 AND 64),
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
+  scope TEXT,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  CHECK ((role = 'admin') = (scope IS NULL))
+);
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE api_tokens_v2 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
+  scope TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT,
+  CHECK ((role = 'admin') = (scope IS NULL))
+);
+INSERT INTO api_tokens_v2 (id, name, role, token_hash, created_at, created_by,
+                           revoked_at)
+  SELECT id, name, role, token_hash, created_at, 'system', revoked_at
+  FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_v2 RENAME TO api_tokens;
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+  object TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  request_id TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_object ON audit_log (object);
+CREATE INDEX audit_log_by_actor ON audit_log (actor);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be changed');
+END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be deleted');
+END;
+)sql"},
   };
 }
 

@@ -358,9 +358,10 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
       reader.Problem(path, "must be an object");
       continue;
     }
-    reader.OnlyKnown(
-        item, {"method", "path", "summary", "permission", "bodyLimitBytes"},
-        path);
+    reader.OnlyKnown(item,
+                     {"method", "path", "summary", "permission",
+                      "bodyLimitBytes", "bodyType"},
+                     path);
     RouteDeclaration route;
     route.method = reader.String(item, "method", path, true);
     if (!route.method.empty() && !kMethods.contains(route.method)) {
@@ -381,11 +382,21 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
     }
     route.summary = reader.String(item, "summary", path, true);
     route.permission = reader.String(item, "permission", path, true);
-    if (!route.permission.empty() && route.permission != "public" &&
-        route.permission != "admin") {
-      reader.Problem(
-          path + "permission",
-          "must be \"public\" or \"admin\", got \"" + route.permission + "\"");
+    static const std::set<std::string> kPermissions = {
+        "public", "authenticated", "city-editor", "theme-editor", "admin"};
+    if (!route.permission.empty() && !kPermissions.contains(route.permission)) {
+      reader.Problem(path + "permission",
+                     "must be \"public\", \"authenticated\", \"city-editor\", "
+                     "\"theme-editor\" or \"admin\", got \"" +
+                         route.permission + "\"");
+    }
+    route.body_type = reader.String(item, "bodyType", path, false);
+    if (route.body_type.empty()) route.body_type = "application/json";
+    if (route.body_type != "application/json" &&
+        route.body_type != "text/csv") {
+      reader.Problem(path + "bodyType",
+                     "must be \"application/json\" or \"text/csv\", got \"" +
+                         route.body_type + "\"");
     }
     if (auto limit = reader.Number(item, "bodyLimitBytes", path, false)) {
       if (*limit < 0 || *limit > 64.0 * 1024 * 1024) {

@@ -72,8 +72,11 @@ struct RouteDeclaration {
   std::string method;
   std::string path;  // relative to /api/v1/themes/<id>
   std::string summary;
-  std::string permission;  // "public" or "admin"
+  // "public", "authenticated", "city-editor", "theme-editor" or "admin"
+  std::string permission;
   std::size_t body_limit_bytes = 64 * 1024;
+  // The media type of the request body: "application/json" or "text/csv".
+  std::string body_type = "application/json";
 };
 
 struct Panel {

@@ -34,9 +34,13 @@ struct RouteOptions {
   std::size_t body_limit_bytes = 64 * 1024;
   // After this the client gets 504; the handler's late result is dropped.
   std::chrono::milliseconds deadline{10000};
-  // What the route needs; checked by the server's access hook before the
-  // handler runs. "public" or "admin" (more roles come with accounts).
-  std::string permission = "public";
+  // What the route needs; checked by the platform's authorization point
+  // before the handler runs: "public", "authenticated", "city-editor",
+  // "theme-editor" or "admin". A route without one is refused to everyone.
+  std::string permission;
+  // The media type a request body must have ("application/json" or
+  // "text/csv"); anything else gets 415.
+  std::string body_type = "application/json";
   // For the OpenAPI document.
   std::string summary;
   std::string tag;

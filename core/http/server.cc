@@ -48,8 +48,8 @@ class Server::Impl {
         acceptor_(net::make_strand(io_)),
         accept_retry_(acceptor_.get_executor()) {}
 
-  void SetAccessHook(AccessHook hook) {
-    context_->SetAccessHook(std::move(hook));
+  void SetInterceptor(RequestInterceptor interceptor) {
+    context_->SetInterceptor(std::move(interceptor));
   }
 
   Status Start() {
@@ -225,8 +225,8 @@ Server::Server(ServerConfig config, std::shared_ptr<Router> router,
 
 Server::~Server() { Stop(); }
 
-void Server::SetAccessHook(AccessHook hook) {
-  impl_->SetAccessHook(std::move(hook));
+void Server::SetInterceptor(RequestInterceptor interceptor) {
+  impl_->SetInterceptor(std::move(interceptor));
 }
 
 Status Server::Start() { return impl_->Start(); }

@@ -51,11 +51,12 @@ struct ServerConfig {
   Pairs default_headers;  // added to every response, e.g. API-Version
 };
 
-// Called on the worker thread before a route's handler. Returning a response
-// answers the request with it and skips the handler (401, 403, ...). The hook
-// may add headers to the request (the caller's identity) for the handler.
-using AccessHook =
-    std::function<std::optional<Response>(Request&, const Route&)>;
+// Runs on the worker thread in place of a route's handler: it checks access
+// and either answers itself (401, 403, ...) or calls route.handler, so it can
+// also wrap the call (the caller's identity for the audit trail). It may add
+// headers to the request (the caller's identity) for the handler. Without an
+// interceptor the handler is called directly.
+using RequestInterceptor = std::function<Response(Request&, const Route&)>;
 
 class Server {
  public:
@@ -65,7 +66,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void SetAccessHook(AccessHook hook);
+  void SetInterceptor(RequestInterceptor interceptor);
 
   // Binds and starts accepting on the I/O threads. Fails with a message that
   // names the address and port (in use, permission denied).

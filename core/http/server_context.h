@@ -35,19 +35,21 @@ class ServerContext {
   Router& router() const { return *router_; }
   Metrics& metrics() const { return *metrics_; }
 
-  // Replaces the access hook; requests that already took the old one keep
+  // Replaces the interceptor; requests that already took the old one keep
   // it until they finish.
-  void SetAccessHook(AccessHook hook) {
+  void SetInterceptor(RequestInterceptor interceptor) {
     auto shared =
-        hook ? std::make_shared<const AccessHook>(std::move(hook)) : nullptr;
+        interceptor
+            ? std::make_shared<const RequestInterceptor>(std::move(interceptor))
+            : nullptr;
     std::lock_guard lock(hook_mutex_);
-    access_hook_ = std::move(shared);
+    interceptor_ = std::move(shared);
   }
 
-  // The current access hook, or null when none is set.
-  std::shared_ptr<const AccessHook> access_hook() const {
+  // The current interceptor, or null when none is set.
+  std::shared_ptr<const RequestInterceptor> interceptor() const {
     std::lock_guard lock(hook_mutex_);
-    return access_hook_;
+    return interceptor_;
   }
 
   // Where handlers run. Set once by Server::Impl::Start before the first
@@ -76,7 +78,7 @@ class ServerContext {
   std::atomic<bool> stopping_{false};
   std::atomic<int> busy_{0};
   mutable std::mutex hook_mutex_;
-  std::shared_ptr<const AccessHook> access_hook_;
+  std::shared_ptr<const RequestInterceptor> interceptor_;
 };
 
 }  // namespace smartercities::http

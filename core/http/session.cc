@@ -450,12 +450,11 @@ void Session::Process() {
               " ms; try again later, or report request id " +
               self->request_id_));
     });
-    RunOnWorker([request, route = route_, hook = context_->access_hook()] {
-      if (hook) {
-        if (auto answer = (*hook)(*request, *route)) return std::move(*answer);
-      }
-      return route->handler(*request);
-    });
+    RunOnWorker(
+        [request, route = route_, interceptor = context_->interceptor()] {
+          if (interceptor) return (*interceptor)(*request, *route);
+          return route->handler(*request);
+        });
     return;
   }
 

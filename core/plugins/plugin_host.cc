@@ -301,6 +301,7 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     options.body_limit_bytes = route.declaration->body_limit_bytes;
     options.deadline = options_.handler_deadline;
     options.permission = route.declaration->permission;
+    options.body_type = route.declaration->body_type;
     options.summary = route.declaration->summary;
     options.tag = module->id;
     std::uint32_t route_id = route.route_id;

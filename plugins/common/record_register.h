@@ -415,8 +415,8 @@ class RecordRegister {
   }
 
   std::string Who(const sdk::Request& request) const {
-    return std::string(
-        request.Header("x-smartercities-principal").value_or("unknown"));
+    std::string caller(request.caller());
+    return caller.empty() ? "unknown" : caller;
   }
 
   void Create(const sdk::Request& request, sdk::Response& response) const {
@@ -439,9 +439,25 @@ class RecordRegister {
     response.Json(201, ToJson(*Find(rows.front().Integer("id"))).dump());
   }
 
+  // Writes a 403 and returns false when the caller may not change the
+  // stored record (a city editor and another city's record).
+  bool MayChange(const sdk::Request& request, const sdk::Row& row,
+                 sdk::Response& response) const {
+    const Field* city = CityField();
+    if (city == nullptr || row.IsNull(city->column)) return true;
+    std::string owner = row.Text(city->column);
+    if (request.MayChangeCity(owner)) return true;
+    response.Problem(403, "Forbidden",
+                     "record " + std::to_string(row.Integer("id")) +
+                         " belongs to city " + owner +
+                         "; your account may change only records of " +
+                         std::string(request.caller_scope()));
+    return false;
+  }
+
   void Replace(const sdk::Request& request, sdk::Response& response) const {
     auto row = Existing(request, response);
-    if (!row) return;
+    if (!row || !MayChange(request, *row, response)) return;
     std::int64_t id = row->Integer("id");
     auto values = ReadBody(request, response);
     if (!values) return;
@@ -463,7 +479,7 @@ class RecordRegister {
 
   void Delete(const sdk::Request& request, sdk::Response& response) const {
     auto row = Existing(request, response);
-    if (!row) return;
+    if (!row || !MayChange(request, *row, response)) return;
     host_->Query("DELETE FROM " + table_ + " WHERE id = ?1",
                  {row->Integer("id")});
     response.SetStatus(204);

@@ -160,6 +160,29 @@ class Request {
     return Find(request_.headers, request_.num_headers, name);
   }
 
+  // Who is calling, as the host established before the handler runs (a
+  // client cannot set these): the name ("user:anna", "token:export"), the
+  // role ("admin", "theme-editor", "city-editor"; empty for the public) and
+  // the scope (the theme id or CBS code the role is limited to).
+  std::string_view caller() const {
+    return Header("x-smartercities-principal").value_or("");
+  }
+  std::string_view caller_role() const {
+    return Header("x-smartercities-role").value_or("");
+  }
+  std::string_view caller_scope() const {
+    return Header("x-smartercities-scope").value_or("");
+  }
+  // Whether the caller may change records of city (a CBS code). The host
+  // has checked a city named in the path or body already; a handler that
+  // changes a stored record must also check the city the record has now,
+  // which only the plugin knows.
+  bool MayChangeCity(std::string_view city) const {
+    std::string_view role = caller_role();
+    if (role == "admin" || role == "theme-editor") return true;
+    return role == "city-editor" && caller_scope() == city;
+  }
+
  private:
   static std::optional<std::string_view> Find(const sc_pair* pairs,
                                               std::size_t count,

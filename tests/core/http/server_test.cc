@@ -686,19 +686,17 @@ TEST_F(ServerTest, AHandlerCannotSplitTheHeaderOrChangeTheFraming) {
   EXPECT_TRUE(connection.ReadResponse());
 }
 
-TEST_F(ServerTest, TheAccessHookRunsBeforeTheHandler) {
+TEST_F(ServerTest, TheInterceptorRunsInPlaceOfTheHandler) {
   std::atomic<int> calls{0};
-  server_->SetAccessHook(
-      [&calls](Request& request,
-               const Route& route) -> std::optional<Response> {
-        ++calls;
-        if (route.options.permission != "admin") return std::nullopt;
-        if (request.Header("authorization") != "Bearer ok") {
-          return Response::Problem(401, "Unauthorized", "log in first");
-        }
-        request.headers.emplace_back("x-caller", "beheerder");
-        return std::nullopt;
-      });
+  server_->SetInterceptor([&calls](Request& request, const Route& route) {
+    ++calls;
+    if (route.options.permission != "admin") return route.handler(request);
+    if (request.Header("authorization") != "Bearer ok") {
+      return Response::Problem(401, "Unauthorized", "log in first");
+    }
+    request.headers.emplace_back("x-caller", "beheerder");
+    return route.handler(request);
+  });
   RawConnection connection(port());
   connection.Send(Get("/api/v1/admin"));
   auto refused = connection.ReadResponse();

@@ -1,0 +1,41 @@
+// account_json.h — accounts and tokens as the API shows them (never a
+// password or a token's hash). Stateless.
+#ifndef SMARTERCITIES_CORE_API_ACCOUNT_JSON_H_
+#define SMARTERCITIES_CORE_API_ACCOUNT_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/auth/accounts.h"
+#include "core/auth/token_service.h"
+
+namespace smartercities::api {
+
+inline nlohmann::json NullIfEmpty(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+inline nlohmann::json UserJson(const auth::User& user) {
+  return {{"id", user.id},
+          {"username", user.username},
+          {"displayName", user.display_name},
+          {"role", user.role},
+          {"scope", NullIfEmpty(user.scope)},
+          {"disabled", user.disabled},
+          {"createdAt", user.created_at},
+          {"passwordChangedAt", user.password_changed_at}};
+}
+
+inline nlohmann::json TokenJson(const auth::TokenInfo& token) {
+  return {{"id", token.id},
+          {"name", token.name},
+          {"role", token.role},
+          {"scope", NullIfEmpty(token.scope)},
+          {"createdAt", token.created_at},
+          {"createdBy", token.created_by},
+          {"revokedAt", NullIfEmpty(token.revoked_at)}};
+}
+
+}  // namespace smartercities::api
+
+#endif  // SMARTERCITIES_CORE_API_ACCOUNT_JSON_H_

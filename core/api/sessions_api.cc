@@ -1,0 +1,210 @@
+// Login sessions and the caller's own account: POST /api/v1/sessions (log
+// in), DELETE /api/v1/sessions/current (log out), GET /api/v1/me, PUT
+// /api/v1/me/password.
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "core/api/account_json.h"
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+#include "core/base/time_format.h"
+
+namespace smartercities::api {
+namespace {
+
+using nlohmann::json;
+
+std::string SessionCookie(const ApiContext& context, const std::string& value,
+                          std::chrono::seconds max_age) {
+  return context.session_cookie + "=" + value +
+         "; Path=/; Max-Age=" + std::to_string(max_age.count()) +
+         "; HttpOnly; SameSite=Strict" + (context.tls ? "; Secure" : "");
+}
+
+// The caller's session id, set by the authorization point; 0 for a token.
+std::int64_t SessionId(const http::Request& request) {
+  auto text = request.Header("x-smartercities-session");
+  std::int64_t id = 0;
+  if (text) std::from_chars(text->data(), text->data() + text->size(), id);
+  return id;
+}
+
+// The account of a session caller ("user:<name>"), or a problem.
+std::variant<auth::User, http::Response> CurrentUser(ApiContext& context,
+                                                     http::Request& request) {
+  std::string name(request.Header(kPrincipalHeader).value_or(""));
+  if (!name.starts_with("user:") || SessionId(request) == 0) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "this needs a login session; an API token has no password or "
+        "session");
+  }
+  auto user = context.accounts->FindByName(name.substr(5));
+  if (!user.ok()) return ProblemFor(user.status());
+  return *user;
+}
+
+}  // namespace
+
+Status RegisterSessionRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.tag = "sessions";
+  options.permission = "public";
+  options.body_limit_bytes = 4096;
+  options.summary = "Log in with a username and password";
+  Status status = context.router->Add(
+      {"POST", "/api/v1/sessions", "core",
+       [ctx](http::Request& request) {
+         auto body = ReadObject(request, {"username", "password"});
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         const json& fields = std::get<json>(body);
+         if (!fields.contains("username") || !fields["username"].is_string() ||
+             !fields.contains("password") || !fields["password"].is_string()) {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "username and password: both are required, as text");
+         }
+         std::string username = fields["username"].get<std::string>();
+         std::chrono::seconds retry_after{0};
+         auto login = ctx->accounts->Login(
+             username, fields["password"].get<std::string>(), &retry_after);
+         if (!login.ok()) {
+           LogSecurityEvent("login failed for '" + username.substr(0, 64) +
+                            "' from " + request.remote_address + ": " +
+                            login.status().message() + " (request id " +
+                            request.request_id + ")");
+           http::Response problem = ProblemFor(login.status());
+           if (login.status().code() == StatusCode::kResourceExhausted) {
+             problem.SetHeader("Retry-After",
+                               std::to_string(retry_after.count()));
+           }
+           if (login.status().code() == StatusCode::kUnavailable) {
+             problem.SetHeader("Retry-After", "2");
+           }
+           return problem;
+         }
+         spdlog::info("login of '{}' (request id {})", login->user.username,
+                      request.request_id);
+         http::Response response = Json(
+             201,
+             {{"user", UserJson(login->user)},
+              {"csrfToken", login->csrf_token},
+              {"expiresAt", FormatUtc(login->expires_at)},
+              {"idleTimeoutSeconds", ctx->accounts->limits().idle.count()}});
+         response.headers.emplace_back(
+             "Set-Cookie", SessionCookie(*ctx, login->session_token,
+                                         ctx->accounts->limits().absolute));
+         response.SetHeader("Cache-Control", "no-store");
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.permission = "authenticated";
+  options.body_limit_bytes = 0;
+  options.summary = "Log out: end the current session";
+  status = context.router->Add(
+      {"DELETE", "/api/v1/sessions/current", "core",
+       [ctx](http::Request& request) {
+         std::int64_t session = SessionId(request);
+         if (session == 0) {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "this request has no login session to end (an API token is "
+               "revoked with DELETE /api/v1/tokens/{tokenId})");
+         }
+         Status ended = ctx->accounts->Logout(session);
+         if (!ended.ok()) return ProblemFor(ended);
+         http::Response response;
+         response.status = 204;
+         response.headers.emplace_back(
+             "Set-Cookie", SessionCookie(*ctx, "", std::chrono::seconds(0)));
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.summary = "Who you are: your account or token, role and scope";
+  status = context.router->Add(
+      {"GET", "/api/v1/me", "core",
+       [ctx](http::Request& request) {
+         json out = {
+             {"name",
+              std::string(request.Header(kPrincipalHeader).value_or(""))},
+             {"role",
+              std::string(request.Header("x-smartercities-role").value_or(""))},
+             {"scope",
+              NullIfEmpty(std::string(
+                  request.Header("x-smartercities-scope").value_or("")))}};
+         std::int64_t session = SessionId(request);
+         out["session"] = session != 0;
+         if (session != 0) {
+           auto user = CurrentUser(*ctx, request);
+           if (auto* problem = std::get_if<http::Response>(&user))
+             return *problem;
+           out["user"] = UserJson(std::get<auth::User>(user));
+           // The same token the login answer gave; pages that were reloaded
+           // read it here.
+           out["csrfToken"] =
+               std::string(request.Header("x-smartercities-csrf").value_or(""));
+         }
+         http::Response response = Json(200, out);
+         response.SetHeader("Cache-Control", "no-store");
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.body_limit_bytes = 4096;
+  options.summary =
+      "Change your password (other sessions end unless you say otherwise)";
+  return context.router->Add(
+      {"PUT", "/api/v1/me/password", "core",
+       [ctx](http::Request& request) {
+         auto user = CurrentUser(*ctx, request);
+         if (auto* problem = std::get_if<http::Response>(&user))
+           return *problem;
+         auto body = ReadObject(
+             request, {"currentPassword", "newPassword", "endOtherSessions"});
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         const json& fields = std::get<json>(body);
+         if (!fields.contains("currentPassword") ||
+             !fields["currentPassword"].is_string() ||
+             !fields.contains("newPassword") ||
+             !fields["newPassword"].is_string()) {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "currentPassword and newPassword: both are required, as text");
+         }
+         bool end_others = true;
+         if (fields.contains("endOtherSessions")) {
+           if (!fields["endOtherSessions"].is_boolean()) {
+             return http::Response::Problem(
+                 400, "Bad Request", "endOtherSessions: must be true or false");
+           }
+           end_others = fields["endOtherSessions"].get<bool>();
+         }
+         const auth::User& account = std::get<auth::User>(user);
+         auto matches = ctx->accounts->CheckPassword(
+             account.id, fields["currentPassword"].get<std::string>());
+         if (!matches.ok()) return ProblemFor(matches.status());
+         if (!*matches) {
+           return http::Response::Problem(403, "Forbidden",
+                                          "currentPassword: is not right");
+         }
+         Status changed = ctx->accounts->SetPassword(
+             account.id, fields["newPassword"].get<std::string>(), end_others,
+             SessionId(request));
+         if (!changed.ok()) return ProblemFor(changed);
+         http::Response response;
+         response.status = 204;
+         return response;
+       },
+       options});
+}
+
+}  // namespace smartercities::api

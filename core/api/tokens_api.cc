@@ -1,0 +1,89 @@
+// API tokens for automated reporting, for administrators: GET/POST
+// /api/v1/tokens, DELETE /api/v1/tokens/{tokenId} (revoke).
+#include <charconv>
+
+#include "core/api/account_json.h"
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+
+namespace smartercities::api {
+
+using nlohmann::json;
+
+Status RegisterTokenRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.tag = "tokens";
+  options.permission = "admin";
+  options.body_limit_bytes = 0;
+  options.summary = "List the API tokens (never their text)";
+  Status status = context.router->Add(
+      {"GET", "/api/v1/tokens", "core",
+       [ctx](http::Request& request) {
+         auto page = ParsePage(request);
+         if (auto* problem = std::get_if<http::Response>(&page))
+           return *problem;
+         auto tokens = ctx->tokens->List();
+         if (!tokens.ok()) return ProblemFor(tokens.status());
+         json items = json::array();
+         for (const auto& token : *tokens) items.push_back(TokenJson(token));
+         return Collection(items, std::get<Page>(page));
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.body_limit_bytes = 4096;
+  options.summary =
+      "Create an API token for a role and scope (its text is shown once)";
+  status = context.router->Add(
+      {"POST", "/api/v1/tokens", "core",
+       [ctx](http::Request& request) {
+         auto body = ReadObject(request, {"name", "role", "scope"});
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         const json& fields = std::get<json>(body);
+         std::string values[3];
+         const char* keys[3] = {"name", "role", "scope"};
+         for (int i = 0; i < 3; ++i) {
+           auto value = OptionalString(fields, keys[i]);
+           if (auto* problem = std::get_if<http::Response>(&value))
+             return *problem;
+           values[i] = std::get<std::optional<std::string>>(value).value_or("");
+         }
+         auto created = ctx->tokens->Create(
+             values[0], values[1], values[2],
+             std::string(request.Header(kPrincipalHeader).value_or("unknown")));
+         if (!created.ok()) return ProblemFor(created.status());
+         json out = TokenJson(created->first);
+         out["token"] = created->second;
+         http::Response response = Json(201, out);
+         response.SetHeader("Cache-Control", "no-store");
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.body_limit_bytes = 0;
+  options.summary = "Revoke an API token";
+  return context.router->Add(
+      {"DELETE", "/api/v1/tokens/{tokenId}", "core",
+       [ctx](http::Request& request) {
+         std::string_view text = request.Param("tokenId");
+         std::int64_t id = 0;
+         auto [end, error] =
+             std::from_chars(text.data(), text.data() + text.size(), id);
+         if (error != std::errc() || end != text.data() + text.size()) {
+           return http::Response::Problem(
+               404, "Not Found",
+               "there is no token '" + std::string(text) + "'");
+         }
+         auto revoked = ctx->tokens->Revoke(id);
+         if (!revoked.ok()) return ProblemFor(revoked.status());
+         http::Response response;
+         response.status = 204;
+         return response;
+       },
+       options});
+}
+
+}  // namespace smartercities::api

@@ -1,0 +1,345 @@
+#include "core/app/access_control.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+#include "core/auth/audit.h"
+#include "core/auth/passwords.h"
+
+namespace smartercities::app {
+namespace {
+
+bool IsUnsafe(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+http::Response Refuse(const http::Request& request, int status,
+                      const std::string& title, const std::string& detail,
+                      const std::string& who) {
+  api::LogSecurityEvent("refused " + request.method + " " + request.path +
+                        " to " + (who.empty() ? "the public" : who) + " with " +
+                        std::to_string(status) + ": " + detail +
+                        " (request id " + request.request_id + ")");
+  http::Response response = http::Response::Problem(status, title, detail);
+  if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+// The value of cookie name in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    std::size_t end = header.find(';');
+    std::string_view part = header.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    std::size_t equals = part.find('=');
+    if (equals != std::string_view::npos && part.substr(0, equals) == name) {
+      return std::string(part.substr(equals + 1));
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+// The media type of a Content-Type value, lower case, without parameters.
+std::string MediaType(std::string_view value) {
+  std::string out;
+  for (char c : value.substr(0, value.find(';'))) {
+    if (c == ' ' || c == '\t') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool IsJsonType(const std::string& type) {
+  return type == "application/json" ||
+         (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+}  // namespace
+
+std::optional<std::string> Refusal(const auth::Principal* principal,
+                                   const std::string& permission,
+                                   const std::optional<std::string>& theme,
+                                   const std::optional<std::string>& city,
+                                   bool changes_stored_object) {
+  if (permission == "public") return std::nullopt;
+  if (permission != "authenticated" && permission != "admin" &&
+      permission != "theme-editor" && permission != "city-editor") {
+    return "this endpoint declares no permission anyone can hold";
+  }
+  if (principal == nullptr) return "log in first";
+  const std::string& role = principal->role;
+  if (role == auth::kAdmin || permission == "authenticated") {
+    return std::nullopt;
+  }
+  if (permission == "admin") return "this endpoint is for administrators";
+  if (role == auth::kThemeEditor) {
+    if (theme && *theme == principal->scope) return std::nullopt;
+    return "your account edits theme " + principal->scope +
+           (theme ? ", not " + *theme : std::string());
+  }
+  if (role == auth::kCityEditor && permission == "city-editor") {
+    if (city) {
+      if (*city == principal->scope) return std::nullopt;
+      return "your account reports for city " + principal->scope + ", not " +
+             *city;
+    }
+    // A change to a stored record by its id: the handler checks the city
+    // the record has.
+    if (changes_stored_object) return std::nullopt;
+    return "your account reports for city " + principal->scope +
+           "; name it (\"city\": \"" + principal->scope + "\")";
+  }
+  return "your role (" + role + ") may not do this";
+}
+
+std::optional<std::string> JsonBodyProblem(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) {
+        return "the JSON body nests deeper than " +
+               std::to_string(kMaxJsonDepth) + " levels";
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  try {
+    [[maybe_unused]] nlohmann::json parsed = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
+    std::size_t start = what.find("parse error");
+    return "the body is not valid JSON: " +
+           (start == std::string::npos ? what : what.substr(start));
+  }
+  return std::nullopt;
+}
+
+AccessControl::AccessControl(storage::Database& database,
+                             auth::Accounts& accounts,
+                             auth::TokenService& tokens, bool tls)
+    : database_(database), accounts_(accounts), tokens_(tokens), tls_(tls) {}
+
+std::string AccessControl::CookieName() const {
+  return tls_ ? "__Host-sc_session" : "sc_session";
+}
+
+std::variant<std::optional<auth::Principal>, http::Response>
+AccessControl::Authenticate(const http::Request& request,
+                            const http::Route& route) {
+  if (auto authorization = request.Header("authorization")) {
+    auto token = auth::BearerToken(*authorization);
+    std::optional<auth::Principal> principal;
+    if (token) {
+      auto found = tokens_.Authenticate(*token);
+      if (!found.ok()) {
+        return http::Response::Problem(
+            503, "Service Unavailable",
+            "the token could not be checked: " + found.status().message());
+      }
+      principal = *found;
+    }
+    if (!principal && route.options.permission != "public") {
+      return Refuse(request, 401, "Unauthorized",
+                    "the bearer token is not valid or was revoked; send "
+                    "'Authorization: Bearer <token>' with a valid token",
+                    "");
+    }
+    return principal;
+  }
+  if (auto cookie = request.Header("cookie")) {
+    std::string session = CookieValue(*cookie, CookieName());
+    if (!session.empty()) {
+      auto found = accounts_.Resume(session);
+      if (!found.ok()) {
+        return http::Response::Problem(
+            503, "Service Unavailable",
+            "the session could not be checked: " + found.status().message());
+      }
+      if (!*found && route.options.permission != "public") {
+        return Refuse(request, 401, "Unauthorized",
+                      "the session has ended (30 minutes without use, 12 "
+                      "hours after login, or logged out); log in again",
+                      "");
+      }
+      return *found;
+    }
+  }
+  return std::optional<auth::Principal>();
+}
+
+std::optional<std::string> AccessControl::ThemeOf(const http::Request& request,
+                                                  const http::Route& route) {
+  if (route.owner != "core") return route.owner;
+  std::string_view theme = request.Param("theme");
+  if (!theme.empty()) return std::string(theme);
+  std::string_view indicator = request.Param("indicator");
+  if (indicator.empty()) return std::nullopt;
+  std::optional<std::string> found;
+  Status status = database_.Read([&](storage::Connection& db) {
+    return db.Execute("SELECT theme_id FROM indicators WHERE id = ?1",
+                      std::vector<storage::Value>{std::string(indicator)},
+                      [&](const storage::Row& row) {
+                        found = row.Text("theme_id");
+                        return false;
+                      });
+  });
+  if (!status.ok()) return std::nullopt;
+  return found;
+}
+
+std::optional<http::Response> AccessControl::CheckOrigin(
+    const http::Request& request, bool require) {
+  auto origin = request.Header("origin");
+  if (!origin) {
+    if (!require) return std::nullopt;
+    return Refuse(request, 403, "Forbidden",
+                  "a change made with a login session must carry the Origin "
+                  "header of this site",
+                  "");
+  }
+  std::string expected = std::string(tls_ ? "https://" : "http://") +
+                         std::string(request.Header("host").value_or(""));
+  if (*origin == expected) return std::nullopt;
+  return Refuse(request, 403, "Forbidden",
+                "the request comes from another site (Origin " +
+                    std::string(origin->substr(0, 100)) + ", expected " +
+                    expected + ")",
+                "");
+}
+
+http::Response AccessControl::Intercept(http::Request& request,
+                                        const http::Route& route) {
+  // A client must never be able to name itself.
+  std::erase_if(request.headers, [](const auto& header) {
+    return header.first.starts_with("x-smartercities-");
+  });
+  auto authenticated = Authenticate(request, route);
+  if (auto* refused = std::get_if<http::Response>(&authenticated)) {
+    return std::move(*refused);
+  }
+  const std::optional<auth::Principal>& principal =
+      std::get<std::optional<auth::Principal>>(authenticated);
+  std::string who = principal ? principal->name : "";
+  const std::string& permission = route.options.permission;
+  bool unsafe = IsUnsafe(request.method);
+
+  const auth::Principal* caller = principal ? &*principal : nullptr;
+  std::optional<std::string> theme;
+  if (permission == "theme-editor" || permission == "city-editor") {
+    theme = ThemeOf(request, route);
+  }
+  // First what the role allows at all, before the body is read; the object
+  // the request names (the city) is checked below.
+  if (auto reason = Refusal(caller, permission, theme, std::nullopt, true)) {
+    if (caller == nullptr && permission != "public" && !permission.empty()) {
+      return Refuse(request, 401, "Unauthorized",
+                    "this endpoint needs a login: send 'Authorization: "
+                    "Bearer <token>' or log in with POST /api/v1/sessions",
+                    who);
+    }
+    return Refuse(request, 403, "Forbidden", *reason, who);
+  }
+
+  if (unsafe) {
+    // A browser sends cookies along with requests other sites start; only
+    // this site's pages know the session's CSRF token.
+    bool by_session = caller != nullptr && caller->by_session();
+    if (auto refused = CheckOrigin(request, by_session)) return *refused;
+    if (by_session) {
+      auto sent = request.Header("x-csrf-token");
+      if (!sent || !auth::SecretsEqual(*sent, caller->csrf_token)) {
+        return Refuse(request, 403, "Forbidden",
+                      "a change made with a login session needs the "
+                      "X-CSRF-Token header with the token from the login "
+                      "answer or GET /api/v1/me",
+                      who);
+      }
+    }
+  }
+
+  // The body's type and form, before anything reads it.
+  std::optional<nlohmann::json> body;
+  if (!request.body.empty()) {
+    std::string type = MediaType(request.Header("content-type").value_or(""));
+    const std::string& wanted = route.options.body_type;
+    bool json_route = wanted.empty() || wanted == "application/json";
+    if (json_route ? !IsJsonType(type) : type != wanted) {
+      return http::Response::Problem(
+          415, "Unsupported Media Type",
+          "send the body as " + (json_route ? "application/json" : wanted) +
+              (type.empty() ? " (no Content-Type was sent)"
+                            : " (got " + type.substr(0, 80) + ")"));
+    }
+    if (json_route) {
+      if (auto problem = JsonBodyProblem(request.body)) {
+        return http::Response::Problem(400, "Bad Request", *problem);
+      }
+      body = nlohmann::json::parse(request.body);
+    }
+  }
+
+  // The city the request names, in the path or the body.
+  std::optional<std::string> city;
+  std::string_view path_city = request.Param("city");
+  if (!path_city.empty()) city = std::string(path_city);
+  if (body && body->is_object() && body->contains("city") &&
+      (*body)["city"].is_string()) {
+    std::string body_city = (*body)["city"].get<std::string>();
+    if (city && *city != body_city) {
+      return http::Response::Problem(400, "Bad Request",
+                                     "city: the body names " +
+                                         body_city.substr(0, 20) +
+                                         " but the path names " + *city);
+    }
+    city = body_city;
+  }
+  if (unsafe && permission == "city-editor") {
+    bool changes_stored_object = request.method != "POST" &&
+                                 route.pattern.find('{') != std::string::npos;
+    if (auto reason =
+            Refusal(caller, permission, theme, city, changes_stored_object)) {
+      return Refuse(request, 403, "Forbidden", *reason, who);
+    }
+  }
+
+  auth::Actor actor{"anonymous", "public", request.request_id};
+  if (principal) {
+    request.headers.emplace_back(api::kPrincipalHeader, principal->name);
+    request.headers.emplace_back(kRoleHeader, principal->role);
+    request.headers.emplace_back(kScopeHeader, principal->scope);
+    if (principal->by_session()) {
+      request.headers.emplace_back(kSessionHeader,
+                                   std::to_string(principal->session_id));
+      request.headers.emplace_back("x-smartercities-csrf",
+                                   principal->csrf_token);
+    }
+    actor = {principal->name, principal->role, request.request_id};
+  }
+  auth::AuditRecorder recorder(actor);
+  storage::ScopedWriteObserver observe(&recorder);
+  return route.handler(request);
+}
+
+}  // namespace smartercities::app

@@ -1,0 +1,83 @@
+// access_control.h — the one authorization point every routed request
+// passes, core and plugin routes alike, before its handler runs.
+//
+// It finds the caller (an API token in "Authorization: Bearer", or a login
+// session cookie), refuses what the route's permission does not allow (deny
+// by default: a route without a known permission is refused to everyone),
+// checks the object a request names — the city in the path or body, the
+// theme of the route — against the caller's scope, requires a CSRF token and
+// a matching Origin on cookie-authenticated changes, checks that a body has
+// the route's media type and is well-formed JSON, and then runs the handler
+// with the caller's identity in the request headers and the audit trail
+// recording every row the handler's writes change.
+//
+// Thread-safety: Intercept runs on many worker threads at once.
+#ifndef SMARTERCITIES_CORE_APP_ACCESS_CONTROL_H_
+#define SMARTERCITIES_CORE_APP_ACCESS_CONTROL_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/auth/accounts.h"
+#include "core/auth/principal.h"
+#include "core/auth/token_service.h"
+#include "core/http/message.h"
+#include "core/http/router.h"
+#include "core/storage/database.h"
+
+namespace smartercities::app {
+
+// The headers the authorization point sets for handlers (and removes when
+// a client sends them).
+inline constexpr const char* kRoleHeader = "x-smartercities-role";
+inline constexpr const char* kScopeHeader = "x-smartercities-scope";
+inline constexpr const char* kSessionHeader = "x-smartercities-session";
+
+// Deepest JSON nesting accepted in a request body.
+inline constexpr int kMaxJsonDepth = 32;
+
+// Why principal may not use a route with permission on an object of theme
+// and city (either may be unknown), or nullopt when it may. principal null
+// is the public. changes_stored_object: the request changes a record named
+// by its id, whose city only the handler knows.
+std::optional<std::string> Refusal(const auth::Principal* principal,
+                                   const std::string& permission,
+                                   const std::optional<std::string>& theme,
+                                   const std::optional<std::string>& city,
+                                   bool changes_stored_object);
+
+// The problem with a JSON body (naming where), or nullopt when it parses and
+// nests at most kMaxJsonDepth deep.
+std::optional<std::string> JsonBodyProblem(std::string_view body);
+
+class AccessControl {
+ public:
+  AccessControl(storage::Database& database, auth::Accounts& accounts,
+                auth::TokenService& tokens, bool tls);
+
+  http::Response Intercept(http::Request& request, const http::Route& route);
+
+  // The session cookie's name: "__Host-sc_session" under TLS.
+  std::string CookieName() const;
+
+ private:
+  // The caller, nullopt for the public, or the response that refuses an
+  // invalid credential.
+  std::variant<std::optional<auth::Principal>, http::Response> Authenticate(
+      const http::Request& request, const http::Route& route);
+  std::optional<std::string> ThemeOf(const http::Request& request,
+                                     const http::Route& route);
+  std::optional<http::Response> CheckOrigin(const http::Request& request,
+                                            bool require);
+
+  storage::Database& database_;
+  auth::Accounts& accounts_;
+  auth::TokenService& tokens_;
+  bool tls_;
+};
+
+}  // namespace smartercities::app
+
+#endif  // SMARTERCITIES_CORE_APP_ACCESS_CONTROL_H_

@@ -1,0 +1,133 @@
+// accounts.h — user accounts, login sessions and login throttling.
+//
+// Accounts have a role (administrator, theme editor of one theme, city
+// editor of one city) and a password hashed with argon2id. Login makes a
+// session: a random token (only its hash is stored) and a CSRF token; a
+// session ends after 30 minutes without use, 12 hours after login, at
+// logout, or when its account is disabled or its password reset. After 100
+// failed logins of one account within an hour, logins of that account are
+// refused with a time to wait.
+//
+// Thread-safety: thread-safe; the clock is called from any thread.
+#ifndef SMARTERCITIES_CORE_AUTH_ACCOUNTS_H_
+#define SMARTERCITIES_CORE_AUTH_ACCOUNTS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/auth/passwords.h"
+#include "core/auth/principal.h"
+#include "core/base/status.h"
+#include "core/storage/database.h"
+
+namespace smartercities::auth {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string scope;  // theme id or CBS code; empty for administrators
+  bool disabled = false;
+  std::string created_at;
+  std::string password_changed_at;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string scope;
+  std::string password;  // empty: one is generated and returned
+};
+
+struct SessionLimits {
+  std::chrono::seconds idle{30 * 60};
+  std::chrono::seconds absolute{12 * 60 * 60};
+  int max_failures_per_hour = 100;
+};
+
+struct LoginResult {
+  std::string session_token;  // shown once, in the cookie
+  std::string csrf_token;
+  User user;
+  std::chrono::system_clock::time_point expires_at;
+};
+
+// Checks that role and scope go together and that the scope exists (a
+// theme of the platform, a city of the covenant). Used for accounts and
+// API tokens alike.
+Status CheckRoleScope(storage::Connection& db, const std::string& role,
+                      const std::string& scope);
+
+class Accounts {
+ public:
+  Accounts(storage::Database& database, PasswordHasher& hasher,
+           Clock clock = nullptr, SessionLimits limits = {});
+
+  // When no account exists, creates the administrator "admin" with
+  // password (or a generated one when empty) and returns the password;
+  // nullopt when accounts exist already.
+  Result<std::optional<std::string>> EnsureFirstAdministrator(
+      const std::string& password);
+
+  // Returns the account and its password (the one given or a generated
+  // one, to show once).
+  Result<std::pair<User, std::string>> Add(const NewUser& user);
+  Result<std::vector<User>> List();
+  Result<User> Find(std::int64_t id);
+  Result<User> FindByName(const std::string& username);
+  // Disabling ends the account's sessions.
+  Result<User> SetDisabled(std::int64_t id, bool disabled);
+  Result<User> SetRole(std::int64_t id, const std::string& role,
+                       const std::string& scope);
+  Result<User> SetDisplayName(std::int64_t id, const std::string& name);
+  // Sets a new password (checked against the rules); with end_sessions
+  // every session of the account but except_session ends.
+  Status SetPassword(std::int64_t id, const std::string& password,
+                     bool end_sessions, std::int64_t except_session = 0);
+  // Generates a new password, ends all sessions, returns the password.
+  Result<std::string> ResetPassword(std::int64_t id);
+
+  // kUnauthenticated for a wrong name or password or a disabled account
+  // (the same message for all), kResourceExhausted when throttled (the
+  // message says how long to wait; retry_after is set), kUnavailable when
+  // the server is too busy hashing.
+  Result<LoginResult> Login(const std::string& username,
+                            const std::string& password,
+                            std::chrono::seconds* retry_after = nullptr);
+  // The caller behind a session token, or nullopt when it is unknown or
+  // expired (an expired one is removed).
+  Result<std::optional<Principal>> Resume(const std::string& session_token);
+  Status Logout(std::int64_t session_id);
+  // Verifies the current password of an account (for a password change).
+  Result<bool> CheckPassword(std::int64_t id, const std::string& password);
+
+  std::chrono::system_clock::time_point Now() const;
+  const SessionLimits& limits() const { return limits_; }
+
+ private:
+  bool Throttled(const std::string& key, std::chrono::seconds* retry_after);
+  void RecordFailure(const std::string& key);
+
+  storage::Database& database_;
+  PasswordHasher& hasher_;
+  Clock clock_;
+  SessionLimits limits_;
+  std::mutex failures_mutex_;
+  std::map<std::string, std::deque<std::chrono::system_clock::time_point>>
+      failures_;
+};
+
+}  // namespace smartercities::auth
+
+#endif  // SMARTERCITIES_CORE_AUTH_ACCOUNTS_H_
