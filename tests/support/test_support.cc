@@ -110,7 +110,8 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
   timeval timeout{30, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   std::string request = method + " " + target +
-                        " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\n"
                         "Connection: close\r\n";
   for (const auto& [name, value] : headers)
     request += name + ": " + value + "\r\n";
