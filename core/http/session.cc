@@ -189,8 +189,8 @@ bool SetChecked(bhttp::response<bhttp::string_body>& message,
 }
 
 // The Beast message for response: the configured default headers, the
-// handler's headers (framing is the server's), the security headers and,
-// for HEAD, the length of the body it leaves out.
+// handler's headers (framing and the security headers are the server's), the
+// security headers and, for HEAD, the length of the body it leaves out.
 std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
     Response response, const ServerConfig& config, unsigned version,
     const std::string& request_id, bool is_head, bool close) {
@@ -212,6 +212,11 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
           Printable(name), request_id);
     }
   }
+  // The server alone decides what it says about itself and about HTTPS: no
+  // handler can name the software behind it or set HSTS over plain HTTP.
+  message->erase(bhttp::field::server);
+  message->erase("X-Powered-By");
+  message->erase(bhttp::field::strict_transport_security);
   message->set("X-Content-Type-Options", "nosniff");
   message->set("Content-Security-Policy", kContentSecurityPolicy);
   message->set("Referrer-Policy", "no-referrer");

@@ -145,6 +145,11 @@ class ServerTest : public ::testing::Test {
       response.SetHeader("Bad Name", "x");
       response.SetHeader("Content-Length", "999");
       response.SetHeader("X-Fine", "yes");
+      response.SetHeader("Server", "Handler/1.2.3");
+      response.SetHeader("X-Powered-By", "Handler/1.2.3");
+      response.SetHeader("Strict-Transport-Security", "max-age=1");
+      response.SetHeader("Content-Security-Policy",
+                         "script-src 'unsafe-inline'");
       return response;
     });
     RouteOptions admin;
@@ -370,6 +375,95 @@ TEST_F(ServerTest, UnknownPathsGetAProblemWithSecurityHeaders) {
   EXPECT_EQ(response->Header("API-Version"), "9.9.9");
   EXPECT_THAT(response->Header("X-Request-Id"), MatchesRegex("[0-9a-f]{16}"));
   EXPECT_EQ(response->Header("Server"), "");
+}
+
+// What every answer must carry, whoever produced it: the router, a handler,
+// the static files or the server refusing a request. No header or body may
+// name the server's software or its version.
+void ExpectSecurityHeaders(const testing::HttpResponse& response,
+                           const std::string& what) {
+  SCOPED_TRACE(what + " (status " + std::to_string(response.status) + ")");
+  EXPECT_EQ(response.Header("X-Content-Type-Options"), "nosniff");
+  std::string policy = response.Header("Content-Security-Policy");
+  EXPECT_THAT(policy, HasSubstr("frame-ancestors 'none'"));
+  EXPECT_THAT(policy, HasSubstr("script-src 'self'"));
+  EXPECT_THAT(policy, Not(HasSubstr("unsafe-inline")));
+  EXPECT_THAT(policy, Not(HasSubstr("unsafe-eval")));
+  EXPECT_EQ(response.Header("Referrer-Policy"), "no-referrer");
+  EXPECT_FALSE(response.Header("X-Request-Id").empty());
+  // Plain HTTP: HSTS would be ignored, and wrong behind a TLS proxy that
+  // sets its own.
+  EXPECT_EQ(response.Header("Strict-Transport-Security"), "");
+  EXPECT_EQ(response.Header("Server"), "");
+  EXPECT_EQ(response.Header("X-Powered-By"), "");
+  for (const auto& [name, value] : response.headers) {
+    for (const char* software : {"beast", "Beast", "boost", "Boost"}) {
+      EXPECT_THAT(name + ": " + value, Not(HasSubstr(software)));
+    }
+  }
+  for (const char* software : {"beast", "Beast", "boost", "Boost"}) {
+    EXPECT_THAT(response.body, Not(HasSubstr(software)));
+  }
+}
+
+TEST_F(ServerTest, EveryKindOfResponseCarriesTheSecurityHeaders) {
+  RawConnection connection(port());
+  const std::pair<std::string, int> kKeptAlive[] = {
+      {Get("/api/v1/echo"), 200},
+      {Get("/api/v1/nothing"), 404},
+      {"DELETE /api/v1/echo HTTP/1.1\r\nHost: x\r\n\r\n", 405},
+      {Get("/api/v1/throws"), 500},
+      {Get("/api/v1/status/204"), 204},
+      {Get("/api/v1/gated"), 504},
+      {Get("/app.js"), 200},
+      {Get("/index.html"), 200},
+      {Get("/nothing.html"), 404},
+      {Get("/api/v1/inspect/x?q=%2"), 400},
+  };
+  for (const auto& [request, status] : kKeptAlive) {
+    connection.Send(request);
+    auto response = connection.ReadResponse();
+    ASSERT_TRUE(response) << request;
+    EXPECT_EQ(response->status, status) << request;
+    ExpectSecurityHeaders(*response, request);
+  }
+  for (const char* target : {"/api/v1/echo", "/app.js", "/api/v1/nothing"}) {
+    std::string request =
+        std::string("HEAD ") + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    connection.Send(request);
+    auto response = connection.ReadResponse(5000, /*head=*/true);
+    ASSERT_TRUE(response) << request;
+    EXPECT_NE(response->status, 0);
+    ExpectSecurityHeaders(*response, request);
+  }
+
+  // Requests the server refuses itself, each on its own connection since it
+  // closes after the answer.
+  const std::pair<std::string, int> kRefused[] = {
+      {"POST /api/v1/small HTTP/1.1\r\nHost: x\r\nContent-Length: 99\r\n"
+       "\r\n",
+       413},
+      {"POST /api/v1/small HTTP/1.1\r\nHost: x\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n20\r\n" +
+           std::string(32, 'a') + "\r\n0\r\n\r\n",
+       413},
+      {"GET /api/v1/echo HTTP/1.1\r\nHost: x\r\nX-Big: " +
+           std::string(4096, 'a') + "\r\n\r\n",
+       431},
+      {"GET /api/v1/echo HTTP/1.1\r\nBad Header\r\n\r\n", 400},
+      {"GET /api/v1/echo HTTP/9.9\r\nHost: x\r\n\r\n", 400},
+      {"POST /api/v1/small HTTP/1.1\r\nHost: x\r\n"
+       "Transfer-Encoding: gzip\r\n\r\n",
+       400},
+  };
+  for (const auto& [request, status] : kRefused) {
+    RawConnection refused(port());
+    refused.Send(request);
+    auto response = refused.ReadResponse();
+    ASSERT_TRUE(response) << request.substr(0, 80);
+    EXPECT_EQ(response->status, status) << request.substr(0, 80);
+    ExpectSecurityHeaders(*response, request.substr(0, 80));
+  }
 }
 
 TEST_F(ServerTest, WrongMethodGets405WithAllow) {
@@ -682,6 +776,7 @@ TEST_F(ServerTest, AHandlerCannotSplitTheHeaderOrChangeTheFraming) {
   EXPECT_EQ(response->Header("Content-Length"), "2");
   EXPECT_EQ(response->Header("X-Fine"), "yes");
   EXPECT_EQ(response->body, "{}");
+  ExpectSecurityHeaders(*response, "a handler setting them itself");
   connection.Send(Get("/api/v1/echo"));
   EXPECT_TRUE(connection.ReadResponse());
 }
