@@ -34,6 +34,11 @@ bool HasType(const json& value, const std::string& type) {
   return false;
 }
 
+// std::regex matches by recursion, about a stack frame per character, so a
+// string of some ten thousand characters exhausts the stack; longer strings
+// are refused without matching.
+constexpr std::size_t kMaxPatternTextBytes = 1024;
+
 // Compiling a std::regex is slow; each pattern is compiled once per thread.
 const std::regex& Compiled(const std::string& pattern) {
   thread_local std::unordered_map<std::string, std::regex> cache;
@@ -122,11 +127,14 @@ class Checker {
       Problem(path,
               "is longer than " + schema["maxLength"].dump() + " characters");
     }
-    if (schema.contains("pattern") &&
-        !std::regex_search(text,
-                           Compiled(schema["pattern"].get<std::string>()))) {
-      Problem(path, "\"" + text + "\" does not match the pattern " +
-                        schema["pattern"].get<std::string>());
+    if (!schema.contains("pattern")) return;
+    const std::string pattern = schema["pattern"].get<std::string>();
+    if (text.size() > kMaxPatternTextBytes) {
+      Problem(path, "is too long to match the pattern " + pattern + " (" +
+                        std::to_string(text.size()) + " characters, at most " +
+                        std::to_string(kMaxPatternTextBytes) + ")");
+    } else if (!std::regex_search(text, Compiled(pattern))) {
+      Problem(path, "\"" + text + "\" does not match the pattern " + pattern);
     }
   }
 

@@ -2,7 +2,9 @@
 // subset of draft 2020-12 the theme manifest's schema uses: type, enum,
 // required, properties, additionalProperties, items, minItems, minLength,
 // maxLength, pattern, minimum, maximum and $ref to "#/$defs/...".
-// Other keywords are ignored. Stateless and thread-safe.
+// Other keywords are ignored. A pattern is matched only against strings of
+// at most 1024 characters; a longer one is reported as too long to match.
+// Stateless and thread-safe.
 #ifndef SMARTERCITIES_CORE_DOMAIN_JSON_SCHEMA_H_
 #define SMARTERCITIES_CORE_DOMAIN_JSON_SCHEMA_H_
 

@@ -13,39 +13,47 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxReportedProblems = 20;
 
+// std::regex matches by recursion, about a stack frame per character, so a
+// string of some ten thousand characters exhausts the stack. Nothing the
+// patterns below accept comes near this length.
+constexpr std::size_t kMaxMatchedBytes = 256;
+
+bool Matches(const std::string& text, const std::regex& pattern) {
+  return text.size() <= kMaxMatchedBytes && std::regex_match(text, pattern);
+}
+
 bool IsKebabId(const std::string& text, std::size_t max_size) {
   static const std::regex kPattern("[a-z][a-z0-9]*(-[a-z0-9]+)*");
-  return !text.empty() && text.size() <= max_size &&
-         std::regex_match(text, kPattern);
+  return !text.empty() && text.size() <= max_size && Matches(text, kPattern);
 }
 
 bool IsSemver(const std::string& text) {
   static const std::regex kPattern(
       R"((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?)");
-  return std::regex_match(text, kPattern);
+  return Matches(text, kPattern);
 }
 
 bool IsDate(const std::string& text) {
   static const std::regex kPattern(
       R"((19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)");
-  return std::regex_match(text, kPattern);
+  return Matches(text, kPattern);
 }
 
 bool IsMonth(const std::string& text) {
   static const std::regex kPattern(R"((19|20)[0-9]{2}-(0[1-9]|1[0-2]))");
-  return std::regex_match(text, kPattern);
+  return Matches(text, kPattern);
 }
 
 bool IsCbsCode(const std::string& text) {
   static const std::regex kPattern("GM[0-9]{4}");
-  return std::regex_match(text, kPattern);
+  return Matches(text, kPattern);
 }
 
 // Checks a route path relative to the theme prefix: "/x", "/x/{id}".
 bool IsRoutePath(const std::string& path) {
   static const std::regex kPattern(
       R"((/([a-z0-9]+(-[a-z0-9]+)*|\{[a-zA-Z][a-zA-Z0-9]*\}))+)");
-  return std::regex_match(path, kPattern);
+  return Matches(path, kPattern);
 }
 
 // Walks a JSON document and records problems with their field paths.
@@ -515,10 +523,12 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
   ThemeManifest manifest;
   json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) {
+    // The parser throws out_of_range, not parse_error, for a number too
+    // large for a double (1e999).
     try {
       json ignored = json::parse(text);
       (void)ignored;
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       problems.push_back(std::string("not valid JSON: ") + e.what());
     }
     if (problems.empty()) problems.push_back("not valid JSON");

@@ -72,5 +72,18 @@ TEST(ManifestSchemaTest, TheHostReportsWhatOnlyTheSchemaCatches) {
   EXPECT_THAT(problems, Contains("leaders[0].name: must not be empty"));
 }
 
+TEST(ManifestSchemaTest, RefusesAStringTooLongToMatchAgainstAPattern) {
+  // Matching 100000 characters against the version pattern overflowed the
+  // stack.
+  json manifest = Load(testing::SourceDir() / "sdk/template/theme.json");
+  manifest["version"] = "1.0.0-" + std::string(100000, 'a');
+  auto problems = CheckAgainstSchema(ManifestSchema(), manifest);
+  EXPECT_THAT(problems, Contains(HasSubstr("version: is too long to match the "
+                                           "pattern")));
+  manifest["version"] = "1.0.0-" + std::string(1000, 'a');
+  EXPECT_THAT(CheckAgainstSchema(ManifestSchema(), manifest),
+              ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace smartercities::domain

@@ -130,5 +130,28 @@ TEST(ManifestParserTest, ExplainsInvalidJson) {
   EXPECT_THAT(result.status().message(), HasSubstr("not valid JSON"));
 }
 
+TEST(ManifestParserTest, RefusesOverlongTextWithoutExhaustingTheStack) {
+  // Matching 100000 characters against the version or route path pattern
+  // overflowed the stack.
+  json manifest = Valid();
+  manifest["version"] = "1.0.0-" + std::string(100000, 'a');
+  std::string long_path;
+  while (long_path.size() < 100000) long_path += "/a";
+  manifest["routes"][0]["path"] = long_path;
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("version: must be a semantic version"));
+  EXPECT_THAT(problems, HasSubstr("routes[0].path: must start with '/'"));
+}
+
+TEST(ManifestParserTest, RefusesANumberTooLargeForADouble) {
+  std::vector<std::string> problems;
+  auto result = ParseManifest(R"({"id": "x", "version": 1e999})", "theme.json",
+                              &problems);
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.status().message(), HasSubstr("not valid JSON"));
+  EXPECT_THAT(result.status().message(), HasSubstr("1e999"));
+  EXPECT_EQ(problems.size(), 1u);
+}
+
 }  // namespace
 }  // namespace smartercities::domain
