@@ -100,6 +100,10 @@ Status RegisterModuleRoutes(ApiContext& context) {
          auto info = ctx->modules.SetEnabled(
              request.Param("id"), body["enabled"].get<bool>(), actor);
          if (!info.ok()) return ProblemFor(info.status());
+         LogSecurityEvent("module '" + info->id + "' switched " +
+                          (body["enabled"].get<bool>() ? "on" : "off") +
+                          " by " + actor + " (request id " +
+                          request.request_id + ")");
          return Json(200, ModuleJson(*info));
        },
        options});

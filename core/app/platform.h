@@ -44,6 +44,8 @@ class Platform {
   }
   plugins::PluginHost& modules() { return *modules_; }
   storage::Database& database() { return *database_; }
+  // Every route served now, core and plugin (for tests and tools).
+  const http::Router& router() const { return *router_; }
 
   // Finishes requests in flight, stops the server and the modules.
   void Stop();

@@ -107,6 +107,7 @@ Response Harness::Call(const std::string& method, const std::string& target,
     if (as_administrator) {
       request.headers.emplace_back("x-smartercities-principal",
                                    "token:testkit-admin");
+      request.headers.emplace_back("x-smartercities-role", "admin");
     }
     request.path_params = match.path_params;
     response = match.route->handler(request);
