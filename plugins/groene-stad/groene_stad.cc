@@ -3,61 +3,28 @@
 // CSV all or nothing, with trends per city — data centres with their PUE
 // (agreements a and b) and smart-grid pilots with their homes (agreement g).
 //
-// CSV columns, with this header line:
-//   city,area,year,electricity_kwh,gas_m3
-//   GM0307,3811,2013,40100000,9300000
-// city is a CBS code, area a neighbourhood or postcode (at most 40
-// characters), year a whole year; the two figures are non-negative numbers
-// or empty. A row for a city, area and year that exists replaces it.
+// The CSV format is in energy_csv.h. A row for a city, area and year that
+// exists replaces it.
 #include <smartercities/plugin.h>
 
-#include <map>
 #include <set>
-#include <sstream>
 
 #include "plugins/common/record_register.h"
+#include "plugins/groene-stad/energy_csv.h"
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
+using smartercities::groene_stad::EnergyCsv;
+using smartercities::groene_stad::EnergyRow;
+using smartercities::groene_stad::kEnergyCsvHeader;
+using smartercities::groene_stad::ParseEnergyCsv;
 using smartercities::themes::FieldType;
 using smartercities::themes::Number;
 using smartercities::themes::RecordRegister;
 using smartercities::themes::Text;
 using smartercities::themes::Typed;
-
-constexpr const char* kHeader = "city,area,year,electricity_kwh,gas_m3";
-
-struct EnergyRow {
-  std::string city;
-  std::string area;
-  std::int64_t year = 0;
-  std::optional<double> electricity_kwh;
-  std::optional<double> gas_m3;
-};
-
-std::vector<std::string> SplitFields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
-
-std::optional<double> ParseAmount(const std::string& text, bool& ok) {
-  ok = true;
-  if (text.empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    double value = std::stod(text, &used);
-    if (used == text.size() && value >= 0 && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
-  }
-  ok = false;
-  return std::nullopt;
-}
 
 class GroeneStad : public sdk::Theme {
  public:
@@ -92,90 +59,26 @@ class GroeneStad : public sdk::Theme {
   // and field, and then nothing is stored.
   std::optional<std::vector<EnergyRow>> Parse(std::string_view body,
                                               sdk::Response& response) {
-    auto fail = [&](std::size_t line, const std::string& what) {
-      response.Problem(400, "Bad Request",
-                       "line " + std::to_string(line) + ": " + what +
-                           "; nothing was imported");
-      return std::nullopt;
-    };
     std::set<std::string> cities;
     for (const auto& row : host_->Query("SELECT cbs_code FROM public_cities")) {
       cities.insert(row.Text("cbs_code"));
     }
-    std::vector<EnergyRow> rows;
-    std::map<std::string, std::size_t> seen;
-    std::istringstream in{std::string(body)};
-    std::string line;
-    std::size_t number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (number == 1) {
-        if (line != kHeader) {
-          return fail(1, std::string("the header must be ") + kHeader);
-        }
-        continue;
-      }
-      if (line.empty()) continue;
-      std::vector<std::string> fields = SplitFields(line);
-      if (fields.size() != 5) {
-        return fail(number, "expected 5 fields, found " +
-                                std::to_string(fields.size()));
-      }
-      EnergyRow row;
-      row.city = fields[0];
-      if (!cities.contains(row.city)) {
-        return fail(number, "field city: \"" + row.city +
-                                "\" is not a CBS code of a covenant city");
-      }
-      row.area = fields[1];
-      if (row.area.empty() || row.area.size() > 40) {
-        return fail(number, "field area: must be 1 to 40 characters");
-      }
-      try {
-        std::size_t used = 0;
-        row.year = std::stoll(fields[2], &used);
-        if (used != fields[2].size()) row.year = 0;
-      } catch (const std::exception&) {
-        row.year = 0;
-      }
-      if (row.year < 2000 || row.year > 2100) {
-        return fail(number, "field year: must be a year such as 2013, got \"" +
-                                fields[2] + "\"");
-      }
-      bool ok = true;
-      row.electricity_kwh = ParseAmount(fields[3], ok);
-      if (!ok) {
-        return fail(number,
-                    "field electricity_kwh: must be a number of at least 0, "
-                    "got \"" +
-                        fields[3] + "\"");
-      }
-      row.gas_m3 = ParseAmount(fields[4], ok);
-      if (!ok) {
-        return fail(number,
-                    "field gas_m3: must be a number of at least 0, got \"" +
-                        fields[4] + "\"");
-      }
-      std::string key = row.city + "/" + row.area + "/" + fields[2];
-      if (auto it = seen.find(key); it != seen.end()) {
-        return fail(number, "the same city, area and year stand on line " +
-                                std::to_string(it->second));
-      }
-      seen[key] = number;
-      rows.push_back(std::move(row));
+    EnergyCsv csv = ParseEnergyCsv(body, cities);
+    if (csv.problem) {
+      response.Problem(400, "Bad Request",
+                       "line " + std::to_string(csv.problem->line) + ": " +
+                           csv.problem->message + "; nothing was imported");
+      return std::nullopt;
     }
-    if (number == 0)
-      return fail(1, std::string("the file is empty; start with ") + kHeader);
-    return rows;
+    return std::move(csv.rows);
   }
 
   void Import(const sdk::Request& request, sdk::Response& response) {
     auto type = request.Header("content-type");
     if (!type || type->rfind("text/csv", 0) != 0) {
-      response.Problem(
-          415, "Unsupported Media Type",
-          "send the file as text/csv with the header " + std::string(kHeader));
+      response.Problem(415, "Unsupported Media Type",
+                       "send the file as text/csv with the header " +
+                           std::string(kEnergyCsvHeader));
       return;
     }
     auto rows = Parse(request.body(), response);
