@@ -54,6 +54,16 @@ Status Set(const std::string& name, const std::string& value,
     config.plugin_dir = value;
   } else if (name == "web-root") {
     config.web_root = value;
+  } else if (name == "tls-cert" || name == "tls-key") {
+    if (value.empty()) {
+      return Status::InvalidArgument(where +
+                                     ": must name a PEM file, not be empty");
+    }
+    if (name == "tls-cert") {
+      config.tls_cert_file = value;
+    } else {
+      config.tls_key_file = value;
+    }
   } else if (name == "threads" || name == "io-threads") {
     Status s = ParseInt(value, 1, 64, where, number);
     if (!s.ok()) return s;
@@ -217,6 +227,14 @@ Status ApplyFlags(std::vector<std::string>& args, Config& config) {
   for (const auto& [name, value] : flags) {
     Status status = Set(name, value, "flag --" + name, config);
     if (!status.ok()) return status;
+  }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return Status::InvalidArgument(
+        config.tls_cert_file.empty()
+            ? "--tls-key '" + config.tls_key_file.string() +
+                  "' needs --tls-cert (tlsCert) too; set both or neither"
+            : "--tls-cert '" + config.tls_cert_file.string() +
+                  "' needs --tls-key (tlsKey) too; set both or neither");
   }
   args = rest;
   return Status::Ok();

@@ -23,6 +23,10 @@ struct Config {
   std::filesystem::path data_dir = "var";
   std::filesystem::path plugin_dir;  // default: next to the executable
   std::filesystem::path web_root;    // default: next to the executable
+  // PEM certificate (chain) and private key: with both, the server speaks
+  // only HTTPS; with neither, plain HTTP. Checked when the server starts.
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
   int io_threads = 2;
   int worker_threads = 4;
   int handler_deadline_ms = 10000;
@@ -58,7 +62,8 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config);
 
 // Applies --name value / --name=value flags from args (which it consumes);
 // --config FILE is applied first wherever it stands. Unknown flags are
-// errors naming the flag.
+// errors naming the flag, and so is a TLS certificate without a key or the
+// other way round.
 Status ApplyFlags(std::vector<std::string>& args, Config& config);
 
 }  // namespace smartercities::app

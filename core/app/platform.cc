@@ -111,6 +111,8 @@ Status Platform::Init(const Config& config) {
   server_config.worker_threads = config.worker_threads;
   server_config.header_limit_bytes = config.header_limit_bytes;
   server_config.web_root = config.web_root.string();
+  server_config.tls_cert_file = config.tls_cert_file.string();
+  server_config.tls_key_file = config.tls_key_file.string();
   server_config.default_headers = {{"API-Version", api::kApiVersion}};
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
   server_->SetInterceptor(

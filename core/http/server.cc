@@ -1,13 +1,21 @@
 #include "core/http/server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -29,6 +37,68 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 // How often Stop looks whether the requests in flight have finished.
 constexpr std::chrono::milliseconds kStopPollInterval{5};
 
+// OK when path can be opened for reading; otherwise why not, naming it.
+Status CheckReadable(const std::string& what, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::InvalidArgument(what + " '" + path +
+                                   "' cannot be read: " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+// Loads the certificate chain and key of config into tls, TLS 1.2 or later
+// only. Every failure names the file concerned.
+Status ConfigureTls(const ServerConfig& config, net::ssl::context& tls) {
+  if (config.tls_cert_file.empty() || config.tls_key_file.empty()) {
+    return Status::InvalidArgument(
+        config.tls_cert_file.empty()
+            ? "TLS key '" + config.tls_key_file +
+                  "' is set without a certificate; set both or neither"
+            : "TLS certificate '" + config.tls_cert_file +
+                  "' is set without a key; set both or neither");
+  }
+  Status readable = CheckReadable("TLS certificate", config.tls_cert_file);
+  if (readable.ok()) readable = CheckReadable("TLS key", config.tls_key_file);
+  if (!readable.ok()) return readable;
+  boost::system::error_code ec;
+  tls.set_options(
+      net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+          net::ssl::context::no_tlsv1_1 | net::ssl::context::no_compression |
+          net::ssl::context::single_dh_use,
+      ec);
+  // Renegotiation started by a client costs the server a handshake each
+  // time and buys nothing here.
+  SSL_CTX_set_options(tls.native_handle(), SSL_OP_NO_RENEGOTIATION);
+  if (!ec &&
+      SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION) != 1) {
+    return Status::Internal("cannot require TLS 1.2 or later");
+  }
+  if (ec) return Status::Internal("cannot set TLS options: " + ec.message());
+  tls.use_certificate_chain_file(config.tls_cert_file, ec);
+  if (ec) {
+    return Status::InvalidArgument(
+        "TLS certificate '" + config.tls_cert_file +
+        "' is not a usable PEM certificate: " + ec.message());
+  }
+  tls.use_private_key_file(config.tls_key_file, net::ssl::context::pem, ec);
+  if ((ec && ec.category() == net::error::get_ssl_category() &&
+       ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+           X509_R_KEY_VALUES_MISMATCH) ||
+      (!ec && SSL_CTX_check_private_key(tls.native_handle()) != 1)) {
+    return Status::InvalidArgument("TLS key '" + config.tls_key_file +
+                                   "' does not belong to the certificate '" +
+                                   config.tls_cert_file + "'");
+  }
+  if (ec) {
+    return Status::InvalidArgument(
+        "TLS key '" + config.tls_key_file +
+        "' is not a usable PEM private key: " + ec.message());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // The server's state behind the public interface.
@@ -44,6 +114,7 @@ class Server::Impl {
        std::shared_ptr<Metrics> metrics)
       : context_(std::make_shared<ServerContext>(
             std::move(config), std::move(router), std::move(metrics))),
+        tls_(net::ssl::context::tls_server),
         io_(std::max(1, context_->config().io_threads)),
         acceptor_(net::make_strand(io_)),
         accept_retry_(acceptor_.get_executor()) {}
@@ -60,6 +131,12 @@ class Server::Impl {
       return Status::FailedPrecondition("the server for " + where +
                                         " has already been started or "
                                         "stopped; create a new one");
+    }
+    if (config.tls()) {
+      Status status = ConfigureTls(config, tls_);
+      if (!status.ok()) {
+        return status.WithContext("cannot serve HTTPS on " + where);
+      }
     }
     boost::system::error_code ec;
     auto address = net::ip::make_address(config.address, ec);
@@ -168,7 +245,14 @@ class Server::Impl {
       });
       return;
     }
-    auto session = std::make_shared<Session>(std::move(socket), context_);
+    std::shared_ptr<Connection> session;
+    if (context_->config().tls()) {
+      session = std::make_shared<Session<TlsStream>>(std::move(socket),
+                                                     context_, tls_);
+    } else {
+      session =
+          std::make_shared<Session<PlainStream>>(std::move(socket), context_);
+    }
     Remember(session);
     session->Start();
     DoAccept();
@@ -180,14 +264,14 @@ class Server::Impl {
     accept_retry_.cancel();
   }
 
-  void Remember(const std::shared_ptr<Session>& session) {
+  void Remember(const std::shared_ptr<Connection>& session) {
     std::lock_guard lock(sessions_mutex_);
     std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
     sessions_.push_back(session);
   }
 
-  std::vector<std::shared_ptr<Session>> LiveSessions() {
-    std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<Connection>> LiveSessions() {
+    std::vector<std::shared_ptr<Connection>> live;
     std::lock_guard lock(sessions_mutex_);
     for (const auto& weak : sessions_) {
       if (auto session = weak.lock()) live.push_back(std::move(session));
@@ -197,8 +281,10 @@ class Server::Impl {
 
   // Destroyed in reverse order: the worker pool goes before the io_context,
   // because handlers it drops may hold the last reference to a session,
-  // whose socket needs the io_context.
+  // whose socket needs the io_context; the TLS context, which sessions use,
+  // goes after both.
   std::shared_ptr<ServerContext> context_;
+  net::ssl::context tls_;
   net::io_context io_;
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
@@ -211,7 +297,7 @@ class Server::Impl {
   bool stopped_ = false;
 
   std::mutex sessions_mutex_;
-  std::vector<std::weak_ptr<Session>> sessions_;
+  std::vector<std::weak_ptr<Connection>> sessions_;
 
   std::mutex done_mutex_;
   std::condition_variable done_cv_;

@@ -13,6 +13,10 @@
 // than "chunked", chunked HTTP/1.0, malformed requests. Headers over
 // `header_limit_bytes` get 431; a body over the route's limit gets 413.
 //
+// With a certificate and key configured the server speaks only TLS, with
+// the same limits, deadlines, keep-alive, pipelining and shutdown, and every
+// response carries Strict-Transport-Security.
+//
 // Paths that match no route are served from `web_root` for GET and HEAD when
 // web_root is set and the path is not under /api/; anything escaping the web
 // root is refused with 404.
@@ -49,6 +53,14 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{10000};
   std::string web_root;   // empty: no static files
   Pairs default_headers;  // added to every response, e.g. API-Version
+  // PEM files of the certificate (chain) and its private key. With both set
+  // the server speaks only TLS (1.2 or later) and sends HSTS; with neither,
+  // plain HTTP. One without the other fails Start.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
+  // Whether TLS was asked for (either file set).
+  bool tls() const { return !tls_cert_file.empty() || !tls_key_file.empty(); }
 };
 
 // Runs on the worker thread in place of a route's handler: it checks access
@@ -69,7 +81,9 @@ class Server {
   void SetInterceptor(RequestInterceptor interceptor);
 
   // Binds and starts accepting on the I/O threads. Fails with a message that
-  // names the address and port (in use, permission denied).
+  // names the address and port (in use, permission denied), or the file of a
+  // TLS certificate or key that is missing, unreadable or invalid, or that
+  // only one of the two is set.
   Status Start();
 
   // The port actually bound (useful with port 0). 0 before Start.

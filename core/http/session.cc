@@ -213,10 +213,15 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
     }
   }
   // The server alone decides what it says about itself and about HTTPS: no
-  // handler can name the software behind it or set HSTS over plain HTTP.
+  // handler can name the software behind it or set HSTS; the server sends
+  // HSTS only when it speaks TLS itself.
   message->erase(bhttp::field::server);
   message->erase("X-Powered-By");
   message->erase(bhttp::field::strict_transport_security);
+  if (config.tls()) {
+    message->set(bhttp::field::strict_transport_security,
+                 "max-age=31536000; includeSubDomains");
+  }
   message->set("X-Content-Type-Options", "nosniff");
   message->set("Content-Security-Policy", kContentSecurityPolicy);
   message->set("Referrer-Policy", "no-referrer");
@@ -235,26 +240,42 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
 
 }  // namespace
 
-Session::Session(tcp::socket&& socket, std::shared_ptr<ServerContext> context)
-    : stream_(std::move(socket)),
-      context_(std::move(context)),
-      deadline_(stream_.get_executor()) {
+template <class Stream>
+void Session<Stream>::Init() {
   buffer_.max_size(
       std::max<std::size_t>(context_->config().pipeline_limit_bytes, 1));
   beast::error_code ec;
-  auto endpoint = stream_.socket().remote_endpoint(ec);
+  auto endpoint = Tcp().socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
 }
 
-void Session::Start() {
+template <class Stream>
+void Session<Stream>::Start() {
   // Everything from here on runs on the connection's strand.
-  net::dispatch(
-      stream_.get_executor(),
-      beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (kIsTls) {
+      // The handshake is the start of the first request: the client that
+      // opens a connection and sends nothing is dropped as soon as one
+      // that stops halfway through a request.
+      self->Tcp().expires_after(self->context_->config().read_timeout);
+      self->stream_.async_handshake(
+          net::ssl::stream_base::server,
+          beast::bind_front_handler(&Session::OnHandshake, self));
+    } else {
+      self->DoRead();
+    }
+  });
 }
 
-void Session::Shutdown() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void Session<Stream>::OnHandshake(beast::error_code ec) {
+  if (ec) return Fail(ec, "TLS handshake");
+  DoRead();
+}
+
+template <class Stream>
+void Session<Stream>::Shutdown() {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
     if (self->state_ == State::kReading || self->state_ == State::kLingering) {
       self->DoClose();
     } else {
@@ -263,9 +284,13 @@ void Session::Shutdown() {
   });
 }
 
-void Session::CloseNow() { DoClose(); }
+template <class Stream>
+void Session<Stream>::CloseNow() {
+  DoClose();
+}
 
-void Session::DoRead() {
+template <class Stream>
+void Session<Stream>::DoRead() {
   if (state_ == State::kClosed) return;
   if (close_after_ || context_->stopping()) return DoLinger();
   state_ = State::kReading;
@@ -277,19 +302,22 @@ void Session::DoRead() {
   if (buffer_.size() > 0) return DoReadHeader();
   // Between requests the idle timeout applies; the first byte of the next
   // request starts its read timeout.
-  stream_.expires_after(context_->config().idle_timeout);
+  Tcp().expires_after(context_->config().idle_timeout);
   stream_.async_read_some(
       buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
-      beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+      beast::bind_front_handler(&Session::OnFirstBytes,
+                                this->shared_from_this()));
 }
 
-void Session::OnFirstBytes(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnFirstBytes(beast::error_code ec, std::size_t bytes) {
   if (ec) return Fail(ec, "read");
   buffer_.commit(bytes);
   DoReadHeader();
 }
 
-void Session::DoReadHeader() {
+template <class Stream>
+void Session<Stream>::DoReadHeader() {
   read_deadline_ =
       std::chrono::steady_clock::now() + context_->config().read_timeout;
   parser_.emplace();
@@ -300,13 +328,14 @@ void Session::DoReadHeader() {
   // header, but the route's limit is known only after the header; until
   // then there is none, and OnReadHeader checks the declared length.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  stream_.expires_at(read_deadline_);
-  bhttp::async_read_header(
-      stream_, buffer_, *parser_,
-      beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+  Tcp().expires_at(read_deadline_);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Session::OnReadHeader,
+                                                     this->shared_from_this()));
 }
 
-void Session::OnReadHeader(beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
   if (ec && !IsParseError(ec)) return Fail(ec, "read header");
   started_ = std::chrono::steady_clock::now();
   const auto& header = parser_->get();
@@ -366,27 +395,31 @@ void Session::OnReadHeader(beast::error_code ec, std::size_t) {
   DoReadBody();
 }
 
-void Session::DoWriteContinue() {
-  stream_.expires_after(context_->config().write_timeout);
-  net::async_write(
-      stream_, net::buffer(kContinue.data(), kContinue.size()),
-      beast::bind_front_handler(&Session::OnWriteContinue, shared_from_this()));
+template <class Stream>
+void Session<Stream>::DoWriteContinue() {
+  Tcp().expires_after(context_->config().write_timeout);
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   beast::bind_front_handler(&Session::OnWriteContinue,
+                                             this->shared_from_this()));
 }
 
-void Session::OnWriteContinue(beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnWriteContinue(beast::error_code ec, std::size_t) {
   if (ec) return Fail(ec, "write 100 Continue");
   DoReadBody();
 }
 
-void Session::DoReadBody() {
+template <class Stream>
+void Session<Stream>::DoReadBody() {
   // The read timeout covers the whole request, header and body together.
-  stream_.expires_at(read_deadline_);
-  bhttp::async_read(
-      stream_, buffer_, *parser_,
-      beast::bind_front_handler(&Session::OnReadBody, shared_from_this()));
+  Tcp().expires_at(read_deadline_);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&Session::OnReadBody,
+                                              this->shared_from_this()));
 }
 
-void Session::OnReadBody(beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnReadBody(beast::error_code ec, std::size_t) {
   if (ec == bhttp::error::body_limit) {
     return Refuse(413, "Content Too Large",
                   "this endpoint accepts bodies of at most " +
@@ -402,13 +435,14 @@ void Session::OnReadBody(beast::error_code ec, std::size_t) {
   Process();
 }
 
-void Session::Process() {
+template <class Stream>
+void Session<Stream>::Process() {
   state_ = State::kBusy;
   context_->AddBusy();
   counted_busy_ = true;
   // Nothing is read while the request is answered; pipelined requests wait
   // in buffer_ and, beyond it, in the socket.
-  stream_.expires_never();
+  Tcp().expires_never();
   auto message = parser_->release();
   keep_alive_ = message.keep_alive();
 
@@ -438,7 +472,7 @@ void Session::Process() {
 
   if (route_) {
     deadline_.expires_after(route_->options.deadline);
-    deadline_.async_wait([self = shared_from_this(),
+    deadline_.async_wait([self = this->shared_from_this(),
                           generation = generation_](beast::error_code ec) {
       if (ec || generation != self->generation_ || self->responded_ ||
           self->state_ == State::kClosed) {
@@ -487,9 +521,10 @@ void Session::Process() {
           "; GET /api/v1/openapi.json lists what this server offers"));
 }
 
-void Session::RunOnWorker(std::function<Response()> work) {
+template <class Stream>
+void Session<Stream>::RunOnWorker(std::function<Response()> work) {
   net::post(context_->workers(),
-            [self = shared_from_this(), strand = stream_.get_executor(),
+            [self = this->shared_from_this(), strand = stream_.get_executor(),
              generation = generation_, method = method_, raw_path = raw_path_,
              request_id = request_id_, work = std::move(work)] {
               Response response;
@@ -517,7 +552,8 @@ void Session::RunOnWorker(std::function<Response()> work) {
             });
 }
 
-void Session::Respond(Response response) {
+template <class Stream>
+void Session<Stream>::Respond(Response response) {
   if (state_ == State::kClosed) return;
   responded_ = true;
   deadline_.cancel();
@@ -541,14 +577,16 @@ void Session::Respond(Response response) {
   DoWrite(close);
 }
 
-void Session::DoWrite(bool close) {
-  stream_.expires_after(context_->config().write_timeout);
-  bhttp::async_write(
-      stream_, *response_,
-      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), close));
+template <class Stream>
+void Session<Stream>::DoWrite(bool close) {
+  Tcp().expires_after(context_->config().write_timeout);
+  bhttp::async_write(stream_, *response_,
+                     beast::bind_front_handler(
+                         &Session::OnWrite, this->shared_from_this(), close));
 }
 
-void Session::OnWrite(bool close, beast::error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
   ReleaseBusy();
   if (ec) return Fail(ec, "write");
@@ -556,39 +594,66 @@ void Session::OnWrite(bool close, beast::error_code ec, std::size_t) {
   DoRead();
 }
 
-void Session::DoLinger() {
+template <class Stream>
+void Session<Stream>::DoLinger() {
   if (state_ == State::kClosed) return;
   state_ = State::kLingering;
-  beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   buffer_.consume(buffer_.size());
   lingered_bytes_ = 0;
   read_deadline_ = std::chrono::steady_clock::now() +
                    std::min<std::chrono::milliseconds>(
                        kLingerTime, context_->config().read_timeout);
-  stream_.expires_at(read_deadline_);
-  stream_.async_read_some(
-      buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
-      beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+  Tcp().expires_at(read_deadline_);
+  if constexpr (kIsTls) {
+    // close_notify tells the client the answer is complete. OpenSSL then
+    // discards what the client still sends until its own close_notify.
+    stream_.async_shutdown(beast::bind_front_handler(&Session::OnTlsShutdown,
+                                                     this->shared_from_this()));
+  } else {
+    DoDrain();
+  }
 }
 
-void Session::OnLinger(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnTlsShutdown(beast::error_code ec) {
+  if (ec == beast::error::timeout || ec == net::error::operation_aborted ||
+      state_ == State::kClosed) {
+    return DoClose();
+  }
+  DoDrain();
+}
+
+template <class Stream>
+void Session<Stream>::DoDrain() {
+  // Below any TLS: stop sending, then discard raw bytes.
+  beast::error_code ignored;
+  Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  Tcp().expires_at(read_deadline_);
+  Tcp().async_read_some(
+      buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
+      beast::bind_front_handler(&Session::OnLinger, this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnLinger(beast::error_code ec, std::size_t bytes) {
   lingered_bytes_ += bytes;
   if (ec || lingered_bytes_ > kLingerLimitBytes) return DoClose();
-  stream_.expires_at(read_deadline_);
-  stream_.async_read_some(
+  Tcp().expires_at(read_deadline_);
+  Tcp().async_read_some(
       buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
-      beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+      beast::bind_front_handler(&Session::OnLinger, this->shared_from_this()));
 }
 
-void Session::Refuse(int status, std::string_view title,
-                     std::string_view detail) {
+template <class Stream>
+void Session<Stream>::Refuse(int status, std::string_view title,
+                             std::string_view detail) {
   close_after_ = true;
   keep_alive_ = false;
   Respond(Response::Problem(status, title, detail));
 }
 
-void Session::Fail(beast::error_code ec, const char* what) {
+template <class Stream>
+void Session<Stream>::Fail(beast::error_code ec, const char* what) {
   if (ec != net::error::operation_aborted) {
     HttpLogger()->debug("connection from {}: {}: {}", remote_address_, what,
                         ec.message());
@@ -596,20 +661,25 @@ void Session::Fail(beast::error_code ec, const char* what) {
   DoClose();
 }
 
-void Session::DoClose() {
+template <class Stream>
+void Session<Stream>::DoClose() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   ReleaseBusy();
   deadline_.cancel();
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  Tcp().close();
 }
 
-void Session::ReleaseBusy() {
+template <class Stream>
+void Session<Stream>::ReleaseBusy() {
   if (!counted_busy_) return;
   counted_busy_ = false;
   context_->RemoveBusy();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace smartercities::http

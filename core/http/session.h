@@ -1,10 +1,15 @@
-// session.h — one HTTP connection. Internal to core/http.
+// session.h — one HTTP connection, over plain TCP or TLS. Internal to
+// core/http.
 //
 // Reads requests one at a time (the header first, so that framing and the
 // route's body limit are checked before any body is read), refuses what the
 // server does not accept, runs the route's handler on the worker pool under
 // the route's deadline and writes the answer. Pipelined requests wait in the
 // connection's buffer, which is bounded by pipeline_limit_bytes.
+//
+// Over TLS the session first completes the handshake (within the read
+// timeout) and, where plain TCP half-closes before closing, sends
+// close_notify; everything else is the same code for both streams.
 //
 // Thread-safety: every member function except CloseNow runs on the
 // connection's strand; workers hand results back by posting to it.
@@ -15,9 +20,11 @@
 #define SMARTERCITIES_CORE_HTTP_SESSION_H_
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/http/message.h"
@@ -33,30 +42,62 @@
 
 namespace smartercities::http {
 
-class Session : public std::enable_shared_from_this<Session> {
+// What the server needs of a connection, whatever its stream.
+class Connection {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket,
-          std::shared_ptr<ServerContext> context);
+  virtual ~Connection() = default;
 
-  // Starts reading the first request.
-  void Start();
+  // Starts the TLS handshake, if any, then reads the first request.
+  virtual void Start() = 0;
 
   // The server is stopping: closes the connection now when it is between
   // requests or still receiving one, otherwise after the response in
   // progress has been written.
-  void Shutdown();
+  virtual void Shutdown() = 0;
 
   // Closes the socket at once. Only for when no I/O thread runs any more
   // (the server's last step of Stop), since it bypasses the strand.
-  void CloseNow();
+  virtual void CloseNow() = 0;
+};
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// Stream is PlainStream or TlsStream; session.cc instantiates both.
+template <class Stream>
+class Session : public Connection,
+                public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  // stream_args: none for PlainStream; for TlsStream the server's
+  // boost::asio::ssl::context, which must outlive the session.
+  template <class... StreamArgs>
+  Session(boost::asio::ip::tcp::socket&& socket,
+          std::shared_ptr<ServerContext> context, StreamArgs&&... stream_args)
+      : stream_(std::move(socket), std::forward<StreamArgs>(stream_args)...),
+        context_(std::move(context)),
+        deadline_(stream_.get_executor()) {
+    Init();
+  }
+
+  void Start() override;
+  void Shutdown() override;
+  void CloseNow() override;
 
  private:
+  static constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
   enum class State { kReading, kBusy, kWriting, kLingering, kClosed };
   using Parser =
       boost::beast::http::request_parser<boost::beast::http::string_body>;
   using BeastResponse =
       boost::beast::http::response<boost::beast::http::string_body>;
 
+  // The TCP stream under the TLS layer, or the stream itself: it carries
+  // the deadlines and the socket.
+  boost::beast::tcp_stream& Tcp() {
+    return boost::beast::get_lowest_layer(stream_);
+  }
+  void Init();
+  void OnHandshake(boost::beast::error_code ec);
   void DoRead();
   void OnFirstBytes(boost::beast::error_code ec, std::size_t bytes);
   void DoReadHeader();
@@ -76,7 +117,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // After a response that ends the connection: stop sending, then read and
   // discard what the client still sends for a short while, so that closing
   // does not reset the connection before the client has read the answer.
+  // Over TLS, close_notify is sent first.
   void DoLinger();
+  void OnTlsShutdown(boost::beast::error_code ec);
+  void DoDrain();
   void OnLinger(boost::beast::error_code ec, std::size_t bytes);
   // Answers with a problem and closes the connection afterwards.
   void Refuse(int status, std::string_view title, std::string_view detail);
@@ -84,7 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoClose();
   void ReleaseBusy();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;

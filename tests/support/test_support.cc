@@ -223,4 +223,24 @@ bool RawConnection::ClosedByPeer(int timeout_ms) {
   return false;
 }
 
+std::optional<std::string> RawConnection::ReadUntilClosed(int timeout_ms) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int left =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count());
+    errno = 0;
+    ssize_t n = ReadSome(fd_, buffer_, std::max(left, 1));
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+      std::string rest = std::move(buffer_);
+      buffer_.clear();
+      return rest;
+    }
+    if (n < 0) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace smartercities::testing

@@ -66,6 +66,11 @@ class RawConnection {
                                            bool head = false);
   // True when the server closed the connection (EOF within timeout_ms).
   bool ClosedByPeer(int timeout_ms = 5000);
+  // Reads until the server closes the connection (EOF or reset) and returns
+  // every byte that arrived and no ReadResponse consumed, so that a test can
+  // see that nothing more came; nullopt when it is still open after
+  // timeout_ms.
+  std::optional<std::string> ReadUntilClosed(int timeout_ms = 5000);
 
  private:
   int fd_ = -1;
