@@ -94,7 +94,9 @@ EnergyCsv ParseEnergyCsv(std::string_view text,
                   "field gas_m3: must be a number of at least 0, got \"" +
                       fields[4] + "\"");
     }
-    std::string key = row.city + "/" + row.area + "/" + fields[2];
+    // By the year read, not as written: 2013, +2013 and 02013 are one year.
+    std::string key =
+        row.city + "/" + row.area + "/" + std::to_string(row.year);
     if (auto it = seen.find(key); it != seen.end()) {
       return fail(number, "the same city, area and year stand on line " +
                               std::to_string(it->second));
