@@ -431,12 +431,42 @@ class RecordRegister {
     std::size_t n = fields_.size();
     values->push_back(UtcNow());
     values->push_back(Who(request));
-    auto rows = host_->Query("INSERT INTO " + table_ + " (" + columns +
-                                 "updated_at, updated_by, is_demo) VALUES (" +
-                                 marks + "?" + std::to_string(n + 1) + ", ?" +
-                                 std::to_string(n + 2) + ", 0) RETURNING id",
-                             *values);
+    std::vector<sdk::Row> rows;
+    if (!Store(response, [&] {
+          rows = host_->Query("INSERT INTO " + table_ + " (" + columns +
+                                  "updated_at, updated_by, is_demo) VALUES (" +
+                                  marks + "?" + std::to_string(n + 1) + ", ?" +
+                                  std::to_string(n + 2) + ", 0) RETURNING id",
+                              *values);
+        })) {
+      return;
+    }
     response.Json(201, ToJson(*Find(rows.front().Integer("id"))).dump());
+  }
+
+  // Runs a write; a record that would duplicate another one (a UNIQUE
+  // column such as one status per city) is the caller's conflict, 409, not
+  // a fault of the plugin. Other failures propagate (500).
+  template <typename Write>
+  bool Store(sdk::Response& response, Write write) const {
+    try {
+      write();
+      return true;
+    } catch (const sdk::Error& error) {
+      std::string message = error.what();
+      std::size_t at = message.find("UNIQUE constraint failed: ");
+      if (at == std::string::npos) throw;
+      std::string column = message.substr(at + 26);
+      column = column.substr(column.find('.') + 1);
+      for (const Field& field : fields_) {
+        if (field.column == column) column = field.key;
+      }
+      response.Problem(409, "Conflict",
+                       "there is a record with this " + column +
+                           " already; change that one (PUT " + path_ +
+                           "/{id}) instead of adding another");
+      return false;
+    }
   }
 
   // Writes a 403 and returns false when the caller may not change the
@@ -469,11 +499,15 @@ class RecordRegister {
     values->push_back(UtcNow());
     values->push_back(Who(request));
     values->push_back(id);
-    host_->Query("UPDATE " + table_ + " SET " + sets + "updated_at = ?" +
-                     std::to_string(n + 1) + ", updated_by = ?" +
-                     std::to_string(n + 2) + ", is_demo = 0 WHERE id = ?" +
-                     std::to_string(n + 3),
-                 *values);
+    if (!Store(response, [&] {
+          host_->Query("UPDATE " + table_ + " SET " + sets + "updated_at = ?" +
+                           std::to_string(n + 1) + ", updated_by = ?" +
+                           std::to_string(n + 2) +
+                           ", is_demo = 0 WHERE id = ?" + std::to_string(n + 3),
+                       *values);
+        })) {
+      return;
+    }
     response.Json(200, ToJson(*Find(id)).dump());
   }
 

@@ -1,0 +1,405 @@
+// The authorization matrix: every route the running platform serves, core
+// and plugin, called by the public, a city editor of the object's city, a
+// city editor of another city, a theme editor of Bedrijvige Stad and an
+// administrator, and compared with the policy table below. The table is
+// written by hand from the roles in docs/security.md; a route that is not
+// in it fails the test, so a new route needs a decision.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "core/app/platform.h"
+#include "tests/support/test_support.h"
+
+namespace smartercities {
+namespace {
+
+using nlohmann::json;
+using testing::Fetch;
+using testing::HttpResponse;
+
+enum class Policy {
+  kPublic,         // everyone
+  kAuthenticated,  // every account and token
+  kAdmin,          // administrators only
+  kThemeEditor,    // administrators and editors of the route's theme
+  kCityEditor,     // ... and editors of the city the request is about
+};
+
+const char* Name(Policy policy) {
+  switch (policy) {
+    case Policy::kPublic:
+      return "public";
+    case Policy::kAuthenticated:
+      return "authenticated";
+    case Policy::kAdmin:
+      return "admin";
+    case Policy::kThemeEditor:
+      return "theme-editor";
+    default:
+      return "city-editor";
+  }
+}
+
+// The core's routes.
+const std::map<std::string, Policy>& CorePolicy() {
+  static const std::map<std::string, Policy> kPolicy = {
+      {"GET /healthz", Policy::kPublic},
+      {"GET /readyz", Policy::kPublic},
+      {"GET /metrics", Policy::kPublic},
+      {"GET /api/v1/openapi.json", Policy::kPublic},
+      {"GET /api/v1/themes", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/agreements", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/agreements/{letter}", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/indicators", Policy::kPublic},
+      {"GET /api/v1/indicators/{indicator}", Policy::kPublic},
+      {"GET /api/v1/indicators/{indicator}/measurements", Policy::kPublic},
+      {"POST /api/v1/indicators/{indicator}/measurements", Policy::kCityEditor},
+      {"GET /api/v1/cities", Policy::kPublic},
+      {"GET /api/v1/cities/{city}", Policy::kPublic},
+      {"GET /api/v1/modules", Policy::kAdmin},
+      {"POST /api/v1/modules/rescan", Policy::kAdmin},
+      {"PATCH /api/v1/modules/{id}", Policy::kAdmin},
+      {"POST /api/v1/sessions", Policy::kPublic},
+      {"DELETE /api/v1/sessions/current", Policy::kAuthenticated},
+      {"GET /api/v1/me", Policy::kAuthenticated},
+      {"PUT /api/v1/me/password", Policy::kAuthenticated},
+      {"GET /api/v1/users", Policy::kAdmin},
+      {"POST /api/v1/users", Policy::kAdmin},
+      {"GET /api/v1/users/{userId}", Policy::kAdmin},
+      {"PATCH /api/v1/users/{userId}", Policy::kAdmin},
+      {"POST /api/v1/users/{userId}/password-reset", Policy::kAdmin},
+      {"GET /api/v1/tokens", Policy::kAdmin},
+      {"POST /api/v1/tokens", Policy::kAdmin},
+      {"DELETE /api/v1/tokens/{tokenId}", Policy::kAdmin},
+      {"GET /api/v1/audit-events", Policy::kAdmin},
+      {"GET /api/v1/audit-events/verification", Policy::kAdmin},
+  };
+  return kPolicy;
+}
+
+// The plugins' changes, by theme and the route's first segment: records of
+// one city (city editors of that city) or of the theme as a whole (theme
+// editors). Every plugin GET is public.
+Policy PluginWritePolicy(const std::string& theme, const std::string& base) {
+  static const std::map<std::string, Policy> kPolicy = {
+      {"bedrijvige-stad /business-parks", Policy::kCityEditor},
+      {"bedrijvige-stad /smart-work-centres", Policy::kCityEditor},
+      {"zorgende-stad /telemonitoring-pilots", Policy::kCityEditor},
+      {"zorgende-stad /avva-implementations", Policy::kCityEditor},
+      {"lerende-stad /schools", Policy::kCityEditor},
+      {"lerende-stad /ict-certificates", Policy::kCityEditor},
+      {"groene-stad /data-centres", Policy::kCityEditor},
+      {"groene-stad /smart-grid-pilots", Policy::kCityEditor},
+      {"groene-stad /energy-use", Policy::kThemeEditor},
+      {"onze-stad /datasets", Policy::kCityEditor},
+      {"onze-stad /challenge-entries", Policy::kCityEditor},
+      {"veilige-stad /cyber-readiness", Policy::kCityEditor},
+      {"veilige-stad /secured-business-parks", Policy::kCityEditor},
+      {"regelluwe-stad /city-status", Policy::kCityEditor},
+      {"kennisdeling /events", Policy::kThemeEditor},
+      {"kennisdeling /newsletters", Policy::kThemeEditor},
+      {"open-networks /ngn-availability", Policy::kCityEditor},
+      {"open-networks /decentral-meetings", Policy::kThemeEditor},
+  };
+  auto found = kPolicy.find(theme + " " + base);
+  if (found == kPolicy.end()) {
+    ADD_FAILURE() << "no policy for changes to " << theme << " " << base
+                  << "; add one to the table";
+    return Policy::kAdmin;
+  }
+  return found->second;
+}
+
+// Records for registers that the demo sample leaves empty.
+const std::map<std::string, json>& Fallbacks() {
+  static const std::map<std::string, json> kRecords = {
+      {"/challenge-entries",
+       {{"city", "GM0794"},
+        {"title", "Slimme lantaarnpalen"},
+        {"team", "Team Brandevoort"},
+        {"submittedOn", "2013-05-01"}}},
+  };
+  return kRecords;
+}
+
+constexpr const char* kTheme = "bedrijvige-stad";  // the theme editor's
+constexpr const char* kHomeCity = "GM0794";        // Helmond
+constexpr const char* kOtherCity = "GM0855";       // Tilburg
+
+struct Caller {
+  std::string name;
+  std::string role;  // "" for the public
+  std::string scope;
+  std::string token;
+};
+
+class AuthorizationMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.port = 0;
+    config_.data_dir = dir_.path() / "data";
+    config_.plugin_dir = testing::ThemePluginDir();
+    config_.web_root = "";
+    config_.initial_admin_password = "beheer-Kanaal-tulp-93";
+    auto platform = app::Platform::Start(config_);
+    ASSERT_TRUE(platform.ok()) << platform.status().message();
+    platform_ = std::move(platform).value();
+    // Every register gets sample records, so that routes with {id} have a
+    // record to act on.
+    std::ostringstream out;
+    Status demo = app::Demo(config_, true, out);
+    ASSERT_TRUE(demo.ok()) << demo.message() << out.str();
+    std::ifstream in(config_.AdminTokenFile());
+    std::getline(in, admin_token_);
+  }
+
+  std::string Token(const std::string& role, const std::string& scope) {
+    std::string key = role + " " + scope;
+    auto found = tokens_.find(key);
+    if (found != tokens_.end()) return found->second;
+    HttpResponse made =
+        Call(admin_token_, "POST", "/api/v1/tokens",
+             json{{"name", "matrix " + key}, {"role", role}, {"scope", scope}}
+                 .dump());
+    EXPECT_EQ(made.status, 201) << made.body;
+    std::string token = json::parse(made.body)["token"];
+    tokens_[key] = token;
+    return token;
+  }
+
+  HttpResponse Call(const std::string& token, const std::string& method,
+                    const std::string& target, const std::string& body = "",
+                    const std::string& type = "application/json") {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    if (!body.empty()) headers["Content-Type"] = type;
+    return Fetch(platform_->port(), method, target, headers, body);
+  }
+
+  json Get(const std::string& target) {
+    HttpResponse response = Call(admin_token_, "GET", target);
+    EXPECT_EQ(response.status, 200) << target << ": " << response.body;
+    return json::parse(response.body, nullptr, false);
+  }
+
+  testing::TempDir dir_;
+  app::Config config_;
+  std::unique_ptr<app::Platform> platform_;
+  std::string admin_token_;
+  std::map<std::string, std::string> tokens_;
+};
+
+// What one route is called with.
+struct Request {
+  std::string target;
+  std::string body;
+  std::string type = "application/json";
+  std::string city;  // the city the request is about
+};
+
+TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
+  // Objects for the path parameters.
+  json indicators =
+      Get(std::string("/api/v1/themes/") + kTheme + "/indicators");
+  std::string indicator;
+  for (const auto& item : indicators["items"]) {
+    if (item["scope"] == "city") {
+      indicator = item["id"];
+      break;
+    }
+  }
+  ASSERT_FALSE(indicator.empty());
+
+  std::vector<std::shared_ptr<const http::Route>> routes =
+      platform_->router().Routes();
+  ASSERT_GT(routes.size(), 60u);
+  int checked = 0;
+  std::vector<std::string> problems;
+  for (const auto& route : routes) {
+    std::string key = route->method + " " + route->pattern;
+    std::string theme;
+    Policy policy = Policy::kAdmin;
+    static const std::regex kPluginRoute(
+        R"(/api/v1/themes/([a-z-]+)(/[a-z-]+).*)");
+    std::smatch match;
+    if (route->owner != "core") {
+      ASSERT_TRUE(std::regex_match(route->pattern, match, kPluginRoute)) << key;
+      theme = match[1];
+      policy = route->method == "GET" ? Policy::kPublic
+                                      : PluginWritePolicy(theme, match[2]);
+    } else {
+      auto found = CorePolicy().find(key);
+      if (found == CorePolicy().end()) {
+        problems.push_back(key + ": not in the policy table");
+        continue;
+      }
+      policy = found->second;
+      if (route->pattern.find("{indicator}") != std::string::npos) {
+        theme = kTheme;
+      }
+    }
+
+    // Fill the path and make a body.
+    Request call;
+    call.city = kHomeCity;
+    std::string target = route->pattern;
+    auto fill = [&](const std::string& name, const std::string& value) {
+      std::size_t at = target.find("{" + name + "}");
+      if (at != std::string::npos) target.replace(at, name.size() + 2, value);
+    };
+    fill("theme", kTheme);
+    fill("letter", "a");
+    fill("indicator", indicator);
+    fill("city", kHomeCity);
+    if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
+    if (route->pattern.find("{userId}") != std::string::npos) {
+      HttpResponse made = Call(
+          admin_token_, "POST", "/api/v1/users",
+          json{{"username", "u" + std::to_string(checked)}, {"role", "admin"}}
+              .dump());
+      ASSERT_EQ(made.status, 201) << made.body;
+      fill("userId",
+           std::to_string(json::parse(made.body)["user"]["id"].get<int>()));
+      if (route->method == "PATCH") call.body = R"({"displayName":"Matrix"})";
+    }
+    if (route->pattern.find("{tokenId}") != std::string::npos) {
+      HttpResponse made = Call(admin_token_, "POST", "/api/v1/tokens",
+                               R"({"name":"throwaway","role":"admin"})");
+      fill("tokenId", std::to_string(json::parse(made.body)["id"].get<int>()));
+    }
+    if (route->owner != "core" && route->method != "GET") {
+      // A sample record of the register, as the body and (for {id}) the
+      // record acted on.
+      std::string base =
+          std::string("/api/v1/themes/") + theme + std::string(match[2]);
+      json sample;
+      if (route->pattern.find("{id}") != std::string::npos ||
+          route->method == "POST") {
+        json list = Get(base);
+        if (list.is_object() && list.contains("items") &&
+            list["items"].empty() && Fallbacks().contains(match[2])) {
+          // A register without a demo record gets one.
+          HttpResponse made =
+              Call(admin_token_, "POST", base, Fallbacks().at(match[2]).dump());
+          EXPECT_EQ(made.status, 201) << base << ": " << made.body;
+          list = Get(base);
+        }
+        if (list.is_object() && list.contains("items") &&
+            !list["items"].empty()) {
+          sample = list["items"][0];
+        } else if (route->pattern.find("{id}") != std::string::npos) {
+          ADD_FAILURE() << base << " has no record to test " << key
+                        << " with; add a fallback record";
+          continue;
+        }
+      }
+      if (sample.is_object()) {
+        if (sample.contains("id") && sample["id"].is_number())
+          fill("id", std::to_string(sample["id"].get<int>()));
+        if (sample.contains("city") && sample["city"].is_string())
+          call.city = sample["city"];
+        for (const char* field : {"id", "demo", "updatedAt", "cityName"})
+          sample.erase(field);
+        if (route->method != "DELETE") call.body = sample.dump();
+      } else if (route->method != "DELETE") {
+        call.body = json{{"city", call.city}}.dump();
+      }
+      if (route->pattern.find("/import") != std::string::npos) {
+        call.body = "year,area,electricity\n";
+        call.type = "text/csv";
+      }
+    }
+    if (key == "POST /api/v1/indicators/{indicator}/measurements") {
+      call.body =
+          json{{"city", kHomeCity}, {"period", "2013-06"}, {"value", 3}}.dump();
+    }
+    if (key == "POST /api/v1/sessions") {
+      call.body = R"({"username":"admin","password":"beheer-Kanaal-tulp-93"})";
+    }
+    if (key == "POST /api/v1/users") {
+      call.body = json{
+          {"username", "made" + std::to_string(checked)},
+          {"role", "city-editor"},
+          {"scope",
+           kHomeCity}}.dump();
+    }
+    if (key == "POST /api/v1/tokens") {
+      call.body = R"({"name":"matrix","role":"admin"})";
+    }
+    if (key == "PATCH /api/v1/modules/{id}") call.body = R"({"enabled":true})";
+    if (key == "PUT /api/v1/me/password") {
+      call.body = R"({"currentPassword":"x","newPassword":"y"})";
+    }
+    call.target = target;
+
+    std::string other_city = call.city == kOtherCity ? kHomeCity : kOtherCity;
+    std::vector<Caller> callers = {
+        {"the public", "", "", ""},
+        {"a city editor of " + other_city, "city-editor", other_city,
+         Token("city-editor", other_city)},
+        {std::string("a theme editor of ") + kTheme, "theme-editor", kTheme,
+         Token("theme-editor", kTheme)},
+        {"a city editor of " + call.city, "city-editor", call.city,
+         Token("city-editor", call.city)},
+        {"an administrator", "admin", "", admin_token_},
+    };
+    for (const Caller& caller : callers) {
+      bool allowed = false;
+      switch (policy) {
+        case Policy::kPublic:
+          allowed = true;
+          break;
+        case Policy::kAuthenticated:
+          allowed = !caller.role.empty();
+          break;
+        case Policy::kAdmin:
+          allowed = caller.role == "admin";
+          break;
+        case Policy::kThemeEditor:
+          allowed = caller.role == "admin" ||
+                    (caller.role == "theme-editor" && caller.scope == theme);
+          break;
+        case Policy::kCityEditor:
+          allowed = caller.role == "admin" ||
+                    (caller.role == "theme-editor" && caller.scope == theme) ||
+                    (caller.role == "city-editor" && caller.scope == call.city);
+          break;
+      }
+      HttpResponse response =
+          Call(caller.token, route->method, call.target, call.body, call.type);
+      bool refused = response.status == 401 || response.status == 403;
+      std::string what = key + " (" + Name(policy) + ") by " + caller.name +
+                         " -> " + std::to_string(response.status) + " " +
+                         response.body.substr(0, 160);
+      if (allowed && refused) problems.push_back("unexpected deny: " + what);
+      if (!allowed && !refused) problems.push_back("unexpected allow: " + what);
+      if (!allowed && caller.role.empty() && response.status != 401)
+        problems.push_back("the public must get 401: " + what);
+      if (response.status >= 500) problems.push_back("server error: " + what);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 300);
+  for (const std::string& problem : problems) ADD_FAILURE() << problem;
+}
+
+TEST_F(AuthorizationMatrixTest, ARouteWithoutAPermissionIsRefusedToEveryone) {
+  http::RouteOptions options;  // no permission declared
+  Status added =
+      const_cast<http::Router&>(platform_->router())
+          .Add({"GET", "/api/v1/undeclared", "core",
+                [](http::Request&) { return http::Response::Json(200, "{}"); },
+                options});
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(Call("", "GET", "/api/v1/undeclared").status, 403);
+  EXPECT_EQ(Call(admin_token_, "GET", "/api/v1/undeclared").status, 403);
+}
+
+}  // namespace
+}  // namespace smartercities
