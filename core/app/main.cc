@@ -96,7 +96,8 @@ int Serve(const Config& config) {
   std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   std::string url =
-      "http://" + host + ":" + std::to_string((*platform)->port());
+      std::string(config.tls_cert_file.empty() ? "http" : "https") + "://" +
+      host + ":" + std::to_string((*platform)->port());
   auto token_file = std::filesystem::absolute(config.AdminTokenFile());
   std::cout << "\nSmarter Cities platform is running at " << url << "/\n"
             << "  API:        " << url << "/api/v1/themes\n"

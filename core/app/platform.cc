@@ -95,7 +95,7 @@ Status Platform::Init(const Config& config) {
   }
   metrics_->AddCollector([this] { return modules_->RenderMetrics(); });
 
-  bool tls = false;
+  bool tls = !config.tls_cert_file.empty();
   access_ =
       std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls);
   api_ = std::make_unique<ApiState>(
