@@ -10,8 +10,10 @@
 //
 // Requests the server refuses itself, with 400 and a closed connection:
 // Transfer-Encoding together with Content-Length, a Transfer-Encoding other
-// than "chunked", chunked HTTP/1.0, malformed requests. Headers over
-// `header_limit_bytes` get 431; a body over the route's limit gets 413.
+// than exactly "chunked", chunked HTTP/1.0, obsolete line folding, chunked
+// framing that strays from RFC 9112 (see chunked_decoder.h), malformed
+// requests. Headers over `header_limit_bytes` get 431; a body over the
+// route's limit gets 413. Trailer fields are checked and dropped.
 //
 // With a certificate and key configured the server speaks only TLS, with
 // the same limits, deadlines, keep-alive, pipelining and shutdown, and every

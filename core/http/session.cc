@@ -10,6 +10,7 @@
 #include <random>
 #include <utility>
 
+#include "core/http/chunked_decoder.h"
 #include "core/http/http_logger.h"
 #include "core/http/static_files.h"
 
@@ -160,6 +161,30 @@ std::optional<std::string> FramingProblem(
     }
   }
   return std::nullopt;
+}
+
+// Looks for obsolete line folding (a CRLF followed by SP or HTAB) in the
+// part of a request header Beast has not parsed yet, from byte `from` on;
+// Beast 1.74 would join the lines. Stops at the end of the header, since
+// what follows is body. Sets `from` to where the next look must start.
+bool FindObsFold(std::string_view bytes, std::size_t& from) {
+  std::size_t i = from;
+  for (;;) {
+    std::size_t crlf = bytes.find("\r\n", i);
+    if (crlf == std::string_view::npos) {
+      // A CR at the very end may become a CRLF with the next bytes.
+      from = bytes.empty() ? 0 : bytes.size() - 1;
+      return false;
+    }
+    // Beast consumes a header line only together with the character after
+    // it, so a CRLF at the start is the empty line that ends the header.
+    if (crlf == 0 || crlf + 2 >= bytes.size() || bytes[crlf + 2] == '\r') {
+      from = crlf;
+      return false;
+    }
+    if (bytes[crlf + 2] == ' ' || bytes[crlf + 2] == '\t') return true;
+    i = crlf + 2;
+  }
 }
 
 bool ExpectsContinue(const bhttp::request_header<>& request) {
@@ -328,10 +353,43 @@ void Session<Stream>::DoReadHeader() {
   // header, but the route's limit is known only after the header; until
   // then there is none, and OnReadHeader checks the declared length.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  header_checked_bytes_ = 0;
+  header_problem_.reset();
+  chunked_.reset();
+  chunked_body_.clear();
+  ParseHeader();
+}
+
+template <class Stream>
+void Session<Stream>::ParseHeader() {
+  if (buffer_.size() > 0) {
+    auto data = buffer_.data();
+    std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    if (FindObsFold(bytes, header_checked_bytes_)) {
+      header_problem_ =
+          "a header continues on the next line (obsolete line folding); "
+          "send each header on one line";
+      return OnReadHeader(bhttp::error::bad_value, 0);
+    }
+    beast::error_code ec;
+    std::size_t used = parser_->put(data, ec);
+    buffer_.consume(used);
+    header_checked_bytes_ -= std::min(header_checked_bytes_, used);
+    if (ec != bhttp::error::need_more) return OnReadHeader(ec, 0);
+  }
+  std::size_t room = buffer_.max_size() - buffer_.size();
+  if (room == 0) return OnReadHeader(bhttp::error::buffer_overflow, 0);
   Tcp().expires_at(read_deadline_);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::OnReadHeader,
-                                                     this->shared_from_this()));
+  stream_.async_read_some(buffer_.prepare(std::min(kReadChunkBytes, room)),
+                          beast::bind_front_handler(&Session::OnHeaderBytes,
+                                                    this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnHeaderBytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return Fail(ec, "read header");
+  buffer_.commit(bytes);
+  ParseHeader();
 }
 
 template <class Stream>
@@ -360,7 +418,8 @@ void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
   }
   if (ec) {
     return Refuse(400, "Bad Request",
-                  "the request could not be read: " + ec.message());
+                  header_problem_.value_or("the request could not be read: " +
+                                           ec.message()));
   }
   if (raw_path_.empty() || raw_path_.front() != '/') {
     return Refuse(400, "Bad Request",
@@ -385,12 +444,13 @@ void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
       route_ ? route_->options.body_limit_bytes : kUnroutedBodyLimitBytes;
   if (auto declared = parser_->content_length();
       declared && *declared > limit) {
-    return Refuse(413, "Content Too Large",
-                  "this endpoint accepts bodies of at most " +
-                      std::to_string(limit) + " bytes");
+    return RefuseTooLarge();
   }
   parser_->body_limit(limit);
   if (parser_->is_done()) return Process();
+  if (parser_->chunked()) {
+    chunked_.emplace(limit, context_->config().header_limit_bytes);
+  }
   if (ExpectsContinue(header)) return DoWriteContinue();
   DoReadBody();
 }
@@ -411,6 +471,7 @@ void Session<Stream>::OnWriteContinue(beast::error_code ec, std::size_t) {
 
 template <class Stream>
 void Session<Stream>::DoReadBody() {
+  if (chunked_) return ParseChunkedBody();
   // The read timeout covers the whole request, header and body together.
   Tcp().expires_at(read_deadline_);
   bhttp::async_read(stream_, buffer_, *parser_,
@@ -420,19 +481,54 @@ void Session<Stream>::DoReadBody() {
 
 template <class Stream>
 void Session<Stream>::OnReadBody(beast::error_code ec, std::size_t) {
-  if (ec == bhttp::error::body_limit) {
-    return Refuse(413, "Content Too Large",
-                  "this endpoint accepts bodies of at most " +
-                      std::to_string(route_ ? route_->options.body_limit_bytes
-                                            : kUnroutedBodyLimitBytes) +
-                      " bytes");
-  }
+  if (ec == bhttp::error::body_limit) return RefuseTooLarge();
   if (ec && !IsParseError(ec)) return Fail(ec, "read body");
   if (ec) {
     return Refuse(400, "Bad Request",
                   "the request body could not be read: " + ec.message());
   }
   Process();
+}
+
+template <class Stream>
+void Session<Stream>::ParseChunkedBody() {
+  if (buffer_.size() > 0) {
+    auto data = buffer_.data();
+    std::size_t used = 0;
+    auto result = chunked_->Feed(
+        std::string_view(static_cast<const char*>(data.data()), data.size()),
+        used, chunked_body_);
+    buffer_.consume(used);
+    switch (result) {
+      case ChunkedDecoder::Result::kDone:
+        return Process();
+      case ChunkedDecoder::Result::kTooLarge:
+        return RefuseTooLarge();
+      case ChunkedDecoder::Result::kMalformed:
+        return Refuse(
+            400, "Bad Request",
+            "the chunked request body is malformed: " + chunked_->problem());
+      case ChunkedDecoder::Result::kNeedMore:
+        break;
+    }
+  }
+  std::size_t room = buffer_.max_size() - buffer_.size();
+  if (room == 0) {
+    return Refuse(400, "Bad Request",
+                  "a chunk line does not fit in the connection's buffer");
+  }
+  // The read timeout covers the whole request, header and body together.
+  Tcp().expires_at(read_deadline_);
+  stream_.async_read_some(buffer_.prepare(std::min(kReadChunkBytes, room)),
+                          beast::bind_front_handler(&Session::OnChunkedBytes,
+                                                    this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnChunkedBytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return Fail(ec, "read body");
+  buffer_.commit(bytes);
+  ParseChunkedBody();
 }
 
 template <class Stream>
@@ -457,7 +553,8 @@ void Session<Stream>::Process() {
     request->headers.emplace_back(Lower(Std(field.name_string())),
                                   std::string(Std(field.value())));
   }
-  request->body = std::move(message.body());
+  request->body =
+      chunked_ ? std::move(chunked_body_) : std::move(message.body());
   if (auto query_start = request->target.find('?');
       query_start != std::string::npos) {
     auto query =
@@ -642,6 +739,15 @@ void Session<Stream>::OnLinger(beast::error_code ec, std::size_t bytes) {
   Tcp().async_read_some(
       buffer_.prepare(std::min(kReadChunkBytes, buffer_.max_size())),
       beast::bind_front_handler(&Session::OnLinger, this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::RefuseTooLarge() {
+  Refuse(413, "Content Too Large",
+         "this endpoint accepts bodies of at most " +
+             std::to_string(route_ ? route_->options.body_limit_bytes
+                                   : kUnroutedBodyLimitBytes) +
+             " bytes");
 }
 
 template <class Stream>

@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/http/chunked_decoder.h"
 #include "core/http/message.h"
 #include "core/http/router.h"
 #include "core/http/server_context.h"
@@ -101,11 +102,18 @@ class Session : public Connection,
   void DoRead();
   void OnFirstBytes(boost::beast::error_code ec, std::size_t bytes);
   void DoReadHeader();
+  // Feeds what is buffered to the parser, after checking it for what Beast
+  // would accept but the server does not; reads more while needed.
+  void ParseHeader();
+  void OnHeaderBytes(boost::beast::error_code ec, std::size_t bytes);
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
   void DoWriteContinue();
   void OnWriteContinue(boost::beast::error_code ec, std::size_t bytes);
   void DoReadBody();
   void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
+  // Chunked bodies go through ChunkedDecoder rather than Beast.
+  void ParseChunkedBody();
+  void OnChunkedBytes(boost::beast::error_code ec, std::size_t bytes);
   void Process();
   // Runs work on the worker pool; its response comes back to the strand and
   // is dropped when the request was answered meanwhile (504) or the
@@ -124,6 +132,8 @@ class Session : public Connection,
   void OnLinger(boost::beast::error_code ec, std::size_t bytes);
   // Answers with a problem and closes the connection afterwards.
   void Refuse(int status, std::string_view title, std::string_view detail);
+  // 413 naming the route's body limit.
+  void RefuseTooLarge();
   void Fail(boost::beast::error_code ec, const char* what);
   void DoClose();
   void ReleaseBusy();
@@ -132,6 +142,13 @@ class Session : public Connection,
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> context_;
   std::optional<Parser> parser_;
+  // How much of the buffered header FindObsFold has seen; why the header
+  // was refused when Beast would have taken it.
+  std::size_t header_checked_bytes_ = 0;
+  std::optional<std::string> header_problem_;
+  // Set for a chunked request body, with the data decoded so far.
+  std::optional<ChunkedDecoder> chunked_;
+  std::string chunked_body_;
   boost::asio::steady_timer deadline_;
   std::shared_ptr<BeastResponse> response_;
   std::string remote_address_;
