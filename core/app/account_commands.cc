@@ -9,6 +9,7 @@
 #include "core/auth/audit.h"
 #include "core/auth/passwords.h"
 #include "core/auth/token_service.h"
+#include "core/domain/city_list.h"
 
 namespace smartercities::app {
 namespace {
@@ -20,6 +21,19 @@ Status Usage(const std::string& what) {
 // Every change an operator command makes is audited as the command line.
 auth::Actor CommandLine() { return {"cli", "operator", "cli"}; }
 
+// The database with the covenant's cities stored, so that city editors can
+// be made before the server's first start.
+Result<std::unique_ptr<storage::Database>> OpenWithCities(
+    const Config& config) {
+  auto database = OpenDatabase(config);
+  if (!database.ok()) return database.status();
+  auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");
+  if (!cities.ok()) return cities.status();
+  Status stored = domain::StoreCities(**database, *cities);
+  if (!stored.ok()) return stored;
+  return database;
+}
+
 }  // namespace
 
 Status UsersCommand(const Config& config, const std::vector<std::string>& args,
@@ -27,7 +41,7 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
   if (args.empty()) {
     return Usage("users add|list|disable|enable|set-role|reset-password ...");
   }
-  auto database = OpenDatabase(config);
+  auto database = OpenWithCities(config);
   if (!database.ok()) return database.status();
   auth::PasswordHasher hasher;
   auth::Accounts accounts(**database, hasher);
@@ -105,7 +119,7 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
 
 Status TokensCommand(const Config& config, const std::vector<std::string>& args,
                      std::ostream& out) {
-  auto database = OpenDatabase(config);
+  auto database = OpenWithCities(config);
   if (!database.ok()) return database.status();
   auth::TokenService tokens(**database);
   auth::AuditRecorder recorder(CommandLine());

@@ -52,6 +52,8 @@ flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
   --data-dir DIR                database and admin token (default ./var)
   --plugin-dir DIR              theme plugin libraries (default: beside the executable)
   --web-root DIR                static front end (default: beside the executable)
+  --tls-cert FILE               PEM certificate (chain); with --tls-key, serve only HTTPS
+  --tls-key FILE                PEM private key belonging to --tls-cert
   --threads N                   I/O threads (default 2)
   --worker-threads N            request handler threads (default 4)
   --handler-deadline-ms N       answer 504 after this (default 10000)

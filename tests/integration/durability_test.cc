@@ -36,7 +36,10 @@ class DurabilityTest : public ::testing::Test {
     testing::CopyPlugin(testing::ThemePluginDir(), "bedrijvige_stad",
                         plugin_dir());
   }
-  void TearDown() override { Kill(); }
+  void TearDown() override {
+    Kill();
+    for (int fd : output_fds_) ::close(fd);
+  }
 
   std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
@@ -48,7 +51,9 @@ class DurabilityTest : public ::testing::Test {
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
+      // Kept open: a server whose stdout is closed dies of SIGPIPE at its
+      // next log line.
+      output_fds_.push_back(out[0]);
       ::setenv("SMARTERCITIES_ADMIN_PASSWORD", "beheer-Kanaal-tulp-93", 1);
       std::vector<std::string> args = {Executable().string(),
                                        "serve",
@@ -90,6 +95,7 @@ class DurabilityTest : public ::testing::Test {
 
   testing::TempDir dir_;
   pid_t pid_ = -1;
+  std::vector<int> output_fds_;
 };
 
 // Runs sql on the database file and returns the first column of each row.

@@ -1,0 +1,211 @@
+// The operator commands for accounts, tokens and the audit trail, run as an
+// operator runs them: the executable on a data directory, next to a running
+// server that sees the result at once.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/support/test_support.h"
+
+namespace smartercities {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::filesystem::path Executable() {
+  return testing::BinaryDir() / "bin" / "smartercities";
+}
+
+class AccountCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(plugin_dir());
+    testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad",
+                        plugin_dir());
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    for (int fd : output_fds_) ::close(fd);
+  }
+
+  std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+
+  // Runs `smartercities <args> --data-dir ... --plugin-dir ...`.
+  std::pair<int, std::string> Run(const std::string& args,
+                                  const std::string& env = "") {
+    std::string command = env + " '" + Executable().string() + "' " + args +
+                          " --data-dir '" + data_dir().string() +
+                          "' --plugin-dir '" + plugin_dir().string() + "' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::string output;
+    char buffer[1024];
+    while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr)
+      output += buffer;
+    int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  }
+
+  std::uint16_t Serve() {
+    int out[2];
+    EXPECT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      // Kept open: a server whose stdout is closed dies of SIGPIPE at its
+      // next log line.
+      output_fds_.push_back(out[0]);
+      std::vector<std::string> args = {Executable().string(),
+                                       "serve",
+                                       "--port",
+                                       "0",
+                                       "--data-dir",
+                                       data_dir().string(),
+                                       "--plugin-dir",
+                                       plugin_dir().string()};
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string output;
+    std::smatch match;
+    static const std::regex kUrl(R"(running at http://127\.0\.0\.1:([0-9]+)/)");
+    char buffer[1024];
+    while (!std::regex_search(output, match, kUrl)) {
+      ssize_t n = ::read(out[0], buffer, sizeof(buffer));
+      if (n <= 0) break;
+      output.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(out[0]);
+    started_output_ = output;
+    return match.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(match[1]));
+  }
+
+  testing::TempDir dir_;
+  pid_t pid_ = -1;
+  std::vector<int> output_fds_;
+  std::string started_output_;
+};
+
+TEST_F(AccountCommandsTest,
+       TheFirstStartShowsAGeneratedAdministratorPasswordOnce) {
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0) << started_output_;
+  std::smatch match;
+  ASSERT_TRUE(
+      std::regex_search(started_output_, match,
+                        std::regex(R"(as 'admin' with the password\s+(\S+))")))
+      << started_output_;
+  std::string password = match[1];
+  testing::HttpResponse login = testing::Fetch(
+      port, "POST", "/api/v1/sessions", {{"Content-Type", "application/json"}},
+      nlohmann::json{{"username", "admin"}, {"password", password}}.dump());
+  EXPECT_EQ(login.status, 201) << login.body;
+  // Nowhere on disk in clear text.
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(data_dir())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(content.find(password), std::string::npos) << entry.path();
+  }
+  ::kill(pid_, SIGTERM);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  Serve();
+  EXPECT_EQ(started_output_.find(password), std::string::npos);
+}
+
+TEST_F(AccountCommandsTest, UsersAndTokensAreManagedFromTheCommandLine) {
+  auto [code, out] = Run("users add anna city-editor GM0794");
+  ASSERT_EQ(code, 0) << out;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(
+      out, match, std::regex(R"(password \(shown only now\): (\S+))")))
+      << out;
+  std::string password = match[1];
+  EXPECT_THAT(Run("users list").second, HasSubstr("anna"));
+  auto refused = Run("users add bert city-editor GM9999");
+  EXPECT_NE(refused.first, 0);
+  EXPECT_THAT(refused.second, HasSubstr("GM9999"));
+
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  auto login = [&] {
+    return testing::Fetch(
+               port, "POST", "/api/v1/sessions",
+               {{"Content-Type", "application/json"}},
+               nlohmann::json{{"username", "anna"}, {"password", password}}
+                   .dump())
+        .status;
+  };
+  EXPECT_EQ(login(), 201);
+  ASSERT_EQ(Run("users disable anna").first, 0);
+  EXPECT_EQ(login(), 401);
+  ASSERT_EQ(Run("users enable anna").first, 0);
+  EXPECT_EQ(login(), 201);
+
+  auto [made, token_out] =
+      Run("tokens create helmond-export city-editor GM0794");
+  ASSERT_EQ(made, 0) << token_out;
+  std::smatch token;
+  ASSERT_TRUE(std::regex_search(token_out, token, std::regex(R"((sc_\S+))")));
+  std::string bearer = "Bearer " + std::string(token[1]);
+  EXPECT_EQ(
+      testing::Fetch(port, "GET", "/api/v1/me", {{"Authorization", bearer}})
+          .status,
+      200);
+  std::string listed = Run("tokens list").second;
+  EXPECT_THAT(listed, HasSubstr("helmond-export"));
+  EXPECT_EQ(listed.find(std::string(token[1])), std::string::npos);
+  std::smatch id;
+  ASSERT_TRUE(
+      std::regex_search(listed, id, std::regex(R"((\d+)\s+helmond-export)")));
+  ASSERT_EQ(Run("tokens revoke " + std::string(id[1])).first, 0);
+  EXPECT_EQ(
+      testing::Fetch(port, "GET", "/api/v1/me", {{"Authorization", bearer}})
+          .status,
+      401);
+}
+
+TEST_F(AccountCommandsTest, AuditVerifyFindsATamperedRow) {
+  ASSERT_EQ(Run("users add anna city-editor GM0794").first, 0);
+  ASSERT_EQ(Run("users set-role anna theme-editor regelluwe-stad").first, 2)
+      << "the theme is not loaded before the first start";
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  auto [changed, out] = Run("users set-role anna theme-editor regelluwe-stad");
+  ASSERT_EQ(changed, 0) << out;
+  ASSERT_EQ(Run("users reset-password anna").first, 0);
+  auto [ok, verified] = Run("audit verify");
+  EXPECT_EQ(ok, 0) << verified;
+  EXPECT_THAT(verified, HasSubstr("intact"));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir() / "smartercities.db").c_str(), &db),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TRIGGER audit_log_append_only_update; UPDATE "
+                         "audit_log SET actor = 'someone' WHERE seq = 2;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto [broken, report] = Run("audit verify");
+  EXPECT_EQ(broken, 1) << report;
+  EXPECT_THAT(report, HasSubstr("row 2"));
+}
+
+}  // namespace
+}  // namespace smartercities
