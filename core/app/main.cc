@@ -113,22 +113,26 @@ int Serve(const Config& config) {
     std::cout << "  Admin:      the administrator token is in "
               << token_file.string() << "\n";
   }
+  std::cout
+      << "              send it as 'Authorization: Bearer <token>', e.g.\n"
+      << "              curl -H \"Authorization: Bearer $(cat "
+      << token_file.string() << ")\" " << url << "/api/v1/modules\n";
   if (!(*platform)->generated_admin_password().empty()) {
-    std::cout << "  Log in:     " << url
-              << "/ as 'admin' with the password\n              "
+    std::cout << "  Log in:     account 'admin', password "
               << (*platform)->generated_admin_password()
               << "\n              (generated now and shown only this once; "
                  "change it after logging in)\n";
   } else {
-    std::cout << "  Log in:     " << url
-              << "/ with your account (the first one is 'admin')\n";
+    std::cout << "  Log in:     with your account (the first one is 'admin'; "
+                 "'smartercities users\n              reset-password admin' "
+                 "gives it a new password)\n";
   }
-  std::cout
-      << "              send it as 'Authorization: Bearer <token>', e.g.\n"
-      << "              curl -H \"Authorization: Bearer $(cat "
-      << token_file.string() << ")\" " << url << "/api/v1/modules\n"
-      << "Press Ctrl-C to stop.\n"
-      << std::endl;
+  std::cout << "              curl -c cookies -H 'Content-Type: "
+               "application/json' -d\n              "
+               "'{\"username\":\"admin\",\"password\":\"...\"}' "
+            << url << "/api/v1/sessions\n"
+            << "Press Ctrl-C to stop.\n"
+            << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received {}; finishing requests in flight",

@@ -105,9 +105,8 @@ TEST_F(AccountCommandsTest,
   std::uint16_t port = Serve();
   ASSERT_NE(port, 0) << started_output_;
   std::smatch match;
-  ASSERT_TRUE(
-      std::regex_search(started_output_, match,
-                        std::regex(R"(as 'admin' with the password\s+(\S+))")))
+  ASSERT_TRUE(std::regex_search(
+      started_output_, match, std::regex(R"(account 'admin', password (\S+))")))
       << started_output_;
   std::string password = match[1];
   testing::HttpResponse login = testing::Fetch(
