@@ -126,12 +126,15 @@ std::optional<std::string> JsonBodyProblem(std::string_view body) {
   }
   try {
     [[maybe_unused]] nlohmann::json parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error is a parse_error, a number too large for a double
+    // (1e999) an out_of_range: "[json.exception.parse_error.101] parse error
+    // at line 1, column 2: ...", "[json.exception.out_of_range.406] number
+    // overflow parsing '1e999'".
     std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
-    std::size_t start = what.find("parse error");
+    std::size_t start = what.find("] ");
     return "the body is not valid JSON: " +
-           (start == std::string::npos ? what : what.substr(start));
+           (start == std::string::npos ? what : what.substr(start + 2));
   }
   return std::nullopt;
 }

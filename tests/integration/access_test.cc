@@ -382,6 +382,11 @@ TEST_F(AccessTest, BodiesOfTheWrongTypeOrShapeAreRefusedNamingTheProblem) {
   HttpResponse broken = AsAdmin("POST", target, R"({"city": "GM0794",)");
   EXPECT_EQ(broken.status, 400);
   EXPECT_THAT(broken.body, HasSubstr("not valid JSON"));
+  // A number too large for a double made the check throw: 500.
+  HttpResponse huge =
+      AsAdmin("POST", target, R"({"city": "GM0794", "n": 1e999})");
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_THAT(huge.body, HasSubstr("not valid JSON: number overflow"));
   HttpResponse deep =
       AsAdmin("POST", target, std::string(100, '[') + std::string(100, ']'));
   EXPECT_EQ(deep.status, 400);

@@ -1,0 +1,285 @@
+// Sends arbitrary bytes to the running platform: app::Platform is started
+// once per process, as `smartercities serve` starts it (the real HTTP
+// server on 127.0.0.1 and a free port, the access check, the core's API
+// routes, the metrics, a scratch SQLite database and web root, an empty
+// plugin directory), and each input is written to a fresh loopback
+// connection, which is then half-closed and read until the server closes
+// it. The server's limits are the defaults a deployment runs with.
+//
+// Placeholders in the input stand for credentials the fuzzer cannot guess:
+// "@ADMIN@" becomes the administrator's API token and "@CITY@" the token of
+// a city editor for GM0307 (Amersfoort).
+//
+// A finding is a sanitizer report anywhere in the process, an error the
+// server logs (a handler that threw on input it should have refused, an
+// exception on an I/O thread), a file from outside the web root in a
+// response, or a server that stops answering.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/app/config.h"
+#include "core/app/platform.h"
+#include "core/auth/principal.h"
+#include "core/auth/token_service.h"
+#include "core/domain/catalog.h"
+#include "core/domain/manifest_parser.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace app = smartercities::app;
+
+constexpr std::string_view kAdminPlaceholder = "@ADMIN@";
+constexpr std::string_view kCityEditorPlaceholder = "@CITY@";
+// Stored beside the web root; no response may ever contain it. The control
+// characters keep the server from echoing it: it writes request text back
+// only inside JSON, which escapes them.
+constexpr std::string_view kOutsideCanary = "canary\x01outside\x02the-web-root";
+// How long to wait for the server to answer and close; well under
+// libFuzzer's -timeout, so that a hang is reported with this input.
+constexpr std::chrono::milliseconds kAnswerTimeout{5000};
+constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;
+
+// Collects what the server logs as errors.
+class ErrorSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::string Take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(errors_, {});
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    errors_.append(message.payload.data(), message.payload.size());
+    errors_ += '\n';
+  }
+  void flush_() override {}
+
+ private:
+  std::string errors_;
+};
+
+struct Fixture {
+  fs::path dir;
+  std::shared_ptr<ErrorSink> errors;
+  std::unique_ptr<app::Platform> platform;
+  std::uint16_t port = 0;
+  std::string admin_token;
+  std::string city_token;
+};
+
+Fixture* fixture = nullptr;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "fuzz_http_request: %s\n", what.c_str());
+  std::abort();
+}
+
+void WriteFile(const fs::path& file, std::string_view text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) Die("cannot write " + file.string());
+}
+
+std::string ReadFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void RemoveScratch() {
+  if (fixture == nullptr) return;
+  std::error_code ec;
+  fs::remove_all(fixture->dir, ec);
+}
+
+// A theme in the catalog gives the theme, indicator and measurement routes
+// something to find.
+void SyncTemplateTheme(smartercities::storage::Database& database) {
+  std::string text =
+      ReadFile(fs::path(SMARTERCITIES_SOURCE_DIR) / "sdk/template/theme.json");
+  auto manifest =
+      smartercities::domain::ParseManifest(text, "sdk/template/theme.json");
+  if (!manifest.ok()) Die(manifest.status().message());
+  smartercities::domain::Catalog catalog(database);
+  auto synced = catalog.Sync(*manifest);
+  if (!synced.ok()) Die(synced.message());
+}
+
+void StartPlatform() {
+  fixture = new Fixture();
+  spdlog::set_level(spdlog::level::off);
+  fixture->errors = std::make_shared<ErrorSink>();
+  auto http_logger = std::make_shared<spdlog::logger>("http", fixture->errors);
+  http_logger->set_level(spdlog::level::err);
+  spdlog::register_logger(http_logger);
+
+  fixture->dir = fs::temp_directory_path() /
+                 ("smartercities-fuzz-http-" + std::to_string(::getpid()));
+  fs::remove_all(fixture->dir);
+  fs::create_directories(fixture->dir / "plugins");
+  fs::create_directories(fixture->dir / "web" / "assets");
+  WriteFile(fixture->dir / "web" / "index.html",
+            "<!doctype html><title>Smarter Cities</title>");
+  WriteFile(fixture->dir / "web" / "assets" / "app.js", "console.log(1);");
+  WriteFile(fixture->dir / "secret.txt", kOutsideCanary);
+  std::atexit(RemoveScratch);
+
+  app::Config config;
+  config.host = "127.0.0.1";
+  config.port = 0;
+  config.data_dir = fixture->dir / "data";
+  config.plugin_dir = fixture->dir / "plugins";
+  config.web_root = fixture->dir / "web";
+  config.initial_admin_password = "fuzzing-harness-7q4v-kx9w";
+  auto platform = app::Platform::Start(config);
+  if (!platform.ok()) Die(platform.status().message());
+  fixture->platform = std::move(platform).value();
+  fixture->port = fixture->platform->port();
+
+  std::string token = ReadFile(config.AdminTokenFile());
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {
+    token.pop_back();
+  }
+  if (token.empty()) Die("no administrator token was written");
+  fixture->admin_token = token;
+
+  smartercities::auth::TokenService tokens(fixture->platform->database());
+  auto city = tokens.Create("fuzz-city-editor",
+                            smartercities::auth::kCityEditor, "GM0307", "fuzz");
+  if (!city.ok()) Die(city.status().message());
+  fixture->city_token = city->second;
+  SyncTemplateTheme(fixture->platform->database());
+}
+
+std::string Substitute(std::string_view input) {
+  std::string out;
+  out.reserve(input.size() + 64);
+  while (!input.empty()) {
+    if (input.starts_with(kAdminPlaceholder)) {
+      out += fixture->admin_token;
+      input.remove_prefix(kAdminPlaceholder.size());
+    } else if (input.starts_with(kCityEditorPlaceholder)) {
+      out += fixture->city_token;
+      input.remove_prefix(kCityEditorPlaceholder.size());
+    } else {
+      out += input.front();
+      input.remove_prefix(1);
+    }
+  }
+  return out;
+}
+
+// Writes request on a new connection, half-closes it and returns what the
+// server sent until it closed. Dies when it does not close in time.
+std::string Exchange(const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) Die("socket failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(fixture->port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int connected = -1;
+  do {
+    connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address),
+                          sizeof(address));
+  } while (connected != 0 && (errno == EINTR || errno == EALREADY));
+  if (connected != 0 && errno != EISCONN) {
+    Die("cannot connect to the server; did it stop?");
+  }
+  // The server may answer and close before it has read everything (a
+  // header that is too large); what it did not read is simply dropped.
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n =
+        ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  ::shutdown(fd, SHUT_WR);
+
+  std::string response;
+  auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  char buffer[16 * 1024];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      Die("the server did not answer and close within " +
+          std::to_string(kAnswerTimeout.count()) + " ms");
+    }
+    pollfd readable{fd, POLLIN, 0};
+    // libFuzzer's timer interrupts system calls (EINTR) every second.
+    int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) Die("poll failed");
+    if (ready <= 0) continue;
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // closed, or reset after the answer
+    if (response.size() < kMaxResponseBytes) {
+      response.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+void CheckResponse(const std::string& response) {
+  if (response.find(kOutsideCanary) != std::string::npos) {
+    Die("a file from outside the web root was served:\n" + response);
+  }
+  // The server logs a handler's failure before it answers, so the error is
+  // there by now.
+  if (std::string errors = fixture->errors->Take(); !errors.empty()) {
+    Die("the server logged an error:\n" + errors + "the response:\n" +
+        response.substr(0, 4000));
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  // The server frees memory on its own threads after an answer has been
+  // read, so allocations and frees never balance within one input and
+  // libFuzzer would scan for leaks after each, at a third of the speed.
+  // Flags given on the command line come after this one and win.
+  static std::vector<char*> args;
+  static char no_leak_scan[] = "-detect_leaks=0";
+  args.assign(*argv, *argv + *argc);
+  args.insert(args.begin() + 1, no_leak_scan);
+  args.push_back(nullptr);
+  *argc += 1;
+  *argv = args.data();
+  StartPlatform();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  CheckResponse(Exchange(Substitute(input)));
+  return 0;
+}
