@@ -104,7 +104,7 @@ json CollectionOf(const std::string& item) {
             {"pageSize", Schema("integer")}}}};
 }
 
-json Components() {
+json Components(const std::string& session_cookie) {
   json schemas;
   schemas["Problem"] = {{"type", "object"},
                         {"required", {"status", "title"}},
@@ -216,7 +216,14 @@ json Components() {
              {{"description", "The API's full semantic version"},
               {"schema", {{"type", "string"}, {"example", kApiVersion}}}}}}},
           {"securitySchemes",
-           {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}}}}};
+           {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
+            {"sessionCookie",
+             {{"type", "apiKey"},
+              {"in", "cookie"},
+              {"name", session_cookie},
+              {"description",
+               "The session of POST /api/v1/sessions; changes also need the "
+               "X-CSRF-Token header and this site's Origin"}}}}}};
 }
 
 json Operation(const http::Route& route) {
@@ -284,9 +291,14 @@ json Operation(const http::Route& route) {
         ProblemResponse("The request's parameters or body are invalid");
   }
   if (route.options.permission != "public") {
-    responses["401"] = ProblemResponse("No valid bearer token was sent");
-    responses["403"] = ProblemResponse("The token's role may not do this");
-    operation["security"] = json::array({{{"bearerAuth", json::array()}}});
+    responses["401"] =
+        ProblemResponse("No valid bearer token or login session was sent");
+    responses["403"] = ProblemResponse(
+        "The caller's role or scope (" + route.options.permission +
+        " is needed) does not allow this, or the CSRF token or Origin is "
+        "missing or wrong");
+    operation["security"] = json::array(
+        {{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
   }
   if (route.pattern.find('{') != std::string::npos) {
     responses["404"] = ProblemResponse("No such object");
@@ -294,7 +306,10 @@ json Operation(const http::Route& route) {
   if (has_body) {
     responses["413"] =
         ProblemResponse("The body is larger than this endpoint accepts");
-    responses["415"] = ProblemResponse("The body is not application/json");
+    responses["415"] = ProblemResponse("The body is not " +
+                                       (route.options.body_type.empty()
+                                            ? std::string("application/json")
+                                            : route.options.body_type));
   }
   responses["500"] = ProblemResponse("The server failed; quote the errorId");
   operation["responses"] = responses;
@@ -336,7 +351,7 @@ Status RegisterOpenApiRoute(ApiContext& context) {
                  {"url", "https://www.stedenlink.nl"}}}}},
              {"servers", {{{"url", "/api/v1"}}}},
              {"paths", paths},
-             {"components", Components()}};
+             {"components", Components(ctx->session_cookie)}};
          return Json(200, document);
        },
        options});
