@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/api/api_context.h"
+#include "core/auth/audit.h"
 #include "core/base/time_format.h"
 #include "core/domain/city_list.h"
 #include "core/domain/core_schema.h"
@@ -258,6 +259,8 @@ Status ListModules(const Config& config, std::ostream& out) {
 
 Status SetModuleEnabled(const Config& config, const std::string& id,
                         bool enabled, std::ostream& out) {
+  auth::AuditRecorder recorder({"cli", "operator", "cli"});
+  storage::ScopedWriteObserver observe(&recorder);
   auto modules = ReadSidecars(config.plugin_dir);
   bool known = std::any_of(modules.begin(), modules.end(),
                            [&](const SidecarModule& m) { return m.id == id; });
@@ -291,6 +294,8 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
 }
 
 Status Demo(const Config& config, bool load, std::ostream& out) {
+  auth::AuditRecorder recorder({"cli", "operator", "cli"});
+  storage::ScopedWriteObserver observe(&recorder);
   auto database = OpenDatabase(config);
   if (!database.ok()) return database.status();
   domain::Catalog catalog(**database);

@@ -126,7 +126,8 @@ Result<std::optional<std::string>> Accounts::EnsureFirstAdministrator(
     const std::string& password) {
   bool exists = false;
   Status status = database_.Read([&](storage::Connection& db) {
-    auto rows = db.Query("SELECT COUNT(*) AS n FROM users", {});
+    auto rows =
+        db.Query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'", {});
     if (!rows.ok()) return rows.status();
     exists = rows->front().Integer("n") > 0;
     return Status::Ok();

@@ -74,9 +74,10 @@ class Accounts {
   Accounts(storage::Database& database, PasswordHasher& hasher,
            Clock clock = nullptr, SessionLimits limits = {});
 
-  // When no account exists, creates the administrator "admin" with
-  // password (or a generated one when empty) and returns the password;
-  // nullopt when accounts exist already.
+  // When no administrator account exists, creates "admin" with password
+  // (or a generated one when empty) and returns the password; nullopt when
+  // there is an administrator already. Fails when the name "admin" is taken
+  // by another role.
   Result<std::optional<std::string>> EnsureFirstAdministrator(
       const std::string& password);
 

@@ -18,6 +18,7 @@ namespace smartercities {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::filesystem::path Executable() {
   return testing::BinaryDir() / "bin" / "smartercities";
@@ -188,6 +189,32 @@ TEST_F(AccountCommandsTest, AuditVerifyFindsATamperedRow) {
   auto [changed, out] = Run("users set-role anna theme-editor regelluwe-stad");
   ASSERT_EQ(changed, 0) << out;
   ASSERT_EQ(Run("users reset-password anna").first, 0);
+  ASSERT_EQ(Run("modules disable regelluwe-stad").first, 0);
+  auto [listed, trail] = Run("audit verify");
+  EXPECT_EQ(listed, 0) << trail;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((data_dir() / "smartercities.db").c_str(), &db),
+              SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db,
+                  "SELECT group_concat(object || ' ' || action, ', ') FROM "
+                  "audit_log WHERE actor = 'cli'",
+                  -1, &statement, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    std::string objects(
+        reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    // anna was made before the first start, so she is account 1 and the
+    // administrator the start created account 2.
+    EXPECT_THAT(objects, HasSubstr("users/1 insert"));
+    EXPECT_THAT(objects, HasSubstr("users/1 update"));
+    EXPECT_THAT(objects, Not(HasSubstr("users/2")));
+    EXPECT_THAT(objects, HasSubstr("modules/regelluwe-stad update"));
+  }
   auto [ok, verified] = Run("audit verify");
   EXPECT_EQ(ok, 0) << verified;
   EXPECT_THAT(verified, HasSubstr("intact"));
