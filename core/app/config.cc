@@ -147,9 +147,11 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
   std::stringstream text;
   text << in.rdbuf();
   json root;
+  // A syntax error is a parse_error, a number too large for a double (1e999)
+  // an out_of_range.
   try {
     root = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     return Status::InvalidArgument("config file '" + file.string() +
                                    "' is not valid JSON: " + e.what());
   }
