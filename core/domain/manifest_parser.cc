@@ -4,10 +4,39 @@
 #include <regex>
 #include <set>
 
+#include "core/domain/core_schema.h"
 #include "core/domain/json_schema.h"
 
 namespace smartercities::domain {
 namespace {
+
+// The first of the platform's own tables, views, indexes and triggers, or of
+// SQLite's and the public views' names, that starts with prefix: a plugin
+// with that prefix could reach it.
+std::optional<std::string> CoreNameUnderPrefix(const std::string& prefix) {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = {"sqlite_", "public_",
+                                      "schema_migrations"};
+    static const std::regex kCreate(
+        R"(CREATE\s+(?:UNIQUE\s+)?(?:TABLE|VIEW|INDEX|TRIGGER)\s+([A-Za-z_0-9]+))");
+    for (const auto& migration : CoreMigrations()) {
+      for (std::sregex_iterator
+               it(migration.sql.begin(), migration.sql.end(), kCreate),
+           end;
+           it != end; ++it) {
+        names.push_back((*it)[1]);
+      }
+    }
+    return names;
+  }();
+  for (const std::string& name : kNames) {
+    if (name.starts_with(prefix) ||
+        (name.ends_with("_") && prefix.starts_with(name))) {
+      return (name.ends_with("_") ? "names " + name + "..." : "table " + name);
+    }
+  }
+  return std::nullopt;
+}
 
 using nlohmann::json;
 
@@ -547,6 +576,13 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
                      "must be kebab-case ([a-z][a-z0-9-]*, at most 40 "
                      "characters), got \"" +
                          manifest.id + "\"");
+    }
+    if (!manifest.id.empty()) {
+      if (auto covered = CoreNameUnderPrefix(manifest.TablePrefix())) {
+        reader.Problem("id", "its table prefix '" + manifest.TablePrefix() +
+                                 "' would cover the platform's own " +
+                                 *covered + "; choose another id");
+      }
     }
     manifest.version = reader.String(root, "version", "", true);
     if (!manifest.version.empty() && !IsSemver(manifest.version)) {

@@ -10,6 +10,12 @@ std::string ThemeManifest::TablePrefix() const {
   return prefix + "_";
 }
 
+bool ThemeManifest::TablesOverlap(const ThemeManifest& other) const {
+  std::string mine = TablePrefix();
+  std::string theirs = other.TablePrefix();
+  return mine.starts_with(theirs) || theirs.starts_with(mine);
+}
+
 std::string ThemeManifest::RoutePrefix() const {
   return "/api/v1/themes/" + id;
 }

@@ -110,6 +110,10 @@ struct ThemeManifest {
 
   // The prefix of the plugin's tables: the id with '-' as '_', then '_'.
   std::string TablePrefix() const;
+  // Whether this theme's tables and other's could be confused: one table
+  // prefix starts with the other ("groene_stad_" and "groene_stad_x_"), so
+  // one plugin could reach the other's tables.
+  bool TablesOverlap(const ThemeManifest& other) const;
   // The URL prefix of the theme: /api/v1/themes/<id>.
   std::string RoutePrefix() const;
   const RouteDeclaration* FindRoute(std::string_view method,

@@ -254,6 +254,17 @@ Status PluginHost::Load(Module& module) {
                                      other->file.string() +
                                      "; remove one of the two files");
       }
+      if (other->id != module.id && other->state != ModuleState::kFailed &&
+          other->state != ModuleState::kDiscovered &&
+          module.manifest.TablesOverlap(other->manifest)) {
+        return Status::AlreadyExists(
+            Describe(module) + ": its table prefix '" +
+            module.manifest.TablePrefix() + "' and the prefix '" +
+            other->manifest.TablePrefix() + "' of module '" + other->id +
+            "' (" + other->file.string() +
+            ") overlap, so one could reach the other's tables; rename one "
+            "of the two themes");
+      }
     }
   }
   {

@@ -104,6 +104,34 @@ TEST(ManifestParserTest, RefusesRoutesThatCouldLeaveThePrefix) {
   }
 }
 
+TEST(ManifestParserTest, RefusesIdsWhoseTablePrefixCoversThePlatformsTables) {
+  for (const char* id : {"api", "audit", "agreement", "operator", "public",
+                         "sqlite", "schema"}) {
+    json manifest = Valid();
+    manifest["id"] = id;
+    EXPECT_THAT(ProblemsOf(manifest), HasSubstr("id: its table prefix")) << id;
+  }
+  json fine = Valid();
+  fine["id"] = "users-of-data";
+  std::vector<std::string> problems;
+  auto parsed = ParseManifest(fine.dump(), "theme.json", &problems);
+  EXPECT_FALSE(parsed.ok()) << "the id must also match the indicators";
+  for (const auto& problem : problems)
+    EXPECT_THAT(problem, ::testing::Not(HasSubstr("table prefix")));
+}
+
+TEST(ManifestParserTest, ThemesWhosePrefixesNestOverlap) {
+  ThemeManifest green;
+  green.id = "groene-stad";
+  ThemeManifest greener;
+  greener.id = "groene-stad-x";
+  ThemeManifest other;
+  other.id = "groene-steden";
+  EXPECT_TRUE(green.TablesOverlap(greener));
+  EXPECT_TRUE(greener.TablesOverlap(green));
+  EXPECT_FALSE(green.TablesOverlap(other));
+}
+
 TEST(ManifestParserTest, RefusesUnknownFieldsAndWrongTypes) {
   json manifest = Valid();
   manifest["agreements"][0]["colour"] = "green";
