@@ -1,14 +1,20 @@
 // Sends arbitrary bytes to the running platform: app::Platform is started
 // once per process, as `smartercities serve` starts it (the real HTTP
 // server on 127.0.0.1 and a free port, the access check, the core's API
-// routes, the metrics, a scratch SQLite database and web root, an empty
-// plugin directory), and each input is written to a fresh loopback
-// connection, which is then half-closed and read until the server closes
-// it. The server's limits are the defaults a deployment runs with.
+// routes, the metrics, a scratch SQLite database and web root, and one
+// theme plugin, Groene Stad, loaded through the real loader, so that the
+// theme, indicator and figure routes and a plugin's own routes answer), and
+// each input is written to a fresh loopback connection, which is then
+// half-closed and read until the server closes it. The server's limits are
+// the defaults a deployment runs with. The plugin itself is not
+// instrumented (it links with -z defs); the host's side of every call is.
 //
 // Placeholders in the input stand for credentials the fuzzer cannot guess:
-// "@ADMIN@" becomes the administrator's API token and "@CITY@" the token of
-// a city editor for GM0307 (Amersfoort).
+// "@ADMIN@" becomes the administrator's API token, "@CITY@" the token of a
+// city editor for GM0307 (Amersfoort), "@THEME@" the token of a theme
+// editor for groene-stad, "@SESSION@" the session cookie of
+// the first administrator's login and "@CSRF@" its CSRF token. When an
+// input revokes one, logs out or the like, a new one is made.
 //
 // A finding is a sanitizer report anywhere in the process, an error the
 // server logs (a handler that threw on input it should have refused, an
@@ -32,6 +38,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -42,8 +49,6 @@
 #include "core/app/platform.h"
 #include "core/auth/principal.h"
 #include "core/auth/token_service.h"
-#include "core/domain/catalog.h"
-#include "core/domain/manifest_parser.h"
 
 namespace {
 
@@ -52,6 +57,10 @@ namespace app = smartercities::app;
 
 constexpr std::string_view kAdminPlaceholder = "@ADMIN@";
 constexpr std::string_view kCityEditorPlaceholder = "@CITY@";
+constexpr std::string_view kThemeEditorPlaceholder = "@THEME@";
+constexpr std::string_view kSessionPlaceholder = "@SESSION@";
+constexpr std::string_view kCsrfPlaceholder = "@CSRF@";
+constexpr std::string_view kAdminPassword = "fuzzing-harness-7q4v-kx9w";
 // Stored beside the web root; no response may ever contain it. The control
 // characters keep the server from echoing it: it writes request text back
 // only inside JSON, which escapes them.
@@ -85,8 +94,14 @@ struct Fixture {
   std::shared_ptr<ErrorSink> errors;
   std::unique_ptr<app::Platform> platform;
   std::uint16_t port = 0;
+  std::unique_ptr<smartercities::auth::TokenService> tokens;
   std::string admin_token;
   std::string city_token;
+  std::string theme_token;
+  std::string session;
+  std::string csrf;
+  std::chrono::steady_clock::time_point next_check;
+  std::chrono::steady_clock::time_point next_login;
 };
 
 Fixture* fixture = nullptr;
@@ -115,19 +130,6 @@ void RemoveScratch() {
   fs::remove_all(fixture->dir, ec);
 }
 
-// A theme in the catalog gives the theme, indicator and measurement routes
-// something to find.
-void SyncTemplateTheme(smartercities::storage::Database& database) {
-  std::string text =
-      ReadFile(fs::path(SMARTERCITIES_SOURCE_DIR) / "sdk/template/theme.json");
-  auto manifest =
-      smartercities::domain::ParseManifest(text, "sdk/template/theme.json");
-  if (!manifest.ok()) Die(manifest.status().message());
-  smartercities::domain::Catalog catalog(database);
-  auto synced = catalog.Sync(*manifest);
-  if (!synced.ok()) Die(synced.message());
-}
-
 void StartPlatform() {
   fixture = new Fixture();
   spdlog::set_level(spdlog::level::off);
@@ -140,6 +142,12 @@ void StartPlatform() {
                  ("smartercities-fuzz-http-" + std::to_string(::getpid()));
   fs::remove_all(fixture->dir);
   fs::create_directories(fixture->dir / "plugins");
+  // The plugin and its sidecar manifest, as the build leaves them.
+  fs::path plugin = SMARTERCITIES_FUZZ_PLUGIN;
+  fs::path sidecar = plugin;
+  sidecar += ".json";
+  fs::copy_file(plugin, fixture->dir / "plugins" / plugin.filename());
+  fs::copy_file(sidecar, fixture->dir / "plugins" / sidecar.filename());
   fs::create_directories(fixture->dir / "web" / "assets");
   WriteFile(fixture->dir / "web" / "index.html",
             "<!doctype html><title>Smarter Cities</title>");
@@ -153,7 +161,7 @@ void StartPlatform() {
   config.data_dir = fixture->dir / "data";
   config.plugin_dir = fixture->dir / "plugins";
   config.web_root = fixture->dir / "web";
-  config.initial_admin_password = "fuzzing-harness-7q4v-kx9w";
+  config.initial_admin_password = std::string(kAdminPassword);
   auto platform = app::Platform::Start(config);
   if (!platform.ok()) Die(platform.status().message());
   fixture->platform = std::move(platform).value();
@@ -166,25 +174,33 @@ void StartPlatform() {
   if (token.empty()) Die("no administrator token was written");
   fixture->admin_token = token;
 
-  smartercities::auth::TokenService tokens(fixture->platform->database());
-  auto city = tokens.Create("fuzz-city-editor",
-                            smartercities::auth::kCityEditor, "GM0307", "fuzz");
-  if (!city.ok()) Die(city.status().message());
-  fixture->city_token = city->second;
-  SyncTemplateTheme(fixture->platform->database());
+  fixture->tokens = std::make_unique<smartercities::auth::TokenService>(
+      fixture->platform->database());
+  if (!fixture->platform->modules().IsEnabled("groene-stad")) {
+    Die("the groene-stad plugin did not load from " + plugin.string());
+  }
 }
 
 std::string Substitute(std::string_view input) {
+  const std::pair<std::string_view, const std::string*> kSecrets[] = {
+      {kAdminPlaceholder, &fixture->admin_token},
+      {kCityEditorPlaceholder, &fixture->city_token},
+      {kThemeEditorPlaceholder, &fixture->theme_token},
+      {kSessionPlaceholder, &fixture->session},
+      {kCsrfPlaceholder, &fixture->csrf}};
   std::string out;
   out.reserve(input.size() + 64);
   while (!input.empty()) {
-    if (input.starts_with(kAdminPlaceholder)) {
-      out += fixture->admin_token;
-      input.remove_prefix(kAdminPlaceholder.size());
-    } else if (input.starts_with(kCityEditorPlaceholder)) {
-      out += fixture->city_token;
-      input.remove_prefix(kCityEditorPlaceholder.size());
-    } else {
+    bool replaced = false;
+    for (const auto& [placeholder, secret] : kSecrets) {
+      if (input.starts_with(placeholder)) {
+        out += *secret;
+        input.remove_prefix(placeholder.size());
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
       out += input.front();
       input.remove_prefix(1);
     }
@@ -247,6 +263,84 @@ std::string Exchange(const std::string& request) {
   return response;
 }
 
+bool IsValidToken(const std::string& token) {
+  auto principal = fixture->tokens->Authenticate(token);
+  return principal.ok() && principal->has_value();
+}
+
+std::string NewToken(const std::string& name, const char* role,
+                     const std::string& scope) {
+  auto created = fixture->tokens->Create(name, role, scope, "fuzz");
+  if (!created.ok()) Die(created.status().message());
+  return created->second;
+}
+
+bool IsValidSession() {
+  if (fixture->session.empty()) return false;
+  std::string response = Exchange(
+      "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: sc_session=" +
+      fixture->session + "\r\nConnection: close\r\n\r\n");
+  return response.starts_with("HTTP/1.1 200 ");
+}
+
+// Logs in as the first administrator; the session stays empty when that
+// fails (an input disabled the account or reset its password).
+void LogIn() {
+  fixture->session.clear();
+  fixture->csrf.clear();
+  std::string body = R"({"username": "admin", "password": ")" +
+                     std::string(kAdminPassword) + "\"}";
+  std::string response = Exchange(
+      "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nConnection: close\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
+  constexpr std::string_view kCookie = "Set-Cookie: sc_session=";
+  std::size_t at = response.find(kCookie);
+  std::size_t body_at = response.find("\r\n\r\n");
+  if (at == std::string::npos || body_at == std::string::npos) return;
+  at += kCookie.size();
+  nlohmann::json answer =
+      nlohmann::json::parse(response.substr(body_at + 4), nullptr, false);
+  if (!answer.is_object() || !answer["csrfToken"].is_string()) return;
+  fixture->session = response.substr(at, response.find(';', at) - at);
+  fixture->csrf = answer["csrfToken"].get<std::string>();
+}
+
+// Inputs revoke tokens, log out, switch the plugin off, disable accounts.
+// What they spoiled is replaced or switched back, checked at most once a
+// second, so that later inputs still get past the access check to the
+// handlers; a login that failed is tried again after 30 s, since each
+// costs a password hash.
+void RestoreAccess() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < fixture->next_check) return;
+  fixture->next_check = now + std::chrono::seconds(1);
+  if (!IsValidToken(fixture->admin_token)) {
+    fixture->admin_token =
+        NewToken("fuzz-admin", smartercities::auth::kAdmin, "");
+  }
+  if (!IsValidToken(fixture->city_token)) {
+    fixture->city_token = NewToken("fuzz-city-editor",
+                                   smartercities::auth::kCityEditor, "GM0307");
+  }
+  if (!IsValidToken(fixture->theme_token)) {
+    fixture->theme_token = NewToken(
+        "fuzz-theme-editor", smartercities::auth::kThemeEditor, "groene-stad");
+  }
+  if (!fixture->platform->modules().IsEnabled("groene-stad")) {
+    auto enabled =
+        fixture->platform->modules().SetEnabled("groene-stad", true, "fuzz");
+    if (!enabled.ok()) Die(enabled.status().message());
+  }
+  if (now >= fixture->next_login && !IsValidSession()) {
+    LogIn();
+    if (fixture->session.empty()) {
+      fixture->next_login = now + std::chrono::seconds(30);
+    }
+  }
+}
+
 void CheckResponse(const std::string& response) {
   if (response.find(kOutsideCanary) != std::string::npos) {
     Die("a file from outside the web root was served:\n" + response);
@@ -280,6 +374,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
+  RestoreAccess();
   CheckResponse(Exchange(Substitute(input)));
   return 0;
 }
