@@ -2,14 +2,13 @@
 // --config FILE`, through app::ApplyFlags as the command line does. Besides
 // what the sanitizers catch, a file it accepts must leave every setting in
 // its documented range.
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -17,38 +16,32 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-
-fs::path* config_file = nullptr;
-
-void RemoveConfigFile() {
-  std::error_code ec;
-  fs::remove(*config_file, ec);
-}
+// The file lives in memory (memfd) and is named by its /proc/self/fd path:
+// writing a real file for every input made the run ten times slower.
+int file_fd = -1;
+std::string config_file;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  config_file = new fs::path(
-      fs::temp_directory_path() /
-      ("smartercities-fuzz-config-" + std::to_string(::getpid()) + ".json"));
-  std::atexit(RemoveConfigFile);
+  file_fd = ::memfd_create("smartercities.json", MFD_CLOEXEC);
+  if (file_fd < 0) {
+    std::perror("memfd_create");
+    std::abort();
+  }
+  config_file = "/proc/self/fd/" + std::to_string(file_fd);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  {
-    std::ofstream out(*config_file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data),
-              static_cast<std::streamsize>(size));
-    if (!out) {
-      std::fprintf(stderr, "cannot write %s\n", config_file->c_str());
-      std::abort();
-    }
+  if (::ftruncate(file_fd, 0) != 0 ||
+      ::pwrite(file_fd, data, size, 0) != static_cast<ssize_t>(size)) {
+    std::perror("writing the input");
+    std::abort();
   }
   smartercities::app::Config config;
-  std::vector<std::string> args = {"--config", config_file->string()};
+  std::vector<std::string> args = {"--config", config_file};
   smartercities::Status status = smartercities::app::ApplyFlags(args, config);
   if (!status.ok()) {
     if (status.message().empty()) std::abort();
