@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iomanip>
 
+#include "core/app/data_directory.h"
 #include "core/app/platform.h"
 #include "core/auth/accounts.h"
 #include "core/auth/audit.h"
@@ -21,19 +22,6 @@ Status Usage(const std::string& what) {
 // Every change an operator command makes is audited as the command line.
 auth::Actor CommandLine() { return {"cli", "operator", "cli"}; }
 
-// The database with the covenant's cities stored, so that city editors can
-// be made before the server's first start.
-Result<std::unique_ptr<storage::Database>> OpenWithCities(
-    const Config& config) {
-  auto database = OpenDatabase(config);
-  if (!database.ok()) return database.status();
-  auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");
-  if (!cities.ok()) return cities.status();
-  Status stored = domain::StoreCities(**database, *cities);
-  if (!stored.ok()) return stored;
-  return database;
-}
-
 }  // namespace
 
 Status UsersCommand(const Config& config, const std::vector<std::string>& args,
@@ -41,7 +29,7 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
   if (args.empty()) {
     return Usage("users add|list|disable|enable|set-role|reset-password ...");
   }
-  auto database = OpenWithCities(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auth::PasswordHasher hasher;
   auth::Accounts accounts(**database, hasher);
@@ -119,7 +107,7 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
 
 Status TokensCommand(const Config& config, const std::vector<std::string>& args,
                      std::ostream& out) {
-  auto database = OpenWithCities(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auth::TokenService tokens(**database);
   auth::AuditRecorder recorder(CommandLine());
@@ -171,7 +159,7 @@ Status TokensCommand(const Config& config, const std::vector<std::string>& args,
 }
 
 Status VerifyAudit(const Config& config, std::ostream& out) {
-  auto database = OpenDatabase(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auto result = auth::VerifyAuditTrail(**database);
   if (!result.ok()) return result.status();

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -11,32 +12,16 @@
 #include <sstream>
 
 #include "core/api/api_context.h"
+#include "core/app/data_directory.h"
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
-#include "core/domain/city_list.h"
-#include "core/domain/core_schema.h"
 #include "core/domain/demo_data.h"
-#include "core/domain/manifest_parser.h"
 
 namespace smartercities::app {
 
 struct ApiState {
   api::ApiContext context;
 };
-
-Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    return Status::Unavailable("cannot create data directory '" +
-                               config.data_dir.string() + "': " + ec.message());
-  }
-  auto database = storage::OpenSqlite({config.DatabaseFile().string()});
-  if (!database.ok()) return database.status();
-  Status status = (*database)->Migrate({"core", ""}, domain::CoreMigrations());
-  if (!status.ok()) return status;
-  return std::move(database).value();
-}
 
 Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
   std::unique_ptr<Platform> platform(new Platform());
@@ -47,14 +32,27 @@ Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
 
 Status Platform::Init(const Config& config) {
   config_ = config;
-  auto database = OpenDatabase(config);
+  // The port and the TLS files are checked first, so that a start that
+  // cannot serve creates nothing: no database, no account, no token.
+  router_ = std::make_shared<http::Router>();
+  metrics_ = std::make_shared<http::Metrics>();
+  http::ServerConfig server_config;
+  server_config.address = config.host;
+  server_config.port = config.port;
+  server_config.io_threads = config.io_threads;
+  server_config.worker_threads = config.worker_threads;
+  server_config.header_limit_bytes = config.header_limit_bytes;
+  server_config.web_root = config.web_root.string();
+  server_config.tls_cert_file = config.tls_cert_file.string();
+  server_config.tls_key_file = config.tls_key_file.string();
+  server_config.default_headers = {{"API-Version", api::kApiVersion}};
+  server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
+  Status status = server_->Listen();
+  if (!status.ok()) return status;
+
+  auto database = OpenDataDirectory(config, ThemeSync::kByHost, std::cerr);
   if (!database.ok()) return database.status();
   database_ = std::move(database).value();
-
-  auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");
-  if (!cities.ok()) return cities.status();
-  Status status = domain::StoreCities(*database_, *cities);
-  if (!status.ok()) return status;
 
   tokens_ = std::make_unique<auth::TokenService>(*database_);
   auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
@@ -76,9 +74,6 @@ Status Platform::Init(const Config& config) {
   }
 
   catalog_ = std::make_unique<domain::Catalog>(*database_);
-  router_ = std::make_shared<http::Router>();
-  metrics_ = std::make_shared<http::Metrics>();
-
   plugins::PluginHostOptions options;
   options.plugin_dir = config.plugin_dir;
   options.enable_new_modules = config.enable_new_modules;
@@ -105,17 +100,6 @@ Status Platform::Init(const Config& config) {
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
 
-  http::ServerConfig server_config;
-  server_config.address = config.host;
-  server_config.port = config.port;
-  server_config.io_threads = config.io_threads;
-  server_config.worker_threads = config.worker_threads;
-  server_config.header_limit_bytes = config.header_limit_bytes;
-  server_config.web_root = config.web_root.string();
-  server_config.tls_cert_file = config.tls_cert_file.string();
-  server_config.tls_key_file = config.tls_key_file.string();
-  server_config.default_headers = {{"API-Version", api::kApiVersion}};
-  server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
         return access_->Intercept(request, route);
@@ -172,51 +156,6 @@ Platform::~Platform() { Stop(); }
 
 namespace {
 
-struct SidecarModule {
-  std::string id;
-  std::string version;
-  std::string name;
-  std::filesystem::path file;
-  std::string problem;
-  std::optional<domain::ThemeManifest> manifest;
-};
-
-std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
-  std::vector<SidecarModule> out;
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".so") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    SidecarModule module;
-    module.file = file;
-    module.id = file.stem().string();
-    std::filesystem::path sidecar = file;
-    sidecar += ".json";
-    std::ifstream in(sidecar);
-    if (!in) {
-      module.problem = "no sidecar manifest " + sidecar.filename().string();
-      out.push_back(module);
-      continue;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto manifest = domain::ParseManifest(text.str(), sidecar.string());
-    if (!manifest.ok()) {
-      module.problem = manifest.status().message();
-    } else {
-      module.id = manifest->id;
-      module.version = manifest->version;
-      module.name = manifest->name.nl;
-      module.manifest = std::move(manifest).value();
-    }
-    out.push_back(module);
-  }
-  return out;
-}
-
 Result<std::map<std::string, bool>> StoredSettings(storage::Database& db) {
   std::map<std::string, bool> settings;
   Status status = db.Read([&](storage::Connection& connection) {
@@ -233,7 +172,7 @@ Result<std::map<std::string, bool>> StoredSettings(storage::Database& db) {
 }  // namespace
 
 Status ListModules(const Config& config, std::ostream& out) {
-  auto database = OpenDatabase(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auto settings = StoredSettings(**database);
   if (!settings.ok()) return settings.status();
@@ -264,7 +203,7 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
   auto modules = ReadSidecars(config.plugin_dir);
   bool known = std::any_of(modules.begin(), modules.end(),
                            [&](const SidecarModule& m) { return m.id == id; });
-  auto database = OpenDatabase(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auto settings = StoredSettings(**database);
   if (!settings.ok()) return settings.status();
@@ -296,28 +235,11 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
 Status Demo(const Config& config, bool load, std::ostream& out) {
   auth::AuditRecorder recorder({"cli", "operator", "cli"});
   storage::ScopedWriteObserver observe(&recorder);
-  auto database = OpenDatabase(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
-  domain::Catalog catalog(**database);
   std::vector<domain::ThemeManifest> themes;
   for (auto& module : ReadSidecars(config.plugin_dir)) {
-    if (!module.manifest) {
-      out << "skipping " << module.file.string() << ": " << module.problem
-          << "\n";
-      continue;
-    }
-    const domain::ThemeManifest& manifest = *module.manifest;
-    std::vector<storage::Migration> migrations;
-    for (const auto& migration : manifest.migrations) {
-      migrations.push_back(
-          {migration.version, migration.description, migration.sql});
-    }
-    Status status =
-        (*database)->Migrate({manifest.id, manifest.TablePrefix()}, migrations);
-    if (!status.ok()) return status;
-    status = catalog.Sync(manifest);
-    if (!status.ok()) return status;
-    themes.push_back(manifest);
+    if (module.manifest) themes.push_back(*module.manifest);
   }
   auto summary = load ? domain::LoadDemo(**database, themes)
                       : domain::RemoveDemo(**database, themes);
@@ -330,7 +252,7 @@ Status Demo(const Config& config, bool load, std::ostream& out) {
 }
 
 Status RequestRescan(const Config& config, std::ostream& out) {
-  auto database = OpenDatabase(config);
+  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
   auto settings = StoredSettings(**database);
   if (!settings.ok()) return settings.status();

@@ -74,10 +74,6 @@ class Platform {
   std::thread watcher_;
 };
 
-// Opens (creating) the data directory's database and applies the core's
-// migrations; for the operator commands.
-Result<std::unique_ptr<storage::Database>> OpenDatabase(const Config& config);
-
 // Prints the modules found in plugin_dir (from their sidecar manifests, no
 // plugin code is run) with the settings stored in data_dir's database.
 Status ListModules(const Config& config, std::ostream& out);

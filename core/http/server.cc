@@ -123,39 +123,25 @@ class Server::Impl {
     context_->SetInterceptor(std::move(interceptor));
   }
 
+  Status Listen() {
+    std::lock_guard lock(lifecycle_mutex_);
+    return ListenLocked();
+  }
+
   Status Start() {
     std::lock_guard lock(lifecycle_mutex_);
-    const ServerConfig& config = context_->config();
-    std::string where = config.address + ":" + std::to_string(config.port);
     if (started_ || stopped_) {
-      return Status::FailedPrecondition("the server for " + where +
-                                        " has already been started or "
-                                        "stopped; create a new one");
+      const ServerConfig& config = context_->config();
+      return Status::FailedPrecondition(
+          "the server for " + config.address + ":" +
+          std::to_string(config.port) +
+          " has already been started or stopped; create a new one");
     }
-    if (config.tls()) {
-      Status status = ConfigureTls(config, tls_);
-      if (!status.ok()) {
-        return status.WithContext("cannot serve HTTPS on " + where);
-      }
+    if (!listening_) {
+      Status status = ListenLocked();
+      if (!status.ok()) return status;
     }
-    boost::system::error_code ec;
-    auto address = net::ip::make_address(config.address, ec);
-    if (ec) {
-      return Status::InvalidArgument("cannot listen on " + where + ": '" +
-                                     config.address + "' is not an IP address");
-    }
-    tcp::endpoint endpoint(address, config.port);
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (!ec) port_.store(acceptor_.local_endpoint(ec).port());
-    if (ec) {
-      boost::system::error_code ignored;
-      acceptor_.close(ignored);
-      return Status::Unavailable("cannot listen on " + where + ": " +
-                                 ec.message());
-    }
+    const ServerConfig& config = context_->config();
     workers_.emplace(
         static_cast<std::size_t>(std::max(1, config.worker_threads)));
     context_->set_workers(workers_->get_executor());
@@ -187,6 +173,52 @@ class Server::Impl {
   }
 
  private:
+  Status ListenLocked() {
+    const ServerConfig& config = context_->config();
+    std::string where = config.address + ":" + std::to_string(config.port);
+    if (listening_ || started_ || stopped_) {
+      return Status::FailedPrecondition("the server for " + where +
+                                        " has already been started or "
+                                        "stopped; create a new one");
+    }
+    if (config.tls()) {
+      Status status = ConfigureTls(config, tls_);
+      if (!status.ok()) {
+        return status.WithContext("cannot serve HTTPS on " + where);
+      }
+    }
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(config.address, ec);
+    if (ec) {
+      return Status::InvalidArgument("cannot listen on " + where + ": '" +
+                                     config.address + "' is not an IP address");
+    }
+    tcp::endpoint endpoint(address, config.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (!ec) port_.store(acceptor_.local_endpoint(ec).port());
+    if (ec) {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      std::string hint;
+      if (ec == net::error::address_in_use) {
+        hint =
+            "; another process is listening there: stop it or choose "
+            "another port (--port, or PORT= for scripts/run)";
+      } else if (ec == net::error::access_denied) {
+        hint = "; ports below 1024 need privileges: choose a port from 1024";
+      } else if (ec == boost::system::errc::address_not_available) {
+        hint = "; this machine has no such address";
+      }
+      return Status::Unavailable("cannot listen on " + where + ": " +
+                                 ec.message() + hint);
+    }
+    listening_ = true;
+    return Status::Ok();
+  }
+
   void StopStarted() {
     context_->set_stopping();
     net::post(acceptor_.get_executor(), [this] { CloseAcceptor(); });
@@ -293,6 +325,7 @@ class Server::Impl {
   std::atomic<std::uint16_t> port_{0};
 
   std::mutex lifecycle_mutex_;
+  bool listening_ = false;
   bool started_ = false;
   bool stopped_ = false;
 
@@ -314,6 +347,8 @@ Server::~Server() { Stop(); }
 void Server::SetInterceptor(RequestInterceptor interceptor) {
   impl_->SetInterceptor(std::move(interceptor));
 }
+
+Status Server::Listen() { return impl_->Listen(); }
 
 Status Server::Start() { return impl_->Start(); }
 

@@ -82,13 +82,19 @@ class Server {
 
   void SetInterceptor(RequestInterceptor interceptor);
 
-  // Binds and starts accepting on the I/O threads. Fails with a message that
-  // names the address and port (in use, permission denied), or the file of a
-  // TLS certificate or key that is missing, unreadable or invalid, or that
-  // only one of the two is set.
+  // Loads the TLS certificate and key when configured, binds and listens,
+  // but accepts no connection yet, so that a caller can check the port
+  // before it creates anything else. Fails with a message that names the
+  // address and port (in use, permission denied) and what to do, or the
+  // file of a TLS certificate or key that is missing, unreadable or
+  // invalid, or that only one of the two is set.
+  Status Listen();
+
+  // Listens (unless Listen was called) and starts accepting on the I/O
+  // threads. Fails as Listen does.
   Status Start();
 
-  // The port actually bound (useful with port 0). 0 before Start.
+  // The port actually bound (useful with port 0). 0 before Listen.
   std::uint16_t port() const;
 
   // Stops accepting, lets requests in flight finish (up to shutdown_grace),
