@@ -36,9 +36,10 @@ Status ParseInt(std::string_view text, long min, long max,
   return Status::Ok();
 }
 
-// Sets one setting by its flag name; shared by flags and the config file.
-Status Set(const std::string& name, const std::string& value,
-           const std::string& where, Config& config) {
+}  // namespace
+
+Status ApplySetting(std::string_view name, const std::string& value,
+                    const std::string& where, Config& config) {
   long number = 0;
   if (name == "host") {
     if (value.empty())
@@ -106,6 +107,8 @@ Status Set(const std::string& name, const std::string& value,
   }
   return Status::Ok();
 }
+
+namespace {
 
 // Config file keys are the flag names in lowerCamelCase.
 std::string FlagName(const std::string& key) {
@@ -193,43 +196,13 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
                                      ": must be a string, number or "
                                      "boolean");
     }
-    Status status = Set(FlagName(key), text_value, where, config);
+    Status status = ApplySetting(FlagName(key), text_value, where, config);
     if (!status.ok()) return status;
   }
   return Status::Ok();
 }
 
-Status ApplyFlags(std::vector<std::string>& args, Config& config) {
-  std::vector<std::pair<std::string, std::string>> flags;
-  std::vector<std::string> rest;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg.rfind("--", 0) != 0) {
-      rest.push_back(arg);
-      continue;
-    }
-    std::string name = arg.substr(2);
-    std::string value;
-    auto equals = name.find('=');
-    if (equals != std::string::npos) {
-      value = name.substr(equals + 1);
-      name = name.substr(0, equals);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return Status::InvalidArgument("flag --" + name + " needs a value");
-    }
-    if (name == "config") {
-      Status status = ApplyConfigFile(value, config);
-      if (!status.ok()) return status;
-    } else {
-      flags.emplace_back(name, value);
-    }
-  }
-  for (const auto& [name, value] : flags) {
-    Status status = Set(name, value, "flag --" + name, config);
-    if (!status.ok()) return status;
-  }
+Status CheckConfig(const Config& config) {
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return Status::InvalidArgument(
         config.tls_cert_file.empty()
@@ -238,7 +211,6 @@ Status ApplyFlags(std::vector<std::string>& args, Config& config) {
             : "--tls-cert '" + config.tls_cert_file.string() +
                   "' needs --tls-key (tlsKey) too; set both or neither");
   }
-  args = rest;
   return Status::Ok();
 }
 

@@ -1,7 +1,7 @@
 // config.h — the settings of `smartercities serve` and the operator
 // commands: defaults that work from the build tree and from an install, then
-// a JSON config file, then command-line flags, each overriding the one
-// before.
+// a JSON config file, then environment variables, then command-line flags,
+// each overriding the one before (command_line.h).
 #ifndef SMARTERCITIES_CORE_APP_CONFIG_H_
 #define SMARTERCITIES_CORE_APP_CONFIG_H_
 
@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/status.h"
@@ -60,11 +61,15 @@ Config DefaultConfig(const std::filesystem::path& exe_path);
 // Applies a JSON config file; every error names the file and the field.
 Status ApplyConfigFile(const std::filesystem::path& file, Config& config);
 
-// Applies --name value / --name=value flags from args (which it consumes);
-// --config FILE is applied first wherever it stands. Unknown flags are
-// errors naming the flag, and so is a TLS certificate without a key or the
-// other way round.
-Status ApplyFlags(std::vector<std::string>& args, Config& config);
+// Sets one setting by its flag name without dashes ("data-dir"), as a
+// flag, an environment variable or the config file gives it; `where` names
+// that source at the start of the message of a bad value.
+Status ApplySetting(std::string_view name, const std::string& value,
+                    const std::string& where, Config& config);
+
+// The checks across settings: a TLS certificate without a key, or the other
+// way round.
+Status CheckConfig(const Config& config);
 
 }  // namespace smartercities::app
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/app/account_commands.h"
+#include "core/app/command_line.h"
 #include "core/app/config.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
@@ -19,50 +20,6 @@ namespace {
 
 using smartercities::Status;
 using smartercities::app::Config;
-
-constexpr const char* kUsage = R"(usage: smartercities <command> [flags]
-
-commands:
-  serve                         start the platform (default)
-  modules list                  list the theme modules and their settings
-  modules enable <id>           switch a module on (a running server follows)
-  modules disable <id>          switch a module off (a running server follows)
-  modules rescan                load plugins added to the plugin directory
-  plugin check <file>           check a built plugin the way the host would load it
-  demo load                     fill the database with a sample marked as demo
-  demo remove                   remove every demo record (real data stays)
-  users list                    list the accounts
-  users add NAME ROLE [SCOPE]   create an account; ROLE admin, theme-editor (SCOPE a
-                                theme id) or city-editor (SCOPE a CBS code); the
-                                password is generated and shown once (or taken
-                                from SMARTERCITIES_NEW_PASSWORD)
-  users disable|enable NAME     switch an account off (ends its sessions) or on
-  users set-role NAME ROLE [SCOPE]  change an account's role
-  users reset-password NAME     generate a new password (ends its sessions)
-  tokens list                   list the API tokens
-  tokens create NAME ROLE [SCOPE]  create an API token for automated reporting
-                                (shown once)
-  tokens revoke ID              revoke an API token
-  audit verify                  check the audit trail's hash chain
-  help                          show this text
-
-flags (also as lowerCamelCase keys in a JSON file given with --config FILE):
-  --host ADDRESS                address to bind (default 127.0.0.1)
-  --port N                      port (default 8080; 0 picks a free one)
-  --data-dir DIR                database and admin token (default ./var)
-  --plugin-dir DIR              theme plugin libraries (default: beside the executable)
-  --web-root DIR                static front end (default: beside the executable)
-  --tls-cert FILE               PEM certificate (chain); with --tls-key, serve only HTTPS
-  --tls-key FILE                PEM private key belonging to --tls-cert
-  --threads N                   I/O threads (default 2)
-  --worker-threads N            request handler threads (default 4)
-  --handler-deadline-ms N       answer 504 after this (default 10000)
-  --log-format text|json        access and event log format (default text)
-  --log-level debug|info|warn|error
-  --enable-new-modules true|false  whether a module seen at start-up starts enabled
-  --enable-rescanned-modules true|false  whether a module a rescan finds starts
-                                enabled (default false)
-)";
 
 void ConfigureLogging(const Config& config) {
   auto logger = spdlog::stdout_logger_mt("smartercities");
@@ -145,59 +102,51 @@ int Serve(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  using smartercities::app::Command;
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  Config config = smartercities::app::DefaultConfig(ec ? argv[0] : exe);
-  Status status = smartercities::app::ApplyFlags(args, config);
-  if (!status.ok()) {
-    std::cerr << "smartercities: " << status.message() << "\n\n" << kUsage;
-    return 2;
+  auto invocation = smartercities::app::ParseCommandLine(
+      std::vector<std::string>(argv + 1, argv + argc),
+      smartercities::app::DefaultConfig(ec ? argv[0] : exe));
+  if (invocation.exit_code) {
+    (*invocation.exit_code == 0 ? std::cout : std::cerr) << invocation.message;
+    return *invocation.exit_code;
   }
+  const Config& config = invocation.config;
+  const std::vector<std::string>& words = invocation.words;
   ConfigureLogging(config);
-  std::string command = args.empty() ? "serve" : args[0];
-  if (command == "serve" && args.size() <= 1) return Serve(config);
-  if (command == "help" || command == "--help") {
-    std::cout << kUsage;
-    return 0;
+  Status status;
+  switch (invocation.command) {
+    case Command::kServe:
+      return Serve(config);
+    case Command::kModulesList:
+      status = smartercities::app::ListModules(config, std::cout);
+      break;
+    case Command::kModulesEnable:
+    case Command::kModulesDisable:
+      status = smartercities::app::SetModuleEnabled(
+          config, words.at(0), invocation.command == Command::kModulesEnable,
+          std::cout);
+      break;
+    case Command::kModulesRescan:
+      status = smartercities::app::RequestRescan(config, std::cout);
+      break;
+    case Command::kPluginCheck:
+      return smartercities::app::CheckPlugin(words.at(0), std::cout) ? 0 : 1;
+    case Command::kDemoLoad:
+    case Command::kDemoRemove:
+      status = smartercities::app::Demo(
+          config, invocation.command == Command::kDemoLoad, std::cout);
+      break;
+    case Command::kUsers:
+      status = smartercities::app::UsersCommand(config, words, std::cout);
+      break;
+    case Command::kTokens:
+      status = smartercities::app::TokensCommand(config, words, std::cout);
+      break;
+    case Command::kAuditVerify:
+      status = smartercities::app::VerifyAudit(config, std::cout);
+      break;
   }
-  if (command == "modules" && args.size() == 2 && args[1] == "list") {
-    status = smartercities::app::ListModules(config, std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  if (command == "modules" && args.size() == 3 &&
-      (args[1] == "enable" || args[1] == "disable")) {
-    status = smartercities::app::SetModuleEnabled(
-        config, args[2], args[1] == "enable", std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  if (command == "plugin" && args.size() == 3 && args[1] == "check") {
-    return smartercities::app::CheckPlugin(args[2], std::cout) ? 0 : 1;
-  }
-  if (command == "modules" && args.size() == 2 && args[1] == "rescan") {
-    status = smartercities::app::RequestRescan(config, std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  if (command == "demo" && args.size() == 2 &&
-      (args[1] == "load" || args[1] == "remove")) {
-    status = smartercities::app::Demo(config, args[1] == "load", std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  if (command == "users" || command == "tokens") {
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    status = command == "users"
-                 ? smartercities::app::UsersCommand(config, rest, std::cout)
-                 : smartercities::app::TokensCommand(config, rest, std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  if (command == "audit" && args.size() == 2 && args[1] == "verify") {
-    status = smartercities::app::VerifyAudit(config, std::cout);
-    return status.ok() ? 0 : Fail(status);
-  }
-  std::cerr << "smartercities: unknown command '";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::cerr << (i ? " " : "") << args[i];
-  }
-  std::cerr << "'\n\n" << kUsage;
-  return 2;
+  return status.ok() ? 0 : Fail(status);
 }

@@ -1,5 +1,5 @@
 // Feeds arbitrary bytes as the JSON config file of `smartercities serve
-// --config FILE`, through app::ApplyFlags as the command line does. Besides
+// --config FILE`, through app::ParseCommandLine as the executable does. Besides
 // what the sanitizers catch, a file it accepts must leave every setting in
 // its documented range.
 #include <sys/mman.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/app/config.h"
+#include "core/app/command_line.h"
 
 namespace {
 
@@ -40,19 +40,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     std::perror("writing the input");
     std::abort();
   }
-  smartercities::app::Config config;
-  std::vector<std::string> args = {"--config", config_file};
-  smartercities::Status status = smartercities::app::ApplyFlags(args, config);
-  if (!status.ok()) {
-    if (status.message().empty()) std::abort();
+  auto invocation = smartercities::app::ParseCommandLine(
+      {"serve", "--config", config_file}, smartercities::app::Config{});
+  if (invocation.exit_code) {
+    if (*invocation.exit_code != 2 || invocation.message.empty()) std::abort();
     return 0;
   }
+  const smartercities::app::Config& config = invocation.config;
   if (config.host.empty() || config.io_threads < 1 || config.io_threads > 64 ||
       config.worker_threads < 1 || config.worker_threads > 256 ||
       config.handler_deadline_ms < 10 || config.handler_deadline_ms > 600000 ||
       (config.log_format != "text" && config.log_format != "json") ||
       config.tls_cert_file.empty() != config.tls_key_file.empty() ||
-      !args.empty()) {
+      invocation.command != smartercities::app::Command::kServe) {
     std::abort();
   }
   return 0;
