@@ -10,8 +10,11 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
+#include <sstream>
 
+#include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -20,10 +23,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::filesystem::path Executable() {
-  return testing::BinaryDir() / "bin" / "smartercities";
-}
-
 class AccountCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -31,73 +30,34 @@ class AccountCommandsTest : public ::testing::Test {
     testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad",
                         plugin_dir());
   }
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    for (int fd : output_fds_) ::close(fd);
-  }
 
   std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
 
-  // Runs `smartercities <args> --data-dir ... --plugin-dir ...`.
-  std::pair<int, std::string> Run(const std::string& args,
-                                  const std::string& env = "") {
-    std::string command = env + " '" + Executable().string() + "' " + args +
-                          " --data-dir '" + data_dir().string() +
-                          "' --plugin-dir '" + plugin_dir().string() + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    char buffer[1024];
-    while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr)
-      output += buffer;
-    int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  // Runs `smartercities <words> --data-dir ... --plugin-dir ...`; words are
+  // separated by single spaces.
+  std::pair<int, std::string> Run(const std::string& words) {
+    std::vector<std::string> args;
+    std::istringstream in(words);
+    for (std::string word; in >> word;) args.push_back(word);
+    args.insert(args.end(), {"--data-dir", data_dir().string(), "--plugin-dir",
+                             plugin_dir().string()});
+    testing::CommandResult result = testing::RunCommand(args);
+    return {result.exit_code, result.output};
   }
 
+  // Starts the server; its start-up text is in started_output_.
   std::uint16_t Serve() {
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      // Kept open: a server whose stdout is closed dies of SIGPIPE at its
-      // next log line.
-      output_fds_.push_back(out[0]);
-      std::vector<std::string> args = {Executable().string(),
-                                       "serve",
-                                       "--port",
-                                       "0",
-                                       "--data-dir",
-                                       data_dir().string(),
-                                       "--plugin-dir",
-                                       plugin_dir().string()};
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string output;
-    std::smatch match;
-    static const std::regex kUrl(R"(running at http://127\.0\.0\.1:([0-9]+)/)");
-    char buffer[1024];
-    while (!std::regex_search(output, match, kUrl)) {
-      ssize_t n = ::read(out[0], buffer, sizeof(buffer));
-      if (n <= 0) break;
-      output.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(out[0]);
-    started_output_ = output;
-    return match.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(match[1]));
+    server_.reset();
+    server_.emplace(std::vector<std::string>{"--data-dir", data_dir().string(),
+                                             "--plugin-dir",
+                                             plugin_dir().string()});
+    started_output_ = server_->Output();
+    return server_->port();
   }
 
   testing::TempDir dir_;
-  pid_t pid_ = -1;
-  std::vector<int> output_fds_;
+  std::optional<testing::ServerProcess> server_;
   std::string started_output_;
 };
 
@@ -121,9 +81,7 @@ TEST_F(AccountCommandsTest,
     std::string content((std::istreambuf_iterator<char>(in)), {});
     EXPECT_EQ(content.find(password), std::string::npos) << entry.path();
   }
-  ::kill(pid_, SIGTERM);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
   Serve();
   EXPECT_EQ(started_output_.find(password), std::string::npos);
 }
@@ -182,12 +140,12 @@ TEST_F(AccountCommandsTest, UsersAndTokensAreManagedFromTheCommandLine) {
 
 TEST_F(AccountCommandsTest, AuditVerifyFindsATamperedRow) {
   ASSERT_EQ(Run("users add anna city-editor GM0794").first, 0);
-  ASSERT_EQ(Run("users set-role anna theme-editor regelluwe-stad").first, 2)
-      << "the theme is not loaded before the first start";
-  std::uint16_t port = Serve();
-  ASSERT_NE(port, 0);
+  // The theme is known from its manifest before the first start.
   auto [changed, out] = Run("users set-role anna theme-editor regelluwe-stad");
   ASSERT_EQ(changed, 0) << out;
+  ASSERT_EQ(Run("users set-role anna theme-editor no-such-theme").first, 2);
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
   ASSERT_EQ(Run("users reset-password anna").first, 0);
   ASSERT_EQ(Run("modules disable regelluwe-stad").first, 0);
   auto [listed, trail] = Run("audit verify");

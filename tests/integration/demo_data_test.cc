@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -28,18 +29,11 @@ class DemoDataTest : public ::testing::Test {
   }
 
   std::string Run(const std::string& verb, int& exit_code) const {
-    std::string command =
-        (testing::BinaryDir() / "bin" / "smartercities").string() + " demo " +
-        verb + " --data-dir '" + (dir_.path() / "data").string() +
-        "' --plugin-dir '" + testing::ThemePluginDir().string() + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr)
-      output += buffer;
-    int status = ::pclose(pipe);
-    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return output;
+    testing::CommandResult result = testing::RunCommand(
+        {"demo", verb, "--data-dir", (dir_.path() / "data").string(),
+         "--plugin-dir", testing::ThemePluginDir().string()});
+    exit_code = result.exit_code;
+    return result.output;
   }
 
   json Get(std::uint16_t port, const std::string& target) const {

@@ -12,22 +12,21 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <regex>
 #include <thread>
 
+#include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
 namespace {
 
 using nlohmann::json;
-
-std::filesystem::path Executable() {
-  return testing::BinaryDir() / "bin" / "smartercities";
-}
 
 class DurabilityTest : public ::testing::Test {
  protected:
@@ -36,66 +35,29 @@ class DurabilityTest : public ::testing::Test {
     testing::CopyPlugin(testing::ThemePluginDir(), "bedrijvige_stad",
                         plugin_dir());
   }
-  void TearDown() override {
-    Kill();
-    for (int fd : output_fds_) ::close(fd);
-  }
 
   std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
 
   // Starts `smartercities serve --port 0`; returns the port it printed.
   std::uint16_t Serve() {
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      // Kept open: a server whose stdout is closed dies of SIGPIPE at its
-      // next log line.
-      output_fds_.push_back(out[0]);
-      ::setenv("SMARTERCITIES_ADMIN_PASSWORD", "beheer-Kanaal-tulp-93", 1);
-      std::vector<std::string> args = {Executable().string(),
-                                       "serve",
-                                       "--port",
-                                       "0",
-                                       "--data-dir",
-                                       data_dir().string(),
-                                       "--plugin-dir",
-                                       plugin_dir().string(),
-                                       "--log-level",
-                                       "warn"};
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string output;
-    std::smatch match;
-    static const std::regex kUrl(R"(running at http://127\.0\.0\.1:([0-9]+)/)");
-    char buffer[1024];
-    while (!std::regex_search(output, match, kUrl)) {
-      ssize_t n = ::read(out[0], buffer, sizeof(buffer));
-      if (n <= 0) break;
-      output.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(out[0]);
-    EXPECT_FALSE(match.empty()) << output;
-    return match.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(match[1]));
+    server_.reset();
+    server_.emplace(
+        std::vector<std::string>{"--data-dir", data_dir().string(),
+                                 "--plugin-dir", plugin_dir().string(),
+                                 "--log-level", "warn"},
+        std::map<std::string, std::string>{
+            {"SMARTERCITIES_ADMIN_PASSWORD", "beheer-Kanaal-tulp-93"}});
+    EXPECT_NE(server_->port(), 0) << server_->Output();
+    return server_->port();
   }
 
   void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    if (server_) server_->Kill();
   }
 
   testing::TempDir dir_;
-  pid_t pid_ = -1;
-  std::vector<int> output_fds_;
+  std::optional<testing::ServerProcess> server_;
 };
 
 // Runs sql on the database file and returns the first column of each row.
@@ -208,15 +170,10 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
   EXPECT_GT(acknowledged.size(), 100u) << total_attempts << " attempts";
 
   // The chain survived every kill.
-  std::string command = Executable().string() + " audit verify --data-dir '" +
-                        data_dir().string() + "' --plugin-dir '" +
-                        plugin_dir().string() + "' 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  int status = ::pclose(pipe);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+  auto [code, output] =
+      testing::RunCommand({"audit", "verify", "--data-dir", data_dir().string(),
+                           "--plugin-dir", plugin_dir().string()});
+  EXPECT_EQ(code, 0) << output;
   EXPECT_NE(output.find("intact"), std::string::npos) << output;
 }
 

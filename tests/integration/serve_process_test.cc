@@ -10,9 +10,12 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <thread>
 
+#include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -21,22 +24,7 @@ namespace {
 using testing::Fetch;
 using ::testing::HasSubstr;
 
-std::filesystem::path Executable() {
-  return testing::BinaryDir() / "bin" / "smartercities";
-}
-
-// Runs the executable with args; returns its exit code and output.
-std::pair<int, std::string> RunCommand(const std::vector<std::string>& args) {
-  std::string command = Executable().string();
-  for (const auto& arg : args) command += " '" + arg + "'";
-  command += " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using testing::RunCommand;
 
 class ServeProcessTest : public ::testing::Test {
  protected:
@@ -46,57 +34,24 @@ class ServeProcessTest : public ::testing::Test {
                         plugin_dir());
     testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", plugin_dir());
   }
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
 
   std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
   std::vector<std::string> DirFlags() const {
-    return {"--data-dir", (dir_.path() / "data").string(), "--plugin-dir",
+    return {"--data-dir", data_dir().string(), "--plugin-dir",
             plugin_dir().string()};
   }
 
   // Starts `smartercities serve --port 0` and returns the port it printed.
   std::uint16_t Serve() {
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      std::vector<std::string> args = {Executable().string(), "serve", "--port",
-                                       "0"};
-      for (const auto& flag : DirFlags()) args.push_back(flag);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string output;
-    std::smatch match;
-    static const std::regex kUrl(R"(running at http://127\.0\.0\.1:([0-9]+)/)");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    char buffer[1024];
-    while (std::chrono::steady_clock::now() < deadline) {
-      ssize_t n = ::read(out[0], buffer, sizeof(buffer));
-      if (n <= 0) break;
-      output.append(buffer, static_cast<std::size_t>(n));
-      if (std::regex_search(output, match, kUrl)) break;
-    }
-    output_fd_ = out[0];
-    EXPECT_TRUE(std::regex_search(output, match, kUrl)) << output;
-    EXPECT_THAT(output, HasSubstr("admin-token"));
-    return match.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(match[1]));
+    server_.emplace(DirFlags());
+    EXPECT_NE(server_->port(), 0) << server_->Output();
+    EXPECT_THAT(server_->Output(), HasSubstr("admin-token"));
+    return server_->port();
   }
 
   testing::TempDir dir_;
-  pid_t pid_ = -1;
-  int output_fd_ = -1;
+  std::optional<testing::ServerProcess> server_;
 };
 
 TEST_F(ServeProcessTest, SigtermLetsAnInFlightResponseFinish) {
@@ -106,15 +61,12 @@ TEST_F(ServeProcessTest, SigtermLetsAnInFlightResponseFinish) {
     return Fetch(port, "GET", "/api/v1/themes/test-good/slow?ms=1000");
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  auto exit_code =
+      std::async(std::launch::async, [this] { return server_->Stop(SIGTERM); });
   testing::HttpResponse response = slow.get();
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "{\"slept\":1000}");
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid_, &status, 0), pid_);
-  pid_ = -1;
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(exit_code.get(), 0) << server_->Output();
 }
 
 TEST_F(ServeProcessTest, ModulesCommandsActOnARunningServer) {
@@ -160,7 +112,7 @@ TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
   for (const auto& flag : DirFlags()) list.push_back(flag);
   std::string listing;
   for (int i = 0; i < 50; ++i) {
-    listing = RunCommand(list).second;
+    listing = RunCommand(list).output;
     if (listing.find("test-other") != std::string::npos &&
         listing.find("disabled") != std::string::npos) {
       break;
@@ -170,7 +122,7 @@ TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
   EXPECT_THAT(listing, HasSubstr("disabled"));
   std::vector<std::string> enable = {"modules", "enable", "test-other"};
   for (const auto& flag : DirFlags()) enable.push_back(flag);
-  EXPECT_EQ(RunCommand(enable).first, 0);
+  EXPECT_EQ(RunCommand(enable).exit_code, 0);
   int status = 404;
   for (int i = 0; i < 50 && status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -204,11 +156,85 @@ TEST_F(ServeProcessTest, PluginCheckSaysWhetherAPluginWouldLoad) {
   EXPECT_THAT(text_report, HasSubstr("is not a shared library"));
 }
 
-TEST_F(ServeProcessTest, ABadFlagIsExplained) {
+TEST_F(ServeProcessTest, ABadFlagIsExplainedInOneLineWithWhereToFindHelp) {
   auto [code, output] = RunCommand({"serve", "--port", "99999"});
   EXPECT_EQ(code, 2);
-  EXPECT_THAT(output,
-              HasSubstr("flag --port: must be a whole number from 0 to 65535"));
+  EXPECT_EQ(output,
+            "smartercities serve: --port: must be a whole number from 0 to "
+            "65535, got '99999'\nRun 'smartercities serve --help' for help.\n");
+}
+
+TEST_F(ServeProcessTest, ASettingFromTheEnvironmentIsNamedWhenItIsWrong) {
+  auto [code, output] =
+      RunCommand({"serve"}, {{"SMARTERCITIES_WORKER_THREADS", "many"}});
+  EXPECT_EQ(code, 2);
+  EXPECT_THAT(output, HasSubstr("SMARTERCITIES_WORKER_THREADS: must be a whole "
+                                "number from 1 to 256, got 'many'"));
+}
+
+TEST_F(ServeProcessTest, HelpIsThereForTheProgramAndForEachCommand) {
+  auto [code, help] = RunCommand({"--help"});
+  EXPECT_EQ(code, 0);
+  for (const char* command :
+       {"serve", "modules", "plugin", "demo", "users", "tokens", "audit"}) {
+    EXPECT_THAT(help, HasSubstr(command));
+  }
+  auto [users_code, users] = RunCommand({"users", "--help"});
+  EXPECT_EQ(users_code, 0);
+  EXPECT_THAT(users, HasSubstr("reset-password"));
+  auto [add_code, add] = RunCommand({"users", "add", "--help"});
+  EXPECT_EQ(add_code, 0);
+  EXPECT_THAT(add, HasSubstr("--data-dir DIR"));
+  EXPECT_THAT(add, HasSubstr("SMARTERCITIES_DATA_DIR"));
+  auto [serve_code, serve] = RunCommand({"serve", "--help"});
+  EXPECT_EQ(serve_code, 0);
+  EXPECT_THAT(serve, HasSubstr("--tls-cert FILE"));
+  auto [version_code, version] = RunCommand({"--version"});
+  EXPECT_EQ(version_code, 0);
+  EXPECT_THAT(version, ::testing::MatchesRegex(
+                           "smartercities [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
+TEST_F(ServeProcessTest, AnUnknownCommandNamesTheCommandsThereAre) {
+  auto [code, output] = RunCommand({"modules", "frob"});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(output,
+            "smartercities modules: unknown command 'frob'; choose one of "
+            "list, enable, disable, rescan\nRun 'smartercities modules "
+            "--help' for help.\n");
+  auto [missing_code, missing] = RunCommand({"users", "add", "anna"});
+  EXPECT_EQ(missing_code, 2);
+  EXPECT_THAT(missing, HasSubstr("role is required"));
+}
+
+TEST_F(ServeProcessTest, APortInUseIsSaidPlainlyAndNothingIsCreated) {
+  ASSERT_NE(Serve(), 0);
+  std::filesystem::path other = dir_.path() / "other";
+  auto [code, output] = RunCommand(
+      {"serve", "--port", std::to_string(server_->port()), "--data-dir",
+       other.string(), "--plugin-dir", plugin_dir().string()});
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(output, HasSubstr("Address already in use; another process is "
+                                "listening there"));
+  EXPECT_FALSE(std::filesystem::exists(other));
+}
+
+TEST_F(ServeProcessTest, EveryCommandFindsANewDataDirectoryAsServeLeavesIt) {
+  // The demo sample holds figures for cities and indicators: both must be
+  // stored before it, without a first `serve`.
+  auto [code, output] =
+      RunCommand({"demo", "load", "--data-dir", data_dir().string(),
+                  "--plugin-dir", plugin_dir().string()});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("loaded the demo sample"));
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  auto figures = Fetch(port, "GET",
+                       "/api/v1/indicators/regelluwe-stad-e-invoices/"
+                       "measurements");
+  ASSERT_EQ(figures.status, 200) << figures.body;
+  EXPECT_GT(nlohmann::json::parse(figures.body)["total"].get<int>(), 0)
+      << figures.body;
 }
 
 }  // namespace
