@@ -113,7 +113,7 @@ TEST_F(ThemesTest, IndicatorsCarryTheCovenantsNumbers) {
            {"lerende-stad-pupils-certified", 75, "2014-12", "city"},
            {"lerende-stad-teachers-certified", 25, "2014-12", "city"},
            {"open-networks-decentral-meetings", 6, "2013-12", "network"},
-           {"groene-stad-smart-grid-pilot-homes", 100, "2014-12", "network"},
+           {"groene-stad-smart-grid-pilot-homes", 100, "2014-12", "city"},
            {"zorgende-stad-avva-municipalities", 5, "2014-12", "network"},
            {"onze-stad-open-data-workshops", 3, "2014-12", "network"},
            {"onze-stad-top20-datasets", 20, "2014-12", "network"},
