@@ -92,6 +92,31 @@ json Localized() {
           {"properties", {{"nl", Schema("string")}, {"en", Schema("string")}}}};
 }
 
+json BeforeCovenant() {
+  return {{"type", "boolean"},
+          {"description",
+           "Whether the month lies before March 2013: the covenant took effect "
+           "on 7 March 2013, so a deadline so marked was due before it"}};
+}
+
+json NamedDate() {
+  return {{"type", "object"},
+          {"required", {"date", "kind", "beforeCovenant"}},
+          {"properties",
+           {{"date",
+             {{"type", "string"},
+              {"pattern", "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}}},
+            {"text", Schema("string")},
+            {"kind",
+             {{"type", "string"},
+              {"enum", {"deadline", "start", "context"}},
+              {"description",
+               "deadline: by when the promise is due; start: from when it "
+               "holds; context: when something the text refers to "
+               "happened"}}},
+            {"beforeCovenant", BeforeCovenant()}}}};
+}
+
 json CollectionOf(const std::string& item) {
   return {{"type", "object"},
           {"required", {"items", "total"}},
@@ -136,9 +161,19 @@ json Components(const std::string& session_cookie) {
         {"kind", {{"type", "string"}, {"enum", {"result", "effort"}}}},
         {"goal", Schema("string")},
         {"topic", {{"type", "string"}, {"nullable", true}}},
+        {"preamble",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description",
+           "The paragraph between the sub-heading and the agreement that "
+           "introduces it and the agreements after it"}}},
         {"text", Schema("string")},
+        {"notes",
+         {{"type", "array"},
+          {"items", Schema("string")},
+          {"description", "The footnotes the agreement refers to"}}},
         {"parties", {{"type", "array"}, {"items", Schema("string")}}},
-        {"dates", {{"type", "array"}, {"items", Schema("object")}}},
+        {"dates", {{"type", "array"}, {"items", NamedDate()}}},
         {"numbers", {{"type", "array"}, {"items", Schema("object")}}},
         {"indicators", {{"type", "array"}, {"items", Schema("string")}}},
         {"history", {{"type", "array"}, {"items", Schema("object")}}}}}};
@@ -154,8 +189,15 @@ json Components(const std::string& session_cookie) {
         {"baseline", {{"type", "number"}, {"nullable", true}}},
         {"target", Schema("number")},
         {"deadline", {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}}},
+        {"beforeCovenant", BeforeCovenant()},
         {"direction", {{"type", "string"}, {"enum", {"increase", "decrease"}}}},
         {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
+        {"cities",
+         {{"type", "array"},
+          {"items", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+          {"description",
+           "With scope city: the only cities measured; empty for every "
+           "city"}}},
         {"agreements", {{"type", "array"}, {"items", Schema("string")}}}}}};
   schemas["City"] = {
       {"type", "object"},

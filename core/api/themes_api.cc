@@ -28,7 +28,10 @@ std::string ThemeUrl(const std::string& id) { return "/api/v1/themes/" + id; }
 json AgreementJson(const std::string& theme, const domain::Agreement& a) {
   json dates = json::array();
   for (const auto& date : a.dates) {
-    dates.push_back({{"date", date.date}, {"text", date.text}});
+    dates.push_back({{"date", date.date},
+                     {"text", date.text},
+                     {"kind", date.kind},
+                     {"beforeCovenant", domain::IsBeforeCovenant(date.date)}});
   }
   json numbers = json::array();
   for (const auto& number : a.numbers) {
@@ -49,6 +52,7 @@ json AgreementJson(const std::string& theme, const domain::Agreement& a) {
               {"indicators", a.indicators},
               {"url", ThemeUrl(theme) + "/agreements/" + a.letter}};
   out["topic"] = a.topic.empty() ? json(nullptr) : json(a.topic);
+  out["preamble"] = a.preamble.empty() ? json(nullptr) : json(a.preamble);
   return out;
 }
 
@@ -63,8 +67,10 @@ json IndicatorJson(const std::string& theme, const domain::Indicator& i) {
               {"kind", i.kind},
               {"target", i.target},
               {"deadline", i.deadline},
+              {"beforeCovenant", domain::IsBeforeCovenant(i.deadline)},
               {"direction", i.direction},
               {"scope", i.scope},
+              {"cities", i.cities},
               {"agreements", agreements},
               {"url", "/api/v1/indicators/" + i.id}};
   out["description"] =

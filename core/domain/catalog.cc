@@ -56,7 +56,8 @@ Status SyncAgreements(Connection& db, const ThemeManifest& manifest,
     std::string id = manifest.id + "/" + agreement.letter;
     json dates = json::array();
     for (const NamedDate& date : agreement.dates) {
-      dates.push_back({{"date", date.date}, {"text", date.text}});
+      dates.push_back(
+          {{"date", date.date}, {"text", date.text}, {"kind", date.kind}});
     }
     json numbers = json::array();
     for (const NamedNumber& number : agreement.numbers) {
@@ -89,15 +90,16 @@ Status SyncAgreements(Connection& db, const ThemeManifest& manifest,
                                  StringsToJson(agreement.notes).dump(),
                                  StringsToJson(agreement.parties).dump(),
                                  dates.dump(),
-                                 numbers.dump()};
+                                 numbers.dump(),
+                                 OptionalText(agreement.preamble)};
     status = db.Execute(
         "INSERT INTO agreements (id, theme_id, letter, position, kind, goal, "
         "topic, text, manifest_text, notes, parties, dates, numbers, "
-        "retired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, NULL) ON CONFLICT (id) DO UPDATE SET position = ?4, "
-        "kind = ?5, goal = ?6, topic = ?7, text = ?8, manifest_text = ?9, "
-        "notes = ?10, parties = ?11, dates = ?12, numbers = ?13, "
-        "retired_at = NULL",
+        "preamble, retired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14, NULL) ON CONFLICT (id) DO UPDATE SET "
+        "position = ?4, kind = ?5, goal = ?6, topic = ?7, text = ?8, "
+        "manifest_text = ?9, notes = ?10, parties = ?11, dates = ?12, "
+        "numbers = ?13, preamble = ?14, retired_at = NULL",
         params);
     if (!status.ok()) return status;
     if (manifest_changed && !was_amended) {
@@ -140,16 +142,18 @@ Status SyncIndicators(Connection& db, const ThemeManifest& manifest,
         indicator.target,
         indicator.deadline,
         indicator.direction,
-        indicator.scope};
+        indicator.scope,
+        StringsToJson(indicator.cities).dump()};
     status = db.Execute(
         "INSERT INTO indicators (id, theme_id, position, name_nl, name_en, "
         "description_nl, description_en, unit, kind, baseline, target, "
-        "deadline, direction, scope, retired_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL) ON CONFLICT (id) DO "
-        "UPDATE SET theme_id = ?2, position = ?3, name_nl = ?4, name_en = ?5, "
-        "description_nl = ?6, description_en = ?7, unit = ?8, kind = ?9, "
-        "baseline = ?10, target = ?11, deadline = ?12, direction = ?13, "
-        "scope = ?14, retired_at = NULL",
+        "deadline, direction, scope, cities, retired_at) VALUES (?1, ?2, ?3, "
+        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL) ON "
+        "CONFLICT (id) DO UPDATE SET theme_id = ?2, position = ?3, "
+        "name_nl = ?4, name_en = ?5, description_nl = ?6, "
+        "description_en = ?7, unit = ?8, kind = ?9, baseline = ?10, "
+        "target = ?11, deadline = ?12, direction = ?13, scope = ?14, "
+        "cities = ?15, retired_at = NULL",
         params);
     if (!status.ok()) return status;
     for (const std::string& letter : indicator.agreements) {
@@ -186,6 +190,7 @@ Indicator IndicatorFromRow(const Row& row) {
   indicator.deadline = row.Text("deadline");
   indicator.direction = row.Text("direction");
   indicator.scope = row.Text("scope");
+  indicator.cities = StringsFromJson(row.Text("cities"));
   return indicator;
 }
 
@@ -283,12 +288,14 @@ Result<std::optional<ThemeManifest>> Catalog::GetTheme(std::string_view id) {
                                                   : AgreementKind::kEffort;
       agreement.goal = a.Text("goal");
       agreement.topic = a.Text("topic");
+      agreement.preamble = a.Text("preamble");
       agreement.text = a.Text("text");
       agreement.notes = StringsFromJson(a.Text("notes"));
       agreement.parties = StringsFromJson(a.Text("parties"));
       for (const json& item : json::parse(a.Text("dates"))) {
-        agreement.dates.push_back(
-            {item.value("date", ""), item.value("text", "")});
+        agreement.dates.push_back({item.value("date", ""),
+                                   item.value("text", ""),
+                                   item.value("kind", "deadline")});
       }
       for (const json& item : json::parse(a.Text("numbers"))) {
         agreement.numbers.push_back({item.value("value", 0.0),

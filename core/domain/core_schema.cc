@@ -187,6 +187,10 @@ BEGIN
   SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be deleted');
 END;
 )sql"},
+      {5, "agreements' preambles, indicators' named cities", R"sql(
+ALTER TABLE agreements ADD COLUMN preamble TEXT;
+ALTER TABLE indicators ADD COLUMN cities TEXT NOT NULL DEFAULT '[]';
+)sql"},
   };
 }
 

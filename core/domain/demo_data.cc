@@ -43,8 +43,10 @@ struct DemoFigure {
 };
 
 std::vector<DemoFigure> FiguresFor(const Indicator& indicator) {
-  std::vector<std::string> cities =
-      indicator.scope == "city" ? DemoCities() : std::vector<std::string>{""};
+  std::vector<std::string> cities = std::vector<std::string>{""};
+  if (indicator.scope == "city") {
+    cities = indicator.cities.empty() ? DemoCities() : indicator.cities;
+  }
   std::vector<DemoFigure> figures;
   for (const std::string& city : cities) {
     std::string key = indicator.id + "/" + city;

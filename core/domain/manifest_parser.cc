@@ -243,8 +243,8 @@ void ReadAgreements(Reader& reader, const json& root, ThemeManifest& manifest) {
       continue;
     }
     reader.OnlyKnown(item,
-                     {"letter", "kind", "goal", "topic", "text", "notes",
-                      "parties", "dates", "numbers", "indicators"},
+                     {"letter", "kind", "goal", "topic", "preamble", "text",
+                      "notes", "parties", "dates", "numbers", "indicators"},
                      path);
     Agreement agreement;
     agreement.letter = reader.String(item, "letter", path, true);
@@ -269,6 +269,7 @@ void ReadAgreements(Reader& reader, const json& root, ThemeManifest& manifest) {
     }
     agreement.goal = reader.String(item, "goal", path, true);
     agreement.topic = reader.String(item, "topic", path, false);
+    agreement.preamble = reader.String(item, "preamble", path, false);
     agreement.text = reader.String(item, "text", path, true);
     if (agreement.text.empty() && item.contains("text")) {
       reader.Problem(path + "text", "must not be empty");
@@ -291,6 +292,16 @@ void ReadAgreements(Reader& reader, const json& root, ThemeManifest& manifest) {
           reader.Problem(
               date_path + "date",
               "must be YYYY, YYYY-MM or YYYY-MM-DD, got \"" + date.date + "\"");
+        }
+        std::string date_kind =
+            reader.String(date_item, "kind", date_path, false);
+        if (!date_kind.empty()) date.kind = date_kind;
+        if (date.kind != "deadline" && date.kind != "start" &&
+            date.kind != "context") {
+          reader.Problem(date_path + "kind",
+                         "must be \"deadline\", \"start\" or \"context\", "
+                         "got \"" +
+                             date.kind + "\"");
         }
         agreement.dates.push_back(std::move(date));
       }
@@ -326,10 +337,11 @@ void ReadIndicators(Reader& reader, const json& root, ThemeManifest& manifest) {
       reader.Problem(path, "must be an object");
       continue;
     }
-    reader.OnlyKnown(item,
-                     {"id", "name", "description", "unit", "kind", "baseline",
-                      "target", "deadline", "direction", "scope", "agreements"},
-                     path);
+    reader.OnlyKnown(
+        item,
+        {"id", "name", "description", "unit", "kind", "baseline", "target",
+         "deadline", "direction", "scope", "cities", "agreements"},
+        path);
     Indicator indicator;
     indicator.id = reader.String(item, "id", path, true);
     if (!indicator.id.empty()) {
@@ -371,6 +383,23 @@ void ReadIndicators(Reader& reader, const json& root, ThemeManifest& manifest) {
         indicator.scope != "network") {
       reader.Problem(path + "scope", "must be \"city\" or \"network\", got \"" +
                                          indicator.scope + "\"");
+    }
+    indicator.cities = reader.StringArray(item, "cities", path);
+    std::set<std::string> cities;
+    for (std::size_t c = 0; c < indicator.cities.size(); ++c) {
+      const std::string& city = indicator.cities[c];
+      std::string city_path = path + "cities[" + std::to_string(c) + "]";
+      if (!IsCbsCode(city)) {
+        reader.Problem(city_path, "must be GM followed by four digits, got \"" +
+                                      city + "\"");
+      } else if (!cities.insert(city).second) {
+        reader.Problem(city_path, "\"" + city + "\" is named twice");
+      }
+    }
+    if (!indicator.cities.empty() && indicator.scope != "city") {
+      reader.Problem(path + "cities",
+                     "names cities, so scope must be \"city\", got \"" +
+                         indicator.scope + "\"");
     }
     indicator.agreements = reader.StringArray(item, "agreements", path);
     if (indicator.agreements.empty() && item.contains("agreements")) {

@@ -1,5 +1,6 @@
 #include "core/domain/measurements.h"
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 
@@ -20,6 +21,17 @@ Status ValidateMeasurement(const Indicator& indicator,
     return Status::InvalidArgument(
         "city: indicator '" + indicator.id +
         "' is measured for the network as a whole; leave city out");
+  }
+  if (!indicator.cities.empty() &&
+      std::find(indicator.cities.begin(), indicator.cities.end(),
+                measurement.city) == indicator.cities.end()) {
+    std::string named;
+    for (const std::string& city : indicator.cities) {
+      named += (named.empty() ? "" : ", ") + city;
+    }
+    return Status::InvalidArgument("city: indicator '" + indicator.id +
+                                   "' is measured only for " + named +
+                                   ", not for '" + measurement.city + "'");
   }
   if (!std::regex_match(measurement.period, kMonth)) {
     return Status::InvalidArgument("period: must be a month as YYYY-MM, got '" +

@@ -28,6 +28,14 @@ const RouteDeclaration* ThemeManifest::FindRoute(std::string_view method,
   return nullptr;
 }
 
+bool IsBeforeCovenant(std::string_view date) {
+  if (date.size() < 4) return false;
+  // A year alone stands for its last month.
+  std::string month = date.size() == 4 ? std::string(date) + "-12"
+                                       : std::string(date.substr(0, 7));
+  return month < kCovenantEffectiveDate.substr(0, 7);
+}
+
 std::string_view ToString(AgreementKind kind) {
   return kind == AgreementKind::kResult ? "result" : "effort";
 }

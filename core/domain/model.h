@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smartercities::domain {
@@ -26,10 +27,24 @@ struct Leader {
   std::string cbs_code;  // empty for a party that is not a municipality
 };
 
+// The day the covenant took effect: the day after it was signed in The Hague
+// on 6 March 2013 (article 12).
+inline constexpr std::string_view kCovenantEffectiveDate = "2013-03-07";
+
+// Whether date ("YYYY", "YYYY-MM" or "YYYY-MM-DD") lies before the covenant
+// took effect, in months: the last month the date covers ("2012" covers up to
+// 2012-12) is before the month of kCovenantEffectiveDate. A deadline for which
+// this holds was due before the covenant took effect.
+bool IsBeforeCovenant(std::string_view date);
+
 // A date the agreement's text names: "2013", "2013-12" or "2013-12-31".
 struct NamedDate {
   std::string date;
   std::string text;
+  // What the date is: "deadline" (by when the promise is due), "start" (from
+  // when it holds: "vanaf 2012") or "context" (when something the text refers
+  // to happened, that the agreement does not promise).
+  std::string kind = "deadline";
 };
 
 // A number the agreement's text promises.
@@ -46,6 +61,10 @@ struct Agreement {
   AgreementKind kind = AgreementKind::kResult;
   std::string goal;
   std::string topic;
+  // The paragraph that stands between the sub-heading and this agreement in
+  // the covenant and introduces it and the agreements after it; empty when
+  // there is none.
+  std::string preamble;
   std::string text;
   std::vector<std::string> notes;
   std::vector<std::string> parties;
@@ -62,9 +81,12 @@ struct Indicator {
   std::string kind;  // "quantity" or "milestone"
   std::optional<double> baseline;
   double target = 0;
-  std::string deadline;                 // "YYYY-MM"
-  std::string direction;                // "increase" or "decrease"
-  std::string scope;                    // "city" or "network"
+  std::string deadline;   // "YYYY-MM"
+  std::string direction;  // "increase" or "decrease"
+  std::string scope;      // "city" or "network"
+  // With scope "city": the CBS codes of the only cities the text concerns
+  // (the smart-grid pilots in Amersfoort and Utrecht); empty for every city.
+  std::vector<std::string> cities;
   std::vector<std::string> agreements;  // letters
 };
 

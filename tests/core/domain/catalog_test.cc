@@ -72,6 +72,29 @@ TEST_F(CatalogTest, SyncStoresTheThemeAsDeclared) {
   EXPECT_EQ((*indicator)->indicator.deadline, "2015-12");
 }
 
+TEST_F(CatalogTest, SyncKeepsDateKindsPreamblesAndIndicatorCities) {
+  ThemeManifest theme = Theme();
+  theme.agreements[0].dates = {{"2012", "vanaf 2012", "start"},
+                               {"2015", "in 2015", "deadline"}};
+  theme.agreements[1].preamble = "Daartoe spreken de steden af:";
+  theme.indicators[0].cities = {"GM0150", "GM0153"};
+  ASSERT_TRUE(catalog_->Sync(theme).ok());
+  auto stored = catalog_->GetTheme("lerende-stad");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  const Agreement& a = (*stored)->agreements[0];
+  ASSERT_EQ(a.dates.size(), 2u);
+  EXPECT_EQ(a.dates[0].kind, "start");
+  EXPECT_EQ(a.dates[1].kind, "deadline");
+  EXPECT_TRUE(a.preamble.empty());
+  EXPECT_EQ((*stored)->agreements[1].preamble, "Daartoe spreken de steden af:");
+  auto indicator = catalog_->GetIndicator("lerende-stad-eduroam");
+  ASSERT_TRUE(indicator.ok());
+  ASSERT_TRUE(indicator->has_value());
+  EXPECT_EQ((*indicator)->indicator.cities,
+            (std::vector<std::string>{"GM0150", "GM0153"}));
+}
+
 TEST_F(CatalogTest, SyncingTwiceChangesNothing) {
   ASSERT_TRUE(catalog_->Sync(Theme()).ok());
   ASSERT_TRUE(catalog_->Sync(Theme()).ok());

@@ -56,6 +56,53 @@ TEST(ManifestParserTest, ReadsAValidManifest) {
   EXPECT_EQ(result->migrations[0].version, 1);
 }
 
+TEST(ManifestParserTest, ADateIsADeadlineUnlessItSaysOtherwise) {
+  json manifest = Valid();
+  manifest["agreements"][0]["dates"].push_back(
+      {{"date", "2012"}, {"text", "vanaf 2012"}, {"kind", "start"}});
+  auto result = ParseManifest(manifest.dump(), "theme.json");
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(result->agreements[0].dates[0].kind, "deadline");
+  EXPECT_EQ(result->agreements[0].dates[1].kind, "start");
+
+  manifest["agreements"][0]["dates"][1]["kind"] = "begin";
+  EXPECT_THAT(ProblemsOf(manifest),
+              HasSubstr("agreements[0].dates[1].kind: must be \"deadline\", "
+                        "\"start\" or \"context\", got \"begin\""));
+}
+
+TEST(ManifestParserTest, ReadsAPreambleApartFromTheNotes) {
+  json manifest = Valid();
+  manifest["agreements"][1]["preamble"] = "Om dit te bereiken spreken zij af:";
+  manifest["agreements"][1]["notes"] = {"Een voetnoot."};
+  auto result = ParseManifest(manifest.dump(), "theme.json");
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(result->agreements[1].preamble,
+            "Om dit te bereiken spreken zij af:");
+  EXPECT_EQ(result->agreements[1].notes,
+            std::vector<std::string>{"Een voetnoot."});
+  EXPECT_TRUE(result->agreements[0].preamble.empty());
+}
+
+TEST(ManifestParserTest, IndicatorCitiesNeedScopeCityAndCbsCodes) {
+  json manifest = Valid();
+  manifest["indicators"][0]["scope"] = "city";
+  manifest["indicators"][0]["cities"] = {"GM0307", "GM0344"};
+  auto result = ParseManifest(manifest.dump(), "theme.json");
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(result->indicators[0].cities,
+            (std::vector<std::string>{"GM0307", "GM0344"}));
+
+  manifest["indicators"][0]["cities"] = {"GM0307", "Utrecht", "GM0307"};
+  manifest["indicators"][0]["scope"] = "network";
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems, HasSubstr("indicators[0].cities[1]: must be GM"));
+  EXPECT_THAT(problems,
+              HasSubstr("indicators[0].cities[2]: \"GM0307\" is named twice"));
+  EXPECT_THAT(problems, HasSubstr("indicators[0].cities: names cities, so "
+                                  "scope must be \"city\""));
+}
+
 TEST(ManifestParserTest, NamesTheSourceAndFieldOfEachProblem) {
   json manifest = Valid();
   manifest["agreements"][1]["kind"] = "resul";
