@@ -122,8 +122,19 @@ class Router {
   std::vector<std::shared_ptr<const Route>> Routes() const;
 
  private:
+  // A route with its pattern split once, when it is added.
+  struct Compiled {
+    struct Segment {
+      std::string text;
+      bool is_param = false;
+    };
+    std::shared_ptr<const Route> route;
+    std::vector<Segment> segments;
+  };
+  static Compiled Compile(std::shared_ptr<const Route> route);
+
   mutable std::shared_mutex mutex_;
-  std::vector<std::shared_ptr<const Route>> routes_;
+  std::vector<Compiled> routes_;
 };
 
 }  // namespace smartercities::http
