@@ -100,7 +100,7 @@ GOALS = {
     "R3": Goal("≥ 0.8× nginx", min_ratio=0.8),
     "R4": Goal("≥ 0.6× nginx, p99 ≤ 5 ms", min_ratio=0.6, max_p99_ms=5),
     "R5": Goal("≥ 0.5× nginx", min_ratio=0.5),
-    "R6": Goal("p99 ≤ 2× the 100k one", max_ratio=2),
+    "R6": Goal("p99 ≤ 2× on the smaller db", max_ratio=2),
     "R7": Goal("≥ 0.5× SQLite loop", min_ratio=0.5),
     "R8": Goal("≥ 0.5× unloaded", min_ratio=0.5),
     "R8 healthz": Goal("≥ 0.5× unloaded, p99 ≤ 10 ms", min_ratio=0.5,
@@ -304,11 +304,13 @@ class Platform:
         return (self.data_dir / "admin-token").read_text().strip()
 
 
-# Response headers nginx does not get from the platform: its own, or per
-# connection, or per request.
+# Response headers nginx does not copy from the platform: those it makes
+# itself (ETag and Last-Modified for a static file among them), and those per
+# connection or per request.
 PER_RESPONSE_HEADERS = {"date", "server", "content-length", "content-type",
                         "connection", "keep-alive", "transfer-encoding",
-                        "x-request-id"}
+                        "x-request-id", "etag", "last-modified",
+                        "content-encoding", "set-cookie"}
 
 
 class Nginx:
@@ -704,6 +706,8 @@ class Bench:
         self.rounds = args.rounds or mode.rounds
         self.seconds = args.seconds or mode.seconds
         self.notes: list[str] = []
+        # Other work on the machine moves the figures; the table says so.
+        self.load_average = os.getloadavg()
         self._main: Optional[Platform] = None
         self._main_error: Optional[BenchError] = None
         self._nginx: Optional[Nginx] = None
@@ -882,9 +886,10 @@ def r6_large_database(bench: Bench) -> list:
             lambda: run_wrk(label + " (main)", main.url(R4_PATH), bench.seconds)])
     finally:
         large.stop()
-    row = Row("R6", f"R4 with {bench.mode.large_figures:,} figures, c=64", "R6",
+    row = Row(f"R6 figures, {short_count(bench.mode.large_figures)} in the db",
+              f"R4 with {bench.mode.large_figures:,} figures, c=64", "R6",
               bytes=len(small_body.body),
-              baseline=f"the same, {bench.mode.main_figures:,} figures")
+              baseline=f"the same, {short_count(bench.mode.main_figures)} in the db")
     fill_rates(row, large_runs, main_runs)
     row.ratio = row.p99_ms / row.baseline_p99_ms if row.baseline_p99_ms else None
     return [row.judge()]
@@ -936,7 +941,7 @@ def r7_writes(bench: Bench) -> list:
                          figures["p99Ms"], figures["rows"], 0, {}, done.stdout)
 
     platform_runs, sqlite_runs = alternate(bench, [platform_round, sqlite_round])
-    row = Row("R7", "POST …/measurements + audit row, c=16", "R7",
+    row = Row("R7 POST figures", "POST …/measurements + audit row, c=16", "R7",
               baseline="SQLite loop")
     fill_rates(row, platform_runs, sqlite_runs)
     return [row.judge()]
@@ -1040,7 +1045,7 @@ def r9_startup(bench: Bench) -> list:
     for _ in range(bench.mode.startups):
         times_ms.append(platform.start() * 1000)
         platform.stop()
-    row = Row("R9", "start to /readyz, nine plugins, existing data", "R9",
+    row = Row("R9 start to ready", "start to /readyz, nine plugins, existing data", "R9",
               value=median(times_ms), unit="ms",
               baseline=f"median of {len(times_ms)} starts")
     row.rounds = [{"ms": round(t, 1)} for t in times_ms]
@@ -1074,9 +1079,9 @@ def r10_memory(bench: Bench) -> list:
     finally:
         platform.stop()
     return [
-        Row("R10 idle", "resident memory, nine plugins, idle", "R10 idle",
+        Row("R10 memory, idle", "resident memory, nine plugins, idle", "R10 idle",
             value=idle_kib / 1024, unit="MiB", baseline="VmRSS").judge(),
-        Row("R10 load", "resident memory, at most during R1", "R10 load",
+        Row("R10 memory, R1 load", "resident memory, at most during R1", "R10 load",
             value=max(samples) / 1024, unit="MiB", baseline="VmRSS").judge(),
     ]
 
@@ -1097,6 +1102,13 @@ WORKLOADS: dict[str, Callable[[Bench], list]] = {
 
 # --------------------------------------------------------------------------
 # Output.
+
+
+def short_count(count: int) -> str:
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if count >= size and count % size == 0:
+            return f"{count // size}{suffix}"
+    return f"{count:,}"
 
 
 def fmt_rate(value: Optional[float]) -> str:
@@ -1175,8 +1187,8 @@ def run_facts(bench: Bench, command: str) -> dict:
     return {
         "date": datetime.datetime.now(datetime.timezone.utc)
                 .strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), "
-                   f"{cpu}, {memory_gib:.0f} GiB, {host_platform.system()} "
+        "machine": f"nproc {len(os.sched_getaffinity(0))}, {cpu}, "
+                   f"{memory_gib:.0f} GiB RAM, {host_platform.system()} "
                    f"{host_platform.release()}",
         "commit": commit,
         "command": command,
@@ -1185,7 +1197,14 @@ def run_facts(bench: Bench, command: str) -> dict:
                 f"main data set {bench.mode.main_figures:,} figures, large "
                 f"{bench.mode.large_figures:,}",
         "tools": f"wrk {wrk_version.replace('wrk ', '')}, nginx {nginx_version}",
+        "load": "load average {:.1f} / {:.1f} / {:.1f} (1/5/15 min) when the run "
+                "started".format(*bench.load_average),
     }
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def write_results(bench: Bench, rows: list, facts: dict, directory: pathlib.Path,
@@ -1200,6 +1219,7 @@ def write_results(bench: Bench, rows: list, facts: dict, directory: pathlib.Path
                 f"- command: `{facts['command']}`",
                 f"- mode: {facts['mode']}",
                 f"- tools: {facts['tools']}",
+                f"- {facts['load']}",
                 "", table, ""]
     if notes:
         markdown += ["Notes:", ""] + [f"- {note}" for note in notes] + [""]
@@ -1211,7 +1231,8 @@ def write_results(bench: Bench, rows: list, facts: dict, directory: pathlib.Path
         fields = dataclasses.asdict(row)
         for key in ("p99_ms", "baseline_p99_ms", "ratio"):
             fields[key] = finite(fields[key])
-        document["rows"].append(fields | {"goalText": row.goal_text})
+        fields["goal_text"] = row.goal_text
+        document["rows"].append({camel_case(k): v for k, v in fields.items()})
     document["notes"] = notes
     (directory / "latest.json").write_text(json.dumps(document, indent=2,
                                                       ensure_ascii=False) + "\n")
@@ -1221,9 +1242,10 @@ def write_results(bench: Bench, rows: list, facts: dict, directory: pathlib.Path
         if README_BEGIN in text and README_END in text:
             before = text.split(README_BEGIN)[0]
             after = text.split(README_END, 1)[1]
-            block = (f"{README_BEGIN}\nMeasured {facts['date']} on {facts['machine']}, "
-                     f"commit {facts['commit']}, with `{facts['command']}` "
-                     f"({facts['mode']}):\n\n{table}\n{README_END}")
+            block = (f"{README_BEGIN}\nMeasured {facts['date']}, commit {facts['commit']}, "
+                     f"with `{facts['command']}` ({bench.rounds} rounds of "
+                     f"{bench.seconds:g} s per side) on {facts['machine']}; "
+                     f"{facts['load']}.\n\n{table}\n{README_END}")
             readme.write_text(before + block + after)
 
 
@@ -1268,7 +1290,10 @@ def main(argv: list) -> int:
         if not needed.exists():
             print(f"bench: {needed} is missing; scripts/bench builds it", file=sys.stderr)
             return 1
-    command = "scripts/bench" + ("".join(f" {a}" for a in argv) if argv else "")
+    # scripts/bench names itself and what it was given; run directly, this
+    # file does.
+    command = os.environ.get("BENCH_COMMAND") or \
+        " ".join(["python3 bench/bench.py", *argv])
     started = time.monotonic()
     rows: list[Row] = []
     try:
