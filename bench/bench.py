@@ -39,6 +39,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from typing import Callable, Optional
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -517,8 +518,22 @@ def run_wrk(label: str, url: str, seconds: float, connections: int = 64,
                          f"connections to {url} failed")
     if result.non_2xx:
         raise BenchError(f"{label}: {result.non_2xx} of {result.requests} "
-                         f"answers from {url} were not 2xx")
+                         f"answers from {url} were not 2xx{sample_answer(url, script)}")
     return result
+
+
+def sample_answer(url: str, script: Optional[str]) -> str:
+    """What one GET of url answers now, for an error message."""
+    if script:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    try:
+        answer = http_request(parts.port, path, timeout=5)
+    except OSError as error:
+        return f" (a single GET now fails: {error})"
+    body = " ".join(answer.body[:300].decode(errors="replace").split())
+    return f" (a single GET now answers {answer.status}: {body})"
 
 
 class Loader:
