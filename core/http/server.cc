@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -116,8 +117,8 @@ class Server::Impl {
       : context_(std::make_shared<ServerContext>(
             std::move(config), std::move(router), std::move(metrics))),
         tls_(net::ssl::context::tls_server),
-        io_(std::max(1, context_->config().io_threads)),
-        acceptor_(net::make_strand(io_)),
+        ios_(MakeContexts(std::max(1, context_->config().io_threads))),
+        acceptor_(net::make_strand(*ios_.front())),
         accept_retry_(acceptor_.get_executor()) {}
 
   void SetInterceptor(RequestInterceptor interceptor) {
@@ -161,8 +162,9 @@ class Server::Impl {
                                                 : AccessLog::Format::kText));
     }
     DoAccept();
-    for (int i = 0; i < std::max(1, config.io_threads); ++i) {
-      io_threads_.emplace_back([this] { RunIo(); });
+    for (auto& io : ios_) {
+      work_guards_.emplace_back(net::make_work_guard(*io));
+      io_threads_.emplace_back([this, io = io.get()] { RunIo(*io); });
     }
     started_ = true;
     return Status::Ok();
@@ -245,7 +247,8 @@ class Server::Impl {
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(kStopPollInterval);
     }
-    io_.stop();
+    work_guards_.clear();
+    for (auto& io : ios_) io->stop();
     for (auto& thread : io_threads_) thread.join();
     io_threads_.clear();
     // No I/O thread runs any more, so the acceptor and the sockets can be
@@ -259,10 +262,20 @@ class Server::Impl {
     password_queue_->Stop();
   }
 
-  void RunIo() {
+  // One io_context per I/O thread: a connection stays on the thread that
+  // accepted it, so its completions never wake another I/O thread.
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int count) {
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    for (int i = 0; i < count; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(1));
+    }
+    return contexts;
+  }
+
+  void RunIo(net::io_context& io) {
     for (;;) {
       try {
-        io_.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
         // One faulty completion must not take the I/O thread, and with it
@@ -273,8 +286,10 @@ class Server::Impl {
   }
 
   void DoAccept() {
+    // Connections are spread over the I/O threads in turn.
+    net::io_context& io = *ios_[next_io_++ % ios_.size()];
     acceptor_.async_accept(
-        net::make_strand(io_),
+        net::make_strand(io),
         [this](boost::system::error_code ec, tcp::socket socket) {
           OnAccept(ec, std::move(socket));
         });
@@ -333,7 +348,10 @@ class Server::Impl {
   // goes after both.
   std::shared_ptr<ServerContext> context_;
   net::ssl::context tls_;
-  net::io_context io_;
+  std::vector<std::unique_ptr<net::io_context>> ios_;
+  std::size_t next_io_ = 0;  // used on the acceptor's strand only
+  std::vector<net::executor_work_guard<net::io_context::executor_type>>
+      work_guards_;
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
   std::optional<WorkQueue> core_queue_;

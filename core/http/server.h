@@ -62,6 +62,10 @@ struct ServerConfig {
   // Password hashing only burns CPU: at this niceness it takes what the
   // other work leaves.
   int password_nice = 19;
+  // How long a refusal for overload (a full lane, a module's full share or
+  // open breaker) waits before it is sent, so that clients which retry at
+  // once cannot turn the refusals into the load.
+  std::chrono::milliseconds overload_pause{1000};
   // One line per request on standard output, as JSON lines when set.
   bool access_log = true;
   bool access_log_json = false;

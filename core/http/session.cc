@@ -630,7 +630,9 @@ void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
   }
   std::shared_ptr<RouteGate> gate = options.gate;
   if (gate) {
-    if (auto refused = gate->Enter()) return Respond(std::move(*refused));
+    if (auto refused = gate->Enter()) {
+      return RespondAfterPause(std::move(*refused));
+    }
   }
   // Set when the deadline passes first, so that the gate hears of it once.
   auto expired = std::make_shared<std::atomic<bool>>(false);
@@ -722,9 +724,27 @@ bool Session<Stream>::RunOnLane(Lane lane, std::function<Response()> work) {
                           "the server has too much " + queue->name() +
                               " work waiting; try again in a second");
     busy.SetHeader("Retry-After", "1");
-    Respond(std::move(busy));
+    RespondAfterPause(std::move(busy));
   }
   return queued;
+}
+
+template <class Stream>
+void Session<Stream>::RespondAfterPause(Response response) {
+  // A client that ignores Retry-After and asks again at once would otherwise
+  // make the refusals themselves the load; a timer costs no thread.
+  deadline_.expires_after(context_->config().overload_pause);
+  deadline_.async_wait(
+      [self = this->shared_from_this(), generation = generation_,
+       response = std::move(response)](beast::error_code ec) mutable {
+        if (generation != self->generation_ || self->responded_ ||
+            self->state_ == State::kClosed) {
+          return;
+        }
+        // Cancelled only by a Stop; the answer goes out all the same.
+        static_cast<void>(ec);
+        self->Respond(std::move(response));
+      });
 }
 
 template <class Stream>

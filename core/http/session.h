@@ -127,6 +127,9 @@ class Session : public Connection,
   // Retry-After and returns false.
   bool RunOnLane(Lane lane, std::function<Response()> work);
   void RespondFromCache(const CachedResponse& entry, const Request& request);
+  // A 503 because a lane or a module's share is full, sent after the
+  // configured pause.
+  void RespondAfterPause(Response response);
   void Respond(Response response);
   // Writes the answer: counts it, logs it, adds the server's headers.
   void Send(int status, const Pairs& headers,
