@@ -1,5 +1,6 @@
 #include "core/auth/accounts.h"
 
+#include <smartercities/text.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -61,7 +62,15 @@ Status CheckUsername(const std::string& username) {
     return Status::InvalidArgument(
         "username: 2 to 64 characters: lower-case letters, digits, '.', '_' "
         "and '-', starting with a letter or digit; got \"" +
-        username.substr(0, 80) + "\"");
+        sdk::Printable(username) + "\"");
+  }
+  return Status::Ok();
+}
+
+// A display name is one line of at most 200 characters.
+Status CheckDisplayName(const std::string& name) {
+  if (auto problem = sdk::TextProblem(name, {.max_characters = 200})) {
+    return Status::InvalidArgument("displayName: " + *problem);
   }
   return Status::Ok();
 }
@@ -149,9 +158,8 @@ Result<std::pair<User, std::string>> Accounts::Add(const NewUser& user) {
   if (auto problem = PasswordProblem(password, user.username)) {
     return Status::InvalidArgument("password: " + *problem);
   }
-  if (user.display_name.size() > 200) {
-    return Status::InvalidArgument("displayName: at most 200 characters");
-  }
+  status = CheckDisplayName(user.display_name);
+  if (!status.ok()) return status;
   auto hash = hasher_.Hash(password);
   if (!hash.ok()) return hash.status();
   User created;
@@ -269,9 +277,8 @@ Result<User> Accounts::SetRole(std::int64_t id, const std::string& role,
 
 Result<User> Accounts::SetDisplayName(std::int64_t id,
                                       const std::string& name) {
-  if (name.size() > 200) {
-    return Status::InvalidArgument("displayName: at most 200 characters");
-  }
+  Status checked = CheckDisplayName(name);
+  if (!checked.ok()) return checked;
   Status status = database_.Write([&](storage::Connection& db) -> Status {
     Status updated =
         db.Execute("UPDATE users SET display_name = ?2 WHERE id = ?1",

@@ -13,6 +13,7 @@
 #define SMARTERCITIES_PLUGINS_COMMON_RECORD_REGISTER_H_
 
 #include <smartercities/plugin.h>
+#include <smartercities/text.h>
 
 #include <cmath>
 #include <ctime>
@@ -48,7 +49,10 @@ struct Field {
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // for kChoice
-  std::size_t max_length = 500;      // for text
+  std::size_t max_length = 500;      // for text, in characters
+  // Whether text may run over several lines (a description); other text is
+  // one line without control characters.
+  bool multiline = false;
 };
 
 // Field makers, so a register reads as a list of declarations.
@@ -70,6 +74,13 @@ inline Field Number(FieldType type, std::string key, std::string column,
   Field field = Typed(type, std::move(key), std::move(column), required);
   field.min = min;
   field.max = max;
+  return field;
+}
+// Text of several lines, such as a description.
+inline Field MultilineText(std::string key, std::string column,
+                           bool required = false) {
+  Field field = Text(std::move(key), std::move(column), required);
+  field.multiline = true;
   return field;
 }
 inline Field Choice(std::string key, std::string column,
@@ -110,13 +121,7 @@ inline bool ReadPage(const sdk::Request& request, sdk::Response& response,
     auto text = request.Query(name);
     out = fallback;
     if (!text) return true;
-    try {
-      std::size_t used = 0;
-      out = std::stoll(std::string(*text), &used);
-      if (used != text->size()) out = 0;
-    } catch (const std::exception&) {
-      out = 0;
-    }
+    out = sdk::ParseDecimalInteger(*text).value_or(0);
     if (out >= 1 && out <= max) return true;
     response.Problem(400, "Bad Request",
                      "query parameter '" + std::string(name) +
@@ -287,17 +292,20 @@ class RecordRegister {
     }
     if (!value.is_string()) return key + ": must be text";
     const std::string text = value.get<std::string>();
-    if (field.required && text.empty()) return key + ": must not be empty";
-    if (text.size() > field.max_length) {
-      return key + ": at most " + std::to_string(field.max_length) +
-             " characters";
+    sdk::TextRules rules;
+    rules.min_characters = field.required ? 1 : 0;
+    rules.max_characters = field.max_length;
+    rules.multiline = field.multiline && field.type == FieldType::kText;
+    if (auto problem = sdk::TextProblem(text, rules)) {
+      return key + ": " + *problem;
     }
+    std::string shown = sdk::Printable(text);
     if (field.type == FieldType::kDate && !IsCalendarDate(text)) {
-      return key + ": must be a date YYYY-MM-DD, got \"" + text + "\"";
+      return key + ": must be a date YYYY-MM-DD, got \"" + shown + "\"";
     }
     if (field.type == FieldType::kUrl &&
         !std::regex_match(text, std::regex(R"(https?://[^\s]+)"))) {
-      return key + ": must be an http(s) URL, got \"" + text + "\"";
+      return key + ": must be an http(s) URL, got \"" + shown + "\"";
     }
     if (field.type == FieldType::kChoice) {
       bool known = false;
@@ -307,12 +315,12 @@ class RecordRegister {
         options += (options.empty() ? "" : ", ") + choice;
       }
       if (!known)
-        return key + ": must be one of " + options + ", got \"" + text + "\"";
+        return key + ": must be one of " + options + ", got \"" + shown + "\"";
     }
     if (field.type == FieldType::kCity &&
         host_->Query("SELECT 1 FROM public_cities WHERE cbs_code = ?1", {text})
             .empty()) {
-      return key + ": \"" + text +
+      return key + ": \"" + shown +
              "\" is not a city of the covenant; use a CBS code from GET "
              "/api/v1/cities";
     }
@@ -335,8 +343,9 @@ class RecordRegister {
         std::string keys;
         for (const Field& field : fields_)
           keys += (keys.empty() ? "" : ", ") + field.key;
-        response.Problem(400, "Bad Request",
-                         key + ": unknown field; the fields are " + keys);
+        response.Problem(
+            400, "Bad Request",
+            sdk::Printable(key) + ": unknown field; the fields are " + keys);
         return std::nullopt;
       }
     }
@@ -354,15 +363,12 @@ class RecordRegister {
 
   std::optional<std::int64_t> Id(const sdk::Request& request,
                                  sdk::Response& response) const {
-    std::string text(request.Param("id").value_or(""));
-    try {
-      std::size_t used = 0;
-      std::int64_t id = std::stoll(text, &used);
-      if (used == text.size() && id > 0) return id;
-    } catch (const std::exception&) {
-    }
-    response.Problem(404, "Not Found",
-                     "there is no record '" + text + "' in " + path_);
+    std::string_view text = request.Param("id").value_or("");
+    std::optional<std::int64_t> id = sdk::ParseDecimalInteger(text);
+    if (id && *id > 0) return id;
+    response.Problem(
+        404, "Not Found",
+        "there is no record '" + sdk::Printable(text) + "' in " + path_);
     return std::nullopt;
   }
 
