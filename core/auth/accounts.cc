@@ -293,6 +293,60 @@ Result<User> Accounts::SetDisplayName(std::int64_t id,
   return Find(id);
 }
 
+Result<User> Accounts::Update(std::int64_t id, const UserChange& change) {
+  if (change.display_name) {
+    Status checked = CheckDisplayName(*change.display_name);
+    if (!checked.ok()) return checked;
+  }
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    std::optional<User> before;
+    Status read = db.Execute(
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1",
+        std::vector<storage::Value>{id}, [&](const storage::Row& row) {
+          before = UserOf(row);
+          return false;
+        });
+    if (!read.ok()) return read;
+    if (!before) {
+      return Status::NotFound("there is no account " + std::to_string(id));
+    }
+    std::string role = change.role.value_or(before->role);
+    std::string scope =
+        change.scope ? *change.scope
+                     : (role != before->role ? std::string() : before->scope);
+    bool disabled = change.disabled.value_or(before->disabled);
+    if (change.role || change.scope) {
+      Status checked = CheckRoleScope(db, role, scope);
+      if (!checked.ok()) return checked;
+    }
+    bool was_enabled_admin = before->role == kAdmin && !before->disabled;
+    bool stays_enabled_admin = role == kAdmin && !disabled;
+    if (was_enabled_admin && !stays_enabled_admin) {
+      auto others = db.Query(
+          "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND "
+          "disabled = 0 AND id <> ?1",
+          std::vector<storage::Value>{id});
+      if (!others.ok()) return others.status();
+      if (others->front().Integer("n") == 0) {
+        return Status::FailedPrecondition(
+            "this is the last enabled administrator; make another "
+            "administrator first");
+      }
+    }
+    Status updated = db.Execute(
+        "UPDATE users SET display_name = ?2, role = ?3, scope = ?4, "
+        "disabled = ?5 WHERE id = ?1",
+        std::vector<storage::Value>{
+            id, change.display_name.value_or(before->display_name), role,
+            ScopeValue(scope), static_cast<std::int64_t>(disabled ? 1 : 0)});
+    if (!updated.ok() || !disabled || before->disabled) return updated;
+    return db.Execute("DELETE FROM sessions WHERE user_id = ?1",
+                      std::vector<storage::Value>{id});
+  });
+  if (!status.ok()) return status;
+  return Find(id);
+}
+
 Status Accounts::SetPassword(std::int64_t id, const std::string& password,
                              bool end_sessions, std::int64_t except_session) {
   auto user = Find(id);

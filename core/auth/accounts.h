@@ -50,6 +50,15 @@ struct NewUser {
   std::string password;  // empty: one is generated and returned
 };
 
+// The changes of one PATCH of an account; what is absent stays.
+struct UserChange {
+  std::optional<std::string> display_name;
+  std::optional<std::string> role;
+  // Absent with a new role: the new role's scope is empty.
+  std::optional<std::string> scope;
+  std::optional<bool> disabled;
+};
+
 struct SessionLimits {
   std::chrono::seconds idle{30 * 60};
   std::chrono::seconds absolute{12 * 60 * 60};
@@ -92,6 +101,12 @@ class Accounts {
   Result<User> SetRole(std::int64_t id, const std::string& role,
                        const std::string& scope);
   Result<User> SetDisplayName(std::int64_t id, const std::string& name);
+  // Applies every change of change in one transaction, or none of them:
+  // kInvalidArgument for a display name, role or scope that is not
+  // acceptable (checked first), kFailedPrecondition when the change would
+  // leave no enabled administrator, kNotFound for an unknown id. Disabling
+  // ends the account's sessions.
+  Result<User> Update(std::int64_t id, const UserChange& change);
   // Sets a new password (checked against the rules); with end_sessions
   // every session of the account but except_session ends.
   Status SetPassword(std::int64_t id, const std::string& password,

@@ -440,6 +440,14 @@ void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
   route_ = std::move(match.route);
   path_params_ = std::move(match.path_params);
   allowed_methods_ = std::move(match.allowed_methods);
+  // Outside /api/ the web root answers GET and HEAD; another method there is
+  // not allowed, rather than aimed at nothing.
+  bool is_api_path = path_ == "/api" || path_.starts_with("/api/");
+  if (!route_ && allowed_methods_.empty() && !is_api_path &&
+      !context_->config().web_root.empty() && method_ != "GET" &&
+      method_ != "HEAD") {
+    allowed_methods_ = {"GET", "HEAD"};
+  }
   std::size_t limit =
       route_ ? route_->options.body_limit_bytes : kUnroutedBodyLimitBytes;
   if (auto declared = parser_->content_length();

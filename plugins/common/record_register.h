@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -182,12 +183,19 @@ inline json ShareByCity(const sdk::Host& host, const std::string& table,
           {"targetPercent", target_percent}};
 }
 
+// A check across the fields of a record that passed the checks of each
+// field: the problem (naming the fields), or nullopt when the record holds
+// together.
+using RecordCheck = std::function<std::optional<std::string>(const json&)>;
+
 class RecordRegister {
  public:
-  RecordRegister(std::string table, std::string path, std::vector<Field> fields)
+  RecordRegister(std::string table, std::string path, std::vector<Field> fields,
+                 RecordCheck check = nullptr)
       : table_(std::move(table)),
         path_(std::move(path)),
-        fields_(std::move(fields)) {}
+        fields_(std::move(fields)),
+        check_(std::move(check)) {}
 
   // Registers GET/POST path and GET/PUT/DELETE path/{id}.
   sdk::Status Mount(sdk::Host& host) {
@@ -357,6 +365,12 @@ class RecordRegister {
         return std::nullopt;
       }
       values.push_back(ToValue(value));
+    }
+    if (check_) {
+      if (auto problem = check_(body)) {
+        response.Problem(400, "Bad Request", *problem);
+        return std::nullopt;
+      }
     }
     return values;
   }
@@ -532,6 +546,7 @@ class RecordRegister {
   std::string table_;
   std::string path_;
   std::vector<Field> fields_;
+  RecordCheck check_;
   sdk::Host* host_ = nullptr;
 };
 

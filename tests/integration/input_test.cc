@@ -189,5 +189,56 @@ TEST_F(InputTest, APathOrQueryThatIsNotUtf8GetsValidJson) {
   EXPECT_THAT(plugin.body, HasSubstr("path parameter city"));
 }
 
+TEST_F(InputTest, CertificatesCannotOutnumberTheirTotal) {
+  std::string target = "/api/v1/themes/lerende-stad/ict-certificates";
+  json record = {{"city", "GM0344"},
+                 {"year", 2014},
+                 {"holders", "pupils"},
+                 {"certified", 120},
+                 {"total", 100}};
+  HttpResponse refused = AsAdmin("POST", target, record.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_THAT(refused.body, HasSubstr("certified"));
+  record["certified"] = 100;
+  EXPECT_EQ(AsAdmin("POST", target, record.dump()).status, 201);
+}
+
+TEST_F(InputTest, AnUnknownRoleIsABadRequestEvenForTheLastAdministrator) {
+  HttpResponse users = AsAdmin("GET", "/api/v1/users");
+  json listed = Parsed(users);
+  std::string id;
+  for (const auto& user : listed["items"]) {
+    if (user["username"] == "admin") id = std::to_string(user["id"].get<int>());
+  }
+  ASSERT_FALSE(id.empty()) << users.body;
+  HttpResponse superuser =
+      AsAdmin("PATCH", "/api/v1/users/" + id, R"({"role":"superuser"})");
+  EXPECT_EQ(superuser.status, 400) << superuser.body;
+  EXPECT_THAT(superuser.body, HasSubstr("role: must be"));
+  // A change that fails halfway changes nothing.
+  HttpResponse half = AsAdmin("PATCH", "/api/v1/users/" + id,
+                              R"({"displayName":"Nieuw","scope":"GM0363"})");
+  EXPECT_EQ(half.status, 400) << half.body;
+  HttpResponse after = AsAdmin("GET", "/api/v1/users/" + id);
+  EXPECT_NE(Parsed(after)["displayName"], "Nieuw");
+  HttpResponse last = AsAdmin("PATCH", "/api/v1/users/" + id,
+                              R"({"role":"city-editor","scope":"GM0363"})");
+  EXPECT_EQ(last.status, 409) << last.body;
+}
+
+TEST_F(InputTest, TraceIsNotAllowedAndAResetWithAnEmptyBodyNeedsALogin) {
+  HttpResponse trace = Fetch(platform_->port(), "TRACE", "/");
+  EXPECT_EQ(trace.status, 405);
+  EXPECT_EQ(trace.Header("allow"), "GET, HEAD");
+  HttpResponse reset =
+      Fetch(platform_->port(), "POST", "/api/v1/users/1/password-reset",
+            {{"Content-Type", "application/json"}}, "{}");
+  EXPECT_EQ(reset.status, 401) << reset.body;
+  HttpResponse with_field =
+      AsAdmin("POST", "/api/v1/users/1/password-reset", R"({"password":"x"})");
+  EXPECT_EQ(with_field.status, 400);
+  EXPECT_THAT(with_field.body, HasSubstr("takes no fields"));
+}
+
 }  // namespace
 }  // namespace smartercities

@@ -950,10 +950,15 @@ TEST_F(ServerTest, RefusesStaticPathsThatLeaveTheWebRoot) {
         << target;
     EXPECT_EQ(response->Header("X-Content-Type-Options"), "nosniff");
   }
-  connection.Send("POST /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto post = connection.ReadResponse();
-  ASSERT_TRUE(post);
-  EXPECT_EQ(post->status, 404);
+  // The web root answers GET and HEAD; other methods are not allowed.
+  for (const char* method : {"POST", "TRACE", "DELETE"}) {
+    connection.Send(std::string(method) +
+                    " /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto refused = connection.ReadResponse();
+    ASSERT_TRUE(refused) << method;
+    EXPECT_EQ(refused->status, 405) << method;
+    EXPECT_EQ(refused->Header("Allow"), "GET, HEAD") << method;
+  }
 }
 
 TEST_F(ServerTest, WithoutAWebRootUnknownPathsAre404) {
