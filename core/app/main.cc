@@ -1,7 +1,6 @@
 // smartercities — the platform's executable. Only wiring: parse the command
 // line, configure logging, hand over to Platform or an operator command.
 #include <signal.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "core/app/account_commands.h"
 #include "core/app/command_line.h"
 #include "core/app/config.h"
+#include "core/app/logging.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
 
@@ -20,21 +20,6 @@ namespace {
 
 using smartercities::Status;
 using smartercities::app::Config;
-
-void ConfigureLogging(const Config& config) {
-  auto logger = spdlog::stdout_logger_mt("smartercities");
-  if (config.log_format == "json") {
-    logger->set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})",
-        spdlog::pattern_time_type::utc);
-  } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                        spdlog::pattern_time_type::utc);
-  }
-  logger->set_level(spdlog::level::from_str(config.log_level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
 
 int Fail(const Status& status) {
   std::cerr << "smartercities: " << status.message() << "\n";
@@ -114,7 +99,7 @@ int main(int argc, char** argv) {
   }
   const Config& config = invocation.config;
   const std::vector<std::string>& words = invocation.words;
-  ConfigureLogging(config);
+  smartercities::app::ConfigureLogging(config);
   Status status;
   switch (invocation.command) {
     case Command::kServe:
