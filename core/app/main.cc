@@ -2,6 +2,7 @@
 // line, configure logging, hand over to Platform or an operator command.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -88,6 +89,10 @@ int Serve(const Config& config) {
 
 int main(int argc, char** argv) {
   using smartercities::app::Command;
+  // The database, its journal files, backups and the token file hold
+  // password hashes and secrets: whatever the platform creates is its
+  // user's alone.
+  ::umask(077);
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   auto invocation = smartercities::app::ParseCommandLine(

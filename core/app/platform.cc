@@ -23,6 +23,35 @@ struct ApiState {
   api::ApiContext context;
 };
 
+namespace {
+
+// The first administrator's password as configured: the config's, else the
+// environment's; empty to generate one.
+std::string FirstAdministratorPassword(const Config& config) {
+  if (!config.initial_admin_password.empty()) {
+    return config.initial_admin_password;
+  }
+  const char* from_env = std::getenv("SMARTERCITIES_ADMIN_PASSWORD");
+  return from_env == nullptr ? std::string() : std::string(from_env);
+}
+
+// What could still fail once the data directory has been touched, checked
+// before it is: a start that cannot finish creates nothing.
+Status CheckBeforeCreating(const Config& config,
+                           const std::string& first_password) {
+  if (!first_password.empty()) {
+    if (auto problem = auth::PasswordProblem(first_password, "admin")) {
+      return Status::InvalidArgument(
+          "SMARTERCITIES_ADMIN_PASSWORD, the first administrator's "
+          "password: " +
+          *problem);
+    }
+  }
+  return PrepareDataDirectory(config, std::cerr);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
   std::unique_ptr<Platform> platform(new Platform());
   Status status = platform->Init(config);
@@ -49,28 +78,31 @@ Status Platform::Init(const Config& config) {
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
   Status status = server_->Listen();
   if (!status.ok()) return status;
+  std::string first_password = FirstAdministratorPassword(config);
+  status = CheckBeforeCreating(config, first_password);
+  if (!status.ok()) return status;
 
   auto database = OpenDataDirectory(config, ThemeSync::kByHost, std::cerr);
   if (!database.ok()) return database.status();
   database_ = std::move(database).value();
 
   tokens_ = std::make_unique<auth::TokenService>(*database_);
-  auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
-  if (!created.ok()) return created.status();
-  admin_token_created_ = *created;
-
   hasher_ = std::make_unique<auth::PasswordHasher>();
   accounts_ =
       std::make_unique<auth::Accounts>(*database_, *hasher_, config.clock);
-  std::string first_password = config.initial_admin_password;
-  if (first_password.empty()) {
-    if (const char* from_env = std::getenv("SMARTERCITIES_ADMIN_PASSWORD"))
-      first_password = from_env;
-  }
-  auto first_admin = accounts_->EnsureFirstAdministrator(first_password);
-  if (!first_admin.ok()) return first_admin.status();
-  if (*first_admin && first_password.empty()) {
-    generated_admin_password_ = **first_admin;
+  {
+    // What the first start creates is in the audit trail like every other
+    // account and token.
+    auth::AuditRecorder recorder({"system", "system", "first-start"});
+    storage::ScopedWriteObserver observe(&recorder);
+    auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
+    if (!created.ok()) return created.status();
+    admin_token_created_ = *created;
+    auto first_admin = accounts_->EnsureFirstAdministrator(first_password);
+    if (!first_admin.ok()) return first_admin.status();
+    if (*first_admin && first_password.empty()) {
+      generated_admin_password_ = **first_admin;
+    }
   }
 
   catalog_ = std::make_unique<domain::Catalog>(*database_);

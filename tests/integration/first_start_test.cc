@@ -1,8 +1,11 @@
-// The smartercities executable started as an operator starts it: no logged
-// value can forge a log line, in text or JSON.
+// The smartercities executable started as an operator starts it: a start
+// that cannot finish creates nothing, the data directory and its files are
+// the platform user's alone, what the first start creates is in the audit
+// trail, and no logged value can forge a log line, in text or JSON.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -23,6 +26,12 @@ using testing::HttpResponse;
 using testing::RunCommand;
 
 constexpr const char* kAdminPassword = "beheer-Kanaal-tulp-93";
+
+unsigned Mode(const fs::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
 
 class FirstStartTest : public ::testing::Test {
  protected:
@@ -51,6 +60,90 @@ class FirstStartTest : public ::testing::Test {
 
   testing::TempDir dir_;
 };
+
+TEST_F(FirstStartTest, AStartWithAMissingTlsFileCreatesNothing) {
+  std::vector<std::string> args = {"serve", "--port", "0"};
+  for (const auto& flag :
+       Flags({"--tls-cert", (dir_.path() / "missing.pem").string(), "--tls-key",
+              (dir_.path() / "missing-key.pem").string()})) {
+    args.push_back(flag);
+  }
+  auto [code, output] = RunCommand(args);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_THAT(output, HasSubstr("missing.pem"));
+  EXPECT_FALSE(fs::exists(data_dir())) << output;
+}
+
+TEST_F(FirstStartTest, ABadAdministratorPasswordIsRefusedBeforeAnythingExists) {
+  std::vector<std::string> args = {"serve", "--port", "0"};
+  for (const auto& flag : Flags()) args.push_back(flag);
+  auto [code, output] =
+      RunCommand(args, {{"SMARTERCITIES_ADMIN_PASSWORD", "admin123"}});
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_THAT(output, HasSubstr("SMARTERCITIES_ADMIN_PASSWORD"));
+  EXPECT_FALSE(fs::exists(data_dir() / "smartercities.db")) << output;
+  EXPECT_FALSE(fs::exists(data_dir() / "admin-token")) << output;
+}
+
+TEST_F(FirstStartTest, TheDataDirectoryAndItsFilesAreThePlatformsAlone) {
+  {
+    testing::ServerProcess server(
+        Flags(), {{"SMARTERCITIES_ADMIN_PASSWORD", kAdminPassword}});
+    ASSERT_NE(server.port(), 0) << server.Output();
+    // A write, so that the journal files exist.
+    HttpResponse made = Fetch(
+        server.port(), "POST", "/api/v1/themes/bedrijvige-stad/business-parks",
+        {{"Authorization", "Bearer " + AdminToken()},
+         {"Content-Type", "application/json"}},
+        R"({"city":"GM0794","name":"Park","hasFibre":true})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    EXPECT_EQ(Mode(data_dir()), 0700u);
+    for (const char* name : {"smartercities.db", "smartercities.db-wal",
+                             "smartercities.db-shm", "admin-token"}) {
+      EXPECT_EQ(Mode(data_dir() / name), 0600u) << name;
+    }
+    EXPECT_EQ(server.Stop(SIGTERM), 0);
+  }
+  // Files an older version left readable are made the owner's alone.
+  fs::permissions(data_dir() / "smartercities.db",
+                  fs::perms::owner_read | fs::perms::owner_write |
+                      fs::perms::group_read | fs::perms::others_read);
+  auto [code, output] =
+      RunCommand({"users", "list", "--data-dir", data_dir().string(),
+                  "--plugin-dir", plugin_dir().string()});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("readable by its owner only"));
+  EXPECT_EQ(Mode(data_dir() / "smartercities.db"), 0600u);
+
+  // A directory others can write is refused, and left as it is.
+  fs::permissions(data_dir(), fs::perms::others_write, fs::perm_options::add);
+  std::vector<std::string> serve = {"serve", "--port", "0"};
+  for (const auto& flag : Flags()) serve.push_back(flag);
+  auto [refused_code, refused] = RunCommand(serve);
+  EXPECT_EQ(refused_code, 1) << refused;
+  EXPECT_THAT(refused, HasSubstr("can be written by every user"));
+  EXPECT_THAT(refused, HasSubstr("chmod 700"));
+}
+
+TEST_F(FirstStartTest, TheFirstAdministratorAndTokenAreInTheAuditTrail) {
+  testing::ServerProcess server(
+      Flags(), {{"SMARTERCITIES_ADMIN_PASSWORD", kAdminPassword}});
+  ASSERT_NE(server.port(), 0) << server.Output();
+  HttpResponse trail =
+      Fetch(server.port(), "GET", "/api/v1/audit-events?actor=system",
+            {{"Authorization", "Bearer " + AdminToken()}});
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  std::set<std::string> objects;
+  json events = json::parse(trail.body);
+  for (const auto& event : events["items"]) {
+    std::string object = event["object"];
+    objects.insert(object.substr(0, object.find('/')));
+    EXPECT_EQ(event["action"], "insert");
+    EXPECT_EQ(event["newValue"].dump().find("$argon2"), std::string::npos);
+  }
+  EXPECT_TRUE(objects.contains("users")) << trail.body;
+  EXPECT_TRUE(objects.contains("api_tokens")) << trail.body;
+}
 
 // Every line the server printed after its banner, each a log line.
 std::vector<std::string> LogLines(const std::string& output) {
