@@ -40,6 +40,10 @@ constexpr Setting kSettings[] = {
      false},
     {"enable-rescanned-modules", "true|false",
      "whether a module a rescan finds starts enabled (default false)", true},
+    {"login-failures-per-client", "N",
+     "failed logins from one address in 15 minutes before its logins are "
+     "refused (default 20; 0: no limit)",
+     true},
 };
 
 // SMARTERCITIES_DATA_DIR for data-dir.
@@ -230,12 +234,14 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
                    "(scope: a CBS code)")
       ->required();
   users_add->add_option("scope", word3, "the theme id or CBS code");
-  for (const char* verb : {"disable", "enable", "reset-password"}) {
+  for (const char* verb : {"disable", "enable", "reset-password", "unlock"}) {
     std::string description =
         std::string_view(verb) == "disable"
             ? "switch an account off (ends its sessions)"
-        : std::string_view(verb) == "enable"
-            ? "switch an account on"
+        : std::string_view(verb) == "enable" ? "switch an account on"
+        : std::string_view(verb) == "unlock"
+            ? "let an account whose logins are blocked after failed logins "
+              "log in again now"
             : "generate a new password (ends the account's sessions)";
     add(users, verb, description, Command::kUsers, true)
         ->add_option("name", word1, "the account name")

@@ -77,6 +77,10 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 10, 600000, where, number);
     if (!s.ok()) return s;
     config.handler_deadline_ms = static_cast<int>(number);
+  } else if (name == "login-failures-per-client") {
+    Status s = ParseInt(value, 0, 100000, where, number);
+    if (!s.ok()) return s;
+    config.login_failures_per_client = static_cast<int>(number);
   } else if (name == "log-format") {
     if (value != "text" && value != "json") {
       return Status::InvalidArgument(

@@ -34,6 +34,10 @@ struct Config {
   std::size_t header_limit_bytes = 16 * 1024;
   bool enable_new_modules = true;
   bool enable_rescanned_modules = false;
+  // Failed logins from one client within 15 minutes after which its logins
+  // are refused; 0 for no limit (behind a proxy that hides the clients'
+  // addresses).
+  int login_failures_per_client = 20;
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;

@@ -88,8 +88,10 @@ Status Platform::Init(const Config& config) {
 
   tokens_ = std::make_unique<auth::TokenService>(*database_);
   hasher_ = std::make_unique<auth::PasswordHasher>();
-  accounts_ =
-      std::make_unique<auth::Accounts>(*database_, *hasher_, config.clock);
+  auth::SessionLimits limits;
+  limits.max_failures_per_client = config.login_failures_per_client;
+  accounts_ = std::make_unique<auth::Accounts>(*database_, *hasher_,
+                                               config.clock, limits);
   {
     // What the first start creates is in the audit trail like every other
     // account and token.
