@@ -205,8 +205,13 @@ std::optional<std::string> ParameterTextProblem(const http::Request& request) {
 
 AccessControl::AccessControl(storage::Database& database,
                              auth::Accounts& accounts,
-                             auth::TokenService& tokens, bool tls)
-    : database_(database), accounts_(accounts), tokens_(tokens), tls_(tls) {}
+                             auth::TokenService& tokens, bool tls,
+                             std::vector<std::string> allowed_origins)
+    : database_(database),
+      accounts_(accounts),
+      tokens_(tokens),
+      tls_(tls),
+      allowed_origins_(std::move(allowed_origins)) {}
 
 std::string AccessControl::CookieName() const {
   return tls_ ? "__Host-sc_session" : "sc_session";
@@ -286,13 +291,22 @@ std::optional<http::Response> AccessControl::CheckOrigin(
                   "header of this site",
                   "");
   }
-  std::string expected = std::string(tls_ ? "https://" : "http://") +
-                         std::string(request.Header("host").value_or(""));
-  if (*origin == expected) return std::nullopt;
+  // The configured origins, never the request's own Host header: a client
+  // chooses that.
+  std::string sent(*origin);
+  for (char& c : sent) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string expected;
+  for (const std::string& allowed : allowed_origins_) {
+    if (sent == allowed) return std::nullopt;
+    expected += (expected.empty() ? "" : " or ") + allowed;
+  }
   return Refuse(request, 403, "Forbidden",
                 "the request comes from another site (Origin " +
-                    std::string(origin->substr(0, 100)) + ", expected " +
-                    expected + ")",
+                    sdk::Printable(*origin, 100) + ", expected " + expected +
+                    "; an operator sets the site's address with "
+                    "--public-origin)",
                 "");
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/auth/accounts.h"
 #include "core/auth/principal.h"
@@ -66,8 +67,11 @@ std::optional<std::string> ParameterTextProblem(const http::Request& request);
 
 class AccessControl {
  public:
+  // allowed_origins: the Origin values a change made with a login session
+  // may carry (lower case, scheme://host[:port]).
   AccessControl(storage::Database& database, auth::Accounts& accounts,
-                auth::TokenService& tokens, bool tls);
+                auth::TokenService& tokens, bool tls,
+                std::vector<std::string> allowed_origins);
 
   http::Response Intercept(http::Request& request, const http::Route& route);
 
@@ -88,6 +92,7 @@ class AccessControl {
   auth::Accounts& accounts_;
   auth::TokenService& tokens_;
   bool tls_;
+  std::vector<std::string> allowed_origins_;
 };
 
 }  // namespace smartercities::app

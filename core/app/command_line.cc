@@ -40,6 +40,11 @@ constexpr Setting kSettings[] = {
      false},
     {"enable-rescanned-modules", "true|false",
      "whether a module a rescan finds starts enabled (default false)", true},
+    {"public-origin", "URL[,URL...]",
+     "where the web pages are served from, e.g. https://dsa.example.nl; "
+     "changes made with a login session must come from there (default: the "
+     "server's own address)",
+     true},
     {"login-failures-per-client", "N",
      "failed logins from one address in 15 minutes before its logins are "
      "refused (default 20; 0: no limit)",

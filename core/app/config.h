@@ -34,6 +34,11 @@ struct Config {
   std::size_t header_limit_bytes = 16 * 1024;
   bool enable_new_modules = true;
   bool enable_rescanned_modules = false;
+  // The origins ("https://dsa.example.nl", scheme://host[:port], lower
+  // case) the platform's pages are served from: a change made with a login
+  // session must carry one of them in its Origin header. Empty: the
+  // server's own address (see AllowedOrigins).
+  std::vector<std::string> public_origins;
   // Failed logins from one client within 15 minutes after which its logins
   // are refused; 0 for no limit (behind a proxy that hides the clients'
   // addresses).
@@ -74,6 +79,13 @@ Status ApplySetting(std::string_view name, const std::string& value,
 // The checks across settings: a TLS certificate without a key, or the other
 // way round.
 Status CheckConfig(const Config& config);
+
+// The origins a change made with a login session may come from: the
+// configured public origins, or else the server's own address as a browser
+// names it (scheme://host:port; for a loopback or any-address host also
+// localhost, 127.0.0.1 and [::1]). port is the port actually bound.
+std::vector<std::string> AllowedOrigins(const Config& config,
+                                        std::uint16_t port);
 
 }  // namespace smartercities::app
 

@@ -70,6 +70,14 @@ int Serve(const Config& config) {
                  "'smartercities users\n              reset-password admin' "
                  "gives it a new password)\n";
   }
+  if (config.public_origins.empty() && config.host != "127.0.0.1" &&
+      config.host != "::1" && config.host != "localhost") {
+    std::cout << "  Origin:     web pages may change data only when served "
+                 "from "
+              << url
+              << "\n              (set --public-origin to the address "
+                 "people use, e.g. https://dsa.example.nl)\n";
+  }
   std::cout << "              curl -c cookies -H 'Content-Type: "
                "application/json' -d\n              "
                "'{\"username\":\"admin\",\"password\":\"...\"}' "

@@ -127,7 +127,8 @@ Status Platform::Init(const Config& config) {
 
   bool tls = !config.tls_cert_file.empty();
   access_ =
-      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls);
+      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls,
+                                      AllowedOrigins(config, server_->port()));
   api_ = std::make_unique<ApiState>(
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
                 accounts_.get(), tokens_.get(), access_->CookieName(), tls}});
