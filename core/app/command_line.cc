@@ -276,6 +276,18 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
   add(audit, "verify", "check the audit trail's hash chain",
       Command::kAuditVerify, true);
 
+  add(&app, "backup",
+      "write a checked copy of the database, also while the server runs",
+      Command::kBackup, true)
+      ->add_option("file", word1, "the new file to write the copy to")
+      ->required();
+  add(&app, "restore",
+      "put a backup in place of the database (the server must be stopped; "
+      "the replaced database is kept)",
+      Command::kRestore, true)
+      ->add_option("file", word1, "a file written by 'smartercities backup'")
+      ->required();
+
   // Set last, so that the commands do not inherit it.
   app.footer(kFooter);
 

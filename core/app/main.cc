@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/app/account_commands.h"
+#include "core/app/backup_commands.h"
 #include "core/app/command_line.h"
 #include "core/app/config.h"
 #include "core/app/logging.h"
@@ -144,6 +145,12 @@ int main(int argc, char** argv) {
       break;
     case Command::kAuditVerify:
       status = smartercities::app::VerifyAudit(config, std::cout);
+      break;
+    case Command::kBackup:
+      status = smartercities::app::Backup(config, words.at(0), std::cout);
+      break;
+    case Command::kRestore:
+      status = smartercities::app::Restore(config, words.at(0), std::cout);
       break;
   }
   return status.ok() ? 0 : Fail(status);
