@@ -79,6 +79,8 @@ class RawConnection {
   // see that nothing more came; nullopt when it is still open after
   // timeout_ms.
   std::optional<std::string> ReadUntilClosed(int timeout_ms = 5000);
+  // The socket, for a test that speaks a protocol over it (TLS).
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;
