@@ -45,6 +45,10 @@ constexpr Setting kSettings[] = {
      "changes made with a login session must come from there (default: the "
      "server's own address)",
      true},
+    {"body-min-rate", "BYTES",
+     "a request body slower than this many bytes per second after the read "
+     "timeout gets 408 (default 8192)",
+     true},
     {"login-failures-per-client", "N",
      "failed logins from one address in 15 minutes before its logins are "
      "refused (default 20; 0: no limit)",

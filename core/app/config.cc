@@ -103,6 +103,10 @@ Status ApplySetting(std::string_view name, const std::string& value,
       return Status::InvalidArgument(where + ": name at least one origin");
     }
     config.public_origins = std::move(origins);
+  } else if (name == "body-min-rate") {
+    Status s = ParseInt(value, 1, 1L << 30, where, number);
+    if (!s.ok()) return s;
+    config.body_min_bytes_per_second = static_cast<std::size_t>(number);
   } else if (name == "login-failures-per-client") {
     Status s = ParseInt(value, 0, 100000, where, number);
     if (!s.ok()) return s;

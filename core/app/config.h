@@ -31,7 +31,7 @@ struct Config {
   int io_threads = 2;
   int worker_threads = 4;
   int handler_deadline_ms = 10000;
-  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t header_limit_bytes = 8 * 1024;
   bool enable_new_modules = true;
   bool enable_rescanned_modules = false;
   // The origins ("https://dsa.example.nl", scheme://host[:port], lower
@@ -39,6 +39,9 @@ struct Config {
   // session must carry one of them in its Origin header. Empty: the
   // server's own address (see AllowedOrigins).
   std::vector<std::string> public_origins;
+  // A request body may take longer than the read timeout while it arrives
+  // at least this fast; a slower one gets 408.
+  std::size_t body_min_bytes_per_second = 8192;
   // Failed logins from one client within 15 minutes after which its logins
   // are refused; 0 for no limit (behind a proxy that hides the clients'
   // addresses).

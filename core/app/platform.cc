@@ -71,6 +71,7 @@ Status Platform::Init(const Config& config) {
   server_config.io_threads = config.io_threads;
   server_config.worker_threads = config.worker_threads;
   server_config.header_limit_bytes = config.header_limit_bytes;
+  server_config.body_min_bytes_per_second = config.body_min_bytes_per_second;
   server_config.web_root = config.web_root.string();
   server_config.tls_cert_file = config.tls_cert_file.string();
   server_config.tls_key_file = config.tls_key_file.string();
