@@ -53,6 +53,17 @@ constexpr Setting kSettings[] = {
      "failed logins from one address in 15 minutes before its logins are "
      "refused (default 20; 0: no limit)",
      true},
+    {"metrics-token-file", "FILE",
+     "a file with a token that, sent as 'Authorization: Bearer', shows "
+     "/metrics and the modules in /readyz (administrators see them always)",
+     true},
+    {"metrics-public", "true|false",
+     "show /metrics and the modules in /readyz to everyone (default false)",
+     true},
+    {"monitoring-address", "ADDRESS:PORT",
+     "also serve /healthz, /readyz and /metrics, to anyone who reaches it, "
+     "on this address, e.g. 127.0.0.1:9100 (default: none)",
+     true},
 };
 
 // SMARTERCITIES_DATA_DIR for data-dir.

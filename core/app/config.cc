@@ -111,6 +111,24 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 0, 100000, where, number);
     if (!s.ok()) return s;
     config.login_failures_per_client = static_cast<int>(number);
+  } else if (name == "metrics-token-file") {
+    if (value.empty()) {
+      return Status::InvalidArgument(where +
+                                     ": must name a file, not be empty");
+    }
+    config.metrics_token_file = value;
+  } else if (name == "metrics-public") {
+    if (value != "true" && value != "false") {
+      return Status::InvalidArgument(where + ": must be true or false, got '" +
+                                     value + "'");
+    }
+    config.metrics_public = value == "true";
+  } else if (name == "monitoring-address") {
+    std::string host;
+    std::uint16_t port = 0;
+    Status s = ParseHostPort(value, where, host, port);
+    if (!s.ok()) return s;
+    config.monitoring_address = value;
   } else if (name == "log-format") {
     if (value != "text" && value != "json") {
       return Status::InvalidArgument(
@@ -252,6 +270,29 @@ Status CheckConfig(const Config& config) {
                   "' needs --tls-cert (tlsCert) too; set both or neither"
             : "--tls-cert '" + config.tls_cert_file.string() +
                   "' needs --tls-key (tlsKey) too; set both or neither");
+  }
+  return Status::Ok();
+}
+
+Status ParseHostPort(const std::string& text, const std::string& where,
+                     std::string& host, std::uint16_t& port) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument(
+        where + ": write ADDRESS:PORT, e.g. 127.0.0.1:9100, got '" + text +
+        "'");
+  }
+  host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  long number = 0;
+  Status status = ParseInt(std::string_view(text).substr(colon + 1), 0, 65535,
+                           where + ": the port", number);
+  if (!status.ok()) return status;
+  port = static_cast<std::uint16_t>(number);
+  if (host.empty()) {
+    return Status::InvalidArgument(where + ": the address is missing");
   }
   return Status::Ok();
 }

@@ -46,6 +46,14 @@ struct Config {
   // are refused; 0 for no limit (behind a proxy that hides the clients'
   // addresses).
   int login_failures_per_client = 20;
+  // Who else than administrators sees /metrics and the modules in /readyz:
+  // callers that send the token in this file as "Authorization: Bearer",
+  // everyone (metrics_public), and anyone who reaches monitoring_address
+  // ("127.0.0.1:9100"), a listener of its own for /healthz, /readyz and
+  // /metrics only.
+  std::filesystem::path metrics_token_file;
+  bool metrics_public = false;
+  std::string monitoring_address;
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;
@@ -89,6 +97,10 @@ Status CheckConfig(const Config& config);
 // localhost, 127.0.0.1 and [::1]). port is the port actually bound.
 std::vector<std::string> AllowedOrigins(const Config& config,
                                         std::uint16_t port);
+
+// Splits "host:port" or "[v6]:port"; InvalidArgument naming where.
+Status ParseHostPort(const std::string& text, const std::string& where,
+                     std::string& host, std::uint16_t& port);
 
 }  // namespace smartercities::app
 

@@ -13,6 +13,7 @@
 
 #include "core/api/api_context.h"
 #include "core/app/data_directory.h"
+#include "core/app/monitoring.h"
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
 #include "core/domain/demo_data.h"
@@ -79,6 +80,12 @@ Status Platform::Init(const Config& config) {
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
   Status status = server_->Listen();
   if (!status.ok()) return status;
+  monitoring_router_ = std::make_shared<http::Router>();
+  auto monitoring = ListenForMonitoring(config, monitoring_router_);
+  if (!monitoring.ok()) return monitoring.status();
+  monitoring_ = std::move(monitoring).value();
+  auto metrics_token = ReadMetricsToken(config);
+  if (!metrics_token.ok()) return metrics_token.status();
   std::string first_password = FirstAdministratorPassword(config);
   status = CheckBeforeCreating(config, first_password);
   if (!status.ok()) return status;
@@ -132,9 +139,15 @@ Status Platform::Init(const Config& config) {
                                       AllowedOrigins(config, server_->port()));
   api_ = std::make_unique<ApiState>(
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
-                accounts_.get(), tokens_.get(), access_->CookieName(), tls}});
+                accounts_.get(), tokens_.get(), access_->CookieName(), tls,
+                *metrics_token, config.metrics_public}});
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
+  if (monitoring_) {
+    status = api::RegisterMonitoringRoutes(api_->context, *monitoring_router_);
+    if (status.ok()) status = monitoring_->Start();
+    if (!status.ok()) return status;
+  }
 
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
@@ -184,6 +197,7 @@ void Platform::HandleOperatorRequests() {
 void Platform::Stop() {
   if (stopping_.exchange(true)) return;
   if (watcher_.joinable()) watcher_.join();
+  if (monitoring_) monitoring_->Stop();
   if (server_) server_->Stop();
   if (modules_) modules_->ShutdownAll();
 }

@@ -85,6 +85,21 @@ TEST_F(FirstStartTest, ABadAdministratorPasswordIsRefusedBeforeAnythingExists) {
   EXPECT_FALSE(fs::exists(data_dir() / "admin-token")) << output;
 }
 
+TEST_F(FirstStartTest, OtherSettingsThatCannotWorkStopTheStartFirst) {
+  std::string unreadable = (dir_.path() / "no-token-file").string();
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--metrics-token-file", unreadable},
+        std::vector<std::string>{"--public-origin", "dsa.example.nl/pad"},
+        std::vector<std::string>{"--monitoring-address", "127.0.0.1"}}) {
+    std::vector<std::string> args = {"serve", "--port", "0"};
+    for (const auto& flag : Flags(extra)) args.push_back(flag);
+    auto [code, output] = RunCommand(args);
+    EXPECT_EQ(code, 2) << extra.front() << ": " << output;
+    EXPECT_THAT(output, HasSubstr(extra.front().substr(2))) << output;
+    EXPECT_FALSE(fs::exists(data_dir())) << extra.front() << ": " << output;
+  }
+}
+
 TEST_F(FirstStartTest, TheDataDirectoryAndItsFilesAreThePlatformsAlone) {
   {
     testing::ServerProcess server(
