@@ -22,6 +22,7 @@ Status RegisterCityRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
   options.permission = "public";
+  options.cacheable = true;
   options.tag = "cities";
   options.body_limit_bytes = 0;
   options.summary = "The covenant's cities (G4 and G32) with their CBS codes";

@@ -23,12 +23,13 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
   options.body_limit_bytes = 0;
 
   options.summary = "Liveness: the process is up";
+  // Answered on the I/O thread, whatever else is busy.
+  options.lane = http::Lane::kInline;
+  static const http::Response kAlive = Json(200, {{"status", "ok"}});
   Status status = router.Add({"GET", "/healthz", "core",
-                              [](http::Request&) {
-                                return Json(200, {{"status", "ok"}});
-                              },
-                              options});
+                              [](http::Request&) { return kAlive; }, options});
   if (!status.ok()) return status;
+  options.lane = http::Lane::kCore;
 
   options.summary =
       "Readiness: the database answers and the modules are loaded (the "

@@ -103,7 +103,18 @@ void LogSecurityEvent(const std::string& message) {
 }
 
 http::Response Json(int status, const nlohmann::json& body) {
-  return http::Response::Json(status, body.dump());
+  try {
+    return http::Response::Json(status, body.dump());
+  } catch (const nlohmann::json::type_error& e) {
+    // Stored text that is not UTF-8 must not make a read fail: it is
+    // replaced (U+FFFD) and the operator told where to look.
+    spdlog::warn(
+        "an answer held text that is not valid UTF-8; it was replaced: {}",
+        e.what());
+    return http::Response::Json(
+        status,
+        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 }
 
 http::Response ProblemFor(const Status& status) {

@@ -97,6 +97,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
   options.permission = "public";
+  options.cacheable = true;
   options.tag = "measurements";
   options.body_limit_bytes = 0;
   options.summary = "The figures reported for an indicator, per city and month";
@@ -123,6 +124,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   if (!status.ok()) return status;
 
   options.permission = "city-editor";
+  options.cacheable = false;
   options.body_limit_bytes = 4096;
   options.summary =
       "Report a figure for an indicator (replaces the same month's)";

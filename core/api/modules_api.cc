@@ -22,6 +22,23 @@ nlohmann::json ModuleJson(const plugins::ModuleInfo& info) {
       info.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.name);
   out["reason"] = info.reason.empty() ? nlohmann::json(nullptr)
                                       : nlohmann::json(info.reason);
+  // What the circuit breaker and the module's share say now: an open
+  // breaker is for an administrator to look into (the module keeps failing).
+  nlohmann::json breaker = {
+      {"state", plugins::CircuitBreaker::StateName(info.breaker.state)},
+      {"recentFailures", info.breaker.recent_failures},
+      {"timesOpened", info.breaker.times_opened},
+      {"openIntervalMs", info.breaker.open_interval.count()}};
+  breaker["reopensInMs"] =
+      info.breaker.state == plugins::CircuitBreaker::State::kOpen
+          ? nlohmann::json(info.breaker.reopens_in.count())
+          : nlohmann::json(nullptr);
+  breaker["lastFailure"] = info.breaker.last_failure.empty()
+                               ? nlohmann::json(nullptr)
+                               : nlohmann::json(info.breaker.last_failure);
+  out["breaker"] = std::move(breaker);
+  out["running"] = info.running;
+  out["share"] = info.share;
   return out;
 }
 

@@ -217,7 +217,28 @@ json Components(const std::string& session_cookie) {
         {"state", Schema("string")},
         {"enabled", Schema("boolean")},
         {"reason", {{"type", "string"}, {"nullable", true}}},
-        {"routes", {{"type", "array"}, {"items", Schema("string")}}}}}};
+        {"routes", {{"type", "array"}, {"items", Schema("string")}}},
+        {"running",
+         {{"type", "integer"},
+          {"description", "Requests of the module running or waiting now"}}},
+        {"share",
+         {{"type", "integer"},
+          {"description",
+           "How many may run or wait at once; more are answered 503"}}},
+        {"breaker",
+         {{"type", "object"},
+          {"description",
+           "The module's circuit breaker: open while it answers 503 for a "
+           "module that keeps failing, half-open while it tries again"},
+          {"required", {"state", "recentFailures", "timesOpened"}},
+          {"properties",
+           {{"state",
+             {{"type", "string"}, {"enum", {"closed", "open", "half-open"}}}},
+            {"recentFailures", Schema("integer")},
+            {"timesOpened", Schema("integer")},
+            {"openIntervalMs", Schema("integer")},
+            {"reopensInMs", {{"type", "integer"}, {"nullable", true}}},
+            {"lastFailure", {{"type", "string"}, {"nullable", true}}}}}}}}}};
   schemas["RescanRequest"] = {{"type", "object"},
                               {"description", "An empty object or no body"}};
   schemas["ModulePatch"] = {{"type", "object"},
@@ -364,6 +385,7 @@ Status RegisterOpenApiRoute(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
   options.permission = "public";
+  options.cacheable = true;
   options.tag = "meta";
   options.body_limit_bytes = 0;
   options.summary = "This OpenAPI document";

@@ -54,6 +54,8 @@ Status RegisterSessionRoutes(ApiContext& context) {
   options.permission = "public";
   options.body_limit_bytes = 4096;
   options.summary = "Log in with a username and password";
+  // Hashing a password burns CPU: it has a queue of its own (router.h).
+  options.lane = http::Lane::kPasswords;
   Status status = context.router->Add(
       {"POST", "/api/v1/sessions", "core",
        [ctx](http::Request& request) {
@@ -169,6 +171,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 4096;
+  options.lane = http::Lane::kPasswords;
   options.summary =
       "Change your password (other sessions end unless you say otherwise)";
   return context.router->Add(

@@ -143,6 +143,7 @@ Status Add(ApiContext& context, std::string pattern, std::string summary,
            http::Handler handler) {
   http::RouteOptions options;
   options.permission = "public";
+  options.cacheable = true;
   options.summary = std::move(summary);
   options.tag = "themes";
   options.body_limit_bytes = 0;

@@ -74,6 +74,14 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 1, 256, where, number);
     if (!s.ok()) return s;
     config.worker_threads = static_cast<int>(number);
+  } else if (name == "module-threads") {
+    Status s = ParseInt(value, 1, 256, where, number);
+    if (!s.ok()) return s;
+    config.module_threads = static_cast<int>(number);
+  } else if (name == "module-share") {
+    Status s = ParseInt(value, 1, 256, where, number);
+    if (!s.ok()) return s;
+    config.module_share = static_cast<int>(number);
   } else if (name == "handler-deadline-ms") {
     Status s = ParseInt(value, 10, 600000, where, number);
     if (!s.ok()) return s;

@@ -30,6 +30,9 @@ struct Config {
   std::filesystem::path tls_key_file;
   int io_threads = 2;
   int worker_threads = 4;
+  int module_threads = 8;
+  // How many requests of one theme module run or wait at once.
+  int module_share = 4;
   int handler_deadline_ms = 10000;
   std::size_t header_limit_bytes = 8 * 1024;
   bool enable_new_modules = true;

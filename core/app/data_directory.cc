@@ -93,6 +93,8 @@ class LockedDatabase : public storage::Database {
   Result<std::string> IntegrityCheck() override {
     return database_->IntegrityCheck();
   }
+  std::uint64_t Generation() const override { return database_->Generation(); }
+  void PollExternalChanges() override { database_->PollExternalChanges(); }
 
  private:
   std::unique_ptr<storage::Database> database_;

@@ -71,6 +71,10 @@ Status Platform::Init(const Config& config) {
   server_config.port = config.port;
   server_config.io_threads = config.io_threads;
   server_config.worker_threads = config.worker_threads;
+  server_config.module_threads = config.module_threads;
+  server_config.access_log_json = config.log_format == "json";
+  server_config.access_log =
+      config.log_level == "debug" || config.log_level == "info";
   server_config.header_limit_bytes = config.header_limit_bytes;
   server_config.body_min_bytes_per_second = config.body_min_bytes_per_second;
   server_config.web_root = config.web_root.string();
@@ -116,6 +120,11 @@ Status Platform::Init(const Config& config) {
   }
 
   catalog_ = std::make_unique<domain::Catalog>(*database_);
+  // Public answers are rendered once per change of the data (or of the set
+  // of modules) and served from memory until the next.
+  cache_ = std::make_shared<http::ResponseCache>(
+      [database = database_.get()] { return database->Generation(); });
+  server_->SetResponseCache(cache_);
   plugins::PluginHostOptions options;
   options.plugin_dir = config.plugin_dir;
   options.enable_new_modules = config.enable_new_modules;
@@ -123,6 +132,8 @@ Status Platform::Init(const Config& config) {
   options.handler_deadline =
       std::chrono::milliseconds(config.handler_deadline_ms);
   options.config = config.plugin_config;
+  options.module_share = config.module_share;
+  options.on_modules_changed = [cache = cache_] { cache->Invalidate(); };
   modules_ = std::make_unique<plugins::PluginHost>(options, *database_, router_,
                                                    *catalog_);
   status = modules_->LoadAll();
@@ -160,11 +171,14 @@ Status Platform::Init(const Config& config) {
 }
 
 void Platform::WatchModuleSettings() {
-  // The CLI (`smartercities modules enable|disable`) writes the setting to
-  // the database; the running server follows it here.
+  // The CLI (`smartercities modules enable|disable`, `demo load`, ...)
+  // writes to the database; the running server notices within 100 ms that
+  // the data changed (so no cached answer outlives it) and follows module
+  // settings and rescan requests every two seconds.
   while (!stopping_.load()) {
     for (int i = 0; i < 20 && !stopping_.load(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      database_->PollExternalChanges();
     }
     if (stopping_.load()) break;
     modules_->ApplyStoredSettings();
@@ -173,6 +187,17 @@ void Platform::WatchModuleSettings() {
 }
 
 void Platform::HandleOperatorRequests() {
+  bool requested = false;
+  Status looked = database_->Read([&](storage::Connection& db) {
+    return db.Execute(
+        "SELECT 1 FROM operator_requests WHERE kind = 'rescan' LIMIT 1", {},
+        [&](const storage::Row&) {
+          requested = true;
+          return false;
+        });
+  });
+  // Most of the time there is nothing to do, and nothing is written.
+  if (!looked.ok() || !requested) return;
   bool rescan = false;
   Status taken = database_->Write([&](storage::Connection& db) {
     auto rows = db.Query(

@@ -21,6 +21,7 @@
 #include "core/auth/token_service.h"
 #include "core/base/status.h"
 #include "core/domain/catalog.h"
+#include "core/http/response_cache.h"
 #include "core/http/server.h"
 #include "core/plugins/plugin_host.h"
 #include "core/storage/database.h"
@@ -65,6 +66,7 @@ class Platform {
   std::unique_ptr<AccessControl> access_;
   std::shared_ptr<http::Router> router_;
   std::shared_ptr<http::Metrics> metrics_;
+  std::shared_ptr<http::ResponseCache> cache_;
   std::unique_ptr<plugins::PluginHost> modules_;
   std::unique_ptr<struct ApiState> api_;
   std::unique_ptr<http::Server> server_;

@@ -429,7 +429,7 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
     }
     reader.OnlyKnown(item,
                      {"method", "path", "summary", "permission",
-                      "bodyLimitBytes", "bodyType"},
+                      "bodyLimitBytes", "bodyType", "cache"},
                      path);
     RouteDeclaration route;
     route.method = reader.String(item, "method", path, true);
@@ -473,6 +473,13 @@ void ReadRoutes(Reader& reader, const json& root, ThemeManifest& manifest) {
                        "must be between 0 and 67108864");
       } else {
         route.body_limit_bytes = static_cast<std::size_t>(*limit);
+      }
+    }
+    if (item.contains("cache")) {
+      if (item["cache"].is_boolean()) {
+        route.cache = item["cache"].get<bool>();
+      } else {
+        reader.Problem(path + "cache", "must be true or false");
       }
     }
     manifest.routes.push_back(std::move(route));

@@ -99,6 +99,10 @@ struct RouteDeclaration {
   std::size_t body_limit_bytes = 64 * 1024;
   // The media type of the request body: "application/json" or "text/csv".
   std::string body_type = "application/json";
+  // For a public GET: whether its answers may be served from the response
+  // cache until the next write to the database (the default). A route whose
+  // answer depends on something else (the clock, a file) says false.
+  bool cache = true;
 };
 
 struct Panel {

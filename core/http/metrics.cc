@@ -1,5 +1,6 @@
 #include "core/http/metrics.h"
 
+#include <algorithm>
 #include <exception>
 #include <locale>
 #include <sstream>
@@ -19,18 +20,26 @@ std::string FailureComment(std::string_view reason) {
 }  // namespace
 
 void Metrics::Record(int status, std::chrono::microseconds duration) {
-  double seconds = static_cast<double>(duration.count()) / 1e6;
-  std::lock_guard lock(mutex_);
-  ++requests_by_status_[status];
-  ++count_;
-  sum_seconds_ += seconds;
-  for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i) {
-    if (seconds <= kBucketsSeconds[i]) ++bucket_counts_[i];
+  // Counters only, each on its own: no lock on the request path.
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  std::size_t slot = status >= 100 && status < static_cast<int>(kStatusSlots)
+                         ? static_cast<std::size_t>(status)
+                         : 0;
+  requests_by_status_[slot].fetch_add(1, kRelaxed);
+  count_.fetch_add(1, kRelaxed);
+  std::uint64_t micros =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration.count()));
+  sum_micros_.fetch_add(micros, kRelaxed);
+  for (std::size_t i = 0; i < kBucketsMicros.size(); ++i) {
+    if (micros <= kBucketsMicros[i]) {
+      bucket_counts_[i].fetch_add(1, kRelaxed);
+      break;
+    }
   }
 }
 
 void Metrics::AddCollector(std::function<std::string()> collector) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(collectors_mutex_);
   collectors_.push_back(std::move(collector));
 }
 
@@ -42,27 +51,35 @@ std::string Metrics::Render() const {
   out.precision(15);
   std::vector<std::function<std::string()>> collectors;
   {
-    std::lock_guard lock(mutex_);
     out << "# HELP smartercities_http_requests_total HTTP requests answered, "
            "by status.\n"
         << "# TYPE smartercities_http_requests_total counter\n";
-    for (const auto& [status, count] : requests_by_status_) {
-      out << "smartercities_http_requests_total{status=\"" << status << "\"} "
-          << count << "\n";
+    for (std::size_t status = 0; status < kStatusSlots; ++status) {
+      auto count = requests_by_status_[status].load();
+      if (count == 0) continue;
+      out << "smartercities_http_requests_total{status=\""
+          << (status == 0 ? std::string("other") : std::to_string(status))
+          << "\"} " << count << "\n";
     }
     out << "# HELP smartercities_http_request_duration_seconds Time from a "
            "complete request to its response.\n"
         << "# TYPE smartercities_http_request_duration_seconds histogram\n";
-    for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i) {
+    // Buckets are counted singly and summed here into the cumulative form.
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBucketsMicros.size(); ++i) {
+      cumulative += bucket_counts_[i].load();
       out << "smartercities_http_request_duration_seconds_bucket{le=\""
-          << kBucketsSeconds[i] << "\"} " << bucket_counts_[i] << "\n";
+          << static_cast<double>(kBucketsMicros[i]) / 1e6 << "\"} "
+          << cumulative << "\n";
     }
+    std::uint64_t count = count_.load();
     out << "smartercities_http_request_duration_seconds_bucket{le=\"+Inf\"} "
-        << count_ << "\n"
-        << "smartercities_http_request_duration_seconds_sum " << sum_seconds_
-        << "\n"
-        << "smartercities_http_request_duration_seconds_count " << count_
+        << count << "\n"
+        << "smartercities_http_request_duration_seconds_sum "
+        << static_cast<double>(sum_micros_.load()) / 1e6 << "\n"
+        << "smartercities_http_request_duration_seconds_count " << count
         << "\n";
+    std::lock_guard lock(collectors_mutex_);
     collectors = collectors_;
   }
   // Collectors run without the lock: they may take their own, and may be

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -31,13 +32,17 @@ class Metrics {
   std::string Render() const;
 
  private:
-  static constexpr std::array<double, 10> kBucketsSeconds = {
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0};
-  mutable std::mutex mutex_;
-  std::map<int, unsigned long long> requests_by_status_;
-  std::array<unsigned long long, kBucketsSeconds.size()> bucket_counts_{};
-  unsigned long long count_ = 0;
-  double sum_seconds_ = 0;
+  static constexpr std::array<std::uint64_t, 10> kBucketsMicros = {
+      1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000, 5000000};
+  // One counter per status code; slot 0 holds codes outside 100-599.
+  static constexpr std::size_t kStatusSlots = 600;
+  std::array<std::atomic<std::uint64_t>, kStatusSlots> requests_by_status_{};
+  // Requests whose duration fell in each bucket and in no smaller one.
+  std::array<std::atomic<std::uint64_t>, kBucketsMicros.size()>
+      bucket_counts_{};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+  mutable std::mutex collectors_mutex_;
   std::vector<std::function<std::string()>> collectors_;
 };
 

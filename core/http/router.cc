@@ -1,6 +1,8 @@
 #include "core/http/router.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -27,32 +29,38 @@ bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// How well a pattern matches: for each segment, 1 for a literal, 0 for a
-// parameter; compared lexicographically, so the first literal wins.
-std::optional<std::vector<int>> Match(std::string_view pattern,
-                                      std::string_view path, Pairs* params) {
-  auto pattern_segments = Split(pattern);
-  auto path_segments = Split(path);
-  if (pattern_segments.size() != path_segments.size()) return std::nullopt;
-  std::vector<int> score;
-  Pairs bound;
-  for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
-    std::string_view want = pattern_segments[i];
-    std::string_view have = path_segments[i];
-    if (IsParam(want)) {
-      if (have.empty()) return std::nullopt;
-      bound.emplace_back(std::string(want.substr(1, want.size() - 2)),
-                         std::string(have));
-      score.push_back(0);
-    } else if (want == have) {
-      score.push_back(1);
-    } else {
-      return std::nullopt;
-    }
+// The segments of a path in a fixed array, without allocating; false when
+// there are more than fit (no route has that many).
+constexpr std::size_t kMaxSegments = 32;
+struct PathSegments {
+  std::array<std::string_view, kMaxSegments> items;
+  std::size_t size = 0;
+};
+bool SplitInto(std::string_view path, PathSegments& out) {
+  out.size = 0;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    if (out.size == kMaxSegments) return false;
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.items[out.size++] = path.substr(start, end - start);
+    start = end + 1;
   }
-  if (params != nullptr) *params = std::move(bound);
-  return score;
+  return true;
 }
+
+}  // namespace
+
+Router::Compiled Router::Compile(std::shared_ptr<const Route> route) {
+  Compiled compiled;
+  for (std::string_view segment : Split(route->pattern)) {
+    compiled.segments.push_back({std::string(segment), IsParam(segment)});
+  }
+  compiled.route = std::move(route);
+  return compiled;
+}
+
+namespace {
 
 std::string Shape(std::string_view pattern) {
   std::string shape;
@@ -83,6 +91,10 @@ Status Router::Add(Route route) {
     return Status::InvalidArgument("route '" + pattern +
                                    "' must not end with '/'");
   }
+  if (Split(pattern).size() > kMaxSegments) {
+    return Status::InvalidArgument("route '" + pattern + "' has more than " +
+                                   std::to_string(kMaxSegments) + " segments");
+  }
   if (pattern != "/") {
     std::vector<std::string_view> names;
     for (std::string_view segment : Split(pattern)) {
@@ -105,51 +117,79 @@ Status Router::Add(Route route) {
   }
   std::unique_lock lock(mutex_);
   std::string shape = Shape(pattern);
-  for (const auto& existing : routes_) {
-    if (existing->method == route.method && Shape(existing->pattern) == shape) {
+  for (const auto& compiled : routes_) {
+    const Route& existing = *compiled.route;
+    if (existing.method == route.method && Shape(existing.pattern) == shape) {
       return Status::AlreadyExists(route.method + " " + pattern +
-                                   " is already served by '" + existing->owner +
-                                   "' as " + existing->pattern);
+                                   " is already served by '" + existing.owner +
+                                   "' as " + existing.pattern);
     }
   }
-  routes_.push_back(std::make_shared<const Route>(std::move(route)));
+  routes_.push_back(Compile(std::make_shared<const Route>(std::move(route))));
   return Status::Ok();
 }
 
 std::size_t Router::RemoveOwner(std::string_view owner) {
   std::unique_lock lock(mutex_);
-  auto removed = std::erase_if(
-      routes_, [&](const auto& route) { return route->owner == owner; });
+  auto removed = std::erase_if(routes_, [&](const Compiled& compiled) {
+    return compiled.route->owner == owner;
+  });
   return removed;
 }
 
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   RouteMatch result;
-  std::vector<int> best_score;
+  PathSegments have;
+  if (!SplitInto(path, have)) return result;
+  // How well a pattern matches: a bit per segment, set for a literal, the
+  // first segment highest, so that the first literal wins; then a last bit
+  // that lets a HEAD route beat the GET one between equal patterns.
+  std::uint64_t best_score = 0;
+  const Compiled* best = nullptr;
   std::shared_lock lock(mutex_);
-  for (const auto& route : routes_) {
-    Pairs params;
-    auto score = Match(route->pattern, path, &params);
-    if (!score) continue;
-    bool is_exact = route->method == method;
-    bool is_head_of_get = method == "HEAD" && route->method == "GET";
+  for (const Compiled& compiled : routes_) {
+    if (compiled.segments.size() != have.size) continue;
+    std::uint64_t score = 0;
+    bool matches = true;
+    for (std::size_t i = 0; i < have.size && matches; ++i) {
+      const Compiled::Segment& want = compiled.segments[i];
+      score <<= 1;
+      if (want.is_param) {
+        matches = !have.items[i].empty();
+      } else if (want.text == have.items[i]) {
+        score |= 1;
+      } else {
+        matches = false;
+      }
+    }
+    if (!matches) continue;
+    const Route& route = *compiled.route;
+    bool is_exact = route.method == method;
+    bool is_head_of_get = method == "HEAD" && route.method == "GET";
     if (!is_exact && !is_head_of_get) {
       if (std::find(result.allowed_methods.begin(),
                     result.allowed_methods.end(),
-                    route->method) == result.allowed_methods.end()) {
-        result.allowed_methods.push_back(route->method);
+                    route.method) == result.allowed_methods.end()) {
+        result.allowed_methods.push_back(route.method);
       }
       continue;
     }
-    // Between equally specific patterns, a HEAD route beats the GET one.
-    score->push_back(is_exact ? 1 : 0);
-    if (!result.route || *score > best_score) {
-      result.route = route;
-      result.path_params = std::move(params);
-      best_score = std::move(*score);
+    score = (score << 1) | (is_exact ? 1 : 0);
+    if (best == nullptr || score > best_score) {
+      best = &compiled;
+      best_score = score;
     }
   }
-  if (result.route) result.allowed_methods.clear();
+  if (best != nullptr) {
+    result.route = best->route;
+    for (std::size_t i = 0; i < have.size; ++i) {
+      const Compiled::Segment& want = best->segments[i];
+      if (!want.is_param) continue;
+      result.path_params.emplace_back(want.text.substr(1, want.text.size() - 2),
+                                      std::string(have.items[i]));
+    }
+    result.allowed_methods.clear();
+  }
   std::sort(result.allowed_methods.begin(), result.allowed_methods.end());
   return result;
 }
@@ -158,7 +198,7 @@ std::vector<std::shared_ptr<const Route>> Router::Routes() const {
   std::vector<std::shared_ptr<const Route>> routes;
   {
     std::shared_lock lock(mutex_);
-    routes = routes_;
+    for (const Compiled& compiled : routes_) routes.push_back(compiled.route);
   }
   std::sort(routes.begin(), routes.end(), [](const auto& a, const auto& b) {
     return a->pattern != b->pattern ? a->pattern < b->pattern

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -26,8 +27,42 @@
 
 namespace smartercities::http {
 
-// Runs on a worker thread, never on an I/O thread. May block (database).
+// Runs where the route's lane says; may block (database) unless the lane is
+// kInline.
 using Handler = std::function<Response(Request&)>;
+
+// Where a route's handler runs. Each lane has threads and a bound of its
+// own, so that one kind of work never waits behind another, and a full lane
+// answers 503 with Retry-After at once.
+enum class Lane {
+  // On the connection's I/O thread, with no thread hop: only for handlers
+  // that never block and take microseconds (liveness).
+  kInline,
+  // The core's workers: database reads and writes.
+  kCore,
+  // The theme modules' workers, each module within its share (its gate).
+  kModule,
+  // Password hashing: logins and password changes, at a low CPU priority.
+  kPasswords,
+};
+
+// Admission and accounting for a group of routes (one theme module's): asked
+// before a handler is queued, told how it ended.
+//
+// Thread-safety: called from I/O and worker threads at once.
+class RouteGate {
+ public:
+  virtual ~RouteGate() = default;
+  // nullopt when the handler may run now; otherwise the answer to send
+  // instead (503 with Retry-After). Each admitted request gets exactly one
+  // Leave.
+  virtual std::optional<Response> Enter() = 0;
+  // The deadline passed before the handler returned (the client got 504).
+  virtual void Expired() = 0;
+  // The admitted handler returned with status; late when Expired was called
+  // for it first.
+  virtual void Leave(int status, bool late) = 0;
+};
 
 struct RouteOptions {
   // Largest request body accepted; more gets 413 before the handler runs.
@@ -44,6 +79,13 @@ struct RouteOptions {
   // For the OpenAPI document.
   std::string summary;
   std::string tag;
+  Lane lane = Lane::kCore;
+  // A public GET whose answer is the same for every caller and changes only
+  // with the stored data: answered from the response cache (ETag, 304,
+  // gzip) on the I/O thread until the data changes (response_cache.h).
+  bool cacheable = false;
+  // Shared by the routes of one module; null for the core's.
+  std::shared_ptr<RouteGate> gate;
 };
 
 struct Route {
@@ -80,8 +122,19 @@ class Router {
   std::vector<std::shared_ptr<const Route>> Routes() const;
 
  private:
+  // A route with its pattern split once, when it is added.
+  struct Compiled {
+    struct Segment {
+      std::string text;
+      bool is_param = false;
+    };
+    std::shared_ptr<const Route> route;
+    std::vector<Segment> segments;
+  };
+  static Compiled Compile(std::shared_ptr<const Route> route);
+
   mutable std::shared_mutex mutex_;
-  std::vector<std::shared_ptr<const Route>> routes_;
+  std::vector<Compiled> routes_;
 };
 
 }  // namespace smartercities::http

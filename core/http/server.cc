@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -149,6 +150,10 @@ class Server::Impl {
     context_->SetInterceptor(std::move(interceptor));
   }
 
+  void SetResponseCache(std::shared_ptr<ResponseCache> cache) {
+    context_->set_cache(std::move(cache));
+  }
+
   Status Listen() {
     std::lock_guard lock(lifecycle_mutex_);
     return ListenLocked();
@@ -168,9 +173,19 @@ class Server::Impl {
       if (!status.ok()) return status;
     }
     const ServerConfig& config = context_->config();
-    workers_.emplace(
-        static_cast<std::size_t>(std::max(1, config.worker_threads)));
-    context_->set_workers(workers_->get_executor());
+    core_queue_.emplace("request", std::max(1, config.worker_threads),
+                        config.core_queue_limit);
+    module_queue_.emplace("theme module", std::max(1, config.module_threads),
+                          config.module_queue_limit);
+    password_queue_.emplace("password hashing",
+                            std::max(1, config.password_threads),
+                            config.password_queue_limit, config.password_nice);
+    context_->set_queues(&*core_queue_, &*module_queue_, &*password_queue_);
+    if (config.access_log) {
+      context_->set_access_log(std::make_unique<AccessLog>(
+          STDOUT_FILENO, config.access_log_json ? AccessLog::Format::kJson
+                                                : AccessLog::Format::kText));
+    }
     DoAccept();
     for (int i = 0; i < std::max(1, config.io_threads); ++i) {
       io_threads_.emplace_back([this] { RunIo(); });
@@ -265,8 +280,9 @@ class Server::Impl {
     CloseAcceptor();
     for (auto& session : LiveSessions()) session->CloseNow();
     // Handlers not started yet are dropped; running ones are waited for.
-    workers_->stop();
-    workers_->join();
+    core_queue_->Stop();
+    module_queue_->Stop();
+    password_queue_->Stop();
   }
 
   void RunIo() {
@@ -346,7 +362,9 @@ class Server::Impl {
   net::io_context io_;
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
-  std::optional<net::thread_pool> workers_;
+  std::optional<WorkQueue> core_queue_;
+  std::optional<WorkQueue> module_queue_;
+  std::optional<WorkQueue> password_queue_;
   std::vector<std::thread> io_threads_;
   std::atomic<std::uint16_t> port_{0};
 
@@ -372,6 +390,10 @@ Server::~Server() { Stop(); }
 
 void Server::SetInterceptor(RequestInterceptor interceptor) {
   impl_->SetInterceptor(std::move(interceptor));
+}
+
+void Server::SetResponseCache(std::shared_ptr<ResponseCache> cache) {
+  impl_->SetResponseCache(std::move(cache));
 }
 
 Status Server::Listen() { return impl_->Listen(); }

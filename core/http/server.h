@@ -1,9 +1,12 @@
 // server.h — the asynchronous HTTP/1.1 server (Boost.Beast).
 //
-// I/O runs on `io_threads` threads, a strand per connection; handlers run on
-// a separate bounded pool of `worker_threads`. Every read and write has a
-// deadline. Requests on one connection are answered in order, one at a time
-// (pipelined requests wait in Beast's buffer, bounded by
+// I/O runs on `io_threads` threads, a strand per connection. Handlers run
+// on the lane their route names (router.h): inline on the I/O thread, or on
+// bounded queues of their own for the core, the theme modules and password
+// hashing, so that one kind of work never waits behind another; cacheable
+// public answers come from the response cache without a thread hop. Every read
+// and write has a deadline. Requests on one connection are answered in order,
+// one at a time (pipelined requests wait in Beast's buffer, bounded by
 // `pipeline_limit_bytes`). Responses get the security headers, an
 // X-Request-Id and the configured default headers; one access-log line is
 // written per request.
@@ -39,6 +42,7 @@
 #include "core/base/status.h"
 #include "core/http/message.h"
 #include "core/http/metrics.h"
+#include "core/http/response_cache.h"
 #include "core/http/router.h"
 
 namespace smartercities::http {
@@ -47,7 +51,21 @@ struct ServerConfig {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
   int io_threads = 2;
+  // The lanes (router.h): the core's workers, the theme modules' workers and
+  // password hashing, each with a bound on the work queued or running;
+  // beyond it, 503 with Retry-After.
   int worker_threads = 4;
+  std::size_t core_queue_limit = 1024;
+  int module_threads = 8;
+  std::size_t module_queue_limit = 256;
+  int password_threads = 2;
+  std::size_t password_queue_limit = 16;
+  // Password hashing only burns CPU: at this niceness it takes what the
+  // other work leaves.
+  int password_nice = 19;
+  // One line per request on standard output, as JSON lines when set.
+  bool access_log = true;
+  bool access_log_json = false;
   std::size_t header_limit_bytes = 8 * 1024;
   std::size_t pipeline_limit_bytes = 256 * 1024;
   std::chrono::milliseconds read_timeout{15000};  // per request
@@ -86,6 +104,10 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   void SetInterceptor(RequestInterceptor interceptor);
+
+  // Public answers of cacheable routes are kept here (response_cache.h).
+  // Call before Start; without a cache every request runs its handler.
+  void SetResponseCache(std::shared_ptr<ResponseCache> cache);
 
   // Loads the TLS certificate and key when configured, binds and listens,
   // but accepts no connection yet, so that a caller can check the port

@@ -1,25 +1,29 @@
 // server_context.h — what every connection of one server shares: the
 // configuration, the router, the metrics, the access hook and the worker
-// pool's executor. Internal to core/http.
+// queues of the lanes, the response cache and the access log. Internal to
+// core/http.
 //
 // Thread-safety: the configuration, router and metrics are fixed at
-// construction and the workers before the first connection; the access hook
+// construction, and the queues, cache and access log before the first
+// connection; the access hook
 // may be replaced at any time (guarded by a mutex); the counters are atomic.
-// Ownership: Server::Impl creates it; sessions share it. The worker pool
-// itself belongs to Server::Impl, which outlives every use of the executor.
+// Ownership: Server::Impl creates it; sessions share it. The queues belong
+// to Server::Impl, which outlives every use of them.
 #ifndef SMARTERCITIES_CORE_HTTP_SERVER_CONTEXT_H_
 #define SMARTERCITIES_CORE_HTTP_SERVER_CONTEXT_H_
 
 #include <atomic>
-#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
 
+#include "core/http/access_log.h"
 #include "core/http/metrics.h"
+#include "core/http/response_cache.h"
 #include "core/http/router.h"
 #include "core/http/server.h"
+#include "core/http/work_queue.h"
 
 namespace smartercities::http {
 
@@ -52,14 +56,38 @@ class ServerContext {
     return interceptor_;
   }
 
-  // Where handlers run. Set once by Server::Impl::Start before the first
+  // Where handlers run, one queue per lane (kInline runs on the I/O
+  // thread and has none). Set once by Server::Impl::Start before the first
   // connection is accepted; read by sessions afterwards.
-  void set_workers(boost::asio::thread_pool::executor_type workers) {
-    workers_.emplace(workers);
+  void set_queues(WorkQueue* core, WorkQueue* modules, WorkQueue* passwords) {
+    core_ = core;
+    modules_ = modules;
+    passwords_ = passwords;
   }
-  const boost::asio::thread_pool::executor_type& workers() const {
-    return *workers_;
+  WorkQueue* queue(Lane lane) const {
+    switch (lane) {
+      case Lane::kModule:
+        return modules_;
+      case Lane::kPasswords:
+        return passwords_;
+      case Lane::kInline:
+      case Lane::kCore:
+        break;
+    }
+    return core_;
   }
+
+  // The cache of public answers; null when there is none. Set before Start.
+  void set_cache(std::shared_ptr<ResponseCache> cache) {
+    cache_ = std::move(cache);
+  }
+  const std::shared_ptr<ResponseCache>& cache() const { return cache_; }
+
+  // One line per request; null when access logging is off.
+  void set_access_log(std::unique_ptr<AccessLog> log) {
+    access_log_ = std::move(log);
+  }
+  AccessLog* access_log() const { return access_log_.get(); }
 
   // Set when Stop begins: connections close after their current response.
   bool stopping() const { return stopping_.load(); }
@@ -74,7 +102,11 @@ class ServerContext {
   const ServerConfig config_;
   const std::shared_ptr<Router> router_;
   const std::shared_ptr<Metrics> metrics_;
-  std::optional<boost::asio::thread_pool::executor_type> workers_;
+  WorkQueue* core_ = nullptr;
+  WorkQueue* modules_ = nullptr;
+  WorkQueue* passwords_ = nullptr;
+  std::shared_ptr<ResponseCache> cache_;
+  std::unique_ptr<AccessLog> access_log_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> busy_{0};
   mutable std::mutex hook_mutex_;

@@ -12,7 +12,10 @@
 
 #include "core/http/chunked_decoder.h"
 #include "core/http/http_logger.h"
+#include "core/http/response_cache.h"
+#include "core/http/shared_body.h"
 #include "core/http/static_files.h"
+#include "core/http/work_queue.h"
 
 namespace smartercities::http {
 namespace {
@@ -205,7 +208,7 @@ Response InternalError(const std::string& request_id) {
 }
 
 // Sets name: value unless it could break the message; returns false then.
-bool SetChecked(bhttp::response<bhttp::string_body>& message,
+bool SetChecked(bhttp::response<SharedStringBody>& message,
                 std::string_view name, std::string_view value) {
   if (!IsToken(name) || !IsFieldValue(value) || IsFraming(name)) return false;
   message.set(beast::string_view(name.data(), name.size()),
@@ -213,16 +216,17 @@ bool SetChecked(bhttp::response<bhttp::string_body>& message,
   return true;
 }
 
-// The Beast message for response: the configured default headers, the
+// The Beast message for an answer: the configured default headers, the
 // handler's headers (framing and the security headers are the server's), the
 // security headers and, for HEAD, the length of the body it leaves out.
-std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
-    Response response, const ServerConfig& config, unsigned version,
-    const std::string& request_id, bool is_head, bool close) {
-  auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+std::shared_ptr<bhttp::response<SharedStringBody>> ToBeast(
+    int status, const Pairs& headers, std::shared_ptr<const std::string> body,
+    const ServerConfig& config, unsigned version, const std::string& request_id,
+    bool is_head, bool close) {
+  auto message = std::make_shared<bhttp::response<SharedStringBody>>();
   message->version(version);
-  message->result(static_cast<unsigned>(response.status));
-  std::string_view reason = ReasonPhrase(response.status);
+  message->result(static_cast<unsigned>(status));
+  std::string_view reason = ReasonPhrase(status);
   message->reason(beast::string_view(reason.data(), reason.size()));
   for (const auto& [name, value] : config.default_headers) {
     if (!SetChecked(*message, name, value)) {
@@ -230,7 +234,7 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
                          Printable(name));
     }
   }
-  for (const auto& [name, value] : response.headers) {
+  for (const auto& [name, value] : headers) {
     if (!SetChecked(*message, name, value)) {
       HttpLogger()->warn(
           "response header '{}' of request {} is not valid; left out",
@@ -252,12 +256,12 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> ToBeast(
   message->set("Referrer-Policy", "no-referrer");
   message->set("X-Request-Id", request_id);
   message->keep_alive(!close);
-  bool has_no_body = response.status == 204 || response.status == 304;
-  std::size_t length = response.body.size();
-  if (!has_no_body) message->body() = std::move(response.body);
+  bool has_no_body = status == 204 || status == 304;
+  std::size_t length = body ? body->size() : 0;
+  if (!has_no_body) message->body() = std::move(body);
   message->prepare_payload();
   if (is_head && !has_no_body) {
-    message->body().clear();
+    message->body() = nullptr;
     message->content_length(length);
   }
   return message;
@@ -630,32 +634,7 @@ void Session<Stream>::Process() {
     request->query = std::move(*query);
   }
 
-  if (route_) {
-    deadline_.expires_after(route_->options.deadline);
-    deadline_.async_wait([self = this->shared_from_this(),
-                          generation = generation_](beast::error_code ec) {
-      if (ec || generation != self->generation_ || self->responded_ ||
-          self->state_ == State::kClosed) {
-        return;
-      }
-      HttpLogger()->warn("{} {} did not answer within {} ms (request id {})",
-                         self->method_, self->raw_path_,
-                         self->route_->options.deadline.count(),
-                         self->request_id_);
-      self->Respond(Response::Problem(
-          504, "Gateway Timeout",
-          "the server did not answer within " +
-              std::to_string(self->route_->options.deadline.count()) +
-              " ms; try again later, or report request id " +
-              self->request_id_));
-    });
-    RunOnWorker(
-        [request, route = route_, interceptor = context_->interceptor()] {
-          if (interceptor) return (*interceptor)(*request, *route);
-          return route->handler(*request);
-        });
-    return;
-  }
+  if (route_) return Dispatch(std::move(request));
 
   if (!allowed_methods_.empty()) {
     std::string allow;
@@ -671,9 +650,10 @@ void Session<Stream>::Process() {
   bool is_api = path_ == "/api" || path_.rfind("/api/", 0) == 0;
   const std::string& web_root = context_->config().web_root;
   if ((method_ == "GET" || method_ == "HEAD") && !is_api && !web_root.empty()) {
-    return RunOnWorker([request, web_root] {
+    RunOnLane(Lane::kCore, [request, web_root] {
       return ServeStaticFile(web_root, request->path);
     });
+    return;
   }
   Respond(Response::Problem(
       404, "Not Found",
@@ -682,41 +662,145 @@ void Session<Stream>::Process() {
 }
 
 template <class Stream>
-void Session<Stream>::RunOnWorker(std::function<Response()> work) {
-  net::post(context_->workers(),
-            [self = this->shared_from_this(), strand = stream_.get_executor(),
-             generation = generation_, method = method_, raw_path = raw_path_,
-             request_id = request_id_, work = std::move(work)] {
-              Response response;
-              try {
-                response = work();
-              } catch (const std::exception& e) {
-                HttpLogger()->error("{} {} failed (error id {}): {}", method,
-                                    raw_path, request_id, e.what());
-                response = InternalError(request_id);
-              } catch (...) {
-                HttpLogger()->error(
-                    "{} {} failed (error id {}): an exception that is not a "
-                    "std::exception",
-                    method, raw_path, request_id);
-                response = InternalError(request_id);
-              }
-              net::post(strand, [self, generation,
-                                 response = std::move(response)]() mutable {
-                if (generation != self->generation_ || self->responded_ ||
-                    self->state_ == State::kClosed) {
-                  return;
-                }
-                self->Respond(std::move(response));
-              });
-            });
+void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
+  const RouteOptions& options = route_->options;
+  // A public answer rendered before, for the data as it is now: answered
+  // here, without a thread hop.
+  std::shared_ptr<ResponseCache> cache =
+      options.cacheable && (method_ == "GET" || method_ == "HEAD")
+          ? context_->cache()
+          : nullptr;
+  std::string cache_key;
+  std::uint64_t generation = 0;
+  if (cache) {
+    cache_key = request->target;
+    if (auto entry = cache->Find(cache_key)) {
+      return RespondFromCache(*entry, *request);
+    }
+    generation = cache->Generation();
+  }
+  // Liveness and the like: public, never blocking, answered here.
+  if (options.lane == Lane::kInline && options.permission == "public") {
+    Response response;
+    try {
+      response = route_->handler(*request);
+    } catch (...) {
+      HttpLogger()->error("{} {} failed (error id {})", method_, raw_path_,
+                          request_id_);
+      response = InternalError(request_id_);
+    }
+    return Respond(std::move(response));
+  }
+  std::shared_ptr<RouteGate> gate = options.gate;
+  if (gate) {
+    if (auto refused = gate->Enter()) return Respond(std::move(*refused));
+  }
+  // Set when the deadline passes first, so that the gate hears of it once.
+  auto expired = std::make_shared<std::atomic<bool>>(false);
+  deadline_.expires_after(options.deadline);
+  deadline_.async_wait([self = this->shared_from_this(),
+                        generation_now = generation_, gate,
+                        expired](beast::error_code ec) {
+    if (ec || generation_now != self->generation_ || self->responded_ ||
+        self->state_ == State::kClosed) {
+      return;
+    }
+    if (gate && !expired->exchange(true)) gate->Expired();
+    HttpLogger()->warn("{} {} did not answer within {} ms (request id {})",
+                       self->method_, self->raw_path_,
+                       self->route_->options.deadline.count(),
+                       self->request_id_);
+    self->Respond(Response::Problem(
+        504, "Gateway Timeout",
+        "the server did not answer within " +
+            std::to_string(self->route_->options.deadline.count()) +
+            " ms; try again later, or report request id " + self->request_id_));
+  });
+  bool queued =
+      RunOnLane(options.lane,
+                [request, route = route_, interceptor = context_->interceptor(),
+                 gate, expired, cache, cache_key = std::move(cache_key),
+                 generation, request_id = request_id_]() -> Response {
+                  Response response;
+                  try {
+                    response = interceptor ? (*interceptor)(*request, *route)
+                                           : route->handler(*request);
+                  } catch (...) {
+                    if (gate) gate->Leave(500, expired->exchange(true));
+                    throw;
+                  }
+                  if (gate)
+                    gate->Leave(response.status, expired->exchange(true));
+                  if (cache && response.status == 200) {
+                    if (auto entry = cache->Store(cache_key, generation,
+                                                  std::move(response))) {
+                      CachedAnswer answer = AnswerFromCache(
+                          *entry, request->Header("if-none-match").value_or(""),
+                          request->Header("accept-encoding").value_or(""));
+                      Response out;
+                      out.status = answer.status;
+                      out.headers = std::move(answer.headers);
+                      if (answer.body) out.body = *answer.body;
+                      return out;
+                    }
+                  }
+                  return response;
+                });
+  if (!queued && gate) gate->Leave(503, expired->exchange(true));
+}
+
+template <class Stream>
+bool Session<Stream>::RunOnLane(Lane lane, std::function<Response()> work) {
+  WorkQueue* queue = context_->queue(lane);
+  bool queued = queue->TrySubmit(
+      [self = this->shared_from_this(), strand = stream_.get_executor(),
+       generation = generation_, method = method_, raw_path = raw_path_,
+       request_id = request_id_, work = std::move(work)] {
+        Response response;
+        try {
+          response = work();
+        } catch (const std::exception& e) {
+          HttpLogger()->error("{} {} failed (error id {}): {}", method,
+                              raw_path, request_id, e.what());
+          response = InternalError(request_id);
+        } catch (...) {
+          HttpLogger()->error(
+              "{} {} failed (error id {}): an exception that is not a "
+              "std::exception",
+              method, raw_path, request_id);
+          response = InternalError(request_id);
+        }
+        net::post(strand,
+                  [self, generation, response = std::move(response)]() mutable {
+                    if (generation != self->generation_ || self->responded_ ||
+                        self->state_ == State::kClosed) {
+                      return;
+                    }
+                    self->Respond(std::move(response));
+                  });
+      });
+  if (!queued) {
+    Response busy =
+        Response::Problem(503, "Service Unavailable",
+                          "the server has too much " + queue->name() +
+                              " work waiting; try again in a second");
+    busy.SetHeader("Retry-After", "1");
+    Respond(std::move(busy));
+  }
+  return queued;
+}
+
+template <class Stream>
+void Session<Stream>::RespondFromCache(const CachedResponse& entry,
+                                       const Request& request) {
+  CachedAnswer answer =
+      AnswerFromCache(entry, request.Header("if-none-match").value_or(""),
+                      request.Header("accept-encoding").value_or(""));
+  Send(answer.status, answer.headers, std::move(answer.body));
 }
 
 template <class Stream>
 void Session<Stream>::Respond(Response response) {
-  if (state_ == State::kClosed) return;
-  responded_ = true;
-  deadline_.cancel();
   if (response.status < 200 || response.status > 599) {
     HttpLogger()->error(
         "{} {} answered with status {}, which is not a final HTTP status "
@@ -724,15 +808,27 @@ void Session<Stream>::Respond(Response response) {
         method_, raw_path_, response.status, request_id_);
     response = InternalError(request_id_);
   }
+  Send(response.status, response.headers,
+       response.body.empty()
+           ? nullptr
+           : std::make_shared<const std::string>(std::move(response.body)));
+}
+
+template <class Stream>
+void Session<Stream>::Send(int status, const Pairs& headers,
+                           std::shared_ptr<const std::string> body) {
+  if (state_ == State::kClosed) return;
+  responded_ = true;
+  deadline_.cancel();
   bool close = close_after_ || !keep_alive_ || context_->stopping();
   auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started_);
-  context_->metrics().Record(response.status, duration);
-  HttpLogger()->info(
-      "{} {} {} {:.1f}ms {}", method_, raw_path_, response.status,
-      static_cast<double>(duration.count()) / 1000.0, request_id_);
-  response_ = ToBeast(std::move(response), context_->config(), version_,
-                      request_id_, is_head_, close);
+  context_->metrics().Record(status, duration);
+  if (AccessLog* log = context_->access_log()) {
+    log->Write(method_, raw_path_, status, duration, request_id_);
+  }
+  response_ = ToBeast(status, headers, std::move(body), context_->config(),
+                      version_, request_id_, is_head_, close);
   state_ = State::kWriting;
   DoWrite(close);
 }

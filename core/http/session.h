@@ -3,8 +3,9 @@
 //
 // Reads requests one at a time (the header first, so that framing and the
 // route's body limit are checked before any body is read), refuses what the
-// server does not accept, runs the route's handler on the worker pool under
-// the route's deadline and writes the answer. Pipelined requests wait in the
+// server does not accept, answers from the response cache or runs the
+// route's handler on its lane (work_queue.h) under the route's deadline and
+// writes the answer. Pipelined requests wait in the
 // connection's buffer, which is bounded by pipeline_limit_bytes.
 //
 // Over TLS the session first completes the handshake (within the read
@@ -38,8 +39,10 @@
 
 #include "core/http/chunked_decoder.h"
 #include "core/http/message.h"
+#include "core/http/response_cache.h"
 #include "core/http/router.h"
 #include "core/http/server_context.h"
+#include "core/http/shared_body.h"
 
 namespace smartercities::http {
 
@@ -89,8 +92,7 @@ class Session : public Connection,
   enum class State { kReading, kBusy, kWriting, kLingering, kClosed };
   using Parser =
       boost::beast::http::request_parser<boost::beast::http::string_body>;
-  using BeastResponse =
-      boost::beast::http::response<boost::beast::http::string_body>;
+  using BeastResponse = boost::beast::http::response<SharedStringBody>;
 
   // The TCP stream under the TLS layer, or the stream itself: it carries
   // the deadlines and the socket.
@@ -122,11 +124,20 @@ class Session : public Connection,
   void ParseChunkedBody();
   void OnChunkedBytes(boost::beast::error_code ec, std::size_t bytes);
   void Process();
-  // Runs work on the worker pool; its response comes back to the strand and
+  // Answers a routed request: from the response cache when it can, inline
+  // for an inline route, otherwise on the route's lane within its gate and
+  // deadline.
+  void Dispatch(std::shared_ptr<Request> request);
+  // Runs work on the lane's queue; its response comes back to the strand and
   // is dropped when the request was answered meanwhile (504) or the
-  // connection is gone.
-  void RunOnWorker(std::function<Response()> work);
+  // connection is gone. When the queue is full, answers 503 with
+  // Retry-After and returns false.
+  bool RunOnLane(Lane lane, std::function<Response()> work);
+  void RespondFromCache(const CachedResponse& entry, const Request& request);
   void Respond(Response response);
+  // Writes the answer: counts it, logs it, adds the server's headers.
+  void Send(int status, const Pairs& headers,
+            std::shared_ptr<const std::string> body);
   void DoWrite(bool close);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
   // After a response that ends the connection: stop sending, then read and

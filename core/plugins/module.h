@@ -13,7 +13,6 @@
 #include <boost/dll/shared_library.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "core/domain/model.h"
+#include "core/plugins/module_gate.h"
 #include "core/storage/database.h"
 
 namespace smartercities::plugins {
@@ -77,7 +77,9 @@ class Module {
   std::string reason;  // why it is failed or disabled
   void* instance = nullptr;
   std::vector<PluginRoute> routes;
-  std::deque<std::chrono::steady_clock::time_point> recent_failures;
+  // The module's share and circuit breaker; made when it is loaded, kept
+  // across switches.
+  std::shared_ptr<ModuleGate> gate;
 
   std::atomic<bool> accepting{false};
   std::atomic<int> in_flight{0};

@@ -286,6 +286,9 @@ Status PluginHost::Load(Module& module) {
   auto config = options_.config.find(module.id);
   if (config != options_.config.end()) module.context.config = config->second;
   module.host_api = MakeHostApi(module, database_);
+  module.gate =
+      std::make_shared<ModuleGate>(module.id, options_.module_share,
+                                   options_.breaker, options_.handler_deadline);
   spdlog::info("module '{}' {} loaded from {}", module.id,
                module.manifest.version, module.file.string());
   return Status::Ok();
@@ -315,6 +318,11 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     options.body_type = route.declaration->body_type;
     options.summary = route.declaration->summary;
     options.tag = module->id;
+    options.lane = http::Lane::kModule;
+    options.gate = module->gate;
+    options.cacheable = route.method == "GET" &&
+                        route.declaration->permission == "public" &&
+                        route.declaration->cache;
     std::uint32_t route_id = route.route_id;
     Status added = router_->Add(http::Route{
         route.method, module->manifest.RoutePrefix() + route.path, module->id,
@@ -340,7 +348,6 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
   module->instance = instance;
   module->state = ModuleState::kEnabled;
   module->reason.clear();
-  module->recent_failures.clear();
   module->accepting.store(true);
   spdlog::info("module '{}' enabled with {} routes", module->id,
                module->routes.size());
@@ -414,7 +421,7 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
 
   spdlog::error("[{}] request {} {} failed (error id {}): {}", module->id,
                 request.method, request.path, request.request_id, message);
-  RecordFailure(module, message);
+  if (module->gate) module->gate->RecordFailure(message);
   http::Response failure = http::Response::Problem(
       500, "Internal Server Error",
       "theme module '" + module->id +
@@ -426,38 +433,6 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
     failure.body = body.dump();
   }
   return failure;
-}
-
-void PluginHost::RecordFailure(const std::shared_ptr<Module>& module,
-                               const std::string& message) {
-  auto now = std::chrono::steady_clock::now();
-  bool over_threshold = false;
-  {
-    std::lock_guard lock(module->mutex);
-    module->recent_failures.push_back(now);
-    while (!module->recent_failures.empty() &&
-           now - module->recent_failures.front() > options_.failure_window) {
-      module->recent_failures.pop_front();
-    }
-    over_threshold = module->state == ModuleState::kEnabled &&
-                     static_cast<int>(module->recent_failures.size()) >=
-                         options_.failure_threshold;
-  }
-  if (!over_threshold) return;
-  std::lock_guard switch_lock(switch_mutex_);
-  if (!module->accepting.load()) return;
-  std::string reason = "disabled automatically after " +
-                       std::to_string(options_.failure_threshold) +
-                       " failed requests within " +
-                       std::to_string(options_.failure_window.count()) +
-                       " s; last error: " + message;
-  spdlog::error("module '{}' {}", module->id, reason);
-  Stop(*module, ModuleState::kDisabled, reason);
-  Status stored = StoreSetting(module->id, false, reason, "system");
-  if (!stored.ok()) {
-    spdlog::error("module '{}': could not store its disabled state: {}",
-                  module->id, stored.message());
-  }
 }
 
 std::vector<ModuleInfo> PluginHost::Modules() const {
@@ -532,6 +507,9 @@ Result<ModuleInfo> PluginHost::SwitchLocked(
   }
   spdlog::info("module '{}' switched {} by {}", module->id,
                enabled ? "on" : "off", actor);
+  // Switched on by hand: whatever made it fail before gets a fresh start.
+  if (enabled && module->gate) module->gate->Reset();
+  if (options_.on_modules_changed) options_.on_modules_changed();
   return InfoOf(*module);
 }
 
@@ -594,6 +572,15 @@ std::string PluginHost::RenderMetrics() const {
   for (const auto& [state, count] : counts) {
     out += "smartercities_modules{state=\"" + std::string(state) + "\"} " +
            std::to_string(count) + "\n";
+  }
+  out +=
+      "# HELP smartercities_module_breaker_open Whether a module's circuit "
+      "breaker answers 503 for it now (1) or not (0).\n"
+      "# TYPE smartercities_module_breaker_open gauge\n";
+  for (const ModuleInfo& info : Modules()) {
+    out += "smartercities_module_breaker_open{module=\"" + info.id + "\"} " +
+           (info.breaker.state == CircuitBreaker::State::kClosed ? "0" : "1") +
+           "\n";
   }
   return out;
 }
@@ -663,6 +650,11 @@ ModuleInfo PluginHost::InfoOf(const Module& module) const {
   for (const PluginRoute& route : module.routes) {
     info.routes.push_back(route.method + " " + module.manifest.RoutePrefix() +
                           route.path);
+  }
+  if (module.gate) {
+    info.breaker = module.gate->Describe();
+    info.running = module.gate->running();
+    info.share = module.gate->share();
   }
   return info;
 }

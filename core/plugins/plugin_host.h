@@ -9,10 +9,13 @@
 // requests in flight finish, then calls the plugin's shutdown; libraries are
 // never unloaded while the host runs.
 //
-// A request to a plugin route that fails (the plugin returns an error or
-// throws inside the wrapper) gets a 500 problem with an errorId; after
-// failure_threshold failures within failure_window the module is disabled
-// automatically and the reason is shown in Modules().
+// A module's handlers run on the server's module lane, each module within
+// its share, behind its circuit breaker (module_gate.h). A request to a
+// plugin route that fails (the plugin returns an error or throws inside the
+// wrapper) gets a 500 problem with an errorId; a module that keeps failing
+// is answered 503 for a while by its breaker, whose state Modules() shows.
+// Nothing a caller does changes a module's stored setting: only an
+// administrator switches a module off.
 //
 // Thread-safety: all public methods may be called from any thread.
 #ifndef SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
@@ -20,6 +23,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +35,7 @@
 #include "core/base/status.h"
 #include "core/domain/catalog.h"
 #include "core/http/router.h"
+#include "core/plugins/circuit_breaker.h"
 #include "core/plugins/module.h"
 #include "core/storage/database.h"
 
@@ -42,13 +47,18 @@ struct PluginHostOptions {
   bool enable_new_modules = true;
   // Whether a module that a rescan finds starts enabled.
   bool enable_rescanned_modules = false;
-  int failure_threshold = 5;
-  std::chrono::seconds failure_window{60};
+  // When a module's breaker opens, and for how long (circuit_breaker.h).
+  CircuitBreaker::Options breaker;
+  // How many requests of one module run or wait for a thread at once.
+  int module_share = 4;
   std::chrono::milliseconds handler_deadline{10000};
   // How long disabling waits for requests in flight before shutdown.
   std::chrono::milliseconds drain_timeout{5000};
   // Configuration per plugin id, handed out through sc_host_api.config.
   std::map<std::string, std::map<std::string, std::string>> config;
+  // Called after a module was switched on or off, so that what was rendered
+  // from the set of modules (the response cache) is rendered again.
+  std::function<void()> on_modules_changed;
 };
 
 // A snapshot of one module for the admin API and the CLI.
@@ -62,6 +72,10 @@ struct ModuleInfo {
   std::string abi;       // "1.0"; empty when not read
   std::string name;      // the theme's Dutch name; empty when not read
   std::vector<std::string> routes;  // "GET /api/v1/themes/x/..."
+  // The circuit breaker and the share; empty breaker before loading.
+  CircuitBreaker::Description breaker;
+  int running = 0;  // requests running or waiting now
+  int share = 0;
 };
 
 class PluginHost {
@@ -116,8 +130,6 @@ class PluginHost {
   void Stop(Module& module, ModuleState state, const std::string& reason);
   http::Response Dispatch(const std::shared_ptr<Module>& module,
                           std::uint32_t route_id, http::Request& request);
-  void RecordFailure(const std::shared_ptr<Module>& module,
-                     const std::string& message);
   Result<std::optional<bool>> StoredSetting(const std::string& id);
   Status StoreSetting(const std::string& id, bool enabled,
                       const std::string& reason, std::string_view actor);

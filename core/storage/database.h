@@ -176,6 +176,16 @@ class Database {
 
   // "ok" or the engine's list of problems.
   virtual Result<std::string> IntegrityCheck() = 0;
+
+  // A number that grows after every write committed through this object,
+  // before its Write returns, and, at the next PollExternalChanges, after
+  // writes other processes committed (the command line next to a running
+  // server). What is cached from reads is keyed on it.
+  virtual std::uint64_t Generation() const = 0;
+
+  // Looks for writes committed by other processes since the last call and
+  // counts them in Generation; cheap enough for a timer.
+  virtual void PollExternalChanges() = 0;
 };
 
 struct SqliteOptions {

@@ -66,6 +66,8 @@ WriteObserver* ScopedWriteObserver::Current() { return current_observer; }
 Result<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
   auto database = SqliteDatabase::Open(options);
   if (!database.ok()) return database.status();
+  // The baseline for noticing other processes' writes from now on.
+  (*database)->PollExternalChanges();
   return std::unique_ptr<Database>(std::move(database).value());
 }
 
@@ -197,7 +199,26 @@ Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
     LogIfFailed(writer_->Rollback(), "rolling back a failed write");
     return status;
   }
-  return writer_->Commit();
+  Status committed = writer_->Commit();
+  // Counted after the commit and before the caller hears of it: a read that
+  // starts after this Write returns sees a new generation.
+  generation_.fetch_add(1);
+  return committed;
+}
+
+void SqliteDatabase::PollExternalChanges() {
+  std::lock_guard lock(write_mutex_);
+  std::int64_t version = -1;
+  Status status =
+      writer_->RunAsHost("PRAGMA data_version", {}, [&](const Row& row) {
+        version = row.Integer("data_version");
+        return false;
+      });
+  if (!status.ok()) return;
+  if (external_version_ != -1 && version != external_version_) {
+    generation_.fetch_add(1);
+  }
+  external_version_ = version;
 }
 
 Status SqliteDatabase::ReadAsHost(

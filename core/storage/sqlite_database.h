@@ -14,7 +14,9 @@
 #ifndef SMARTERCITIES_CORE_STORAGE_SQLITE_DATABASE_H_
 #define SMARTERCITIES_CORE_STORAGE_SQLITE_DATABASE_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -40,6 +42,8 @@ class SqliteDatabase : public Database {
   Result<int> SchemaVersion(std::string_view owner) override;
   Status Backup(const std::string& path) override;
   Result<std::string> IntegrityCheck() override;
+  std::uint64_t Generation() const override { return generation_.load(); }
+  void PollExternalChanges() override;
 
   // The number of open read connections: one per thread that has read and
   // has not exited.
@@ -56,6 +60,10 @@ class SqliteDatabase : public Database {
 
   const SqliteOptions options_;
   std::mutex write_mutex_;
+  std::atomic<std::uint64_t> generation_{0};
+  // The writer's PRAGMA data_version when last polled: it changes only when
+  // another connection commits.
+  std::int64_t external_version_ = -1;
   std::unique_ptr<SqliteConnection> writer_;
   std::shared_ptr<ReadConnectionPool> readers_;
 };

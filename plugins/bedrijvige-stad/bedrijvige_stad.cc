@@ -31,10 +31,11 @@ class BedrijvigeStad : public sdk::Theme {
  private:
   void FibreShare(sdk::Response& response) {
     // The ambition of agreement h is every business park.
-    response.Json(200, smartercities::themes::ShareByCity(
-                           *host_, "bedrijvige_stad_parks", "has_fibre",
-                           "parks", "withFibre", 100)
-                           .dump());
+    response.Json(
+        200, smartercities::themes::ShareByCity(*host_, "bedrijvige_stad_parks",
+                                                "has_fibre", "parks",
+                                                "withFibre", 100)
+                 .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

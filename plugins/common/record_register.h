@@ -30,6 +30,13 @@ namespace smartercities::themes {
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
 
+// Serialises an answer without ever throwing: a stored byte sequence that is
+// not UTF-8 comes out as U+FFFD rather than failing every read of the
+// register.
+inline std::string Serialise(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 enum class FieldType {
   kText,
   kInteger,
@@ -421,16 +428,17 @@ class RecordRegister {
          ++i) {
       items.push_back(all[i]);
     }
-    response.Json(200, json{{"items", items},
-                            {"total", all.size()},
-                            {"page", page},
-                            {"pageSize", page_size}}
-                           .dump());
+    response.Json(200,
+                  json{{"items", items},
+                       {"total", all.size()},
+                       {"page", page},
+                       {"pageSize", page_size}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   void Read(const sdk::Request& request, sdk::Response& response) const {
     if (auto row = Existing(request, response)) {
-      response.Json(200, ToJson(*row).dump());
+      response.Json(200, Serialise(ToJson(*row)));
     }
   }
 
@@ -465,7 +473,7 @@ class RecordRegister {
         })) {
       return;
     }
-    response.Json(201, ToJson(*Find(rows.front().Integer("id"))).dump());
+    response.Json(201, Serialise(ToJson(*Find(rows.front().Integer("id")))));
   }
 
   // Runs a write; a record that would duplicate another one (a UNIQUE
@@ -532,7 +540,7 @@ class RecordRegister {
         })) {
       return;
     }
-    response.Json(200, ToJson(*Find(id)).dump());
+    response.Json(200, Serialise(ToJson(*Find(id))));
   }
 
   void Delete(const sdk::Request& request, sdk::Response& response) const {

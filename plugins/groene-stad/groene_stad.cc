@@ -102,7 +102,8 @@ class GroeneStad : public sdk::Theme {
             transaction);
       }
     });
-    response.Json(200, json{{"imported", rows->size()}}.dump());
+    response.Json(200, json{{"imported", rows->size()}}.dump(
+                           -1, ' ', false, json::error_handler_t::replace));
   }
 
   void List(const sdk::Request& request, sdk::Response& response) {
@@ -143,11 +144,12 @@ class GroeneStad : public sdk::Theme {
           row.IsNull("gas_m3") ? json(nullptr) : json(row.Real("gas_m3"));
       items.push_back(item);
     }
-    response.Json(200, json{{"items", items},
-                            {"total", total.front().Integer("n")},
-                            {"page", page},
-                            {"pageSize", page_size}}
-                           .dump());
+    response.Json(200,
+                  json{{"items", items},
+                       {"total", total.front().Integer("n")},
+                       {"page", page},
+                       {"pageSize", page_size}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   void Trends(const sdk::Request& request, sdk::Response& response) {
@@ -177,7 +179,8 @@ class GroeneStad : public sdk::Theme {
       item["gasM3"] = row.IsNull("gas") ? json(nullptr) : json(row.Real("gas"));
       items.push_back(item);
     }
-    response.Json(200, json{{"items", items}, {"total", items.size()}}.dump());
+    response.Json(200, json{{"items", items}, {"total", items.size()}}.dump(
+                           -1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

@@ -37,7 +37,8 @@ class LerendeStad : public sdk::Theme {
         *host_, "lerende_stad_schools", "eduroam", "schools", "onEduroam",
         kEduroamTargetPercent);
     share["deadline"] = "2015-12";
-    response.Json(200, share.dump());
+    response.Json(200,
+                  share.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

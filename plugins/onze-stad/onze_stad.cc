@@ -95,7 +95,8 @@ class OnzeStad : public sdk::Theme {
         {"dcat:dataset", datasets}};
     response.SetStatus(200);
     response.SetHeader("content-type", "application/ld+json");
-    response.Append(catalog.dump());
+    response.Append(
+        catalog.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   RecordRegister datasets_{

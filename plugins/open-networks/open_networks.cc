@@ -37,11 +37,12 @@ class OpenNetworks : public sdk::Theme {
         "BETWEEN '2012-01-01' AND '2013-12-31'");
     auto all = host_->Query("SELECT COUNT(*) AS n FROM open_networks_meetings");
     std::int64_t held = rows.front().Integer("n");
-    response.Json(200, json{{"heldIn2012And2013", held},
-                            {"heldInAll", all.front().Integer("n")},
-                            {"target", kPromisedMeetings},
-                            {"targetReached", held >= kPromisedMeetings}}
-                           .dump());
+    response.Json(200,
+                  json{{"heldIn2012And2013", held},
+                       {"heldInAll", all.front().Integer("n")},
+                       {"target", kPromisedMeetings},
+                       {"targetReached", held >= kPromisedMeetings}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

@@ -94,7 +94,8 @@ std::optional<Report> ReadReport(std::string_view body,
       if (!value.is_number()) return bad(key + ": must be a number or null");
       double percent = value.get<double>();
       if (!std::isfinite(percent) || percent < 0 || percent > 100) {
-        return bad(key + ": must lie between 0 and 100, got " + value.dump());
+        return bad(key + ": must lie between 0 and 100, got " +
+                   value.dump(-1, ' ', false, json::error_handler_t::replace));
       }
       (key == "eInvoicesPercent" ? report.invoices_percent
                                  : report.services_percent) = percent;
@@ -168,11 +169,12 @@ class RegelluweStad : public sdk::Theme {
         {page_size, (page - 1) * page_size});
     json items = json::array();
     for (const auto& row : rows) items.push_back(StatusJson(row));
-    response.Json(200, json{{"items", items},
-                            {"total", total.front().Integer("n")},
-                            {"page", page},
-                            {"pageSize", page_size}}
-                           .dump());
+    response.Json(200,
+                  json{{"items", items},
+                       {"total", total.front().Integer("n")},
+                       {"page", page},
+                       {"pageSize", page_size}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   std::optional<sdk::Row> FindCity(std::string_view code) {
@@ -192,7 +194,8 @@ class RegelluweStad : public sdk::Theme {
                            "'; GET /api/v1/cities lists them");
       return;
     }
-    response.Json(200, StatusJson(*row).dump());
+    response.Json(200, StatusJson(*row).dump(-1, ' ', false,
+                                             json::error_handler_t::replace));
   }
 
   void PutStatus(const sdk::Request& request, sdk::Response& response) {
@@ -221,7 +224,9 @@ class RegelluweStad : public sdk::Theme {
          Optional(report->implemented_on), Optional(report->services_percent),
          Optional(report->invoices_percent), smartercities::themes::UtcNow(),
          who, Optional(report->source)});
-    response.Json(200, StatusJson(*FindCity(code)).dump());
+    response.Json(200,
+                  StatusJson(*FindCity(code))
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

@@ -47,7 +47,7 @@ class ZorgendeStad : public sdk::Theme {
                   {"target", kPromisedMunicipalities},
                   {"targetReached", cities.size() >= kPromisedMunicipalities},
                   {"municipalities", cities}}
-                 .dump());
+                 .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
   sdk::Host* host_ = nullptr;

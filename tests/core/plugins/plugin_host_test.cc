@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/domain/catalog.h"
 #include "core/domain/core_schema.h"
@@ -72,7 +73,14 @@ class PluginHostTest : public ::testing::Test {
     request.path_params = match.path_params;
     request.body = std::move(body);
     request.request_id = "test-request";
-    return match.route->handler(request);
+    // As the server does: the module's gate first, told how it ended.
+    const auto& gate = match.route->options.gate;
+    if (gate) {
+      if (auto refused = gate->Enter()) return *refused;
+    }
+    http::Response response = match.route->handler(request);
+    if (gate) gate->Leave(response.status, false);
+    return response;
   }
 
   TempDir dir_;
@@ -188,17 +196,43 @@ TEST_F(PluginHostTest, AThrowingHandlerGives500WithErrorIdAndTheRestServes) {
   EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
 }
 
-TEST_F(PluginHostTest, AModuleThatKeepsFailingIsDisabledAutomatically) {
+TEST_F(PluginHostTest, AModuleThatKeepsFailingIsPausedButNotSwitchedOff) {
   Add("fixture_good");
   PluginHostOptions options;
-  options.failure_threshold = 3;
+  options.breaker.failure_threshold = 3;
+  options.breaker.first_open_interval = std::chrono::milliseconds(300);
   Host(options);
-  for (int i = 0; i < 3; ++i) Call("GET", "/api/v1/themes/test-good/boom");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/boom").status, 500);
+  }
+  // The breaker answers for the module now, with when to come back.
+  http::Response paused = Call("GET", "/api/v1/themes/test-good/items");
+  EXPECT_EQ(paused.status, 503);
+  EXPECT_EQ(paused.Header("Retry-After"), "1");
+  EXPECT_THAT(paused.body, HasSubstr("failed repeatedly"));
   ModuleInfo info = Only();
-  EXPECT_EQ(info.state, ModuleState::kDisabled);
-  EXPECT_THAT(info.reason, HasSubstr("disabled automatically after 3 failed"));
-  EXPECT_THAT(info.reason, HasSubstr("failed on purpose"));
-  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 404);
+  EXPECT_EQ(info.state, ModuleState::kEnabled);
+  EXPECT_EQ(info.breaker.state, CircuitBreaker::State::kOpen);
+  EXPECT_THAT(info.breaker.last_failure, HasSubstr("failed on purpose"));
+  // Nothing stored changed: the module stays switched on.
+  bool stored_enabled = false;
+  ASSERT_TRUE(database_
+                  ->Read([&](storage::Connection& db) {
+                    return db.Execute(
+                        "SELECT enabled FROM modules WHERE id = 'test-good'",
+                        {}, [&](const storage::Row& row) {
+                          stored_enabled = row.Integer("enabled") == 1;
+                          return false;
+                        });
+                  })
+                  .ok());
+  EXPECT_TRUE(stored_enabled);
+  // After the interval one trial goes through; its success closes the
+  // breaker.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
+  EXPECT_EQ(Only().breaker.state, CircuitBreaker::State::kClosed);
+  EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
 }
 
 TEST_F(PluginHostTest, RefusesADuplicateId) {
