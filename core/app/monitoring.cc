@@ -45,8 +45,11 @@ Result<std::unique_ptr<http::Server>> ListenForMonitoring(
       ParseHostPort(config.monitoring_address, "--monitoring-address",
                     server_config.address, server_config.port);
   if (!parsed.ok()) return parsed;
+  // Health checks and scrapes only: one thread of each kind is plenty.
   server_config.io_threads = 1;
   server_config.worker_threads = 1;
+  server_config.module_threads = 1;
+  server_config.password_threads = 1;
   auto server = std::make_unique<http::Server>(
       server_config, std::move(router), std::make_shared<http::Metrics>());
   Status listening = server->Listen();
