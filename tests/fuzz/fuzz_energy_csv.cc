@@ -45,8 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::set<std::tuple<std::string, std::string, std::int64_t>> keys;
   for (const auto& row : csv.rows) {
     if (!kCities.contains(row.city) || row.area.empty() ||
-        row.area.size() > 40 || row.year < 2000 || row.year > 2100 ||
-        !IsAmount(row.electricity_kwh) || !IsAmount(row.gas_m3)) {
+        smartercities::sdk::CharacterCount(row.area) > 40 || row.year < 2000 ||
+        row.year > 2100 || !IsAmount(row.electricity_kwh) ||
+        !IsAmount(row.gas_m3)) {
       std::abort();
     }
     if (!keys.emplace(row.city, row.area, row.year).second) std::abort();

@@ -422,8 +422,8 @@ void ReadBack(const std::string& input) {
       "/api/v1/themes/groene-stad/data-centres?pageSize=500",
       "/api/v1/themes/groene-stad/smart-grid-pilots?pageSize=500",
       "/api/v1/themes/groene-stad/indicators",
-      "/api/v1/indicators/groene-stad-smart-grid-pilot-homes/measurements?"
-      "pageSize=500",
+      ("/api/v1/indicators/groene-stad-smart-grid-pilot-homes/measurements?"
+       "pageSize=500"),
       "/api/v1/users?pageSize=500",
       "/api/v1/tokens?pageSize=500",
       "/api/v1/modules",

@@ -42,10 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
       {"name", {manifest->name.nl, manifest->name.en}},
       {"introduction", {manifest->introduction.nl, manifest->introduction.en}}};
   for (const auto& agreement : manifest->agreements) {
-    for (const std::string* text :
+    for (const std::string* field :
          {&agreement.letter, &agreement.goal, &agreement.topic,
           &agreement.preamble, &agreement.text}) {
-      fuzz::RequireText(*text, true, "an agreement's text");
+      fuzz::RequireText(*field, true, "an agreement's text");
     }
     shown["agreements"].push_back(
         {agreement.letter, agreement.goal, agreement.topic, agreement.preamble,
