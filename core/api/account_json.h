@@ -36,6 +36,31 @@ inline nlohmann::json TokenJson(const auth::TokenInfo& token) {
           {"revokedAt", NullIfEmpty(token.revoked_at)}};
 }
 
+// What happened to the account's logins since its last one, for its owner:
+// {"failedLogins": 137, "firstFailedAt", "lastFailedAt", "lastFailedFrom",
+//  "blockedAt" (null when logins were not blocked), "refusedWhileBlocked",
+//  "message"}.
+inline nlohmann::json LoginNoticeJson(const auth::LoginNotice& notice) {
+  std::string message =
+      std::to_string(notice.failures) +
+      " failed logins to your account since your last login, the last at " +
+      notice.last_failed_at + " from " + notice.last_client;
+  if (!notice.blocked_at.empty()) {
+    message += "; logins to your account were blocked from " +
+               notice.blocked_at + " for an hour (" +
+               std::to_string(notice.refused) +
+               " refused). If that was not you, change your password and "
+               "tell an administrator";
+  }
+  return {{"failedLogins", notice.failures},
+          {"firstFailedAt", NullIfEmpty(notice.first_failed_at)},
+          {"lastFailedAt", NullIfEmpty(notice.last_failed_at)},
+          {"lastFailedFrom", notice.last_client},
+          {"blockedAt", NullIfEmpty(notice.blocked_at)},
+          {"refusedWhileBlocked", notice.refused},
+          {"message", message}};
+}
+
 }  // namespace smartercities::api
 
 #endif  // SMARTERCITIES_CORE_API_ACCOUNT_JSON_H_

@@ -36,6 +36,10 @@ struct ApiContext {
   // The login cookie's name and attributes (Secure under TLS).
   std::string session_cookie = "sc_session";
   bool tls = false;
+  // Who sees /metrics and the modules in /readyz besides administrators:
+  // callers that send this token as a bearer token (empty: none), everyone.
+  std::string metrics_token;
+  bool metrics_public = false;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -52,6 +56,13 @@ Status RegisterAuditRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);
+
+// /healthz, /readyz and /metrics with every detail, for the monitoring
+// listener's own router.
+Status RegisterMonitoringRoutes(ApiContext& context, http::Router& router);
+
+// Whether request may see /metrics and the modules in /readyz.
+bool MayMonitor(const ApiContext& context, const http::Request& request);
 
 }  // namespace smartercities::api
 

@@ -1,11 +1,21 @@
 // Operations endpoints: GET /healthz (the process answers), GET /readyz (the
 // database answers and no module is stuck), GET /metrics (Prometheus).
+//
+// /healthz and the readiness itself are for everyone; /metrics and the
+// modules in /readyz, which tell an attacker what runs and how busy it is,
+// only for administrators, for callers with the configured metrics token,
+// for everyone when so configured, and on the monitoring listener.
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/auth/passwords.h"
 
 namespace smartercities::api {
+namespace {
 
-Status RegisterHealthRoutes(ApiContext& context) {
+using ShowsDetail = std::function<bool(const http::Request&)>;
+
+Status AddOperationsRoutes(ApiContext& context, http::Router& router,
+                           const ShowsDetail& shows_detail) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
   options.permission = "public";
@@ -16,46 +26,82 @@ Status RegisterHealthRoutes(ApiContext& context) {
   // Answered on the I/O thread, whatever else is busy.
   options.lane = http::Lane::kInline;
   static const http::Response kAlive = Json(200, {{"status", "ok"}});
-  Status status =
-      context.router->Add({"GET", "/healthz", "core",
-                           [](http::Request&) { return kAlive; }, options});
+  Status status = router.Add({"GET", "/healthz", "core",
+                              [](http::Request&) { return kAlive; }, options});
   if (!status.ok()) return status;
   options.lane = http::Lane::kCore;
 
   options.summary =
-      "Readiness: the database answers and the modules are loaded";
-  status = context.router->Add(
+      "Readiness: the database answers and the modules are loaded (the "
+      "modules for administrators and monitoring)";
+  status = router.Add(
       {"GET", "/readyz", "core",
-       [ctx](http::Request&) {
+       [ctx, shows_detail](http::Request& request) {
          auto check = ctx->database.Read([](storage::Connection& db) {
            return db.Execute("SELECT 1", {});
          });
-         nlohmann::json modules = nlohmann::json::object();
-         for (const auto& info : ctx->modules.Modules()) {
-           modules[info.id] = std::string(plugins::ToString(info.state));
+         nlohmann::json out = {{"status", check.ok() ? "ready" : "unavailable"},
+                               {"database", check.ok() ? "ok" : "unavailable"}};
+         if (shows_detail(request)) {
+           nlohmann::json modules = nlohmann::json::object();
+           for (const auto& info : ctx->modules.Modules()) {
+             modules[info.id] = std::string(plugins::ToString(info.state));
+           }
+           out["modules"] = modules;
+           if (!check.ok()) out["database"] = check.message();
          }
-         if (!check.ok()) {
-           return Json(503, {{"status", "unavailable"},
-                             {"database", check.message()},
-                             {"modules", modules}});
-         }
-         return Json(
-             200,
-             {{"status", "ready"}, {"database", "ok"}, {"modules", modules}});
+         return Json(check.ok() ? 200 : 503, out);
        },
        options});
   if (!status.ok()) return status;
 
-  options.summary = "Metrics in the Prometheus text format";
-  return context.router->Add({"GET", "/metrics", "core",
-                              [ctx](http::Request&) {
-                                http::Response response;
-                                response.SetHeader("Content-Type",
-                                                   "text/plain; version=0.0.4");
-                                response.body = ctx->metrics->Render();
-                                return response;
-                              },
-                              options});
+  options.summary =
+      "Metrics in the Prometheus text format (for administrators and "
+      "monitoring)";
+  return router.Add(
+      {"GET", "/metrics", "core",
+       [ctx, shows_detail](http::Request& request) {
+         if (!shows_detail(request)) {
+           http::Response refused = http::Response::Problem(
+               401, "Unauthorized",
+               "the metrics are for administrators and monitoring: send "
+               "'Authorization: Bearer <token>' with an administrator's token "
+               "or the one in the file of --metrics-token-file, or scrape "
+               "the --monitoring-address listener");
+           refused.SetHeader("WWW-Authenticate", "Bearer");
+           return refused;
+         }
+         http::Response response;
+         response.SetHeader("Content-Type", "text/plain; version=0.0.4");
+         response.body = ctx->metrics->Render();
+         return response;
+       },
+       options});
+}
+
+}  // namespace
+
+bool MayMonitor(const ApiContext& context, const http::Request& request) {
+  if (context.metrics_public) return true;
+  if (request.Header("x-smartercities-role").value_or("") == auth::kAdmin) {
+    return true;
+  }
+  if (context.metrics_token.empty()) return false;
+  auto token = auth::BearerToken(request.Header("authorization").value_or(""));
+  return token && auth::SecretsEqual(*token, context.metrics_token);
+}
+
+Status RegisterHealthRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  return AddOperationsRoutes(context, *context.router,
+                             [ctx](const http::Request& request) {
+                               return MayMonitor(*ctx, request);
+                             });
+}
+
+Status RegisterMonitoringRoutes(ApiContext& context, http::Router& router) {
+  return AddOperationsRoutes(context, router,
+                             [](const http::Request&) { return true; });
 }
 
 }  // namespace smartercities::api

@@ -72,8 +72,9 @@ std::variant<nlohmann::json, http::Response> ReadObject(
     if (!known) {
       return http::Response::Problem(
           400, "Bad Request",
-          item.key().substr(0, 60) +
-              ": this field cannot be set here; the fields are " + names);
+          item.key().substr(0, 60) + ": this field cannot be set here; " +
+              (names.empty() ? "this endpoint takes no fields"
+                             : "the fields are " + names));
     }
   }
   return body;

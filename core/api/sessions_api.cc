@@ -72,7 +72,8 @@ Status RegisterSessionRoutes(ApiContext& context) {
          std::string username = fields["username"].get<std::string>();
          std::chrono::seconds retry_after{0};
          auto login = ctx->accounts->Login(
-             username, fields["password"].get<std::string>(), &retry_after);
+             username, fields["password"].get<std::string>(), &retry_after,
+             request.remote_address);
          if (!login.ok()) {
            LogSecurityEvent("login failed for '" + username.substr(0, 64) +
                             "' from " + request.remote_address + ": " +
@@ -96,6 +97,11 @@ Status RegisterSessionRoutes(ApiContext& context) {
               {"csrfToken", login->csrf_token},
               {"expiresAt", FormatUtc(login->expires_at)},
               {"idleTimeoutSeconds", ctx->accounts->limits().idle.count()}});
+         if (login->notice) {
+           json answer = json::parse(response.body);
+           answer["loginNotice"] = LoginNoticeJson(*login->notice);
+           response.body = answer.dump();
+         }
          response.headers.emplace_back(
              "Set-Cookie", SessionCookie(*ctx, login->session_token,
                                          ctx->accounts->limits().absolute));
@@ -152,6 +158,10 @@ Status RegisterSessionRoutes(ApiContext& context) {
            // read it here.
            out["csrfToken"] =
                std::string(request.Header("x-smartercities-csrf").value_or(""));
+           auto notice = ctx->accounts->SessionNotice(session);
+           if (notice.ok() && *notice) {
+             out["loginNotice"] = LoginNoticeJson(**notice);
+           }
          }
          http::Response response = Json(200, out);
          response.SetHeader("Cache-Control", "no-store");

@@ -1,7 +1,9 @@
 #include "core/app/access_control.h"
 
+#include <smartercities/text.h>
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -139,10 +141,77 @@ std::optional<std::string> JsonBodyProblem(std::string_view body) {
   return std::nullopt;
 }
 
+namespace {
+
+std::optional<std::string> FindControlCharacter(const nlohmann::json& value,
+                                                const std::string& where) {
+  sdk::TextRules rules;
+  rules.max_characters = std::numeric_limits<std::size_t>::max();
+  rules.multiline = true;
+  auto name = [](const std::string& path) {
+    return path.empty() ? std::string("the body") : path;
+  };
+  if (value.is_string()) {
+    if (auto problem =
+            sdk::TextProblem(value.get_ref<const std::string&>(), rules)) {
+      return name(where) + ": " + *problem;
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      std::string path = where.empty() ? key : where + "." + key;
+      if (auto problem = sdk::TextProblem(key, rules)) {
+        return "the field name \"" + sdk::Printable(path) + "\": " + *problem;
+      }
+      if (auto problem = FindControlCharacter(item, path)) return problem;
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (auto problem = FindControlCharacter(
+              value[i], where + "[" + std::to_string(i) + "]")) {
+        return problem;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> JsonTextProblem(const nlohmann::json& body) {
+  return FindControlCharacter(body, "");
+}
+
+std::optional<std::string> ParameterTextProblem(const http::Request& request) {
+  sdk::TextRules rules;
+  rules.max_characters = std::numeric_limits<std::size_t>::max();
+  for (const auto& [name, value] : request.path_params) {
+    if (auto problem = sdk::TextProblem(value, rules)) {
+      return "path parameter " + name + " (\"" + sdk::Printable(value) +
+             "\"): " + *problem;
+    }
+  }
+  for (const auto& [name, value] : request.query) {
+    if (auto problem = sdk::TextProblem(name, rules)) {
+      return "a query parameter's name (\"" + sdk::Printable(name) +
+             "\"): " + *problem;
+    }
+    if (auto problem = sdk::TextProblem(value, rules)) {
+      return "query parameter " + name + " (\"" + sdk::Printable(value) +
+             "\"): " + *problem;
+    }
+  }
+  return std::nullopt;
+}
+
 AccessControl::AccessControl(storage::Database& database,
                              auth::Accounts& accounts,
-                             auth::TokenService& tokens, bool tls)
-    : database_(database), accounts_(accounts), tokens_(tokens), tls_(tls) {}
+                             auth::TokenService& tokens, bool tls,
+                             std::vector<std::string> allowed_origins)
+    : database_(database),
+      accounts_(accounts),
+      tokens_(tokens),
+      tls_(tls),
+      allowed_origins_(std::move(allowed_origins)) {}
 
 std::string AccessControl::CookieName() const {
   return tls_ ? "__Host-sc_session" : "sc_session";
@@ -222,13 +291,22 @@ std::optional<http::Response> AccessControl::CheckOrigin(
                   "header of this site",
                   "");
   }
-  std::string expected = std::string(tls_ ? "https://" : "http://") +
-                         std::string(request.Header("host").value_or(""));
-  if (*origin == expected) return std::nullopt;
+  // The configured origins, never the request's own Host header: a client
+  // chooses that.
+  std::string sent(*origin);
+  for (char& c : sent) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string expected;
+  for (const std::string& allowed : allowed_origins_) {
+    if (sent == allowed) return std::nullopt;
+    expected += (expected.empty() ? "" : " or ") + allowed;
+  }
   return Refuse(request, 403, "Forbidden",
                 "the request comes from another site (Origin " +
-                    std::string(origin->substr(0, 100)) + ", expected " +
-                    expected + ")",
+                    sdk::Printable(*origin, 100) + ", expected " + expected +
+                    "; an operator sets the site's address with "
+                    "--public-origin)",
                 "");
 }
 
@@ -282,6 +360,11 @@ http::Response AccessControl::Intercept(http::Request& request,
     }
   }
 
+  // Text from outside follows one rule, whichever handler reads it.
+  if (auto problem = ParameterTextProblem(request)) {
+    return http::Response::Problem(400, "Bad Request", *problem);
+  }
+
   // The body's type and form, before anything reads it.
   std::optional<nlohmann::json> body;
   if (!request.body.empty()) {
@@ -300,6 +383,9 @@ http::Response AccessControl::Intercept(http::Request& request,
         return http::Response::Problem(400, "Bad Request", *problem);
       }
       body = nlohmann::json::parse(request.body);
+      if (auto problem = JsonTextProblem(*body)) {
+        return http::Response::Problem(400, "Bad Request", *problem);
+      }
     }
   }
 

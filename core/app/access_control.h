@@ -16,9 +16,11 @@
 #define SMARTERCITIES_CORE_APP_ACCESS_CONTROL_H_
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/auth/accounts.h"
 #include "core/auth/principal.h"
@@ -52,10 +54,24 @@ std::optional<std::string> Refusal(const auth::Principal* principal,
 // nests at most kMaxJsonDepth deep.
 std::optional<std::string> JsonBodyProblem(std::string_view body);
 
+// The boundary's rule for text, for core and plugin routes alike: the
+// problem with the first string of a JSON body (a value or a key) that holds
+// a control character other than a line break or a tab, naming where it is
+// ("items[2].name: holds the control character U+0000 at character 2; ..."),
+// or nullopt. The JSON parser has already refused text that is not UTF-8.
+std::optional<std::string> JsonTextProblem(const nlohmann::json& body);
+
+// The problem with the first path or query parameter that is not one line
+// of UTF-8 text without control characters, naming it, or nullopt.
+std::optional<std::string> ParameterTextProblem(const http::Request& request);
+
 class AccessControl {
  public:
+  // allowed_origins: the Origin values a change made with a login session
+  // may carry (lower case, scheme://host[:port]).
   AccessControl(storage::Database& database, auth::Accounts& accounts,
-                auth::TokenService& tokens, bool tls);
+                auth::TokenService& tokens, bool tls,
+                std::vector<std::string> allowed_origins);
 
   http::Response Intercept(http::Request& request, const http::Route& route);
 
@@ -76,6 +92,7 @@ class AccessControl {
   auth::Accounts& accounts_;
   auth::TokenService& tokens_;
   bool tls_;
+  std::vector<std::string> allowed_origins_;
 };
 
 }  // namespace smartercities::app

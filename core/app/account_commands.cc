@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iomanip>
 
+#include "core/api/json_response.h"
 #include "core/app/data_directory.h"
 #include "core/app/platform.h"
 #include "core/auth/accounts.h"
@@ -27,7 +28,8 @@ auth::Actor CommandLine() { return {"cli", "operator", "cli"}; }
 Status UsersCommand(const Config& config, const std::vector<std::string>& args,
                     std::ostream& out) {
   if (args.empty()) {
-    return Usage("users add|list|disable|enable|set-role|reset-password ...");
+    return Usage(
+        "users add|list|disable|enable|set-role|reset-password|unlock ...");
   }
   auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
   if (!database.ok()) return database.status();
@@ -91,6 +93,17 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
         << (changed->scope.empty() ? "" : " of " + changed->scope) << "\n";
     return Status::Ok();
   }
+  if (verb == "unlock" && args.size() == 2) {
+    auto forgotten = accounts.Unlock(args[1]);
+    if (!forgotten.ok()) return forgotten.status();
+    api::LogSecurityEvent(
+        "account '" + args[1] + "' unlocked from the command line (" +
+        std::to_string(*forgotten) + " failed logins forgotten)");
+    out << "account '" << args[1] << "' may log in again; " << *forgotten
+        << " failed logins of the last hour are forgotten (its owner is "
+           "still told about them at the next login)\n";
+    return Status::Ok();
+  }
   if (verb == "reset-password" && args.size() == 2) {
     auto user = find(args[1]);
     if (!user.ok()) return user.status();
@@ -102,7 +115,7 @@ Status UsersCommand(const Config& config, const std::vector<std::string>& args,
   }
   return Usage(
       "users add NAME ROLE [SCOPE] | list | disable NAME | enable NAME | "
-      "set-role NAME ROLE [SCOPE] | reset-password NAME");
+      "set-role NAME ROLE [SCOPE] | reset-password NAME | unlock NAME");
 }
 
 Status TokensCommand(const Config& config, const std::vector<std::string>& args,

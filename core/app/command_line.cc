@@ -47,6 +47,30 @@ constexpr Setting kSettings[] = {
      false},
     {"enable-rescanned-modules", "true|false",
      "whether a module a rescan finds starts enabled (default false)", true},
+    {"public-origin", "URL[,URL...]",
+     "where the web pages are served from, e.g. https://dsa.example.nl; "
+     "changes made with a login session must come from there (default: the "
+     "server's own address)",
+     true},
+    {"body-min-rate", "BYTES",
+     "a request body slower than this many bytes per second after the read "
+     "timeout gets 408 (default 8192)",
+     true},
+    {"login-failures-per-client", "N",
+     "failed logins from one address in 15 minutes before its logins are "
+     "refused (default 20; 0: no limit)",
+     true},
+    {"metrics-token-file", "FILE",
+     "a file with a token that, sent as 'Authorization: Bearer', shows "
+     "/metrics and the modules in /readyz (administrators see them always)",
+     true},
+    {"metrics-public", "true|false",
+     "show /metrics and the modules in /readyz to everyone (default false)",
+     true},
+    {"monitoring-address", "ADDRESS:PORT",
+     "also serve /healthz, /readyz and /metrics, to anyone who reaches it, "
+     "on this address, e.g. 127.0.0.1:9100 (default: none)",
+     true},
 };
 
 // SMARTERCITIES_DATA_DIR for data-dir.
@@ -237,12 +261,14 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
                    "(scope: a CBS code)")
       ->required();
   users_add->add_option("scope", word3, "the theme id or CBS code");
-  for (const char* verb : {"disable", "enable", "reset-password"}) {
+  for (const char* verb : {"disable", "enable", "reset-password", "unlock"}) {
     std::string description =
         std::string_view(verb) == "disable"
             ? "switch an account off (ends its sessions)"
-        : std::string_view(verb) == "enable"
-            ? "switch an account on"
+        : std::string_view(verb) == "enable" ? "switch an account on"
+        : std::string_view(verb) == "unlock"
+            ? "let an account whose logins are blocked after failed logins "
+              "log in again now"
             : "generate a new password (ends the account's sessions)";
     add(users, verb, description, Command::kUsers, true)
         ->add_option("name", word1, "the account name")
@@ -271,6 +297,18 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
   CLI::App* audit = group("audit", "the audit trail");
   add(audit, "verify", "check the audit trail's hash chain",
       Command::kAuditVerify, true);
+
+  add(&app, "backup",
+      "write a checked copy of the database, also while the server runs",
+      Command::kBackup, true)
+      ->add_option("file", word1, "the new file to write the copy to")
+      ->required();
+  add(&app, "restore",
+      "put a backup in place of the database (the server must be stopped; "
+      "the replaced database is kept)",
+      Command::kRestore, true)
+      ->add_option("file", word1, "a file written by 'smartercities backup'")
+      ->required();
 
   // Set last, so that the commands do not inherit it.
   app.footer(kFooter);

@@ -33,6 +33,8 @@ enum class Command {
   kUsers,
   kTokens,
   kAuditVerify,
+  kBackup,
+  kRestore,
 };
 
 // What the command line asks for. With `exit_code` set, nothing is to be

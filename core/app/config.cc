@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 namespace smartercities::app {
@@ -85,6 +86,57 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 10, 600000, where, number);
     if (!s.ok()) return s;
     config.handler_deadline_ms = static_cast<int>(number);
+  } else if (name == "public-origin") {
+    std::vector<std::string> origins;
+    std::stringstream list(value);
+    std::string origin;
+    while (std::getline(list, origin, ',')) {
+      while (!origin.empty() && origin.front() == ' ') origin.erase(0, 1);
+      while (!origin.empty() && origin.back() == ' ') origin.pop_back();
+      std::string lower = origin;
+      for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      static const std::regex kOrigin(
+          R"(https?://([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?)");
+      if (!std::regex_match(lower, kOrigin)) {
+        return Status::InvalidArgument(
+            where + ": '" + origin +
+            "' is not an origin; write scheme://host[:port] without a path, "
+            "e.g. https://dsa.example.nl (several: separated by commas)");
+      }
+      origins.push_back(lower);
+    }
+    if (origins.empty()) {
+      return Status::InvalidArgument(where + ": name at least one origin");
+    }
+    config.public_origins = std::move(origins);
+  } else if (name == "body-min-rate") {
+    Status s = ParseInt(value, 1, 1L << 30, where, number);
+    if (!s.ok()) return s;
+    config.body_min_bytes_per_second = static_cast<std::size_t>(number);
+  } else if (name == "login-failures-per-client") {
+    Status s = ParseInt(value, 0, 100000, where, number);
+    if (!s.ok()) return s;
+    config.login_failures_per_client = static_cast<int>(number);
+  } else if (name == "metrics-token-file") {
+    if (value.empty()) {
+      return Status::InvalidArgument(where +
+                                     ": must name a file, not be empty");
+    }
+    config.metrics_token_file = value;
+  } else if (name == "metrics-public") {
+    if (value != "true" && value != "false") {
+      return Status::InvalidArgument(where + ": must be true or false, got '" +
+                                     value + "'");
+    }
+    config.metrics_public = value == "true";
+  } else if (name == "monitoring-address") {
+    std::string host;
+    std::uint16_t port = 0;
+    Status s = ParseHostPort(value, where, host, port);
+    if (!s.ok()) return s;
+    config.monitoring_address = value;
   } else if (name == "log-format") {
     if (value != "text" && value != "json") {
       return Status::InvalidArgument(
@@ -195,7 +247,15 @@ Status ApplyConfigFile(const std::filesystem::path& file, Config& config) {
       continue;
     }
     std::string text_value;
-    if (value.is_string()) {
+    if (key == "publicOrigin" && value.is_array()) {
+      for (const auto& origin : value) {
+        if (!origin.is_string()) {
+          return Status::InvalidArgument(where + ": must be strings");
+        }
+        text_value +=
+            (text_value.empty() ? "" : ",") + origin.get<std::string>();
+      }
+    } else if (value.is_string()) {
       text_value = value.get<std::string>();
     } else if (value.is_number_integer() || value.is_boolean()) {
       text_value = value.dump();
@@ -220,6 +280,60 @@ Status CheckConfig(const Config& config) {
                   "' needs --tls-key (tlsKey) too; set both or neither");
   }
   return Status::Ok();
+}
+
+Status ParseHostPort(const std::string& text, const std::string& where,
+                     std::string& host, std::uint16_t& port) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument(
+        where + ": write ADDRESS:PORT, e.g. 127.0.0.1:9100, got '" + text +
+        "'");
+  }
+  host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  long number = 0;
+  Status status = ParseInt(std::string_view(text).substr(colon + 1), 0, 65535,
+                           where + ": the port", number);
+  if (!status.ok()) return status;
+  port = static_cast<std::uint16_t>(number);
+  if (host.empty()) {
+    return Status::InvalidArgument(where + ": the address is missing");
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> AllowedOrigins(const Config& config,
+                                        std::uint16_t port) {
+  if (!config.public_origins.empty()) return config.public_origins;
+  bool tls = !config.tls_cert_file.empty();
+  std::string scheme = tls ? "https://" : "http://";
+  // A browser leaves the scheme's own port out of the Origin.
+  std::vector<std::string> suffixes = {":" + std::to_string(port)};
+  if (port == (tls ? 443 : 80)) suffixes.push_back("");
+  std::vector<std::string> names;
+  const std::string& host = config.host;
+  if (host == "127.0.0.1" || host == "::1" || host == "localhost" ||
+      host == "0.0.0.0" || host == "::") {
+    names = {"127.0.0.1", "localhost", "[::1]"};
+  } else if (host.find(':') != std::string::npos) {
+    names = {"[" + host + "]"};
+  } else {
+    names = {host};
+  }
+  std::vector<std::string> origins;
+  for (const std::string& name : names) {
+    for (const std::string& suffix : suffixes) {
+      std::string origin = scheme + name + suffix;
+      for (char& c : origin) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      origins.push_back(origin);
+    }
+  }
+  return origins;
 }
 
 }  // namespace smartercities::app

@@ -34,9 +34,29 @@ struct Config {
   // How many requests of one theme module run or wait at once.
   int module_share = 4;
   int handler_deadline_ms = 10000;
-  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t header_limit_bytes = 8 * 1024;
   bool enable_new_modules = true;
   bool enable_rescanned_modules = false;
+  // The origins ("https://dsa.example.nl", scheme://host[:port], lower
+  // case) the platform's pages are served from: a change made with a login
+  // session must carry one of them in its Origin header. Empty: the
+  // server's own address (see AllowedOrigins).
+  std::vector<std::string> public_origins;
+  // A request body may take longer than the read timeout while it arrives
+  // at least this fast; a slower one gets 408.
+  std::size_t body_min_bytes_per_second = 8192;
+  // Failed logins from one client within 15 minutes after which its logins
+  // are refused; 0 for no limit (behind a proxy that hides the clients'
+  // addresses).
+  int login_failures_per_client = 20;
+  // Who else than administrators sees /metrics and the modules in /readyz:
+  // callers that send the token in this file as "Authorization: Bearer",
+  // everyone (metrics_public), and anyone who reaches monitoring_address
+  // ("127.0.0.1:9100"), a listener of its own for /healthz, /readyz and
+  // /metrics only.
+  std::filesystem::path metrics_token_file;
+  bool metrics_public = false;
+  std::string monitoring_address;
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;
@@ -73,6 +93,17 @@ Status ApplySetting(std::string_view name, const std::string& value,
 // The checks across settings: a TLS certificate without a key, or the other
 // way round.
 Status CheckConfig(const Config& config);
+
+// The origins a change made with a login session may come from: the
+// configured public origins, or else the server's own address as a browser
+// names it (scheme://host:port; for a loopback or any-address host also
+// localhost, 127.0.0.1 and [::1]). port is the port actually bound.
+std::vector<std::string> AllowedOrigins(const Config& config,
+                                        std::uint16_t port);
+
+// Splits "host:port" or "[v6]:port"; InvalidArgument naming where.
+Status ParseHostPort(const std::string& text, const std::string& where,
+                     std::string& host, std::uint16_t& port);
 
 }  // namespace smartercities::app
 

@@ -1,8 +1,17 @@
 #include "core/app/data_directory.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "core/domain/catalog.h"
 #include "core/domain/city_list.h"
@@ -47,17 +56,171 @@ std::vector<SidecarModule> ReadSidecars(const std::filesystem::path& dir) {
   return out;
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof(text), "%04o",
+                static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// A database that holds its data directory's lock as long as it lives.
+class LockedDatabase : public storage::Database {
+ public:
+  LockedDatabase(std::unique_ptr<storage::Database> database,
+                 DataDirectoryLock lock)
+      : database_(std::move(database)), lock_(std::move(lock)) {}
+
+  Status Read(const std::function<Status(storage::Connection&)>& fn) override {
+    return database_->Read(fn);
+  }
+  Status Write(const std::function<Status(storage::Connection&)>& fn) override {
+    return database_->Write(fn);
+  }
+  Status Migrate(const storage::AccessScope& scope,
+                 std::span<const storage::Migration> migrations) override {
+    return database_->Migrate(scope, migrations);
+  }
+  Result<int> SchemaVersion(std::string_view owner) override {
+    return database_->SchemaVersion(owner);
+  }
+  Status Backup(const std::string& path) override {
+    return database_->Backup(path);
+  }
+  Result<std::string> IntegrityCheck() override {
+    return database_->IntegrityCheck();
+  }
+  std::uint64_t Generation() const override { return database_->Generation(); }
+  void PollExternalChanges() override { database_->PollExternalChanges(); }
+
+ private:
+  std::unique_ptr<storage::Database> database_;
+  DataDirectoryLock lock_;
+};
+
+}  // namespace
+
+Status CreatePrivateFile(const fs::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::Ok();
+  }
+  if (errno == EEXIST) return Status::Ok();
+  return Status::Unavailable("cannot create '" + file.string() +
+                             "': " + std::strerror(errno));
+}
+
+Status PrepareDataDirectory(const Config& config, std::ostream& notes) {
+  const fs::path& dir = config.data_dir;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
+    if (ec) {
+      return Status::Unavailable("cannot create data directory '" +
+                                 dir.string() + "': " + ec.message());
+    }
+  }
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0) {
+    return Status::Unavailable("cannot read data directory '" + dir.string() +
+                               "': " + std::strerror(errno));
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return Status::FailedPrecondition("data directory '" + dir.string() +
+                                      "' is not a directory");
+  }
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return Status::FailedPrecondition(
+        "data directory '" + dir.string() + "' can be written by " +
+        ((info.st_mode & S_IWOTH) != 0 ? "every user" : "its group") +
+        " (mode " + Mode(info.st_mode) +
+        "): anyone who can write there can replace the database; make it "
+        "the platform's alone with 'chmod 700 " +
+        dir.string() + "'");
+  }
+  // Files that a version without these rules left readable by others: the
+  // database holds password hashes and CSRF tokens.
+  for (const fs::path& file :
+       {config.DatabaseFile(),
+        fs::path(config.DatabaseFile().string() + "-wal"),
+        fs::path(config.DatabaseFile().string() + "-shm"),
+        config.AdminTokenFile()}) {
+    struct stat file_info {};
+    if (::stat(file.c_str(), &file_info) != 0) continue;
+    if ((file_info.st_mode & (S_IRWXG | S_IRWXO)) == 0) continue;
+    if (::chmod(file.c_str(), S_IRUSR | S_IWUSR) != 0) {
+      return Status::Unavailable(
+          "cannot make '" + file.string() +
+          "' readable by its owner only: " + std::strerror(errno));
+    }
+    notes << "made " << file.string() << " readable by its owner only (mode "
+          << Mode(file_info.st_mode) << " before, 0600 now)\n";
+  }
+  return Status::Ok();
+}
+
+Result<DataDirectoryLock> DataDirectoryLock::Take(const Config& config,
+                                                  Kind kind) {
+  fs::path file = config.data_dir / "smartercities.lock";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Unavailable("cannot open the lock file '" + file.string() +
+                               "': " + std::strerror(errno));
+  }
+  int operation = kind == kShared ? LOCK_SH : LOCK_EX | LOCK_NB;
+  int locked = 0;
+  do {
+    locked = ::flock(fd, operation);
+  } while (locked != 0 && errno == EINTR);
+  if (locked != 0) {
+    int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return Status::FailedPrecondition(
+          "the data directory '" + config.data_dir.string() +
+          "' is in use (a running server or another command); stop the "
+          "server and try again");
+    }
+    return Status::Unavailable("cannot lock '" + file.string() +
+                               "': " + std::strerror(error));
+  }
+  return DataDirectoryLock(fd);
+}
+
+DataDirectoryLock::DataDirectoryLock(DataDirectoryLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {}
+
+DataDirectoryLock& DataDirectoryLock::operator=(
+    DataDirectoryLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+DataDirectoryLock::~DataDirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 Result<std::unique_ptr<storage::Database>> OpenDataDirectory(
     const Config& config, ThemeSync themes, std::ostream& notes) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    return Status::Unavailable("cannot create data directory '" +
-                               config.data_dir.string() + "': " + ec.message());
-  }
+  Status prepared = PrepareDataDirectory(config, notes);
+  if (!prepared.ok()) return prepared;
+  auto lock = DataDirectoryLock::Take(config, DataDirectoryLock::kShared);
+  if (!lock.ok()) return lock.status();
+  Status created = CreatePrivateFile(config.DatabaseFile());
+  if (!created.ok()) return created;
   auto opened = storage::OpenSqlite({config.DatabaseFile().string()});
   if (!opened.ok()) return opened.status();
-  std::unique_ptr<storage::Database> database = std::move(opened).value();
+  std::unique_ptr<storage::Database> database =
+      std::make_unique<LockedDatabase>(std::move(opened).value(),
+                                       std::move(lock).value());
   Status status = database->Migrate({"core", ""}, domain::CoreMigrations());
   if (!status.ok()) return status;
   auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");

@@ -44,7 +44,43 @@ enum class ThemeSync {
   kFromSidecars,
 };
 
-// Creates the data directory if needed, opens its database and brings it to
+// Creates the data directory when it is missing, readable and writable by
+// the platform's user alone (0700), and checks an existing one: refused
+// (kFailedPrecondition) when it is not a directory or its group or others
+// may write it; its database files and the administrator token, when
+// readable by others, are made the owner's alone (0600) with a line on
+// notes. Creates nothing else.
+Status PrepareDataDirectory(const Config& config, std::ostream& notes);
+
+// Creates file, empty and readable and writable by its owner alone (0600),
+// unless it exists.
+Status CreatePrivateFile(const std::filesystem::path& file);
+
+// The lock of a data directory (flock on <data dir>/smartercities.lock):
+// every command that opens the database holds it shared for as long as the
+// database is open; restoring a backup takes it exclusively, so that it
+// never replaces a database a server or command is using. Move-only; the
+// lock ends with the object.
+class DataDirectoryLock {
+ public:
+  enum Kind { kShared, kExclusive };
+
+  // A shared lock waits for an exclusive one to end; an exclusive one fails
+  // at once (kFailedPrecondition, saying so) while anyone holds the lock.
+  static Result<DataDirectoryLock> Take(const Config& config, Kind kind);
+
+  DataDirectoryLock(DataDirectoryLock&& other) noexcept;
+  DataDirectoryLock& operator=(DataDirectoryLock&& other) noexcept;
+  DataDirectoryLock(const DataDirectoryLock&) = delete;
+  DataDirectoryLock& operator=(const DataDirectoryLock&) = delete;
+  ~DataDirectoryLock();
+
+ private:
+  explicit DataDirectoryLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Prepares the data directory (above), opens its database and brings it to
 // the state of a first `serve`: the core's migrations, the covenant's
 // cities and, with ThemeSync::kFromSidecars, each theme's migrations and
 // catalogue. A sidecar manifest that cannot be used is skipped with a line

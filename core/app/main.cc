@@ -1,8 +1,8 @@
 // smartercities — the platform's executable. Only wiring: parse the command
 // line, configure logging, hand over to Platform or an operator command.
 #include <signal.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "core/app/account_commands.h"
+#include "core/app/backup_commands.h"
 #include "core/app/command_line.h"
 #include "core/app/config.h"
+#include "core/app/logging.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
 
@@ -20,21 +22,6 @@ namespace {
 
 using smartercities::Status;
 using smartercities::app::Config;
-
-void ConfigureLogging(const Config& config) {
-  auto logger = spdlog::stdout_logger_mt("smartercities");
-  if (config.log_format == "json") {
-    logger->set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})",
-        spdlog::pattern_time_type::utc);
-  } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                        spdlog::pattern_time_type::utc);
-  }
-  logger->set_level(spdlog::level::from_str(config.log_level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
 
 int Fail(const Status& status) {
   std::cerr << "smartercities: " << status.message() << "\n";
@@ -84,6 +71,14 @@ int Serve(const Config& config) {
                  "'smartercities users\n              reset-password admin' "
                  "gives it a new password)\n";
   }
+  if (config.public_origins.empty() && config.host != "127.0.0.1" &&
+      config.host != "::1" && config.host != "localhost") {
+    std::cout << "  Origin:     web pages may change data only when served "
+                 "from "
+              << url
+              << "\n              (set --public-origin to the address "
+                 "people use, e.g. https://dsa.example.nl)\n";
+  }
   std::cout << "              curl -c cookies -H 'Content-Type: "
                "application/json' -d\n              "
                "'{\"username\":\"admin\",\"password\":\"...\"}' "
@@ -103,6 +98,10 @@ int Serve(const Config& config) {
 
 int main(int argc, char** argv) {
   using smartercities::app::Command;
+  // The database, its journal files, backups and the token file hold
+  // password hashes and secrets: whatever the platform creates is its
+  // user's alone.
+  ::umask(077);
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   auto invocation = smartercities::app::ParseCommandLine(
@@ -114,7 +113,7 @@ int main(int argc, char** argv) {
   }
   const Config& config = invocation.config;
   const std::vector<std::string>& words = invocation.words;
-  ConfigureLogging(config);
+  smartercities::app::ConfigureLogging(config);
   Status status;
   switch (invocation.command) {
     case Command::kServe:
@@ -146,6 +145,12 @@ int main(int argc, char** argv) {
       break;
     case Command::kAuditVerify:
       status = smartercities::app::VerifyAudit(config, std::cout);
+      break;
+    case Command::kBackup:
+      status = smartercities::app::Backup(config, words.at(0), std::cout);
+      break;
+    case Command::kRestore:
+      status = smartercities::app::Restore(config, words.at(0), std::cout);
       break;
   }
   return status.ok() ? 0 : Fail(status);

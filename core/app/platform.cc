@@ -13,6 +13,7 @@
 
 #include "core/api/api_context.h"
 #include "core/app/data_directory.h"
+#include "core/app/monitoring.h"
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
 #include "core/domain/demo_data.h"
@@ -22,6 +23,35 @@ namespace smartercities::app {
 struct ApiState {
   api::ApiContext context;
 };
+
+namespace {
+
+// The first administrator's password as configured: the config's, else the
+// environment's; empty to generate one.
+std::string FirstAdministratorPassword(const Config& config) {
+  if (!config.initial_admin_password.empty()) {
+    return config.initial_admin_password;
+  }
+  const char* from_env = std::getenv("SMARTERCITIES_ADMIN_PASSWORD");
+  return from_env == nullptr ? std::string() : std::string(from_env);
+}
+
+// What could still fail once the data directory has been touched, checked
+// before it is: a start that cannot finish creates nothing.
+Status CheckBeforeCreating(const Config& config,
+                           const std::string& first_password) {
+  if (!first_password.empty()) {
+    if (auto problem = auth::PasswordProblem(first_password, "admin")) {
+      return Status::InvalidArgument(
+          "SMARTERCITIES_ADMIN_PASSWORD, the first administrator's "
+          "password: " +
+          *problem);
+    }
+  }
+  return PrepareDataDirectory(config, std::cerr);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Platform>> Platform::Start(const Config& config) {
   std::unique_ptr<Platform> platform(new Platform());
@@ -46,6 +76,7 @@ Status Platform::Init(const Config& config) {
   server_config.access_log =
       config.log_level == "debug" || config.log_level == "info";
   server_config.header_limit_bytes = config.header_limit_bytes;
+  server_config.body_min_bytes_per_second = config.body_min_bytes_per_second;
   server_config.web_root = config.web_root.string();
   server_config.tls_cert_file = config.tls_cert_file.string();
   server_config.tls_key_file = config.tls_key_file.string();
@@ -53,28 +84,39 @@ Status Platform::Init(const Config& config) {
   server_ = std::make_unique<http::Server>(server_config, router_, metrics_);
   Status status = server_->Listen();
   if (!status.ok()) return status;
+  monitoring_router_ = std::make_shared<http::Router>();
+  auto monitoring = ListenForMonitoring(config, monitoring_router_);
+  if (!monitoring.ok()) return monitoring.status();
+  monitoring_ = std::move(monitoring).value();
+  auto metrics_token = ReadMetricsToken(config);
+  if (!metrics_token.ok()) return metrics_token.status();
+  std::string first_password = FirstAdministratorPassword(config);
+  status = CheckBeforeCreating(config, first_password);
+  if (!status.ok()) return status;
 
   auto database = OpenDataDirectory(config, ThemeSync::kByHost, std::cerr);
   if (!database.ok()) return database.status();
   database_ = std::move(database).value();
 
   tokens_ = std::make_unique<auth::TokenService>(*database_);
-  auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
-  if (!created.ok()) return created.status();
-  admin_token_created_ = *created;
-
   hasher_ = std::make_unique<auth::PasswordHasher>();
-  accounts_ =
-      std::make_unique<auth::Accounts>(*database_, *hasher_, config.clock);
-  std::string first_password = config.initial_admin_password;
-  if (first_password.empty()) {
-    if (const char* from_env = std::getenv("SMARTERCITIES_ADMIN_PASSWORD"))
-      first_password = from_env;
-  }
-  auto first_admin = accounts_->EnsureFirstAdministrator(first_password);
-  if (!first_admin.ok()) return first_admin.status();
-  if (*first_admin && first_password.empty()) {
-    generated_admin_password_ = **first_admin;
+  auth::SessionLimits limits;
+  limits.max_failures_per_client = config.login_failures_per_client;
+  accounts_ = std::make_unique<auth::Accounts>(*database_, *hasher_,
+                                               config.clock, limits);
+  {
+    // What the first start creates is in the audit trail like every other
+    // account and token.
+    auth::AuditRecorder recorder({"system", "system", "first-start"});
+    storage::ScopedWriteObserver observe(&recorder);
+    auto created = tokens_->EnsureBootstrapAdmin(config.AdminTokenFile());
+    if (!created.ok()) return created.status();
+    admin_token_created_ = *created;
+    auto first_admin = accounts_->EnsureFirstAdministrator(first_password);
+    if (!first_admin.ok()) return first_admin.status();
+    if (*first_admin && first_password.empty()) {
+      generated_admin_password_ = **first_admin;
+    }
   }
 
   catalog_ = std::make_unique<domain::Catalog>(*database_);
@@ -104,12 +146,19 @@ Status Platform::Init(const Config& config) {
 
   bool tls = !config.tls_cert_file.empty();
   access_ =
-      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls);
+      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls,
+                                      AllowedOrigins(config, server_->port()));
   api_ = std::make_unique<ApiState>(
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
-                accounts_.get(), tokens_.get(), access_->CookieName(), tls}});
+                accounts_.get(), tokens_.get(), access_->CookieName(), tls,
+                *metrics_token, config.metrics_public}});
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
+  if (monitoring_) {
+    status = api::RegisterMonitoringRoutes(api_->context, *monitoring_router_);
+    if (status.ok()) status = monitoring_->Start();
+    if (!status.ok()) return status;
+  }
 
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
@@ -173,6 +222,7 @@ void Platform::HandleOperatorRequests() {
 void Platform::Stop() {
   if (stopping_.exchange(true)) return;
   if (watcher_.joinable()) watcher_.join();
+  if (monitoring_) monitoring_->Stop();
   if (server_) server_->Stop();
   if (modules_) modules_->ShutdownAll();
 }

@@ -70,6 +70,9 @@ class Platform {
   std::unique_ptr<plugins::PluginHost> modules_;
   std::unique_ptr<struct ApiState> api_;
   std::unique_ptr<http::Server> server_;
+  // The listener of --monitoring-address, when configured.
+  std::shared_ptr<http::Router> monitoring_router_;
+  std::unique_ptr<http::Server> monitoring_;
   bool admin_token_created_ = false;
   std::string generated_admin_password_;
   std::atomic<bool> stopping_{false};

@@ -1,8 +1,15 @@
 #include "core/auth/accounts.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <smartercities/text.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "core/base/time_format.h"
@@ -61,7 +68,15 @@ Status CheckUsername(const std::string& username) {
     return Status::InvalidArgument(
         "username: 2 to 64 characters: lower-case letters, digits, '.', '_' "
         "and '-', starting with a letter or digit; got \"" +
-        username.substr(0, 80) + "\"");
+        sdk::Printable(username) + "\"");
+  }
+  return Status::Ok();
+}
+
+// A display name is one line of at most 200 characters.
+Status CheckDisplayName(const std::string& name) {
+  if (auto problem = sdk::TextProblem(name, {.max_characters = 200})) {
+    return Status::InvalidArgument("displayName: " + *problem);
   }
   return Status::Ok();
 }
@@ -149,9 +164,8 @@ Result<std::pair<User, std::string>> Accounts::Add(const NewUser& user) {
   if (auto problem = PasswordProblem(password, user.username)) {
     return Status::InvalidArgument("password: " + *problem);
   }
-  if (user.display_name.size() > 200) {
-    return Status::InvalidArgument("displayName: at most 200 characters");
-  }
+  status = CheckDisplayName(user.display_name);
+  if (!status.ok()) return status;
   auto hash = hasher_.Hash(password);
   if (!hash.ok()) return hash.status();
   User created;
@@ -269,9 +283,8 @@ Result<User> Accounts::SetRole(std::int64_t id, const std::string& role,
 
 Result<User> Accounts::SetDisplayName(std::int64_t id,
                                       const std::string& name) {
-  if (name.size() > 200) {
-    return Status::InvalidArgument("displayName: at most 200 characters");
-  }
+  Status checked = CheckDisplayName(name);
+  if (!checked.ok()) return checked;
   Status status = database_.Write([&](storage::Connection& db) -> Status {
     Status updated =
         db.Execute("UPDATE users SET display_name = ?2 WHERE id = ?1",
@@ -281,6 +294,60 @@ Result<User> Accounts::SetDisplayName(std::int64_t id,
       return Status::NotFound("there is no account " + std::to_string(id));
     }
     return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return Find(id);
+}
+
+Result<User> Accounts::Update(std::int64_t id, const UserChange& change) {
+  if (change.display_name) {
+    Status checked = CheckDisplayName(*change.display_name);
+    if (!checked.ok()) return checked;
+  }
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    std::optional<User> before;
+    Status read = db.Execute(
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1",
+        std::vector<storage::Value>{id}, [&](const storage::Row& row) {
+          before = UserOf(row);
+          return false;
+        });
+    if (!read.ok()) return read;
+    if (!before) {
+      return Status::NotFound("there is no account " + std::to_string(id));
+    }
+    std::string role = change.role.value_or(before->role);
+    std::string scope =
+        change.scope ? *change.scope
+                     : (role != before->role ? std::string() : before->scope);
+    bool disabled = change.disabled.value_or(before->disabled);
+    if (change.role || change.scope) {
+      Status checked = CheckRoleScope(db, role, scope);
+      if (!checked.ok()) return checked;
+    }
+    bool was_enabled_admin = before->role == kAdmin && !before->disabled;
+    bool stays_enabled_admin = role == kAdmin && !disabled;
+    if (was_enabled_admin && !stays_enabled_admin) {
+      auto others = db.Query(
+          "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND "
+          "disabled = 0 AND id <> ?1",
+          std::vector<storage::Value>{id});
+      if (!others.ok()) return others.status();
+      if (others->front().Integer("n") == 0) {
+        return Status::FailedPrecondition(
+            "this is the last enabled administrator; make another "
+            "administrator first");
+      }
+    }
+    Status updated = db.Execute(
+        "UPDATE users SET display_name = ?2, role = ?3, scope = ?4, "
+        "disabled = ?5 WHERE id = ?1",
+        std::vector<storage::Value>{
+            id, change.display_name.value_or(before->display_name), role,
+            ScopeValue(scope), static_cast<std::int64_t>(disabled ? 1 : 0)});
+    if (!updated.ok() || !disabled || before->disabled) return updated;
+    return db.Execute("DELETE FROM sessions WHERE user_id = ?1",
+                      std::vector<storage::Value>{id});
   });
   if (!status.ok()) return status;
   return Find(id);
@@ -313,59 +380,228 @@ Result<std::string> Accounts::ResetPassword(std::int64_t id) {
   return password;
 }
 
-bool Accounts::Throttled(const std::string& key,
-                         std::chrono::seconds* retry_after) {
-  std::lock_guard lock(failures_mutex_);
-  auto found = failures_.find(key);
-  if (found == failures_.end()) return false;
-  auto now = Now();
-  auto& times = found->second;
-  while (!times.empty() && times.front() <= now - std::chrono::hours(1)) {
-    times.pop_front();
+std::string ClientKey(std::string_view address) {
+  std::string text(address);
+  in_addr v4{};
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return text;
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) != 1) return text.substr(0, 64);
+  char out[INET6_ADDRSTRLEN] = {};
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    ::inet_ntop(AF_INET, &v6.s6_addr[12], out, sizeof(out));
+    return out;
   }
-  if (times.empty()) {
-    failures_.erase(found);
-    return false;
-  }
-  if (static_cast<int>(times.size()) < limits_.max_failures_per_hour) {
-    return false;
-  }
-  if (retry_after != nullptr) {
-    *retry_after = std::max(std::chrono::seconds(1),
-                            std::chrono::ceil<std::chrono::seconds>(
-                                times.front() + std::chrono::hours(1) - now));
-  }
-  return true;
+  std::fill(std::begin(v6.s6_addr) + 8, std::end(v6.s6_addr), 0);
+  ::inet_ntop(AF_INET6, &v6, out, sizeof(out));
+  return std::string(out) + "/64";
 }
 
-void Accounts::RecordFailure(const std::string& key) {
-  std::lock_guard lock(failures_mutex_);
-  // Bounded: beyond this many names, the oldest entries go first.
-  constexpr std::size_t kMaxNames = 100000;
-  if (failures_.size() >= kMaxNames && !failures_.contains(key)) {
-    failures_.erase(failures_.begin());
+namespace {
+
+// How long a failed login counts, at the longest.
+constexpr std::chrono::hours kFailureMemory{1};
+
+nlohmann::json NoticeJson(const LoginNotice& notice) {
+  return {{"failures", notice.failures},
+          {"firstFailedAt", notice.first_failed_at},
+          {"lastFailedAt", notice.last_failed_at},
+          {"lastClient", notice.last_client},
+          {"blockedAt", notice.blocked_at},
+          {"refused", notice.refused}};
+}
+
+std::optional<LoginNotice> NoticeOf(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return std::nullopt;
+  LoginNotice notice;
+  notice.failures = json.value("failures", std::int64_t{0});
+  notice.first_failed_at = json.value("firstFailedAt", "");
+  notice.last_failed_at = json.value("lastFailedAt", "");
+  notice.last_client = json.value("lastClient", "");
+  notice.blocked_at = json.value("blockedAt", "");
+  notice.refused = json.value("refused", std::int64_t{0});
+  return notice;
+}
+
+std::string Utc(std::int64_t seconds) {
+  return FormatUtc(
+      std::chrono::system_clock::time_point(std::chrono::seconds(seconds)));
+}
+
+}  // namespace
+
+std::optional<Status> Accounts::Blocked(const std::string& account,
+                                        const std::string& client,
+                                        std::chrono::seconds* retry_after) {
+  std::int64_t now = Seconds(Now());
+  std::int64_t client_count = 0;
+  std::int64_t client_oldest = 0;
+  std::int64_t account_count = 0;
+  std::int64_t account_oldest = 0;
+  std::int64_t client_since = now - limits_.client_window.count();
+  std::int64_t account_since =
+      now -
+      std::chrono::duration_cast<std::chrono::seconds>(kFailureMemory).count();
+  Status status = database_.Read([&](storage::Connection& db) -> Status {
+    if (limits_.max_failures_per_client > 0 && !client.empty()) {
+      // The oldest of the newest N: when it leaves the window, one more try
+      // is allowed.
+      Status counted = db.Execute(
+          "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM (SELECT "
+          "failed_at FROM login_failures WHERE client = ?1 AND failed_at > ?2 "
+          "ORDER BY failed_at DESC LIMIT ?3)",
+          std::vector<storage::Value>{
+              client, client_since,
+              static_cast<std::int64_t>(limits_.max_failures_per_client)},
+          [&](const storage::Row& row) {
+            client_count = row.Integer("n");
+            client_oldest = row.Integer("oldest");
+            return false;
+          });
+      if (!counted.ok()) return counted;
+    }
+    return db.Execute(
+        "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM (SELECT "
+        "failed_at FROM login_failures WHERE account = ?1 AND failed_at > ?2 "
+        "AND refused = 0 ORDER BY failed_at DESC LIMIT ?3)",
+        std::vector<storage::Value>{
+            account, account_since,
+            static_cast<std::int64_t>(limits_.max_failures_per_hour)},
+        [&](const storage::Row& row) {
+          account_count = row.Integer("n");
+          account_oldest = row.Integer("oldest");
+          return false;
+        });
+  });
+  if (!status.ok()) return status;
+  auto wait = [&](std::int64_t until) {
+    std::chrono::seconds seconds(std::max<std::int64_t>(1, until - now));
+    if (retry_after != nullptr) *retry_after = seconds;
+    return std::to_string(seconds.count());
+  };
+  if (limits_.max_failures_per_client > 0 && !client.empty() &&
+      client_count >= limits_.max_failures_per_client) {
+    return Status::ResourceExhausted(
+        "too many failed logins from your address in the last " +
+        std::to_string(limits_.client_window.count() / 60) +
+        " minutes; try again in " +
+        wait(client_oldest + limits_.client_window.count()) + " seconds");
   }
-  auto& times = failures_[key];
-  times.push_back(Now());
-  while (static_cast<int>(times.size()) > limits_.max_failures_per_hour) {
-    times.pop_front();
+  if (account_count >= limits_.max_failures_per_hour) {
+    return Status::ResourceExhausted(
+        "too many failed logins for this account in the last hour; try "
+        "again in " +
+        wait(account_oldest +
+             std::chrono::duration_cast<std::chrono::seconds>(kFailureMemory)
+                 .count()) +
+        " seconds, or ask an administrator to unlock it");
   }
+  return std::nullopt;
+}
+
+void Accounts::RecordFailure(const std::string& account,
+                             const std::string& client, bool refused) {
+  std::int64_t now = Seconds(Now());
+  std::int64_t forget_before =
+      now -
+      std::chrono::duration_cast<std::chrono::seconds>(kFailureMemory).count();
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    Status pruned =
+        db.Execute("DELETE FROM login_failures WHERE failed_at <= ?1",
+                   std::vector<storage::Value>{forget_before});
+    if (!pruned.ok()) return pruned;
+    Status inserted = db.Execute(
+        "INSERT INTO login_failures (account, client, failed_at, refused) "
+        "VALUES (?1, ?2, ?3, ?4)",
+        std::vector<storage::Value>{account, client, now,
+                                    std::int64_t{refused ? 1 : 0}});
+    if (!inserted.ok()) return inserted;
+    auto user = db.Query("SELECT id FROM users WHERE username = ?1",
+                         std::vector<storage::Value>{account});
+    if (!user.ok()) return user.status();
+    if (user->empty()) return Status::Ok();
+    std::int64_t user_id = user->front().Integer("id");
+    // This failure blocks the account when it is the limit's last.
+    std::optional<std::int64_t> blocked_at;
+    if (!refused) {
+      auto counted = db.Query(
+          "SELECT COUNT(*) AS n FROM login_failures WHERE account = ?1 AND "
+          "failed_at > ?2 AND refused = 0",
+          std::vector<storage::Value>{account, forget_before});
+      if (!counted.ok()) return counted.status();
+      if (counted->front().Integer("n") == limits_.max_failures_per_hour) {
+        blocked_at = now;
+      }
+    }
+    return db.Execute(
+        "INSERT INTO login_notices (user_id, failures, first_failed_at, "
+        "last_failed_at, last_client, blocked_at, refused) VALUES (?1, ?2, "
+        "?3, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE SET failures = "
+        "failures + ?2, last_failed_at = CASE WHEN ?6 = 0 THEN ?3 ELSE "
+        "last_failed_at END, last_client = CASE WHEN ?6 = 0 THEN ?4 ELSE "
+        "last_client END, blocked_at = COALESCE(?5, blocked_at), refused = "
+        "refused + ?6",
+        std::vector<storage::Value>{
+            user_id, std::int64_t{refused ? 0 : 1}, now,
+            client.empty() ? std::string("unknown") : client,
+            blocked_at ? storage::Value(*blocked_at) : storage::Value(nullptr),
+            std::int64_t{refused ? 1 : 0}});
+  });
+  if (!status.ok()) {
+    spdlog::error("could not count a failed login: {}", status.message());
+  }
+}
+
+Result<std::int64_t> Accounts::Unlock(const std::string& username) {
+  auto user = FindByName(username);
+  if (!user.ok()) return user.status();
+  std::int64_t forgotten = 0;
+  Status status = database_.Write([&](storage::Connection& db) -> Status {
+    auto counted = db.Query(
+        "SELECT COUNT(*) AS n FROM login_failures WHERE account = ?1 AND "
+        "refused = 0",
+        std::vector<storage::Value>{user->username});
+    if (!counted.ok()) return counted.status();
+    forgotten = counted->front().Integer("n");
+    return db.Execute("DELETE FROM login_failures WHERE account = ?1",
+                      std::vector<storage::Value>{user->username});
+  });
+  if (!status.ok()) return status;
+  return forgotten;
+}
+
+Result<std::optional<LoginNotice>> Accounts::SessionNotice(
+    std::int64_t session_id) {
+  std::optional<LoginNotice> notice;
+  Status status = database_.Read([&](storage::Connection& db) {
+    return db.Execute("SELECT notice FROM sessions WHERE id = ?1",
+                      std::vector<storage::Value>{session_id},
+                      [&](const storage::Row& row) {
+                        if (auto text = row.OptionalText("notice")) {
+                          notice = NoticeOf(*text);
+                        }
+                        return false;
+                      });
+  });
+  if (!status.ok()) return status;
+  return notice;
 }
 
 Result<LoginResult> Accounts::Login(const std::string& username,
                                     const std::string& password,
-                                    std::chrono::seconds* retry_after) {
+                                    std::chrono::seconds* retry_after,
+                                    const std::string& client_address) {
   std::string key = username.substr(0, 64);
   std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
     return static_cast<char>(std::tolower(c));
   });
-  std::chrono::seconds wait{0};
-  if (Throttled(key, &wait)) {
-    if (retry_after != nullptr) *retry_after = wait;
-    return Status::ResourceExhausted(
-        "too many failed logins for this account in the last hour; try "
-        "again in " +
-        std::to_string(wait.count()) + " seconds");
+  std::string client =
+      client_address.empty() ? std::string() : ClientKey(client_address);
+  if (std::optional<Status> blocked = Blocked(key, client, retry_after)) {
+    if (blocked->code() == StatusCode::kResourceExhausted) {
+      RecordFailure(key, client, /*refused=*/true);
+    }
+    return *blocked;
   }
   std::optional<User> user;
   std::string hash;
@@ -381,14 +617,14 @@ Result<LoginResult> Accounts::Login(const std::string& username,
   });
   if (!status.ok()) return status;
   if (password.size() > 1024) {
-    RecordFailure(key);
+    RecordFailure(key, client, /*refused=*/false);
     return Status::Unauthenticated(kLoginRefused);
   }
   Result<bool> matches =
       user ? hasher_.Verify(hash, password) : hasher_.VerifyDummy(password);
   if (!matches.ok()) return matches.status();
   if (!*matches || !user || user->disabled) {
-    RecordFailure(key);
+    RecordFailure(key, client, /*refused=*/false);
     return Status::Unauthenticated(kLoginRefused);
   }
   std::optional<std::string> rehashed;
@@ -415,11 +651,31 @@ Result<LoginResult> Accounts::Login(const std::string& username,
         std::vector<storage::Value>{Seconds(now - limits_.absolute),
                                     Seconds(now - limits_.idle)});
     if (!pruned.ok()) return pruned;
+    // What happened since the last login goes to this session, once.
+    Status noticed = db.Execute(
+        "DELETE FROM login_notices WHERE user_id = ?1 RETURNING *",
+        std::vector<storage::Value>{user->id}, [&](const storage::Row& row) {
+          LoginNotice notice;
+          notice.failures = row.Integer("failures");
+          notice.first_failed_at = Utc(row.Integer("first_failed_at"));
+          notice.last_failed_at = Utc(row.Integer("last_failed_at"));
+          notice.last_client = row.Text("last_client");
+          if (!row.IsNull("blocked_at")) {
+            notice.blocked_at = Utc(row.Integer("blocked_at"));
+          }
+          notice.refused = row.Integer("refused");
+          result.notice = notice;
+          return true;
+        });
+    if (!noticed.ok()) return noticed;
     return db.Execute(
         "INSERT INTO sessions (token_hash, csrf_token, user_id, created_at, "
-        "last_seen_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-        std::vector<storage::Value>{HashSessionToken(result.session_token),
-                                    result.csrf_token, user->id, Seconds(now)});
+        "last_seen_at, notice) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+        std::vector<storage::Value>{
+            HashSessionToken(result.session_token), result.csrf_token, user->id,
+            Seconds(now),
+            result.notice ? storage::Value(NoticeJson(*result.notice).dump())
+                          : storage::Value(nullptr)});
   });
   if (!status.ok()) return status;
   return result;

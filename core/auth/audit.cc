@@ -16,10 +16,12 @@ constexpr const char* kFirstPreviousHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 // Tables whose rows are not the platform's content: the trail itself, the
-// bookkeeping of sessions and migrations, and operator signals.
+// bookkeeping of sessions, failed logins and migrations, and operator
+// signals.
 bool IsUnaudited(std::string_view table) {
   static const std::set<std::string, std::less<>> kTables = {
-      "audit_log", "sessions", "schema_migrations", "operator_requests"};
+      "audit_log",         "sessions",       "schema_migrations",
+      "operator_requests", "login_failures", "login_notices"};
   return kTables.contains(table);
 }
 

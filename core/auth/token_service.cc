@@ -1,5 +1,6 @@
 #include "core/auth/token_service.h"
 
+#include <smartercities/text.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -131,8 +132,9 @@ Result<std::optional<Principal>> TokenService::Authenticate(
 Result<std::pair<TokenInfo, std::string>> TokenService::Create(
     const std::string& name, const std::string& role, const std::string& scope,
     const std::string& created_by) {
-  if (name.empty() || name.size() > 64) {
-    return Status::InvalidArgument("name: 1 to 64 characters");
+  if (auto problem =
+          sdk::TextProblem(name, {.min_characters = 1, .max_characters = 64})) {
+    return Status::InvalidArgument("name: " + *problem);
   }
   std::string token = NewTokenText();
   TokenInfo info;

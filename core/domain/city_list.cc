@@ -1,76 +1,46 @@
 #include "core/domain/city_list.h"
 
+#include <smartercities/csv.h>
+#include <smartercities/text.h>
+
 #include <regex>
 #include <set>
 
 namespace smartercities::domain {
-namespace {
-
-// Splits one CSV line into fields; nullopt when a quote is not closed.
-std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool in_quotes = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"' && field.empty()) {
-      in_quotes = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  if (in_quotes) return std::nullopt;
-  fields.push_back(std::move(field));
-  return fields;
-}
-
-}  // namespace
 
 Result<std::vector<City>> ParseCities(std::string_view csv,
                                       std::string_view source) {
   static const std::regex kCode("GM[0-9]{4}");
   static const std::regex kDate(R"((19|20)[0-9]{2}-[01][0-9]-[0-3][0-9])");
+  static constexpr const char* kColumns[] = {"cbs_code", "name", "network",
+                                             "member_since", "note"};
   std::vector<City> cities;
   std::set<std::string> codes;
-  std::size_t line_number = 0;
-  std::size_t start = 0;
   std::string prefix(source);
-  while (start < csv.size()) {
-    std::size_t end = csv.find('\n', start);
-    if (end == std::string_view::npos) end = csv.size();
-    std::string_view line = csv.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string where = prefix + ":" + std::to_string(line_number) + ": ";
-    if (line_number == 1) {
-      if (line != "cbs_code,name,network,member_since,note") {
-        return Status::InvalidArgument(
-            where +
-            "the header must be cbs_code,name,network,member_since,note");
+  sdk::CsvTable table = sdk::ReadCsv(csv);
+  if (table.problem) {
+    const sdk::CsvProblem& problem = *table.problem;
+    std::string column = problem.field >= 1 && problem.field <= 5
+                             ? std::string(kColumns[problem.field - 1]) + ": "
+                             : "";
+    return Status::InvalidArgument(prefix + ":" + std::to_string(problem.line) +
+                                   ": " + column + problem.message);
+  }
+  if (table.records.empty() ||
+      table.records.front().fields !=
+          std::vector<std::string>(std::begin(kColumns), std::end(kColumns))) {
+    return Status::InvalidArgument(
+        prefix +
+        ":1: the header must be cbs_code,name,network,member_since,note");
+  }
+  for (std::size_t i = 1; i < table.records.size(); ++i) {
+    const sdk::CsvRecord& record = table.records[i];
+    const std::vector<std::string>* fields = &record.fields;
+    std::string where = prefix + ":" + std::to_string(record.line) + ": ";
+    for (std::size_t f = 0; f < fields->size(); ++f) {
+      if (auto problem = sdk::TextProblem((*fields)[f])) {
+        return Status::InvalidArgument(where + kColumns[f] + ": " + *problem);
       }
-      continue;
-    }
-    if (line.empty()) continue;
-    auto fields = SplitCsvLine(line);
-    if (!fields) {
-      return Status::InvalidArgument(where + "a quoted field is not closed");
-    }
-    if (fields->size() != 5) {
-      return Status::InvalidArgument(where + "expected 5 fields, found " +
-                                     std::to_string(fields->size()));
     }
     City city{(*fields)[0], (*fields)[1], (*fields)[2], (*fields)[3],
               (*fields)[4]};

@@ -191,6 +191,30 @@ END;
 ALTER TABLE agreements ADD COLUMN preamble TEXT;
 ALTER TABLE indicators ADD COLUMN cities TEXT NOT NULL DEFAULT '[]';
 )sql"},
+      {6, "failed logins and what to tell the accounts' owners", R"sql(
+CREATE TABLE login_failures (
+  id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  client TEXT NOT NULL,
+  failed_at INTEGER NOT NULL,
+  refused INTEGER NOT NULL DEFAULT 0 CHECK (refused IN (0, 1))
+);
+CREATE INDEX login_failures_by_account ON login_failures (account, failed_at);
+CREATE INDEX login_failures_by_client ON login_failures (client, failed_at);
+CREATE INDEX login_failures_by_time ON login_failures (failed_at);
+
+CREATE TABLE login_notices (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  failures INTEGER NOT NULL DEFAULT 0,
+  first_failed_at INTEGER NOT NULL,
+  last_failed_at INTEGER NOT NULL,
+  last_client TEXT NOT NULL,
+  blocked_at INTEGER,
+  refused INTEGER NOT NULL DEFAULT 0
+);
+
+ALTER TABLE sessions ADD COLUMN notice TEXT;
+)sql"},
   };
 }
 

@@ -1,5 +1,8 @@
 #include "core/domain/manifest_parser.h"
 
+#include <smartercities/text.h>
+
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -581,6 +584,39 @@ void CheckLinks(Reader& reader, const ThemeManifest& manifest) {
 
 }  // namespace
 
+namespace {
+
+// The rule for text from outside holds for a plugin's manifest too: no
+// control characters but line breaks and tabs, in any value or key.
+void FindControlCharacters(const json& value, const std::string& where,
+                           std::vector<std::string>& problems) {
+  sdk::TextRules rules;
+  rules.max_characters = std::numeric_limits<std::size_t>::max();
+  rules.multiline = true;
+  if (value.is_string()) {
+    if (auto problem =
+            sdk::TextProblem(value.get_ref<const std::string&>(), rules)) {
+      problems.push_back((where.empty() ? "the manifest" : where) + ": " +
+                         *problem);
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      std::string path = where.empty() ? key : where + "." + key;
+      if (auto problem = sdk::TextProblem(key, rules)) {
+        problems.push_back(sdk::Printable(path) + ": " + *problem);
+      }
+      FindControlCharacters(item, path, problems);
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      FindControlCharacters(value[i], where + "[" + std::to_string(i) + "]",
+                            problems);
+    }
+  }
+}
+
+}  // namespace
+
 Result<ThemeManifest> ParseManifest(std::string_view text,
                                     std::string_view source,
                                     std::vector<std::string>* problems_out) {
@@ -600,6 +636,7 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
   } else if (!root.is_object()) {
     problems.push_back("the manifest must be a JSON object");
   } else {
+    FindControlCharacters(root, "", problems);
     Reader reader(problems);
     reader.OnlyKnown(root,
                      {"$schema", "id", "version", "name", "introduction",

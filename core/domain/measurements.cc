@@ -1,5 +1,7 @@
 #include "core/domain/measurements.h"
 
+#include <smartercities/text.h>
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -61,8 +63,9 @@ Status ValidateMeasurement(const Indicator& indicator,
     return Status::InvalidArgument("value: a count of " + indicator.unit +
                                    " cannot be negative");
   }
-  if (measurement.source.size() > 500) {
-    return Status::InvalidArgument("source: at most 500 characters");
+  if (auto problem =
+          sdk::TextProblem(measurement.source, {.max_characters = 500})) {
+    return Status::InvalidArgument("source: " + *problem);
   }
   return Status::Ok();
 }

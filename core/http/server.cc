@@ -49,6 +49,30 @@ Status CheckReadable(const std::string& what, const std::string& path) {
   return Status::Ok();
 }
 
+// Mozilla's "intermediate" configuration (version 5.7), without its DHE
+// suites: under TLS 1.2 only ECDHE key exchange (forward secrecy) with AEAD
+// ciphers (GCM, ChaCha20-Poly1305); no static RSA key exchange, no CBC. TLS
+// 1.3's suites are all of that kind and stay as OpenSSL sets them.
+constexpr const char* kTls12Suites =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTlsGroups = "X25519:P-256:P-384";
+
+Status RestrictTlsSuites(net::ssl::context& tls) {
+  SSL_CTX* native = tls.native_handle();
+  if (SSL_CTX_set_cipher_list(native, kTls12Suites) != 1 ||
+      SSL_CTX_set1_groups_list(native, kTlsGroups) != 1) {
+    return Status::Internal(
+        "this OpenSSL does not offer the TLS 1.2 suites of Mozilla's "
+        "intermediate configuration");
+  }
+  // As Mozilla's intermediate configuration says: the client's order, so
+  // that a client without AES hardware can choose ChaCha20.
+  SSL_CTX_clear_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  return Status::Ok();
+}
+
 // Loads the certificate chain and key of config into tls, TLS 1.2 or later
 // only. Every failure names the file concerned.
 Status ConfigureTls(const ServerConfig& config, net::ssl::context& tls) {
@@ -78,6 +102,8 @@ Status ConfigureTls(const ServerConfig& config, net::ssl::context& tls) {
     return Status::Internal("cannot require TLS 1.2 or later");
   }
   if (ec) return Status::Internal("cannot set TLS options: " + ec.message());
+  Status suites = RestrictTlsSuites(tls);
+  if (!suites.ok()) return suites;
   tls.use_certificate_chain_file(config.tls_cert_file, ec);
   if (ec) {
     return Status::InvalidArgument(

@@ -16,7 +16,8 @@
 // than exactly "chunked", chunked HTTP/1.0, obsolete line folding, chunked
 // framing that strays from RFC 9112 (see chunked_decoder.h), malformed
 // requests. Headers over `header_limit_bytes` get 431; a body over the
-// route's limit gets 413. Trailer fields are checked and dropped.
+// route's limit gets 413, a body slower than `body_min_bytes_per_second`
+// 408. Trailer fields are checked and dropped.
 //
 // With a certificate and key configured the server speaks only TLS, with
 // the same limits, deadlines, keep-alive, pipelining and shutdown, and every
@@ -69,9 +70,13 @@ struct ServerConfig {
   // One line per request on standard output, as JSON lines when set.
   bool access_log = true;
   bool access_log_json = false;
-  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t header_limit_bytes = 8 * 1024;
   std::size_t pipeline_limit_bytes = 256 * 1024;
-  std::chrono::milliseconds read_timeout{15000};   // per request
+  std::chrono::milliseconds read_timeout{15000};  // per request
+  // A request body may take longer than read_timeout when it arrives at
+  // this rate or faster: every byte received extends the deadline by
+  // 1/rate seconds. A body that falls behind gets 408.
+  std::size_t body_min_bytes_per_second = 8192;
   std::chrono::milliseconds write_timeout{15000};  // per response
   std::chrono::milliseconds idle_timeout{30000};   // between requests
   std::chrono::milliseconds shutdown_grace{10000};

@@ -444,6 +444,16 @@ void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
   route_ = std::move(match.route);
   path_params_ = std::move(match.path_params);
   allowed_methods_ = std::move(match.allowed_methods);
+  // Outside /api/ the web root answers GET and HEAD; another method there is
+  // not allowed, rather than aimed at nothing.
+  bool is_api_path = path_ == "/api" || path_.starts_with("/api/");
+  if (!route_ && allowed_methods_.empty() && !is_api_path &&
+      !context_->config().web_root.empty() && method_ != "GET" &&
+      method_ != "HEAD") {
+    allowed_methods_ = {"GET", "HEAD"};
+  }
+  body_received_bytes_ = 0;
+  body_timed_out_ = false;
   std::size_t limit =
       route_ ? route_->options.body_limit_bytes : kUnroutedBodyLimitBytes;
   if (auto declared = parser_->content_length();
@@ -476,22 +486,74 @@ void Session<Stream>::OnWriteContinue(beast::error_code ec, std::size_t) {
 template <class Stream>
 void Session<Stream>::DoReadBody() {
   if (chunked_) return ParseChunkedBody();
-  // The read timeout covers the whole request, header and body together.
-  Tcp().expires_at(read_deadline_);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Session::OnReadBody,
-                                              this->shared_from_this()));
+  ArmBodyDeadline();
+  bhttp::async_read_some(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::OnReadBody,
+                                                   this->shared_from_this()));
 }
 
 template <class Stream>
-void Session<Stream>::OnReadBody(beast::error_code ec, std::size_t) {
+void Session<Stream>::OnReadBody(beast::error_code ec, std::size_t bytes) {
+  if (body_timed_out_) return RefuseSlowBody();
   if (ec == bhttp::error::body_limit) return RefuseTooLarge();
   if (ec && !IsParseError(ec)) return Fail(ec, "read body");
   if (ec) {
     return Refuse(400, "Bad Request",
                   "the request body could not be read: " + ec.message());
   }
+  if (!parser_->is_done()) {
+    ExtendBodyDeadline(bytes);
+    return DoReadBody();
+  }
   Process();
+}
+
+template <class Stream>
+void Session<Stream>::ExtendBodyDeadline(std::size_t bytes) {
+  body_received_bytes_ += bytes;
+  std::size_t rate = context_->config().body_min_bytes_per_second;
+  if (rate == 0) return;
+  read_deadline_ += std::chrono::microseconds(
+      static_cast<std::int64_t>(bytes * 1000000.0 / static_cast<double>(rate)));
+}
+
+template <class Stream>
+void Session<Stream>::ArmBodyDeadline() {
+  // Our own timer, not the stream's: when the stream's deadline passes,
+  // Beast closes the socket, and the client would get no answer. The
+  // stream's stays as a backstop, a little later.
+  Tcp().expires_at(read_deadline_ + std::chrono::seconds(5));
+  deadline_.expires_at(read_deadline_);
+  deadline_.async_wait([self = this->shared_from_this(),
+                        generation = generation_](beast::error_code ec) {
+    if (ec || generation != self->generation_ ||
+        self->state_ != State::kReading) {
+      return;
+    }
+    self->body_timed_out_ = true;
+    self->Tcp().cancel();
+  });
+}
+
+template <class Stream>
+void Session<Stream>::RefuseSlowBody() {
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started_);
+  auto declared = parser_->content_length();
+  std::string received =
+      std::to_string(body_received_bytes_) +
+      (declared ? " of " + std::to_string(*declared) : std::string()) +
+      " bytes";
+  std::size_t rate = context_->config().body_min_bytes_per_second;
+  HttpLogger()->warn(
+      "{} {} from {}: the body came too slowly ({} in {} ms, slower than {} "
+      "bytes per second); answered 408 (request id {})",
+      method_, raw_path_, remote_address_, received, elapsed.count(), rate,
+      request_id_);
+  Refuse(408, "Request Timeout",
+         "the request body came too slowly (" + received + " in " +
+             std::to_string(elapsed.count() / 1000) + " s); send it at " +
+             std::to_string(rate) + " bytes per second or faster");
 }
 
 template <class Stream>
@@ -521,8 +583,7 @@ void Session<Stream>::ParseChunkedBody() {
     return Refuse(400, "Bad Request",
                   "a chunk line does not fit in the connection's buffer");
   }
-  // The read timeout covers the whole request, header and body together.
-  Tcp().expires_at(read_deadline_);
+  ArmBodyDeadline();
   stream_.async_read_some(buffer_.prepare(std::min(kReadChunkBytes, room)),
                           beast::bind_front_handler(&Session::OnChunkedBytes,
                                                     this->shared_from_this()));
@@ -530,8 +591,10 @@ void Session<Stream>::ParseChunkedBody() {
 
 template <class Stream>
 void Session<Stream>::OnChunkedBytes(beast::error_code ec, std::size_t bytes) {
+  if (body_timed_out_) return RefuseSlowBody();
   if (ec) return Fail(ec, "read body");
   buffer_.commit(bytes);
+  ExtendBodyDeadline(bytes);
   ParseChunkedBody();
 }
 

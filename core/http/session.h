@@ -113,6 +113,13 @@ class Session : public Connection,
   void OnWriteContinue(boost::beast::error_code ec, std::size_t bytes);
   void DoReadBody();
   void OnReadBody(boost::beast::error_code ec, std::size_t bytes);
+  // The body's deadline: the request's read timeout, extended by every part
+  // of the body that arrives at the configured minimum rate, so that a large
+  // upload over a slow line finishes and a trickle does not hold the
+  // connection. When it passes, the read is cancelled and answered 408.
+  void ExtendBodyDeadline(std::size_t bytes);
+  void ArmBodyDeadline();
+  void RefuseSlowBody();
   // Chunked bodies go through ChunkedDecoder rather than Beast.
   void ParseChunkedBody();
   void OnChunkedBytes(boost::beast::error_code ec, std::size_t bytes);
@@ -188,6 +195,8 @@ class Session : public Connection,
   bool is_head_ = false;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point read_deadline_;
+  std::uint64_t body_received_bytes_ = 0;
+  bool body_timed_out_ = false;
 };
 
 }  // namespace smartercities::http

@@ -1,5 +1,6 @@
 #include "core/plugins/host_api.h"
 
+#include <smartercities/text.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -191,8 +192,22 @@ int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
   PluginContext& context = ContextOf(host_context);
   std::vector<storage::Value> values;
   values.reserve(num_params);
-  for (std::size_t i = 0; i < num_params; ++i)
+  for (std::size_t i = 0; i < num_params; ++i) {
     values.push_back(ToValue(params[i]));
+    // Text that is not UTF-8, or holds NUL, would be stored and then break
+    // every JSON answer that reads it back.
+    const auto* text = std::get_if<std::string>(&values.back());
+    if (text != nullptr &&
+        (!sdk::IsValidUtf8(*text) || text->find('\0') != std::string::npos)) {
+      return Fail(error, SC_INVALID_ARGUMENT,
+                  "plugin '" + context.module->id + "': parameter ?" +
+                      std::to_string(i + 1) +
+                      " is not UTF-8 text without NUL characters (\"" +
+                      sdk::Printable(*text) +
+                      "\"); check input with sdk::TextProblem before "
+                      "storing it");
+    }
+  }
   storage::AccessScope scope = ScopeOf(context);
   std::string_view statement = View(sql);
   Status status;

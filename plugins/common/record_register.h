@@ -13,9 +13,11 @@
 #define SMARTERCITIES_PLUGINS_COMMON_RECORD_REGISTER_H_
 
 #include <smartercities/plugin.h>
+#include <smartercities/text.h>
 
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -55,7 +57,10 @@ struct Field {
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // for kChoice
-  std::size_t max_length = 500;      // for text
+  std::size_t max_length = 500;      // for text, in characters
+  // Whether text may run over several lines (a description); other text is
+  // one line without control characters.
+  bool multiline = false;
 };
 
 // Field makers, so a register reads as a list of declarations.
@@ -77,6 +82,13 @@ inline Field Number(FieldType type, std::string key, std::string column,
   Field field = Typed(type, std::move(key), std::move(column), required);
   field.min = min;
   field.max = max;
+  return field;
+}
+// Text of several lines, such as a description.
+inline Field MultilineText(std::string key, std::string column,
+                           bool required = false) {
+  Field field = Text(std::move(key), std::move(column), required);
+  field.multiline = true;
   return field;
 }
 inline Field Choice(std::string key, std::string column,
@@ -117,13 +129,7 @@ inline bool ReadPage(const sdk::Request& request, sdk::Response& response,
     auto text = request.Query(name);
     out = fallback;
     if (!text) return true;
-    try {
-      std::size_t used = 0;
-      out = std::stoll(std::string(*text), &used);
-      if (used != text->size()) out = 0;
-    } catch (const std::exception&) {
-      out = 0;
-    }
+    out = sdk::ParseDecimalInteger(*text).value_or(0);
     if (out >= 1 && out <= max) return true;
     response.Problem(400, "Bad Request",
                      "query parameter '" + std::string(name) +
@@ -184,12 +190,19 @@ inline json ShareByCity(const sdk::Host& host, const std::string& table,
           {"targetPercent", target_percent}};
 }
 
+// A check across the fields of a record that passed the checks of each
+// field: the problem (naming the fields), or nullopt when the record holds
+// together.
+using RecordCheck = std::function<std::optional<std::string>(const json&)>;
+
 class RecordRegister {
  public:
-  RecordRegister(std::string table, std::string path, std::vector<Field> fields)
+  RecordRegister(std::string table, std::string path, std::vector<Field> fields,
+                 RecordCheck check = nullptr)
       : table_(std::move(table)),
         path_(std::move(path)),
-        fields_(std::move(fields)) {}
+        fields_(std::move(fields)),
+        check_(std::move(check)) {}
 
   // Registers GET/POST path and GET/PUT/DELETE path/{id}.
   sdk::Status Mount(sdk::Host& host) {
@@ -294,17 +307,20 @@ class RecordRegister {
     }
     if (!value.is_string()) return key + ": must be text";
     const std::string text = value.get<std::string>();
-    if (field.required && text.empty()) return key + ": must not be empty";
-    if (text.size() > field.max_length) {
-      return key + ": at most " + std::to_string(field.max_length) +
-             " characters";
+    sdk::TextRules rules;
+    rules.min_characters = field.required ? 1 : 0;
+    rules.max_characters = field.max_length;
+    rules.multiline = field.multiline && field.type == FieldType::kText;
+    if (auto problem = sdk::TextProblem(text, rules)) {
+      return key + ": " + *problem;
     }
+    std::string shown = sdk::Printable(text);
     if (field.type == FieldType::kDate && !IsCalendarDate(text)) {
-      return key + ": must be a date YYYY-MM-DD, got \"" + text + "\"";
+      return key + ": must be a date YYYY-MM-DD, got \"" + shown + "\"";
     }
     if (field.type == FieldType::kUrl &&
         !std::regex_match(text, std::regex(R"(https?://[^\s]+)"))) {
-      return key + ": must be an http(s) URL, got \"" + text + "\"";
+      return key + ": must be an http(s) URL, got \"" + shown + "\"";
     }
     if (field.type == FieldType::kChoice) {
       bool known = false;
@@ -314,12 +330,12 @@ class RecordRegister {
         options += (options.empty() ? "" : ", ") + choice;
       }
       if (!known)
-        return key + ": must be one of " + options + ", got \"" + text + "\"";
+        return key + ": must be one of " + options + ", got \"" + shown + "\"";
     }
     if (field.type == FieldType::kCity &&
         host_->Query("SELECT 1 FROM public_cities WHERE cbs_code = ?1", {text})
             .empty()) {
-      return key + ": \"" + text +
+      return key + ": \"" + shown +
              "\" is not a city of the covenant; use a CBS code from GET "
              "/api/v1/cities";
     }
@@ -342,8 +358,9 @@ class RecordRegister {
         std::string keys;
         for (const Field& field : fields_)
           keys += (keys.empty() ? "" : ", ") + field.key;
-        response.Problem(400, "Bad Request",
-                         key + ": unknown field; the fields are " + keys);
+        response.Problem(
+            400, "Bad Request",
+            sdk::Printable(key) + ": unknown field; the fields are " + keys);
         return std::nullopt;
       }
     }
@@ -356,20 +373,23 @@ class RecordRegister {
       }
       values.push_back(ToValue(value));
     }
+    if (check_) {
+      if (auto problem = check_(body)) {
+        response.Problem(400, "Bad Request", *problem);
+        return std::nullopt;
+      }
+    }
     return values;
   }
 
   std::optional<std::int64_t> Id(const sdk::Request& request,
                                  sdk::Response& response) const {
-    std::string text(request.Param("id").value_or(""));
-    try {
-      std::size_t used = 0;
-      std::int64_t id = std::stoll(text, &used);
-      if (used == text.size() && id > 0) return id;
-    } catch (const std::exception&) {
-    }
-    response.Problem(404, "Not Found",
-                     "there is no record '" + text + "' in " + path_);
+    std::string_view text = request.Param("id").value_or("");
+    std::optional<std::int64_t> id = sdk::ParseDecimalInteger(text);
+    if (id && *id > 0) return id;
+    response.Problem(
+        404, "Not Found",
+        "there is no record '" + sdk::Printable(text) + "' in " + path_);
     return std::nullopt;
   }
 
@@ -534,6 +554,7 @@ class RecordRegister {
   std::string table_;
   std::string path_;
   std::vector<Field> fields_;
+  RecordCheck check_;
   sdk::Host* host_ = nullptr;
 };
 

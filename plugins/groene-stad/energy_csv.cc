@@ -1,112 +1,115 @@
 #include "plugins/groene-stad/energy_csv.h"
 
-#include <cmath>
-#include <exception>
+#include <smartercities/csv.h>
+#include <smartercities/text.h>
+
 #include <map>
-#include <sstream>
 
 namespace smartercities::groene_stad {
 namespace {
 
-std::vector<std::string> SplitFields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
+constexpr const char* kColumns[] = {"city", "area", "year", "electricity_kwh",
+                                    "gas_m3"};
+constexpr std::size_t kAreaMaxCharacters = 40;
 
-std::optional<double> ParseAmount(const std::string& text, bool& ok) {
-  ok = true;
+// The value of an amount column: empty (unknown) or a decimal number of at
+// least 0; sets problem otherwise.
+std::optional<double> ParseAmount(const std::string& text,
+                                  std::optional<std::string>& problem) {
   if (text.empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    double value = std::stod(text, &used);
-    if (used == text.size() && value >= 0 && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
+  std::optional<double> value = sdk::ParseDecimal(text);
+  if (!value || *value < 0) {
+    problem =
+        "must be a decimal number of at least 0 (such as 40100000 or "
+        "1234.5) or empty, got \"" +
+        sdk::Printable(text, 40) + "\"";
+    return std::nullopt;
   }
-  ok = false;
-  return std::nullopt;
+  return value;
 }
 
 }  // namespace
 
+std::string Describe(const EnergyCsvProblem& problem) {
+  return "line " + std::to_string(problem.line) +
+         (problem.column.empty() ? "" : ", column " + problem.column) + ": " +
+         problem.message;
+}
+
 EnergyCsv ParseEnergyCsv(std::string_view text,
                          const std::set<std::string>& known_cities) {
   EnergyCsv result;
-  auto fail = [&](std::size_t line, const std::string& what) {
+  auto fail = [&](std::size_t line, std::string column, std::string what) {
     result.rows.clear();
-    result.problem = EnergyCsvProblem{line, what};
+    result.problem = EnergyCsvProblem{line, std::move(column), std::move(what)};
     return result;
   };
-  std::map<std::string, std::size_t> seen;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (number == 1) {
-      if (line != kEnergyCsvHeader) {
-        return fail(1, std::string("the header must be ") + kEnergyCsvHeader);
-      }
-      continue;
+  sdk::CsvTable table = sdk::ReadCsv(text);
+  if (table.problem) {
+    const sdk::CsvProblem& problem = *table.problem;
+    std::string column;
+    if (problem.field >= 1 && problem.field <= std::size(kColumns)) {
+      column = kColumns[problem.field - 1];
     }
-    if (line.empty()) continue;
-    std::vector<std::string> fields = SplitFields(line);
-    if (fields.size() != 5) {
-      return fail(number,
-                  "expected 5 fields, found " + std::to_string(fields.size()));
+    return fail(problem.line, column, problem.message);
+  }
+  if (table.records.empty()) {
+    return fail(
+        1, "",
+        std::string("the file is empty; start with ") + kEnergyCsvHeader);
+  }
+  const sdk::CsvRecord& header = table.records.front();
+  bool header_ok = header.fields.size() == std::size(kColumns);
+  for (std::size_t i = 0; header_ok && i < header.fields.size(); ++i) {
+    header_ok = header.fields[i] == kColumns[i];
+  }
+  if (!header_ok) {
+    return fail(1, "", std::string("the header must be ") + kEnergyCsvHeader);
+  }
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 1; i < table.records.size(); ++i) {
+    const sdk::CsvRecord& record = table.records[i];
+    const std::vector<std::string>& fields = record.fields;
+    // Every field is text first: UTF-8, one line, no control characters.
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      sdk::TextRules rules;
+      rules.max_characters = f == 1 ? kAreaMaxCharacters : 100;
+      rules.min_characters = f <= 2 ? 1 : 0;
+      if (auto problem = sdk::TextProblem(fields[f], rules)) {
+        return fail(record.line, kColumns[f], *problem);
+      }
     }
     EnergyRow row;
     row.city = fields[0];
     if (!known_cities.contains(row.city)) {
-      return fail(number, "field city: \"" + row.city +
-                              "\" is not a CBS code of a covenant city");
+      return fail(record.line, "city",
+                  "\"" + sdk::Printable(row.city, 40) +
+                      "\" is not the CBS code of a covenant city");
     }
     row.area = fields[1];
-    if (row.area.empty() || row.area.size() > 40) {
-      return fail(number, "field area: must be 1 to 40 characters");
+    std::optional<std::int64_t> year;
+    if (fields[2].size() == 4) year = sdk::ParseDecimalInteger(fields[2]);
+    if (!year || *year < 2000 || *year > 2100) {
+      return fail(record.line, "year",
+                  "must be a year from 2000 to 2100 written with four digits, "
+                  "such as 2013, got \"" +
+                      sdk::Printable(fields[2], 40) + "\"");
     }
-    try {
-      std::size_t used = 0;
-      row.year = std::stoll(fields[2], &used);
-      if (used != fields[2].size()) row.year = 0;
-    } catch (const std::exception&) {
-      row.year = 0;
-    }
-    if (row.year < 2000 || row.year > 2100) {
-      return fail(number, "field year: must be a year such as 2013, got \"" +
-                              fields[2] + "\"");
-    }
-    bool ok = true;
-    row.electricity_kwh = ParseAmount(fields[3], ok);
-    if (!ok) {
-      return fail(number,
-                  "field electricity_kwh: must be a number of at least 0, "
-                  "got \"" +
-                      fields[3] + "\"");
-    }
-    row.gas_m3 = ParseAmount(fields[4], ok);
-    if (!ok) {
-      return fail(number,
-                  "field gas_m3: must be a number of at least 0, got \"" +
-                      fields[4] + "\"");
-    }
-    // By the year read, not as written: 2013, +2013 and 02013 are one year.
+    row.year = *year;
+    std::optional<std::string> problem;
+    row.electricity_kwh = ParseAmount(fields[3], problem);
+    if (problem) return fail(record.line, "electricity_kwh", *problem);
+    row.gas_m3 = ParseAmount(fields[4], problem);
+    if (problem) return fail(record.line, "gas_m3", *problem);
     std::string key =
         row.city + "/" + row.area + "/" + std::to_string(row.year);
     if (auto it = seen.find(key); it != seen.end()) {
-      return fail(number, "the same city, area and year stand on line " +
-                              std::to_string(it->second));
+      return fail(record.line, "",
+                  "the same city, area and year stand on line " +
+                      std::to_string(it->second));
     }
-    seen[key] = number;
+    seen[key] = record.line;
     result.rows.push_back(std::move(row));
-  }
-  if (number == 0) {
-    return fail(
-        1, std::string("the file is empty; start with ") + kEnergyCsvHeader);
   }
   return result;
 }

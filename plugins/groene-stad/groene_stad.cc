@@ -66,8 +66,8 @@ class GroeneStad : public sdk::Theme {
     EnergyCsv csv = ParseEnergyCsv(body, cities);
     if (csv.problem) {
       response.Problem(400, "Bad Request",
-                       "line " + std::to_string(csv.problem->line) + ": " +
-                           csv.problem->message + "; nothing was imported");
+                       smartercities::groene_stad::Describe(*csv.problem) +
+                           "; nothing was imported");
       return std::nullopt;
     }
     return std::move(csv.rows);

@@ -57,7 +57,17 @@ class LerendeStad : public sdk::Theme {
        Number(FieldType::kInteger, "year", "year", 2012, 2030, true),
        Choice("holders", "holders", {"pupils", "teachers"}, true),
        Number(FieldType::kInteger, "certified", "certified", 0, 10000000, true),
-       Number(FieldType::kInteger, "total", "total", 1, 10000000, true)}};
+       Number(FieldType::kInteger, "total", "total", 1, 10000000, true)},
+      [](const json& record) -> std::optional<std::string> {
+        if (record["certified"].get<std::int64_t>() >
+            record["total"].get<std::int64_t>()) {
+          return "certified: " + record["certified"].dump() +
+                 " is more than the total of " + record["total"].dump() +
+                 "; certified counts those of the total who hold a "
+                 "certificate";
+        }
+        return std::nullopt;
+      }};
 };
 
 }  // namespace

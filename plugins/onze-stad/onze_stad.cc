@@ -13,6 +13,7 @@ namespace {
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
 using smartercities::themes::FieldType;
+using smartercities::themes::MultilineText;
 using smartercities::themes::RecordRegister;
 using smartercities::themes::Text;
 using smartercities::themes::Typed;
@@ -102,7 +103,8 @@ class OnzeStad : public sdk::Theme {
       "onze_stad_datasets",
       "/datasets",
       {Typed(FieldType::kCity, "city", "city", true),
-       Text("title", "title", true), Text("description", "description"),
+       Text("title", "title", true),
+       MultilineText("description", "description"),
        Text("publisher", "publisher", true), Text("licence", "licence", true),
        Text("format", "format", true),
        Typed(FieldType::kUrl, "url", "url", true), Text("theme", "theme"),

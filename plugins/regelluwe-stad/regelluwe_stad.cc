@@ -101,8 +101,10 @@ std::optional<Report> ReadReport(std::string_view body,
                                  : report.services_percent) = percent;
     } else if (key == "source") {
       if (value.is_null()) continue;
-      if (!value.is_string() || value.get<std::string>().size() > 500) {
-        return bad(key + ": must be text of at most 500 characters or null");
+      if (!value.is_string()) return bad(key + ": must be text or null");
+      if (auto problem = smartercities::sdk::TextProblem(
+              value.get<std::string>(), {.max_characters = 500})) {
+        return bad(key + ": " + *problem);
       }
       report.source = value.get<std::string>();
     } else {
@@ -187,7 +189,8 @@ class RegelluweStad : public sdk::Theme {
     auto row = FindCity(code);
     if (!row) {
       response.Problem(404, "Not Found",
-                       "there is no city with CBS code '" + code +
+                       "there is no city with CBS code '" +
+                           smartercities::sdk::Printable(code) +
                            "'; GET /api/v1/cities lists them");
       return;
     }
@@ -201,7 +204,7 @@ class RegelluweStad : public sdk::Theme {
     if (!report) return;
     if (!FindCity(code)) {
       response.Problem(400, "Bad Request",
-                       "city: '" + code +
+                       "city: '" + smartercities::sdk::Printable(code) +
                            "' is not a city of the covenant; use a CBS code "
                            "from GET /api/v1/cities");
       return;

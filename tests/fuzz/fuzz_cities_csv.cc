@@ -1,6 +1,7 @@
 // Feeds arbitrary bytes to domain::ParseCities, the reader of the covenant's
 // city list (data/cities.csv). Besides what the sanitizers catch, a list it
-// accepts must hold what its contract promises.
+// accepts must hold what its contract promises, in text that is UTF-8
+// without control characters and serialises as valid JSON.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "core/domain/city_list.h"
+#include "tests/fuzz/json_property.h"
 
 namespace {
 
@@ -34,6 +36,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
         city.name.empty() || (city.network != "G4" && city.network != "G32")) {
       std::abort();
     }
+    for (const std::string* text :
+         {&city.name, &city.member_since, &city.note}) {
+      smartercities::fuzz::RequireText(*text, false, "a city's field");
+    }
+    smartercities::fuzz::RequireJsonRoundTrip(
+        {{"cbsCode", city.cbs_code},
+         {"name", city.name},
+         {"network", city.network},
+         {"memberSince", city.member_since},
+         {"note", city.note}},
+        "a city");
   }
   return 0;
 }

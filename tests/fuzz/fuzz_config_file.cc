@@ -1,7 +1,8 @@
 // Feeds arbitrary bytes as the JSON config file of `smartercities serve
 // --config FILE`, through app::ParseCommandLine as the executable does. Besides
 // what the sanitizers catch, a file it accepts must leave every setting in
-// its documented range.
+// its documented range, and the settings must serialise as valid JSON (the
+// file was JSON; what was read from it must still be).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/app/command_line.h"
+#include "tests/fuzz/json_property.h"
 
 namespace {
 
@@ -55,5 +57,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
       invocation.command != smartercities::app::Command::kServe) {
     std::abort();
   }
+  for (const std::string& origin : config.public_origins) {
+    if (!origin.starts_with("http://") && !origin.starts_with("https://")) {
+      std::abort();
+    }
+  }
+  smartercities::fuzz::RequireJsonRoundTrip(
+      {{"host", config.host},
+       {"port", config.port},
+       {"dataDir", config.data_dir.string()},
+       {"pluginDir", config.plugin_dir.string()},
+       {"webRoot", config.web_root.string()},
+       {"tlsCert", config.tls_cert_file.string()},
+       {"publicOrigin", config.public_origins},
+       {"monitoringAddress", config.monitoring_address},
+       {"plugins", config.plugin_config}},
+      "the settings read from the file");
   return 0;
 }

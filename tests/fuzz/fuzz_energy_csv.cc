@@ -1,9 +1,11 @@
 // Feeds arbitrary bytes to the Groene Stad energy-use CSV import
 // (plugins/groene-stad/energy_csv.h). Besides what the sanitizers catch, a
 // refused file must name a line of it, and an accepted one must hold only
-// rows the format allows, each city, area and year once: the import stores
+// rows the format allows, each city, area and year once (the import stores
 // them with ON CONFLICT ... DO UPDATE, so a repeat would silently replace
-// the row before it.
+// the row before it), with text that is UTF-8 without control characters,
+// and every row must serialise as valid JSON as the register's answers
+// show it.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <tuple>
 
 #include "plugins/groene-stad/energy_csv.h"
+#include "tests/fuzz/json_property.h"
 
 namespace {
 
@@ -42,11 +45,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::set<std::tuple<std::string, std::string, std::int64_t>> keys;
   for (const auto& row : csv.rows) {
     if (!kCities.contains(row.city) || row.area.empty() ||
-        row.area.size() > 40 || row.year < 2000 || row.year > 2100 ||
-        !IsAmount(row.electricity_kwh) || !IsAmount(row.gas_m3)) {
+        smartercities::sdk::CharacterCount(row.area) > 40 || row.year < 2000 ||
+        row.year > 2100 || !IsAmount(row.electricity_kwh) ||
+        !IsAmount(row.gas_m3)) {
       std::abort();
     }
     if (!keys.emplace(row.city, row.area, row.year).second) std::abort();
+    smartercities::fuzz::RequireText(row.area, false, "area");
+    nlohmann::json item = {
+        {"city", row.city}, {"area", row.area}, {"year", row.year}};
+    item["electricityKwh"] = row.electricity_kwh
+                                 ? nlohmann::json(*row.electricity_kwh)
+                                 : nlohmann::json(nullptr);
+    item["gasM3"] =
+        row.gas_m3 ? nlohmann::json(*row.gas_m3) : nlohmann::json(nullptr);
+    smartercities::fuzz::RequireJsonRoundTrip(item, "an imported row");
   }
   return 0;
 }

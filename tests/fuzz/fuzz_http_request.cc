@@ -19,7 +19,11 @@
 // A finding is a sanitizer report anywhere in the process, an error the
 // server logs (a handler that threw on input it should have refused, an
 // exception on an I/O thread), a file from outside the web root in a
-// response, or a server that stops answering.
+// response, a server that stops answering, an answer of a JSON type whose
+// body is not valid JSON (UTF-8 included), or a write the server accepted
+// after which a read of what it may have changed (the plugin's registers,
+// accounts, tokens, figures, the audit trail) fails or is not valid JSON:
+// whatever is accepted must read back and serialise as JSON.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -28,6 +32,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -162,6 +167,9 @@ void StartPlatform() {
   config.plugin_dir = fixture->dir / "plugins";
   config.web_root = fixture->dir / "web";
   config.initial_admin_password = std::string(kAdminPassword);
+  // Every input comes from 127.0.0.1: mutated logins would soon block the
+  // harness's own, and with it every input that uses the session.
+  config.login_failures_per_client = 0;
   auto platform = app::Platform::Start(config);
   if (!platform.ok()) Die(platform.status().message());
   fixture->platform = std::move(platform).value();
@@ -341,10 +349,125 @@ void RestoreAccess() {
   }
 }
 
-void CheckResponse(const std::string& response) {
+// One answer in what the server sent.
+struct Answer {
+  int status = 0;
+  std::string type;  // the Content-Type, lower case
+  std::string body;
+};
+
+// The answers in bytes, in order. A body is taken by its Content-Length when
+// that many bytes follow; an answer to HEAD has none.
+std::vector<Answer> SplitAnswers(std::string_view bytes, bool any_head) {
+  std::vector<Answer> answers;
+  while (bytes.starts_with("HTTP/1.")) {
+    std::size_t head_end = bytes.find("\r\n\r\n");
+    if (head_end == std::string_view::npos || bytes.size() < 12) break;
+    Answer answer;
+    answer.status = std::atoi(std::string(bytes.substr(9, 3)).c_str());
+    std::string head(bytes.substr(0, head_end));
+    for (char& c : head) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto field = [&](std::string_view name) -> std::string {
+      std::size_t at = head.find("\r\n" + std::string(name) + ":");
+      if (at == std::string::npos) return "";
+      at += name.size() + 3;
+      std::size_t end = head.find("\r\n", at);
+      std::string value = head.substr(at, end - at);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      return value;
+    };
+    answer.type = field("content-type");
+    std::size_t length = 0;
+    if (std::string text = field("content-length"); !text.empty()) {
+      length = std::strtoul(text.c_str(), nullptr, 10);
+    }
+    bytes.remove_prefix(head_end + 4);
+    if (!any_head && answer.status >= 200 && length <= bytes.size()) {
+      answer.body = std::string(bytes.substr(0, length));
+      bytes.remove_prefix(length);
+    } else if (!any_head && answer.status >= 200) {
+      break;
+    }
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
+bool IsJsonType(const std::string& type) {
+  std::string media = type.substr(0, type.find(';'));
+  return media.starts_with("application/") && media.ends_with("json");
+}
+
+// Dies when an answer of a JSON type is not valid JSON.
+void CheckJsonAnswers(const std::vector<Answer>& answers,
+                      const std::string& context) {
+  for (const Answer& answer : answers) {
+    if (!IsJsonType(answer.type) || answer.body.empty()) continue;
+    if (nlohmann::json::parse(answer.body, nullptr, false).is_discarded()) {
+      Die("an answer of type " + answer.type + " (status " +
+          std::to_string(answer.status) + ") is not valid JSON: " +
+          answer.body.substr(0, 2000) + "\n" + context);
+    }
+  }
+}
+
+// After a write was accepted: everything it may have changed must still
+// read, as valid JSON.
+void ReadBack(const std::string& input) {
+  static const char* const kReads[] = {
+      "/api/v1/themes/groene-stad/energy-use?pageSize=500",
+      "/api/v1/themes/groene-stad/energy-use/trends",
+      "/api/v1/themes/groene-stad/data-centres?pageSize=500",
+      "/api/v1/themes/groene-stad/smart-grid-pilots?pageSize=500",
+      "/api/v1/themes/groene-stad/indicators",
+      ("/api/v1/indicators/groene-stad-smart-grid-pilot-homes/measurements?"
+       "pageSize=500"),
+      "/api/v1/users?pageSize=500",
+      "/api/v1/tokens?pageSize=500",
+      "/api/v1/modules",
+      "/api/v1/audit-events?pageSize=500",
+      "/api/v1/me"};
+  for (const char* target : kReads) {
+    std::string response =
+        Exchange(std::string("GET ") + target +
+                 " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                 fixture->admin_token + "\r\nConnection: close\r\n\r\n");
+    std::vector<Answer> answers = SplitAnswers(response, false);
+    if (answers.empty() || answers.front().status >= 500) {
+      Die(std::string("after an accepted write, GET ") + target + " failed:\n" +
+          response.substr(0, 2000) + "\nthe input:\n" + input.substr(0, 4000));
+    }
+    CheckJsonAnswers(answers, std::string("GET ") + target +
+                                  " after the input:\n" +
+                                  input.substr(0, 4000));
+  }
+}
+
+bool HasWrite(const std::string& input) {
+  for (const char* method : {"POST ", "PUT ", "PATCH ", "DELETE "}) {
+    if (input.starts_with(method) ||
+        input.find(std::string("\n") + method) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void CheckResponse(const std::string& input, const std::string& response) {
   if (response.find(kOutsideCanary) != std::string::npos) {
     Die("a file from outside the web root was served:\n" + response);
   }
+  bool any_head = input.find("HEAD ") != std::string::npos;
+  std::vector<Answer> answers = SplitAnswers(response, any_head);
+  CheckJsonAnswers(answers, "the input:\n" + input.substr(0, 4000));
+  bool accepted_write = false;
+  for (const Answer& answer : answers) {
+    accepted_write =
+        accepted_write || (answer.status >= 200 && answer.status < 300);
+  }
+  if (accepted_write && HasWrite(input)) ReadBack(input);
   // The server logs a handler's failure before it answers, so the error is
   // there by now.
   if (std::string errors = fixture->errors->Take(); !errors.empty()) {
@@ -375,6 +498,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   RestoreAccess();
-  CheckResponse(Exchange(Substitute(input)));
+  std::string request = Substitute(input);
+  CheckResponse(request, Exchange(request));
   return 0;
 }

@@ -1,8 +1,10 @@
 // Feeds arbitrary bytes as a theme manifest (theme.json) to
 // domain::ParseManifest: the JSON parser, the SDK's JSON Schema and the
 // host's own rules. Besides what the sanitizers catch, the result must agree
-// with the problems reported, and an accepted manifest must be usable the
-// way the plugin host uses it.
+// with the problems reported, an accepted manifest must be usable the way
+// the plugin host uses it, and the text it brings (names, agreements,
+// indicators) must be UTF-8 without control characters but line breaks
+// and serialise as valid JSON, as the API shows it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "core/domain/manifest_parser.h"
+#include "tests/fuzz/json_property.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
@@ -32,5 +35,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   for (const auto& route : manifest->routes) {
     if (manifest->FindRoute(route.method, route.path) == nullptr) std::abort();
   }
+  namespace fuzz = smartercities::fuzz;
+  nlohmann::json shown = {
+      {"id", manifest->id},
+      {"version", manifest->version},
+      {"name", {manifest->name.nl, manifest->name.en}},
+      {"introduction", {manifest->introduction.nl, manifest->introduction.en}}};
+  for (const auto& agreement : manifest->agreements) {
+    for (const std::string* field :
+         {&agreement.letter, &agreement.goal, &agreement.topic,
+          &agreement.preamble, &agreement.text}) {
+      fuzz::RequireText(*field, true, "an agreement's text");
+    }
+    shown["agreements"].push_back(
+        {agreement.letter, agreement.goal, agreement.topic, agreement.preamble,
+         agreement.text, agreement.notes, agreement.parties});
+  }
+  for (const auto& indicator : manifest->indicators) {
+    shown["indicators"].push_back(
+        {indicator.id, indicator.name.nl, indicator.name.en, indicator.unit});
+  }
+  fuzz::RequireText(manifest->name.nl, true, "the theme's name");
+  fuzz::RequireJsonRoundTrip(shown, "an accepted manifest");
   return 0;
 }

@@ -50,7 +50,10 @@ const std::map<std::string, Policy>& CorePolicy() {
   static const std::map<std::string, Policy> kPolicy = {
       {"GET /healthz", Policy::kPublic},
       {"GET /readyz", Policy::kPublic},
-      {"GET /metrics", Policy::kPublic},
+      // Besides administrators, only the monitoring (a token of its own,
+      // or the monitoring address); the public gets /readyz without the
+      // modules.
+      {"GET /metrics", Policy::kAdmin},
       {"GET /api/v1/openapi.json", Policy::kPublic},
       {"GET /api/v1/themes", Policy::kPublic},
       {"GET /api/v1/themes/{theme}", Policy::kPublic},

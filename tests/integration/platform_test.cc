@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -33,13 +34,14 @@ class PlatformTest : public ::testing::Test {
     Start();
   }
 
-  void Start() {
+  void Start(const std::function<void(app::Config&)>& change = nullptr) {
     app::Config config;
     config.port = 0;
     config.data_dir = dir_.path() / "data";
     config.plugin_dir = plugin_dir_;
     config.web_root = testing::SourceDir() / "web";
     config.handler_deadline_ms = 500;
+    if (change) change(config);
     auto platform = app::Platform::Start(config);
     ASSERT_TRUE(platform.ok()) << platform.status().message();
     platform_ = std::move(platform).value();
@@ -389,14 +391,61 @@ TEST_F(PlatformTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(Get("/healthz").status, 200);
   json ready = json::parse(Get("/readyz").body);
   EXPECT_EQ(ready["status"], "ready");
-  EXPECT_EQ(ready["modules"]["regelluwe-stad"], "enabled");
+  // What runs and how busy it is are for administrators and monitoring.
+  EXPECT_FALSE(ready.contains("modules")) << ready.dump();
+  HttpResponse hidden = Get("/metrics");
+  EXPECT_EQ(hidden.status, 401);
+  EXPECT_EQ(hidden.body.find("smartercities_"), std::string::npos);
+  json detail = json::parse(Get("/readyz", true).body);
+  EXPECT_EQ(detail["modules"]["regelluwe-stad"], "enabled");
   Get("/api/v1/themes");
-  std::string metrics = Get("/metrics").body;
+  std::string metrics = Get("/metrics", true).body;
   EXPECT_THAT(metrics,
               HasSubstr("smartercities_http_requests_total{status=\"200\"}"));
   EXPECT_THAT(metrics,
               HasSubstr("smartercities_http_request_duration_seconds_bucket"));
   EXPECT_THAT(metrics, HasSubstr("smartercities_modules{state=\"enabled\"} 2"));
+}
+
+TEST_F(PlatformTest, MetricsAreForTheMonitoringTokenAndTheMonitoringAddress) {
+  std::filesystem::path token_file = dir_.path() / "metrics-token";
+  std::ofstream(token_file) << "scrape-0123456789abcdef\n";
+  std::filesystem::permissions(token_file, std::filesystem::perms::owner_read);
+  // A free port for the monitoring listener.
+  std::uint16_t monitoring_port = 0;
+  {
+    http::ServerConfig config;
+    config.port = 0;
+    http::Server server(config, std::make_shared<http::Router>(),
+                        std::make_shared<http::Metrics>());
+    ASSERT_TRUE(server.Listen().ok());
+    monitoring_port = server.port();
+  }
+  platform_->Stop();
+  platform_.reset();
+  Start([&](app::Config& config) {
+    config.metrics_token_file = token_file;
+    config.monitoring_address = "127.0.0.1:" + std::to_string(monitoring_port);
+  });
+  auto with = [&](const std::string& token) {
+    return Fetch(platform_->port(), "GET", "/metrics",
+                 {{"Authorization", "Bearer " + token}});
+  };
+  EXPECT_EQ(with("scrape-0123456789abcdef").status, 200);
+  EXPECT_EQ(with("scrape-0123456789abcdeX").status, 401);
+  json ready =
+      json::parse(Fetch(platform_->port(), "GET", "/readyz",
+                        {{"Authorization", "Bearer scrape-0123456789abcdef"}})
+                      .body);
+  EXPECT_EQ(ready["modules"]["regelluwe-stad"], "enabled");
+  // The monitoring listener shows everything to whoever reaches it, and
+  // nothing but the operations endpoints.
+  HttpResponse scraped = Fetch(monitoring_port, "GET", "/metrics");
+  EXPECT_EQ(scraped.status, 200);
+  EXPECT_THAT(scraped.body, HasSubstr("smartercities_modules"));
+  EXPECT_TRUE(json::parse(Fetch(monitoring_port, "GET", "/readyz").body)
+                  .contains("modules"));
+  EXPECT_EQ(Fetch(monitoring_port, "GET", "/api/v1/users").status, 404);
 }
 
 TEST_F(PlatformTest, ServesTheWebPageAndRefusesPathTraversal) {

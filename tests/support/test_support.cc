@@ -95,8 +95,24 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
                    const std::string& target,
                    const std::map<std::string, std::string>& headers,
                    const std::string& body) {
+  return FetchFrom("", port, method, target, headers, body);
+}
+
+HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
+                       const std::string& method, const std::string& target,
+                       const std::map<std::string, std::string>& headers,
+                       const std::string& body) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
+  if (!source_address.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot send from " + source_address);
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

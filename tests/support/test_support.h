@@ -50,6 +50,14 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
                    const std::map<std::string, std::string>& headers = {},
                    const std::string& body = "");
 
+// As Fetch, from source_address (an IPv4 address of this machine, such as
+// 127.0.0.2: every 127.x.y.z address is the loopback), so that the server
+// sees another client.
+HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
+                       const std::string& method, const std::string& target,
+                       const std::map<std::string, std::string>& headers = {},
+                       const std::string& body = "");
+
 // A raw connection for tests that send exact bytes: pipelining, malformed
 // framing, slow clients. Reads have a timeout so a test never hangs.
 class RawConnection {
@@ -71,6 +79,8 @@ class RawConnection {
   // see that nothing more came; nullopt when it is still open after
   // timeout_ms.
   std::optional<std::string> ReadUntilClosed(int timeout_ms = 5000);
+  // The socket, for a test that speaks a protocol over it (TLS).
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;

@@ -12,9 +12,13 @@
 namespace smartercities::testing {
 
 void WriteSelfSignedCertificate(const std::filesystem::path& cert_file,
-                                const std::filesystem::path& key_file) {
+                                const std::filesystem::path& key_file,
+                                KeyType type) {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), &EVP_PKEY_free);
+      type == KeyType::kRsa2048
+          ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})
+          : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"),
+      &EVP_PKEY_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), &X509_free);
   if (!key || !cert) throw std::runtime_error("cannot make a test key");
   X509_set_version(cert.get(), 2);

@@ -6,10 +6,14 @@
 
 namespace smartercities::testing {
 
-// Writes a fresh P-256 key and a certificate for 127.0.0.1 signed with it,
-// both PEM. Throws std::runtime_error when OpenSSL fails.
+enum class KeyType { kEcdsaP256, kRsa2048 };
+
+// Writes a fresh key (P-256, or RSA for the suites that need one) and a
+// certificate for 127.0.0.1 signed with it, both PEM. Throws
+// std::runtime_error when OpenSSL fails.
 void WriteSelfSignedCertificate(const std::filesystem::path& cert_file,
-                                const std::filesystem::path& key_file);
+                                const std::filesystem::path& key_file,
+                                KeyType type = KeyType::kEcdsaP256);
 
 }  // namespace smartercities::testing
 

@@ -24,6 +24,7 @@
 #define SMARTERCITIES_PLUGIN_H_
 
 #include <smartercities/sc_plugin.h>
+#include <smartercities/text.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -195,12 +196,23 @@ class Request {
   const sc_request& request_;
 };
 
-// Escapes text for a JSON string literal (without the quotes).
+// Escapes text for a JSON string literal (without the quotes). Bytes that
+// are not UTF-8 become U+FFFD, so that the result is always valid JSON, even
+// for text a client sent that the handler did not check.
 inline std::string JsonEscape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size() + 8);
-  for (char c : text) {
-    switch (c) {
+  std::size_t position = 0;
+  while (position < text.size()) {
+    std::size_t start = position;
+    std::optional<char32_t> c = NextCodePoint(text, position);
+    if (!c) {
+      out += "\\ufffd";
+      ++position;
+      continue;
+    }
+    switch (*c) {
       case '"':
         out += "\\\"";
         break;
@@ -217,13 +229,12 @@ inline std::string JsonEscape(std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
+        if (*c < 0x20) {
           out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
+          out += kHex[(*c >> 4) & 0xf];
+          out += kHex[*c & 0xf];
         } else {
-          out += c;
+          out.append(text.substr(start, position - start));
         }
     }
   }

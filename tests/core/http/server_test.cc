@@ -3,6 +3,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +15,7 @@
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/test_support.h"
@@ -650,6 +653,74 @@ TEST_F(ServerTest, AClientThatStopsSendingIsDroppedAfterTheReadTimeout) {
   EXPECT_LT(Clock::now() - started, milliseconds(1500));
 }
 
+// A body that keeps coming at the minimum rate may take longer than the
+// read timeout; one that falls behind is answered 408 and logged, not cut
+// without a word.
+TEST_F(ServerTest, ABodyAtTheMinimumRateFinishesAndASlowerOneGets408) {
+  auto lines = std::make_shared<std::ostringstream>();
+  auto logger = std::make_shared<spdlog::logger>(
+      "http", std::make_shared<spdlog::sinks::ostream_sink_mt>(*lines));
+  spdlog::register_logger(logger);
+  Restart([](ServerConfig& config) {
+    config.read_timeout = milliseconds(300);
+    config.body_min_bytes_per_second = 10000;
+  });
+  auto send_slowly = [&](RawConnection& connection, std::size_t size,
+                         std::size_t piece, milliseconds pause) {
+    connection.Send(
+        "POST /api/v1/upload HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+        std::to_string(size) + "\r\n\r\n");
+    for (std::size_t sent = 0; sent < size; sent += piece) {
+      connection.Send(std::string(std::min(piece, size - sent), 'a'));
+      std::this_thread::sleep_for(pause);
+    }
+  };
+  // 12,000 bytes at about 20,000 bytes per second: 600 ms, twice the read
+  // timeout.
+  RawConnection steady(port());
+  auto started = Clock::now();
+  send_slowly(steady, 12000, 1000, milliseconds(50));
+  auto done = steady.ReadResponse();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 201) << done->body;
+  EXPECT_GT(Clock::now() - started, milliseconds(500));
+
+  // At about 2,000 bytes per second it falls behind.
+  RawConnection trickle(port());
+  started = Clock::now();
+  std::thread sender(
+      [&] { send_slowly(trickle, 12000, 100, milliseconds(50)); });
+  auto refused = trickle.ReadResponse(3000);
+  auto answered_after = Clock::now() - started;
+  sender.join();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 408);
+  EXPECT_EQ(refused->Header("Content-Type"), "application/problem+json");
+  EXPECT_THAT(refused->body, HasSubstr("10000 bytes per second"));
+  EXPECT_LT(answered_after, milliseconds(1500));
+  spdlog::drop("http");
+  EXPECT_THAT(lines->str(), HasSubstr("POST /api/v1/upload"));
+  EXPECT_THAT(lines->str(), HasSubstr("came too slowly"));
+  EXPECT_THAT(lines->str(), HasSubstr(" 408 "));
+}
+
+TEST_F(ServerTest, TheDefaultHeaderLimitIsEightKilobytes) {
+  EXPECT_EQ(ServerConfig().header_limit_bytes, 8192u);
+  Restart([](ServerConfig& config) { config.header_limit_bytes = 8192; });
+  std::string head = "GET /api/v1/echo HTTP/1.1\r\nHost: x\r\nX-Big: ";
+  RawConnection fits(port());
+  fits.Send(head + std::string(8000, 'a') + "\r\n\r\n");
+  auto ok = fits.ReadResponse();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  RawConnection over(port());
+  over.Send(head + std::string(8200, 'a') + "\r\n\r\n");
+  auto refused = over.ReadResponse();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 431);
+  EXPECT_THAT(refused->body, HasSubstr("8192 bytes"));
+}
+
 TEST_F(ServerTest, IdleConnectionsAreDroppedAfterTheIdleTimeout) {
   Restart([](ServerConfig& config) {
     config.idle_timeout = milliseconds(300);
@@ -950,10 +1021,15 @@ TEST_F(ServerTest, RefusesStaticPathsThatLeaveTheWebRoot) {
         << target;
     EXPECT_EQ(response->Header("X-Content-Type-Options"), "nosniff");
   }
-  connection.Send("POST /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto post = connection.ReadResponse();
-  ASSERT_TRUE(post);
-  EXPECT_EQ(post->status, 404);
+  // The web root answers GET and HEAD; other methods are not allowed.
+  for (const char* method : {"POST", "TRACE", "DELETE"}) {
+    connection.Send(std::string(method) +
+                    " /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto refused = connection.ReadResponse();
+    ASSERT_TRUE(refused) << method;
+    EXPECT_EQ(refused->status, 405) << method;
+    EXPECT_EQ(refused->Header("Allow"), "GET, HEAD") << method;
+  }
 }
 
 TEST_F(ServerTest, WithoutAWebRootUnknownPathsAre404) {

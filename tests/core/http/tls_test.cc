@@ -181,6 +181,69 @@ class TlsTest : public ::testing::Test {
   std::unique_ptr<Server> server_;
 };
 
+// Whether a client that offers only suite (an OpenSSL cipher name) under
+// TLS versions min_version to max_version completes a handshake.
+bool Handshakes(std::uint16_t port, const char* suite,
+                int min_version = TLS1_2_VERSION,
+                int max_version = TLS1_2_VERSION) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(
+      SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
+  // Level 0 lets the client offer what a careless or old client offers.
+  SSL_CTX_set_security_level(context.get(), 0);
+  SSL_CTX_set_min_proto_version(context.get(), min_version);
+  SSL_CTX_set_max_proto_version(context.get(), max_version);
+  if (SSL_CTX_set_cipher_list(context.get(), suite) != 1) {
+    ADD_FAILURE() << "this OpenSSL does not know " << suite;
+    return false;
+  }
+  RawConnection connection(port);
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()),
+                                                &SSL_free);
+  SSL_set_fd(ssl.get(), connection.fd());
+  return SSL_connect(ssl.get()) == 1;
+}
+
+TEST_F(TlsTest, Tls12OffersOnlyForwardSecretAeadSuites) {
+  for (const char* refused :
+       {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384",
+        "ECDHE-ECDSA-AES128-SHA256"}) {
+    EXPECT_FALSE(Handshakes(port(), refused)) << refused;
+  }
+  for (const char* accepted :
+       {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+    EXPECT_TRUE(Handshakes(port(), accepted)) << accepted;
+  }
+  EXPECT_FALSE(Handshakes(port(), "ECDHE-ECDSA-AES128-SHA", TLS1_VERSION,
+                          TLS1_1_VERSION));
+  TlsClient client(port(), cert_);
+  ASSERT_FALSE(client.Handshake());
+  EXPECT_EQ(client.ProtocolVersion(), TLS1_3_VERSION);
+
+  // The suites of an RSA certificate: static RSA and CBC are refused too.
+  std::filesystem::path rsa_cert = dir_.path() / "rsa-cert.pem";
+  std::filesystem::path rsa_key = dir_.path() / "rsa-key.pem";
+  testing::WriteSelfSignedCertificate(rsa_cert, rsa_key,
+                                      testing::KeyType::kRsa2048);
+  ServerConfig config = TlsConfig();
+  config.tls_cert_file = rsa_cert.string();
+  config.tls_key_file = rsa_key.string();
+  server_ =
+      std::make_unique<Server>(config, router_, std::make_shared<Metrics>());
+  ASSERT_TRUE(server_->Start().ok());
+  for (const char* refused :
+       {"AES128-SHA", "AES256-GCM-SHA384", "AES128-GCM-SHA256",
+        "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384",
+        "DHE-RSA-AES128-GCM-SHA256"}) {
+    EXPECT_FALSE(Handshakes(port(), refused)) << refused;
+  }
+  for (const char* accepted :
+       {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-CHACHA20-POLY1305"}) {
+    EXPECT_TRUE(Handshakes(port(), accepted)) << accepted;
+  }
+}
+
 TEST_F(TlsTest, ConfigSaysWhetherTlsIsOn) {
   EXPECT_TRUE(TlsConfig().tls());
   EXPECT_FALSE(ServerConfig().tls());

@@ -1,0 +1,1 @@
+#include <smartercities/csv.h>  // compiles on its own

@@ -1,0 +1,1 @@
+#include <smartercities/text.h>  // compiles on its own
