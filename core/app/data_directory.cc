@@ -95,6 +95,9 @@ class LockedDatabase : public storage::Database {
   }
   std::uint64_t Generation() const override { return database_->Generation(); }
   void PollExternalChanges() override { database_->PollExternalChanges(); }
+  void SetPrivateTables(std::set<std::string, std::less<>> tables) override {
+    database_->SetPrivateTables(std::move(tables));
+  }
 
  private:
   std::unique_ptr<storage::Database> database_;

@@ -97,6 +97,10 @@ Status Platform::Init(const Config& config) {
   auto database = OpenDataDirectory(config, ThemeSync::kByHost, std::cerr);
   if (!database.ok()) return database.status();
   database_ = std::move(database).value();
+  // Logins, sessions and the audit trail change nothing the public reads:
+  // writing them must not make the cached public answers stale.
+  database_->SetPrivateTables({"audit_log", "login_failures", "login_notices",
+                               "operator_requests", "sessions"});
 
   tokens_ = std::make_unique<auth::TokenService>(*database_);
   hasher_ = std::make_unique<auth::PasswordHasher>();

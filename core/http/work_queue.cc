@@ -3,57 +3,72 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <boost/asio/post.hpp>
-#include <latch>
-
 #include "core/http/http_logger.h"
 
 namespace smartercities::http {
 
 WorkQueue::WorkQueue(std::string name, int threads, std::size_t max_pending,
                      int nice)
-    : name_(std::move(name)),
-      max_pending_(max_pending),
-      pool_(static_cast<std::size_t>(std::max(1, threads))) {
-  if (nice <= 0) return;
-  // One task per thread, each held until all have started, so that every
-  // thread of the pool takes one and lowers its own priority.
-  int count = std::max(1, threads);
-  auto started = std::make_shared<std::latch>(count);
-  for (int i = 0; i < count; ++i) {
-    boost::asio::post(pool_, [started, nice, name = name_] {
-      if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) !=
-          0) {
-        HttpLogger()->warn("work queue '{}': could not lower its priority",
-                           name);
-      }
-      started->arrive_and_wait();
-    });
+    : name_(std::move(name)), max_pending_(max_pending), nice_(nice) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this] { Run(); });
   }
 }
 
 WorkQueue::~WorkQueue() { Stop(); }
 
 bool WorkQueue::TrySubmit(std::function<void()> work) {
-  if (stopped_.load()) return false;
-  if (pending_.fetch_add(1) >= max_pending_) {
-    pending_.fetch_sub(1);
-    return false;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_ || pending_.load() >= max_pending_) return false;
+    pending_.fetch_add(1);
+    queue_.push_back(std::move(work));
   }
-  boost::asio::post(pool_, [this, work = std::move(work)] {
+  work_ready_.notify_one();
+  return true;
+}
+
+void WorkQueue::Run() {
+  // Each thread lowers its own priority before it takes any work.
+  if (nice_ > 0 &&
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice_) != 0) {
+    HttpLogger()->warn("work queue '{}': could not lower its priority", name_);
+  }
+  for (;;) {
+    std::function<void()> work;
+    {
+      std::unique_lock lock(mutex_);
+      work_ready_.wait(lock, [this] { return stopped_ || !queue_.empty(); });
+      if (stopped_) return;
+      work = std::move(queue_.front());
+      queue_.pop_front();
+    }
     struct Done {
       std::atomic<std::size_t>& pending;
       ~Done() { pending.fetch_sub(1); }
     } done{pending_};
-    work();
-  });
-  return true;
+    try {
+      work();
+    } catch (...) {
+      HttpLogger()->error("work queue '{}': a task ended with an exception",
+                          name_);
+    }
+  }
 }
 
 void WorkQueue::Stop() {
-  if (stopped_.exchange(true)) return;
-  pool_.stop();
-  pool_.join();
+  std::deque<std::function<void()>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    dropped.swap(queue_);
+  }
+  work_ready_.notify_all();
+  for (auto& thread : threads_) thread.join();
+  // Work that never started is destroyed here, after the threads: it may
+  // hold the last reference to a connection.
+  pending_.fetch_sub(dropped.size());
 }
 
 }  // namespace smartercities::http

@@ -16,10 +16,14 @@
 #define SMARTERCITIES_CORE_HTTP_WORK_QUEUE_H_
 
 #include <atomic>
-#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace smartercities::http {
 
@@ -45,11 +49,17 @@ class WorkQueue {
   void Stop();
 
  private:
+  void Run();
+
   const std::string name_;
   const std::size_t max_pending_;
+  const int nice_;
   std::atomic<std::size_t> pending_{0};
-  std::atomic<bool> stopped_{false};
-  boost::asio::thread_pool pool_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::deque<std::function<void()>> queue_;
+  bool stopped_ = false;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace smartercities::http

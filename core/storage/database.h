@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -186,6 +187,12 @@ class Database {
   // Looks for writes committed by other processes since the last call and
   // counts them in Generation; cheap enough for a timer.
   virtual void PollExternalChanges() = 0;
+
+  // Tables that nothing public is read from (sessions, login counters, the
+  // audit trail): a Write that changes rows of these tables only leaves
+  // Generation as it is, so that logins and sessions do not make every
+  // cached public answer stale. Set before the first Write.
+  virtual void SetPrivateTables(std::set<std::string, std::less<>> tables) = 0;
 };
 
 struct SqliteOptions {

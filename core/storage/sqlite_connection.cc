@@ -399,6 +399,27 @@ Status SqliteConnection::RunAsHost(std::string_view sql,
   return Run(sql, params, on_row);
 }
 
+void SqliteConnection::CountChangesIn(
+    const std::set<std::string, std::less<>>* tables) {
+  counted_tables_ = tables;
+  counted_changes_ = 0;
+  sqlite3_update_hook(db_, tables ? &SqliteConnection::OnUpdate : nullptr,
+                      tables ? this : nullptr);
+}
+
+std::int64_t SqliteConnection::total_changes() const {
+  return sqlite3_total_changes64(db_);
+}
+
+void SqliteConnection::OnUpdate(void* self, int, const char*, const char* table,
+                                long long) {  // NOLINT(runtime/int)
+  auto& connection = *static_cast<SqliteConnection*>(self);
+  if (connection.counted_tables_ != nullptr &&
+      connection.counted_tables_->contains(std::string_view(table))) {
+    ++connection.counted_changes_;
+  }
+}
+
 void SqliteConnection::StartCapture(const WriteObserver* observer) {
   capture_for_ = observer;
   captured_.clear();

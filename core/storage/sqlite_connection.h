@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -79,6 +80,15 @@ class SqliteConnection : public Connection {
   // Ends capturing and returns what was captured, with column names.
   std::vector<RowChange> StopCapture();
 
+  // Counts the rows changed in the given tables (through SQLite's update
+  // hook) from now on; null stops counting. The set must outlive the
+  // counting.
+  void CountChangesIn(const std::set<std::string, std::less<>>* tables);
+  // Rows changed in the counted tables since CountChangesIn, and in all
+  // tables since the connection opened (sqlite3_total_changes64).
+  std::int64_t counted_changes() const { return counted_changes_; }
+  std::int64_t total_changes() const;
+
   // The number of statements in the cache, for tests.
   std::size_t num_cached_statements() const { return statements_.size(); }
 
@@ -95,6 +105,9 @@ class SqliteConnection : public Connection {
                           const char* table,
                           long long old_rowid,   // NOLINT(runtime/int)
                           long long new_rowid);  // NOLINT(runtime/int)
+  static void OnUpdate(void* self, int op, const char* database,
+                       const char* table,
+                       long long rowid);  // NOLINT(runtime/int)
   static int Authorize(void* self, int action, const char* arg1,
                        const char* arg2, const char* arg3, const char* arg4);
   Status Failure(int code, std::string_view sql);
@@ -119,6 +132,8 @@ class SqliteConnection : public Connection {
   // While capturing: whose tables, and the rows changed so far.
   const WriteObserver* capture_for_ = nullptr;
   std::vector<RowChange> captured_;
+  const std::set<std::string, std::less<>>* counted_tables_ = nullptr;
+  std::int64_t counted_changes_ = 0;
 };
 
 }  // namespace smartercities::storage

@@ -176,6 +176,15 @@ Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
   WritingMark mark(this);
   Status begun = writer_->Begin("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
+  // Which rows change where, to know whether public data changed: every
+  // change counts, unless all of them were in private tables. A change the
+  // update hook does not see (a WITHOUT ROWID or virtual table) counts.
+  std::int64_t changes_before = writer_->total_changes();
+  writer_->CountChangesIn(&private_tables_);
+  struct StopCounting {
+    SqliteConnection& connection;
+    ~StopCounting() { connection.CountChangesIn(nullptr); }
+  } stop_counting{*writer_};
   WriteObserver* observer = current_observer;
   if (observer != nullptr) writer_->StartCapture(observer);
   Status status;
@@ -199,10 +208,12 @@ Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
     LogIfFailed(writer_->Rollback(), "rolling back a failed write");
     return status;
   }
+  std::int64_t changed = writer_->total_changes() - changes_before;
+  bool only_private = changed == writer_->counted_changes();
   Status committed = writer_->Commit();
   // Counted after the commit and before the caller hears of it: a read that
   // starts after this Write returns sees a new generation.
-  generation_.fetch_add(1);
+  if (!only_private || !committed.ok()) generation_.fetch_add(1);
   return committed;
 }
 

@@ -44,6 +44,9 @@ class SqliteDatabase : public Database {
   Result<std::string> IntegrityCheck() override;
   std::uint64_t Generation() const override { return generation_.load(); }
   void PollExternalChanges() override;
+  void SetPrivateTables(std::set<std::string, std::less<>> tables) override {
+    private_tables_ = std::move(tables);
+  }
 
   // The number of open read connections: one per thread that has read and
   // has not exited.
@@ -61,6 +64,7 @@ class SqliteDatabase : public Database {
   const SqliteOptions options_;
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> generation_{0};
+  std::set<std::string, std::less<>> private_tables_;
   // The writer's PRAGMA data_version when last polled: it changes only when
   // another connection commits.
   std::int64_t external_version_ = -1;
