@@ -110,10 +110,17 @@ Status Platform::Init(const Config& config) {
                 accounts_.get(), tokens_.get(), access_->CookieName(), tls}});
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
+  auto site = web::Site::Create({config.web_root, access_->CookieName(), tls},
+                                *database_, *catalog_, *modules_, *accounts_,
+                                *tokens_, router_);
+  if (!site.ok()) return site.status();
+  site_ = std::move(site).value();
 
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
-        return access_->Intercept(request, route);
+        // The site shows a refusal as a page (or the way to log in).
+        return site_->ExplainRefusal(request, route,
+                                     access_->Intercept(request, route));
       });
   status = server_->Start();
   if (!status.ok()) return status;
