@@ -1,0 +1,324 @@
+// The web site in a real browser: Debian's Chromium driven by playwright-core
+// against the real smartercities executable, with JavaScript on and off,
+// checked with axe-core at WCAG 2.1 AA in both languages, walked with the
+// keyboard alone. Screenshots of the main pages are saved.
+//
+//   node browser_test.mjs --executable build/bin/smartercities \
+//        [--plugin-dir build/plugins] [--web-root build/web] \
+//        [--screenshots DIR] [--chromium /usr/bin/chromium]
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD, EDITOR, startServer } from './server.mjs';
+
+// The packages come from web/'s committed lock file (npm ci in web/).
+const webDir = resolve(fileURLToPath(import.meta.url), '../../../web');
+const require = createRequire(join(webDir, 'package.json'));
+const { chromium } = require('playwright-core');
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at >= 0 && process.argv[at + 1]) return process.argv[at + 1];
+  return process.env[`SC_${name.toUpperCase().replace(/-/g, '_')}`] || fallback;
+}
+
+const executable = resolve(option('executable', 'build/bin/smartercities'));
+const pluginDir = option('plugin-dir', '') && resolve(option('plugin-dir', ''));
+const webRoot = option('web-root', '') && resolve(option('web-root', ''));
+const screenshots = resolve(option('screenshots', 'build/web-screenshots'));
+const chromiumPath = option('chromium', '/usr/bin/chromium');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const THEMES = [
+  'bedrijvige-stad', 'zorgende-stad', 'lerende-stad', 'groene-stad', 'onze-stad',
+  'veilige-stad', 'regelluwe-stad', 'kennisdeling', 'open-networks',
+];
+
+let server;
+let browser;
+let profile;
+
+before(async () => {
+  server = await startServer({ executable, pluginDir, webRoot });
+  profile = mkdtempSync(join(tmpdir(), 'sc-chromium-'));
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+// A page whose Content-Security-Policy violations and script errors fail
+// the test that opened it.
+async function open(context, path) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => page.problems.push(error.message));
+  const response = await page.goto(server.url + path);
+  assert.equal(response.status(), 200, `${path} answered ${response.status()}`);
+  return page;
+}
+
+function noProblems(page) {
+  assert.deepEqual(page.problems, [], `errors on ${page.url()}`);
+}
+
+async function axe(page) {
+  const results = await page.evaluate(`${axeSource}
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
+  assert.deepEqual(results, [], `axe violations on ${page.url()}:\n${JSON.stringify(results, null, 2)}`);
+}
+
+async function firstIndicator(context) {
+  const page = await open(context, '/themas/regelluwe-stad');
+  const href = await page.locator('#indicatoren a').first().getAttribute('href');
+  await page.close();
+  return href;
+}
+
+async function login(context, username, password) {
+  const page = await open(context, '/inloggen');
+  await page.fill('#veld-username', username);
+  await page.fill('#veld-password', password);
+  await Promise.all([page.waitForURL(/\/account/), page.click('form.sc-form button[type=submit]')]);
+  return page;
+}
+
+describe('public pages', () => {
+  test('the dashboard lists the nine themes', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    const cards = page.locator('[data-testid=themes] > li');
+    assert.equal(await cards.count(), 9);
+    for (const id of THEMES) {
+      assert.equal(await page.locator(`[data-testid=themes] a[href="/themas/${id}"]`).count(), 1, id);
+    }
+    assert.match(await page.locator('#termijnen').locator('..').innerText(), /\d{4}/);
+    assert.ok(await page.locator('#laatste-cijfers ~ ul li').count() > 0, 'latest figures');
+    await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
+    noProblems(page);
+    await context.close();
+  });
+
+  test('theme, agreement, indicator and city follow from each other', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await Promise.all([page.waitForURL(/\/themas\/regelluwe-stad$/), page.click('a[href="/themas/regelluwe-stad"]')]);
+    assert.match(await page.locator('h1').innerText(), /Regelluwe/);
+    assert.ok(await page.locator('.sc-agreement').count() >= 10);
+    await page.screenshot({ path: join(screenshots, 'theme.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/afspraken\/e$/), page.click('a[href="/themas/regelluwe-stad/afspraken/e"]')]);
+    assert.match(await page.locator('blockquote').innerText(), /facturen elektronisch/);
+    assert.equal(await page.locator('blockquote').getAttribute('lang'), 'nl');
+    await page.screenshot({ path: join(screenshots, 'agreement.png'), fullPage: true });
+    const indicatorLink = page.locator('.sc-facts a[href^="/indicatoren/"]').first();
+    await Promise.all([page.waitForURL(/\/indicatoren\//), indicatorLink.click()]);
+    // The chart is drawn over the table, which stays.
+    await page.locator('figure.sc-chart canvas').first().waitFor();
+    assert.ok(await page.locator('#cijfertabel tbody tr').count() > 0);
+    await page.screenshot({ path: join(screenshots, 'indicator.png'), fullPage: true });
+    const csv = await context.request.get(server.url + await page.locator('a[download]').getAttribute('href'));
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'], /text\/csv/);
+    assert.match(await csv.text(), /^indicator,cbs_code,city,period,value/);
+    await Promise.all([page.waitForURL(/\/steden\/GM\d{4}$/), page.locator('#cijfertabel tbody a').first().click()]);
+    assert.ok(await page.locator('#stadscijfers ~ div table').count() > 0, 'figures per indicator');
+    await page.screenshot({ path: join(screenshots, 'city.png'), fullPage: true });
+    await page.goBack();
+    assert.match(page.url(), /\/indicatoren\//);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('English and back', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/themas/groene-stad');
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    await Promise.all([page.waitForURL(/\/en\/themas\/groene-stad$/), page.click('a[hreflang=en]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.locator('h1').innerText(), /Green City/);
+    // Links stay in English; the covenant's texts stay Dutch and say so.
+    assert.equal(await page.locator('.sc-agreement p[lang=nl]').first().count(), 1);
+    await Promise.all([page.waitForURL(/\/en\/themas\/groene-stad\/afspraken\/a$/), page.click('a[href="/en/themas/groene-stad/afspraken/a"]')]);
+    assert.match(await page.locator('h1').innerText(), /Agreement a/);
+    await Promise.all([page.waitForURL(/\/themas\/groene-stad\/afspraken\/a$/), page.click('a[hreflang=nl]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    assert.match(await page.locator('h1').innerText(), /Afspraak a/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('every page shows its content with JavaScript switched off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const indicator = await firstIndicator(context);
+    const expectations = [
+      ['/', /Bedrijvige Stad/],
+      ['/themas/onze-stad', /Afspraken/],
+      ['/themas/regelluwe-stad/afspraken/e', /facturen elektronisch/],
+      [indicator, /Cijfers per stad en periode/],
+      ['/steden/GM0794', /Helmond/],
+      ['/en', /Business City|Themes/],
+      ['/inloggen', /Gebruikersnaam/],
+    ];
+    for (const [path, pattern] of expectations) {
+      const page = await open(context, path);
+      assert.match(await page.locator('main').innerText(), pattern, path);
+      await page.close();
+    }
+    const page = await open(context, indicator);
+    assert.ok(await page.locator('#cijfertabel tbody tr').count() > 0);
+    assert.equal(await page.locator('figure.sc-chart').isHidden(), true);
+    await page.close();
+    await context.close();
+  });
+});
+
+describe('editors and administrators', () => {
+  test('a city editor enters a figure; a wrong value is told next to its field', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    const entry = page.locator('#invoeren a[href^="/invoer/regelluwe-stad-e"]').first();
+    await Promise.all([page.waitForURL(/\/invoer\//), entry.click()]);
+    // Helmond is the only city this account reports for.
+    assert.match(await page.locator('#veld-city').innerText(), /Helmond/);
+    await page.fill('#veld-period', '2014-10');
+    await page.fill('#veld-value', '150');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const message = page.locator('#veld-value-fout');
+    assert.match(await message.innerText(), /tussen 0 en 100/);
+    assert.match(await page.getAttribute('#veld-value', 'aria-describedby'), /veld-value-fout/);
+    assert.equal(await page.locator('.sc-error-summary a[href="#veld-value"]').count(), 1);
+    await page.screenshot({ path: join(screenshots, 'entry-error.png'), fullPage: true });
+    await axe(page);
+    await page.fill('#veld-value', '73,5');
+    await Promise.all([page.waitForURL(/\/indicatoren\/regelluwe-stad-e/), page.click('form.sc-form button[type=submit]')]);
+    const row = page.locator('#stad-GM0794');
+    assert.match(await row.innerText(), /73,5%/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('an administrator switches a module off and on again', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/beheer/modules`);
+    const row = page.locator('tr[data-module="kennisdeling"]');
+    await Promise.all([page.waitForLoadState('load'), row.locator('button').click()]);
+    assert.match(await page.locator('[role=status]').innerText(), /Uitgeschakeld/);
+    await page.screenshot({ path: join(screenshots, 'admin-modules.png'), fullPage: true });
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), 8);
+    assert.equal(await page.locator('a[href="/themas/kennisdeling"]').count(), 0);
+    const gone = await page.goto(server.url + '/themas/kennisdeling');
+    assert.equal(gone.status(), 404);
+    await page.goto(`${server.url}/beheer/modules`);
+    await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-module="kennisdeling"] button').click()]);
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), 9);
+    await context.close();
+  });
+
+  test('a page for editors shows a visitor the login form, and itself after logging in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/beheer/modules`);
+    assert.equal(response.status(), 401);
+    await page.fill('#veld-username', 'admin');
+    await page.fill('#veld-password', ADMIN_PASSWORD);
+    await Promise.all([page.waitForURL(/\/beheer\/modules$/), page.click('form.sc-form button[type=submit]')]);
+    assert.ok(await page.locator('tr[data-module]').count() >= 9);
+    await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  test('axe-core finds no WCAG 2.1 AA violation on any page type, in both languages', async () => {
+    const context = await browser.newContext();
+    const indicator = await firstIndicator(context);
+    const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
+      '/steden', '/steden/GM0794', '/inloggen', '/themas/bestaat-niet'];
+    for (const path of paths) {
+      for (const prefix of ['', '/en']) {
+        const page = await context.newPage();
+        await page.goto(server.url + (prefix && path === '/' ? '/en' : prefix + path));
+        await axe(page);
+        await page.close();
+      }
+    }
+    const editor = await browser.newContext();
+    for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices']],
+      ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules']]]) {
+      const session = await browser.newContext();
+      await (await login(session, user, password)).close();
+      for (const path of paths2) {
+        for (const prefix of ['', '/en']) {
+          const page = await session.newPage();
+          const response = await page.goto(server.url + prefix + path);
+          assert.equal(response.status(), 200, prefix + path);
+          await axe(page);
+          await page.close();
+        }
+      }
+      await session.close();
+    }
+    await editor.close();
+    await context.close();
+  });
+
+  test('the keyboard alone reaches the content: skip link first, focus visible, no trap', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => ({
+      text: document.activeElement.textContent.trim(),
+      href: document.activeElement.getAttribute('href'),
+      visible: document.activeElement.getBoundingClientRect().width > 1,
+      outline: getComputedStyle(document.activeElement).outlineStyle,
+    }));
+    assert.equal(first.href, '#inhoud');
+    assert.equal(first.text, 'Naar de inhoud');
+    assert.ok(first.visible, 'the skip link shows when it has focus');
+    assert.notEqual(first.outline, 'none');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'inhoud');
+    // Tab onwards: the first theme card's link, then on through the page
+    // and out of it, never stuck on one element.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '/themas/bedrijvige-stad');
+    const seen = [];
+    for (let i = 0; i < 80; i += 1) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e === document.body ? 'body' : `${e.tagName}:${e.getAttribute('href') || e.textContent.trim()}`;
+      });
+      seen.push(id);
+    }
+    assert.ok(new Set(seen).size > 40, 'focus moves on through the page');
+    // Enter on a focused theme link follows it.
+    await page.goto(server.url + '/');
+    await page.focus('a[href="/themas/veilige-stad"]');
+    await Promise.all([page.waitForURL(/veilige-stad$/), page.keyboard.press('Enter')]);
+    noProblems(page);
+    await context.close();
+  });
+});
