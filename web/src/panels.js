@@ -165,7 +165,11 @@ async function fillPanel(panel) {
     }
     const link = body.querySelector('a');
     body.replaceChildren(...parts);
-    if (link) body.append(element('p', 'utrecht-paragraph sc-small')).append(link);
+    if (link) {
+      const paragraph = element('p', 'utrecht-paragraph sc-small');
+      paragraph.append(link);
+      body.append(paragraph);
+    }
     panel.dataset.panelState = 'ready';
   } catch (error) {
     body.prepend(element('p', 'utrecht-paragraph', `${words.failed} (${error.message}).`));
