@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/domain/measurements.h"
+#include "core/web/search.h"
 #include "core/web/view_helpers.h"
 
 namespace smartercities::web {
@@ -170,8 +171,7 @@ http::Response Dashboard(Site& site, http::Request& request,
           // The newest figure of each indicator, so that one busy
           // indicator does not fill the list.
           auto found = indicators.find(row.Text("indicator_id"));
-          if (found == indicators.end() ||
-              !shown.insert(found->first).second) {
+          if (found == indicators.end() || !shown.insert(found->first).second) {
             return true;
           }
           const domain::Indicator& indicator = *found->second.second;
@@ -666,6 +666,153 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
   return site.Page("city", language, std::move(model));
 }
 
+// ---- search ----
+
+struct Hit {
+  int score;
+  json item;
+};
+
+json TopHits(std::vector<Hit> hits, std::size_t limit) {
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score > b.score;
+  });
+  json out = json::array();
+  for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
+    out.push_back(std::move(hits[i].item));
+  }
+  return out;
+}
+
+std::vector<std::string> WordsOf(
+    std::initializer_list<std::string_view> texts) {
+  std::vector<std::string> words;
+  for (std::string_view text : texts) {
+    auto more = SearchWords(text);
+    words.insert(words.end(), more.begin(), more.end());
+  }
+  return words;
+}
+
+// The first sentence-sized piece of text, for a result's summary.
+std::string Excerpt(const std::string& text) {
+  if (text.size() <= 220) return text;
+  std::size_t cut = text.rfind(' ', 220);
+  return text.substr(0, cut == std::string::npos ? 220 : cut) + " …";
+}
+
+http::Response SearchPage(Site& site, http::Request& request,
+                          Language language) {
+  const json& t = site.pages().Translations(language);
+  std::string query(request.Query("q").value_or(""));
+  if (query.size() > 200) query.resize(200);
+  std::vector<std::string> words = SearchWords(query);
+  json model = site.BaseModel(request, language,
+                              t["search"]["title"].get<std::string>(), false);
+  model["query"] = query;
+  model["action"] = Localize("/zoeken", language);
+  model["searched"] = !words.empty();
+  if (words.empty()) return site.Page("search", language, std::move(model));
+
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  std::vector<Hit> theme_hits, agreement_hits, indicator_hits, city_hits;
+  for (const auto& theme : *themes) {
+    std::vector<std::string_view> texts = {theme.id, theme.name.nl,
+                                           theme.name.en, theme.introduction.nl,
+                                           theme.introduction.en};
+    for (const auto& challenge : theme.challenges) {
+      texts.push_back(challenge.nl);
+      texts.push_back(challenge.en);
+    }
+    for (const auto& leader : theme.leaders) texts.push_back(leader.name);
+    std::vector<std::string> theme_words;
+    for (std::string_view text : texts) {
+      auto more = SearchWords(text);
+      theme_words.insert(theme_words.end(), more.begin(), more.end());
+    }
+    if (int score = SearchScore(words, theme_words)) {
+      json summary = Localized(theme.introduction, language);
+      summary["text"] = Excerpt(summary["text"]);
+      theme_hits.push_back({score,
+                            {{"title", Localized(theme.name, language)},
+                             {"url", ThemeUrl(theme.id, language)},
+                             {"summary", summary}}});
+    }
+    for (const auto& agreement : theme.agreements) {
+      std::vector<std::string> agreement_words =
+          WordsOf({agreement.goal, agreement.topic, agreement.preamble,
+                   agreement.text, theme.id + " " + agreement.letter});
+      for (const auto& note : agreement.notes) {
+        auto more = SearchWords(note);
+        agreement_words.insert(agreement_words.end(), more.begin(), more.end());
+      }
+      for (const auto& party : agreement.parties) {
+        auto more = SearchWords(party);
+        agreement_words.insert(agreement_words.end(), more.begin(), more.end());
+      }
+      if (int score = SearchScore(words, agreement_words)) {
+        agreement_hits.push_back(
+            {score,
+             {{"title", t["agreement"]["heading"].get<std::string>() + " " +
+                            theme.id + "/" + agreement.letter},
+              {"url", AgreementUrl(theme.id, agreement.letter, language)},
+              {"theme", Localized(theme.name, language)},
+              {"summary",
+               {{"text", Excerpt(agreement.text)}, {"lang", "nl"}}}}});
+      }
+    }
+    for (const auto& indicator : theme.indicators) {
+      if (int score = SearchScore(
+              words,
+              WordsOf({indicator.id, indicator.name.nl, indicator.name.en,
+                       indicator.description.nl, indicator.description.en}))) {
+        json summary = indicator.description.nl.empty()
+                           ? json({{"text", ""}, {"lang", "nl"}})
+                           : Localized(indicator.description, language);
+        summary["text"] = Excerpt(summary["text"]);
+        indicator_hits.push_back(
+            {score,
+             {{"title", Localized(indicator.name, language)},
+              {"url", IndicatorUrl(indicator.id, language)},
+              {"theme", Localized(theme.name, language)},
+              {"summary", summary}}});
+      }
+    }
+  }
+  for (const auto& [code, city] : *cities) {
+    if (int score = SearchScore(words, WordsOf({city.name, code}))) {
+      city_hits.push_back(
+          {score,
+           {{"title", {{"text", city.name}, {"lang", "nl"}}},
+            {"url", CityUrl(code, language)},
+            {"summary",
+             {{"text", code + " · " + city.network}, {"lang", "nl"}}}}});
+    }
+  }
+  std::size_t total = theme_hits.size() + agreement_hits.size() +
+                      indicator_hits.size() + city_hits.size();
+  json groups = json::array();
+  auto add_group = [&](const char* key, std::vector<Hit> hits) {
+    if (hits.empty()) return;
+    std::size_t count = hits.size();
+    groups.push_back({{"id", std::string("resultaten-") + key},
+                      {"heading", t["search"]["groups"][key]},
+                      {"count", count},
+                      {"results", TopHits(std::move(hits), 25)}});
+  };
+  add_group("themes", std::move(theme_hits));
+  add_group("agreements", std::move(agreement_hits));
+  add_group("indicators", std::move(indicator_hits));
+  add_group("cities", std::move(city_hits));
+  model["groups"] = groups;
+  model["total"] = total;
+  model["found"] = total > 0;
+  return site.Page("search", language, std::move(model));
+}
+
 }  // namespace
 
 Status RegisterPublicPages(Site& site) {
@@ -703,6 +850,11 @@ Status RegisterPublicPages(Site& site) {
   status = site.AddPage("/steden", PublicOptions("The cities"),
                         [s](http::Request& request, Language language) {
                           return CitiesPage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  status = site.AddPage("/zoeken", PublicOptions("Search the site"),
+                        [s](http::Request& request, Language language) {
+                          return SearchPage(*s, request, language);
                         });
   if (!status.ok()) return status;
   return site.AddPage("/steden/{city}", PublicOptions("A city"),

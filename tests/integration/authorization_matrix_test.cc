@@ -94,6 +94,8 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /en/steden/{city}", Policy::kPublic},
       {"GET /inloggen", Policy::kPublic},
       {"GET /en/inloggen", Policy::kPublic},
+      {"GET /zoeken", Policy::kPublic},
+      {"GET /en/zoeken", Policy::kPublic},
       {"GET /assets/{file}", Policy::kPublic},
       {"GET /indicatoren/{indicator}/cijfers.csv", Policy::kPublic},
       {"POST /inloggen", Policy::kPublic},

@@ -150,6 +150,24 @@ describe('public pages', () => {
     await context.close();
   });
 
+  test('one search box finds themes, agreements, indicators and cities by Dutch words', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await Promise.all([page.waitForURL(/\/zoeken$/), page.click('nav a[href="/zoeken"]')]);
+    await page.fill('#zoekterm', 'facturen');
+    await Promise.all([page.waitForURL(/\/zoeken\?q=facturen$/), page.keyboard.press('Enter')]);
+    assert.ok(await page.locator('[data-results=resultaten-agreements] li').count() > 0);
+    assert.ok(await page.locator('[data-results=resultaten-indicators] li').count() > 0);
+    await page.fill('#zoekterm', 'helmond');
+    await Promise.all([page.waitForURL(/q=helmond$/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/steden\/GM0794$/),
+      page.click('[data-results=resultaten-cities] a[href="/steden/GM0794"]')]);
+    await page.goto(`${server.url}/zoeken?q=zzzzonzin`);
+    assert.match(await page.locator('#zoekresultaten').innerText(), /Niets gevonden/);
+    noProblems(page);
+    await context.close();
+  });
+
   test('English and back', async () => {
     const context = await browser.newContext();
     const page = await open(context, '/themas/groene-stad');
@@ -177,6 +195,7 @@ describe('public pages', () => {
       ['/themas/regelluwe-stad/afspraken/e', /facturen elektronisch/],
       [indicator, /Cijfers per stad en periode/],
       ['/steden/GM0794', /Helmond/],
+      ['/zoeken?q=glasvezel', /resultaten voor/],
       ['/en', /Business City|Themes/],
       ['/inloggen', /Gebruikersnaam/],
     ];
@@ -258,7 +277,7 @@ describe('accessibility', () => {
     const context = await browser.newContext();
     const indicator = await firstIndicator(context);
     const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
-      '/steden', '/steden/GM0794', '/inloggen', '/themas/bestaat-niet'];
+      '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet'];
     for (const path of paths) {
       for (const prefix of ['', '/en']) {
         const page = await context.newPage();
