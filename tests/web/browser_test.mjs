@@ -4,7 +4,8 @@
 // keyboard alone. Screenshots of the main pages are saved.
 //
 //   node browser_test.mjs --executable build/bin/smartercities \
-//        [--plugin-dir build/plugins] [--web-root build/web] \
+//        --plugin-dir build/plugins [--extra-plugin-dir DIR] \
+//        [--web-root build/web] \
 //        [--screenshots DIR] [--chromium /usr/bin/chromium]
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,10 @@ function option(name, fallback) {
 }
 
 const executable = resolve(option('executable', 'build/bin/smartercities'));
-const pluginDir = option('plugin-dir', '') && resolve(option('plugin-dir', ''));
+const pluginDir = resolve(option('plugin-dir', 'build/plugins'));
+// An out-of-tree theme (the SDK template, built against the installed SDK
+// by the sdk_package_builds_the_template test) whose panel must render.
+const extraPluginDir = option('extra-plugin-dir', '') && resolve(option('extra-plugin-dir', ''));
 const webRoot = option('web-root', '') && resolve(option('web-root', ''));
 const screenshots = resolve(option('screenshots', 'build/web-screenshots'));
 const chromiumPath = option('chromium', '/usr/bin/chromium');
@@ -36,12 +40,15 @@ const THEMES = [
   'bedrijvige-stad', 'zorgende-stad', 'lerende-stad', 'groene-stad', 'onze-stad',
   'veilige-stad', 'regelluwe-stad', 'kennisdeling', 'open-networks',
 ];
+const NUM_THEMES = THEMES.length + (extraPluginDir ? 1 : 0);
 
 let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ executable, pluginDir, webRoot });
+  server = await startServer({
+    executable, webRoot, pluginDirs: [pluginDir, ...(extraPluginDir ? [extraPluginDir] : [])],
+  });
   mkdirSync(screenshots, { recursive: true });
   // playwright-core starts Chromium with a new, empty profile directory of
   // its own (--user-data-dir) and removes it when the browser closes.
@@ -105,7 +112,7 @@ describe('public pages', () => {
     const context = await browser.newContext();
     const page = await open(context, '/');
     const cards = page.locator('[data-testid=themes] > li');
-    assert.equal(await cards.count(), 9);
+    assert.equal(await cards.count(), NUM_THEMES);
     for (const id of THEMES) {
       assert.equal(await page.locator(`[data-testid=themes] a[href="/themas/${id}"]`).count(), 1, id);
     }
@@ -164,6 +171,19 @@ describe('public pages', () => {
       page.click('[data-results=resultaten-cities] a[href="/steden/GM0794"]')]);
     await page.goto(`${server.url}/zoeken?q=zzzzonzin`);
     assert.match(await page.locator('#zoekresultaten').innerText(), /Niets gevonden/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('an out-of-tree theme\'s panel renders without any change to the front end', { skip: !extraPluginDir }, async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/themas/mijn-thema');
+    const panel = page.locator('section[data-panel-endpoint="/api/v1/themes/mijn-thema/greeting"]');
+    await page.locator('section[data-panel-state]').first().waitFor();
+    assert.equal(await panel.getAttribute('data-panel-state'), 'ready');
+    assert.match(await panel.locator('.sc-figures').innerText(), /41/);
+    assert.match(await panel.locator('h3').innerText(), /Groet/);
+    await page.screenshot({ path: join(screenshots, 'plugin-panel.png'), fullPage: true });
     noProblems(page);
     await context.close();
   });
@@ -248,14 +268,14 @@ describe('editors and administrators', () => {
     assert.match(await page.locator('[role=status]').innerText(), /Uitgeschakeld/);
     await page.screenshot({ path: join(screenshots, 'admin-modules.png'), fullPage: true });
     await page.goto(server.url + '/');
-    assert.equal(await page.locator('[data-testid=themes] > li').count(), 8);
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), NUM_THEMES - 1);
     assert.equal(await page.locator('a[href="/themas/kennisdeling"]').count(), 0);
     const gone = await page.goto(server.url + '/themas/kennisdeling');
     assert.equal(gone.status(), 404);
     await page.goto(`${server.url}/beheer/modules`);
     await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-module="kennisdeling"] button').click()]);
     await page.goto(server.url + '/');
-    assert.equal(await page.locator('[data-testid=themes] > li').count(), 9);
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), NUM_THEMES);
     await context.close();
   });
 

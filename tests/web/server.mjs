@@ -2,7 +2,7 @@
 // browser tests: the demo sample loaded, a city editor added, the server on
 // a free port. Stops it (SIGTERM) and removes the directory afterwards.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,12 +20,26 @@ function run(executable, args, env = {}) {
   return result.stdout;
 }
 
-export async function startServer({ executable, pluginDir, webRoot }) {
+// A plugin directory of its own: the theme plugins of pluginDirs (with their
+// sidecar manifests) copied in.
+function collectPlugins(root, pluginDirs) {
+  const target = join(root, 'plugins');
+  mkdirSync(target);
+  for (const dir of pluginDirs) {
+    if (!existsSync(dir)) throw new Error(`no plugin directory ${dir}`);
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.so') || name.endsWith('.so.json')) copyFileSync(join(dir, name), join(target, name));
+    }
+  }
+  return target;
+}
+
+export async function startServer({ executable, pluginDirs, webRoot }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-web-'));
-  const common = ['--data-dir', dataDir];
-  if (pluginDir) common.push('--plugin-dir', pluginDir);
+  const pluginDir = collectPlugins(dataDir, pluginDirs);
+  const common = ['--data-dir', join(dataDir, 'data'), '--plugin-dir', pluginDir];
   run(executable, ['demo', 'load', ...common]);
-  run(executable, ['users', 'add', EDITOR.username, 'city-editor', EDITOR.city, '--data-dir', dataDir],
+  run(executable, ['users', 'add', EDITOR.username, 'city-editor', EDITOR.city, '--data-dir', join(dataDir, 'data')],
     { SMARTERCITIES_NEW_PASSWORD: EDITOR.password, SMARTERCITIES_ADMIN_PASSWORD: ADMIN_PASSWORD });
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...common];
   if (webRoot) args.push('--web-root', webRoot);
