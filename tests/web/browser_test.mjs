@@ -279,6 +279,51 @@ describe('editors and administrators', () => {
     await context.close();
   });
 
+  test('an administrator adds an account and a token, each secret shown once, revokes the token and reads the audit trail', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/beheer/gebruikers`);
+    // A city editor needs a city: the message stands next to the field.
+    await page.fill('#veld-username', 'piet');
+    await page.selectOption('#veld-role', 'city-editor');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.ok((await page.locator('#veld-scope-fout').innerText()).length > 0);
+    assert.match(await page.getAttribute('#veld-scope', 'aria-describedby'), /veld-scope-fout/);
+    page.problems = page.problems.filter((text) => !/status of 400/.test(text));
+    await page.fill('#veld-scope', 'GM0855');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const password = await page.locator('[data-secret]').innerText();
+    assert.ok(password.length >= 12, 'the new password is shown');
+    assert.equal(await page.locator('tr[data-user="piet"]').count(), 1);
+    await page.goto(`${server.url}/beheer/gebruikers`);
+    assert.equal(await page.locator('[data-secret]').count(), 0, 'and only once');
+    await page.screenshot({ path: join(screenshots, 'admin-users.png'), fullPage: true });
+
+    await page.goto(`${server.url}/beheer/tokens`);
+    await page.fill('#veld-name', 'tilburg-export');
+    await page.selectOption('#veld-role', 'city-editor');
+    await page.fill('#veld-scope', 'GM0855');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const token = await page.locator('[data-secret]').innerText();
+    const me = await context.request.get(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(me.status(), 200);
+    await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-token="tilburg-export"] button').click()]);
+    const after = await context.request.get(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(after.status(), 401, 'a revoked token is refused');
+
+    await page.goto(`${server.url}/beheer/audit?actor=user:admin&object=api_tokens/`);
+    assert.ok(await page.locator('.sc-audit tbody tr').count() >= 2, 'creating and revoking the token');
+    await page.goto(`${server.url}/beheer/audit?van=gisteren`);
+    assert.ok((await page.locator('#veld-van-fout').innerText()).length > 0);
+    page.problems = page.problems.filter((text) => !/status of 400/.test(text));
+    await page.click('a[href="/beheer/audit/verificatie"]');
+    await page.locator('[data-verification]').waitFor();
+    assert.equal(await page.getAttribute('[data-verification]', 'data-verification'), 'intact');
+    await page.screenshot({ path: join(screenshots, 'admin-audit.png'), fullPage: true });
+    noProblems(page);
+    await context.close();
+  });
+
   test('a page for editors shows a visitor the login form, and itself after logging in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -308,7 +353,8 @@ describe('accessibility', () => {
     }
     const editor = await browser.newContext();
     for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices']],
-      ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules']]]) {
+      ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
+        '/beheer/audit', '/beheer/audit/verificatie']]]) {
       const session = await browser.newContext();
       await (await login(session, user, password)).close();
       for (const path of paths2) {
