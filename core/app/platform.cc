@@ -115,6 +115,11 @@ Status Platform::Init(const Config& config) {
                                 *tokens_, router_);
   if (!site.ok()) return site.status();
   site_ = std::move(site).value();
+  // The site's pages that call the API do so through the same check.
+  site_->SetDispatcher(
+      [this](http::Request& request, const http::Route& route) {
+        return access_->Intercept(request, route);
+      });
 
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {

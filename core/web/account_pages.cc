@@ -17,6 +17,7 @@
 
 #include "core/domain/measurements.h"
 #include "core/web/form.h"
+#include "core/web/registers.h"
 #include "core/web/view_helpers.h"
 
 namespace smartercities::web {
@@ -268,6 +269,20 @@ http::Response AccountPage(Site& site, const http::Request& request,
     return site.ErrorPage(request, language, 500, links.status().message());
   model["entryGroups"] = *links;
   model["hasEntry"] = !links->empty();
+  // The registers this account keeps: a city editor's city's records in
+  // every register with a city, a theme editor's theme's registers.
+  json registers = json::array();
+  for (const Register& reg : Registers(site)) {
+    if (role == "theme-editor" && reg.theme != scope) continue;
+    if (role == "city-editor" && reg.permission != "city-editor") continue;
+    registers.push_back(
+        {{"name", reg.name},
+         {"theme", Localized(reg.theme_name, language)},
+         {"url",
+          Localize("/invoer/themas/" + reg.theme + "/" + reg.name, language)}});
+  }
+  model["registers"] = registers;
+  model["hasRegisters"] = !registers.empty();
   errors.Into(model);
   return NoStore(site.Page("account", language, std::move(model), status));
 }

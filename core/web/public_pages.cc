@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/domain/measurements.h"
+#include "core/web/registers.h"
 #include "core/web/search.h"
 #include "core/web/view_helpers.h"
 
@@ -661,6 +662,55 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
   }
   model["leads"] = leads;
   model["hasLeads"] = !leads.empty();
+
+  // The city's records in the modules' registers that have a city field.
+  json record_groups = json::array();
+  for (const Register& reg : Registers(site)) {
+    http::Response answer = site.CallApi(
+        request, "GET", reg.api_path + "?pageSize=500&city=" + code);
+    if (answer.status != 200) continue;
+    json body = json::parse(answer.body, nullptr, false);
+    if (!body.is_object() || !body.contains("items")) continue;
+    json records = json::array();
+    std::vector<std::string> keys;
+    for (const auto& item : body["items"]) {
+      if (!item.is_object() || item.value("city", "") != code) continue;
+      for (const auto& [key, value] : item.items()) {
+        if (key == "id" || key == "demo" || key == "updatedAt" ||
+            key == "city" || key == "cityName") {
+          continue;
+        }
+        if (std::find(keys.begin(), keys.end(), key) == keys.end())
+          keys.push_back(key);
+      }
+      records.push_back(item);
+    }
+    if (records.empty()) continue;
+    json columns = json::array();
+    for (const auto& key : keys) columns.push_back(key);
+    json rows = json::array();
+    for (const auto& item : records) {
+      json cells = json::array();
+      for (const auto& key : keys) {
+        const json& value = item.contains(key) ? item[key] : json();
+        cells.push_back(value.is_null()     ? "–"
+                        : value.is_string() ? value.get<std::string>()
+                        : value.is_boolean()
+                            ? (value.get<bool>()
+                                   ? t["registers"]["yes"].get<std::string>()
+                                   : t["registers"]["no"].get<std::string>())
+                            : value.dump());
+      }
+      rows.push_back({{"cells", cells}, {"demo", item.value("demo", false)}});
+    }
+    record_groups.push_back({{"name", reg.name},
+                             {"theme", Localized(reg.theme_name, language)},
+                             {"themeUrl", ThemeUrl(reg.theme, language)},
+                             {"columns", columns},
+                             {"rows", rows}});
+  }
+  model["recordGroups"] = record_groups;
+  model["hasRecords"] = !record_groups.empty();
   model["figureGroups"] = figure_groups;
   model["hasFigures"] = !figure_groups.empty();
   return site.Page("city", language, std::move(model));

@@ -79,8 +79,8 @@ Result<std::unique_ptr<Site>> Site::Create(
                                       },
                                       asset_options});
   if (!status.ok()) return status;
-  for (auto* add :
-       {&RegisterPublicPages, &RegisterAccountPages, &RegisterAdminPages}) {
+  for (auto* add : {&RegisterPublicPages, &RegisterAccountPages,
+                    &RegisterAdminPages, &RegisterRegisterPages}) {
     status = (*add)(*site);
     if (!status.ok()) return status;
   }
@@ -175,6 +175,56 @@ http::Response Site::LoginForm(const http::Request& request, Language language,
   model.merge_patch(extra);
   http::Response response = Page("login", language, std::move(model), status);
   response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+http::Response Site::CallApi(const http::Request& outer,
+                             const std::string& method,
+                             const std::string& target,
+                             const json& body) const {
+  http::Request inner;
+  inner.method = method;
+  inner.target = target;
+  std::size_t query = target.find('?');
+  inner.path = target.substr(0, query);
+  if (query != std::string::npos) {
+    inner.query =
+        http::ParseQuery(target.substr(query + 1)).value_or(http::Pairs());
+  }
+  inner.request_id = outer.request_id;
+  inner.remote_address = outer.remote_address;
+  for (const char* name : {"cookie", "origin", "host", "authorization"}) {
+    if (auto value = outer.Header(name)) {
+      inner.headers.emplace_back(name, std::string(*value));
+    }
+  }
+  // The form's token, which the authorization point checked for the page's
+  // own route already.
+  if (auto csrf = outer.Header("x-smartercities-csrf")) {
+    inner.headers.emplace_back("x-csrf-token", std::string(*csrf));
+  }
+  if (!body.is_null()) {
+    inner.headers.emplace_back("content-type", "application/json");
+    inner.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  http::RouteMatch match = router_->Find(method, inner.path);
+  if (!match.route) {
+    return http::Response::Problem(404, "Not Found",
+                                   "there is nothing at " + inner.path);
+  }
+  inner.path_params = std::move(match.path_params);
+  const http::Route& route = *match.route;
+  if (route.options.gate) {
+    if (auto refused = route.options.gate->Enter()) return *refused;
+  }
+  http::Response response;
+  try {
+    response = dispatcher_ ? dispatcher_(inner, route) : route.handler(inner);
+  } catch (...) {
+    if (route.options.gate) route.options.gate->Leave(500, false);
+    throw;
+  }
+  if (route.options.gate) route.options.gate->Leave(response.status, false);
   return response;
 }
 

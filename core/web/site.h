@@ -94,6 +94,22 @@ class Site {
   http::Response ErrorPage(const http::Request& request, Language language,
                            int status, const std::string& message) const;
 
+  // How a request to a route is run with the caller's identity checked: the
+  // platform's authorization point. Set once, before serving.
+  using Dispatcher =
+      std::function<http::Response(http::Request&, const http::Route&)>;
+  void SetDispatcher(Dispatcher dispatcher) {
+    dispatcher_ = std::move(dispatcher);
+  }
+
+  // Calls an API route in-process for a page, as the caller of outer (its
+  // cookie, Origin and the CSRF token of its form go along), through the
+  // same authorization point as any API request, and a theme module's
+  // route within the module's share. body, when not null, is sent as JSON.
+  http::Response CallApi(const http::Request& outer, const std::string& method,
+                         const std::string& target,
+                         const nlohmann::json& body = nullptr) const;
+
   // Adds a GET page at path (Dutch) and at /en + path (English).
   Status AddPage(
       const std::string& path, http::RouteOptions options,
@@ -117,6 +133,7 @@ class Site {
   std::shared_ptr<http::Router> router_;
   PageRenderer pages_;
   Assets assets_;
+  Dispatcher dispatcher_;
 };
 
 // The language of a request's path: English under /en.
@@ -129,6 +146,7 @@ std::string Localize(std::string_view path, Language language);
 Status RegisterPublicPages(Site& site);
 Status RegisterAccountPages(Site& site);
 Status RegisterAdminPages(Site& site);
+Status RegisterRegisterPages(Site& site);
 
 }  // namespace smartercities::web
 

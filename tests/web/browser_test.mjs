@@ -259,6 +259,32 @@ describe('editors and administrators', () => {
     await context.close();
   });
 
+  test('a city editor adds a record to a theme register; the module\'s message stands next to its field', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    await Promise.all([page.waitForURL(/business-parks$/),
+      page.click('section[aria-labelledby=registers] a[href="/invoer/themas/bedrijvige-stad/business-parks"]')]);
+    // Only Helmond's records, and only Helmond to choose.
+    assert.deepEqual(await page.locator('#veld-city option[value^=GM]').evaluateAll((o) => o.map((x) => x.value)), ['GM0794']);
+    await page.selectOption('#veld-city', 'GM0794');
+    await page.fill('#veld-name', 'Automotive Campus');
+    await page.fill('#veld-hectares', '-5');
+    await page.selectOption('#veld-hasFibre', 'true');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('#veld-hectares-fout').innerText(), /0/);
+    assert.match(await page.getAttribute('#veld-hectares', 'aria-describedby'), /veld-hectares-fout/);
+    assert.equal(await page.inputValue('#veld-name'), 'Automotive Campus', 'what was typed stays');
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-hectares', '12,5');
+    await Promise.all([page.waitForURL(/opgeslagen=1$/), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('table').innerText(), /Automotive Campus/);
+    await page.screenshot({ path: join(screenshots, 'register.png'), fullPage: true });
+    await page.goto(`${server.url}/steden/GM0794`);
+    assert.match(await page.locator('table[data-register=business-parks]').innerText(), /Automotive Campus/);
+    noProblems(page);
+    await context.close();
+  });
+
   test('an administrator switches a module off and on again', async () => {
     const context = await browser.newContext();
     const page = await login(context, 'admin', ADMIN_PASSWORD);
@@ -352,7 +378,8 @@ describe('accessibility', () => {
       }
     }
     const editor = await browser.newContext();
-    for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices']],
+    for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices',
+      '/invoer/themas/bedrijvige-stad/business-parks']],
       ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
         '/beheer/audit', '/beheer/audit/verificatie']]]) {
       const session = await browser.newContext();
