@@ -10,6 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +120,19 @@ describe('public pages', () => {
     assert.match(await page.locator('#termijnen').locator('..').innerText(), /\d{4}/);
     assert.ok(await page.locator('#laatste-cijfers ~ ul li').count() > 0, 'latest figures');
     await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
+    // A first load's styles and scripts stay within 100 KB compressed, and
+    // their hashed names may be kept for a year.
+    let bytes = 0;
+    for (const url of await page.evaluate(() => [
+      ...[...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href),
+      ...[...document.querySelectorAll('script[src]')].map((s) => s.src)])) {
+      const asset = await context.request.get(url);
+      assert.equal(asset.status(), 200, url);
+      assert.match(asset.headers()['cache-control'], /max-age=31536000, immutable/);
+      bytes += gzipSync(await asset.body(), { level: 6 }).length;
+    }
+    assert.ok(bytes > 10000, 'the styles and scripts are there');
+    assert.ok(bytes <= 100 * 1024, `${bytes} bytes of CSS and JS, compressed`);
     noProblems(page);
     await context.close();
   });
