@@ -178,6 +178,31 @@ TEST_F(WebPagesTest, FormsNeedTheSessionsCsrfTokenAndTheRightRole) {
   EXPECT_EQ(Get("/account", {{"Cookie", login.cookie}}).status, 401);
 }
 
+TEST_F(WebPagesTest, APasswordChangeTellsWhatIsWrongNextToTheField) {
+  Login login = LogIn();
+  HttpResponse wrong = PostForm(
+      login, "/account/wachtwoord",
+      "csrf_token=" + login.csrf +
+          "&current=not-it&new=Wind-molen-Tulp-42&repeat=Wind-molen-Tulp-42");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_THAT(wrong.body, HasSubstr("id=\"veld-current-fout\""));
+  EXPECT_THAT(wrong.body, HasSubstr("klopt niet"));
+  HttpResponse differ =
+      PostForm(login, "/en/account/wachtwoord",
+               "csrf_token=" + login.csrf + "&current=" + kAdminPassword +
+                   "&new=Wind-molen-Tulp-42&repeat=Wind-molen-Tulp-43");
+  EXPECT_EQ(differ.status, 400);
+  EXPECT_THAT(differ.body, HasSubstr("id=\"veld-repeat-fout\""));
+  EXPECT_THAT(differ.body, HasSubstr("not the same"));
+  // A password the rules refuse: the rules' reason, next to the field.
+  HttpResponse weak =
+      PostForm(login, "/account/wachtwoord",
+               "csrf_token=" + login.csrf + "&current=" + kAdminPassword +
+                   "&new=short&repeat=short");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_THAT(weak.body, HasSubstr("id=\"veld-new-fout\""));
+}
+
 TEST_F(WebPagesTest, APersonalPageShowsAVisitorTheLoginForm) {
   HttpResponse page = Get("/beheer/modules");
   EXPECT_EQ(page.status, 401);
