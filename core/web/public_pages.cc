@@ -10,6 +10,7 @@
 //   /zoeken?q=                           search
 // and the same under /en in English.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/domain/measurements.h"
@@ -198,6 +199,91 @@ http::Response Dashboard(Site& site, http::Request& request,
   return site.Page("dashboard", language, std::move(model));
 }
 
+// A panel's data in the shape its template shows (docs/manifest.md,
+// "Panels"): a collection as columns and rows (each cell with its JSON
+// value for the chart), an object of key figures as label and value.
+std::string PanelCell(const json& value, const json& t) {
+  if (value.is_null()) return "–";
+  if (value.is_boolean()) {
+    return value.get<bool>() ? t["registers"]["yes"].get<std::string>()
+                             : t["registers"]["no"].get<std::string>();
+  }
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return value.dump();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string PanelLabel(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out += ' ';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+json PanelModel(const json& data, const std::string& view, const json& t) {
+  if (data.is_discarded() || data.is_null()) return {{"failed", true}};
+  const json* items = nullptr;
+  if (data.is_array()) items = &data;
+  if (data.is_object() && data.contains("items") && data["items"].is_array())
+    items = &data["items"];
+  if (view == "figures" || items == nullptr) {
+    json figures = json::array();
+    if (items != nullptr) {
+      for (const auto& item : *items) {
+        if (item.is_object() && item.contains("label")) {
+          figures.push_back(
+              {{"label", PanelCell(item["label"], t)},
+               {"value", PanelCell(item.value("value", json()), t)}});
+        }
+      }
+    } else if (data.is_object()) {
+      for (const auto& [key, value] : data.items()) {
+        if (value.is_object() || value.is_array()) continue;
+        figures.push_back(
+            {{"label", PanelLabel(key)}, {"value", PanelCell(value, t)}});
+      }
+    }
+    return {
+        {"isFigures", true}, {"figures", figures}, {"empty", figures.empty()}};
+  }
+  std::vector<std::string> keys;
+  for (const auto& item : *items) {
+    if (!item.is_object()) continue;
+    for (const auto& [key, value] : item.items()) {
+      if (key == "id" || key == "demo" || key == "url") continue;
+      if (std::find(keys.begin(), keys.end(), key) == keys.end())
+        keys.push_back(key);
+    }
+  }
+  json columns = json::array();
+  for (const auto& key : keys) {
+    columns.push_back({{"key", key}, {"label", PanelLabel(key)}});
+  }
+  json rows = json::array();
+  for (const auto& item : *items) {
+    if (!item.is_object()) continue;
+    json cells = json::array();
+    for (const auto& key : keys) {
+      const json& value = item.contains(key) ? item[key] : json();
+      cells.push_back({{"text", PanelCell(value, t)},
+                       {"raw", value.dump(-1, ' ', false,
+                                          json::error_handler_t::replace)}});
+    }
+    rows.push_back({{"cells", cells}});
+  }
+  return {{"isTable", true},
+          {"isChart", view == "chart"},
+          {"columns", columns},
+          {"rows", rows},
+          {"empty", rows.empty()}};
+}
+
 // ---- theme ----
 
 http::Response ThemePage(Site& site, http::Request& request,
@@ -287,12 +373,20 @@ http::Response ThemePage(Site& site, http::Request& request,
   model["involved"] = involved_json;
   model["hasInvolved"] = !involved_json.empty();
 
+  // The theme's own panels, rendered here from the module's data route, so
+  // that they read without JavaScript too (which draws the charts).
   json panels = json::array();
   for (const auto& panel : theme->panels) {
-    panels.push_back({{"id", panel.id},
-                      {"title", Localized(panel.title, language)},
-                      {"view", panel.view},
-                      {"endpoint", theme->RoutePrefix() + panel.endpoint}});
+    std::string endpoint = theme->RoutePrefix() + panel.endpoint;
+    json item = {{"id", panel.id},
+                 {"title", Localized(panel.title, language)},
+                 {"view", panel.view},
+                 {"endpoint", endpoint}};
+    http::Response answer = site.CallApi(request, "GET", endpoint);
+    json data = answer.status == 200 ? json::parse(answer.body, nullptr, false)
+                                     : json(nullptr);
+    item.update(PanelModel(data, panel.view, t));
+    panels.push_back(std::move(item));
   }
   model["panels"] = panels;
   model["hasPanels"] = !panels.empty();

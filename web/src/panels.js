@@ -1,9 +1,9 @@
-// Fills each plugin panel (<section data-panel-view data-panel-endpoint>)
-// from its theme's data route, by the panel's kind, with one generic
-// component per kind, so that a new theme's panels need no front-end
-// change. The data shape each kind expects is in docs/manifest.md
-// ("Panels"). Text goes in with textContent only, never as HTML. Without
-// JavaScript the panel links to its data.
+// Draws the charts of the plugin panels whose kind is "chart", over the
+// table of the panel's data that the server rendered (each cell carries its
+// JSON value in data-raw, each column its key in data-key): a line chart per
+// numeric key, x from `period` or `year`, a line per series (`cityName`,
+// `city`, `series` or `name`). The data shapes are in docs/manifest.md
+// ("Panels"); the table stays for everyone.
 import uPlot from 'uplot';
 
 const SERIES_KEYS = ['cityName', 'city', 'series', 'name'];
@@ -17,34 +17,9 @@ function element(tag, className, text) {
   return node;
 }
 
-function language() {
-  return document.documentElement.lang === 'en' ? 'en' : 'nl';
-}
-
-const WORDS = {
-  nl: { yes: 'ja', no: 'nee', empty: 'Nog geen gegevens.', failed: 'De gegevens konden niet worden geladen' },
-  en: { yes: 'yes', no: 'no', empty: 'No data yet.', failed: 'The data could not be loaded' },
-};
-
 // "electricityKwh" as "electricity kwh".
 function label(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-}
-
-function show(value) {
-  const words = WORDS[language()];
-  if (value === null || value === undefined) return '–';
-  if (value === true) return words.yes;
-  if (value === false) return words.no;
-  if (typeof value === 'number') return value.toLocaleString(language() === 'en' ? 'en-GB' : 'nl-NL');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function itemsOf(data) {
-  if (Array.isArray(data)) return data;
-  if (data && Array.isArray(data.items)) return data.items;
-  return null;
 }
 
 function columnsOf(items) {
@@ -57,39 +32,20 @@ function columnsOf(items) {
   return columns;
 }
 
-function renderTable(items, caption) {
-  const wrapper = element('div', 'utrecht-table-container utrecht-table-container--overflow-inline');
-  const table = element('table', 'utrecht-table utrecht-table--html-table sc-table');
-  table.append(element('caption', 'utrecht-table__caption', caption));
-  const columns = columnsOf(items);
-  const head = element('thead', 'utrecht-table__header');
-  const headRow = element('tr', 'utrecht-table__row');
-  for (const column of columns) {
-    const cell = element('th', 'utrecht-table__header-cell', label(column));
-    cell.scope = 'col';
-    headRow.append(cell);
-  }
-  head.append(headRow);
-  const body = element('tbody', 'utrecht-table__body');
-  for (const item of items) {
-    const row = element('tr', 'utrecht-table__row');
-    for (const column of columns) row.append(element('td', 'utrecht-table__cell', show(item[column])));
-    body.append(row);
-  }
-  table.append(head, body);
-  wrapper.append(table);
-  return wrapper;
-}
-
-function renderFigures(data) {
-  const list = element('ul', 'sc-figures');
-  for (const [key, value] of Object.entries(data)) {
-    if (value !== null && typeof value === 'object') continue;
-    const item = element('li');
-    item.append(element('span', 'sc-figures__value', show(value)), element('span', '', label(key)));
-    list.append(item);
-  }
-  return list;
+// The items again, from the server's table.
+function readItems(table) {
+  const keys = [...table.querySelectorAll('thead th[data-key]')].map((cell) => cell.dataset.key);
+  return [...table.querySelectorAll('tbody tr')].map((row) => {
+    const item = {};
+    [...row.querySelectorAll('td[data-raw]')].forEach((cell, index) => {
+      try {
+        item[keys[index]] = JSON.parse(cell.dataset.raw);
+      } catch {
+        item[keys[index]] = null;
+      }
+    });
+    return item;
+  });
 }
 
 function xValue(item, key) {
@@ -102,11 +58,10 @@ function xValue(item, key) {
   return Number(value);
 }
 
-function renderCharts(items, caption) {
-  const container = element('div', 'sc-panel__charts');
+function renderCharts(items, caption, container) {
   const xKey = X_KEYS.find((key) => items.some((item) => key in item));
   const seriesKey = SERIES_KEYS.find((key) => items.some((item) => key in item));
-  if (!xKey) return container;
+  if (!xKey) return;
   const measures = columnsOf(items).filter((key) => key !== xKey && key !== seriesKey &&
     items.some((item) => typeof item[key] === 'number'));
   const xs = [...new Set(items.map((item) => xValue(item, xKey)))].sort((a, b) => a - b);
@@ -134,51 +89,16 @@ function renderCharts(items, caption) {
       axes: [{}, { size: 80 }],
     }, [xs, ...lines], canvas);
   }
-  return container;
-}
-
-async function fillPanel(panel) {
-  const body = panel.querySelector('[data-panel-body]');
-  const caption = panel.querySelector('h3')?.textContent || '';
-  const view = panel.dataset.panelView;
-  const words = WORDS[language()];
-  try {
-    const response = await fetch(panel.dataset.panelEndpoint, { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new Error(String(response.status));
-    const data = await response.json();
-    const items = itemsOf(data);
-    const parts = [];
-    if (view === 'figures') {
-      parts.push(renderFigures(items ? Object.fromEntries(items.map((i) => [i.label, i.value])) : data));
-    } else if (items && items.length === 0) {
-      parts.push(element('p', 'utrecht-paragraph', words.empty));
-    } else if (view === 'chart' && items) {
-      parts.push(renderTable(items, caption));
-      const charts = renderCharts(items, caption);
-      parts.unshift(charts);
-    } else if (items) {
-      // A table; a map shows its places as a table until a map component
-      // exists.
-      parts.push(renderTable(items, caption));
-    } else {
-      parts.push(renderFigures(data));
-    }
-    const link = body.querySelector('a');
-    body.replaceChildren(...parts);
-    if (link) {
-      const paragraph = element('p', 'utrecht-paragraph sc-small');
-      paragraph.append(link);
-      body.append(paragraph);
-    }
-    panel.dataset.panelState = 'ready';
-  } catch (error) {
-    body.prepend(element('p', 'utrecht-paragraph', `${words.failed} (${error.message}).`));
-    panel.dataset.panelState = 'failed';
-  }
 }
 
 export function enhancePanels(root) {
-  for (const panel of root.querySelectorAll('section[data-panel-endpoint]')) {
-    fillPanel(panel);
+  for (const container of root.querySelectorAll('[data-charts-for]')) {
+    const table = root.getElementById(container.dataset.chartsFor);
+    if (!table) continue;
+    const items = readItems(table);
+    if (items.length === 0) continue;
+    container.hidden = false;
+    const caption = container.closest('section')?.querySelector('h3')?.textContent || '';
+    renderCharts(items, caption, container);
   }
 }
