@@ -454,15 +454,22 @@ http::Response AgreementPage(Site& site, http::Request& request,
       site.catalog().AgreementHistory(theme->id + "/" + agreement.letter);
   if (!history.ok()) return Failure(site, request, language, history.status());
   json versions = json::array();
-  for (const auto& version : *history) {
+  for (std::size_t v = 0; v < history->size(); ++v) {
+    const auto& version = (*history)[v];
+    json diff =
+        v == 0 ? json::array() : WordDiff((*history)[v - 1].text, version.text);
     versions.push_back(
         {{"version", version.version},
          {"text", version.text},
          {"source", version.source == "amendment"
                         ? t["agreement"]["sourceAmendment"]
                         : t["agreement"]["sourceManifest"]},
-         {"recorded", FormatDate(version.recorded_at.substr(0, 10), t)}});
+         {"recorded", FormatDate(version.recorded_at.substr(0, 10), t)},
+         {"diff", diff},
+         {"hasDiff", !diff.empty()}});
   }
+  // Newest first.
+  std::reverse(versions.begin(), versions.end());
   json parties = json::array();
   for (const auto& party : agreement.parties) parties.push_back(party);
   model["agreement"] = {

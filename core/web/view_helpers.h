@@ -56,6 +56,10 @@ std::string AgreementUrl(const std::string& theme, const std::string& letter,
 std::string IndicatorUrl(const std::string& indicator, Language language);
 std::string CityUrl(const std::string& cbs_code, Language language);
 
+// The words of after against those of before, in order, as runs of
+// {"text", "same"|"del"|"ins": true}: what an amendment removed and added.
+nlohmann::json WordDiff(const std::string& before, const std::string& after);
+
 // Whether value meets the indicator's target in its direction.
 bool TargetReached(const domain::Indicator& indicator, double value);
 

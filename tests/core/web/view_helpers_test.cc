@@ -43,5 +43,18 @@ TEST(ViewHelpersTest, TargetsInTheIndicatorsDirection) {
   EXPECT_FALSE(TargetReached(less, 61));
 }
 
+TEST(ViewHelpersTest, AWordDiffShowsWhatAnAmendmentRemovedAndAdded) {
+  nlohmann::json diff =
+      WordDiff("Eind 2013 hebben de Steden eHerkenning geimplementeerd.",
+               "Eind 2014 hebben de Steden eHerkenning geimplementeerd.");
+  ASSERT_EQ(diff.size(), 4u) << diff.dump();
+  EXPECT_EQ(diff[0], (nlohmann::json{{"text", "Eind"}, {"same", true}}));
+  EXPECT_EQ(diff[1], (nlohmann::json{{"text", "2013"}, {"del", true}}));
+  EXPECT_EQ(diff[2], (nlohmann::json{{"text", "2014"}, {"ins", true}}));
+  EXPECT_EQ(diff[3]["text"], "hebben de Steden eHerkenning geimplementeerd.");
+  EXPECT_EQ(WordDiff("a b", "a b"),
+            (nlohmann::json::array({{{"text", "a b"}, {"same", true}}})));
+}
+
 }  // namespace
 }  // namespace smartercities::web
