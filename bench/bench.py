@@ -339,10 +339,15 @@ class Nginx:
             body_file.write_bytes(answer.body)
             self.bodies[path] = answer.body
             headers = dict((k.lower(), v) for k, v in answer.headers)
+            # A path ending in "/" (the site's "/") would make alias look
+            # for an index file in a directory; try_files serves the file.
+            serve = ([f"      root {body_file.parent};",
+                      f"      try_files /{body_file.name} =404;"]
+                     if location.endswith("/") else [f"      alias {body_file};"])
             lines = [f"    location = {location} {{",
                      "      types { }",
                      f"      default_type {nginx_quote(headers.get('content-type', 'application/octet-stream'))};",
-                     f"      alias {body_file};",
+                     *serve,
                      "      add_header X-Request-Id $request_id;"]
             for name, value in answer.headers:
                 if name.lower() in PER_RESPONSE_HEADERS or "$" in value:
