@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_PASSWORD, EDITOR, startServer } from './server.mjs';
+import { ADMIN_PASSWORD, EDITOR, THEME_EDITOR, startServer } from './server.mjs';
 
 // The packages come from web/'s committed lock file (npm ci in web/).
 const webDir = resolve(fileURLToPath(import.meta.url), '../../../web');
@@ -303,6 +303,27 @@ describe('editors and administrators', () => {
     await page.goto(`${server.url}/steden/GM0794`);
     assert.match(await page.locator('table[data-register=business-parks]').innerText(), /Automotive Campus/);
     noProblems(page);
+    await context.close();
+  });
+
+  test('a theme editor changes a record of the theme\'s register, and may not change another theme\'s', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, THEME_EDITOR.username, THEME_EDITOR.password);
+    // Only the theme's own registers are offered.
+    const offered = await page.locator('section[aria-labelledby=registers] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(offered.length > 0);
+    assert.ok(offered.every((href) => href.startsWith('/invoer/themas/kennisdeling/')), offered.join(' '));
+    await page.goto(`${server.url}/invoer/themas/kennisdeling/events`);
+    await Promise.all([page.waitForURL(/events\/\d+$/), page.locator('table tbody tr a').first().click()]);
+    await page.fill('#veld-place', 'Amersfoort, Eemhuis');
+    await Promise.all([page.waitForURL(/opgeslagen=1$/), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('table').innerText(), /Amersfoort, Eemhuis/);
+    // Another theme's register: the module refuses, the page says so.
+    await page.goto(`${server.url}/invoer/themas/bedrijvige-stad/business-parks`);
+    await page.selectOption('#veld-city', 'GM0794');
+    await page.fill('#veld-name', 'Niet van mij');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('[data-problem]').innerText(), /bedrijvige-stad|theme|thema/);
     await context.close();
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 export const ADMIN_PASSWORD = 'beheer-Kanaal-tulp-93';
 export const EDITOR = { username: 'anna', password: 'Helmond-figures-2014!', city: 'GM0794' };
+export const THEME_EDITOR = { username: 'kees', password: 'Kennis-deling-Utrecht-7', theme: 'kennisdeling' };
 
 function run(executable, args, env = {}) {
   const result = spawnSync(executable, args, {
@@ -41,6 +42,8 @@ export async function startServer({ executable, pluginDirs, webRoot }) {
   run(executable, ['demo', 'load', ...common]);
   run(executable, ['users', 'add', EDITOR.username, 'city-editor', EDITOR.city, '--data-dir', join(dataDir, 'data')],
     { SMARTERCITIES_NEW_PASSWORD: EDITOR.password, SMARTERCITIES_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  run(executable, ['users', 'add', THEME_EDITOR.username, 'theme-editor', THEME_EDITOR.theme,
+    '--data-dir', join(dataDir, 'data')], { SMARTERCITIES_NEW_PASSWORD: THEME_EDITOR.password });
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...common];
   if (webRoot) args.push('--web-root', webRoot);
   const child = spawn(executable, args, {
