@@ -107,7 +107,9 @@ struct FieldInfo {
 std::vector<FieldInfo> FieldsOf(const json& items) {
   std::vector<FieldInfo> fields;
   for (const auto& item : items) {
-    for (const auto& [key, value] : item.items()) {
+    for (const auto& [name, value] : item.items()) {
+      // A copy: clang 14 does not let a lambda capture a structured binding.
+      const std::string key = name;
       if (IsReadOnly(key)) continue;
       auto found =
           std::find_if(fields.begin(), fields.end(),
