@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The platform's benchmarks: the goals R1-R10 of docs/performance.md.
+"""The platform's benchmarks: the goals R1-R11 of docs/performance.md.
 
 Run through scripts/bench, which installs wrk and nginx, builds the Release
 build with the benchmark programs and then calls this file:
@@ -109,6 +109,7 @@ GOALS = {
     "R9": Goal("≤ 150 ms", max_value=150),
     "R10 idle": Goal("≤ 40 MiB", max_value=40),
     "R10 load": Goal("≤ 100 MiB", max_value=100),
+    "R11": Goal("≥ 0.5× nginx", min_ratio=0.5),
 }
 
 
@@ -338,10 +339,15 @@ class Nginx:
             body_file.write_bytes(answer.body)
             self.bodies[path] = answer.body
             headers = dict((k.lower(), v) for k, v in answer.headers)
+            # A path ending in "/" (the site's "/") would make alias look
+            # for an index file in a directory; try_files serves the file.
+            serve = ([f"      root {body_file.parent};",
+                      f"      try_files /{body_file.name} =404;"]
+                     if location.endswith("/") else [f"      alias {body_file};"])
             lines = [f"    location = {location} {{",
                      "      types { }",
                      f"      default_type {nginx_quote(headers.get('content-type', 'application/octet-stream'))};",
-                     f"      alias {body_file};",
+                     *serve,
                      "      add_header X-Request-Id $request_id;"]
             for name, value in answer.headers:
                 if name.lower() in PER_RESPONSE_HEADERS or "$" in value:
@@ -851,6 +857,9 @@ GET_WORKLOADS = [
     GetWorkload("R4", "figures",
                 f"/api/v1/indicators/{FIGURES_INDICATOR}/measurements?pageSize=500"),
     GetWorkload("R5", "plugin route", "/api/v1/themes/groene-stad/data-centres"),
+    # The web site's pages: HTML rendered from templates, then cached.
+    GetWorkload("R11", "dashboard page", "/"),
+    GetWorkload("R11", "indicator page", f"/indicatoren/{FIGURES_INDICATOR}"),
 ]
 R1_PATH = GET_WORKLOADS[0].path
 R2_PATH = GET_WORKLOADS[1].path
@@ -875,6 +884,10 @@ def r3_core_reads(bench: Bench) -> list:
 
 def r4_figures(bench: Bench) -> list:
     return [compare_get(bench, w) for w in get_workloads("R4")]
+
+
+def r11_web_pages(bench: Bench) -> list:
+    return [compare_get(bench, w) for w in get_workloads("R11")]
 
 
 def r5_plugin_route(bench: Bench) -> list:
@@ -1112,6 +1125,7 @@ WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R8": r8_under_load,
     "R9": r9_startup,
     "R10": r10_memory,
+    "R11": r11_web_pages,
 }
 
 
@@ -1276,7 +1290,7 @@ def parse_args(argv: list) -> argparse.Namespace:
                         help="one short round of each workload on small data "
                              "(what scripts/test runs)")
     parser.add_argument("--only", default="",
-                        help="comma-separated workloads, e.g. R1,R4 (R1-R10)")
+                        help="comma-separated workloads, e.g. R1,R4 (R1-R11)")
     parser.add_argument("--rounds", type=int, default=0,
                         help="rounds per workload (default 3; smoke 1)")
     parser.add_argument("--seconds", type=float, default=0,

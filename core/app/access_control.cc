@@ -11,6 +11,7 @@
 #include "core/api/json_response.h"
 #include "core/auth/audit.h"
 #include "core/auth/passwords.h"
+#include "core/web/form.h"
 
 namespace smartercities::app {
 namespace {
@@ -343,13 +344,29 @@ http::Response AccessControl::Intercept(http::Request& request,
     return Refuse(request, 403, "Forbidden", *reason, who);
   }
 
+  // An HTML form's fields (the site's forms), read once for the CSRF token
+  // and the city.
+  std::optional<http::Pairs> form;
+  if (!request.body.empty() &&
+      web::IsFormType(request.Header("content-type").value_or("")) &&
+      route.options.body_type == web::kFormType) {
+    form = web::ParseForm(request.body);
+    if (!form) {
+      return http::Response::Problem(
+          400, "Bad Request", "the form's data has a malformed percent escape");
+    }
+  }
+
   if (unsafe) {
     // A browser sends cookies along with requests other sites start; only
     // this site's pages know the session's CSRF token.
     bool by_session = caller != nullptr && caller->by_session();
     if (auto refused = CheckOrigin(request, by_session)) return *refused;
     if (by_session) {
-      auto sent = request.Header("x-csrf-token");
+      std::optional<std::string> sent;
+      if (auto header = request.Header("x-csrf-token")) sent = *header;
+      // The site's HTML forms carry it in a hidden field.
+      if (!sent && form) sent = web::FormField(*form, web::kCsrfField);
       if (!sent || !auth::SecretsEqual(*sent, caller->csrf_token)) {
         return Refuse(request, 403, "Forbidden",
                       "a change made with a login session needs the "
@@ -403,6 +420,12 @@ http::Response AccessControl::Intercept(http::Request& request,
                                          " but the path names " + *city);
     }
     city = body_city;
+  }
+  if (form) {
+    if (auto form_city = web::FormField(*form, "city");
+        form_city && !form_city->empty()) {
+      city = *form_city;
+    }
   }
   if (unsafe && permission == "city-editor") {
     bool changes_stored_object = request.method != "POST" &&

@@ -163,10 +163,22 @@ Status Platform::Init(const Config& config) {
     if (status.ok()) status = monitoring_->Start();
     if (!status.ok()) return status;
   }
+  auto site = web::Site::Create({config.web_root, access_->CookieName(), tls},
+                                *database_, *catalog_, *modules_, *accounts_,
+                                *tokens_, router_);
+  if (!site.ok()) return site.status();
+  site_ = std::move(site).value();
+  // The site's pages that call the API do so through the same check.
+  site_->SetDispatcher(
+      [this](http::Request& request, const http::Route& route) {
+        return access_->Intercept(request, route);
+      });
 
   server_->SetInterceptor(
       [this](http::Request& request, const http::Route& route) {
-        return access_->Intercept(request, route);
+        // The site shows a refusal as a page (or the way to log in).
+        return site_->ExplainRefusal(request, route,
+                                     access_->Intercept(request, route));
       });
   status = server_->Start();
   if (!status.ok()) return status;

@@ -25,6 +25,7 @@
 #include "core/http/server.h"
 #include "core/plugins/plugin_host.h"
 #include "core/storage/database.h"
+#include "core/web/site.h"
 
 namespace smartercities::app {
 
@@ -69,6 +70,7 @@ class Platform {
   std::shared_ptr<http::ResponseCache> cache_;
   std::unique_ptr<plugins::PluginHost> modules_;
   std::unique_ptr<struct ApiState> api_;
+  std::unique_ptr<web::Site> site_;
   std::unique_ptr<http::Server> server_;
   // The listener of --monitoring-address, when configured.
   std::shared_ptr<http::Router> monitoring_router_;

@@ -190,7 +190,13 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
     }
     result.allowed_methods.clear();
   }
-  std::sort(result.allowed_methods.begin(), result.allowed_methods.end());
+  // A GET route answers HEAD too, so Allow names it.
+  auto& allowed = result.allowed_methods;
+  if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end() &&
+      std::find(allowed.begin(), allowed.end(), "HEAD") == allowed.end()) {
+    allowed.push_back("HEAD");
+  }
+  std::sort(allowed.begin(), allowed.end());
   return result;
 }
 

@@ -82,6 +82,72 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"DELETE /api/v1/tokens/{tokenId}", Policy::kAdmin},
       {"GET /api/v1/audit-events", Policy::kAdmin},
       {"GET /api/v1/audit-events/verification", Policy::kAdmin},
+      // The web site's pages and forms (core/web).
+      {"GET /", Policy::kPublic},
+      {"GET /en", Policy::kPublic},
+      {"GET /themas/{theme}", Policy::kPublic},
+      {"GET /en/themas/{theme}", Policy::kPublic},
+      {"GET /themas/{theme}/afspraken/{letter}", Policy::kPublic},
+      {"GET /en/themas/{theme}/afspraken/{letter}", Policy::kPublic},
+      {"GET /indicatoren/{indicator}", Policy::kPublic},
+      {"GET /en/indicatoren/{indicator}", Policy::kPublic},
+      {"GET /steden", Policy::kPublic},
+      {"GET /en/steden", Policy::kPublic},
+      {"GET /steden/{city}", Policy::kPublic},
+      {"GET /en/steden/{city}", Policy::kPublic},
+      {"GET /inloggen", Policy::kPublic},
+      {"GET /en/inloggen", Policy::kPublic},
+      {"GET /beheer/gebruikers", Policy::kAdmin},
+      {"GET /beheer/tokens", Policy::kAdmin},
+      {"GET /beheer/audit", Policy::kAdmin},
+      {"GET /beheer/audit/verificatie", Policy::kAdmin},
+      {"POST /beheer/gebruikers", Policy::kAdmin},
+      {"POST /beheer/gebruikers/{userId}/status", Policy::kAdmin},
+      {"POST /beheer/gebruikers/{userId}/wachtwoord", Policy::kAdmin},
+      {"POST /beheer/tokens", Policy::kAdmin},
+      {"POST /beheer/tokens/{tokenId}/intrekken", Policy::kAdmin},
+      {"GET /en/beheer/gebruikers", Policy::kAdmin},
+      {"GET /en/beheer/tokens", Policy::kAdmin},
+      {"GET /en/beheer/audit", Policy::kAdmin},
+      {"GET /en/beheer/audit/verificatie", Policy::kAdmin},
+      {"POST /en/beheer/gebruikers", Policy::kAdmin},
+      {"POST /en/beheer/gebruikers/{userId}/status", Policy::kAdmin},
+      {"POST /en/beheer/gebruikers/{userId}/wachtwoord", Policy::kAdmin},
+      {"POST /en/beheer/tokens", Policy::kAdmin},
+      {"POST /en/beheer/tokens/{tokenId}/intrekken", Policy::kAdmin},
+      {"GET /invoer/themas/{theme}/{register}", Policy::kAuthenticated},
+      {"GET /invoer/themas/{theme}/{register}/{id}", Policy::kAuthenticated},
+      {"POST /invoer/themas/{theme}/{register}", Policy::kAuthenticated},
+      {"POST /invoer/themas/{theme}/{register}/{id}", Policy::kAuthenticated},
+      {"GET /en/invoer/themas/{theme}/{register}", Policy::kAuthenticated},
+      {"GET /en/invoer/themas/{theme}/{register}/{id}", Policy::kAuthenticated},
+      {"POST /en/invoer/themas/{theme}/{register}", Policy::kAuthenticated},
+      {"POST /en/invoer/themas/{theme}/{register}/{id}",
+       Policy::kAuthenticated},
+      {"GET /zoeken", Policy::kPublic},
+      {"GET /en/zoeken", Policy::kPublic},
+      {"GET /assets/{file}", Policy::kPublic},
+      {"GET /indicatoren/{indicator}/cijfers.csv", Policy::kPublic},
+      {"POST /inloggen", Policy::kPublic},
+      {"POST /uitloggen", Policy::kAuthenticated},
+      {"GET /account", Policy::kAuthenticated},
+      {"POST /account/wachtwoord", Policy::kAuthenticated},
+      {"GET /invoer/{indicator}", Policy::kAuthenticated},
+      {"POST /invoer/{indicator}", Policy::kCityEditor},
+      {"GET /beheer", Policy::kAdmin},
+      {"GET /beheer/modules", Policy::kAdmin},
+      {"POST /beheer/modules/rescan", Policy::kAdmin},
+      {"POST /beheer/modules/{id}", Policy::kAdmin},
+      {"POST /en/inloggen", Policy::kPublic},
+      {"POST /en/uitloggen", Policy::kAuthenticated},
+      {"GET /en/account", Policy::kAuthenticated},
+      {"POST /en/account/wachtwoord", Policy::kAuthenticated},
+      {"GET /en/invoer/{indicator}", Policy::kAuthenticated},
+      {"POST /en/invoer/{indicator}", Policy::kCityEditor},
+      {"GET /en/beheer", Policy::kAdmin},
+      {"GET /en/beheer/modules", Policy::kAdmin},
+      {"POST /en/beheer/modules/rescan", Policy::kAdmin},
+      {"POST /en/beheer/modules/{id}", Policy::kAdmin},
   };
   return kPolicy;
 }
@@ -321,6 +387,10 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     if (key == "POST /api/v1/indicators/{indicator}/measurements") {
       call.body =
           json{{"city", kHomeCity}, {"period", "2013-06"}, {"value", 3}}.dump();
+    }
+    if (key.ends_with("/invoer/{indicator}") && route->method == "POST") {
+      call.body = "city=" + std::string(kHomeCity) + "&period=2013-06&value=3";
+      call.type = "application/x-www-form-urlencoded";
     }
     if (key == "POST /api/v1/sessions") {
       call.body = R"({"username":"admin","password":"beheer-Kanaal-tulp-93"})";

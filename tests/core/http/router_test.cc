@@ -39,7 +39,7 @@ TEST(RouterTest, HeadMatchesGetAndOtherMethodsAreListed) {
   EXPECT_EQ(Answer(router.Find("HEAD", "/a")), "get");
   RouteMatch wrong = router.Find("DELETE", "/a");
   EXPECT_FALSE(wrong.route);
-  EXPECT_THAT(wrong.allowed_methods, ElementsAre("GET", "PUT"));
+  EXPECT_THAT(wrong.allowed_methods, ElementsAre("GET", "HEAD", "PUT"));
   EXPECT_TRUE(router.Find("GET", "/b").allowed_methods.empty());
   EXPECT_FALSE(router.Find("GET", "/a/").route);
   EXPECT_FALSE(router.Find("GET", "/a/b").route);

@@ -482,7 +482,7 @@ TEST_F(ServerTest, WrongMethodGets405WithAllow) {
   auto response = connection.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 405);
-  EXPECT_EQ(response->Header("Allow"), "GET, PUT");
+  EXPECT_EQ(response->Header("Allow"), "GET, HEAD, PUT");
   EXPECT_EQ(response->Header("Content-Type"), "application/problem+json");
 }
 

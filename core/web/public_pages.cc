@@ -1,0 +1,1017 @@
+// The public pages, each cacheable (the same for every caller, a function
+// of the URL and the stored data):
+//   /                                    dashboard: the themes, deadlines,
+//                                        the latest figures
+//   /themas/{theme}                      a theme
+//   /themas/{theme}/afspraken/{letter}   an agreement
+//   /indicatoren/{indicator}             an indicator: chart, table
+//   /indicatoren/{indicator}/cijfers.csv its figures as CSV
+//   /steden, /steden/{city}              the cities, a city
+//   /zoeken?q=                           search
+// and the same under /en in English.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/domain/measurements.h"
+#include "core/web/registers.h"
+#include "core/web/search.h"
+#include "core/web/view_helpers.h"
+
+namespace smartercities::web {
+namespace {
+
+using nlohmann::json;
+
+http::RouteOptions PublicOptions(std::string summary) {
+  http::RouteOptions options;
+  options.permission = "public";
+  options.cacheable = true;
+  options.summary = std::move(summary);
+  return options;
+}
+
+std::string KindLabel(domain::AgreementKind kind, const json& t) {
+  return kind == domain::AgreementKind::kResult
+             ? t["agreement"]["kindResult"].get<std::string>()
+             : t["agreement"]["kindEffort"].get<std::string>();
+}
+
+json LeadersJson(const domain::ThemeManifest& theme, Language language) {
+  json leaders = json::array();
+  for (const auto& leader : theme.leaders) {
+    json item = {{"name", leader.name}};
+    if (!leader.cbs_code.empty())
+      item["url"] = CityUrl(leader.cbs_code, language);
+    leaders.push_back(item);
+  }
+  return leaders;
+}
+
+json ThemeCard(const domain::ThemeManifest& theme, Language language,
+               const json& t) {
+  std::size_t results = 0;
+  for (const auto& a : theme.agreements) {
+    if (a.kind == domain::AgreementKind::kResult) ++results;
+  }
+  json card = {
+      {"id", theme.id},
+      {"name", Localized(theme.name, language)},
+      {"url", ThemeUrl(theme.id, language)},
+      {"leaders", LeadersJson(theme, language)},
+      {"numResult", results},
+      {"numEffort", theme.agreements.size() - results},
+      {"numIndicators", theme.indicators.size()},
+  };
+  (void)t;
+  return card;
+}
+
+json IndicatorSummary(const std::string& theme_id, const domain::Indicator& i,
+                      Language language, const json& t) {
+  return {{"id", i.id},
+          {"name", Localized(i.name, language)},
+          {"url", IndicatorUrl(i.id, language)},
+          {"theme", theme_id},
+          {"target", FormatValue(i.target, i.unit, language, t)},
+          {"deadline", FormatDate(i.deadline, t)}};
+}
+
+std::optional<domain::ThemeManifest> FindTheme(
+    const std::vector<domain::ThemeManifest>& themes, std::string_view id) {
+  for (const auto& theme : themes) {
+    if (theme.id == id) return theme;
+  }
+  return std::nullopt;
+}
+
+http::Response Failure(Site& site, const http::Request& request,
+                       Language language, const Status& status) {
+  return site.ErrorPage(request, language, 500, status.message());
+}
+
+// ---- dashboard ----
+
+json Deadlines(const std::vector<domain::ThemeManifest>& themes,
+               Language language, const json& t) {
+  struct Due {
+    std::string date;
+    json item;
+  };
+  std::vector<Due> all;
+  for (const auto& theme : themes) {
+    for (const auto& agreement : theme.agreements) {
+      for (const auto& date : agreement.dates) {
+        if (date.kind != "deadline") continue;
+        all.push_back(
+            {date.date,
+             {{"date", FormatDate(date.date, t)},
+              {"theme", Localized(theme.name, language)},
+              {"label", theme.id + "/" + agreement.letter},
+              {"topic",
+               agreement.topic.empty() ? agreement.goal : agreement.topic},
+              {"url", AgreementUrl(theme.id, agreement.letter, language)}}});
+      }
+    }
+  }
+  // "2014" stands for its last month.
+  auto key = [](const std::string& date) {
+    return date.size() == 4 ? date + "-12" : date.substr(0, 7);
+  };
+  std::stable_sort(all.begin(), all.end(), [&](const Due& a, const Due& b) {
+    return key(a.date) < key(b.date);
+  });
+  std::string now = CurrentMonth();
+  json upcoming = json::array();
+  for (const auto& due : all) {
+    if (key(due.date) >= now && upcoming.size() < 8)
+      upcoming.push_back(due.item);
+  }
+  json latest = json::array();
+  if (upcoming.empty()) {
+    for (std::size_t i = all.size() > 8 ? all.size() - 8 : 0; i < all.size();
+         ++i) {
+      latest.push_back(all[i].item);
+    }
+    std::reverse(latest.begin(), latest.end());
+  }
+  return {{"upcoming", upcoming},
+          {"hasUpcoming", !upcoming.empty()},
+          {"past", latest}};
+}
+
+http::Response Dashboard(Site& site, http::Request& request,
+                         Language language) {
+  const json& t = site.pages().Translations(language);
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  json model = site.BaseModel(
+      request, language, t["dashboard"]["title"].get<std::string>(), false);
+  json cards = json::array();
+  std::map<std::string,
+           std::pair<const domain::ThemeManifest*, const domain::Indicator*>>
+      indicators;
+  for (const auto& theme : *themes) {
+    cards.push_back(ThemeCard(theme, language, t));
+    for (const auto& indicator : theme.indicators) {
+      indicators[indicator.id] = {&theme, &indicator};
+    }
+  }
+  model["themes"] = cards;
+  model["numThemes"] = themes->size();
+  model["deadlines"] = Deadlines(*themes, language, t);
+
+  json latest = json::array();
+  std::set<std::string> shown;
+  Status read = site.database().Read([&](storage::Connection& db) {
+    return db.Execute(
+        "SELECT indicator_id, city, period, value, is_demo, recorded_at "
+        "FROM measurements ORDER BY recorded_at DESC, id DESC LIMIT 2000",
+        {}, [&](const storage::Row& row) {
+          // The newest figure of each indicator, so that one busy
+          // indicator does not fill the list.
+          auto found = indicators.find(row.Text("indicator_id"));
+          if (found == indicators.end() || !shown.insert(found->first).second) {
+            return true;
+          }
+          const domain::Indicator& indicator = *found->second.second;
+          std::string city = row.Text("city");
+          auto city_row = cities->find(city);
+          json item = {{"indicator", Localized(indicator.name, language)},
+                       {"url", IndicatorUrl(indicator.id, language)},
+                       {"period", FormatDate(row.Text("period"), t)},
+                       {"value", FormatValue(*row.OptionalReal("value"),
+                                             indicator.unit, language, t)},
+                       {"demo", row.Integer("is_demo") != 0},
+                       {"recorded",
+                        FormatDate(row.Text("recorded_at").substr(0, 10), t)}};
+          item["city"] = city_row == cities->end()
+                             ? t["indicator"]["network"].get<std::string>()
+                             : city_row->second.name;
+          latest.push_back(item);
+          return latest.size() < 8;
+        });
+  });
+  if (!read.ok()) return Failure(site, request, language, read);
+  model["latest"] = latest;
+  return site.Page("dashboard", language, std::move(model));
+}
+
+// A panel's data in the shape its template shows (docs/manifest.md,
+// "Panels"): a collection as columns and rows (each cell with its JSON
+// value for the chart), an object of key figures as label and value.
+std::string PanelCell(const json& value, const json& t) {
+  if (value.is_null()) return "–";
+  if (value.is_boolean()) {
+    return value.get<bool>() ? t["registers"]["yes"].get<std::string>()
+                             : t["registers"]["no"].get<std::string>();
+  }
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return value.dump();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string PanelLabel(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out += ' ';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+json PanelModel(const json& data, const std::string& view, const json& t) {
+  if (data.is_discarded() || data.is_null()) return {{"failed", true}};
+  const json* items = nullptr;
+  if (data.is_array()) items = &data;
+  if (data.is_object() && data.contains("items") && data["items"].is_array())
+    items = &data["items"];
+  if (view == "figures" || items == nullptr) {
+    json figures = json::array();
+    if (items != nullptr) {
+      for (const auto& item : *items) {
+        if (item.is_object() && item.contains("label")) {
+          figures.push_back(
+              {{"label", PanelCell(item["label"], t)},
+               {"value", PanelCell(item.value("value", json()), t)}});
+        }
+      }
+    } else if (data.is_object()) {
+      for (const auto& [key, value] : data.items()) {
+        if (value.is_object() || value.is_array()) continue;
+        figures.push_back(
+            {{"label", PanelLabel(key)}, {"value", PanelCell(value, t)}});
+      }
+    }
+    return {
+        {"isFigures", true}, {"figures", figures}, {"empty", figures.empty()}};
+  }
+  std::vector<std::string> keys;
+  for (const auto& item : *items) {
+    if (!item.is_object()) continue;
+    for (const auto& [key, value] : item.items()) {
+      if (key == "id" || key == "demo" || key == "url") continue;
+      if (std::find(keys.begin(), keys.end(), key) == keys.end())
+        keys.push_back(key);
+    }
+  }
+  json columns = json::array();
+  for (const auto& key : keys) {
+    columns.push_back({{"key", key}, {"label", PanelLabel(key)}});
+  }
+  json rows = json::array();
+  for (const auto& item : *items) {
+    if (!item.is_object()) continue;
+    json cells = json::array();
+    for (const auto& key : keys) {
+      const json& value = item.contains(key) ? item[key] : json();
+      cells.push_back({{"text", PanelCell(value, t)},
+                       {"raw", value.dump(-1, ' ', false,
+                                          json::error_handler_t::replace)}});
+    }
+    rows.push_back({{"cells", cells}});
+  }
+  return {{"isTable", true},
+          {"isChart", view == "chart"},
+          {"columns", columns},
+          {"rows", rows},
+          {"empty", rows.empty()}};
+}
+
+// ---- theme ----
+
+http::Response ThemePage(Site& site, http::Request& request,
+                         Language language) {
+  const json& t = site.pages().Translations(language);
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  auto theme = FindTheme(*themes, request.Param("theme"));
+  if (!theme) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noTheme"].get<std::string>());
+  }
+  json model = site.BaseModel(request, language,
+                              Localized(theme->name, language)["text"], false);
+  model["theme"] = ThemeCard(*theme, language, t);
+  model["introduction"] = Localized(theme->introduction, language);
+  json challenges = json::array();
+  for (const auto& challenge : theme->challenges) {
+    challenges.push_back(Localized(challenge, language));
+  }
+  model["challenges"] = challenges;
+  model["hasChallenges"] = !challenges.empty();
+
+  // Agreements under their goal headings, in the covenant's order.
+  json groups = json::array();
+  for (const auto& agreement : theme->agreements) {
+    if (groups.empty() || groups.back()["goal"] != agreement.goal) {
+      groups.push_back({{"goal", agreement.goal},
+                        {"hasGoal", !agreement.goal.empty()},
+                        {"agreements", json::array()}});
+    }
+    json indicators = json::array();
+    for (const auto& id : agreement.indicators) {
+      for (const auto& indicator : theme->indicators) {
+        if (indicator.id == id) {
+          indicators.push_back(
+              IndicatorSummary(theme->id, indicator, language, t));
+        }
+      }
+    }
+    groups.back()["agreements"].push_back(
+        {{"letter", agreement.letter},
+         {"kind", KindLabel(agreement.kind, t)},
+         {"isResult", agreement.kind == domain::AgreementKind::kResult},
+         {"topic", agreement.topic},
+         {"text", agreement.text},
+         {"url", AgreementUrl(theme->id, agreement.letter, language)},
+         {"hasIndicators", !indicators.empty()},
+         {"indicators", indicators}});
+  }
+  model["groups"] = groups;
+  json indicators = json::array();
+  for (const auto& indicator : theme->indicators) {
+    indicators.push_back(IndicatorSummary(theme->id, indicator, language, t));
+  }
+  model["indicators"] = indicators;
+  model["hasIndicators"] = !indicators.empty();
+
+  // Cities involved: those the indicators name, and those with figures.
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  std::set<std::string> involved;
+  for (const auto& indicator : theme->indicators) {
+    involved.insert(indicator.cities.begin(), indicator.cities.end());
+  }
+  Status read = site.database().Read([&](storage::Connection& db) {
+    return db.Execute(
+        "SELECT DISTINCT m.city AS city FROM measurements m JOIN indicators i "
+        "ON i.id = m.indicator_id WHERE i.theme_id = ?1 AND m.city IS NOT "
+        "NULL",
+        std::vector<storage::Value>{theme->id}, [&](const storage::Row& row) {
+          involved.insert(row.Text("city"));
+          return true;
+        });
+  });
+  if (!read.ok()) return Failure(site, request, language, read);
+  for (const auto& leader : theme->leaders) involved.erase(leader.cbs_code);
+  json involved_json = json::array();
+  for (const auto& code : involved) {
+    auto city = cities->find(code);
+    if (city == cities->end()) continue;
+    involved_json.push_back(
+        {{"name", city->second.name}, {"url", CityUrl(code, language)}});
+  }
+  std::sort(involved_json.begin(), involved_json.end(),
+            [](const json& a, const json& b) { return a["name"] < b["name"]; });
+  model["involved"] = involved_json;
+  model["hasInvolved"] = !involved_json.empty();
+
+  // The theme's own panels, rendered here from the module's data route, so
+  // that they read without JavaScript too (which draws the charts).
+  json panels = json::array();
+  for (const auto& panel : theme->panels) {
+    std::string endpoint = theme->RoutePrefix() + panel.endpoint;
+    json item = {{"id", panel.id},
+                 {"title", Localized(panel.title, language)},
+                 {"view", panel.view},
+                 {"endpoint", endpoint}};
+    http::Response answer = site.CallApi(request, "GET", endpoint);
+    json data = answer.status == 200 ? json::parse(answer.body, nullptr, false)
+                                     : json(nullptr);
+    item.update(PanelModel(data, panel.view, t));
+    panels.push_back(std::move(item));
+  }
+  model["panels"] = panels;
+  model["hasPanels"] = !panels.empty();
+  model["apiUrl"] = theme->RoutePrefix();
+  return site.Page("theme", language, std::move(model));
+}
+
+// ---- agreement ----
+
+http::Response AgreementPage(Site& site, http::Request& request,
+                             Language language) {
+  const json& t = site.pages().Translations(language);
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  auto theme = FindTheme(*themes, request.Param("theme"));
+  if (!theme) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noTheme"].get<std::string>());
+  }
+  std::string_view letter = request.Param("letter");
+  auto found = std::find_if(
+      theme->agreements.begin(), theme->agreements.end(),
+      [&](const domain::Agreement& a) { return a.letter == letter; });
+  if (found == theme->agreements.end()) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noAgreement"].get<std::string>());
+  }
+  const domain::Agreement& agreement = *found;
+  std::string heading =
+      t["agreement"]["heading"].get<std::string>() + " " + agreement.letter;
+  json model = site.BaseModel(
+      request, language,
+      heading + " — " +
+          Localized(theme->name, language)["text"].get<std::string>(),
+      false);
+  model["heading"] = heading;
+  model["theme"] = ThemeCard(*theme, language, t);
+  json dates = json::array();
+  for (const auto& date : agreement.dates) {
+    std::string kind_key = date.kind == "start"     ? "dateStart"
+                           : date.kind == "context" ? "dateContext"
+                                                    : "dateDeadline";
+    dates.push_back(
+        {{"date", FormatDate(date.date, t)},
+         {"text", date.text},
+         {"kind", t["agreement"][kind_key]},
+         {"beforeCovenant",
+          date.kind == "deadline" && domain::IsBeforeCovenant(date.date)}});
+  }
+  json numbers = json::array();
+  for (const auto& number : agreement.numbers) {
+    numbers.push_back(
+        {{"value", FormatValue(number.value, number.unit, language, t)},
+         {"text", number.text}});
+  }
+  json indicators = json::array();
+  for (const auto& id : agreement.indicators) {
+    for (const auto& indicator : theme->indicators) {
+      if (indicator.id == id)
+        indicators.push_back(
+            IndicatorSummary(theme->id, indicator, language, t));
+    }
+  }
+  auto history =
+      site.catalog().AgreementHistory(theme->id + "/" + agreement.letter);
+  if (!history.ok()) return Failure(site, request, language, history.status());
+  json versions = json::array();
+  for (std::size_t v = 0; v < history->size(); ++v) {
+    const auto& version = (*history)[v];
+    json diff =
+        v == 0 ? json::array() : WordDiff((*history)[v - 1].text, version.text);
+    versions.push_back(
+        {{"version", version.version},
+         {"text", version.text},
+         {"source", version.source == "amendment"
+                        ? t["agreement"]["sourceAmendment"]
+                        : t["agreement"]["sourceManifest"]},
+         {"recorded", FormatDate(version.recorded_at.substr(0, 10), t)},
+         {"diff", diff},
+         {"hasDiff", !diff.empty()}});
+  }
+  // Newest first.
+  std::reverse(versions.begin(), versions.end());
+  json parties = json::array();
+  for (const auto& party : agreement.parties) parties.push_back(party);
+  model["agreement"] = {
+      {"letter", agreement.letter},
+      {"id", theme->id + "/" + agreement.letter},
+      {"kind", KindLabel(agreement.kind, t)},
+      {"isResult", agreement.kind == domain::AgreementKind::kResult},
+      {"goal", agreement.goal},
+      {"topic", agreement.topic},
+      {"preamble", agreement.preamble},
+      {"text", agreement.text},
+      {"notes", agreement.notes},
+      {"hasNotes", !agreement.notes.empty()},
+      {"parties", parties},
+      {"hasParties", !parties.empty()},
+      {"dates", dates},
+      {"hasDates", !dates.empty()},
+      {"numbers", numbers},
+      {"hasNumbers", !numbers.empty()},
+      {"indicators", indicators},
+      {"hasIndicators", !indicators.empty()},
+      {"versions", versions},
+      {"hasVersions", !versions.empty()},
+      {"apiUrl", theme->RoutePrefix() + "/agreements/" + agreement.letter}};
+  if (found != theme->agreements.begin()) {
+    auto previous = std::prev(found);
+    model["previous"] = {
+        {"letter", previous->letter},
+        {"url", AgreementUrl(theme->id, previous->letter, language)}};
+  }
+  if (std::next(found) != theme->agreements.end()) {
+    auto next = std::next(found);
+    model["next"] = {{"letter", next->letter},
+                     {"url", AgreementUrl(theme->id, next->letter, language)}};
+  }
+  return site.Page("agreement", language, std::move(model));
+}
+
+// ---- indicator ----
+
+struct IndicatorData {
+  domain::ThemeManifest theme;
+  domain::Indicator indicator;
+  std::vector<domain::Measurement> figures;
+};
+
+std::variant<IndicatorData, http::Response> LoadIndicatorData(
+    Site& site, const http::Request& request, Language language) {
+  const json& t = site.pages().Translations(language);
+  auto record = site.catalog().GetIndicator(request.Param("indicator"));
+  if (!record.ok()) return Failure(site, request, language, record.status());
+  if (!record->has_value() || !site.modules().IsEnabled((*record)->theme_id)) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noIndicator"].get<std::string>());
+  }
+  auto theme = site.catalog().GetTheme((*record)->theme_id);
+  if (!theme.ok()) return Failure(site, request, language, theme.status());
+  if (!theme->has_value()) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noIndicator"].get<std::string>());
+  }
+  domain::Measurements measurements(site.database());
+  auto figures = measurements.List((*record)->indicator.id, std::nullopt);
+  if (!figures.ok()) return Failure(site, request, language, figures.status());
+  return IndicatorData{std::move(**theme), std::move((*record)->indicator),
+                       std::move(*figures)};
+}
+
+http::Response IndicatorPage(Site& site, http::Request& request,
+                             Language language) {
+  const json& t = site.pages().Translations(language);
+  auto loaded = LoadIndicatorData(site, request, language);
+  if (auto* response = std::get_if<http::Response>(&loaded)) return *response;
+  const IndicatorData& data = std::get<IndicatorData>(loaded);
+  const domain::Indicator& indicator = data.indicator;
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+
+  std::set<std::string> period_set;
+  std::map<std::string, std::map<std::string, const domain::Measurement*>>
+      by_city;
+  bool any_demo = false;
+  for (const auto& figure : data.figures) {
+    period_set.insert(figure.period);
+    by_city[figure.city][figure.period] = &figure;
+    any_demo = any_demo || figure.is_demo;
+  }
+  std::vector<std::string> periods(period_set.begin(), period_set.end());
+  json columns = json::array();
+  for (const auto& period : periods) {
+    columns.push_back({{"period", period}, {"label", FormatDate(period, t)}});
+  }
+  json rows = json::array();
+  int reached = 0;
+  for (const auto& [code, values] : by_city) {
+    json cells = json::array();
+    for (const auto& period : periods) {
+      auto found = values.find(period);
+      if (found == values.end()) {
+        cells.push_back({{"empty", true}, {"raw", ""}});
+      } else {
+        cells.push_back({{"empty", false},
+                         {"raw", found->second->value},
+                         {"text", FormatValue(found->second->value,
+                                              indicator.unit, language, t)},
+                         {"demo", found->second->is_demo}});
+      }
+    }
+    const domain::Measurement* latest = values.rbegin()->second;
+    bool done = TargetReached(indicator, latest->value);
+    if (done) ++reached;
+    json row = {
+        {"cells", cells},
+        {"code", code},
+        {"latest", FormatValue(latest->value, indicator.unit, language, t)},
+        {"reached", done},
+        {"status",
+         done ? t["indicator"]["reached"] : t["indicator"]["notReached"]}};
+    auto city = cities->find(code);
+    if (code.empty()) {
+      row["name"] = t["indicator"]["network"];
+    } else {
+      row["name"] = city == cities->end() ? code : city->second.name;
+      row["url"] = CityUrl(code, language);
+    }
+    rows.push_back(row);
+  }
+  std::string name = Localized(indicator.name, language)["text"];
+  json model = site.BaseModel(request, language, name, false);
+  json agreements = json::array();
+  for (const auto& letter : indicator.agreements) {
+    agreements.push_back(
+        {{"label", data.theme.id + "/" + letter},
+         {"url", AgreementUrl(data.theme.id, letter, language)}});
+  }
+  model["indicator"] = {
+      {"id", indicator.id},
+      {"name", Localized(indicator.name, language)},
+      {"description", indicator.description.nl.empty()
+                          ? json(nullptr)
+                          : Localized(indicator.description, language)},
+      {"unit", indicator.unit},
+      {"target", FormatValue(indicator.target, indicator.unit, language, t)},
+      {"targetRaw", indicator.target},
+      {"deadline", FormatDate(indicator.deadline, t)},
+      {"deadlineRaw", indicator.deadline},
+      {"beforeCovenant", domain::IsBeforeCovenant(indicator.deadline)},
+      {"baseline",
+       indicator.baseline
+           ? json(FormatValue(*indicator.baseline, indicator.unit, language, t))
+           : json(nullptr)},
+      {"direction", indicator.direction == "decrease"
+                        ? t["indicator"]["decrease"]
+                        : t["indicator"]["increase"]},
+      {"scope", indicator.scope == "network" ? t["indicator"]["scopeNetwork"]
+                                             : t["indicator"]["scopeCity"]},
+      {"isMilestone", indicator.kind == "milestone"},
+      {"agreements", agreements},
+      {"csvUrl", "/indicatoren/" + indicator.id + "/cijfers.csv"},
+      {"apiUrl", "/api/v1/indicators/" + indicator.id + "/measurements"}};
+  model["theme"] = ThemeCard(data.theme, language, t);
+  model["columns"] = columns;
+  model["rows"] = rows;
+  model["hasFigures"] = !rows.empty();
+  model["anyDemo"] = any_demo;
+  model["numReached"] = reached;
+  model["numRows"] = rows.size();
+  return site.Page("indicator", language, std::move(model));
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+http::Response IndicatorCsv(Site& site, http::Request& request) {
+  auto loaded = LoadIndicatorData(site, request, Language::kDutch);
+  if (auto* response = std::get_if<http::Response>(&loaded)) return *response;
+  const IndicatorData& data = std::get<IndicatorData>(loaded);
+  auto cities = Cities(site);
+  if (!cities.ok())
+    return Failure(site, request, Language::kDutch, cities.status());
+  std::string csv =
+      "indicator,cbs_code,city,period,value,unit,target,deadline,source,demo"
+      "\r\n";
+  for (const auto& figure : data.figures) {
+    auto city = cities->find(figure.city);
+    char value[64];
+    std::snprintf(value, sizeof(value), "%.10g", figure.value);
+    char target[64];
+    std::snprintf(target, sizeof(target), "%.10g", data.indicator.target);
+    csv += CsvField(data.indicator.id) + "," + CsvField(figure.city) + "," +
+           CsvField(city == cities->end() ? "" : city->second.name) + "," +
+           figure.period + "," + value + "," + CsvField(data.indicator.unit) +
+           "," + target + "," + data.indicator.deadline + "," +
+           CsvField(figure.source) + "," + (figure.is_demo ? "1" : "0") +
+           "\r\n";
+  }
+  http::Response response;
+  response.SetHeader("Content-Type", "text/csv; charset=utf-8; header=present");
+  response.SetHeader(
+      "Content-Disposition",
+      "attachment; filename=\"" + data.indicator.id + "-cijfers.csv\"");
+  response.body = std::move(csv);
+  return response;
+}
+
+// ---- cities ----
+
+http::Response CitiesPage(Site& site, http::Request& request,
+                          Language language) {
+  const json& t = site.pages().Translations(language);
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  json model = site.BaseModel(request, language,
+                              t["cities"]["title"].get<std::string>(), false);
+  json list = json::array();
+  for (const auto& [code, city] : *cities) {
+    list.push_back({{"name", city.name},
+                    {"code", code},
+                    {"network", city.network},
+                    {"url", CityUrl(code, language)}});
+  }
+  std::sort(list.begin(), list.end(),
+            [](const json& a, const json& b) { return a["name"] < b["name"]; });
+  model["cities"] = list;
+  return site.Page("cities", language, std::move(model));
+}
+
+http::Response CityPage(Site& site, http::Request& request, Language language) {
+  const json& t = site.pages().Translations(language);
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  std::string code(request.Param("city"));
+  auto city = cities->find(code);
+  if (city == cities->end()) {
+    return site.ErrorPage(request, language, 404,
+                          t["error"]["noCity"].get<std::string>());
+  }
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  json model = site.BaseModel(request, language, city->second.name, false);
+  model["city"] = {
+      {"name", city->second.name},
+      {"code", code},
+      {"network", city->second.network},
+      {"memberSince", city->second.member_since.empty()
+                          ? json(nullptr)
+                          : json(FormatDate(city->second.member_since, t))},
+      {"apiUrl", "/api/v1/cities/" + code}};
+  json leads = json::array();
+  json figure_groups = json::array();
+  domain::Measurements measurements(site.database());
+  for (const auto& theme : *themes) {
+    for (const auto& leader : theme.leaders) {
+      if (leader.cbs_code == code)
+        leads.push_back(ThemeCard(theme, language, t));
+    }
+    json rows = json::array();
+    for (const auto& indicator : theme.indicators) {
+      if (indicator.scope != "city") continue;
+      auto figures = measurements.List(indicator.id, code);
+      if (!figures.ok())
+        return Failure(site, request, language, figures.status());
+      if (figures->empty()) continue;
+      const domain::Measurement& latest = figures->back();
+      bool done = TargetReached(indicator, latest.value);
+      rows.push_back(
+          {{"indicator", Localized(indicator.name, language)},
+           {"url", IndicatorUrl(indicator.id, language)},
+           {"period", FormatDate(latest.period, t)},
+           {"value", FormatValue(latest.value, indicator.unit, language, t)},
+           {"target",
+            FormatValue(indicator.target, indicator.unit, language, t)},
+           {"deadline", FormatDate(indicator.deadline, t)},
+           {"reached", done},
+           {"status",
+            done ? t["indicator"]["reached"] : t["indicator"]["notReached"]},
+           {"demo", latest.is_demo}});
+    }
+    if (!rows.empty()) {
+      figure_groups.push_back(
+          {{"theme", ThemeCard(theme, language, t)}, {"rows", rows}});
+    }
+  }
+  model["leads"] = leads;
+  model["hasLeads"] = !leads.empty();
+
+  // The city's records in the modules' registers that have a city field.
+  json record_groups = json::array();
+  for (const Register& reg : Registers(site)) {
+    http::Response answer = site.CallApi(
+        request, "GET", reg.api_path + "?pageSize=500&city=" + code);
+    if (answer.status != 200) continue;
+    json body = json::parse(answer.body, nullptr, false);
+    if (!body.is_object() || !body.contains("items")) continue;
+    json records = json::array();
+    std::vector<std::string> keys;
+    for (const auto& item : body["items"]) {
+      if (!item.is_object() || item.value("city", "") != code) continue;
+      for (const auto& [key, value] : item.items()) {
+        if (key == "id" || key == "demo" || key == "updatedAt" ||
+            key == "city" || key == "cityName") {
+          continue;
+        }
+        if (std::find(keys.begin(), keys.end(), key) == keys.end())
+          keys.push_back(key);
+      }
+      records.push_back(item);
+    }
+    if (records.empty()) continue;
+    json columns = json::array();
+    for (const auto& key : keys) columns.push_back(key);
+    json rows = json::array();
+    for (const auto& item : records) {
+      json cells = json::array();
+      for (const auto& key : keys) {
+        const json& value = item.contains(key) ? item[key] : json();
+        cells.push_back(value.is_null()     ? "–"
+                        : value.is_string() ? value.get<std::string>()
+                        : value.is_boolean()
+                            ? (value.get<bool>()
+                                   ? t["registers"]["yes"].get<std::string>()
+                                   : t["registers"]["no"].get<std::string>())
+                            : value.dump());
+      }
+      rows.push_back({{"cells", cells}, {"demo", item.value("demo", false)}});
+    }
+    record_groups.push_back({{"name", reg.name},
+                             {"theme", Localized(reg.theme_name, language)},
+                             {"themeUrl", ThemeUrl(reg.theme, language)},
+                             {"columns", columns},
+                             {"rows", rows}});
+  }
+  model["recordGroups"] = record_groups;
+  model["hasRecords"] = !record_groups.empty();
+  model["figureGroups"] = figure_groups;
+  model["hasFigures"] = !figure_groups.empty();
+  return site.Page("city", language, std::move(model));
+}
+
+// ---- search ----
+
+struct Hit {
+  int score;
+  json item;
+};
+
+json TopHits(std::vector<Hit> hits, std::size_t limit) {
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score > b.score;
+  });
+  json out = json::array();
+  for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
+    out.push_back(std::move(hits[i].item));
+  }
+  return out;
+}
+
+std::vector<std::string> WordsOf(
+    std::initializer_list<std::string_view> texts) {
+  std::vector<std::string> words;
+  for (std::string_view text : texts) {
+    auto more = SearchWords(text);
+    words.insert(words.end(), more.begin(), more.end());
+  }
+  return words;
+}
+
+// The first sentence-sized piece of text, for a result's summary.
+std::string Excerpt(const std::string& text) {
+  if (text.size() <= 220) return text;
+  std::size_t cut = text.rfind(' ', 220);
+  return text.substr(0, cut == std::string::npos ? 220 : cut) + " …";
+}
+
+http::Response SearchPage(Site& site, http::Request& request,
+                          Language language) {
+  const json& t = site.pages().Translations(language);
+  std::string query(request.Query("q").value_or(""));
+  if (query.size() > 200) query.resize(200);
+  std::vector<std::string> words = SearchWords(query);
+  json model = site.BaseModel(request, language,
+                              t["search"]["title"].get<std::string>(), false);
+  model["query"] = query;
+  model["action"] = Localize("/zoeken", language);
+  model["searched"] = !words.empty();
+  if (words.empty()) return site.Page("search", language, std::move(model));
+
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return Failure(site, request, language, themes.status());
+  auto cities = Cities(site);
+  if (!cities.ok()) return Failure(site, request, language, cities.status());
+  std::vector<Hit> theme_hits, agreement_hits, indicator_hits, city_hits;
+  for (const auto& theme : *themes) {
+    std::vector<std::string_view> texts = {theme.id, theme.name.nl,
+                                           theme.name.en, theme.introduction.nl,
+                                           theme.introduction.en};
+    for (const auto& challenge : theme.challenges) {
+      texts.push_back(challenge.nl);
+      texts.push_back(challenge.en);
+    }
+    for (const auto& leader : theme.leaders) texts.push_back(leader.name);
+    std::vector<std::string> theme_words;
+    for (std::string_view text : texts) {
+      auto more = SearchWords(text);
+      theme_words.insert(theme_words.end(), more.begin(), more.end());
+    }
+    if (int score = SearchScore(words, theme_words)) {
+      json summary = Localized(theme.introduction, language);
+      summary["text"] = Excerpt(summary["text"]);
+      theme_hits.push_back({score,
+                            {{"title", Localized(theme.name, language)},
+                             {"url", ThemeUrl(theme.id, language)},
+                             {"summary", summary}}});
+    }
+    for (const auto& agreement : theme.agreements) {
+      std::vector<std::string> agreement_words =
+          WordsOf({agreement.goal, agreement.topic, agreement.preamble,
+                   agreement.text, theme.id + " " + agreement.letter});
+      for (const auto& note : agreement.notes) {
+        auto more = SearchWords(note);
+        agreement_words.insert(agreement_words.end(), more.begin(), more.end());
+      }
+      for (const auto& party : agreement.parties) {
+        auto more = SearchWords(party);
+        agreement_words.insert(agreement_words.end(), more.begin(), more.end());
+      }
+      if (int score = SearchScore(words, agreement_words)) {
+        agreement_hits.push_back(
+            {score,
+             {{"title", t["agreement"]["heading"].get<std::string>() + " " +
+                            theme.id + "/" + agreement.letter},
+              {"url", AgreementUrl(theme.id, agreement.letter, language)},
+              {"theme", Localized(theme.name, language)},
+              {"summary",
+               {{"text", Excerpt(agreement.text)}, {"lang", "nl"}}}}});
+      }
+    }
+    for (const auto& indicator : theme.indicators) {
+      if (int score = SearchScore(
+              words,
+              WordsOf({indicator.id, indicator.name.nl, indicator.name.en,
+                       indicator.description.nl, indicator.description.en}))) {
+        json summary = indicator.description.nl.empty()
+                           ? json({{"text", ""}, {"lang", "nl"}})
+                           : Localized(indicator.description, language);
+        summary["text"] = Excerpt(summary["text"]);
+        indicator_hits.push_back(
+            {score,
+             {{"title", Localized(indicator.name, language)},
+              {"url", IndicatorUrl(indicator.id, language)},
+              {"theme", Localized(theme.name, language)},
+              {"summary", summary}}});
+      }
+    }
+  }
+  for (const auto& [code, city] : *cities) {
+    if (int score = SearchScore(words, WordsOf({city.name, code}))) {
+      city_hits.push_back(
+          {score,
+           {{"title", {{"text", city.name}, {"lang", "nl"}}},
+            {"url", CityUrl(code, language)},
+            {"summary",
+             {{"text", code + " · " + city.network}, {"lang", "nl"}}}}});
+    }
+  }
+  std::size_t total = theme_hits.size() + agreement_hits.size() +
+                      indicator_hits.size() + city_hits.size();
+  json groups = json::array();
+  auto add_group = [&](const char* key, std::vector<Hit> hits) {
+    if (hits.empty()) return;
+    std::size_t count = hits.size();
+    groups.push_back({{"id", std::string("resultaten-") + key},
+                      {"heading", t["search"]["groups"][key]},
+                      {"count", count},
+                      {"results", TopHits(std::move(hits), 25)}});
+  };
+  add_group("themes", std::move(theme_hits));
+  add_group("agreements", std::move(agreement_hits));
+  add_group("indicators", std::move(indicator_hits));
+  add_group("cities", std::move(city_hits));
+  model["groups"] = groups;
+  model["total"] = total;
+  model["found"] = total > 0;
+  return site.Page("search", language, std::move(model));
+}
+
+}  // namespace
+
+Status RegisterPublicPages(Site& site) {
+  Site* s = &site;
+  Status status = site.AddPage(
+      "/",
+      PublicOptions("The dashboard: the themes, deadlines, latest figures"),
+      [s](http::Request& request, Language language) {
+        return Dashboard(*s, request, language);
+      });
+  if (!status.ok()) return status;
+  status = site.AddPage("/themas/{theme}", PublicOptions("A theme"),
+                        [s](http::Request& request, Language language) {
+                          return ThemePage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  status = site.AddPage("/themas/{theme}/afspraken/{letter}",
+                        PublicOptions("An agreement"),
+                        [s](http::Request& request, Language language) {
+                          return AgreementPage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  status = site.AddPage("/indicatoren/{indicator}",
+                        PublicOptions("An indicator with its figures"),
+                        [s](http::Request& request, Language language) {
+                          return IndicatorPage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  http::RouteOptions csv = PublicOptions("An indicator's figures as CSV");
+  csv.body_limit_bytes = 0;
+  status = site.AddRoute(
+      "GET", "/indicatoren/{indicator}/cijfers.csv", csv,
+      [s](http::Request& request) { return IndicatorCsv(*s, request); });
+  if (!status.ok()) return status;
+  status = site.AddPage("/steden", PublicOptions("The cities"),
+                        [s](http::Request& request, Language language) {
+                          return CitiesPage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  status = site.AddPage("/zoeken", PublicOptions("Search the site"),
+                        [s](http::Request& request, Language language) {
+                          return SearchPage(*s, request, language);
+                        });
+  if (!status.ok()) return status;
+  return site.AddPage("/steden/{city}", PublicOptions("A city"),
+                      [s](http::Request& request, Language language) {
+                        return CityPage(*s, request, language);
+                      });
+}
+
+}  // namespace smartercities::web

@@ -1,0 +1,183 @@
+#include "core/web/view_helpers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace smartercities::web {
+
+using nlohmann::json;
+
+Result<std::vector<domain::ThemeManifest>> EnabledThemes(Site& site) {
+  auto ids = site.catalog().ThemeIds();
+  if (!ids.ok()) return ids.status();
+  std::vector<domain::ThemeManifest> themes;
+  for (const std::string& id : *ids) {
+    if (!site.modules().IsEnabled(id)) continue;
+    auto theme = site.catalog().GetTheme(id);
+    if (!theme.ok()) return theme.status();
+    if (theme->has_value()) themes.push_back(std::move(**theme));
+  }
+  return themes;
+}
+
+Result<std::map<std::string, CityRow>> Cities(Site& site) {
+  std::map<std::string, CityRow> cities;
+  Status status = site.database().Read([&](storage::Connection& db) {
+    return db.Execute(
+        "SELECT cbs_code, name, network, member_since FROM cities", {},
+        [&](const storage::Row& row) {
+          CityRow city{row.Text("cbs_code"), row.Text("name"),
+                       row.Text("network"), row.Text("member_since")};
+          cities.emplace(city.cbs_code, std::move(city));
+          return true;
+        });
+  });
+  if (!status.ok()) return status;
+  return cities;
+}
+
+json Localized(const domain::LocalizedText& text, Language language) {
+  if (language == Language::kEnglish && !text.en.empty()) {
+    return {{"text", text.en}, {"lang", "en"}};
+  }
+  return {{"text", text.nl}, {"lang", "nl"}};
+}
+
+std::string FormatNumber(double value, Language language) {
+  char buffer[64];
+  double rounded = std::round(value * 100) / 100;
+  std::snprintf(buffer, sizeof(buffer), "%.2f", std::fabs(rounded));
+  std::string digits(buffer);
+  std::string whole = digits.substr(0, digits.find('.'));
+  std::string fraction = digits.substr(digits.find('.') + 1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  char thousands = language == Language::kDutch ? '.' : ',';
+  char decimal = language == Language::kDutch ? ',' : '.';
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += thousands;
+    grouped += whole[i];
+  }
+  std::string out = (rounded < 0 ? "-" : "") + grouped;
+  if (!fraction.empty()) out += decimal + fraction;
+  return out;
+}
+
+std::string FormatValue(double value, const std::string& unit,
+                        Language language, const json& t) {
+  if (unit == "milestone") {
+    return value >= 1 ? t["units"]["milestoneDone"].get<std::string>()
+                      : t["units"]["milestoneOpen"].get<std::string>();
+  }
+  std::string number = FormatNumber(value, language);
+  if (unit == "percent") return number + "%";
+  if (t["units"].contains(unit)) {
+    std::string label = t["units"][unit].get<std::string>();
+    return label.empty() ? number : number + " " + label;
+  }
+  return number + " " + unit;
+}
+
+std::string FormatDate(std::string_view date, const json& t) {
+  if (date.size() < 7) return std::string(date);
+  int month = std::atoi(std::string(date.substr(5, 2)).c_str());
+  if (month < 1 || month > 12) return std::string(date);
+  std::string out = t["months"][month - 1].get<std::string>() + " " +
+                    std::string(date.substr(0, 4));
+  if (date.size() >= 10) {
+    out = std::to_string(std::atoi(std::string(date.substr(8, 2)).c_str())) +
+          " " + out;
+  }
+  return out;
+}
+
+std::string CurrentMonth() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[8];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
+  return buffer;
+}
+
+std::string ThemeUrl(const std::string& theme, Language language) {
+  return Localize("/themas/" + theme, language);
+}
+
+std::string AgreementUrl(const std::string& theme, const std::string& letter,
+                         Language language) {
+  return Localize("/themas/" + theme + "/afspraken/" + letter, language);
+}
+
+std::string IndicatorUrl(const std::string& indicator, Language language) {
+  return Localize("/indicatoren/" + indicator, language);
+}
+
+std::string CityUrl(const std::string& cbs_code, Language language) {
+  return Localize("/steden/" + cbs_code, language);
+}
+
+namespace {
+
+std::vector<std::string> SplitWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) words.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return words;
+}
+
+}  // namespace
+
+json WordDiff(const std::string& before, const std::string& after) {
+  std::vector<std::string> a = SplitWords(before);
+  std::vector<std::string> b = SplitWords(after);
+  // The longest common subsequence of words, by dynamic programming.
+  std::vector<std::vector<int>> common(a.size() + 1,
+                                       std::vector<int>(b.size() + 1, 0));
+  for (std::size_t i = a.size(); i-- > 0;) {
+    for (std::size_t j = b.size(); j-- > 0;) {
+      common[i][j] = a[i] == b[j]
+                         ? common[i + 1][j + 1] + 1
+                         : std::max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  json runs = json::array();
+  auto add = [&](const char* kind, const std::string& word) {
+    if (!runs.empty() && runs.back().contains(kind)) {
+      runs.back()["text"] = runs.back()["text"].get<std::string>() + " " + word;
+    } else {
+      runs.push_back({{"text", word}, {kind, true}});
+    }
+  };
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      add("same", a[i]);
+      ++i;
+      ++j;
+    } else if (i < a.size() &&
+               (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
+      // What went before what came in its place.
+      add("del", a[i++]);
+    } else {
+      add("ins", b[j++]);
+    }
+  }
+  return runs;
+}
+
+bool TargetReached(const domain::Indicator& indicator, double value) {
+  return indicator.direction == "decrease" ? value <= indicator.target
+                                           : value >= indicator.target;
+}
+
+}  // namespace smartercities::web

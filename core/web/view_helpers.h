@@ -1,0 +1,68 @@
+// view_helpers.h — what the site's page handlers share to build their view
+// models: the enabled themes, the cities, numbers and dates written for a
+// reader of the page's language, and texts with the language they are in.
+// Stateless apart from the database reads; thread-safe.
+#ifndef SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_
+#define SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/domain/model.h"
+#include "core/web/site.h"
+
+namespace smartercities::web {
+
+struct CityRow {
+  std::string cbs_code;
+  std::string name;
+  std::string network;
+  std::string member_since;
+};
+
+// The themes whose module is enabled now, in id order.
+Result<std::vector<domain::ThemeManifest>> EnabledThemes(Site& site);
+
+// Every city of the covenant by CBS code.
+Result<std::map<std::string, CityRow>> Cities(Site& site);
+
+// A text in the page's language, or the Dutch one when there is no
+// translation: {"text": ..., "lang": "nl"|"en"}.
+nlohmann::json Localized(const domain::LocalizedText& text, Language language);
+
+// 1234.5 as "1.234,5" (Dutch) or "1,234.5" (English); at most two decimals.
+std::string FormatNumber(double value, Language language);
+
+// A value with its unit: "55,5%", "1.200 woningen", "behaald".
+std::string FormatValue(double value, const std::string& unit,
+                        Language language, const nlohmann::json& t);
+
+// "2014-09" as "september 2014", "2013-12-31" as "31 december 2013",
+// "2014" as "2014".
+std::string FormatDate(std::string_view date, const nlohmann::json& t);
+
+// The current month, "YYYY-MM", in UTC.
+std::string CurrentMonth();
+
+// Links of the site.
+std::string ThemeUrl(const std::string& theme, Language language);
+std::string AgreementUrl(const std::string& theme, const std::string& letter,
+                         Language language);
+std::string IndicatorUrl(const std::string& indicator, Language language);
+std::string CityUrl(const std::string& cbs_code, Language language);
+
+// The words of after against those of before, in order, as runs of
+// {"text", "same"|"del"|"ins": true}: what an amendment removed and added.
+nlohmann::json WordDiff(const std::string& before, const std::string& after);
+
+// Whether value meets the indicator's target in its direction.
+bool TargetReached(const domain::Indicator& indicator, double value);
+
+}  // namespace smartercities::web
+
+#endif  // SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_

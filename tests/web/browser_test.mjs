@@ -1,0 +1,485 @@
+// The web site in a real browser: Debian's Chromium driven by playwright-core
+// against the real smartercities executable, with JavaScript on and off,
+// checked with axe-core at WCAG 2.1 AA in both languages, walked with the
+// keyboard alone. Screenshots of the main pages are saved.
+//
+//   node browser_test.mjs --executable build/bin/smartercities \
+//        --plugin-dir build/plugins [--extra-plugin-dir DIR] \
+//        [--web-root build/web] \
+//        [--screenshots DIR] [--chromium /usr/bin/chromium]
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD, EDITOR, THEME_EDITOR, startServer } from './server.mjs';
+
+// The packages come from web/'s committed lock file (npm ci in web/).
+const webDir = resolve(fileURLToPath(import.meta.url), '../../../web');
+const require = createRequire(join(webDir, 'package.json'));
+const { chromium } = require('playwright-core');
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at >= 0 && process.argv[at + 1]) return process.argv[at + 1];
+  return process.env[`SC_${name.toUpperCase().replace(/-/g, '_')}`] || fallback;
+}
+
+const executable = resolve(option('executable', 'build/bin/smartercities'));
+const pluginDir = resolve(option('plugin-dir', 'build/plugins'));
+// An out-of-tree theme (the SDK template, built against the installed SDK
+// by the sdk_package_builds_the_template test) whose panel must render.
+const extraPluginDir = option('extra-plugin-dir', '') && resolve(option('extra-plugin-dir', ''));
+const webRoot = option('web-root', '') && resolve(option('web-root', ''));
+const screenshots = resolve(option('screenshots', 'build/web-screenshots'));
+const chromiumPath = option('chromium', '/usr/bin/chromium');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const THEMES = [
+  'bedrijvige-stad', 'zorgende-stad', 'lerende-stad', 'groene-stad', 'onze-stad',
+  'veilige-stad', 'regelluwe-stad', 'kennisdeling', 'open-networks',
+];
+const NUM_THEMES = THEMES.length + (extraPluginDir ? 1 : 0);
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({
+    executable, webRoot, pluginDirs: [pluginDir, ...(extraPluginDir ? [extraPluginDir] : [])],
+  });
+  mkdirSync(screenshots, { recursive: true });
+  // playwright-core starts Chromium with a new, empty profile directory of
+  // its own (--user-data-dir) and removes it when the browser closes.
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A page whose Content-Security-Policy violations and script errors fail
+// the test that opened it.
+async function open(context, path) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => page.problems.push(error.message));
+  const response = await page.goto(server.url + path);
+  assert.equal(response.status(), 200, `${path} answered ${response.status()}`);
+  return page;
+}
+
+function noProblems(page) {
+  assert.deepEqual(page.problems, [], `errors on ${page.url()}`);
+}
+
+async function axe(page) {
+  const results = await page.evaluate(`${axeSource}
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
+  assert.deepEqual(results, [], `axe violations on ${page.url()}:\n${JSON.stringify(results, null, 2)}`);
+}
+
+async function firstIndicator(context) {
+  const page = await open(context, '/themas/regelluwe-stad');
+  const href = await page.locator('section[aria-labelledby=indicatoren] a').first().getAttribute('href');
+  await page.close();
+  return href;
+}
+
+async function login(context, username, password) {
+  const page = await open(context, '/inloggen');
+  await page.fill('#veld-username', username);
+  await page.fill('#veld-password', password);
+  await Promise.all([page.waitForURL(/\/account/), page.click('form.sc-form button[type=submit]')]);
+  return page;
+}
+
+describe('public pages', () => {
+  test('the dashboard lists the nine themes', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    const cards = page.locator('[data-testid=themes] > li');
+    assert.equal(await cards.count(), NUM_THEMES);
+    for (const id of THEMES) {
+      assert.equal(await page.locator(`[data-testid=themes] a[href="/themas/${id}"]`).count(), 1, id);
+    }
+    assert.match(await page.locator('#termijnen').locator('..').innerText(), /\d{4}/);
+    assert.ok(await page.locator('#laatste-cijfers ~ ul li').count() > 0, 'latest figures');
+    await page.screenshot({ path: join(screenshots, 'dashboard.png'), fullPage: true });
+    // A first load's styles and scripts stay within 100 KB compressed, and
+    // their hashed names may be kept for a year.
+    let bytes = 0;
+    for (const url of await page.evaluate(() => [
+      ...[...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href),
+      ...[...document.querySelectorAll('script[src]')].map((s) => s.src)])) {
+      const asset = await context.request.get(url);
+      assert.equal(asset.status(), 200, url);
+      assert.match(asset.headers()['cache-control'], /max-age=31536000, immutable/);
+      bytes += gzipSync(await asset.body(), { level: 6 }).length;
+    }
+    assert.ok(bytes > 10000, 'the styles and scripts are there');
+    assert.ok(bytes <= 100 * 1024, `${bytes} bytes of CSS and JS, compressed`);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('theme, agreement, indicator and city follow from each other', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await Promise.all([page.waitForURL(/\/themas\/regelluwe-stad$/), page.click('a[href="/themas/regelluwe-stad"]')]);
+    assert.match(await page.locator('h1').innerText(), /Regelluwe/);
+    assert.ok(await page.locator('.sc-agreement').count() >= 10);
+    // The theme's own panels show the module's data.
+    assert.ok(await page.locator('section[data-panel-endpoint] table tbody tr').count() > 0);
+    await page.screenshot({ path: join(screenshots, 'theme.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/afspraken\/e$/), page.click('a[href="/themas/regelluwe-stad/afspraken/e"]')]);
+    assert.match(await page.locator('blockquote').innerText(), /facturen elektronisch/);
+    assert.equal(await page.locator('blockquote').getAttribute('lang'), 'nl');
+    await page.screenshot({ path: join(screenshots, 'agreement.png'), fullPage: true });
+    const indicatorLink = page.locator('.sc-facts a[href^="/indicatoren/"]').first();
+    await Promise.all([page.waitForURL(/\/indicatoren\//), indicatorLink.click()]);
+    // The chart is drawn over the table, which stays.
+    await page.locator('figure.sc-chart canvas').first().waitFor();
+    assert.ok(await page.locator('#cijfertabel tbody tr').count() > 0);
+    await page.screenshot({ path: join(screenshots, 'indicator.png'), fullPage: true });
+    const csv = await context.request.get(server.url + await page.locator('a[download]').getAttribute('href'));
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'], /text\/csv/);
+    assert.match(await csv.text(), /^indicator,cbs_code,city,period,value/);
+    await Promise.all([page.waitForURL(/\/steden\/GM\d{4}$/), page.locator('#cijfertabel tbody a').first().click()]);
+    assert.ok(await page.locator('#stadscijfers ~ div table').count() > 0, 'figures per indicator');
+    await page.screenshot({ path: join(screenshots, 'city.png'), fullPage: true });
+    await page.goBack();
+    assert.match(page.url(), /\/indicatoren\//);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('one search box finds themes, agreements, indicators and cities by Dutch words', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await Promise.all([page.waitForURL(/\/zoeken$/), page.click('nav a[href="/zoeken"]')]);
+    await page.fill('#zoekterm', 'facturen');
+    await Promise.all([page.waitForURL(/\/zoeken\?q=facturen$/), page.keyboard.press('Enter')]);
+    assert.ok(await page.locator('[data-results=resultaten-agreements] li').count() > 0);
+    assert.ok(await page.locator('[data-results=resultaten-indicators] li').count() > 0);
+    await page.fill('#zoekterm', 'helmond');
+    await Promise.all([page.waitForURL(/q=helmond$/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/steden\/GM0794$/),
+      page.click('[data-results=resultaten-cities] a[href="/steden/GM0794"]')]);
+    await page.goto(`${server.url}/zoeken?q=zzzzonzin`);
+    assert.match(await page.locator('#zoekresultaten').innerText(), /Niets gevonden/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('an out-of-tree theme\'s panel renders without any change to the front end', { skip: !extraPluginDir }, async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/themas/mijn-thema');
+    const panel = page.locator('section[data-panel-endpoint="/api/v1/themes/mijn-thema/greeting"]');
+    assert.match(await panel.locator('.sc-figures').innerText(), /41/);
+    assert.match(await panel.locator('h3').innerText(), /Groet/);
+    await page.screenshot({ path: join(screenshots, 'plugin-panel.png'), fullPage: true });
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a chart panel is drawn over the table of its data', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/themas/groene-stad');
+    const panel = page.locator('section[data-panel-view=chart]').first();
+    await panel.locator('canvas').first().waitFor();
+    assert.ok(await panel.locator('table tbody tr').count() > 0);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('English and back', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/themas/groene-stad');
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    await Promise.all([page.waitForURL(/\/en\/themas\/groene-stad$/), page.click('a[hreflang=en]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.locator('h1').innerText(), /Green City/);
+    // Links stay in English; the covenant's texts stay Dutch and say so.
+    assert.equal(await page.locator('.sc-agreement p[lang=nl]').first().count(), 1);
+    await Promise.all([page.waitForURL(/\/en\/themas\/groene-stad\/afspraken\/a$/), page.click('a[href="/en/themas/groene-stad/afspraken/a"]')]);
+    assert.match(await page.locator('h1').innerText(), /Agreement a/);
+    await Promise.all([page.waitForURL(/\/themas\/groene-stad\/afspraken\/a$/), page.click('a[hreflang=nl]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    assert.match(await page.locator('h1').innerText(), /Afspraak a/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('every page shows its content with JavaScript switched off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const indicator = await firstIndicator(context);
+    const expectations = [
+      ['/', /Bedrijvige Stad/],
+      ['/themas/onze-stad', /Afspraken/],
+      ['/themas/open-networks', /Decentrale bijeenkomsten/],
+      ['/themas/regelluwe-stad/afspraken/e', /facturen elektronisch/],
+      [indicator, /Cijfers per stad en periode/],
+      ['/steden/GM0794', /Helmond/],
+      ['/zoeken?q=glasvezel', /resultaten voor/],
+      ['/en', /Business City|Themes/],
+      ['/inloggen', /Gebruikersnaam/],
+    ];
+    for (const [path, pattern] of expectations) {
+      const page = await open(context, path);
+      assert.match(await page.locator('main').innerText(), pattern, path);
+      await page.close();
+    }
+    const page = await open(context, indicator);
+    assert.ok(await page.locator('#cijfertabel tbody tr').count() > 0);
+    assert.equal(await page.locator('figure.sc-chart').isHidden(), true);
+    await page.close();
+    await context.close();
+  });
+});
+
+describe('editors and administrators', () => {
+  test('a city editor enters a figure; a wrong value is told next to its field', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    const entry = page.locator('section[aria-labelledby=invoeren] a[href="/invoer/regelluwe-stad-e-invoices"]').first();
+    await Promise.all([page.waitForURL(/\/invoer\//), entry.click()]);
+    // Helmond is the only city this account reports for.
+    assert.match(await page.locator('#veld-city').innerText(), /Helmond/);
+    await page.fill('#veld-period', '2014-10');
+    await page.fill('#veld-value', '150');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const message = page.locator('#veld-value-fout');
+    assert.match(await message.innerText(), /tussen 0 en 100/);
+    assert.match(await page.getAttribute('#veld-value', 'aria-describedby'), /veld-value-fout/);
+    assert.equal(await page.locator('.sc-error-summary a[href="#veld-value"]').count(), 1);
+    await page.screenshot({ path: join(screenshots, 'entry-error.png'), fullPage: true });
+    await axe(page);
+    // The browser reports the 422 of the refused figure; it was meant.
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-value', '73,5');
+    await Promise.all([page.waitForURL(/\/indicatoren\/regelluwe-stad-e/), page.click('form.sc-form button[type=submit]')]);
+    const row = page.locator('#stad-GM0794');
+    assert.match(await row.innerText(), /73,5%/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a city editor adds a record to a theme register; the module\'s message stands next to its field', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    await Promise.all([page.waitForURL(/business-parks$/),
+      page.click('section[aria-labelledby=registers] a[href="/invoer/themas/bedrijvige-stad/business-parks"]')]);
+    // Only Helmond's records, and only Helmond to choose.
+    assert.deepEqual(await page.locator('#veld-city option[value^=GM]').evaluateAll((o) => o.map((x) => x.value)), ['GM0794']);
+    await page.selectOption('#veld-city', 'GM0794');
+    await page.fill('#veld-name', 'Automotive Campus');
+    await page.fill('#veld-hectares', '-5');
+    await page.selectOption('#veld-hasFibre', 'true');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('#veld-hectares-fout').innerText(), /0/);
+    assert.match(await page.getAttribute('#veld-hectares', 'aria-describedby'), /veld-hectares-fout/);
+    assert.equal(await page.inputValue('#veld-name'), 'Automotive Campus', 'what was typed stays');
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-hectares', '12,5');
+    await Promise.all([page.waitForURL(/opgeslagen=1$/), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('table').innerText(), /Automotive Campus/);
+    await page.screenshot({ path: join(screenshots, 'register.png'), fullPage: true });
+    await page.goto(`${server.url}/steden/GM0794`);
+    assert.match(await page.locator('table[data-register=business-parks]').innerText(), /Automotive Campus/);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a theme editor changes a record of the theme\'s register, and may not change another theme\'s', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, THEME_EDITOR.username, THEME_EDITOR.password);
+    // Only the theme's own registers are offered.
+    const offered = await page.locator('section[aria-labelledby=registers] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(offered.length > 0);
+    assert.ok(offered.every((href) => href.startsWith('/invoer/themas/kennisdeling/')), offered.join(' '));
+    await page.goto(`${server.url}/invoer/themas/kennisdeling/events`);
+    await Promise.all([page.waitForURL(/events\/\d+$/), page.locator('table tbody tr a').first().click()]);
+    await page.fill('#veld-place', 'Amersfoort, Eemhuis');
+    await Promise.all([page.waitForURL(/opgeslagen=1$/), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('table').innerText(), /Amersfoort, Eemhuis/);
+    // Another theme's register: the module refuses, the page says so.
+    await page.goto(`${server.url}/invoer/themas/bedrijvige-stad/business-parks`);
+    await page.selectOption('#veld-city', 'GM0794');
+    await page.fill('#veld-name', 'Niet van mij');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('[data-problem]').innerText(), /bedrijvige-stad|theme|thema/);
+    await context.close();
+  });
+
+  test('an administrator switches a module off and on again', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/beheer/modules`);
+    const row = page.locator('tr[data-module="kennisdeling"]');
+    await Promise.all([page.waitForLoadState('load'), row.locator('button').click()]);
+    assert.match(await page.locator('[role=status]').innerText(), /Uitgeschakeld/);
+    await page.screenshot({ path: join(screenshots, 'admin-modules.png'), fullPage: true });
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), NUM_THEMES - 1);
+    assert.equal(await page.locator('a[href="/themas/kennisdeling"]').count(), 0);
+    const gone = await page.goto(server.url + '/themas/kennisdeling');
+    assert.equal(gone.status(), 404);
+    await page.goto(`${server.url}/beheer/modules`);
+    await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-module="kennisdeling"] button').click()]);
+    await page.goto(server.url + '/');
+    assert.equal(await page.locator('[data-testid=themes] > li').count(), NUM_THEMES);
+    await context.close();
+  });
+
+  test('an administrator adds an account and a token, each secret shown once, revokes the token and reads the audit trail', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${server.url}/beheer/gebruikers`);
+    // A city editor needs a city: the message stands next to the field.
+    await page.fill('#veld-username', 'piet');
+    await page.selectOption('#veld-role', 'city-editor');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.ok((await page.locator('#veld-scope-fout').innerText()).length > 0);
+    assert.match(await page.getAttribute('#veld-scope', 'aria-describedby'), /veld-scope-fout/);
+    page.problems = page.problems.filter((text) => !/status of 400/.test(text));
+    await page.fill('#veld-scope', 'GM0855');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const password = await page.locator('[data-secret]').innerText();
+    assert.ok(password.length >= 12, 'the new password is shown');
+    assert.equal(await page.locator('tr[data-user="piet"]').count(), 1);
+    await page.goto(`${server.url}/beheer/gebruikers`);
+    assert.equal(await page.locator('[data-secret]').count(), 0, 'and only once');
+    await page.screenshot({ path: join(screenshots, 'admin-users.png'), fullPage: true });
+
+    await page.goto(`${server.url}/beheer/tokens`);
+    await page.fill('#veld-name', 'tilburg-export');
+    await page.selectOption('#veld-role', 'city-editor');
+    await page.fill('#veld-scope', 'GM0855');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const token = await page.locator('[data-secret]').innerText();
+    const me = await context.request.get(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(me.status(), 200);
+    await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-token="tilburg-export"] button').click()]);
+    const after = await context.request.get(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(after.status(), 401, 'a revoked token is refused');
+
+    await page.goto(`${server.url}/beheer/audit?actor=user:admin&object=api_tokens/`);
+    assert.ok(await page.locator('.sc-audit tbody tr').count() >= 2, 'creating and revoking the token');
+    await page.goto(`${server.url}/beheer/audit?van=gisteren`);
+    assert.ok((await page.locator('#veld-van-fout').innerText()).length > 0);
+    page.problems = page.problems.filter((text) => !/status of 400/.test(text));
+    await page.click('a[href="/beheer/audit/verificatie"]');
+    await page.locator('[data-verification]').waitFor();
+    assert.equal(await page.getAttribute('[data-verification]', 'data-verification'), 'intact');
+    await page.screenshot({ path: join(screenshots, 'admin-audit.png'), fullPage: true });
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a page for editors shows a visitor the login form, and itself after logging in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/beheer/modules`);
+    assert.equal(response.status(), 401);
+    await page.fill('#veld-username', 'admin');
+    await page.fill('#veld-password', ADMIN_PASSWORD);
+    await Promise.all([page.waitForURL(/\/beheer\/modules$/), page.click('form.sc-form button[type=submit]')]);
+    assert.ok(await page.locator('tr[data-module]').count() >= 9);
+    await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  test('axe-core finds no WCAG 2.1 AA violation on any page type, in both languages', async () => {
+    const context = await browser.newContext();
+    const indicator = await firstIndicator(context);
+    const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
+      '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet'];
+    for (const path of paths) {
+      for (const prefix of ['', '/en']) {
+        const page = await context.newPage();
+        await page.goto(server.url + (prefix && path === '/' ? '/en' : prefix + path));
+        await axe(page);
+        await page.close();
+      }
+    }
+    const editor = await browser.newContext();
+    for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices',
+      '/invoer/themas/bedrijvige-stad/business-parks']],
+      ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
+        '/beheer/audit', '/beheer/audit/verificatie']]]) {
+      const session = await browser.newContext();
+      await (await login(session, user, password)).close();
+      for (const path of paths2) {
+        for (const prefix of ['', '/en']) {
+          const page = await session.newPage();
+          const response = await page.goto(server.url + prefix + path);
+          assert.equal(response.status(), 200, prefix + path);
+          await axe(page);
+          await page.close();
+        }
+      }
+      await session.close();
+    }
+    await editor.close();
+    await context.close();
+  });
+
+  test('the keyboard alone reaches the content: skip link first, focus visible, no trap', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => ({
+      text: document.activeElement.textContent.trim(),
+      href: document.activeElement.getAttribute('href'),
+      visible: document.activeElement.getBoundingClientRect().width > 1,
+      outline: getComputedStyle(document.activeElement).outlineStyle,
+    }));
+    assert.equal(first.href, '#inhoud');
+    assert.equal(first.text, 'Naar de inhoud');
+    assert.ok(first.visible, 'the skip link shows when it has focus');
+    assert.notEqual(first.outline, 'none');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'inhoud');
+    // Tab onwards: the first theme card's link, then on through the page
+    // and out of it, never stuck on one element.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '/themas/bedrijvige-stad');
+    const seen = [];
+    for (let i = 0; i < 120; i += 1) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e === document.body ? 'body' : `${e.tagName}:${e.getAttribute('href') || e.textContent.trim()}`;
+      });
+      seen.push(id);
+    }
+    // Focus went through the whole page to the footer's last link, then
+    // left the page and came round to the skip link again: no trap.
+    const end = seen.indexOf('A:/api/v1/openapi.json');
+    assert.ok(end > 20, `the footer is reached: ${seen.join(' ')}`);
+    assert.ok(seen.slice(end).includes('A:#inhoud'), 'focus comes round to the start again');
+    // Enter on a focused theme link follows it.
+    await page.goto(server.url + '/');
+    await page.focus('a[href="/themas/veilige-stad"]');
+    await Promise.all([page.waitForURL(/veilige-stad$/), page.keyboard.press('Enter')]);
+    noProblems(page);
+    await context.close();
+  });
+});
