@@ -311,7 +311,11 @@ std::vector<std::string> AllowedOrigins(const Config& config,
   bool tls = !config.tls_cert_file.empty();
   std::string scheme = tls ? "https://" : "http://";
   // A browser leaves the scheme's own port out of the Origin.
-  std::vector<std::string> suffixes = {":" + std::to_string(port)};
+  std::string port_suffix;
+  port_suffix.reserve(6);
+  port_suffix += ':';
+  port_suffix.append(std::to_string(port));
+  std::vector<std::string> suffixes = {port_suffix};
   if (port == (tls ? 443 : 80)) suffixes.push_back("");
   std::vector<std::string> names;
   const std::string& host = config.host;
@@ -319,14 +323,21 @@ std::vector<std::string> AllowedOrigins(const Config& config,
       host == "0.0.0.0" || host == "::") {
     names = {"127.0.0.1", "localhost", "[::1]"};
   } else if (host.find(':') != std::string::npos) {
-    names = {"[" + host + "]"};
+    std::string bracketed;
+    bracketed.reserve(host.size() + 2);
+    bracketed += '[';
+    bracketed.append(host);
+    bracketed += ']';
+    names = {bracketed};
   } else {
     names = {host};
   }
   std::vector<std::string> origins;
   for (const std::string& name : names) {
     for (const std::string& suffix : suffixes) {
-      std::string origin = scheme + name + suffix;
+      std::string origin;
+      origin.reserve(scheme.size() + name.size() + suffix.size());
+      origin.append(scheme).append(name).append(suffix);
       for (char& c : origin) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
