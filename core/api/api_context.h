@@ -21,10 +21,6 @@ namespace smartercities::api {
 // OpenAPI document. The major is the /api/v1 in every path.
 inline constexpr const char* kApiVersion = "1.0.0";
 
-// The request header the access check sets to the caller's name before a
-// handler runs (a client-sent one is removed first).
-inline constexpr const char* kPrincipalHeader = "x-smartercities-principal";
-
 struct ApiContext {
   storage::Database& database;
   domain::Catalog& catalog;

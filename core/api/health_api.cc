@@ -83,7 +83,7 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
 
 bool MayMonitor(const ApiContext& context, const http::Request& request) {
   if (context.metrics_public) return true;
-  if (request.Header("x-smartercities-role").value_or("") == auth::kAdmin) {
+  if (request.CallerRole() == auth::kAdmin) {
     return true;
   }
   if (context.metrics_token.empty()) return false;

@@ -137,8 +137,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
          }
          domain::Measurement measurement;
          if (auto problem = ReadBody(request, measurement)) return *problem;
-         measurement.recorded_by =
-             std::string(request.Header(kPrincipalHeader).value_or("unknown"));
+         measurement.recorded_by = request.CallerName("unknown");
          domain::Measurements measurements(ctx->database);
          auto stored = measurements.Record(
              std::get<domain::IndicatorRecord>(indicator).indicator,

@@ -22,6 +22,10 @@ nlohmann::json ModuleJson(const plugins::ModuleInfo& info) {
       info.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.name);
   out["reason"] = info.reason.empty() ? nlohmann::json(nullptr)
                                       : nlohmann::json(info.reason);
+  // Why it failed, for programs: "file", "abi", "manifest", "init", ...
+  out["failure"] = info.failure == plugins::LoadFailure::kNone
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json(plugins::ToString(info.failure));
   // What the circuit breaker and the module's share say now: an open
   // breaker is for an administrator to look into (the module keeps failing).
   nlohmann::json breaker = {
@@ -112,8 +116,7 @@ Status RegisterModuleRoutes(ApiContext& context) {
            return http::Response::Problem(
                400, "Bad Request", "field 'enabled' must be true or false");
          }
-         std::string actor(
-             request.Header(kPrincipalHeader).value_or("unknown"));
+         std::string actor = request.CallerName("unknown");
          auto info = ctx->modules.SetEnabled(
              request.Param("id"), body["enabled"].get<bool>(), actor);
          if (!info.ok()) return ProblemFor(info.status());

@@ -27,8 +27,9 @@ const std::set<std::string>& CollectionRoutes() {
   return kRoutes;
 }
 
-// What the document says of each core operation; plugin operations take
-// and answer JSON objects.
+// What the document says of each core operation. A plugin operation says
+// what its manifest declaration and the plugin's description say
+// (http::RouteDoc); without them, that it takes and answers a JSON object.
 struct OperationDoc {
   OperationDoc(std::string response, std::string request = "", int status = 200)
       : response_schema(std::move(response)),
@@ -309,6 +310,14 @@ json Operation(const http::Route& route) {
   bool is_collection = route.owner == "core" &&
                        CollectionRoutes().contains(route.pattern) &&
                        route.method == "GET";
+  for (const auto& [name, description] : route.options.doc.query) {
+    json parameter = {{"name", name},
+                      {"in", "query"},
+                      {"required", false},
+                      {"schema", Schema("string")}};
+    if (!description.empty()) parameter["description"] = description;
+    parameters.push_back(std::move(parameter));
+  }
   if (is_collection) {
     parameters.push_back(
         {{"name", "page"},
@@ -331,24 +340,45 @@ json Operation(const http::Route& route) {
     auto it = CoreOperations().find(route.method + " " + route.pattern);
     if (it != CoreOperations().end()) doc = it->second;
   }
+  const http::RouteDoc& described = route.options.doc;
+  if (described.success_status != 0) {
+    doc.success_status = described.success_status;
+  }
+  // A schema the route describes inline, or the named one.
+  auto schema_of = [](const std::string& inline_schema,
+                      const std::string& name) {
+    json parsed = inline_schema.empty()
+                      ? json()
+                      : json::parse(inline_schema, nullptr, false);
+    if (parsed.is_object()) return parsed;
+    return json{{"$ref", "#/components/schemas/" + name}};
+  };
   if (!parameters.empty()) operation["parameters"] = parameters;
   if (has_body) {
-    const std::string& body_schema = doc.request_schema;
+    std::string media_type = route.options.body_type.empty()
+                                 ? std::string("application/json")
+                                 : route.options.body_type;
+    json body_schema =
+        media_type == "application/json"
+            ? schema_of(described.request_schema, doc.request_schema)
+            : json{{"type", "string"}};
     operation["requestBody"] = {
         {"required", true},
-        {"content",
-         {{"application/json",
-           {{"schema", {{"$ref", "#/components/schemas/" + body_schema}}}}}}}};
+        {"content", {{media_type, {{"schema", body_schema}}}}}};
   }
-  const std::string& schema = doc.response_schema;
   json responses;
-  responses[std::to_string(doc.success_status)] = {
-      {"description", doc.success_status == 201 ? "Created" : "OK"},
+  json success = {
+      {"description", doc.success_status == 201   ? "Created"
+                      : doc.success_status == 204 ? "No Content"
+                                                  : "OK"},
       {"headers",
-       {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}},
-      {"content",
-       {{"application/json",
-         {{"schema", {{"$ref", "#/components/schemas/" + schema}}}}}}}};
+       {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}}};
+  if (doc.success_status != 204) {
+    success["content"] = {{"application/json",
+                           {{"schema", schema_of(described.response_schema,
+                                                 doc.response_schema)}}}};
+  }
+  responses[std::to_string(doc.success_status)] = success;
   if (!parameters.empty() || has_body) {
     responses["400"] =
         ProblemResponse("The request's parameters or body are invalid");
@@ -373,6 +403,18 @@ json Operation(const http::Route& route) {
                                        (route.options.body_type.empty()
                                             ? std::string("application/json")
                                             : route.options.body_type));
+  }
+  if (route.options.lane == http::Lane::kModule) {
+    responses["503"] = ProblemResponse(
+        "The theme module is busy (its share of the handler threads is "
+        "full) or paused by its circuit breaker; try again after "
+        "Retry-After");
+    responses["504"] =
+        ProblemResponse("The theme module did not answer within its deadline");
+  }
+  for (const auto& [status, description] : described.responses) {
+    responses[status] = status < "400" ? json{{"description", description}}
+                                       : ProblemResponse(description);
   }
   responses["500"] = ProblemResponse("The server failed; quote the errorId");
   operation["responses"] = responses;

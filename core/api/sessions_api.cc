@@ -24,16 +24,13 @@ std::string SessionCookie(const ApiContext& context, const std::string& value,
 
 // The caller's session id, set by the authorization point; 0 for a token.
 std::int64_t SessionId(const http::Request& request) {
-  auto text = request.Header("x-smartercities-session");
-  std::int64_t id = 0;
-  if (text) std::from_chars(text->data(), text->data() + text->size(), id);
-  return id;
+  return request.principal ? request.principal->session_id : 0;
 }
 
 // The account of a session caller ("user:<name>"), or a problem.
 std::variant<auth::User, http::Response> CurrentUser(ApiContext& context,
                                                      http::Request& request) {
-  std::string name(request.Header(kPrincipalHeader).value_or(""));
+  std::string name = request.CallerName();
   if (!name.starts_with("user:") || SessionId(request) == 0) {
     return http::Response::Problem(
         400, "Bad Request",
@@ -140,13 +137,9 @@ Status RegisterSessionRoutes(ApiContext& context) {
       {"GET", "/api/v1/me", "core",
        [ctx](http::Request& request) {
          json out = {
-             {"name",
-              std::string(request.Header(kPrincipalHeader).value_or(""))},
-             {"role",
-              std::string(request.Header("x-smartercities-role").value_or(""))},
-             {"scope",
-              NullIfEmpty(std::string(
-                  request.Header("x-smartercities-scope").value_or("")))}};
+             {"name", request.CallerName()},
+             {"role", std::string(request.CallerRole())},
+             {"scope", NullIfEmpty(std::string(request.CallerScope()))}};
          std::int64_t session = SessionId(request);
          out["session"] = session != 0;
          if (session != 0) {
@@ -156,8 +149,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
            out["user"] = UserJson(std::get<auth::User>(user));
            // The same token the login answer gave; pages that were reloaded
            // read it here.
-           out["csrfToken"] =
-               std::string(request.Header("x-smartercities-csrf").value_or(""));
+           out["csrfToken"] = request.principal->csrf_token;
            auto notice = ctx->accounts->SessionNotice(session);
            if (notice.ok() && *notice) {
              out["loginNotice"] = LoginNoticeJson(**notice);

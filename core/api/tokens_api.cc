@@ -50,9 +50,8 @@ Status RegisterTokenRoutes(ApiContext& context) {
              return *problem;
            values[i] = std::get<std::optional<std::string>>(value).value_or("");
          }
-         auto created = ctx->tokens->Create(
-             values[0], values[1], values[2],
-             std::string(request.Header(kPrincipalHeader).value_or("unknown")));
+         auto created = ctx->tokens->Create(values[0], values[1], values[2],
+                                            request.CallerName("unknown"));
          if (!created.ok()) return ProblemFor(created.status());
          json out = TokenJson(created->first);
          out["token"] = created->second;

@@ -313,7 +313,8 @@ std::optional<http::Response> AccessControl::CheckOrigin(
 
 http::Response AccessControl::Intercept(http::Request& request,
                                         const http::Route& route) {
-  // A client must never be able to name itself.
+  // The caller is established here and nowhere else; no header names it.
+  request.principal.reset();
   std::erase_if(request.headers, [](const auto& header) {
     return header.first.starts_with("x-smartercities-");
   });
@@ -438,15 +439,7 @@ http::Response AccessControl::Intercept(http::Request& request,
 
   auth::Actor actor{"anonymous", "public", request.request_id};
   if (principal) {
-    request.headers.emplace_back(api::kPrincipalHeader, principal->name);
-    request.headers.emplace_back(kRoleHeader, principal->role);
-    request.headers.emplace_back(kScopeHeader, principal->scope);
-    if (principal->by_session()) {
-      request.headers.emplace_back(kSessionHeader,
-                                   std::to_string(principal->session_id));
-      request.headers.emplace_back("x-smartercities-csrf",
-                                   principal->csrf_token);
-    }
+    request.principal = principal;
     actor = {principal->name, principal->role, request.request_id};
   }
   auth::AuditRecorder recorder(actor);

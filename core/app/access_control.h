@@ -8,8 +8,8 @@
 // theme of the route — against the caller's scope, requires a CSRF token and
 // a matching Origin on cookie-authenticated changes, checks that a body has
 // the route's media type and is well-formed JSON, and then runs the handler
-// with the caller's identity in the request headers and the audit trail
-// recording every row the handler's writes change.
+// with the caller in http::Request::principal and the audit trail recording
+// every row the handler's writes change.
 //
 // Thread-safety: Intercept runs on many worker threads at once.
 #ifndef SMARTERCITIES_CORE_APP_ACCESS_CONTROL_H_
@@ -30,12 +30,6 @@
 #include "core/storage/database.h"
 
 namespace smartercities::app {
-
-// The headers the authorization point sets for handlers (and removes when
-// a client sends them).
-inline constexpr const char* kRoleHeader = "x-smartercities-role";
-inline constexpr const char* kScopeHeader = "x-smartercities-scope";
-inline constexpr const char* kSessionHeader = "x-smartercities-session";
 
 // Deepest JSON nesting accepted in a request body.
 inline constexpr int kMaxJsonDepth = 32;

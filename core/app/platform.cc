@@ -17,6 +17,7 @@
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
 #include "core/domain/demo_data.h"
+#include "core/plugins/module_settings.h"
 
 namespace smartercities::app {
 
@@ -248,15 +249,10 @@ Platform::~Platform() { Stop(); }
 namespace {
 
 Result<std::map<std::string, bool>> StoredSettings(storage::Database& db) {
+  auto stored = plugins::ModuleSettings(db).All();
+  if (!stored.ok()) return stored.status();
   std::map<std::string, bool> settings;
-  Status status = db.Read([&](storage::Connection& connection) {
-    return connection.Execute(
-        "SELECT id, enabled FROM modules", {}, [&](const storage::Row& row) {
-          settings[row.Text("id")] = row.Integer("enabled") != 0;
-          return true;
-        });
-  });
-  if (!status.ok()) return status;
+  for (const auto& [id, setting] : *stored) settings[id] = setting.enabled;
   return settings;
 }
 
@@ -306,17 +302,9 @@ Status SetModuleEnabled(const Config& config, const std::string& id,
                             config.plugin_dir.string() +
                             (ids.empty() ? "" : " (there are: " + ids + ")"));
   }
-  Status status = (*database)->Write([&](storage::Connection& db) {
-    return db.Execute(
-        "INSERT INTO modules (id, enabled, reason, updated_at, updated_by) "
-        "VALUES (?1, ?2, ?3, ?4, 'cli') ON CONFLICT (id) DO UPDATE SET "
-        "enabled = ?2, reason = ?3, updated_at = ?4, updated_by = 'cli'",
-        std::vector<storage::Value>{
-            id, static_cast<std::int64_t>(enabled ? 1 : 0),
-            enabled ? storage::Value(nullptr)
-                    : storage::Value(std::string("switched off by cli")),
-            NowUtc()});
-  });
+  Status status =
+      plugins::ModuleSettings(**database)
+          .Store(id, enabled, enabled ? "" : "switched off by cli", "cli");
   if (!status.ok()) return status;
   out << "module '" << id << "' " << (enabled ? "enabled" : "disabled")
       << "; a running server applies this within two seconds\n";

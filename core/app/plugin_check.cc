@@ -1,41 +1,16 @@
 #include "core/app/plugin_check.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <fstream>
-#include <random>
 #include <sstream>
 
-#include "core/domain/catalog.h"
-#include "core/domain/city_list.h"
-#include "core/domain/core_schema.h"
 #include "core/domain/manifest_parser.h"
 #include "core/plugins/plugin_file.h"
-#include "core/plugins/plugin_host.h"
+#include "core/plugins/sandbox.h"
 
 namespace smartercities::app {
 namespace {
-
-// A directory that is removed with the object.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("smartercities-check-" + std::to_string(::getpid()) + "-" +
-             std::to_string(random()));
-    std::filesystem::create_directories(path_ / "plugins");
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 class Report {
  public:
@@ -48,11 +23,29 @@ class Report {
   }
   void Note(const std::string& what) { out_ << "  note     " << what << "\n"; }
   int problems() const { return problems_; }
+  // "would load", or "would NOT load (1 problem)".
+  std::string Result() const {
+    if (problems_ == 0) return "would load";
+    return "would NOT load (" + std::to_string(problems_) +
+           (problems_ == 1 ? " problem)" : " problems)");
+  }
 
  private:
   std::ostream& out_;
   int problems_ = 0;
 };
+
+// text with every occurrence of from replaced by to: the loader names the
+// scratch copy of the file, the report names the file the user gave.
+std::string Replace(std::string text, const std::string& from,
+                    const std::string& to) {
+  if (from.empty()) return text;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
 std::string ReadFile(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -75,7 +68,7 @@ bool CheckPlugin(const std::filesystem::path& file, std::ostream& out) {
   auto marker = plugins::ReadAbiMarker(file);
   if (!marker.ok()) {
     report.Fail(marker.status().message());
-    out << "result: would NOT load (" << report.problems() << " problems)\n";
+    out << "result: " << report.Result() << "\n";
     return false;
   }
   Status abi = plugins::CheckAbiCompatible(*marker, file.stem().string(), file);
@@ -110,50 +103,40 @@ bool CheckPlugin(const std::filesystem::path& file, std::ostream& out) {
     }
   }
   if (!abi.ok()) {
-    out << "result: would NOT load (" << report.problems() << " problems)\n";
+    out << "result: " << report.Result() << "\n";
     return false;
   }
 
   // Load it for real, in a scratch directory and database, through the same
   // loader the platform uses.
-  ScratchDir scratch;
-  std::error_code ec;
-  std::filesystem::copy_file(file, scratch.path() / "plugins" / file.filename(),
-                             ec);
-  if (ec) {
-    report.Fail("cannot copy the file to a scratch directory: " + ec.message());
+  auto sandbox = plugins::Sandbox::Create("check");
+  if (!sandbox.ok()) {
+    report.Fail(sandbox.status().message());
+    out << "result: " << report.Result() << "\n";
     return false;
   }
-  auto database = storage::OpenSqlite({(scratch.path() / "check.db").string()});
-  if (!database.ok()) {
-    report.Fail(database.status().message());
+  Status added = (*sandbox)->AddPlugin(file);
+  if (!added.ok()) {
+    report.Fail(added.message());
+    out << "result: " << report.Result() << "\n";
     return false;
   }
-  Status migrated =
-      (*database)->Migrate({"core", ""}, domain::CoreMigrations());
-  auto cities = domain::ParseCities(domain::SeedCitiesCsv(), "data/cities.csv");
-  if (!migrated.ok() || !cities.ok() ||
-      !domain::StoreCities(**database, *cities).ok()) {
-    report.Fail("cannot prepare the scratch database");
-    return false;
-  }
-  domain::Catalog catalog(**database);
-  auto router = std::make_shared<http::Router>();
-  plugins::PluginHostOptions options;
-  options.plugin_dir = scratch.path() / "plugins";
+  const std::string copy =
+      ((*sandbox)->plugin_dir() / file.filename()).string();
   auto previous_level = spdlog::get_level();
   spdlog::set_level(spdlog::level::off);
-  plugins::PluginHost host(options, **database, router, catalog);
-  Status loaded = host.LoadAll();
+  Status loaded = (*sandbox)->StartHost();
   spdlog::set_level(previous_level);
-  auto modules = host.Modules();
-  if (!loaded.ok() || modules.empty()) {
+  auto modules = loaded.ok() ? (*sandbox)->host().Modules()
+                             : std::vector<plugins::ModuleInfo>();
+  if (modules.empty()) {
     report.Fail("the loader found nothing to load");
   } else {
     const plugins::ModuleInfo& info = modules.front();
     if (info.state == plugins::ModuleState::kEnabled) {
       report.Pass("loads and starts as '" + info.id + "' " + info.version +
-                  " with " + std::to_string(info.routes.size()) + " routes");
+                  " (ABI " + info.abi + ") with " +
+                  std::to_string(info.routes.size()) + " routes");
       for (const auto& route : info.routes) report.Note(route);
       if (sidecar_manifest && sidecar_manifest->id != info.id) {
         report.Fail("the sidecar manifest's id '" + sidecar_manifest->id +
@@ -161,16 +144,13 @@ bool CheckPlugin(const std::filesystem::path& file, std::ostream& out) {
                     "rebuild and copy both files together");
       }
     } else {
-      report.Fail(info.reason);
+      report.Fail(std::string(plugins::ToString(info.failure)) + ": " +
+                  Replace(info.reason, copy, file.string()));
     }
   }
-  host.ShutdownAll();
-  if (report.problems() == 0) {
-    out << "result: would load\n";
-    return true;
-  }
-  out << "result: would NOT load (" << report.problems() << " problems)\n";
-  return false;
+  (*sandbox)->StopHost();
+  out << "result: " << report.Result() << "\n";
+  return report.problems() == 0;
 }
 
 }  // namespace smartercities::app

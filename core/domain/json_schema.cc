@@ -1,5 +1,7 @@
 #include "core/domain/json_schema.h"
 
+#include <smartercities/text.h>
+
 #include <regex>
 #include <string_view>
 #include <unordered_map>
@@ -113,6 +115,19 @@ class Checker {
     problems_.push_back((path.empty() ? "the manifest" : path) + ": " + what);
   }
 
+  // The schema's own words for a string that breaks its pattern or length
+  // ("must be YYYY-MM"), with the value; or the generic ones.
+  void StringProblem(const json& schema, const std::string& path,
+                     const std::string& text, const std::string& generic) {
+    if (auto message = schema.find("errorMessage");
+        message != schema.end() && message->is_string()) {
+      Problem(path, message->get<std::string>() + ", got \"" +
+                        sdk::Printable(text, 100) + "\"");
+    } else {
+      Problem(path, generic);
+    }
+  }
+
   void CheckString(const json& schema, const std::string& text,
                    const std::string& path) {
     if (schema.contains("minLength") &&
@@ -124,17 +139,22 @@ class Checker {
     }
     if (schema.contains("maxLength") &&
         text.size() > schema["maxLength"].get<std::size_t>()) {
-      Problem(path,
-              "is longer than " + schema["maxLength"].dump() + " characters");
+      StringProblem(
+          schema, path, text,
+          "is longer than " + schema["maxLength"].dump() + " characters");
+      return;
     }
     if (!schema.contains("pattern")) return;
     const std::string pattern = schema["pattern"].get<std::string>();
     if (text.size() > kMaxPatternTextBytes) {
-      Problem(path, "is too long to match the pattern " + pattern + " (" +
+      StringProblem(schema, path, text,
+                    "is too long to match the pattern " + pattern + " (" +
                         std::to_string(text.size()) + " characters, at most " +
                         std::to_string(kMaxPatternTextBytes) + ")");
     } else if (!std::regex_search(text, Compiled(pattern))) {
-      Problem(path, "\"" + text + "\" does not match the pattern " + pattern);
+      StringProblem(schema, path, text,
+                    "\"" + sdk::Printable(text, 100) +
+                        "\" does not match the pattern " + pattern);
     }
   }
 
@@ -161,6 +181,17 @@ class Checker {
         Check(*items, array[i], path + "[" + std::to_string(i) + "]");
       }
     }
+    if (schema.value("uniqueItems", false)) {
+      for (std::size_t i = 1; i < array.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (array[i] == array[j]) {
+            Problem(path + "[" + std::to_string(i) + "]",
+                    array[i].dump() + " is named twice");
+            break;
+          }
+        }
+      }
+    }
   }
 
   void CheckObject(const json& schema, const json& object,
@@ -177,11 +208,18 @@ class Checker {
     const json& properties =
         schema.contains("properties") ? schema["properties"] : empty;
     for (const auto& [key, value] : object.items()) {
+      if (auto names = schema.find("propertyNames"); names != schema.end()) {
+        Check(*names, key, prefix + key);
+      }
       if (properties.contains(key)) {
         Check(properties[key], value, prefix + key);
-      } else if (schema.contains("additionalProperties") &&
-                 schema["additionalProperties"] == false) {
-        Problem(prefix + key, "unknown field (see docs/manifest.md)");
+      } else if (auto extra = schema.find("additionalProperties");
+                 extra != schema.end()) {
+        if (*extra == false) {
+          Problem(prefix + key, "unknown field (see docs/manifest.md)");
+        } else if (extra->is_object()) {
+          Check(*extra, value, prefix + key);
+        }
       }
     }
   }

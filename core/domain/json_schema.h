@@ -1,9 +1,12 @@
 // json_schema.h — checks a JSON document against a JSON Schema, for the
 // subset of draft 2020-12 the theme manifest's schema uses: type, enum,
-// required, properties, additionalProperties, items, minItems, minLength,
-// maxLength, pattern, minimum, maximum and $ref to "#/$defs/...".
-// Other keywords are ignored. A pattern is matched only against strings of
-// at most 1024 characters; a longer one is reported as too long to match.
+// required, properties, additionalProperties (false or a schema),
+// propertyNames, items, minItems, uniqueItems, minLength, maxLength,
+// pattern, minimum, maximum and $ref to "#/$defs/...". A string schema may
+// carry "errorMessage", the words a breach of its pattern or maxLength is
+// reported with ("must be YYYY-MM, got \"2015\""). Other keywords are
+// ignored. A pattern is matched only against strings of at most 1024
+// characters; a longer one is reported as too long to match.
 // Stateless and thread-safe.
 #ifndef SMARTERCITIES_CORE_DOMAIN_JSON_SCHEMA_H_
 #define SMARTERCITIES_CORE_DOMAIN_JSON_SCHEMA_H_

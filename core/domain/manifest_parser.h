@@ -8,6 +8,7 @@
 #ifndef SMARTERCITIES_CORE_DOMAIN_MANIFEST_PARSER_H_
 #define SMARTERCITIES_CORE_DOMAIN_MANIFEST_PARSER_H_
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,17 @@ struct ManifestProblems {
 Result<ThemeManifest> ParseManifest(
     std::string_view json, std::string_view source,
     std::vector<std::string>* problems = nullptr);
+
+// Runs the manifest's migrations on a scratch database made in scratch_dir
+// (which must exist), the way the host does when it loads the plugin: after
+// the core's own, in order, each in a transaction, under the plugin's table
+// restriction. Returns each problem, naming the migration ("storage
+// migration 1 (projects): ... refused: read table 'sqlite_sequence'");
+// empty when they all run. smartercities-manifest-check runs this at build
+// time, so a migration the host would refuse (AUTOINCREMENT needs SQLite's
+// sqlite_sequence, which no plugin may touch) stops the build.
+std::vector<std::string> CheckMigrations(
+    const ThemeManifest& manifest, const std::filesystem::path& scratch_dir);
 
 }  // namespace smartercities::domain
 

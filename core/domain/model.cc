@@ -4,6 +4,22 @@
 
 namespace smartercities::domain {
 
+std::string_view ToString(Permission permission) {
+  switch (permission) {
+    case Permission::kPublic:
+      return "public";
+    case Permission::kAuthenticated:
+      return "authenticated";
+    case Permission::kCityEditor:
+      return "city-editor";
+    case Permission::kThemeEditor:
+      return "theme-editor";
+    case Permission::kAdmin:
+      return "admin";
+  }
+  return "admin";
+}
+
 std::string ThemeManifest::TablePrefix() const {
   std::string prefix = id;
   std::replace(prefix.begin(), prefix.end(), '-', '_');

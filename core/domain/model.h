@@ -90,12 +90,23 @@ struct Indicator {
   std::vector<std::string> agreements;  // letters
 };
 
+// Who may call a route.
+enum class Permission {
+  kPublic,         // anyone
+  kAuthenticated,  // any account or token
+  kCityEditor,     // administrators, the theme's editors, the city's editors
+  kThemeEditor,    // administrators and the theme's editors
+  kAdmin,          // administrators
+};
+
+// "public", "authenticated", "city-editor", "theme-editor" or "admin".
+std::string_view ToString(Permission permission);
+
 struct RouteDeclaration {
   std::string method;
   std::string path;  // relative to /api/v1/themes/<id>
   std::string summary;
-  // "public", "authenticated", "city-editor", "theme-editor" or "admin"
-  std::string permission;
+  Permission permission = Permission::kAdmin;
   std::size_t body_limit_bytes = 64 * 1024;
   // The media type of the request body: "application/json" or "text/csv".
   std::string body_type = "application/json";
@@ -103,6 +114,15 @@ struct RouteDeclaration {
   // cache until the next write to the database (the default). A route whose
   // answer depends on something else (the clock, a file) says false.
   bool cache = true;
+  // For the OpenAPI document, all optional: the status of a successful
+  // answer (0: 200), the query parameters (name, what it does), JSON
+  // Schemas of the body and of the successful answer (JSON text), and the
+  // further answers by status.
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string request_schema;
+  std::string response_schema;
+  std::vector<std::pair<std::string, std::string>> responses;
 };
 
 struct Panel {
@@ -110,6 +130,16 @@ struct Panel {
   LocalizedText title;
   std::string endpoint;
   std::string view;  // "table", "chart", "map" or "figures"
+};
+
+// A register of the SDK (smartercities/register.h): its collection's path,
+// what it holds and who may write it. The manifest parser declares its five
+// routes in ThemeManifest::routes.
+struct RegisterDeclaration {
+  std::string path;   // relative to /api/v1/themes/<id>: "/projects"
+  std::string title;  // "projects", for the routes' summaries
+  Permission write = Permission::kAdmin;
+  std::size_t body_limit_bytes = 64 * 1024;
 };
 
 struct PluginMigration {
@@ -128,7 +158,9 @@ struct ThemeManifest {
   std::vector<Leader> leaders;
   std::vector<Agreement> agreements;
   std::vector<Indicator> indicators;
+  // The declared routes, the five of each register included.
   std::vector<RouteDeclaration> routes;
+  std::vector<RegisterDeclaration> registers;
   std::vector<Panel> panels;
   std::vector<PluginMigration> migrations;
   // Statements that insert the theme's sample data, marked is_demo = 1.

@@ -46,6 +46,18 @@ std::string_view Request::Param(std::string_view name) const {
   return Find(path_params, name).value_or(std::string_view());
 }
 
+std::string Request::CallerName(std::string_view fallback) const {
+  return principal ? principal->name : std::string(fallback);
+}
+
+std::string_view Request::CallerRole() const {
+  return principal ? std::string_view(principal->role) : std::string_view();
+}
+
+std::string_view Request::CallerScope() const {
+  return principal ? std::string_view(principal->scope) : std::string_view();
+}
+
 void Response::SetHeader(std::string_view name, std::string_view value) {
   for (auto& [key, existing] : headers) {
     if (EqualsIgnoreCase(key, name)) {

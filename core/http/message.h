@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/principal.h"
+
 namespace smartercities::http {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
@@ -26,6 +28,9 @@ struct Request {
   std::string body;
   std::string request_id;      // unique per request, echoed as X-Request-Id
   std::string remote_address;  // the peer's IP address
+  // Who calls, as the authorization point established it before the
+  // handler runs; nullopt for the public. Never read from a header.
+  std::optional<Principal> principal;
 
   // The first header called name (lower case), or nullopt.
   std::optional<std::string_view> Header(std::string_view name) const;
@@ -33,6 +38,12 @@ struct Request {
   std::optional<std::string_view> Query(std::string_view name) const;
   // The path parameter called name, or an empty view.
   std::string_view Param(std::string_view name) const;
+  // The caller's name ("user:anna", "token:export"), or fallback for the
+  // public.
+  std::string CallerName(std::string_view fallback = "") const;
+  // The caller's role and scope; empty for the public.
+  std::string_view CallerRole() const;
+  std::string_view CallerScope() const;
 };
 
 struct Response {

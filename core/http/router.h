@@ -20,6 +20,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/base/status.h"
@@ -64,6 +65,16 @@ class RouteGate {
   virtual void Leave(int status, bool late) = 0;
 };
 
+// What the OpenAPI document says of a route beyond its method, pattern,
+// permission and summary; empty members leave the document's defaults.
+struct RouteDoc {
+  int success_status = 0;       // 0: 200
+  std::string request_schema;   // JSON Schema of the body, JSON text
+  std::string response_schema;  // JSON Schema of the successful answer
+  std::vector<std::pair<std::string, std::string>> query;      // name, text
+  std::vector<std::pair<std::string, std::string>> responses;  // status, text
+};
+
 struct RouteOptions {
   // Largest request body accepted; more gets 413 before the handler runs.
   std::size_t body_limit_bytes = 64 * 1024;
@@ -79,6 +90,7 @@ struct RouteOptions {
   // For the OpenAPI document.
   std::string summary;
   std::string tag;
+  RouteDoc doc;
   Lane lane = Lane::kCore;
   // A public GET whose answer is the same for every caller and changes only
   // with the stored data: answered from the response cache (ETag, 304,

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,7 +88,7 @@ int RegisterRoute(void* host_context, sc_str method, sc_str path,
                       path_text + " is registered twice");
     }
   }
-  module.routes.push_back({method_text, path_text, route_id, declaration});
+  module.routes.push_back({method_text, path_text, route_id, declaration, {}});
   return SC_OK;
 }
 
@@ -116,7 +118,8 @@ sc_str Config(void* host_context, sc_str key) {
   return {it->second.data(), it->second.size()};
 }
 
-bool IsReadOnlySql(std::string_view sql) {
+// The statement's first word, upper case.
+std::string FirstWord(std::string_view sql) {
   std::size_t start = 0;
   while (start < sql.size() &&
          std::isspace(static_cast<unsigned char>(sql[start]))) {
@@ -128,7 +131,19 @@ bool IsReadOnlySql(std::string_view sql) {
        ++i) {
     word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
   }
+  return word;
+}
+
+bool IsReadOnlySql(std::string_view sql) {
+  std::string word = FirstWord(sql);
   return word == "SELECT" || word == "VALUES";
+}
+
+// Whether the statement inserts rows, so that the connection's last insert
+// rowid is this statement's.
+bool IsInsert(std::string_view sql) {
+  std::string word = FirstWord(sql);
+  return word == "INSERT" || word == "REPLACE";
 }
 
 storage::Value ToValue(const sc_value& value) {
@@ -186,9 +201,10 @@ storage::AccessScope ScopeOf(const PluginContext& context) {
   return {context.module->id, context.module->manifest.TablePrefix()};
 }
 
-int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
-            const sc_value* params, std::size_t num_params,
-            sc_row_callback on_row, void* row_context, sc_str* error) {
+int ExecuteReturning(void* host_context, sc_transaction* transaction,
+                     sc_str sql, const sc_value* params, std::size_t num_params,
+                     sc_row_callback on_row, void* row_context,
+                     sc_statement_result* result, sc_str* error) {
   PluginContext& context = ContextOf(host_context);
   std::vector<storage::Value> values;
   values.reserve(num_params);
@@ -210,6 +226,20 @@ int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
   }
   storage::AccessScope scope = ScopeOf(context);
   std::string_view statement = View(sql);
+  sc_statement_result outcome{};
+  // Read right after the statement, on its connection: the audit trail
+  // inserts rows of its own before the transaction commits.
+  auto run = [&](storage::Connection& connection) {
+    Status ran =
+        RunStatement(connection, scope, statement, values, on_row, row_context);
+    if (ran.ok()) {
+      outcome.last_insert_id = IsInsert(statement) && connection.Changes() > 0
+                                   ? connection.LastInsertId()
+                                   : 0;
+      outcome.changes = connection.Changes();
+    }
+    return ran;
+  };
   Status status;
   if (transaction != nullptr) {
     auto* handle = reinterpret_cast<TransactionHandle*>(transaction);
@@ -217,20 +247,111 @@ int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
       return Fail(error, SC_INVALID_ARGUMENT,
                   "the transaction handle belongs to another plugin");
     }
-    status = RunStatement(*handle->connection, scope, statement, values, on_row,
-                          row_context);
+    status = run(*handle->connection);
   } else if (IsReadOnlySql(statement)) {
     status = context.database->Read([&](storage::Connection& connection) {
-      return RunStatement(connection, scope, statement, values, on_row,
-                          row_context);
+      Status ran = RunStatement(connection, scope, statement, values, on_row,
+                                row_context);
+      return ran;
     });
   } else {
-    status = context.database->Write([&](storage::Connection& connection) {
-      return RunStatement(connection, scope, statement, values, on_row,
-                          row_context);
-    });
+    status = context.database->Write(run);
   }
   if (!status.ok()) return Fail(error, ToCode(status), status.message());
+  if (result != nullptr && result->struct_size >= sizeof(sc_statement_result)) {
+    result->last_insert_id = outcome.last_insert_id;
+    result->changes = outcome.changes;
+  }
+  return SC_OK;
+}
+
+int Execute(void* host_context, sc_transaction* transaction, sc_str sql,
+            const sc_value* params, std::size_t num_params,
+            sc_row_callback on_row, void* row_context, sc_str* error) {
+  return ExecuteReturning(host_context, transaction, sql, params, num_params,
+                          on_row, row_context, nullptr, error);
+}
+
+// Whether text is a JSON object (a JSON Schema), or empty.
+bool IsSchemaText(std::string_view text) {
+  if (text.empty()) return true;
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  return !parsed.is_discarded() && parsed.is_object();
+}
+
+int DescribeRoute(void* host_context, sc_str method, sc_str path,
+                  const sc_route_description* description, sc_str* error) {
+  PluginContext& context = ContextOf(host_context);
+  Module& module = *context.module;
+  if (!context.in_init) {
+    return Fail(
+        error, SC_CONFLICT,
+        "plugin '" + module.id + "': routes can be described only during init");
+  }
+  if (description == nullptr ||
+      description->struct_size <
+          offsetof(sc_route_description, num_responses) + sizeof(std::size_t)) {
+    return Fail(error, SC_INVALID_ARGUMENT,
+                "plugin '" + module.id +
+                    "': the route description is "
+                    "missing or too small");
+  }
+  std::string method_text(View(method));
+  std::string path_text(View(path));
+  PluginRoute* route = nullptr;
+  for (PluginRoute& registered : module.routes) {
+    if (registered.method == method_text && registered.path == path_text) {
+      route = &registered;
+    }
+  }
+  if (route == nullptr) {
+    return Fail(error, SC_NOT_FOUND,
+                "plugin '" + module.id + "': route " + method_text + " " +
+                    path_text + " is not registered; register it first");
+  }
+  const sc_route_description& in = *description;
+  if (in.success_status != 0 &&
+      (in.success_status < 200 || in.success_status > 299)) {
+    return Fail(error, SC_INVALID_ARGUMENT,
+                "plugin '" + module.id + "': route " + method_text + " " +
+                    path_text +
+                    ": the success status must be from 200 to "
+                    "299, got " +
+                    std::to_string(in.success_status));
+  }
+  for (sc_str schema : {in.request_schema, in.response_schema}) {
+    if (!IsSchemaText(View(schema))) {
+      return Fail(error, SC_INVALID_ARGUMENT,
+                  "plugin '" + module.id + "': route " + method_text + " " +
+                      path_text + ": a schema must be a JSON object");
+    }
+  }
+  RouteDescription out;
+  out.success_status = in.success_status;
+  out.request_schema = std::string(View(in.request_schema));
+  out.response_schema = std::string(View(in.response_schema));
+  for (std::size_t i = 0; i < in.num_query; ++i) {
+    out.query.emplace_back(View(in.query[i].name), View(in.query[i].value));
+  }
+  for (std::size_t i = 0; i < in.num_responses; ++i) {
+    std::string status(View(in.responses[i].name));
+    int code = 0;
+    for (char c : status) {
+      code = std::isdigit(static_cast<unsigned char>(c)) && code < 1000
+                 ? code * 10 + (c - '0')
+                 : 1000;
+    }
+    if (status.size() != 3 || code < 200 || code > 599) {
+      return Fail(error, SC_INVALID_ARGUMENT,
+                  "plugin '" + module.id + "': route " + method_text + " " +
+                      path_text +
+                      ": a response's status must be a number "
+                      "from 200 to 599, got \"" +
+                      sdk::Printable(status) + "\"");
+    }
+    out.responses.emplace_back(status, View(in.responses[i].value));
+  }
+  route->description = std::move(out);
   return SC_OK;
 }
 
@@ -273,6 +394,8 @@ sc_host_api MakeHostApi(Module& module, storage::Database& database) {
   api.config = &Config;
   api.execute = &Execute;
   api.transaction = &Transaction;
+  api.execute_returning = &ExecuteReturning;
+  api.describe_route = &DescribeRoute;
   return api;
 }
 

@@ -1,9 +1,14 @@
 // module.h — one theme plugin as the host holds it: its file, library,
-// descriptor, manifest, state and the routes it registered.
+// descriptor, manifest, state and the routes it registered. Only the plugin
+// host (plugin_host.cc, host_api.cc) sees this; everyone else sees
+// ModuleInfo (module_info.h).
 //
-// Thread-safety: state, reason and instance are guarded by mutex; in_flight
-// and accepting are atomics read on the request path without the lock. The
-// library stays mapped until the Module is destroyed at host shutdown.
+// Thread-safety: state, failure, reason, instance and routes are guarded by
+// mutex; in_flight and accepting are atomics read on the request path
+// without the lock. The members set while loading (library, descriptor,
+// manifest, host_api, gate) are written once, before the module is shared,
+// and only read after. The library stays mapped until the Module is
+// destroyed at host shutdown.
 #ifndef SMARTERCITIES_CORE_PLUGINS_MODULE_H_
 #define SMARTERCITIES_CORE_PLUGINS_MODULE_H_
 
@@ -11,7 +16,6 @@
 
 #include <atomic>
 #include <boost/dll/shared_library.hpp>
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -22,21 +26,20 @@
 
 #include "core/domain/model.h"
 #include "core/plugins/module_gate.h"
+#include "core/plugins/module_info.h"
 #include "core/storage/database.h"
 
 namespace smartercities::plugins {
 
-enum class ModuleState {
-  kDiscovered,
-  kValidated,
-  kLoaded,
-  kInitialized,
-  kEnabled,
-  kDisabled,
-  kFailed,
+// What the OpenAPI document says of a route beyond its manifest
+// declaration, as the plugin described it (sc_host_api.describe_route).
+struct RouteDescription {
+  int success_status = 0;
+  std::string request_schema;   // JSON text; empty when not described
+  std::string response_schema;  // JSON text
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> responses;
 };
-
-std::string_view ToString(ModuleState state);
 
 // A route the plugin registered during init.
 struct PluginRoute {
@@ -44,6 +47,7 @@ struct PluginRoute {
   std::string path;  // relative to the theme prefix
   std::uint32_t route_id = 0;
   const domain::RouteDeclaration* declaration = nullptr;
+  RouteDescription description;
 };
 
 class Module;
@@ -64,6 +68,15 @@ class Module {
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 
+  // Whether the descriptor was read (its fields up to its struct_size).
+  bool has_descriptor() const { return descriptor.struct_size != 0; }
+  // Whether loading went through every step (file, ABI, library, manifest,
+  // storage) and the host table was made: such a module can be started.
+  // A module that failed before that cannot be switched on.
+  bool is_loaded() const { return host_api.struct_size != 0; }
+  // The plugin's ABI minor (0 for a plugin built against SDK 1.0).
+  std::uint32_t abi_minor() const { return descriptor.abi_minor; }
+
   std::string id;  // the file's stem until the descriptor is read
   std::filesystem::path file;
   boost::dll::shared_library library;
@@ -74,6 +87,7 @@ class Module {
 
   mutable std::mutex mutex;
   ModuleState state = ModuleState::kDiscovered;
+  LoadFailure failure = LoadFailure::kNone;
   std::string reason;  // why it is failed or disabled
   void* instance = nullptr;
   std::vector<PluginRoute> routes;

@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include "core/base/time_format.h"
 #include "core/domain/manifest_parser.h"
 #include "core/plugins/host_api.h"
+#include "core/plugins/module.h"
 #include "core/plugins/plugin_file.h"
 
 namespace smartercities::plugins {
@@ -27,6 +27,13 @@ sc_str ToC(std::string_view text) { return {text.data(), text.size()}; }
 // The descriptor fields a plugin of this ABI major must provide.
 constexpr std::size_t kMinimumDescriptorSize =
     offsetof(sc_plugin_descriptor, handle) + sizeof(void*);
+
+// Marks why module failed and returns status, for Load's early returns.
+Status Refuse(Module& module, LoadFailure failure, Status status) {
+  std::lock_guard lock(module.mutex);
+  module.failure = failure;
+  return status;
+}
 
 std::string Describe(const Module& module) {
   return "plugin '" + module.id + "' (" + module.file.string() + ")";
@@ -56,6 +63,65 @@ std::vector<sc_pair> ToPairs(const http::Pairs& pairs) {
   return out;
 }
 
+// Whether a request header may reach plugin code: never a credential of
+// the caller (a bearer token, the session cookie, the CSRF token) nor a
+// header of the host's own (names lower case).
+bool PassesToPlugin(std::string_view name) {
+  return name != "authorization" && name != "proxy-authorization" &&
+         name != "cookie" && name != "x-csrf-token" &&
+         !name.starts_with("x-smartercities-");
+}
+
+// The headers plugin code sees. A plugin built against ABI 1.0 reads the
+// caller from the headers its SDK knew (name, role and scope; never a
+// session or CSRF token); a later one reads sc_request's caller fields.
+http::Pairs PluginHeaders(const http::Request& request,
+                          std::uint32_t abi_minor) {
+  http::Pairs headers;
+  headers.reserve(request.headers.size() + 3);
+  for (const auto& header : request.headers) {
+    if (PassesToPlugin(header.first)) headers.push_back(header);
+  }
+  if (abi_minor == 0 && request.principal) {
+    headers.emplace_back("x-smartercities-principal", request.principal->name);
+    headers.emplace_back("x-smartercities-role", request.principal->role);
+    headers.emplace_back("x-smartercities-scope", request.principal->scope);
+  }
+  return headers;
+}
+
+sc_role RoleOf(const std::string& role) {
+  if (role == "admin") return SC_ROLE_ADMIN;
+  if (role == "theme-editor") return SC_ROLE_THEME_EDITOR;
+  if (role == "city-editor") return SC_ROLE_CITY_EDITOR;
+  return SC_ROLE_NONE;
+}
+
+// The OpenAPI description of a route: its manifest declaration, with what
+// the plugin described filling what the declaration leaves out.
+http::RouteDoc DocOf(const domain::RouteDeclaration& declaration,
+                     const RouteDescription& description) {
+  http::RouteDoc doc;
+  doc.success_status =
+      declaration.status != 0 ? declaration.status : description.success_status;
+  doc.request_schema = !declaration.request_schema.empty()
+                           ? declaration.request_schema
+                           : description.request_schema;
+  doc.response_schema = !declaration.response_schema.empty()
+                            ? declaration.response_schema
+                            : description.response_schema;
+  doc.query =
+      !declaration.query.empty() ? declaration.query : description.query;
+  doc.responses = description.responses;
+  for (const auto& response : declaration.responses) {
+    std::erase_if(doc.responses, [&](const auto& described) {
+      return described.first == response.first;
+    });
+    doc.responses.push_back(response);
+  }
+  return doc;
+}
+
 }  // namespace
 
 std::string_view ToString(ModuleState state) {
@@ -78,13 +144,44 @@ std::string_view ToString(ModuleState state) {
   return "unknown";
 }
 
+std::string_view ToString(LoadFailure failure) {
+  switch (failure) {
+    case LoadFailure::kNone:
+      return "";
+    case LoadFailure::kFile:
+      return "file";
+    case LoadFailure::kMarker:
+      return "marker";
+    case LoadFailure::kAbi:
+      return "abi";
+    case LoadFailure::kLibrary:
+      return "library";
+    case LoadFailure::kEntry:
+      return "entry";
+    case LoadFailure::kDescriptor:
+      return "descriptor";
+    case LoadFailure::kManifest:
+      return "manifest";
+    case LoadFailure::kDuplicate:
+      return "duplicate";
+    case LoadFailure::kStorage:
+      return "storage";
+    case LoadFailure::kInit:
+      return "init";
+    case LoadFailure::kRoutes:
+      return "routes";
+  }
+  return "unknown";
+}
+
 PluginHost::PluginHost(PluginHostOptions options, storage::Database& database,
                        std::shared_ptr<http::Router> router,
                        domain::Catalog& catalog)
     : options_(std::move(options)),
       database_(database),
       router_(std::move(router)),
-      catalog_(catalog) {}
+      catalog_(catalog),
+      settings_(database) {}
 
 PluginHost::~PluginHost() { ShutdownAll(); }
 
@@ -109,6 +206,7 @@ Result<std::vector<ModuleInfo>> PluginHost::LoadNew(bool enable_by_default) {
   {
     std::lock_guard lock(modules_mutex_);
     for (const auto& module : modules_) known.insert(module->file);
+    known.insert(refused_duplicates_.begin(), refused_duplicates_.end());
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry :
@@ -127,15 +225,21 @@ Result<std::vector<ModuleInfo>> PluginHost::LoadNew(bool enable_by_default) {
   for (const auto& file : files) {
     auto module = std::make_shared<Module>(file.stem().string(), file);
     Status status = Load(*module);
+    bool duplicate = false;
     if (!status.ok()) {
       std::lock_guard lock(module->mutex);
       module->state = ModuleState::kFailed;
       module->reason = status.message();
+      duplicate = module->failure == LoadFailure::kDuplicate;
       spdlog::error("module failed: {}", status.message());
     }
     {
       std::lock_guard lock(modules_mutex_);
-      modules_.push_back(module);
+      if (duplicate) {
+        refused_duplicates_.insert(module->file);
+      } else {
+        modules_.push_back(module);
+      }
     }
     if (status.ok()) Activate(module, enable_by_default);
     added.push_back(InfoOf(*module));
@@ -145,14 +249,14 @@ Result<std::vector<ModuleInfo>> PluginHost::LoadNew(bool enable_by_default) {
 
 void PluginHost::Activate(const std::shared_ptr<Module>& module,
                           bool enable_by_default) {
-  auto stored = StoredSetting(module->id);
+  auto stored = settings_.Find(module->id);
   if (!stored.ok()) {
     Stop(*module, ModuleState::kFailed, stored.status().message());
     return;
   }
-  bool enabled = stored->value_or(enable_by_default);
+  bool enabled = stored->has_value() ? (*stored)->enabled : enable_by_default;
   if (!stored->has_value()) {
-    Status store_status = StoreSetting(
+    Status store_status = settings_.Store(
         module->id, enabled,
         enabled ? "" : "new modules start disabled; switch it on", "system");
     if (!store_status.ok()) {
@@ -178,11 +282,13 @@ void PluginHost::Activate(const std::shared_ptr<Module>& module,
 
 Status PluginHost::Load(Module& module) {
   Status status = CheckFileSafety(module.file);
-  if (!status.ok()) return status;
+  if (!status.ok()) return Refuse(module, LoadFailure::kFile, status);
   auto marker = ReadAbiMarker(module.file);
-  if (!marker.ok()) return marker.status();
+  if (!marker.ok()) {
+    return Refuse(module, LoadFailure::kMarker, marker.status());
+  }
   status = CheckAbiCompatible(*marker, module.id, module.file);
-  if (!status.ok()) return status;
+  if (!status.ok()) return Refuse(module, LoadFailure::kAbi, status);
   {
     std::lock_guard lock(module.mutex);
     module.state = ModuleState::kValidated;
@@ -195,75 +301,96 @@ Status PluginHost::Load(Module& module) {
       load_error);
   if (load_error) {
     const char* detail = ::dlerror();
-    return Status::FailedPrecondition(
-        Describe(module) + " cannot be loaded: " +
-        (detail != nullptr ? std::string(detail) : load_error.message()));
+    return Refuse(
+        module, LoadFailure::kLibrary,
+        Status::FailedPrecondition(
+            Describe(module) + " cannot be loaded: " +
+            (detail != nullptr ? std::string(detail) : load_error.message())));
   }
   if (!module.library.has(SC_PLUGIN_ENTRY_SYMBOL)) {
-    return Status::InvalidArgument(Describe(module) +
-                                   " does not export " SC_PLUGIN_ENTRY_SYMBOL
-                                   "(); declare the plugin with "
-                                   "SMARTERCITIES_PLUGIN(YourTheme)");
+    return Refuse(
+        module, LoadFailure::kEntry,
+        Status::InvalidArgument(Describe(module) +
+                                " does not export " SC_PLUGIN_ENTRY_SYMBOL
+                                "(); declare the plugin with "
+                                "SMARTERCITIES_PLUGIN(YourTheme)"));
   }
   auto entry =
       module.library.get<const sc_plugin_descriptor*()>(SC_PLUGIN_ENTRY_SYMBOL);
   const sc_plugin_descriptor* descriptor = entry();
   if (descriptor == nullptr) {
-    return Status::InvalidArgument(Describe(module) +
-                                   ": " SC_PLUGIN_ENTRY_SYMBOL
-                                   "() returned no descriptor");
+    return Refuse(module, LoadFailure::kEntry,
+                  Status::InvalidArgument(Describe(module) +
+                                          ": " SC_PLUGIN_ENTRY_SYMBOL
+                                          "() returned no descriptor"));
   }
-  AbiVersion declared{descriptor->abi_major, descriptor->abi_minor};
-  std::string id(View(descriptor->id));
-  if (!id.empty()) module.id = id;
-  status = CheckAbiCompatible(declared, module.id, module.file);
-  if (!status.ok()) return status;
+  // struct_size first: no other field may be read before it says the
+  // plugin has it.
   if (descriptor->struct_size < kMinimumDescriptorSize) {
-    return Status::InvalidArgument(
-        Describe(module) + ": its descriptor is " +
-        std::to_string(descriptor->struct_size) + " bytes; ABI " +
-        std::to_string(SC_ABI_MAJOR) + " needs at least " +
-        std::to_string(kMinimumDescriptorSize));
+    return Refuse(module, LoadFailure::kDescriptor,
+                  Status::InvalidArgument(
+                      Describe(module) + ": its descriptor is " +
+                      std::to_string(descriptor->struct_size) + " bytes; ABI " +
+                      std::to_string(SC_ABI_MAJOR) + " needs at least " +
+                      std::to_string(kMinimumDescriptorSize)));
   }
   std::memcpy(&module.descriptor, descriptor,
               std::min(descriptor->struct_size, sizeof(sc_plugin_descriptor)));
+  module.descriptor.struct_size =
+      std::min(descriptor->struct_size, sizeof(sc_plugin_descriptor));
+  AbiVersion declared{module.descriptor.abi_major, module.descriptor.abi_minor};
+  std::string id(View(module.descriptor.id));
+  if (!id.empty()) module.id = id;
+  status = CheckAbiCompatible(declared, module.id, module.file);
+  if (!status.ok()) return Refuse(module, LoadFailure::kAbi, status);
   if (module.descriptor.init == nullptr ||
       module.descriptor.shutdown == nullptr ||
       module.descriptor.last_error == nullptr ||
       module.descriptor.handle == nullptr) {
-    return Status::InvalidArgument(Describe(module) +
-                                   ": its descriptor lacks a function "
-                                   "(init, shutdown, last_error or handle)");
+    return Refuse(
+        module, LoadFailure::kDescriptor,
+        Status::InvalidArgument(Describe(module) +
+                                ": its descriptor lacks a function "
+                                "(init, shutdown, last_error or handle)"));
   }
 
   auto manifest = domain::ParseManifest(View(module.descriptor.manifest_json),
                                         module.file.string() + " (manifest)");
-  if (!manifest.ok()) return manifest.status();
+  if (!manifest.ok()) {
+    return Refuse(module, LoadFailure::kManifest, manifest.status());
+  }
   if (manifest->id != module.id) {
-    return Status::InvalidArgument(
-        Describe(module) + ": the descriptor's id '" + module.id +
-        "' differs from the manifest's id '" + manifest->id + "'");
+    return Refuse(
+        module, LoadFailure::kManifest,
+        Status::InvalidArgument(
+            Describe(module) + ": the descriptor's id '" + module.id +
+            "' differs from the manifest's id '" + manifest->id + "'"));
   }
   module.manifest = std::move(manifest).value();
   {
     std::lock_guard lock(modules_mutex_);
     for (const auto& other : modules_) {
+      std::lock_guard other_lock(other->mutex);
       if (other->id == module.id && other->state != ModuleState::kFailed) {
-        return Status::AlreadyExists(Describe(module) + ": a module with id '" +
-                                     module.id + "' is already loaded from " +
-                                     other->file.string() +
-                                     "; remove one of the two files");
+        return Refuse(
+            module, LoadFailure::kDuplicate,
+            Status::AlreadyExists(Describe(module) + ": a module with id '" +
+                                  module.id + "' is already loaded from " +
+                                  other->file.string() +
+                                  "; remove one of the two files"));
       }
       if (other->id != module.id && other->state != ModuleState::kFailed &&
           other->state != ModuleState::kDiscovered &&
           module.manifest.TablesOverlap(other->manifest)) {
-        return Status::AlreadyExists(
-            Describe(module) + ": its table prefix '" +
-            module.manifest.TablePrefix() + "' and the prefix '" +
-            other->manifest.TablePrefix() + "' of module '" + other->id +
-            "' (" + other->file.string() +
-            ") overlap, so one could reach the other's tables; rename one "
-            "of the two themes");
+        return Refuse(
+            module, LoadFailure::kDuplicate,
+            Status::AlreadyExists(
+                Describe(module) + ": its table prefix '" +
+                module.manifest.TablePrefix() + "' and the prefix '" +
+                other->manifest.TablePrefix() + "' of module '" + other->id +
+                "' (" + other->file.string() +
+                ") overlap, so one could reach the other's tables; rename "
+                "one of the two themes"));
       }
     }
   }
@@ -279,9 +406,15 @@ Status PluginHost::Load(Module& module) {
   }
   status =
       database_.Migrate({module.id, module.manifest.TablePrefix()}, migrations);
-  if (!status.ok()) return status.WithContext(Describe(module));
+  if (!status.ok()) {
+    return Refuse(module, LoadFailure::kStorage,
+                  status.WithContext(Describe(module)));
+  }
   status = catalog_.Sync(module.manifest);
-  if (!status.ok()) return status.WithContext(Describe(module));
+  if (!status.ok()) {
+    return Refuse(module, LoadFailure::kStorage,
+                  status.WithContext(Describe(module)));
+  }
 
   auto config = options_.config.find(module.id);
   if (config != options_.config.end()) module.context.config = config->second;
@@ -305,6 +438,7 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     std::string message(View(module->descriptor.last_error()));
     module->routes.clear();
     module->state = ModuleState::kFailed;
+    module->failure = LoadFailure::kInit;
     module->reason = "init failed: " + message;
     return Status::FailedPrecondition(Describe(*module) + ": " +
                                       module->reason);
@@ -314,15 +448,17 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     http::RouteOptions options;
     options.body_limit_bytes = route.declaration->body_limit_bytes;
     options.deadline = options_.handler_deadline;
-    options.permission = route.declaration->permission;
+    options.permission = std::string(ToString(route.declaration->permission));
     options.body_type = route.declaration->body_type;
     options.summary = route.declaration->summary;
+    options.doc = DocOf(*route.declaration, route.description);
     options.tag = module->id;
     options.lane = http::Lane::kModule;
     options.gate = module->gate;
-    options.cacheable = route.method == "GET" &&
-                        route.declaration->permission == "public" &&
-                        route.declaration->cache;
+    options.cacheable =
+        route.method == "GET" &&
+        route.declaration->permission == domain::Permission::kPublic &&
+        route.declaration->cache;
     std::uint32_t route_id = route.route_id;
     Status added = router_->Add(http::Route{
         route.method, module->manifest.RoutePrefix() + route.path, module->id,
@@ -340,6 +476,7 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
       module->descriptor.shutdown(instance);
       module->routes.clear();
       module->state = ModuleState::kFailed;
+      module->failure = LoadFailure::kRoutes;
       module->reason = "route refused: " + added.message();
       return Status::FailedPrecondition(Describe(*module) + ": " +
                                         module->reason);
@@ -347,6 +484,7 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
   }
   module->instance = instance;
   module->state = ModuleState::kEnabled;
+  module->failure = LoadFailure::kNone;
   module->reason.clear();
   module->accepting.store(true);
   spdlog::info("module '{}' enabled with {} routes", module->id,
@@ -392,7 +530,8 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
   }
   std::vector<sc_pair> path_params = ToPairs(request.path_params);
   std::vector<sc_pair> query = ToPairs(request.query);
-  std::vector<sc_pair> headers = ToPairs(request.headers);
+  http::Pairs visible_headers = PluginHeaders(request, module->abi_minor());
+  std::vector<sc_pair> headers = ToPairs(visible_headers);
   sc_request c_request{};
   c_request.struct_size = sizeof(sc_request);
   c_request.route_id = route_id;
@@ -406,6 +545,18 @@ http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,
   c_request.num_headers = headers.size();
   c_request.body = ToC(request.body);
   c_request.request_id = ToC(request.request_id);
+  if (const auto& caller = request.principal) {
+    c_request.caller_kind =
+        caller->token_id != 0 ? SC_CALLER_TOKEN : SC_CALLER_ACCOUNT;
+    c_request.caller_role = RoleOf(caller->role);
+    c_request.caller_id =
+        caller->token_id != 0 ? caller->token_id : caller->user_id;
+    c_request.caller_name = ToC(caller->name);
+    c_request.caller_scope = ToC(caller->scope);
+  } else {
+    c_request.caller_kind = SC_CALLER_PUBLIC;
+    c_request.caller_role = SC_ROLE_NONE;
+  }
 
   http::Response response;
   ResponseSink sink{&response};
@@ -477,7 +628,7 @@ Result<ModuleInfo> PluginHost::SwitchLocked(
     reason = module->reason;
   }
   if (enabled) {
-    if (state == ModuleState::kFailed && module->host_api.struct_size == 0) {
+    if (state == ModuleState::kFailed && !module->is_loaded()) {
       return Status::FailedPrecondition(
           "module '" + module->id +
           "' failed to load and cannot be switched on: " + reason +
@@ -486,12 +637,17 @@ Result<ModuleInfo> PluginHost::SwitchLocked(
     if (state != ModuleState::kEnabled) {
       Status started = Start(module);
       if (!started.ok()) {
-        Status stored = StoreSetting(module->id, false, module->reason, actor);
+        std::string why;
+        {
+          std::lock_guard lock(module->mutex);
+          why = module->reason;
+        }
+        Status stored = settings_.Store(module->id, false, why, actor);
         if (!stored.ok()) spdlog::error("{}", stored.message());
         return started;
       }
     }
-    Status stored = StoreSetting(module->id, true, "", actor);
+    Status stored = settings_.Store(module->id, true, "", actor);
     if (!stored.ok()) return stored;
   } else {
     std::string why = "switched off by " + std::string(actor);
@@ -502,7 +658,7 @@ Result<ModuleInfo> PluginHost::SwitchLocked(
       module->state = ModuleState::kDisabled;
       module->reason = why;
     }
-    Status stored = StoreSetting(module->id, false, why, actor);
+    Status stored = settings_.Store(module->id, false, why, actor);
     if (!stored.ok()) return stored;
   }
   spdlog::info("module '{}' switched {} by {}", module->id,
@@ -515,17 +671,9 @@ Result<ModuleInfo> PluginHost::SwitchLocked(
 
 void PluginHost::ApplyStoredSettings() {
   std::lock_guard switch_lock(switch_mutex_);
-  std::map<std::string, std::pair<bool, std::string>> stored;
-  Status status = database_.Read([&](storage::Connection& db) {
-    return db.Execute("SELECT id, enabled, updated_by FROM modules", {},
-                      [&](const storage::Row& row) {
-                        stored[row.Text("id")] = {row.Integer("enabled") != 0,
-                                                  row.Text("updated_by")};
-                        return true;
-                      });
-  });
-  if (!status.ok()) {
-    spdlog::error("reading module settings: {}", status.message());
+  auto stored = settings_.All();
+  if (!stored.ok()) {
+    spdlog::error("reading module settings: {}", stored.status().message());
     return;
   }
   std::vector<std::shared_ptr<Module>> modules;
@@ -534,20 +682,19 @@ void PluginHost::ApplyStoredSettings() {
     modules = modules_;
   }
   for (const auto& module : modules) {
-    auto it = stored.find(module->id);
-    if (it == stored.end()) continue;
+    auto it = stored->find(module->id);
+    if (it == stored->end()) continue;
+    const ModuleSettings::Setting& setting = it->second;
     ModuleState state;
     {
       std::lock_guard lock(module->mutex);
       state = module->state;
     }
     bool is_enabled = state == ModuleState::kEnabled;
-    bool load_failed =
-        state == ModuleState::kFailed && module->host_api.struct_size == 0;
-    if (load_failed || is_enabled == it->second.first) continue;
+    if (!module->is_loaded() || is_enabled == setting.enabled) continue;
     // A module whose init failed stays failed until someone switches it on.
-    if (state == ModuleState::kFailed && it->second.first) continue;
-    auto result = SwitchLocked(module, it->second.first, it->second.second);
+    if (state == ModuleState::kFailed && setting.enabled) continue;
+    auto result = SwitchLocked(module, setting.enabled, setting.updated_by);
     if (!result.ok()) {
       spdlog::error("module '{}': {}", module->id, result.status().message());
     }
@@ -604,35 +751,6 @@ void PluginHost::ShutdownAll() {
   }
 }
 
-Result<std::optional<bool>> PluginHost::StoredSetting(const std::string& id) {
-  std::optional<bool> enabled;
-  Status status = database_.Read([&](storage::Connection& db) {
-    return db.Execute("SELECT enabled FROM modules WHERE id = ?1",
-                      std::vector<storage::Value>{id},
-                      [&](const storage::Row& row) {
-                        enabled = row.Integer("enabled") != 0;
-                        return false;
-                      });
-  });
-  if (!status.ok()) return status;
-  return enabled;
-}
-
-Status PluginHost::StoreSetting(const std::string& id, bool enabled,
-                                const std::string& reason,
-                                std::string_view actor) {
-  return database_.Write([&](storage::Connection& db) {
-    return db.Execute(
-        "INSERT INTO modules (id, enabled, reason, updated_at, updated_by) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
-        "enabled = ?2, reason = ?3, updated_at = ?4, updated_by = ?5",
-        std::vector<storage::Value>{
-            id, static_cast<std::int64_t>(enabled ? 1 : 0),
-            reason.empty() ? storage::Value(nullptr) : storage::Value(reason),
-            NowUtc(), std::string(actor)});
-  });
-}
-
 ModuleInfo PluginHost::InfoOf(const Module& module) const {
   ModuleInfo info;
   std::lock_guard lock(module.mutex);
@@ -640,8 +758,9 @@ ModuleInfo PluginHost::InfoOf(const Module& module) const {
   info.file = module.file.string();
   info.state = module.state;
   info.reason = module.reason;
+  info.failure = module.failure;
   info.enabled = module.state == ModuleState::kEnabled;
-  if (module.descriptor.struct_size != 0) {
+  if (module.has_descriptor()) {
     info.version = std::string(View(module.descriptor.version));
     info.abi = std::to_string(module.descriptor.abi_major) + "." +
                std::to_string(module.descriptor.abi_minor);
@@ -661,15 +780,14 @@ ModuleInfo PluginHost::InfoOf(const Module& module) const {
 
 std::shared_ptr<Module> PluginHost::Find(std::string_view id) const {
   std::lock_guard lock(modules_mutex_);
+  std::shared_ptr<Module> failed;
   for (const auto& module : modules_) {
-    if (module->id == id && module->state != ModuleState::kFailed) {
-      return module;
-    }
+    if (module->id != id) continue;
+    std::lock_guard module_lock(module->mutex);
+    if (module->state != ModuleState::kFailed) return module;
+    if (!failed) failed = module;
   }
-  for (const auto& module : modules_) {
-    if (module->id == id) return module;
-  }
-  return nullptr;
+  return failed;
 }
 
 }  // namespace smartercities::plugins

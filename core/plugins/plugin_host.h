@@ -17,7 +17,14 @@
 // Nothing a caller does changes a module's stored setting: only an
 // administrator switches a module off.
 //
-// Thread-safety: all public methods may be called from any thread.
+// A plugin never sees a credential: Dispatch hands it the request's headers
+// without Authorization, Cookie, the CSRF token and the host's own
+// x-smartercities-* headers, and the caller as sc_request's typed fields.
+//
+// Thread-safety: all public methods may be called from any thread. Lock
+// order, outermost first: scan_mutex_, switch_mutex_, modules_mutex_,
+// Module::mutex. No lock is held while a request is dispatched to a plugin;
+// init and shutdown run under switch_mutex_ and the module's mutex.
 #ifndef SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
 #define SMARTERCITIES_CORE_PLUGINS_PLUGIN_HOST_H_
 
@@ -28,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +44,8 @@
 #include "core/domain/catalog.h"
 #include "core/http/router.h"
 #include "core/plugins/circuit_breaker.h"
-#include "core/plugins/module.h"
+#include "core/plugins/module_info.h"
+#include "core/plugins/module_settings.h"
 #include "core/storage/database.h"
 
 namespace smartercities::plugins {
@@ -61,22 +70,7 @@ struct PluginHostOptions {
   std::function<void()> on_modules_changed;
 };
 
-// A snapshot of one module for the admin API and the CLI.
-struct ModuleInfo {
-  std::string id;
-  std::string version;
-  std::string file;
-  ModuleState state = ModuleState::kDiscovered;
-  std::string reason;
-  bool enabled = false;  // the stored setting
-  std::string abi;       // "1.0"; empty when not read
-  std::string name;      // the theme's Dutch name; empty when not read
-  std::vector<std::string> routes;  // "GET /api/v1/themes/x/..."
-  // The circuit breaker and the share; empty breaker before loading.
-  CircuitBreaker::Description breaker;
-  int running = 0;  // requests running or waiting now
-  int share = 0;
-};
+class Module;
 
 class PluginHost {
  public:
@@ -97,7 +91,9 @@ class PluginHost {
   // ones included with their reason.
   Result<std::vector<ModuleInfo>> Rescan();
 
-  // Every module, in id order.
+  // Every module, in id order. A file refused because its id is taken
+  // (LoadFailure::kDuplicate) is no module: it is logged, returned by the
+  // scan that found it, and left alone by later rescans.
   std::vector<ModuleInfo> Modules() const;
   std::optional<ModuleInfo> FindModule(std::string_view id) const;
 
@@ -121,6 +117,7 @@ class PluginHost {
   void ShutdownAll();
 
  private:
+  // The steps before init; on failure sets module.failure and returns why.
   Status Load(Module& module);
   Result<std::vector<ModuleInfo>> LoadNew(bool enable_by_default);
   void Activate(const std::shared_ptr<Module>& module, bool enable_by_default);
@@ -130,9 +127,6 @@ class PluginHost {
   void Stop(Module& module, ModuleState state, const std::string& reason);
   http::Response Dispatch(const std::shared_ptr<Module>& module,
                           std::uint32_t route_id, http::Request& request);
-  Result<std::optional<bool>> StoredSetting(const std::string& id);
-  Status StoreSetting(const std::string& id, bool enabled,
-                      const std::string& reason, std::string_view actor);
   ModuleInfo InfoOf(const Module& module) const;
   std::shared_ptr<Module> Find(std::string_view id) const;
 
@@ -140,8 +134,12 @@ class PluginHost {
   storage::Database& database_;
   std::shared_ptr<http::Router> router_;
   domain::Catalog& catalog_;
+  ModuleSettings settings_;
   mutable std::mutex modules_mutex_;
   std::vector<std::shared_ptr<Module>> modules_;
+  // Files refused because another module has their id; guarded by
+  // modules_mutex_.
+  std::set<std::filesystem::path> refused_duplicates_;
   // Serialises enable/disable so two switches of one module cannot interleave.
   std::mutex switch_mutex_;
   // Serialises scans so a file is never loaded twice.

@@ -56,15 +56,8 @@ http::Response NoStore(http::Response response) {
   return response;
 }
 
-std::string Header(const http::Request& request, std::string_view name) {
-  return std::string(request.Header(name).value_or(""));
-}
-
 std::int64_t SessionId(const http::Request& request) {
-  std::string text = Header(request, "x-smartercities-session");
-  std::int64_t id = 0;
-  std::from_chars(text.data(), text.data() + text.size(), id);
-  return id;
+  return request.principal ? request.principal->session_id : 0;
 }
 
 std::string Cookie(const Site& site, const std::string& value,
@@ -140,7 +133,7 @@ http::Response LoginPage(Site& site, http::Request& request,
                          Language language) {
   std::string back =
       SafeReturn(std::string(request.Query("terug").value_or("")));
-  if (!Header(request, "x-smartercities-principal").empty()) {
+  if (request.principal) {
     return Redirect(back.empty() ? Localize("/account", language) : back);
   }
   return LoginForm(site, request, language, "", back, FormErrors(), "", 200);
@@ -244,8 +237,8 @@ http::Response AccountPage(Site& site, const http::Request& request,
   const json& t = site.pages().Translations(language);
   json model = site.BaseModel(request, language,
                               t["account"]["title"].get<std::string>(), true);
-  std::string role = Header(request, "x-smartercities-role");
-  std::string scope = Header(request, "x-smartercities-scope");
+  std::string role(request.CallerRole());
+  std::string scope(request.CallerScope());
   model["roleLabel"] =
       t["roles"].contains(role) ? t["roles"][role] : json(role);
   model["scope"] = scope;
@@ -293,7 +286,7 @@ http::Response ChangePassword(Site& site, http::Request& request,
   auto parsed = Fields(site, request, language);
   if (auto* response = std::get_if<http::Response>(&parsed)) return *response;
   const http::Pairs& fields = std::get<http::Pairs>(parsed);
-  std::string name = Header(request, "x-smartercities-principal");
+  std::string name = request.CallerName();
   FormErrors errors;
   if (!name.starts_with("user:") || SessionId(request) == 0) {
     return site.ErrorPage(request, language, 400,
@@ -357,8 +350,8 @@ http::Response EntryForm(Site& site, const http::Request& request,
   if (!cities.ok()) {
     return site.ErrorPage(request, language, 500, cities.status().message());
   }
-  std::string role = Header(request, "x-smartercities-role");
-  std::string scope = Header(request, "x-smartercities-scope");
+  std::string role(request.CallerRole());
+  std::string scope(request.CallerScope());
   json model = site.BaseModel(
       request, language,
       t["entry"]["title"].get<std::string>() + ": " +
@@ -462,7 +455,7 @@ http::Response EnterFigure(Site& site, http::Request& request,
     measurement.period = entry.period;
     measurement.value = *value;
     measurement.source = entry.source;
-    measurement.recorded_by = Header(request, "x-smartercities-principal");
+    measurement.recorded_by = request.CallerName();
     domain::Measurements measurements(site.database());
     auto stored = measurements.Record(indicator, measurement, CurrentMonth());
     if (!stored.ok()) {
@@ -501,16 +494,16 @@ Status RegisterAccountPages(Site& site) {
   if (!status.ok()) return status;
   // Anyone logged in may see the form; sending it needs the city-editor
   // permission for the city it names.
-  status =
-      site.AddPage("/invoer/{indicator}",
-                   Options("authenticated", "The form to enter a figure"),
-                   [s](http::Request& r, Language l) {
-                     Entry entry;
-                     entry.city = std::string(r.Query("stad").value_or(""));
-                     if (Header(r, "x-smartercities-role") == "city-editor")
-                       entry.city = Header(r, "x-smartercities-scope");
-                     return EntryForm(*s, r, l, entry, FormErrors(), 200);
-                   });
+  status = site.AddPage("/invoer/{indicator}",
+                        Options("authenticated", "The form to enter a figure"),
+                        [s](http::Request& r, Language l) {
+                          Entry entry;
+                          entry.city =
+                              std::string(r.Query("stad").value_or(""));
+                          if (r.CallerRole() == "city-editor")
+                            entry.city = r.CallerScope();
+                          return EntryForm(*s, r, l, entry, FormErrors(), 200);
+                        });
   if (!status.ok()) return status;
   for (Language language : {Language::kDutch, Language::kEnglish}) {
     status = site.AddRoute(

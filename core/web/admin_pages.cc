@@ -89,8 +89,7 @@ http::Response SwitchModule(Site& site, http::Request& request,
                        t["admin"]["badSwitch"].get<std::string>(), 400);
   }
   bool enabled = wanted == "true";
-  std::string actor(
-      request.Header("x-smartercities-principal").value_or("unknown"));
+  std::string actor = request.CallerName("unknown");
   auto info = site.modules().SetEnabled(request.Param("id"), enabled, actor);
   if (!info.ok()) {
     return ModulesPage(
@@ -114,10 +113,6 @@ http::Response Rescan(Site& site, http::Request& request, Language language) {
   std::string notice = t["admin"]["rescanned"].get<std::string>() + ": " +
                        std::to_string(added->size());
   return ModulesPage(site, request, language, notice, "", 200);
-}
-
-std::string HeaderText(const http::Request& request, std::string_view name) {
-  return std::string(request.Header(name).value_or(""));
 }
 
 std::int64_t IdParam(const http::Request& request, std::string_view name) {
@@ -342,8 +337,7 @@ http::Response CreateToken(Site& site, http::Request& request,
     shown.fields["name"]["error"] = t["admin"]["tokenNameRequired"];
     return TokensPage(site, request, language, shown, 400);
   }
-  auto created = site.tokens().Create(
-      name, role, scope, HeaderText(request, "x-smartercities-principal"));
+  auto created = site.tokens().Create(name, role, scope, request.CallerName());
   if (!created.ok()) {
     auto [field, message] = FieldOf(created.status().message());
     if (field != "name" && field != "role" && field != "scope") {

@@ -32,10 +32,6 @@ bool IsReadOnly(const std::string& key) {
          key == "cityName";
 }
 
-std::string Header(const http::Request& request, std::string_view name) {
-  return std::string(request.Header(name).value_or(""));
-}
-
 http::Response NoStore(http::Response response) {
   response.SetHeader("Cache-Control", "no-store");
   return response;
@@ -151,8 +147,8 @@ http::Response RegisterPage(Site& site, const http::Request& request,
                             std::optional<std::int64_t> editing,
                             FormState state, int status) {
   const json& t = site.pages().Translations(language);
-  std::string role = Header(request, "x-smartercities-role");
-  std::string scope = Header(request, "x-smartercities-scope");
+  std::string role(request.CallerRole());
+  std::string scope(request.CallerScope());
   std::string city_filter = role == "city-editor" ? scope : "";
   auto all = Records(site, request, reg, "");
   if (auto* problem = std::get_if<http::Response>(&all)) {

@@ -9,10 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string HeaderText(const http::Request& request, std::string_view name) {
-  return std::string(request.Header(name).value_or(""));
-}
-
 // The problem's detail, or the whole body when it is not a problem.
 std::string ProblemDetail(const http::Response& response) {
   json body = json::parse(response.body, nullptr, false);
@@ -120,15 +116,15 @@ json Site::BaseModel(const http::Request& request, Language language,
       {"loginUrl", Localize("/inloggen", language)},
   };
   if (personal) {
-    std::string name = HeaderText(request, "x-smartercities-principal");
-    if (!name.empty()) {
-      std::string role = HeaderText(request, "x-smartercities-role");
+    if (request.principal) {
+      const std::string& name = request.principal->name;
+      const std::string& role = request.principal->role;
       model["user"] = {
           {"name", name.starts_with("user:") ? name.substr(5) : name},
           {"role", role},
-          {"scope", HeaderText(request, "x-smartercities-scope")},
+          {"scope", request.principal->scope},
           {"isAdmin", role == "admin"},
-          {"csrf", HeaderText(request, "x-smartercities-csrf")},
+          {"csrf", request.principal->csrf_token},
           {"logoutUrl", Localize("/uitloggen", language)}};
     }
   }
@@ -200,8 +196,8 @@ http::Response Site::CallApi(const http::Request& outer,
   }
   // The form's token, which the authorization point checked for the page's
   // own route already.
-  if (auto csrf = outer.Header("x-smartercities-csrf")) {
-    inner.headers.emplace_back("x-csrf-token", std::string(*csrf));
+  if (outer.principal && outer.principal->by_session()) {
+    inner.headers.emplace_back("x-csrf-token", outer.principal->csrf_token);
   }
   if (!body.is_null()) {
     inner.headers.emplace_back("content-type", "application/json");

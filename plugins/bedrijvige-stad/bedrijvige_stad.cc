@@ -2,18 +2,16 @@
 // the share of each city's parks with fibre (agreement h), and the smart
 // working centres (agreement a).
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
-#include "plugins/common/record_register.h"
+#include <nlohmann/json.hpp>
+
+#include "plugins/common/share_by_city.h"
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 class BedrijvigeStad : public sdk::Theme {
  public:
@@ -39,19 +37,18 @@ class BedrijvigeStad : public sdk::Theme {
   }
 
   sdk::Host* host_ = nullptr;
-  RecordRegister parks_{
-      "bedrijvige_stad_parks",
-      "/business-parks",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("name", "name", true),
-       Typed(FieldType::kBool, "hasFibre", "has_fibre", true),
-       Typed(FieldType::kDate, "fibreSince", "fibre_since"),
-       Number(FieldType::kReal, "hectares", "hectares", 0, 100000)}};
-  RecordRegister centres_{"bedrijvige_stad_work_centres",
-                          "/smart-work-centres",
-                          {Typed(FieldType::kCity, "city", "city", true),
-                           Text("name", "name", true),
-                           Typed(FieldType::kDate, "openedOn", "opened_on")}};
+  sdk::Register parks_{{.table = "bedrijvige_stad_parks",
+                        .path = "/business-parks",
+                        .fields = {sdk::Field::City().Required(),
+                                   sdk::Field::Text("name").Required(),
+                                   sdk::Field::Bool("hasFibre").Required(),
+                                   sdk::Field::Date("fibreSince"),
+                                   sdk::Field::Real("hectares", 0, 100000)}}};
+  sdk::Register centres_{{.table = "bedrijvige_stad_work_centres",
+                          .path = "/smart-work-centres",
+                          .fields = {sdk::Field::City().Required(),
+                                     sdk::Field::Text("name").Required(),
+                                     sdk::Field::Date("openedOn")}}};
 };
 
 }  // namespace

@@ -6,10 +6,11 @@
 // The CSV format is in energy_csv.h. A row for a city, area and year that
 // exists replaces it.
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
-#include "plugins/common/record_register.h"
 #include "plugins/groene-stad/energy_csv.h"
 
 namespace {
@@ -20,11 +21,6 @@ using smartercities::groene_stad::EnergyCsv;
 using smartercities::groene_stad::EnergyRow;
 using smartercities::groene_stad::kEnergyCsvHeader;
 using smartercities::groene_stad::ParseEnergyCsv;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 class GroeneStad : public sdk::Theme {
  public:
@@ -60,7 +56,8 @@ class GroeneStad : public sdk::Theme {
   std::optional<std::vector<EnergyRow>> Parse(std::string_view body,
                                               sdk::Response& response) {
     std::set<std::string> cities;
-    for (const auto& row : host_->Query("SELECT cbs_code FROM public_cities")) {
+    for (const auto& row :
+         host_->Query("SELECT cbs_code FROM public_cities").value()) {
       cities.insert(row.Text("cbs_code"));
     }
     EnergyCsv csv = ParseEnergyCsv(body, cities);
@@ -83,25 +80,33 @@ class GroeneStad : public sdk::Theme {
     }
     auto rows = Parse(request.body(), response);
     if (!rows) return;
-    std::string who(
-        request.Header("x-smartercities-principal").value_or("unknown"));
-    std::string now = smartercities::themes::UtcNow();
+    std::string who(request.caller().name);
+    std::string now = sdk::UtcNow();
     auto amount = [](const std::optional<double>& value) {
       return value ? sdk::Value(*value) : sdk::Value(nullptr);
     };
-    host_->Transaction([&](sc_transaction* transaction) {
+    sdk::Status stored = host_->Transaction([&](sc_transaction* transaction) {
       for (const EnergyRow& row : *rows) {
-        host_->Query(
-            "INSERT INTO groene_stad_energy_use (city, area, year, "
-            "electricity_kwh, gas_m3, updated_at, updated_by, is_demo) VALUES "
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) ON CONFLICT (city, area, year) DO "
-            "UPDATE SET electricity_kwh = ?4, gas_m3 = ?5, updated_at = ?6, "
-            "updated_by = ?7, is_demo = 0",
-            {row.city, row.area, row.year, amount(row.electricity_kwh),
-             amount(row.gas_m3), now, who},
-            transaction);
+        sdk::Status inserted =
+            host_
+                ->Query(
+                    "INSERT INTO groene_stad_energy_use (city, area, year, "
+                    "electricity_kwh, gas_m3, updated_at, updated_by, is_demo) "
+                    "VALUES "
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0) ON CONFLICT (city, area, "
+                    "year) DO "
+                    "UPDATE SET electricity_kwh = ?4, gas_m3 = ?5, updated_at "
+                    "= ?6, "
+                    "updated_by = ?7, is_demo = 0",
+                    {row.city, row.area, row.year, amount(row.electricity_kwh),
+                     amount(row.gas_m3), now, who},
+                    transaction)
+                .status();
+        if (!inserted.ok()) return inserted;
       }
+      return sdk::Status::Ok();
     });
+    if (!stored.ok()) throw sdk::Error(stored);
     response.Json(200, json{{"imported", rows->size()}}.dump(
                            -1, ' ', false, json::error_handler_t::replace));
   }
@@ -109,7 +114,7 @@ class GroeneStad : public sdk::Theme {
   void List(const sdk::Request& request, sdk::Response& response) {
     std::int64_t page = 1;
     std::int64_t page_size = 100;
-    if (!smartercities::themes::ReadPage(request, response, page, page_size)) {
+    if (!sdk::ReadPage(request, response, page, page_size)) {
       return;
     }
     std::string where = " WHERE 1 = 1";
@@ -122,15 +127,20 @@ class GroeneStad : public sdk::Theme {
       params.push_back(std::string(*area));
       where += " AND area = ?" + std::to_string(params.size());
     }
-    auto total = host_->Query(
-        "SELECT COUNT(*) AS n FROM groene_stad_energy_use" + where, params);
+    auto total =
+        host_
+            ->Query("SELECT COUNT(*) AS n FROM groene_stad_energy_use" + where,
+                    params)
+            .value();
     params.push_back(page_size);
     params.push_back((page - 1) * page_size);
-    auto rows = host_->Query("SELECT * FROM groene_stad_energy_use" + where +
-                                 " ORDER BY city, area, year LIMIT ?" +
-                                 std::to_string(params.size() - 1) +
-                                 " OFFSET ?" + std::to_string(params.size()),
-                             params);
+    auto rows = host_
+                    ->Query("SELECT * FROM groene_stad_energy_use" + where +
+                                " ORDER BY city, area, year LIMIT ?" +
+                                std::to_string(params.size() - 1) +
+                                " OFFSET ?" + std::to_string(params.size()),
+                            params)
+                    .value();
     json items = json::array();
     for (const auto& row : rows) {
       json item = {{"city", row.Text("city")},
@@ -159,13 +169,17 @@ class GroeneStad : public sdk::Theme {
       params.push_back(std::string(*city));
       where = " WHERE e.city = ?1";
     }
-    auto rows = host_->Query(
-        "SELECT e.city AS city, c.name AS name, e.year AS year, "
-        "SUM(e.electricity_kwh) AS electricity, SUM(e.gas_m3) AS gas, "
-        "COUNT(*) AS areas, MAX(e.is_demo) AS demo FROM groene_stad_energy_use "
-        "e JOIN public_cities c ON c.cbs_code = e.city" +
-            where + " GROUP BY e.city, e.year ORDER BY c.name, e.year",
-        params);
+    auto rows =
+        host_
+            ->Query(
+                "SELECT e.city AS city, c.name AS name, e.year AS year, "
+                "SUM(e.electricity_kwh) AS electricity, SUM(e.gas_m3) AS gas, "
+                "COUNT(*) AS areas, MAX(e.is_demo) AS demo FROM "
+                "groene_stad_energy_use "
+                "e JOIN public_cities c ON c.cbs_code = e.city" +
+                    where + " GROUP BY e.city, e.year ORDER BY c.name, e.year",
+                params)
+            .value();
     json items = json::array();
     for (const auto& row : rows) {
       json item = {{"city", row.Text("city")},
@@ -184,19 +198,19 @@ class GroeneStad : public sdk::Theme {
   }
 
   sdk::Host* host_ = nullptr;
-  RecordRegister datacentres_{
-      "groene_stad_datacentres",
-      "/data-centres",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("name", "name", true),
-       Number(FieldType::kReal, "pue", "pue", 1, 10, true)}};
-  RecordRegister smart_grids_{
-      "groene_stad_smart_grids",
-      "/smart-grid-pilots",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("name", "name", true),
-       Number(FieldType::kInteger, "homes", "homes", 0, 10000000, true),
-       Typed(FieldType::kDate, "startedOn", "started_on")}};
+  sdk::Register datacentres_{
+      {.table = "groene_stad_datacentres",
+       .path = "/data-centres",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Text("name").Required(),
+                  sdk::Field::Real("pue", 1, 10).Required()}}};
+  sdk::Register smart_grids_{
+      {.table = "groene_stad_smart_grids",
+       .path = "/smart-grid-pilots",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Text("name").Required(),
+                  sdk::Field::Integer("homes", 0, 10000000).Required(),
+                  sdk::Field::Date("startedOn")}}};
 };
 
 }  // namespace

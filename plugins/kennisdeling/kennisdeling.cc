@@ -2,17 +2,11 @@
 // d) and the administrative theme tables (agreement c), with date, place and
 // report — and the newsletter archive (agreement f).
 #include <smartercities/plugin.h>
-
-#include "plugins/common/record_register.h"
+#include <smartercities/register.h>
 
 namespace {
 
 namespace sdk = smartercities::sdk;
-using smartercities::themes::Choice;
-using smartercities::themes::FieldType;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 class Kennisdeling : public sdk::Theme {
  public:
@@ -23,22 +17,24 @@ class Kennisdeling : public sdk::Theme {
   }
 
  private:
-  RecordRegister events_{
-      "kennisdeling_events",
-      "/events",
-      {Choice("kind", "kind", {"dsa-event", "theme-table"}, true),
-       Choice("theme", "theme",
-              {"bedrijvige-stad", "zorgende-stad", "lerende-stad",
-               "groene-stad", "onze-stad", "veilige-stad", "regelluwe-stad",
-               "kennisdeling", "open-networks"}),
-       Typed(FieldType::kDate, "heldOn", "held_on", true),
-       Text("place", "place", true),
-       Typed(FieldType::kUrl, "reportUrl", "report_url")}};
-  RecordRegister newsletters_{
-      "kennisdeling_newsletters",
-      "/newsletters",
-      {Typed(FieldType::kDate, "publishedOn", "published_on", true),
-       Text("title", "title", true), Typed(FieldType::kUrl, "url", "url")}};
+  sdk::Register events_{
+      {.table = "kennisdeling_events",
+       .path = "/events",
+       .fields = {
+           sdk::Field::Choice("kind", {"dsa-event", "theme-table"}).Required(),
+           sdk::Field::Choice(
+               "theme", {"bedrijvige-stad", "zorgende-stad", "lerende-stad",
+                         "groene-stad", "onze-stad", "veilige-stad",
+                         "regelluwe-stad", "kennisdeling", "open-networks"}),
+           sdk::Field::Date("heldOn").Required(),
+           sdk::Field::Text("place").Required(),
+           sdk::Field::Url("reportUrl")}}};
+  sdk::Register newsletters_{
+      {.table = "kennisdeling_newsletters",
+       .path = "/newsletters",
+       .fields = {sdk::Field::Date("publishedOn").Required(),
+                  sdk::Field::Text("title").Required(),
+                  sdk::Field::Url("url")}}};
 };
 
 }  // namespace

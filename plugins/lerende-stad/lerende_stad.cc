@@ -2,19 +2,16 @@
 // eduroam per city and network-wide against the 50% target (agreement a),
 // and ICT certificates of pupils and teachers (agreement b).
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
-#include "plugins/common/record_register.h"
+#include <nlohmann/json.hpp>
+
+#include "plugins/common/share_by_city.h"
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-using smartercities::themes::Choice;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 constexpr double kEduroamTargetPercent = 50;
 
@@ -42,32 +39,33 @@ class LerendeStad : public sdk::Theme {
   }
 
   sdk::Host* host_ = nullptr;
-  RecordRegister schools_{
-      "lerende_stad_schools",
-      "/schools",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("name", "name", true),
-       Choice("type", "type", {"primary", "secondary", "mbo"}, true),
-       Typed(FieldType::kBool, "eduroam", "eduroam", true),
-       Typed(FieldType::kDate, "eduroamSince", "eduroam_since")}};
-  RecordRegister certificates_{
-      "lerende_stad_certificates",
-      "/ict-certificates",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Number(FieldType::kInteger, "year", "year", 2012, 2030, true),
-       Choice("holders", "holders", {"pupils", "teachers"}, true),
-       Number(FieldType::kInteger, "certified", "certified", 0, 10000000, true),
-       Number(FieldType::kInteger, "total", "total", 1, 10000000, true)},
-      [](const json& record) -> std::optional<std::string> {
-        if (record["certified"].get<std::int64_t>() >
-            record["total"].get<std::int64_t>()) {
-          return "certified: " + record["certified"].dump() +
-                 " is more than the total of " + record["total"].dump() +
-                 "; certified counts those of the total who hold a "
-                 "certificate";
-        }
-        return std::nullopt;
-      }};
+  sdk::Register schools_{
+      {.table = "lerende_stad_schools",
+       .path = "/schools",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Text("name").Required(),
+                  sdk::Field::Choice("type", {"primary", "secondary", "mbo"})
+                      .Required(),
+                  sdk::Field::Bool("eduroam").Required(),
+                  sdk::Field::Date("eduroamSince")}}};
+  sdk::Register certificates_{
+      {.table = "lerende_stad_certificates",
+       .path = "/ict-certificates",
+       .fields =
+           {sdk::Field::City().Required(),
+            sdk::Field::Integer("year", 2012, 2030).Required(),
+            sdk::Field::Choice("holders", {"pupils", "teachers"}).Required(),
+            sdk::Field::Integer("certified", 0, 10000000).Required(),
+            sdk::Field::Integer("total", 1, 10000000).Required()},
+       .check = [](const sdk::Record& record) -> std::optional<std::string> {
+         if (*record.Number("certified") > *record.Number("total")) {
+           return "certified: " + record.Shown("certified") +
+                  " is more than the total of " + record.Shown("total") +
+                  "; certified counts those of the total who hold a "
+                  "certificate";
+         }
+         return std::nullopt;
+       }}};
 };
 
 }  // namespace

@@ -3,20 +3,15 @@
 // national portals can harvest it, and the entries of the open data
 // challenge (agreement d).
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
+#include <nlohmann/json.hpp>
 #include <regex>
-
-#include "plugins/common/record_register.h"
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-using smartercities::themes::FieldType;
-using smartercities::themes::MultilineText;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 // A licence given as an SPDX identifier becomes its URI; anything else
 // stays text.
@@ -74,8 +69,8 @@ class OnzeStad : public sdk::Theme {
  private:
   void Catalog(sdk::Response& response) {
     json datasets = json::array();
-    for (const json& dataset : datasets_.All()) {
-      datasets.push_back(DatasetNode(dataset));
+    for (const sdk::Row& row : datasets_.Rows().value()) {
+      datasets.push_back(DatasetNode(json::parse(datasets_.RecordJson(row))));
     }
     json catalog = {
         {"@context",
@@ -99,23 +94,24 @@ class OnzeStad : public sdk::Theme {
         catalog.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
-  RecordRegister datasets_{
-      "onze_stad_datasets",
-      "/datasets",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("title", "title", true),
-       MultilineText("description", "description"),
-       Text("publisher", "publisher", true), Text("licence", "licence", true),
-       Text("format", "format", true),
-       Typed(FieldType::kUrl, "url", "url", true), Text("theme", "theme"),
-       Typed(FieldType::kBool, "top20", "top20", true)}};
-  RecordRegister entries_{
-      "onze_stad_challenge_entries",
-      "/challenge-entries",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("title", "title", true), Text("team", "team", true),
-       Typed(FieldType::kDate, "submittedOn", "submitted_on", true),
-       Typed(FieldType::kUrl, "url", "url")}};
+  sdk::Register datasets_{
+      {.table = "onze_stad_datasets",
+       .path = "/datasets",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Text("title").Required(),
+                  sdk::Field::MultilineText("description", 500),
+                  sdk::Field::Text("publisher").Required(),
+                  sdk::Field::Text("licence").Required(),
+                  sdk::Field::Text("format").Required(),
+                  sdk::Field::Url("url").Required(), sdk::Field::Text("theme"),
+                  sdk::Field::Bool("top20").Required()}}};
+  sdk::Register entries_{{.table = "onze_stad_challenge_entries",
+                          .path = "/challenge-entries",
+                          .fields = {sdk::Field::City().Required(),
+                                     sdk::Field::Text("title").Required(),
+                                     sdk::Field::Text("team").Required(),
+                                     sdk::Field::Date("submittedOn").Required(),
+                                     sdk::Field::Url("url")}}};
 };
 
 }  // namespace

@@ -2,18 +2,14 @@
 // park, and the decentral meetings held (agreement d), counted against the
 // 6 promised for 2012/2013.
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
-#include "plugins/common/record_register.h"
+#include <nlohmann/json.hpp>
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 constexpr int kPromisedMeetings = 6;
 
@@ -32,10 +28,14 @@ class OpenNetworks : public sdk::Theme {
 
  private:
   void Summary(sdk::Response& response) {
-    auto rows = host_->Query(
-        "SELECT COUNT(*) AS n FROM open_networks_meetings WHERE held_on "
-        "BETWEEN '2012-01-01' AND '2013-12-31'");
-    auto all = host_->Query("SELECT COUNT(*) AS n FROM open_networks_meetings");
+    auto rows = host_
+                    ->Query(
+                        "SELECT COUNT(*) AS n FROM open_networks_meetings "
+                        "WHERE held_on "
+                        "BETWEEN '2012-01-01' AND '2013-12-31'")
+                    .value();
+    auto all = host_->Query("SELECT COUNT(*) AS n FROM open_networks_meetings")
+                   .value();
     std::int64_t held = rows.front().Integer("n");
     response.Json(200,
                   json{{"heldIn2012And2013", held},
@@ -46,20 +46,20 @@ class OpenNetworks : public sdk::Theme {
   }
 
   sdk::Host* host_ = nullptr;
-  RecordRegister availability_{
-      "open_networks_availability",
-      "/ngn-availability",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("area", "area", true), Text("businessPark", "business_park"),
-       Typed(FieldType::kBool, "ngnAvailable", "ngn_available", true),
-       Number(FieldType::kReal, "coveragePercent", "coverage_percent", 0,
-              100)}};
-  RecordRegister meetings_{
-      "open_networks_meetings",
-      "/decentral-meetings",
-      {Typed(FieldType::kDate, "heldOn", "held_on", true),
-       Text("place", "place", true), Typed(FieldType::kCity, "city", "city"),
-       Number(FieldType::kInteger, "attendees", "attendees", 0, 100000)}};
+  sdk::Register availability_{
+      {.table = "open_networks_availability",
+       .path = "/ngn-availability",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Text("area").Required(),
+                  sdk::Field::Text("businessPark"),
+                  sdk::Field::Bool("ngnAvailable").Required(),
+                  sdk::Field::Real("coveragePercent", 0, 100)}}};
+  sdk::Register meetings_{
+      {.table = "open_networks_meetings",
+       .path = "/decentral-meetings",
+       .fields = {sdk::Field::Date("heldOn").Required(),
+                  sdk::Field::Text("place").Required(), sdk::Field::City(),
+                  sdk::Field::Integer("attendees", 0, 100000)}}};
 };
 
 }  // namespace

@@ -6,13 +6,12 @@
 //   GET /api/v1/themes/regelluwe-stad/city-status/{city}   one city
 //   PUT /api/v1/themes/regelluwe-stad/city-status/{city}   report (admin)
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include "plugins/common/record_register.h"
 
 namespace {
 
@@ -84,7 +83,7 @@ std::optional<Report> ReadReport(std::string_view body,
     } else if (key == "eherkenningImplementedOn") {
       if (value.is_null()) continue;
       if (!value.is_string() ||
-          !smartercities::themes::IsCalendarDate(value.get<std::string>())) {
+          !sdk::IsCalendarDate(value.get<std::string>())) {
         return bad(key + ": must be a date YYYY-MM-DD or null");
       }
       report.implemented_on = value.get<std::string>();
@@ -160,13 +159,16 @@ class RegelluweStad : public sdk::Theme {
   void ListStatus(const sdk::Request& request, sdk::Response& response) {
     std::int64_t page = 1;
     std::int64_t page_size = 100;
-    if (!smartercities::themes::ReadPage(request, response, page, page_size)) {
+    if (!sdk::ReadPage(request, response, page, page_size)) {
       return;
     }
-    auto total = host_->Query("SELECT COUNT(*) AS n FROM public_cities");
-    auto rows = host_->Query(
-        std::string(kSelect) + " ORDER BY c.name LIMIT ?1 OFFSET ?2",
-        {page_size, (page - 1) * page_size});
+    auto total =
+        host_->Query("SELECT COUNT(*) AS n FROM public_cities").value();
+    auto rows = host_
+                    ->Query(std::string(kSelect) +
+                                " ORDER BY c.name LIMIT ?1 OFFSET ?2",
+                            {page_size, (page - 1) * page_size})
+                    .value();
     json items = json::array();
     for (const auto& row : rows) items.push_back(StatusJson(row));
     response.Json(200,
@@ -178,8 +180,10 @@ class RegelluweStad : public sdk::Theme {
   }
 
   std::optional<sdk::Row> FindCity(std::string_view code) {
-    auto rows = host_->Query(std::string(kSelect) + " WHERE c.cbs_code = ?1",
-                             {std::string(code)});
+    auto rows = host_
+                    ->Query(std::string(kSelect) + " WHERE c.cbs_code = ?1",
+                            {std::string(code)})
+                    .value();
     if (rows.empty()) return std::nullopt;
     return rows.front();
   }
@@ -209,21 +213,26 @@ class RegelluweStad : public sdk::Theme {
                            "from GET /api/v1/cities");
       return;
     }
-    std::string who(
-        request.Header("x-smartercities-principal").value_or("unknown"));
-    host_->Query(
-        "INSERT INTO regelluwe_stad_city_status (cbs_code, "
-        "eherkenning_implemented, eherkenning_implemented_on, "
-        "eherkenning_services_percent, e_invoices_percent, updated_at, "
-        "updated_by, source, is_demo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "0) ON CONFLICT (cbs_code) DO UPDATE SET eherkenning_implemented = ?2, "
-        "eherkenning_implemented_on = ?3, eherkenning_services_percent = ?4, "
-        "e_invoices_percent = ?5, updated_at = ?6, updated_by = ?7, "
-        "source = ?8, is_demo = 0",
-        {code, std::int64_t{report->eherkenning_implemented ? 1 : 0},
-         Optional(report->implemented_on), Optional(report->services_percent),
-         Optional(report->invoices_percent), smartercities::themes::UtcNow(),
-         who, Optional(report->source)});
+    std::string who(request.caller().name);
+    host_
+        ->Query(
+            "INSERT INTO regelluwe_stad_city_status (cbs_code, "
+            "eherkenning_implemented, eherkenning_implemented_on, "
+            "eherkenning_services_percent, e_invoices_percent, updated_at, "
+            "updated_by, source, is_demo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+            "?8, "
+            "0) ON CONFLICT (cbs_code) DO UPDATE SET eherkenning_implemented = "
+            "?2, "
+            "eherkenning_implemented_on = ?3, eherkenning_services_percent = "
+            "?4, "
+            "e_invoices_percent = ?5, updated_at = ?6, updated_by = ?7, "
+            "source = ?8, is_demo = 0",
+            {code, std::int64_t{report->eherkenning_implemented ? 1 : 0},
+             Optional(report->implemented_on),
+             Optional(report->services_percent),
+             Optional(report->invoices_percent), sdk::UtcNow(), who,
+             Optional(report->source)})
+        .value();
     response.Json(200,
                   StatusJson(*FindCity(code))
                       .dump(-1, ' ', false, json::error_handler_t::replace));

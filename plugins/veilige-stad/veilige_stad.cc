@@ -3,18 +3,11 @@
 // integrity and confidentiality) and smartly secured business parks
 // (agreement a).
 #include <smartercities/plugin.h>
-
-#include "plugins/common/record_register.h"
+#include <smartercities/register.h>
 
 namespace {
 
 namespace sdk = smartercities::sdk;
-using smartercities::themes::Choice;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 const std::vector<std::string> kPlanStates = {"none", "in-progress", "adopted"};
 const std::vector<std::string> kAspectStates = {"not-assessed", "partly",
@@ -29,24 +22,24 @@ class VeiligeStad : public sdk::Theme {
   }
 
  private:
-  RecordRegister readiness_{
-      "veilige_stad_readiness",
-      "/cyber-readiness",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Choice("planStatus", "plan_status", kPlanStates, true),
-       Typed(FieldType::kDate, "planDate", "plan_date"),
-       Choice("calamityPlanStatus", "calamity_plan_status", kPlanStates, true),
-       Typed(FieldType::kDate, "calamityPlanDate", "calamity_plan_date"),
-       Choice("availability", "availability", kAspectStates, true),
-       Choice("integrity", "integrity", kAspectStates, true),
-       Choice("confidentiality", "confidentiality", kAspectStates, true)}};
-  RecordRegister parks_{
-      "veilige_stad_secured_parks",
-      "/secured-business-parks",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Text("name", "name", true),
-       Typed(FieldType::kDate, "securedOn", "secured_on"),
-       Number(FieldType::kInteger, "cameras", "cameras", 0, 100000)}};
+  sdk::Register readiness_{
+      {.table = "veilige_stad_readiness",
+       .path = "/cyber-readiness",
+       .fields = {
+           sdk::Field::City().Required(),
+           sdk::Field::Choice("planStatus", kPlanStates).Required(),
+           sdk::Field::Date("planDate"),
+           sdk::Field::Choice("calamityPlanStatus", kPlanStates).Required(),
+           sdk::Field::Date("calamityPlanDate"),
+           sdk::Field::Choice("availability", kAspectStates).Required(),
+           sdk::Field::Choice("integrity", kAspectStates).Required(),
+           sdk::Field::Choice("confidentiality", kAspectStates).Required()}}};
+  sdk::Register parks_{{.table = "veilige_stad_secured_parks",
+                        .path = "/secured-business-parks",
+                        .fields = {sdk::Field::City().Required(),
+                                   sdk::Field::Text("name").Required(),
+                                   sdk::Field::Date("securedOn"),
+                                   sdk::Field::Integer("cameras", 0, 100000)}}};
 };
 
 }  // namespace

@@ -2,19 +2,14 @@
 // implementation of the Afstemmen Vraag en Aanbod approach per municipality
 // (agreement a), counted against the 5 municipalities promised.
 #include <smartercities/plugin.h>
+#include <smartercities/register.h>
 
-#include "plugins/common/record_register.h"
+#include <nlohmann/json.hpp>
 
 namespace {
 
 namespace sdk = smartercities::sdk;
 using nlohmann::json;
-using smartercities::themes::Choice;
-using smartercities::themes::FieldType;
-using smartercities::themes::Number;
-using smartercities::themes::RecordRegister;
-using smartercities::themes::Text;
-using smartercities::themes::Typed;
 
 constexpr int kPromisedMunicipalities = 5;
 
@@ -33,10 +28,13 @@ class ZorgendeStad : public sdk::Theme {
 
  private:
   void Summary(sdk::Response& response) {
-    auto rows = host_->Query(
-        "SELECT DISTINCT a.city AS city, c.name AS name FROM "
-        "zorgende_stad_avva a JOIN public_cities c ON c.cbs_code = a.city "
-        "WHERE a.status = 'implemented' ORDER BY c.name");
+    auto rows = host_
+                    ->Query(
+                        "SELECT DISTINCT a.city AS city, c.name AS name FROM "
+                        "zorgende_stad_avva a JOIN public_cities c ON "
+                        "c.cbs_code = a.city "
+                        "WHERE a.status = 'implemented' ORDER BY c.name")
+                    .value();
     json cities = json::array();
     for (const auto& row : rows) {
       cities.push_back(
@@ -51,21 +49,24 @@ class ZorgendeStad : public sdk::Theme {
   }
 
   sdk::Host* host_ = nullptr;
-  RecordRegister pilots_{
-      "zorgende_stad_pilots",
-      "/telemonitoring-pilots",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Choice("condition", "condition",
-              {"heart-failure", "diabetes", "copd", "other"}, true),
-       Text("partners", "partners"),
-       Number(FieldType::kInteger, "patients", "patients", 0, 10000000),
-       Typed(FieldType::kDate, "startedOn", "started_on", true)}};
-  RecordRegister avva_{
-      "zorgende_stad_avva",
-      "/avva-implementations",
-      {Typed(FieldType::kCity, "city", "city", true),
-       Choice("status", "status", {"planned", "testing", "implemented"}, true),
-       Typed(FieldType::kDate, "implementedOn", "implemented_on")}};
+  sdk::Register pilots_{
+      {.table = "zorgende_stad_pilots",
+       .path = "/telemonitoring-pilots",
+       .fields = {sdk::Field::City().Required(),
+                  sdk::Field::Choice("condition", {"heart-failure", "diabetes",
+                                                   "copd", "other"})
+                      .Required(),
+                  sdk::Field::Text("partners"),
+                  sdk::Field::Integer("patients", 0, 10000000),
+                  sdk::Field::Date("startedOn").Required()}}};
+  sdk::Register avva_{
+      {.table = "zorgende_stad_avva",
+       .path = "/avva-implementations",
+       .fields = {
+           sdk::Field::City().Required(),
+           sdk::Field::Choice("status", {"planned", "testing", "implemented"})
+               .Required(),
+           sdk::Field::Date("implementedOn")}}};
 };
 
 }  // namespace

@@ -23,6 +23,7 @@ namespace {
 
 using testing::Fetch;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using testing::RunCommand;
 
@@ -143,12 +144,22 @@ TEST_F(ServeProcessTest, PluginCheckSaysWhetherAPluginWouldLoad) {
   auto [newer_code, newer] =
       check(testing::TestPluginDir() / "libfixture_newer_minor.so");
   EXPECT_EQ(newer_code, 1);
-  EXPECT_THAT(newer, HasSubstr("was built for SDK ABI 1.1"));
+  EXPECT_THAT(newer, HasSubstr("was built for SDK ABI 1.2"));
   EXPECT_THAT(newer, HasSubstr("would NOT load"));
   auto [init_code, init] =
       check(testing::TestPluginDir() / "libfixture_init_fails.so");
   EXPECT_EQ(init_code, 1);
   EXPECT_THAT(init, HasSubstr("init failed: the fixture refuses to start"));
+  EXPECT_THAT(init, HasSubstr("would NOT load (1 problem)"));
+  // The report names the file it was given, never the scratch copy.
+  std::filesystem::path unresolved =
+      testing::TestPluginDir() / "libfixture_unresolved.so";
+  auto [unresolved_code, unresolved_report] = check(unresolved);
+  EXPECT_EQ(unresolved_code, 1);
+  EXPECT_THAT(unresolved_report,
+              HasSubstr("library: plugin 'libfixture_unresolved' (" +
+                        unresolved.string() + ") cannot be loaded"));
+  EXPECT_THAT(unresolved_report, Not(HasSubstr("smartercities-check-")));
   std::filesystem::path text = dir_.path() / "libnotes.so";
   std::ofstream(text) << "not a library";
   auto [text_code, text_report] = check(text);

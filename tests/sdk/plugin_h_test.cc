@@ -52,7 +52,7 @@ int Transaction(void*, sc_transaction_body, void*, sc_str*) { return SC_OK; }
 sc_host_api Api(FakeHost& host) {
   return {sizeof(sc_host_api), SC_ABI_MAJOR, SC_ABI_MINOR, &host,
           &RegisterRoute,      &Log,         &Config,      &Execute,
-          &Transaction};
+          &Transaction,        nullptr,      nullptr};
 }
 
 TEST(PluginWrapperTest, AnExceptionInInitBecomesAnErrorCodeAndMessage) {
@@ -62,7 +62,8 @@ TEST(PluginWrapperTest, AnExceptionInInitBecomesAnErrorCodeAndMessage) {
   void* instance = nullptr;
   int code = sdk::detail::Init<ThrowingTheme>(&api, &instance);
   EXPECT_EQ(code, SC_ERROR);
-  EXPECT_EQ(sdk::FromC(sdk::detail::LastErrorC()), "init threw: no config");
+  EXPECT_EQ(sdk::detail::FromC(sdk::detail::LastErrorC()),
+            "init threw: no config");
   EXPECT_EQ(instance, nullptr);
 }
 
@@ -75,11 +76,11 @@ TEST(PluginWrapperTest, AnExceptionInAHandlerBecomesAnErrorCodeAndMessage) {
   sc_request request{};
   request.struct_size = sizeof(request);
   request.route_id = 0;
-  request.path = sdk::ToC("/api/v1/themes/sdk-test/x");
+  request.path = sdk::detail::ToC("/api/v1/themes/sdk-test/x");
   sc_response_writer writer{sizeof(writer), &fake, [](void*, int) {},
                             [](void*, sc_str, sc_str) {}, [](void*, sc_str) {}};
   EXPECT_EQ(sdk::detail::Handle(instance, &request, &writer), SC_ERROR);
-  EXPECT_EQ(sdk::FromC(sdk::detail::LastErrorC()),
+  EXPECT_EQ(sdk::detail::FromC(sdk::detail::LastErrorC()),
             "handler threw: bad /api/v1/themes/sdk-test/x");
   request.route_id = 7;
   EXPECT_EQ(sdk::detail::Handle(instance, &request, &writer), SC_NOT_FOUND);

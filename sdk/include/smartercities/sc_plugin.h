@@ -14,7 +14,15 @@
  * the host refuses a plugin with another major. SC_ABI_MINOR grows when fields
  * or functions are appended; the host refuses a plugin whose minor is newer
  * than its own and reads every struct only up to the struct_size the other
- * side reports, so older plugins keep working.
+ * side reports, so older plugins keep working. Fields marked "since 1.1" are
+ * valid only when the struct's struct_size covers them.
+ *
+ * ABI 1.1 added: the caller as typed fields of sc_request (a plugin never
+ * sees a credential: the host removes the Authorization and Cookie headers,
+ * the session id and the CSRF token before a plugin is called);
+ * sc_host_api.execute_returning (the id of the row a statement inserted and
+ * the number of rows it changed) and sc_host_api.describe_route (what the
+ * OpenAPI document says of a route).
  *
  * Ownership. Strings handed to a callback are valid only during that call;
  * copy what you keep. The descriptor and its strings belong to the plugin and
@@ -35,7 +43,7 @@ extern "C" {
 #endif
 
 #define SC_ABI_MAJOR 1
-#define SC_ABI_MINOR 0
+#define SC_ABI_MINOR 1
 
 /* The name of the one function a plugin exports. */
 #define SC_PLUGIN_ENTRY_SYMBOL "sc_plugin_entry"
@@ -78,6 +86,21 @@ typedef enum sc_log_level {
   SC_LOG_ERROR = 3
 } sc_log_level;
 
+/* Who calls a route (sc_request.caller_kind). */
+typedef enum sc_caller_kind {
+  SC_CALLER_PUBLIC = 0,  /* nobody logged in */
+  SC_CALLER_ACCOUNT = 1, /* a person's account, by a login session */
+  SC_CALLER_TOKEN = 2    /* an API token */
+} sc_caller_kind;
+
+/* The caller's role (sc_request.caller_role). */
+typedef enum sc_role {
+  SC_ROLE_NONE = 0,         /* the public */
+  SC_ROLE_ADMIN = 1,        /* an administrator: everything */
+  SC_ROLE_THEME_EDITOR = 2, /* edits the one theme in caller_scope */
+  SC_ROLE_CITY_EDITOR = 3   /* reports for the one city in caller_scope */
+} sc_role;
+
 /* One name/value pair: a header, a path parameter or a query parameter. */
 typedef struct sc_pair {
   sc_str name;
@@ -87,7 +110,8 @@ typedef struct sc_pair {
 /* An HTTP request as the host hands it to a plugin's route. All strings
  * belong to the host and are valid during the handle call only. Path and
  * query parameters are already percent-decoded. Header names are lower
- * case. */
+ * case. The headers never include a credential: Authorization, Cookie, the
+ * CSRF token and the host's own x-smartercities-* headers are removed. */
 typedef struct sc_request {
   size_t struct_size;
   uint32_t route_id; /* the id the plugin gave register_route */
@@ -101,6 +125,16 @@ typedef struct sc_request {
   size_t num_headers;
   sc_str body;
   sc_str request_id; /* the id the host gives this request in its logs */
+
+  /* Since 1.1: who calls, as the host's access control established it
+   * before the handler runs (after checking the route's permission). */
+  uint32_t caller_kind; /* sc_caller_kind */
+  uint32_t caller_role; /* sc_role */
+  int64_t caller_id;    /* the account's or the token's id; 0 for the public */
+  sc_str caller_name;   /* "user:anna", "token:helmond-export"; empty for the
+                           public */
+  sc_str caller_scope;  /* the theme id (theme editor) or CBS code (city
+                           editor) the role is limited to; empty otherwise */
 } sc_request;
 
 /* Where a plugin writes its response. The host owns it; the functions may be
@@ -133,6 +167,28 @@ typedef struct sc_value {
  * go on, anything else to stop reading rows. */
 typedef int (*sc_row_callback)(void* context, const sc_str* names,
                                const sc_value* columns, size_t num_columns);
+
+/* What a statement did (sc_host_api.execute_returning, since 1.1). */
+typedef struct sc_statement_result {
+  size_t struct_size;
+  int64_t last_insert_id; /* the rowid of the last row it inserted, or 0 */
+  int64_t changes;        /* rows it inserted, updated or deleted */
+} sc_statement_result;
+
+/* What the OpenAPI document (GET /api/v1/openapi.json) says of a route,
+ * beyond what its manifest declaration says (sc_host_api.describe_route,
+ * since 1.1). Schemas are JSON Schema objects as JSON text; empty strings
+ * and empty lists leave the manifest's declaration. */
+typedef struct sc_route_description {
+  size_t struct_size;
+  int success_status;     /* 200, 201 or 204; 0 leaves the manifest's */
+  sc_str request_schema;  /* the body's schema */
+  sc_str response_schema; /* the schema of the successful answer's body */
+  const sc_pair* query;   /* query parameters: name and what it does */
+  size_t num_query;
+  const sc_pair* responses; /* other answers: status ("409") and when */
+  size_t num_responses;
+} sc_route_description;
 
 /* An open write transaction; see sc_host_api.transaction. */
 typedef struct sc_transaction sc_transaction;
@@ -185,6 +241,23 @@ typedef struct sc_host_api {
    * the commit fails. Transactions do not nest. */
   int (*transaction)(void* host_context, sc_transaction_body body,
                      void* body_context, sc_str* error);
+
+  /* Since 1.1. Runs one statement as execute does and, on success, fills
+   * *result (when not NULL): the rowid of the last row it inserted (for an
+   * INTEGER PRIMARY KEY, the new row's id) and how many rows it changed. */
+  int (*execute_returning)(void* host_context, sc_transaction* transaction,
+                           sc_str sql, const sc_value* params,
+                           size_t num_params, sc_row_callback on_row,
+                           void* row_context, sc_statement_result* result,
+                           sc_str* error);
+
+  /* Since 1.1. Describes a route registered in this init for the OpenAPI
+   * document. Only valid during init, after register_route for the same
+   * method and path. SC_NOT_FOUND for a route not registered,
+   * SC_INVALID_ARGUMENT for a schema that is not a JSON object or a status
+   * that is not a number from 200 to 599. */
+  int (*describe_route)(void* host_context, sc_str method, sc_str path,
+                        const sc_route_description* description, sc_str* error);
 } sc_host_api;
 
 /* What a plugin declares about itself. Returned by sc_plugin_entry(); the

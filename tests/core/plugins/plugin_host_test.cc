@@ -97,7 +97,8 @@ TEST_F(PluginHostTest, LoadsAGoodPluginAndMountsItsRoutes) {
   EXPECT_EQ(info.id, "test-good");
   EXPECT_EQ(info.state, ModuleState::kEnabled) << info.reason;
   EXPECT_EQ(info.version, "1.2.3");
-  EXPECT_EQ(info.abi, "1.0");
+  EXPECT_EQ(info.abi, "1.1");
+  EXPECT_EQ(info.failure, LoadFailure::kNone);
   EXPECT_TRUE(host.IsEnabled("test-good"));
   http::Response response = Call("GET", "/api/v1/themes/test-good/items");
   EXPECT_EQ(response.status, 200);
@@ -125,7 +126,8 @@ TEST_F(PluginHostTest, RefusesAWrongAbiMajorBeforeLoading) {
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("libfixture_wrong_major.so"));
   EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 2.0"));
-  EXPECT_THAT(info.reason, HasSubstr("this host supports 1.0"));
+  EXPECT_THAT(info.reason, HasSubstr("this host supports 1.0–1.1"));
+  EXPECT_EQ(info.failure, LoadFailure::kAbi);
 }
 
 TEST_F(PluginHostTest, RefusesANewerAbiMinor) {
@@ -133,8 +135,9 @@ TEST_F(PluginHostTest, RefusesANewerAbiMinor) {
   Host();
   ModuleInfo info = Only();
   EXPECT_EQ(info.state, ModuleState::kFailed);
-  EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.1"));
+  EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.2"));
   EXPECT_THAT(info.reason, HasSubstr("upgrade the platform"));
+  EXPECT_EQ(info.failure, LoadFailure::kAbi);
 }
 
 TEST_F(PluginHostTest, RefusesATextFileNamedSo) {
@@ -144,6 +147,7 @@ TEST_F(PluginHostTest, RefusesATextFileNamedSo) {
   ModuleInfo info = Only();
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("libnotes.so' is not a shared library"));
+  EXPECT_EQ(info.failure, LoadFailure::kMarker);
 }
 
 TEST_F(PluginHostTest, RefusesAWorldWritableFile) {
@@ -154,6 +158,7 @@ TEST_F(PluginHostTest, RefusesAWorldWritableFile) {
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("writable by group or others"));
   EXPECT_THAT(info.reason, HasSubstr("chmod go-w"));
+  EXPECT_EQ(info.failure, LoadFailure::kFile);
 }
 
 TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntryFunction) {
@@ -162,6 +167,7 @@ TEST_F(PluginHostTest, RefusesALibraryWithoutTheEntryFunction) {
   ModuleInfo info = Only();
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("does not export sc_plugin_entry()"));
+  EXPECT_EQ(info.failure, LoadFailure::kEntry);
 }
 
 TEST_F(PluginHostTest, RefusesALibraryWithAnUnresolvedDependency) {
@@ -171,6 +177,7 @@ TEST_F(PluginHostTest, RefusesALibraryWithAnUnresolvedDependency) {
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("cannot be loaded"));
   EXPECT_THAT(info.reason, HasSubstr("sc_fixture_function_nobody_defines"));
+  EXPECT_EQ(info.failure, LoadFailure::kLibrary);
 }
 
 TEST_F(PluginHostTest, AFailedInitRollsBackItsRoutes) {
@@ -180,6 +187,7 @@ TEST_F(PluginHostTest, AFailedInitRollsBackItsRoutes) {
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason,
               HasSubstr("init failed: the fixture refuses to start"));
+  EXPECT_EQ(info.failure, LoadFailure::kInit);
   EXPECT_TRUE(info.routes.empty());
   EXPECT_FALSE(
       router_->Find("GET", "/api/v1/themes/test-init-fails/items").route);
@@ -235,23 +243,24 @@ TEST_F(PluginHostTest, AModuleThatKeepsFailingIsPausedButNotSwitchedOff) {
   EXPECT_EQ(Call("GET", "/api/v1/themes/test-good/items").status, 200);
 }
 
-TEST_F(PluginHostTest, RefusesADuplicateId) {
+TEST_F(PluginHostTest, ADuplicateIdIsRefusedAndNoSecondModule) {
   Add("fixture_good");
+  PluginHost& host = Host();
   Add("fixture_duplicate");
-  Host();
-  auto modules = host_->Modules();
-  ASSERT_EQ(modules.size(), 2u);
-  int enabled = 0;
-  for (const auto& info : modules) {
-    if (info.state == ModuleState::kEnabled) {
-      ++enabled;
-    } else {
-      EXPECT_EQ(info.state, ModuleState::kFailed);
-      EXPECT_THAT(info.reason, HasSubstr("a module with id 'test-good' is "
-                                         "already loaded from"));
-    }
-  }
-  EXPECT_EQ(enabled, 1);
+  auto added = host.Rescan();
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  ASSERT_EQ(added->size(), 1u);
+  EXPECT_EQ(added->front().state, ModuleState::kFailed);
+  EXPECT_EQ(added->front().failure, LoadFailure::kDuplicate);
+  EXPECT_THAT(added->front().reason,
+              HasSubstr("a module with id 'test-good' is already loaded from"));
+  // One module, the one that serves; the refused file is not listed again.
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kEnabled);
+  EXPECT_THAT(info.file, HasSubstr("libfixture_good.so"));
+  auto again = host.Rescan();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
 }
 
 TEST_F(PluginHostTest, RefusesARouteOutsideItsPrefix) {
@@ -261,6 +270,7 @@ TEST_F(PluginHostTest, RefusesARouteOutsideItsPrefix) {
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_THAT(info.reason, HasSubstr("route GET /../../modules is not "
                                      "declared in the manifest"));
+  EXPECT_EQ(info.failure, LoadFailure::kInit);
   EXPECT_FALSE(router_->Find("GET", "/api/v1/modules").route);
 }
 
@@ -337,7 +347,7 @@ TEST_F(PluginHostTest, ARescanLoadsNewFilesDisabledAndLeavesTheRestAlone) {
       EXPECT_THAT(info.reason, HasSubstr("new modules start disabled"));
     } else {
       EXPECT_EQ(info.state, ModuleState::kFailed);
-      EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.1"));
+      EXPECT_THAT(info.reason, HasSubstr("was built for SDK ABI 1.2"));
     }
   }
   EXPECT_FALSE(router_->Find("GET", "/api/v1/themes/test-other/items").route);
