@@ -13,7 +13,9 @@
 #include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/plugins/plugin_host.h"
+#include "core/report/progress_report.h"
 #include "core/storage/database.h"
+#include "core/web/page_renderer.h"
 
 namespace smartercities::api {
 
@@ -36,6 +38,10 @@ struct ApiContext {
   // callers that send this token as a bearer token (empty: none), everyone.
   std::string metrics_token;
   bool metrics_public = false;
+  // The templates and translations of the progress report's HTML and PDF.
+  const web::PageRenderer* pages = nullptr;
+  // The sections the covenant's procedures add to the progress report.
+  const report::ReportSections* report_sections = nullptr;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -44,6 +50,8 @@ Status RegisterThemeRoutes(ApiContext& context);
 Status RegisterCityRoutes(ApiContext& context);
 Status RegisterModuleRoutes(ApiContext& context);
 Status RegisterMeasurementRoutes(ApiContext& context);
+Status RegisterProgressRoutes(ApiContext& context);
+Status RegisterReportRoutes(ApiContext& context);
 Status RegisterOpenApiRoute(ApiContext& context);
 Status RegisterSessionRoutes(ApiContext& context);
 Status RegisterUserRoutes(ApiContext& context);

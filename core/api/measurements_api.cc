@@ -1,19 +1,36 @@
-// The figures reported for an indicator:
-//   GET  /api/v1/indicators/{indicator}/measurements[?city=GM0794]
-//   POST /api/v1/indicators/{indicator}/measurements   (administrator)
-//        {"city": "GM0794", "period": "2014-06", "value": 55.5, "source":
-//        "..."}
+// The figures reported for indicators, per city and month:
+//   GET  /api/v1/indicators/{indicator}/measurements[?city=&period=&from=&to=]
+//   POST /api/v1/indicators/{indicator}/measurements   one figure
+//        {"city": "GM0794", "period": "2014-06", "value": 55.5, "source": ...}
+//   POST /api/v1/indicators/{indicator}/measurements/import   a CSV file
+//   GET  /api/v1/cities/{city}/measurements[?indicator=&theme=&period=...]
+//   POST /api/v1/cities/{city}/measurements/import           a CSV file
+//   GET  /api/v1/measurements[?indicator=&city=&theme=&period=&from=&to=]
+//   POST /api/v1/measurements                    many figures {"items": [...]}
+//   POST /api/v1/measurements/import             a CSV file
+//   GET  /api/v1/measurements/corrections        what corrections replaced
+// The GETs answer JSON, or CSV (the import's format) to Accept: text/csv.
+// Bulk writes and imports check every row, report every problem and store
+// all or nothing; ?dryRun=true checks and counts without storing. Who may
+// write which row is decided per row (domain::Reporter): a city editor's
+// file may hold only the city's figures.
 #include <chrono>
 #include <ctime>
+#include <map>
 
 #include "core/api/api_context.h"
+#include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
+#include "core/domain/measurement_import.h"
 #include "core/domain/measurements.h"
 
 namespace smartercities::api {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::size_t kImportBodyLimitBytes = 64 * 1024 * 1024;
+constexpr std::size_t kBulkBodyLimitBytes = 16 * 1024 * 1024;
 
 json MeasurementJson(const domain::Measurement& m) {
   json out = {{"indicator", m.indicator_id},
@@ -26,6 +43,22 @@ json MeasurementJson(const domain::Measurement& m) {
   return out;
 }
 
+json CorrectionJson(const domain::Correction& c) {
+  json out = {{"indicator", c.indicator_id},
+              {"period", c.period},
+              {"oldValue", c.old_value},
+              {"newValue", c.new_value},
+              {"oldRecordedAt", c.old_recorded_at},
+              {"oldRecordedBy", c.old_recorded_by},
+              {"changedAt", c.changed_at},
+              {"changedBy", c.changed_by}};
+  out["city"] = c.city.empty() ? json(nullptr) : json(c.city);
+  out["oldSource"] = c.old_source.empty() ? json(nullptr) : json(c.old_source);
+  out["newSource"] = c.new_source.empty() ? json(nullptr) : json(c.new_source);
+  out["importId"] = c.import_id ? json(*c.import_id) : json(nullptr);
+  return out;
+}
+
 std::string CurrentMonth() {
   std::time_t now = std::time(nullptr);
   std::tm parts{};
@@ -33,6 +66,12 @@ std::string CurrentMonth() {
   char buffer[8];
   std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
   return buffer;
+}
+
+// Who calls, as the authorization point put it in the request.
+domain::Reporter ReporterOf(const http::Request& request) {
+  return {request.CallerName("unknown"), std::string(request.CallerRole()),
+          std::string(request.CallerScope())};
 }
 
 // The enabled indicator, or the 404 to send.
@@ -45,6 +84,269 @@ std::variant<domain::IndicatorRecord, http::Response> LoadIndicator(
         404, "Not Found", "there is no indicator '" + std::string(id) + "'");
   }
   return std::move(**record);
+}
+
+// Whether the city exists; otherwise the 404 to send.
+std::optional<http::Response> CheckCity(ApiContext& context,
+                                        const std::string& code) {
+  bool found = false;
+  Status read = context.database.Read([&](storage::Connection& db) {
+    return db.Execute("SELECT 1 FROM cities WHERE cbs_code = ?1",
+                      std::vector<storage::Value>{code},
+                      [&](const storage::Row&) {
+                        found = true;
+                        return false;
+                      });
+  });
+  if (!read.ok()) return ProblemFor(read);
+  if (found) return std::nullopt;
+  return http::Response::Problem(404, "Not Found",
+                                 "there is no city with CBS code '" + code +
+                                     "'; GET /api/v1/cities lists them");
+}
+
+// The themes of the indicators whose module is enabled now.
+Result<std::map<std::string, std::string>> EnabledIndicators(
+    ApiContext& context) {
+  std::map<std::string, std::string> themes;
+  Status read = context.database.Read([&](storage::Connection& db) {
+    return db.Execute(
+        "SELECT id, theme_id FROM indicators WHERE retired_at IS NULL", {},
+        [&](const storage::Row& row) {
+          std::string theme = row.Text("theme_id");
+          if (context.modules.IsEnabled(theme)) {
+            themes.emplace(row.Text("id"), theme);
+          }
+          return true;
+        });
+  });
+  if (!read.ok()) return read;
+  return themes;
+}
+
+// ?name= as a month ("2014-06"), or the 400 to send.
+std::variant<std::optional<std::string>, http::Response> MonthParameter(
+    const http::Request& request, std::string_view name) {
+  auto text = request.Query(name);
+  if (!text) return std::optional<std::string>();
+  if (!domain::IsMonth(*text)) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter '" + std::string(name) +
+            "' must be a month as YYYY-MM, e.g. 2014-06");
+  }
+  return std::optional<std::string>(std::string(*text));
+}
+
+// The filters of the query (period, from, to, and for collections across
+// indicators: indicator, city, theme), or the 400 to send.
+std::variant<domain::MeasurementFilter, http::Response> FilterOf(
+    const http::Request& request) {
+  domain::MeasurementFilter filter;
+  for (auto [name, field] :
+       {std::pair{"period", &filter.period}, std::pair{"from", &filter.from},
+        std::pair{"to", &filter.to}}) {
+    auto month = MonthParameter(request, name);
+    if (auto* problem = std::get_if<http::Response>(&month)) return *problem;
+    *field = std::get<std::optional<std::string>>(month);
+  }
+  if (auto indicator = request.Query("indicator")) {
+    filter.indicator_id = std::string(*indicator);
+  }
+  if (auto city = request.Query("city")) filter.city = std::string(*city);
+  if (auto theme = request.Query("theme"))
+    filter.theme_id = std::string(*theme);
+  return filter;
+}
+
+std::string VariantOf(const http::Request& request) {
+  return Negotiate(request.Header("accept").value_or(""),
+                   {"application/json", "text/csv"})
+      .value_or("none");
+}
+
+// The figures as the request asks for them: a page of JSON, or all as CSV.
+http::Response Figures(ApiContext& context, const http::Request& request,
+                       domain::MeasurementFilter filter) {
+  auto type = Negotiate(request.Header("accept").value_or(""),
+                        {"application/json", "text/csv"});
+  if (!type) return NotAcceptable({"application/json", "text/csv"});
+  auto page = ParsePage(request);
+  if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+  auto enabled = EnabledIndicators(context);
+  if (!enabled.ok()) return ProblemFor(enabled.status());
+  domain::Measurements measurements(context.database);
+  auto list = measurements.Find(filter);
+  if (!list.ok()) return ProblemFor(list.status());
+  std::erase_if(*list, [&](const domain::Measurement& m) {
+    return !enabled->contains(m.indicator_id);
+  });
+  http::Response response;
+  if (*type == "text/csv") {
+    response.SetHeader("Content-Type",
+                       "text/csv; charset=utf-8; header=present");
+    response.body = domain::FiguresCsv(*list);
+  } else {
+    json items = json::array();
+    for (const auto& m : *list) items.push_back(MeasurementJson(m));
+    response = Collection(items, std::get<Page>(page));
+  }
+  response.SetHeader("Vary", "Accept");
+  return response;
+}
+
+// ?dryRun=true|false, or the 400 to send.
+std::variant<bool, http::Response> DryRun(const http::Request& request) {
+  auto text = request.Query("dryRun");
+  if (!text || *text == "false") return false;
+  if (*text == "true") return true;
+  return http::Response::Problem(
+      400, "Bad Request", "query parameter 'dryRun' must be true or false");
+}
+
+domain::ImportOptions OptionsFor(ApiContext& context,
+                                 const http::Request& request, bool dry_run) {
+  domain::ImportOptions options;
+  options.reporter = ReporterOf(request);
+  options.current_month = CurrentMonth();
+  options.dry_run = dry_run;
+  options.theme_available = [&context](std::string_view theme) {
+    return context.modules.IsEnabled(theme);
+  };
+  return options;
+}
+
+// The answer to an import or bulk write: its report, or a problem listing
+// every row that has one (403 when each is a row the caller may not write).
+http::Response ImportAnswer(const domain::ImportReport& report, bool is_csv) {
+  if (report.num_problems == 0) {
+    json body = {
+        {"stored", report.stored},       {"dryRun", report.dry_run},
+        {"rows", report.rows},           {"inserted", report.inserted},
+        {"corrected", report.corrected}, {"unchanged", report.unchanged}};
+    body["importId"] =
+        report.import_id ? json(*report.import_id) : json(nullptr);
+    if (is_csv) {
+      body["delimiter"] = std::string(1, report.delimiter);
+      body["decimalCommas"] = report.decimal_commas;
+      body["firstDecimalCommaLine"] =
+          report.decimal_commas > 0 ? json(report.first_decimal_comma_line)
+                                    : json(nullptr);
+      body["fileHash"] = report.file_hash;
+    }
+    return Json(200, body);
+  }
+  bool all_refused = true;
+  json problems = json::array();
+  for (const domain::ImportProblem& problem : report.problems) {
+    all_refused = all_refused && problem.refused;
+    std::string where = (is_csv ? "line " : "items[") +
+                        std::to_string(problem.line) + (is_csv ? "" : "]");
+    json item = {{"name", problem.column.empty()
+                              ? where
+                              : where + (is_csv ? ", " : ".") + problem.column},
+                 {"reason", problem.reason}};
+    item[is_csv ? "line" : "item"] = problem.line;
+    item[is_csv ? "column" : "field"] =
+        problem.column.empty() ? json(nullptr) : json(problem.column);
+    if (is_csv) {
+      item["columnNumber"] = problem.column_number == 0
+                                 ? json(nullptr)
+                                 : json(problem.column_number);
+    }
+    item["value"] = problem.value;
+    problems.push_back(std::move(item));
+  }
+  int status =
+      all_refused && report.num_problems == report.problems.size() ? 403 : 400;
+  std::string what = is_csv ? "file" : "list";
+  std::string detail =
+      "the " + what + " has " + std::to_string(report.num_problems) +
+      (report.num_problems == 1 ? " problem" : " problems") +
+      "; nothing was stored. invalidParams names each " +
+      (is_csv ? "line and column" : "item and field") +
+      (report.problems.size() < report.num_problems
+           ? " (the first " + std::to_string(report.problems.size()) + ")"
+           : std::string()) +
+      ".";
+  json body = {{"type", "about:blank"},
+               {"title", std::string(http::ReasonPhrase(status))},
+               {"status", status},
+               {"detail", detail},
+               {"rows", report.rows},
+               {"numProblems", report.num_problems},
+               {"dryRun", report.dry_run},
+               {"invalidParams", problems}};
+  http::Response response = Json(status, body);
+  response.SetHeader("Content-Type", "application/problem+json");
+  return response;
+}
+
+http::Response ImportCsv(ApiContext& context, const http::Request& request,
+                         std::optional<std::string> indicator,
+                         std::optional<std::string> city) {
+  auto dry_run = DryRun(request);
+  if (auto* problem = std::get_if<http::Response>(&dry_run)) return *problem;
+  domain::ImportOptions options =
+      OptionsFor(context, request, std::get<bool>(dry_run));
+  options.indicator = std::move(indicator);
+  options.city = std::move(city);
+  domain::MeasurementImport import(context.database);
+  auto report = import.ImportCsv(request.body, options);
+  if (!report.ok()) return ProblemFor(report.status());
+  return ImportAnswer(*report, true);
+}
+
+// A bulk write's body: {"items": [{"indicator", "city", "period", "value",
+// "source"}, ...]}, or the 400 to send.
+std::variant<std::vector<domain::FigureInput>, http::Response> ReadItems(
+    const http::Request& request) {
+  auto body = ReadObject(request, {"items"});
+  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
+  const json& object = std::get<json>(body);
+  if (!object.contains("items") || !object["items"].is_array()) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "items: is required, a list of figures {indicator, city, period, "
+        "value, source}");
+  }
+  std::vector<domain::FigureInput> figures;
+  const json& items = object["items"];
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const json& item = items[i];
+    std::string where = "items[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      return http::Response::Problem(400, "Bad Request",
+                                     where + ": must be an object");
+    }
+    domain::FigureInput figure;
+    for (const auto& [key, value] : item.items()) {
+      std::string* text = key == "indicator" ? &figure.indicator
+                          : key == "city"    ? &figure.city
+                          : key == "period"  ? &figure.period
+                          : key == "source"  ? &figure.source
+                                             : nullptr;
+      if (text != nullptr && (value.is_string() || value.is_null())) {
+        if (value.is_string()) *text = value.get<std::string>();
+      } else if (key == "value" && value.is_number()) {
+        figure.value = value.get<double>();
+      } else if (text != nullptr || key == "value") {
+        return http::Response::Problem(
+            400, "Bad Request",
+            where + "." + key + ": wrong type " +
+                std::string(value.type_name()) + "; " +
+                (key == "value" ? "send a number" : "send a string"));
+      } else {
+        return http::Response::Problem(
+            400, "Bad Request",
+            where + "." + key.substr(0, 60) +
+                ": unknown field; send indicator, city, period, value and "
+                "source");
+      }
+    }
+    figures.push_back(std::move(figure));
+  }
+  return figures;
 }
 
 std::optional<http::Response> ReadBody(const http::Request& request,
@@ -95,57 +397,192 @@ std::optional<http::Response> ReadBody(const http::Request& request,
 
 Status RegisterMeasurementRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
-  http::RouteOptions options;
-  options.permission = "public";
-  options.cacheable = true;
-  options.tag = "measurements";
-  options.body_limit_bytes = 0;
-  options.summary = "The figures reported for an indicator, per city and month";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/indicators/{indicator}/measurements", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
-         if (auto* problem = std::get_if<http::Response>(&indicator)) {
-           return *problem;
-         }
-         std::optional<std::string> city;
-         if (auto filter = request.Query("city")) city = std::string(*filter);
-         domain::Measurements measurements(ctx->database);
-         auto list = measurements.List(request.Param("indicator"), city);
-         if (!list.ok()) return ProblemFor(list.status());
-         json items = json::array();
-         for (const auto& m : *list) items.push_back(MeasurementJson(m));
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  auto add = [&](const std::string& method, const std::string& pattern,
+                 const http::RouteOptions& options, http::Handler handler) {
+    return context.router->Add(
+        {method, pattern, "core", std::move(handler), options});
+  };
+
+  http::RouteOptions read;
+  read.permission = "public";
+  read.cacheable = true;
+  read.cache_variant = &VariantOf;
+  read.tag = "measurements";
+  read.body_limit_bytes = 0;
+
+  http::RouteOptions import;
+  import.permission = "authenticated";
+  import.tag = "measurements";
+  import.body_type = "text/csv";
+  import.body_limit_bytes = kImportBodyLimitBytes;
+  import.deadline = std::chrono::minutes(2);
+
+  read.summary =
+      "The figures reported for an indicator, per city and month (JSON, or "
+      "CSV to Accept: text/csv)";
+  Status status =
+      add("GET", "/api/v1/indicators/{indicator}/measurements", read,
+          [ctx](http::Request& request) {
+            auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
+            if (auto* problem = std::get_if<http::Response>(&indicator)) {
+              return *problem;
+            }
+            auto filter = FilterOf(request);
+            if (auto* problem = std::get_if<http::Response>(&filter)) {
+              return *problem;
+            }
+            auto& chosen = std::get<domain::MeasurementFilter>(filter);
+            chosen.indicator_id = std::string(request.Param("indicator"));
+            return Figures(*ctx, request, chosen);
+          });
   if (!status.ok()) return status;
 
-  options.permission = "city-editor";
-  options.cacheable = false;
-  options.body_limit_bytes = 4096;
-  options.summary =
-      "Report a figure for an indicator (replaces the same month's)";
-  return context.router->Add(
-      {"POST", "/api/v1/indicators/{indicator}/measurements", "core",
-       [ctx](http::Request& request) {
-         auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
-         if (auto* problem = std::get_if<http::Response>(&indicator)) {
-           return *problem;
-         }
-         domain::Measurement measurement;
-         if (auto problem = ReadBody(request, measurement)) return *problem;
-         measurement.recorded_by = request.CallerName("unknown");
-         domain::Measurements measurements(ctx->database);
-         auto stored = measurements.Record(
-             std::get<domain::IndicatorRecord>(indicator).indicator,
-             measurement, CurrentMonth());
-         if (!stored.ok()) return ProblemFor(stored.status());
-         return Json(201, MeasurementJson(*stored));
-       },
-       options});
+  http::RouteOptions write;
+  write.permission = "city-editor";
+  write.tag = "measurements";
+  write.body_limit_bytes = 4096;
+  write.summary =
+      "Report a figure for an indicator (replaces the same month's; the "
+      "replaced value is kept as a correction)";
+  status = add("POST", "/api/v1/indicators/{indicator}/measurements", write,
+               [ctx](http::Request& request) {
+                 auto indicator =
+                     LoadIndicator(*ctx, request.Param("indicator"));
+                 if (auto* problem = std::get_if<http::Response>(&indicator)) {
+                   return *problem;
+                 }
+                 domain::Measurement measurement;
+                 if (auto problem = ReadBody(request, measurement))
+                   return *problem;
+                 measurement.recorded_by = ReporterOf(request).name;
+                 domain::Measurements measurements(ctx->database);
+                 auto stored = measurements.Record(
+                     std::get<domain::IndicatorRecord>(indicator).indicator,
+                     measurement, CurrentMonth());
+                 if (!stored.ok()) return ProblemFor(stored.status());
+                 return Json(201, MeasurementJson(*stored));
+               });
+  if (!status.ok()) return status;
+
+  import.summary =
+      "Import an indicator's figures from a CSV file (all or nothing; "
+      "?dryRun=true checks only)";
+  status = add(
+      "POST", "/api/v1/indicators/{indicator}/measurements/import", import,
+      [ctx](http::Request& request) {
+        auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
+        if (auto* problem = std::get_if<http::Response>(&indicator)) {
+          return *problem;
+        }
+        return ImportCsv(*ctx, request, std::string(request.Param("indicator")),
+                         std::nullopt);
+      });
+  if (!status.ok()) return status;
+
+  read.summary =
+      "A city's figures across indicators (JSON, or CSV to Accept: text/csv)";
+  status = add("GET", "/api/v1/cities/{city}/measurements", read,
+               [ctx](http::Request& request) {
+                 std::string city(request.Param("city"));
+                 if (auto problem = CheckCity(*ctx, city)) return *problem;
+                 auto filter = FilterOf(request);
+                 if (auto* problem = std::get_if<http::Response>(&filter)) {
+                   return *problem;
+                 }
+                 auto& chosen = std::get<domain::MeasurementFilter>(filter);
+                 chosen.city = city;
+                 return Figures(*ctx, request, chosen);
+               });
+  if (!status.ok()) return status;
+
+  import.summary =
+      "Import a city's figures from a CSV file (all or nothing; "
+      "?dryRun=true checks only)";
+  status = add("POST", "/api/v1/cities/{city}/measurements/import", import,
+               [ctx](http::Request& request) {
+                 std::string city(request.Param("city"));
+                 if (auto problem = CheckCity(*ctx, city)) return *problem;
+                 return ImportCsv(*ctx, request, std::nullopt, city);
+               });
+  if (!status.ok()) return status;
+
+  read.summary =
+      "Figures of every indicator and city, filtered by indicator, city, "
+      "theme or months (JSON, or CSV to Accept: text/csv)";
+  status =
+      add("GET", "/api/v1/measurements", read, [ctx](http::Request& request) {
+        auto filter = FilterOf(request);
+        if (auto* problem = std::get_if<http::Response>(&filter)) {
+          return *problem;
+        }
+        return Figures(*ctx, request,
+                       std::get<domain::MeasurementFilter>(filter));
+      });
+  if (!status.ok()) return status;
+
+  http::RouteOptions bulk;
+  bulk.permission = "authenticated";
+  bulk.tag = "measurements";
+  bulk.body_limit_bytes = kBulkBodyLimitBytes;
+  bulk.deadline = std::chrono::minutes(1);
+  bulk.summary =
+      "Report many figures at once (all or nothing; ?dryRun=true checks "
+      "only)";
+  status =
+      add("POST", "/api/v1/measurements", bulk, [ctx](http::Request& request) {
+        auto dry_run = DryRun(request);
+        if (auto* problem = std::get_if<http::Response>(&dry_run)) {
+          return *problem;
+        }
+        auto items = ReadItems(request);
+        if (auto* problem = std::get_if<http::Response>(&items)) {
+          return *problem;
+        }
+        domain::MeasurementImport bulk_import(ctx->database);
+        auto report = bulk_import.ImportList(
+            std::get<std::vector<domain::FigureInput>>(items),
+            OptionsFor(*ctx, request, std::get<bool>(dry_run)));
+        if (!report.ok()) return ProblemFor(report.status());
+        return ImportAnswer(*report, false);
+      });
+  if (!status.ok()) return status;
+
+  import.summary =
+      "Import figures of any indicators and cities from a CSV file (all or "
+      "nothing; ?dryRun=true checks only)";
+  status = add("POST", "/api/v1/measurements/import", import,
+               [ctx](http::Request& request) {
+                 return ImportCsv(*ctx, request, std::nullopt, std::nullopt);
+               });
+  if (!status.ok()) return status;
+
+  http::RouteOptions corrections;
+  corrections.permission = "authenticated";
+  corrections.tag = "measurements";
+  corrections.body_limit_bytes = 0;
+  corrections.summary =
+      "The corrections of figures: the value each replaced, who replaced it "
+      "and when (filter by indicator, city and months)";
+  return add("GET", "/api/v1/measurements/corrections", corrections,
+             [ctx](http::Request& request) {
+               auto page = ParsePage(request);
+               if (auto* problem = std::get_if<http::Response>(&page)) {
+                 return *problem;
+               }
+               auto filter = FilterOf(request);
+               if (auto* problem = std::get_if<http::Response>(&filter)) {
+                 return *problem;
+               }
+               domain::Measurements measurements(ctx->database);
+               auto history = measurements.History(
+                   std::get<domain::MeasurementFilter>(filter));
+               if (!history.ok()) return ProblemFor(history.status());
+               json items = json::array();
+               for (const auto& c : *history) {
+                 items.push_back(CorrectionJson(c));
+               }
+               return Collection(items, std::get<Page>(page));
+             });
 }
 
 }  // namespace smartercities::api

@@ -4,6 +4,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <vector>
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
@@ -23,7 +24,11 @@ const std::set<std::string>& CollectionRoutes() {
       "/api/v1/themes/{theme}/indicators",
       "/api/v1/cities",
       "/api/v1/modules",
-      "/api/v1/indicators/{indicator}/measurements"};
+      "/api/v1/indicators/{indicator}/measurements",
+      "/api/v1/cities/{city}/measurements",
+      "/api/v1/measurements",
+      "/api/v1/measurements/corrections",
+      "/api/v1/reports"};
   return kRoutes;
 }
 
@@ -31,14 +36,88 @@ const std::set<std::string>& CollectionRoutes() {
 // what its manifest declaration and the plugin's description say
 // (http::RouteDoc); without them, that it takes and answers a JSON object.
 struct OperationDoc {
-  OperationDoc(std::string response, std::string request = "", int status = 200)
+  OperationDoc(std::string response, std::string request = "", int status = 200,
+               std::vector<std::string> other_types = {})
       : response_schema(std::move(response)),
         request_schema(std::move(request)),
-        success_status(status) {}
+        success_status(status),
+        other_response_types(std::move(other_types)) {}
   std::string response_schema;
   std::string request_schema;
   int success_status;
+  // Media types the operation also answers in, chosen with Accept (a text
+  // or a file, described as a string).
+  std::vector<std::string> other_response_types;
 };
+
+// A query parameter of a core operation besides paging.
+struct QueryDoc {
+  const char* name;
+  const char* description;
+  nlohmann::json schema;
+};
+
+nlohmann::json MonthSchema() {
+  return {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}};
+}
+
+// The query parameters of core operations, by "METHOD pattern".
+const std::map<std::string, std::vector<QueryDoc>>& CoreQueries() {
+  auto filters = [](bool across) {
+    std::vector<QueryDoc> out = {
+        {"period", "Only this month (YYYY-MM)", MonthSchema()},
+        {"from", "Only from this month on (YYYY-MM)", MonthSchema()},
+        {"to", "Only up to this month (YYYY-MM)", MonthSchema()}};
+    if (across) {
+      out.push_back({"indicator", "Only this indicator", {{"type", "string"}}});
+      out.push_back(
+          {"theme", "Only this theme's indicators", {{"type", "string"}}});
+    }
+    return out;
+  };
+  QueryDoc city{"city",
+                "Only this city (a CBS code); empty for the network",
+                {{"type", "string"}}};
+  QueryDoc dry_run{"dryRun",
+                   "true: check every row and count what would change, "
+                   "store nothing",
+                   {{"type", "boolean"}, {"default", false}}};
+  QueryDoc at{"at",
+              "The month the status is computed for (YYYY-MM); figures of "
+              "later months are left out. Default: the current month",
+              MonthSchema()};
+  static const std::map<std::string, std::vector<QueryDoc>> kQueries = [&] {
+    std::map<std::string, std::vector<QueryDoc>> queries;
+    std::vector<QueryDoc> by_indicator = filters(false);
+    by_indicator.push_back(city);
+    queries["GET /api/v1/indicators/{indicator}/measurements"] = by_indicator;
+    queries["GET /api/v1/cities/{city}/measurements"] = filters(true);
+    std::vector<QueryDoc> all = filters(true);
+    all.push_back(city);
+    queries["GET /api/v1/measurements"] = all;
+    queries["GET /api/v1/measurements/corrections"] = all;
+    for (const char* route :
+         {"POST /api/v1/indicators/{indicator}/measurements/import",
+          "POST /api/v1/cities/{city}/measurements/import",
+          "POST /api/v1/measurements/import", "POST /api/v1/measurements"}) {
+      queries[route] = {dry_run};
+    }
+    queries["GET /api/v1/indicators/{indicator}/progress"] = {at};
+    queries["GET /api/v1/themes/{theme}/progress"] = {at};
+    queries["GET /api/v1/cities/{city}/progress"] = {at};
+    queries["GET /api/v1/reports/{period}"] = {
+        {"lang",
+         "The report's language: nl (default) or en",
+         {{"type", "string"}, {"enum", {"nl", "en"}}, {"default", "nl"}}}};
+    queries["GET /api/v1/indicators/{indicator}/comparison"] = {
+        {"period",
+         "The month compared (YYYY-MM); each city's latest figure up to it. "
+         "Default: the latest month with a figure",
+         MonthSchema()}};
+    return queries;
+  }();
+  return kQueries;
+}
 
 const std::map<std::string, OperationDoc>& CoreOperations() {
   static const std::map<std::string, OperationDoc> kOperations = {
@@ -49,9 +128,27 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/themes/{theme}/indicators", {"IndicatorCollection"}},
       {"GET /api/v1/indicators/{indicator}", {"Indicator"}},
       {"GET /api/v1/indicators/{indicator}/measurements",
-       {"MeasurementCollection"}},
+       {"MeasurementCollection", "", 200, {"text/csv"}}},
       {"POST /api/v1/indicators/{indicator}/measurements",
        {"Measurement", "MeasurementInput", 201}},
+      {"POST /api/v1/indicators/{indicator}/measurements/import",
+       {"ImportReport", "FiguresCsv"}},
+      {"GET /api/v1/cities/{city}/measurements",
+       {"MeasurementCollection", "", 200, {"text/csv"}}},
+      {"POST /api/v1/cities/{city}/measurements/import",
+       {"ImportReport", "FiguresCsv"}},
+      {"GET /api/v1/measurements",
+       {"MeasurementCollection", "", 200, {"text/csv"}}},
+      {"POST /api/v1/measurements", {"ImportReport", "MeasurementBulkInput"}},
+      {"POST /api/v1/measurements/import", {"ImportReport", "FiguresCsv"}},
+      {"GET /api/v1/measurements/corrections", {"CorrectionCollection"}},
+      {"GET /api/v1/indicators/{indicator}/progress", {"IndicatorProgress"}},
+      {"GET /api/v1/indicators/{indicator}/comparison", {"Comparison"}},
+      {"GET /api/v1/themes/{theme}/progress", {"ThemeProgress"}},
+      {"GET /api/v1/cities/{city}/progress", {"CityProgress"}},
+      {"GET /api/v1/reports", {"ReportPeriodCollection"}},
+      {"GET /api/v1/reports/{period}",
+       {"ProgressReport", "", 200, {"text/html", "application/pdf"}}},
       {"GET /api/v1/cities", {"CityCollection"}},
       {"GET /api/v1/cities/{city}", {"City"}},
       {"GET /api/v1/modules", {"ModuleCollection"}},
@@ -132,14 +229,35 @@ json CollectionOf(const std::string& item) {
 
 json Components(const std::string& session_cookie) {
   json schemas;
-  schemas["Problem"] = {{"type", "object"},
-                        {"required", {"status", "title"}},
-                        {"properties",
-                         {{"type", Schema("string")},
-                          {"title", Schema("string")},
-                          {"status", Schema("integer")},
-                          {"detail", Schema("string")},
-                          {"errorId", Schema("string")}}}};
+  schemas["Problem"] = {
+      {"type", "object"},
+      {"required", {"status", "title"}},
+      {"properties",
+       {{"type", Schema("string")},
+        {"title", Schema("string")},
+        {"status", Schema("integer")},
+        {"detail", Schema("string")},
+        {"errorId", Schema("string")},
+        {"invalidParams",
+         {{"type", "array"},
+          {"description",
+           "Every problem of a bulk write or an import: "
+           "its line and column (a CSV file) or item and "
+           "field (a list), what the field held and why "
+           "it was refused"},
+          {"items",
+           {{"type", "object"},
+            {"required", {"name", "reason"}},
+            {"properties",
+             {{"name", Schema("string")},
+              {"reason", Schema("string")},
+              {"line", Schema("integer")},
+              {"column", {{"type", "string"}, {"nullable", true}}},
+              {"columnNumber", {{"type", "integer"}, {"nullable", true}}},
+              {"item", Schema("integer")},
+              {"field", {{"type", "string"}, {"nullable", true}}},
+              {"value", Schema("string")}}}}}}},
+        {"numProblems", Schema("integer")}}}};
   schemas["Theme"] = {
       {"type", "object"},
       {"required", {"id", "name", "leaders"}},
@@ -266,6 +384,280 @@ json Components(const std::string& session_cookie) {
         {"value", Schema("number")},
         {"source", Schema("string")}}}};
   schemas["MeasurementCollection"] = CollectionOf("Measurement");
+  schemas["FiguresCsv"] = {
+      {"type", "string"},
+      {"description",
+       "CSV (RFC 4180, UTF-8) with a header naming the columns indicator, "
+       "city, period, value and source in any order (indicator may be left "
+       "out on an indicator's import, city on a city's); fields separated by "
+       "commas or semicolons; a value may have a decimal comma"}};
+  schemas["ImportReport"] = {
+      {"type", "object"},
+      {"required",
+       {"stored", "dryRun", "rows", "inserted", "corrected", "unchanged"}},
+      {"properties",
+       {{"stored", Schema("boolean")},
+        {"dryRun", Schema("boolean")},
+        {"rows", Schema("integer")},
+        {"inserted",
+         {{"type", "integer"}, {"description", "Figures that were new"}}},
+        {"corrected",
+         {{"type", "integer"},
+          {"description",
+           "Figures that replaced another value or source (kept as a "
+           "correction)"}}},
+        {"unchanged",
+         {{"type", "integer"},
+          {"description", "Figures equal to the stored ones"}}},
+        {"importId", {{"type", "integer"}, {"nullable", true}}},
+        {"delimiter", {{"type", "string"}, {"enum", {",", ";"}}}},
+        {"decimalCommas",
+         {{"type", "integer"},
+          {"description", "Values written with a decimal comma"}}},
+        {"firstDecimalCommaLine", {{"type", "integer"}, {"nullable", true}}},
+        {"fileHash",
+         {{"type", "string"},
+          {"description",
+           "BLAKE2b-256 of the file, as b2sum -l 256 prints"}}}}}};
+  schemas["MeasurementBulkInput"] = {
+      {"type", "object"},
+      {"required", {"items"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"items",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"required", {"indicator", "period", "value"}},
+            {"additionalProperties", false},
+            {"properties",
+             {{"indicator", Schema("string")},
+              {"city",
+               {{"type", "string"},
+                {"nullable", true},
+                {"pattern", "^GM[0-9]{4}$"}}},
+              {"period", MonthSchema()},
+              {"value", Schema("number")},
+              {"source", {{"type", "string"}, {"nullable", true}}}}}}}}}}}};
+  schemas["Correction"] = {
+      {"type", "object"},
+      {"required",
+       {"indicator", "period", "oldValue", "newValue", "changedAt",
+        "changedBy"}},
+      {"properties",
+       {{"indicator", Schema("string")},
+        {"city", {{"type", "string"}, {"nullable", true}}},
+        {"period", MonthSchema()},
+        {"oldValue", Schema("number")},
+        {"newValue", Schema("number")},
+        {"oldSource", {{"type", "string"}, {"nullable", true}}},
+        {"newSource", {{"type", "string"}, {"nullable", true}}},
+        {"oldRecordedAt", {{"type", "string"}, {"format", "date-time"}}},
+        {"oldRecordedBy", Schema("string")},
+        {"changedAt", {{"type", "string"}, {"format", "date-time"}}},
+        {"changedBy", Schema("string")},
+        {"importId", {{"type", "integer"}, {"nullable", true}}}}}};
+  schemas["CorrectionCollection"] = CollectionOf("Correction");
+  json status_enum = {
+      {"type", "string"},
+      {"enum",
+       {"target-achieved", "substantial-progress", "moderate-progress",
+        "limited-progress", "deterioration", "not-enough-data", "done",
+        "on-time", "late", "no-indicator"}}};
+  json figure = {
+      {"type", "object"},
+      {"nullable", true},
+      {"properties",
+       {{"period", MonthSchema()},
+        {"value", Schema("number")},
+        {"source",
+         {{"type", "string"}, {"enum", {"baseline", "first-figure"}}}}}}};
+  json nullable_number = {{"type", "number"}, {"nullable", true}};
+  json nullable_integer = {{"type", "integer"}, {"nullable", true}};
+  schemas["ProgressAssessment"] = {
+      {"type", "object"},
+      {"description",
+       "A status with the rule that produced it; a roll-up also lists the "
+       "rated levels it took the median of"},
+      {"required", {"status", "level", "rated", "rule"}},
+      {"properties",
+       {{"status", status_enum},
+        {"level",
+         {{"type", "integer"},
+          {"minimum", 0},
+          {"maximum", 5},
+          {"description",
+           "5 target achieved or done, 4 substantial progress or on time, 3 "
+           "moderate, 2 limited, 1 deterioration or late, 0 not rated"}}},
+        {"rated", Schema("boolean")},
+        {"rule", Schema("string")},
+        {"rollUp",
+         {{"type", "object"},
+          {"properties",
+           {{"levels", {{"type", "array"}, {"items", Schema("integer")}}},
+            {"notRated", Schema("integer")}}}}}}}};
+  schemas["SeriesProgress"] = {
+      {"type", "object"},
+      {"description",
+       "One series' status (a city's, or the network's) with every input, "
+       "so that it can be recomputed by hand"},
+      {"required", {"status", "level", "rated", "rule", "inputs"}},
+      {"properties",
+       {{"status", status_enum},
+        {"level", Schema("integer")},
+        {"rated", Schema("boolean")},
+        {"rule", Schema("string")},
+        {"deadlinePassed", Schema("boolean")},
+        {"deadlineBeforeCovenant", Schema("boolean")},
+        {"city", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+        {"cityName", Schema("string")},
+        {"inputs",
+         {{"type", "object"},
+          {"properties",
+           {{"at", MonthSchema()},
+            {"method",
+             {{"type", "string"},
+              {"enum", {"compound", "linear", "milestone", "none"}}}},
+            {"base", figure},
+            {"current", figure},
+            {"target", Schema("number")},
+            {"deadline", MonthSchema()},
+            {"direction",
+             {{"type", "string"}, {"enum", {"increase", "decrease"}}}},
+            {"monthsObserved", nullable_integer},
+            {"monthsRequired", nullable_integer},
+            {"observedGrowth", nullable_number},
+            {"requiredGrowth", nullable_number},
+            {"ratio", nullable_number},
+            {"doneSince", MonthSchema()},
+            {"thresholds",
+             {{"type", "object"},
+              {"properties",
+               {{"substantial", Schema("number")},
+                {"moderate", Schema("number")},
+                {"limited", Schema("number")}}}}}}}}}}}};
+  json progress_ref = {
+      {"oneOf",
+       {{{"$ref", "#/components/schemas/SeriesProgress"}},
+        {{"$ref", "#/components/schemas/ProgressAssessment"}}}}};
+  schemas["ProgressMethod"] = {
+      {"type", "object"},
+      {"description", "The method and its thresholds, stated in every answer"}};
+  schemas["IndicatorProgress"] = {
+      {"type", "object"},
+      {"required", {"indicator", "at", "network", "cities"}},
+      {"properties",
+       {{"indicator", Schema("string")},
+        {"theme", Schema("string")},
+        {"at", MonthSchema()},
+        {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
+        {"target", Schema("number")},
+        {"deadline", MonthSchema()},
+        {"direction", Schema("string")},
+        {"deadlineBeforeCovenant", Schema("boolean")},
+        {"network", progress_ref},
+        {"cities",
+         {{"type", "array"},
+          {"items", {{"$ref", "#/components/schemas/SeriesProgress"}}}}},
+        {"method", {{"$ref", "#/components/schemas/ProgressMethod"}}}}}};
+  json agreement = {
+      {"allOf",
+       {{{"$ref", "#/components/schemas/ProgressAssessment"}},
+        {{"type", "object"},
+         {"properties",
+          {{"agreement", Schema("string")},
+           {"letter", Schema("string")},
+           {"kind", {{"type", "string"}, {"enum", {"result", "effort"}}}},
+           {"indicators", {{"type", "array"}, {"items", progress_ref}}}}}}}}};
+  schemas["ThemeProgress"] = {
+      {"allOf",
+       {{{"$ref", "#/components/schemas/ProgressAssessment"}},
+        {{"type", "object"},
+         {"properties",
+          {{"theme", Schema("string")},
+           {"at", MonthSchema()},
+           {"agreements", {{"type", "array"}, {"items", agreement}}},
+           {"method", {{"$ref", "#/components/schemas/ProgressMethod"}}}}}}}}};
+  schemas["CityProgress"] = {
+      {"allOf",
+       {{{"$ref", "#/components/schemas/ProgressAssessment"}},
+        {{"type", "object"},
+         {"properties",
+          {{"city", Schema("string")},
+           {"cityName", Schema("string")},
+           {"at", MonthSchema()},
+           {"themes",
+            {{"type", "array"},
+             {"items",
+              {{"allOf",
+                {{{"$ref", "#/components/schemas/ProgressAssessment"}},
+                 {{"type", "object"},
+                  {"properties",
+                   {{"theme", Schema("string")},
+                    {"agreements",
+                     {{"type", "array"}, {"items", agreement}}}}}}}}}}}},
+           {"method", {{"$ref", "#/components/schemas/ProgressMethod"}}}}}}}}};
+  schemas["ReportPeriod"] = {
+      {"type", "object"},
+      {"required", {"period", "from", "to", "url"}},
+      {"properties",
+       {{"period", {{"type", "string"}, {"pattern", "^[0-9]{4}-H[12]$"}}},
+        {"from", MonthSchema()},
+        {"to", MonthSchema()},
+        {"complete",
+         {{"type", "boolean"},
+          {"description", "Whether the half year has ended"}}},
+        {"url", Schema("string")}}}};
+  schemas["ReportPeriodCollection"] = CollectionOf("ReportPeriod");
+  schemas["ProgressReport"] = {
+      {"type", "object"},
+      {"description",
+       "The progress report of a half year: per theme every agreement with "
+       "its indicators (the same statuses and inputs as the progress "
+       "endpoints at the half year's last month), the cities ahead and "
+       "behind, the points for decision, the procedures' sections"},
+      {"required", {"period", "from", "to", "themes", "decisions"}},
+      {"properties",
+       {{"period", {{"type", "string"}, {"pattern", "^[0-9]{4}-H[12]$"}}},
+        {"from", MonthSchema()},
+        {"to", MonthSchema()},
+        {"at", MonthSchema()},
+        {"network", {{"$ref", "#/components/schemas/ProgressAssessment"}}},
+        {"counts", Schema("object")},
+        {"cities", Schema("object")},
+        {"themes", {{"type", "array"}, {"items", Schema("object")}}},
+        {"decisions",
+         {{"type", "object"},
+          {"properties",
+           {{"lateMilestones",
+             {{"type", "array"}, {"items", Schema("object")}}},
+            {"deteriorating", {{"type", "array"}, {"items", Schema("object")}}},
+            {"beforeCovenant",
+             {{"type", "array"}, {"items", Schema("object")}}}}}}},
+        {"sections", {{"type", "array"}, {"items", Schema("object")}}},
+        {"method", {{"$ref", "#/components/schemas/ProgressMethod"}}}}}};
+  schemas["Comparison"] = {
+      {"type", "object"},
+      {"required", {"indicator", "period", "items", "total"}},
+      {"properties",
+       {{"indicator", Schema("string")},
+        {"period", MonthSchema()},
+        {"direction", Schema("string")},
+        {"unit", Schema("string")},
+        {"median", nullable_number},
+        {"ranking", Schema("string")},
+        {"items",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"city", Schema("string")},
+              {"cityName", Schema("string")},
+              {"value", Schema("number")},
+              {"period", MonthSchema()},
+              {"rank", Schema("integer")}}}}}}},
+        {"total", Schema("integer")},
+        {"withoutFigure", {{"type", "array"}, {"items", Schema("object")}}}}}};
   schemas["ThemeCollection"] = CollectionOf("Theme");
   schemas["AgreementCollection"] = CollectionOf("Agreement");
   schemas["IndicatorCollection"] = CollectionOf("Indicator");
@@ -336,9 +728,20 @@ json Operation(const http::Route& route) {
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
   OperationDoc doc{"PluginResponse", "PluginRequest", 200};
+  std::string key = route.method + " " + route.pattern;
   if (route.owner == "core") {
-    auto it = CoreOperations().find(route.method + " " + route.pattern);
+    auto it = CoreOperations().find(key);
     if (it != CoreOperations().end()) doc = it->second;
+    auto queries = CoreQueries().find(key);
+    if (queries != CoreQueries().end()) {
+      for (const QueryDoc& query : queries->second) {
+        parameters.push_back({{"name", query.name},
+                              {"in", "query"},
+                              {"required", false},
+                              {"description", query.description},
+                              {"schema", query.schema}});
+      }
+    }
   }
   const http::RouteDoc& described = route.options.doc;
   if (described.success_status != 0) {
@@ -374,11 +777,23 @@ json Operation(const http::Route& route) {
       {"headers",
        {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}}};
   if (doc.success_status != 204) {
-    success["content"] = {{"application/json",
-                           {{"schema", schema_of(described.response_schema,
-                                                 doc.response_schema)}}}};
+    json content = {{"application/json",
+                     {{"schema", schema_of(described.response_schema,
+                                           doc.response_schema)}}}};
+    for (const std::string& type : doc.other_response_types) {
+      content[type] = {
+          {"schema", type == "application/pdf"
+                         ? json{{"type", "string"}, {"format", "binary"}}
+                         : json{{"type", "string"}}}};
+    }
+    success["content"] = content;
   }
   responses[std::to_string(doc.success_status)] = success;
+  if (!doc.other_response_types.empty()) {
+    responses["406"] = ProblemResponse(
+        "The Accept header allows none of the media types this operation "
+        "answers in");
+  }
   if (!parameters.empty() || has_body) {
     responses["400"] =
         ProblemResponse("The request's parameters or body are invalid");
@@ -467,8 +882,9 @@ Status RegisterCoreRoutes(ApiContext& context) {
   for (auto add :
        {&RegisterHealthRoutes, &RegisterThemeRoutes, &RegisterCityRoutes,
         &RegisterModuleRoutes, &RegisterMeasurementRoutes,
-        &RegisterSessionRoutes, &RegisterUserRoutes, &RegisterTokenRoutes,
-        &RegisterAuditRoutes, &RegisterOpenApiRoute}) {
+        &RegisterProgressRoutes, &RegisterReportRoutes, &RegisterSessionRoutes,
+        &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
+        &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

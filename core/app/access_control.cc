@@ -348,13 +348,22 @@ http::Response AccessControl::Intercept(http::Request& request,
   // An HTML form's fields (the site's forms), read once for the CSRF token
   // and the city.
   std::optional<http::Pairs> form;
-  if (!request.body.empty() &&
-      web::IsFormType(request.Header("content-type").value_or("")) &&
+  std::string_view content_type = request.Header("content-type").value_or("");
+  if (!request.body.empty() && web::IsFormType(content_type) &&
       route.options.body_type == web::kFormType) {
     form = web::ParseForm(request.body);
     if (!form) {
       return http::Response::Problem(
           400, "Bad Request", "the form's data has a malformed percent escape");
+    }
+  } else if (!request.body.empty() && web::IsMultipartType(content_type) &&
+             route.options.body_type == web::kMultipartType) {
+    // A form that uploads a file: its fields (the CSRF token among them).
+    form = web::MultipartFields(request.body, content_type);
+    if (!form) {
+      return http::Response::Problem(
+          400, "Bad Request",
+          "the form's data is not well-formed multipart/form-data");
     }
   }
 

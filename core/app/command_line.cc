@@ -310,6 +310,38 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
       ->add_option("file", word1, "a file written by 'smartercities backup'")
       ->required();
 
+  bool dry_run = false;
+  CLI::App* import = group("import", "bring data in from files");
+  CLI::App* import_measurements =
+      add(import, "measurements",
+          "import figures from a CSV file (columns indicator, city, period, "
+          "value, source): every row is checked first, then all are stored "
+          "or none",
+          Command::kImportMeasurements, true);
+  import_measurements->add_option("file", word1, "the CSV file")->required();
+  import_measurements->add_flag(
+      "--dry-run", dry_run,
+      "check every row and count what would change, but store nothing");
+
+  std::string format;
+  std::string output;
+  CLI::App* report = add(&app, "report",
+                         "write the progress report of a half year (article "
+                         "6b), e.g. 'report 2013-H2 --output rapport.pdf'",
+                         Command::kReport, true);
+  report->add_option("period", word1, "the half year: YYYY-H1 or YYYY-H2")
+      ->required();
+  report
+      ->add_option("--format", format,
+                   "html, pdf or json (default: from the --output file's "
+                   "name, else html)")
+      ->type_name("html|pdf|json")
+      ->check(CLI::IsMember({"html", "pdf", "json"}));
+  report
+      ->add_option("--output", output,
+                   "the file to write (default: standard output)")
+      ->type_name("FILE");
+
   // Set last, so that the commands do not inherit it.
   app.footer(kFooter);
 
@@ -387,6 +419,9 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
   for (const std::string* word : {&word1, &word2, &word3}) {
     if (!word->empty()) invocation.words.push_back(*word);
   }
+  invocation.dry_run = dry_run;
+  invocation.format = format;
+  invocation.output = output;
   return invocation;
 }
 

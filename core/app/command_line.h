@@ -35,6 +35,8 @@ enum class Command {
   kAuditVerify,
   kBackup,
   kRestore,
+  kImportMeasurements,
+  kReport,
 };
 
 // What the command line asks for. With `exit_code` set, nothing is to be
@@ -43,9 +45,17 @@ enum class Command {
 // with exit code 2). Otherwise `command` runs with `config` and `words`.
 struct Invocation {
   Command command = Command::kServe;
-  // The command's positional words: the module id, the plugin file, or for
-  // `users` and `tokens` the verb and its arguments ("add", "NAME", ...).
+  // The command's positional words: the module id, the plugin file, the
+  // file to import, or for `users` and `tokens` the verb and its arguments
+  // ("add", "NAME", ...).
   std::vector<std::string> words;
+  // `import measurements --dry-run`: check and count, store nothing.
+  bool dry_run = false;
+  // `report`: the form (html, pdf or json; "" for the one the output file's
+  // name ends in, else html) and the file to write ("" or "-": standard
+  // output).
+  std::string format;
+  std::string output;
   Config config;
   std::optional<int> exit_code;
   std::string message;

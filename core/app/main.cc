@@ -14,9 +14,11 @@
 #include "core/app/backup_commands.h"
 #include "core/app/command_line.h"
 #include "core/app/config.h"
+#include "core/app/figure_commands.h"
 #include "core/app/logging.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
+#include "core/app/report_commands.h"
 
 namespace {
 
@@ -151,6 +153,16 @@ int main(int argc, char** argv) {
       break;
     case Command::kRestore:
       status = smartercities::app::Restore(config, words.at(0), std::cout);
+      break;
+    case Command::kImportMeasurements:
+      status = smartercities::app::ImportMeasurements(
+          config, words.at(0), invocation.dry_run, std::cout, std::cerr,
+          ::isatty(STDERR_FILENO) != 0);
+      break;
+    case Command::kReport:
+      status = smartercities::app::WriteReport(
+          config, words.at(0), invocation.format, invocation.output, std::cout,
+          std::cerr);
       break;
   }
   return status.ok() ? 0 : Fail(status);

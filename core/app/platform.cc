@@ -157,6 +157,12 @@ Status Platform::Init(const Config& config) {
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
                 accounts_.get(), tokens_.get(), access_->CookieName(), tls,
                 *metrics_token, config.metrics_public}});
+  auto report_pages = web::PageRenderer::Load();
+  if (!report_pages.ok()) return report_pages.status();
+  report_pages_ =
+      std::make_unique<web::PageRenderer>(std::move(report_pages).value());
+  api_->context.pages = report_pages_.get();
+  api_->context.report_sections = &report_sections_;
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
   if (monitoring_) {

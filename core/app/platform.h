@@ -24,6 +24,7 @@
 #include "core/http/response_cache.h"
 #include "core/http/server.h"
 #include "core/plugins/plugin_host.h"
+#include "core/report/progress_report.h"
 #include "core/storage/database.h"
 #include "core/web/site.h"
 
@@ -71,6 +72,10 @@ class Platform {
   std::unique_ptr<plugins::PluginHost> modules_;
   std::unique_ptr<struct ApiState> api_;
   std::unique_ptr<web::Site> site_;
+  // The progress report's templates, and the sections the covenant's
+  // procedures add to it (none yet).
+  std::unique_ptr<web::PageRenderer> report_pages_;
+  report::ReportSections report_sections_;
   std::unique_ptr<http::Server> server_;
   // The listener of --monitoring-address, when configured.
   std::shared_ptr<http::Router> monitoring_router_;

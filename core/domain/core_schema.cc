@@ -215,6 +215,51 @@ CREATE TABLE login_notices (
 
 ALTER TABLE sessions ADD COLUMN notice TEXT;
 )sql"},
+      {7, "the history of corrected figures, and CSV imports", R"sql(
+CREATE TABLE measurement_imports (
+  id INTEGER PRIMARY KEY,
+  imported_at TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  file_blake2b TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  inserted INTEGER NOT NULL,
+  corrected INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL
+);
+
+ALTER TABLE measurements ADD COLUMN import_id INTEGER;
+
+CREATE TABLE measurement_history (
+  id INTEGER PRIMARY KEY,
+  indicator_id TEXT NOT NULL,
+  city TEXT,
+  period TEXT NOT NULL,
+  old_value REAL NOT NULL,
+  new_value REAL NOT NULL,
+  old_source TEXT,
+  new_source TEXT,
+  old_recorded_at TEXT NOT NULL,
+  old_recorded_by TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  import_id INTEGER
+);
+CREATE INDEX measurement_history_by_figure
+  ON measurement_history (indicator_id, COALESCE(city, ''), period);
+
+-- Every way of writing a figure keeps what it replaces.
+CREATE TRIGGER measurements_keep_history
+AFTER UPDATE OF value, source ON measurements
+WHEN OLD.value IS NOT NEW.value OR OLD.source IS NOT NEW.source
+BEGIN
+  INSERT INTO measurement_history (indicator_id, city, period, old_value,
+    new_value, old_source, new_source, old_recorded_at, old_recorded_by,
+    changed_at, changed_by, import_id)
+  VALUES (OLD.indicator_id, OLD.city, OLD.period, OLD.value, NEW.value,
+    OLD.source, NEW.source, OLD.recorded_at, OLD.recorded_by,
+    NEW.recorded_at, NEW.recorded_by, NEW.import_id);
+END;
+)sql"},
   };
 }
 

@@ -28,6 +28,15 @@
 
 namespace smartercities::http {
 
+// A core handler whose HTML page carries a style element of its own (a
+// document that must stand alone when saved, as the progress report) names
+// the element's hash in this response header ("sha256-<base64>", several
+// separated by spaces); the server adds them to the style-src of the
+// Content-Security-Policy and sends the header no further. From a theme
+// module's handler it is dropped.
+inline constexpr const char* kStyleHashesHeader =
+    "X-Smartercities-Style-Hashes";
+
 // Runs where the route's lane says; may block (database) unless the lane is
 // kInline.
 using Handler = std::function<Response(Request&)>;
@@ -96,6 +105,11 @@ struct RouteOptions {
   // with the stored data: answered from the response cache (ETag, 304,
   // gzip) on the I/O thread until the data changes (response_cache.h).
   bool cacheable = false;
+  // For a cacheable route that answers in more than one form (JSON or CSV,
+  // chosen by the Accept header): the name of the form a request gets
+  // ("json", "csv"), so that each form is kept apart in the cache. The
+  // route's answers say "Vary: Accept". Null for a route with one form.
+  std::function<std::string(const Request&)> cache_variant;
   // Shared by the routes of one module; null for the core's.
   std::shared_ptr<RouteGate> gate;
 };

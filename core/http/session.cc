@@ -45,6 +45,28 @@ std::string_view Std(beast::string_view text) {
   return {text.data(), text.size()};
 }
 
+// The hashes a core handler names for its style elements, each checked to
+// be a SHA-256 in base64 ("sha256-" and 44 characters), as they go into
+// style-src: " 'sha256-...'"; what is not such a hash is left out.
+std::string StyleHashes(std::string_view value) {
+  std::string allowed;
+  while (!value.empty()) {
+    std::size_t end = value.find(' ');
+    std::string_view token = value.substr(0, end);
+    value = end == std::string_view::npos ? "" : value.substr(end + 1);
+    if (token.size() != 51 || !token.starts_with("sha256-")) continue;
+    bool base64 = std::all_of(token.begin() + 7, token.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' ||
+             c == '/' || c == '=';
+    });
+    if (!base64) continue;
+    allowed += " '";
+    allowed += token;
+    allowed += '\'';
+  }
+  return allowed;
+}
+
 // Text from a handler, fit for one log line.
 std::string Printable(std::string_view text) {
   std::string out(text.substr(0, 200));
@@ -252,7 +274,20 @@ std::shared_ptr<bhttp::response<SharedStringBody>> ToBeast(
                  "max-age=31536000; includeSubDomains");
   }
   message->set("X-Content-Type-Options", "nosniff");
-  message->set("Content-Security-Policy", kContentSecurityPolicy);
+  // A core page with a style element of its own (the progress report, a
+  // document that must stand alone when saved) names the element's hash; no
+  // other inline style is allowed.
+  std::string policy = kContentSecurityPolicy;
+  if (auto hashes = message->find(kStyleHashesHeader);
+      hashes != message->end()) {
+    std::string allowed = StyleHashes(Std(hashes->value()));
+    if (!allowed.empty()) {
+      std::size_t at = policy.find("style-src 'self'") + 16;
+      policy.insert(at, allowed);
+    }
+    message->erase(kStyleHashesHeader);
+  }
+  message->set("Content-Security-Policy", policy);
   message->set("Referrer-Policy", "no-referrer");
   message->set("X-Request-Id", request_id);
   message->keep_alive(!close);
@@ -674,6 +709,10 @@ void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
   std::uint64_t generation = 0;
   if (cache) {
     cache_key = request->target;
+    if (options.cache_variant) {
+      cache_key += '\n';
+      cache_key += options.cache_variant(*request);
+    }
     if (auto entry = cache->Find(cache_key)) {
       return RespondFromCache(*entry, *request);
     }
@@ -733,6 +772,13 @@ void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
                   }
                   if (gate)
                     gate->Leave(response.status, expired->exchange(true));
+                  // Only the core's own handlers may widen the
+                  // Content-Security-Policy.
+                  if (route->owner != "core") {
+                    std::erase_if(response.headers, [](const auto& header) {
+                      return beast::iequals(header.first, kStyleHashesHeader);
+                    });
+                  }
                   if (cache && response.status == 200) {
                     if (auto entry = cache->Store(cache_key, generation,
                                                   std::move(response))) {

@@ -59,6 +59,25 @@ class Row {
 // Called per row; return false to stop reading.
 using RowCallback = std::function<bool(const Row&)>;
 
+// A value bound without a copy, for bulk writes: text must stay alive until
+// the Run it is passed to returns.
+using ValueView =
+    std::variant<std::nullptr_t, std::int64_t, double, std::string_view>;
+
+// One statement prepared once and run many times, as a bulk import inserts
+// its rows: no lookup of the statement and no copy of its parameters per
+// run. Made by Connection::PrepareStatement under the connection's scope
+// then; must not outlive the Read or Write whose connection made it. Not
+// thread-safe.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  // Binds params to ?1..?N and steps the statement to its end (rows it
+  // returns are dropped). Returns the rows it changed, or the failure,
+  // naming the statement as Execute does.
+  virtual Result<std::int64_t> Run(std::span<const ValueView> params) = 0;
+};
+
 // Who a statement runs for. The core runs unrestricted; a plugin's
 // statements may touch only tables starting with table_prefix and read views
 // starting with "public_". Enforced by the engine's authorizer at prepare and
@@ -84,6 +103,11 @@ class Connection {
 
   // Runs a script of several statements without parameters (migrations).
   virtual Status ExecuteScript(std::string_view sql) = 0;
+
+  // Prepares one statement to run many times (bulk writes); fails as
+  // Execute would at prepare.
+  virtual Result<std::unique_ptr<Statement>> PrepareStatement(
+      std::string_view sql) = 0;
 
   // Rows changed by the last INSERT/UPDATE/DELETE, and the last rowid.
   virtual std::int64_t Changes() const = 0;

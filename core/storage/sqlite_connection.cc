@@ -383,6 +383,89 @@ Status SqliteConnection::Run(std::string_view sql,
   }
 }
 
+// A statement of its own (never from the cache, so that nothing else resets
+// it between runs), finalized with the object.
+class SqliteConnection::BulkStatement : public Statement {
+ public:
+  BulkStatement(SqliteConnection& connection, sqlite3_stmt* statement,
+                std::string sql)
+      : connection_(connection), statement_(statement), sql_(std::move(sql)) {}
+  ~BulkStatement() override { sqlite3_finalize(statement_); }
+  BulkStatement(const BulkStatement&) = delete;
+  BulkStatement& operator=(const BulkStatement&) = delete;
+
+  Result<std::int64_t> Run(std::span<const ValueView> params) override {
+    Status open = connection_.CheckTransaction(sql_);
+    if (!open.ok()) return open;
+    OnExit reset([this] { sqlite3_reset(statement_); });
+    if (sqlite3_bind_parameter_count(statement_) !=
+        static_cast<int>(params.size())) {
+      return Status::InvalidArgument(
+          Excerpt(sql_) + ": expects " +
+          std::to_string(sqlite3_bind_parameter_count(statement_)) +
+          " parameters, got " + std::to_string(params.size()));
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i + 1);
+      int rc = SQLITE_OK;
+      const ValueView& value = params[i];
+      if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+        rc = sqlite3_bind_int64(statement_, index, *integer);
+      } else if (const auto* real = std::get_if<double>(&value)) {
+        rc = sqlite3_bind_double(statement_, index, *real);
+      } else if (const auto* text = std::get_if<std::string_view>(&value)) {
+        rc = sqlite3_bind_text64(statement_, index, text->data(), text->size(),
+                                 SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_null(statement_, index);
+      }
+      if (rc != SQLITE_OK) return connection_.Failure(rc, sql_);
+    }
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) rc = sqlite3_step(statement_);
+    if (rc != SQLITE_DONE) return connection_.Failure(rc, sql_);
+    return static_cast<std::int64_t>(sqlite3_changes64(connection_.db_));
+  }
+
+ private:
+  SqliteConnection& connection_;
+  sqlite3_stmt* statement_;
+  std::string sql_;
+};
+
+Result<std::unique_ptr<Statement>> SqliteConnection::PrepareStatement(
+    std::string_view sql) {
+  bool outer_host = std::exchange(as_host_, false);
+  OnExit restore_host([&] { as_host_ = outer_host; });
+  AuthorizerState outer = std::exchange(authorizer_, AuthorizerState{});
+  OnExit restore_state([&] { authorizer_ = std::move(outer); });
+  authorizer_.sql = sql;
+  sqlite3_stmt* statement = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &statement, &tail);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(statement);
+    return Failure(rc, sql);
+  }
+  if (statement == nullptr) {
+    return Status::InvalidArgument(Excerpt(sql) +
+                                   ": there is no statement to run");
+  }
+  std::string_view rest(
+      tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
+  if (!IsEmptyOfStatements(rest) ||
+      (read_only_ && sqlite3_stmt_readonly(statement) == 0)) {
+    sqlite3_finalize(statement);
+    return Status::InvalidArgument(
+        Excerpt(sql) + (read_only_
+                            ? ": a read connection cannot change the database"
+                            : ": holds more than one statement"));
+  }
+  return std::unique_ptr<Statement>(
+      new BulkStatement(*this, statement, std::string(sql)));
+}
+
 Status SqliteConnection::Execute(std::string_view sql,
                                  std::span<const Value> params,
                                  const RowCallback& on_row) {

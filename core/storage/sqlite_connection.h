@@ -49,6 +49,8 @@ class SqliteConnection : public Connection {
   Result<std::vector<Row>> Query(std::string_view sql,
                                  std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
+  Result<std::unique_ptr<Statement>> PrepareStatement(
+      std::string_view sql) override;
   std::int64_t Changes() const override;
   std::int64_t LastInsertId() const override;
   void SetScope(AccessScope scope) override;
@@ -93,6 +95,7 @@ class SqliteConnection : public Connection {
   std::size_t num_cached_statements() const { return statements_.size(); }
 
  private:
+  class BulkStatement;
   // A statement ready to bind; finalized after use unless it is cached.
   struct Prepared {
     sqlite3_stmt* statement = nullptr;

@@ -246,6 +246,7 @@ http::Response AccountPage(Site& site, const http::Request& request,
   model["isSession"] = SessionId(request) != 0;
   model["adminUrl"] = Localize("/beheer", language);
   model["passwordAction"] = Localize("/account/wachtwoord", language);
+  model["uploadUrl"] = Localize("/invoer/cijfers", language);
   model["notice"] = notice;
   if (role == "city-editor") {
     auto cities = Cities(site);

@@ -94,6 +94,11 @@ const nlohmann::json& PageRenderer::Translations(Language language) const {
   return language == Language::kEnglish ? english_ : dutch_;
 }
 
+const std::string* PageRenderer::Partial(std::string_view name) const {
+  auto found = partials_.find(std::string(name));
+  return found == partials_.end() ? nullptr : &found->second;
+}
+
 std::string PageRenderer::Text(Language language, std::string_view key) const {
   const json* node = &Translations(language);
   std::string_view rest = key;

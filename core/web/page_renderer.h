@@ -48,6 +48,10 @@ class PageRenderer {
   // The translations of a language, for view models that pick from them.
   const nlohmann::json& Translations(Language language) const;
 
+  // The text of a shared part (a template whose file name starts with "_"),
+  // by its name without the "_"; nullptr when there is none.
+  const std::string* Partial(std::string_view name) const;
+
  private:
   std::map<std::string, std::string> templates_;
   std::map<std::string, std::string> partials_;

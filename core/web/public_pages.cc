@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/domain/measurements.h"
+#include "core/web/progress_view.h"
 #include "core/web/registers.h"
 #include "core/web/search.h"
 #include "core/web/view_helpers.h"
@@ -149,12 +150,25 @@ http::Response Dashboard(Site& site, http::Request& request,
   if (!cities.ok()) return Failure(site, request, language, cities.status());
   json model = site.BaseModel(
       request, language, t["dashboard"]["title"].get<std::string>(), false);
+  auto progress = CurrentProgress(site, *themes);
+  if (!progress.ok()) {
+    return Failure(site, request, language, progress.status());
+  }
+  model["networkProgress"] =
+      AssessmentView(progress->network(), &progress->network_rollup(), language,
+                     t, "/api/v1/themes");
   json cards = json::array();
   std::map<std::string,
            std::pair<const domain::ThemeManifest*, const domain::Indicator*>>
       indicators;
   for (const auto& theme : *themes) {
-    cards.push_back(ThemeCard(theme, language, t));
+    json card = ThemeCard(theme, language, t);
+    if (const domain::ThemeProgress* found = progress->Theme(theme.id)) {
+      card["progress"] =
+          AssessmentView(found->assessment, &found->rollup, language, t,
+                         "/api/v1/themes/" + theme.id + "/progress");
+    }
+    cards.push_back(std::move(card));
     for (const auto& indicator : theme.indicators) {
       indicators[indicator.id] = {&theme, &indicator};
     }
@@ -300,6 +314,32 @@ http::Response ThemePage(Site& site, http::Request& request,
                               Localized(theme->name, language)["text"], false);
   model["theme"] = ThemeCard(*theme, language, t);
   model["introduction"] = Localized(theme->introduction, language);
+  auto progress = CurrentProgress(site, {*theme});
+  if (!progress.ok()) {
+    return Failure(site, request, language, progress.status());
+  }
+  const domain::ThemeProgress* theme_progress = progress->Theme(theme->id);
+  std::string theme_api = "/api/v1/themes/" + theme->id + "/progress";
+  if (theme_progress != nullptr) {
+    model["progress"] =
+        AssessmentView(theme_progress->assessment, &theme_progress->rollup,
+                       language, t, theme_api);
+  }
+  auto indicator_progress = [&](const domain::Indicator& indicator) {
+    const domain::IndicatorProgress* found = progress->Indicator(indicator.id);
+    return found == nullptr ? json(nullptr)
+                            : IndicatorStatusView(*found, language, t);
+  };
+  auto agreement_progress = [&](const std::string& letter) {
+    if (theme_progress == nullptr) return json(nullptr);
+    for (const auto& agreement : theme_progress->agreements) {
+      if (agreement.letter != letter) continue;
+      return AssessmentView(agreement.assessment,
+                            agreement.rollup ? &*agreement.rollup : nullptr,
+                            language, t, theme_api);
+    }
+    return json(nullptr);
+  };
   json challenges = json::array();
   for (const auto& challenge : theme->challenges) {
     challenges.push_back(Localized(challenge, language));
@@ -325,7 +365,8 @@ http::Response ThemePage(Site& site, http::Request& request,
       }
     }
     groups.back()["agreements"].push_back(
-        {{"letter", agreement.letter},
+        {{"progress", agreement_progress(agreement.letter)},
+         {"letter", agreement.letter},
          {"kind", KindLabel(agreement.kind, t)},
          {"isResult", agreement.kind == domain::AgreementKind::kResult},
          {"topic", agreement.topic},
@@ -337,7 +378,9 @@ http::Response ThemePage(Site& site, http::Request& request,
   model["groups"] = groups;
   json indicators = json::array();
   for (const auto& indicator : theme->indicators) {
-    indicators.push_back(IndicatorSummary(theme->id, indicator, language, t));
+    json summary = IndicatorSummary(theme->id, indicator, language, t);
+    summary["progress"] = indicator_progress(indicator);
+    indicators.push_back(std::move(summary));
   }
   model["indicators"] = indicators;
   model["hasIndicators"] = !indicators.empty();
@@ -442,12 +485,29 @@ http::Response AgreementPage(Site& site, http::Request& request,
         {{"value", FormatValue(number.value, number.unit, language, t)},
          {"text", number.text}});
   }
+  auto progress = CurrentProgress(site, {*theme});
+  if (!progress.ok()) {
+    return Failure(site, request, language, progress.status());
+  }
   json indicators = json::array();
   for (const auto& id : agreement.indicators) {
     for (const auto& indicator : theme->indicators) {
-      if (indicator.id == id)
-        indicators.push_back(
-            IndicatorSummary(theme->id, indicator, language, t));
+      if (indicator.id != id) continue;
+      json summary = IndicatorSummary(theme->id, indicator, language, t);
+      if (const auto* status = progress->Indicator(id)) {
+        summary["progress"] = IndicatorStatusView(*status, language, t);
+      }
+      indicators.push_back(std::move(summary));
+    }
+  }
+  json agreement_progress = nullptr;
+  if (const domain::ThemeProgress* theme_progress =
+          progress->Theme(theme->id)) {
+    for (const auto& item : theme_progress->agreements) {
+      if (item.letter != agreement.letter) continue;
+      agreement_progress = AssessmentView(
+          item.assessment, item.rollup ? &*item.rollup : nullptr, language, t,
+          "/api/v1/themes/" + theme->id + "/progress");
     }
   }
   auto history =
@@ -493,6 +553,7 @@ http::Response AgreementPage(Site& site, http::Request& request,
       {"hasIndicators", !indicators.empty()},
       {"versions", versions},
       {"hasVersions", !versions.empty()},
+      {"progress", agreement_progress},
       {"apiUrl", theme->RoutePrefix() + "/agreements/" + agreement.letter}};
   if (found != theme->agreements.begin()) {
     auto previous = std::prev(found);
@@ -557,6 +618,13 @@ http::Response IndicatorPage(Site& site, http::Request& request,
     by_city[figure.city][figure.period] = &figure;
     any_demo = any_demo || figure.is_demo;
   }
+  auto progress = CurrentProgress(site, {data.theme});
+  if (!progress.ok()) {
+    return Failure(site, request, language, progress.status());
+  }
+  const domain::IndicatorProgress* indicator_progress =
+      progress->Indicator(indicator.id);
+  std::string progress_api = "/api/v1/indicators/" + indicator.id + "/progress";
   std::vector<std::string> periods(period_set.begin(), period_set.end());
   json columns = json::array();
   for (const auto& period : periods) {
@@ -588,6 +656,16 @@ http::Response IndicatorPage(Site& site, http::Request& request,
         {"reached", done},
         {"status",
          done ? t["indicator"]["reached"] : t["indicator"]["notReached"]}};
+    if (indicator_progress != nullptr) {
+      if (code.empty() && indicator_progress->series) {
+        row["progress"] = SeriesView(*indicator_progress->series,
+                                     indicator.unit, language, t, progress_api);
+      } else if (auto series = indicator_progress->cities.find(code);
+                 series != indicator_progress->cities.end()) {
+        row["progress"] = SeriesView(series->second, indicator.unit, language,
+                                     t, progress_api);
+      }
+    }
     auto city = cities->find(code);
     if (code.empty()) {
       row["name"] = t["indicator"]["network"];
@@ -631,6 +709,59 @@ http::Response IndicatorPage(Site& site, http::Request& request,
       {"csvUrl", "/indicatoren/" + indicator.id + "/cijfers.csv"},
       {"apiUrl", "/api/v1/indicators/" + indicator.id + "/measurements"}};
   model["theme"] = ThemeCard(data.theme, language, t);
+  if (indicator_progress != nullptr) {
+    model["progress"] = IndicatorStatusView(*indicator_progress, language, t);
+    model["progressLabel"] =
+        indicator.scope == "city"
+            ? t["progress"]["network"].get<std::string>() + " (" +
+                  t["indicator"]["scopeCity"].get<std::string>() + ")"
+            : t["progress"]["network"].get<std::string>();
+    if (indicator.scope == "city") {
+      std::optional<std::string> period;
+      if (auto asked = request.Query("periode");
+          asked &&
+          std::find(periods.begin(), periods.end(), *asked) != periods.end()) {
+        period = std::string(*asked);
+      }
+      domain::Comparison comparison = progress->Compare(indicator.id, period);
+      json options = json::array();
+      for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
+        options.push_back({{"value", *it},
+                           {"label", FormatDate(*it, t)},
+                           {"selected", *it == comparison.period}});
+      }
+      json compared = json::array();
+      for (const auto& entry : comparison.entries) {
+        auto city = cities->find(entry.cbs_code);
+        compared.push_back({{"rank", entry.rank},
+                            {"name", city == cities->end() ? entry.cbs_code
+                                                           : city->second.name},
+                            {"url", CityUrl(entry.cbs_code, language)},
+                            {"value", FormatValue(entry.figure.value,
+                                                  indicator.unit, language, t)},
+                            {"period", FormatDate(entry.figure.period, t)}});
+      }
+      json without = json::array();
+      for (const auto& code : comparison.without_figure) {
+        auto city = cities->find(code);
+        without.push_back(city == cities->end() ? code : city->second.name);
+      }
+      if (!compared.empty()) {
+        model["comparison"] = {
+            {"action", IndicatorUrl(indicator.id, language)},
+            {"options", options},
+            {"periodLabel", FormatDate(comparison.period, t)},
+            {"hasMedian", comparison.median.has_value()},
+            {"median",
+             comparison.median
+                 ? FormatValue(*comparison.median, indicator.unit, language, t)
+                 : ""},
+            {"rows", compared},
+            {"without", without},
+            {"hasWithout", !without.empty()}};
+      }
+    }
+  }
   model["columns"] = columns;
   model["rows"] = rows;
   model["hasFigures"] = !rows.empty();
@@ -726,6 +857,14 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
                           ? json(nullptr)
                           : json(FormatDate(city->second.member_since, t))},
       {"apiUrl", "/api/v1/cities/" + code}};
+  auto progress = CurrentProgress(site, *themes);
+  if (!progress.ok()) {
+    return Failure(site, request, language, progress.status());
+  }
+  domain::CityProgress city_progress = progress->ForCity(code);
+  model["progress"] =
+      AssessmentView(city_progress.assessment, &city_progress.rollup, language,
+                     t, "/api/v1/cities/" + code + "/progress");
   json leads = json::array();
   json figure_groups = json::array();
   domain::Measurements measurements(site.database());
@@ -743,6 +882,14 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
       if (figures->empty()) continue;
       const domain::Measurement& latest = figures->back();
       bool done = TargetReached(indicator, latest.value);
+      json series_view = nullptr;
+      if (const auto* found = progress->Indicator(indicator.id)) {
+        if (auto series = found->cities.find(code);
+            series != found->cities.end()) {
+          series_view = SeriesView(series->second, indicator.unit, language, t,
+                                   "/api/v1/cities/" + code + "/progress");
+        }
+      }
       rows.push_back(
           {{"indicator", Localized(indicator.name, language)},
            {"url", IndicatorUrl(indicator.id, language)},
@@ -754,6 +901,7 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
            {"reached", done},
            {"status",
             done ? t["indicator"]["reached"] : t["indicator"]["notReached"]},
+           {"progress", series_view},
            {"demo", latest.is_demo}});
     }
     if (!rows.empty()) {

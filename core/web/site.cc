@@ -75,8 +75,9 @@ Result<std::unique_ptr<Site>> Site::Create(
                                       },
                                       asset_options});
   if (!status.ok()) return status;
-  for (auto* add : {&RegisterPublicPages, &RegisterAccountPages,
-                    &RegisterAdminPages, &RegisterRegisterPages}) {
+  for (auto* add :
+       {&RegisterPublicPages, &RegisterAccountPages, &RegisterAdminPages,
+        &RegisterRegisterPages, &RegisterReportPages}) {
     status = (*add)(*site);
     if (!status.ok()) return status;
   }
@@ -109,6 +110,10 @@ json Site::BaseModel(const http::Request& request, Language language,
             {{"url", Localize("/steden", language)},
              {"label", t["nav"]["cities"]},
              {"current", request.path.find("/steden") != std::string::npos}},
+            {{"url", Localize("/rapportages", language)},
+             {"label", t["nav"]["reports"]},
+             {"current",
+              request.path.find("/rapportages") != std::string::npos}},
             {{"url", Localize("/zoeken", language)},
              {"label", t["nav"]["search"]},
              {"current", request.path.find("/zoeken") != std::string::npos}}})},
@@ -176,8 +181,8 @@ http::Response Site::LoginForm(const http::Request& request, Language language,
 
 http::Response Site::CallApi(const http::Request& outer,
                              const std::string& method,
-                             const std::string& target,
-                             const json& body) const {
+                             const std::string& target, const json& body,
+                             const http::Pairs& extra_headers) const {
   http::Request inner;
   inner.method = method;
   inner.target = target;
@@ -199,6 +204,7 @@ http::Response Site::CallApi(const http::Request& outer,
   if (outer.principal && outer.principal->by_session()) {
     inner.headers.emplace_back("x-csrf-token", outer.principal->csrf_token);
   }
+  for (const auto& header : extra_headers) inner.headers.push_back(header);
   if (!body.is_null()) {
     inner.headers.emplace_back("content-type", "application/json");
     inner.body = body.dump(-1, ' ', false, json::error_handler_t::replace);

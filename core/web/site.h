@@ -106,9 +106,11 @@ class Site {
   // cookie, Origin and the CSRF token of its form go along), through the
   // same authorization point as any API request, and a theme module's
   // route within the module's share. body, when not null, is sent as JSON.
+  // extra_headers go along as well (an Accept header, say).
   http::Response CallApi(const http::Request& outer, const std::string& method,
                          const std::string& target,
-                         const nlohmann::json& body = nullptr) const;
+                         const nlohmann::json& body = nullptr,
+                         const http::Pairs& extra_headers = {}) const;
 
   // Adds a GET page at path (Dutch) and at /en + path (English).
   Status AddPage(
@@ -147,6 +149,7 @@ Status RegisterPublicPages(Site& site);
 Status RegisterAccountPages(Site& site);
 Status RegisterAdminPages(Site& site);
 Status RegisterRegisterPages(Site& site);
+Status RegisterReportPages(Site& site);
 
 }  // namespace smartercities::web
 

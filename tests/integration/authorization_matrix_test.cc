@@ -63,6 +63,24 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /api/v1/indicators/{indicator}", Policy::kPublic},
       {"GET /api/v1/indicators/{indicator}/measurements", Policy::kPublic},
       {"POST /api/v1/indicators/{indicator}/measurements", Policy::kCityEditor},
+      // Bulk writes and imports check every row against the caller's role
+      // and scope (a city editor's rows must all be of the city); an empty
+      // list is everyone's to send.
+      {"POST /api/v1/indicators/{indicator}/measurements/import",
+       Policy::kAuthenticated},
+      {"GET /api/v1/cities/{city}/measurements", Policy::kPublic},
+      {"POST /api/v1/cities/{city}/measurements/import",
+       Policy::kAuthenticated},
+      {"GET /api/v1/measurements", Policy::kPublic},
+      {"POST /api/v1/measurements", Policy::kAuthenticated},
+      {"POST /api/v1/measurements/import", Policy::kAuthenticated},
+      {"GET /api/v1/measurements/corrections", Policy::kAuthenticated},
+      {"GET /api/v1/indicators/{indicator}/progress", Policy::kPublic},
+      {"GET /api/v1/indicators/{indicator}/comparison", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/progress", Policy::kPublic},
+      {"GET /api/v1/cities/{city}/progress", Policy::kPublic},
+      {"GET /api/v1/reports", Policy::kPublic},
+      {"GET /api/v1/reports/{period}", Policy::kPublic},
       {"GET /api/v1/cities", Policy::kPublic},
       {"GET /api/v1/cities/{city}", Policy::kPublic},
       {"GET /api/v1/modules", Policy::kAdmin},
@@ -124,6 +142,17 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"POST /en/invoer/themas/{theme}/{register}", Policy::kAuthenticated},
       {"POST /en/invoer/themas/{theme}/{register}/{id}",
        Policy::kAuthenticated},
+      {"GET /rapportages", Policy::kPublic},
+      {"GET /en/rapportages", Policy::kPublic},
+      {"GET /rapportages/{period}", Policy::kPublic},
+      {"GET /en/rapportages/{period}", Policy::kPublic},
+      {"GET /rapportages/{period}/rapportage.pdf", Policy::kPublic},
+      {"GET /en/rapportages/{period}/rapportage.pdf", Policy::kPublic},
+      {"GET /invoer/cijfers", Policy::kAuthenticated},
+      {"GET /en/invoer/cijfers", Policy::kAuthenticated},
+      // The upload checks every row against the editor's role and scope.
+      {"POST /invoer/cijfers", Policy::kAuthenticated},
+      {"POST /en/invoer/cijfers", Policy::kAuthenticated},
       {"GET /zoeken", Policy::kPublic},
       {"GET /en/zoeken", Policy::kPublic},
       {"GET /assets/{file}", Policy::kPublic},
@@ -326,6 +355,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("letter", "a");
     fill("indicator", indicator);
     fill("city", kHomeCity);
+    fill("period", "2013-H2");
     if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
     if (route->pattern.find("{userId}") != std::string::npos) {
       HttpResponse made = Call(
@@ -388,6 +418,12 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
       call.body =
           json{{"city", kHomeCity}, {"period", "2013-06"}, {"value", 3}}.dump();
     }
+    if (route->owner == "core" &&
+        route->pattern.ends_with("/measurements/import")) {
+      call.body = "indicator,city,period,value\n";
+      call.type = "text/csv";
+    }
+    if (key == "POST /api/v1/measurements") call.body = R"({"items":[]})";
     if (key.ends_with("/invoer/{indicator}") && route->method == "POST") {
       call.body = "city=" + std::string(kHomeCity) + "&period=2013-06&value=3";
       call.type = "application/x-www-form-urlencoded";

@@ -115,5 +115,37 @@ TEST(CsvTest, RefusesWhatRfc4180DoesNotAllowNamingLineAndField) {
   }
 }
 
+TEST(CsvTest, ReadsSemicolonsAndRecordsOfAnotherLengthWhenAsked) {
+  CsvTable table = ReadCsv("a;b\n\"1;5\";2,5\n", {.delimiter = ';'});
+  ASSERT_FALSE(table.problem) << table.problem->message;
+  EXPECT_EQ(table.records[1].fields, (std::vector<std::string>{"1;5", "2,5"}));
+
+  // One record at a time; a short record is the caller's to judge, and the
+  // reading goes on after it.
+  const std::string_view text = "a,b\n1\n2,3,4\n5,6\n";
+  CsvReader reader(text, {.same_field_count = false});
+  CsvRecord record;
+  std::vector<std::size_t> counts;
+  std::vector<std::size_t> lines;
+  while (reader.Next(record)) {
+    counts.push_back(record.fields.size());
+    lines.push_back(record.line);
+  }
+  EXPECT_FALSE(reader.problem());
+  EXPECT_EQ(counts, (std::vector<std::size_t>{2, 1, 3, 2}));
+  EXPECT_EQ(lines, (std::vector<std::size_t>{1, 2, 3, 4}));
+  EXPECT_EQ(record.fields, (std::vector<std::string>{"5", "6"}));
+  // Every byte is read: a progress display ends at 100%.
+  EXPECT_EQ(reader.position(), text.size());
+
+  // A problem ends the reading where it is.
+  CsvReader broken("a,b\n1,\"2\n3,4\n");
+  while (broken.Next(record)) {
+  }
+  ASSERT_TRUE(broken.problem());
+  EXPECT_EQ(broken.problem()->line, 2u);
+  EXPECT_FALSE(broken.Next(record));
+}
+
 }  // namespace
 }  // namespace smartercities::sdk

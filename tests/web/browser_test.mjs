@@ -405,6 +405,96 @@ describe('editors and administrators', () => {
   });
 });
 
+describe('monitoring', () => {
+  test('a status badge opens the inputs it was computed from, on every page that shows progress', async () => {
+    const context = await browser.newContext();
+    for (const path of ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', '/steden/GM0794']) {
+      const page = await open(context, path);
+      const badge = page.locator('.sc-progress').first();
+      assert.ok(await badge.count() > 0, `a progress badge on ${path}`);
+      assert.match(await badge.locator('.sc-status').innerText(), /\S/);
+      // The inputs are folded away until the reader asks.
+      const inputs = badge.locator('details.sc-how dl');
+      assert.equal(await inputs.isVisible(), false);
+      await badge.locator('details.sc-how summary').click();
+      assert.equal(await inputs.isVisible(), true);
+      assert.match(await inputs.innerText(), /Regel die gold/);
+      noProblems(page);
+      await page.close();
+    }
+    // The indicator page compares the cities, with the network's median.
+    const page = await open(context, '/indicatoren/regelluwe-stad-e-invoices');
+    const comparison = page.locator('[data-testid=comparison]');
+    assert.ok(await comparison.locator('tbody tr').count() > 1, 'the cities ranked');
+    assert.match(await comparison.locator('[data-testid=median]').innerText(), /\d/);
+    const progress = page.locator('[data-testid=indicator-progress]');
+    await progress.locator('details.sc-how summary').first().click();
+    assert.match(await progress.innerText(), /Regel die gold/);
+    await page.screenshot({ path: join(screenshots, 'indicator-progress.png'), fullPage: true });
+    await axe(page);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a city editor uploads a CSV: a bad file shows every bad row and stores nothing, a good one is stored', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    await Promise.all([page.waitForURL(/\/invoer\/cijfers/), page.click('[data-testid=upload-link]')]);
+    const bad = [
+      'indicator;city;period;value',
+      'regelluwe-stad-e-invoices;GM0794;2014-02;41,5',
+      'regelluwe-stad-e-invoices;GM0363;2014-02;40',
+      'regelluwe-stad-e-invoices;GM0794;2014-13;40',
+      'regelluwe-stad-e-invoices;GM0794;2014-02;42',
+    ].join('\n');
+    await page.setInputFiles('#veld-file', { name: 'cijfers.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    const rows = page.locator('[data-testid=upload-problems] tbody tr');
+    assert.equal(await rows.count(), 3);
+    const lines = await rows.locator('td:first-child').allInnerTexts();
+    assert.deepEqual(lines, ['3', '4', '5']);
+    assert.match(await rows.nth(0).innerText(), /GM0363/);
+    assert.equal(await page.locator('.sc-error-summary a[href="#veld-file"]').count(), 1);
+    assert.match(await page.getAttribute('#veld-file', 'aria-describedby'), /veld-file-fout/);
+    await page.screenshot({ path: join(screenshots, 'upload-errors.png'), fullPage: true });
+    await axe(page);
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    const before = await context.request.get(`${server.url}/api/v1/measurements?city=GM0794&period=2014-02`);
+    assert.equal((await before.json()).items.length, 0, 'nothing of the bad file was stored');
+
+    const good = 'indicator,city,period,value\nregelluwe-stad-e-invoices,GM0794,2014-02,41.5\n';
+    await page.setInputFiles('#veld-file', { name: 'cijfers.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.match(await page.locator('[data-testid=upload-result]').innerText(), /opgeslagen/);
+    const after = await context.request.get(`${server.url}/api/v1/measurements?city=GM0794&period=2014-02`);
+    assert.equal((await after.json()).items.length, 1);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('the reports page offers each half year as a page and as a PDF', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, '/rapportages');
+    const link = page.locator('[data-testid=reports] a[href="/rapportages/2013-H2"]');
+    assert.equal(await link.count(), 1);
+    const pdfUrl = await page.locator('[data-testid=reports] a[href$="2013-H2/rapportage.pdf"]').getAttribute('href');
+    await axe(page);
+    await Promise.all([page.waitForURL(/\/rapportages\/2013-H2$/), link.click()]);
+    assert.match(await page.locator('h1').first().innerText(), /Voortgangsrapportage/);
+    assert.ok(await page.locator('svg').count() > 0, 'charts drawn as SVG');
+    // The report's own style is allowed by its hash; nothing is blocked.
+    noProblems(page);
+    await page.screenshot({ path: join(screenshots, 'report.png') });
+    const pdf = await context.request.get(server.url + pdfUrl);
+    assert.equal(pdf.status(), 200);
+    assert.match(pdf.headers()['content-type'], /application\/pdf/);
+    assert.match(pdf.headers()['content-disposition'], /attachment/);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    noProblems(page);
+    await context.close();
+  });
+});
+
 describe('accessibility', () => {
   test('axe-core finds no WCAG 2.1 AA violation on any page type, in both languages', async () => {
     const context = await browser.newContext();
@@ -457,8 +547,11 @@ describe('accessibility', () => {
     assert.notEqual(first.outline, 'none');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'inhoud');
-    // Tab onwards: the first theme card's link, then on through the page
-    // and out of it, never stuck on one element.
+    // Tab onwards: the network's status opens its inputs, then the first
+    // theme card's link, then on through the page and out of it, never
+    // stuck on one element.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '/themas/bedrijvige-stad');
     const seen = [];

@@ -1,0 +1,117 @@
+#include "core/api/content_negotiation.h"
+
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+namespace smartercities::api {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Range {
+  std::string_view type;  // "text/csv", "text/*" or "*/*"
+  double quality = 1;
+};
+
+std::vector<Range> Ranges(std::string_view accept) {
+  std::vector<Range> ranges;
+  while (!accept.empty()) {
+    std::size_t comma = accept.find(',');
+    std::string_view item = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? "" : accept.substr(comma + 1);
+    std::size_t semicolon = item.find(';');
+    Range range{Trim(item.substr(0, semicolon))};
+    while (semicolon != std::string_view::npos) {
+      item = item.substr(semicolon + 1);
+      semicolon = item.find(';');
+      std::string_view parameter = Trim(item.substr(0, semicolon));
+      if (parameter.size() > 2 &&
+          (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
+        double quality = 1;
+        auto [end, error] = std::from_chars(
+            parameter.data() + 2, parameter.data() + parameter.size(), quality);
+        if (error == std::errc()) range.quality = quality;
+      }
+    }
+    if (!range.type.empty()) ranges.push_back(range);
+  }
+  return ranges;
+}
+
+// How well range names type: 3 exactly, 2 as "text/*", 1 as "*/*", 0 not.
+int Specificity(std::string_view range, std::string_view type) {
+  if (EqualsIgnoringCase(range, type)) return 3;
+  if (range == "*/*") return 1;
+  std::size_t slash = type.find('/');
+  if (range.size() == slash + 2 && range.ends_with("/*") &&
+      EqualsIgnoringCase(range.substr(0, slash), type.substr(0, slash))) {
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::optional<std::string> Negotiate(
+    std::string_view accept, std::initializer_list<const char*> offered) {
+  accept = Trim(accept);
+  if (accept.empty()) return std::string(*offered.begin());
+  std::vector<Range> ranges = Ranges(accept);
+  const char* best = nullptr;
+  double best_quality = 0;
+  int best_specificity = 0;
+  for (const char* type : offered) {
+    // The quality of a type is that of the most specific range naming it.
+    double quality = 0;
+    int specificity = 0;
+    for (const Range& range : ranges) {
+      int how = Specificity(range.type, type);
+      if (how > specificity) {
+        specificity = how;
+        quality = range.quality;
+      }
+    }
+    if (specificity == 0 || quality <= 0) continue;
+    if (best == nullptr || quality > best_quality ||
+        (quality == best_quality && specificity > best_specificity)) {
+      best = type;
+      best_quality = quality;
+      best_specificity = specificity;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  return std::string(best);
+}
+
+http::Response NotAcceptable(std::initializer_list<const char*> offered) {
+  std::string names;
+  for (const char* type : offered) {
+    if (!names.empty()) names += ", ";
+    names += type;
+  }
+  return http::Response::Problem(
+      406, "Not Acceptable",
+      "this endpoint answers in " + names + "; ask for one of them in Accept");
+}
+
+}  // namespace smartercities::api

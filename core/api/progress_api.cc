@@ -1,0 +1,241 @@
+// Progress toward the targets, computed from the figures (docs/progress.md),
+// every status with the inputs that produced it:
+//   GET /api/v1/indicators/{indicator}/progress[?at=2014-06]
+//   GET /api/v1/indicators/{indicator}/comparison[?period=2014-06]
+//   GET /api/v1/themes/{theme}/progress[?at=2014-06]
+//   GET /api/v1/cities/{city}/progress[?at=2014-06]
+// at is the month computed for (default: the current month); figures of
+// later months are left out.
+#include <ctime>
+
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+#include "core/domain/measurements.h"
+#include "core/domain/progress_overview.h"
+#include "core/report/progress_json.h"
+
+namespace smartercities::api {
+namespace {
+
+using nlohmann::json;
+
+std::string CurrentMonth() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[8];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
+  return buffer;
+}
+
+// ?name= as a month, the default when absent, or the 400 to send.
+std::variant<std::string, http::Response> Month(const http::Request& request,
+                                                std::string_view name,
+                                                std::string fallback) {
+  auto text = request.Query(name);
+  if (!text) return fallback;
+  if (!domain::IsMonth(*text)) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter '" + std::string(name) +
+            "' must be a month as YYYY-MM, e.g. 2014-06");
+  }
+  return std::string(*text);
+}
+
+struct Loaded {
+  domain::ProgressOverview overview;
+  report::CityNames names;
+};
+
+// The progress at month at of the enabled themes (only theme_id's when
+// set), or the problem to send.
+std::variant<Loaded, http::Response> Load(ApiContext& context,
+                                          std::optional<std::string> theme_id,
+                                          std::string at) {
+  std::vector<domain::ThemeManifest> themes;
+  auto ids = context.catalog.ThemeIds();
+  if (!ids.ok()) return ProblemFor(ids.status());
+  for (const std::string& id : *ids) {
+    if (theme_id && id != *theme_id) continue;
+    if (!context.modules.IsEnabled(id)) continue;
+    auto theme = context.catalog.GetTheme(id);
+    if (!theme.ok()) return ProblemFor(theme.status());
+    if (theme->has_value()) themes.push_back(std::move(**theme));
+  }
+  if (theme_id && themes.empty()) {
+    return http::Response::Problem(404, "Not Found",
+                                   "there is no theme '" + *theme_id + "'");
+  }
+  report::CityNames names;
+  std::vector<std::string> cities;
+  Status read = context.database.Read([&](storage::Connection& db) {
+    return db.Execute("SELECT cbs_code, name FROM cities", {},
+                      [&](const storage::Row& row) {
+                        cities.push_back(row.Text("cbs_code"));
+                        names[row.Text("cbs_code")] = row.Text("name");
+                        return true;
+                      });
+  });
+  if (!read.ok()) return ProblemFor(read);
+  auto overview = domain::ProgressOverview::Compute(
+      context.database, std::move(themes), std::move(cities), std::move(at));
+  if (!overview.ok()) return ProblemFor(overview.status());
+  return Loaded{std::move(overview).value(), std::move(names)};
+}
+
+// The theme of an enabled indicator, or the 404 to send.
+std::variant<std::string, http::Response> ThemeOf(ApiContext& context,
+                                                  std::string_view indicator) {
+  auto record = context.catalog.GetIndicator(indicator);
+  if (!record.ok()) return ProblemFor(record.status());
+  if (!record->has_value() || !context.modules.IsEnabled((*record)->theme_id)) {
+    return http::Response::Problem(
+        404, "Not Found",
+        "there is no indicator '" + std::string(indicator) + "'");
+  }
+  return (*record)->theme_id;
+}
+
+}  // namespace
+
+Status RegisterProgressRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options;
+  options.permission = "public";
+  options.cacheable = true;
+  options.tag = "progress";
+  options.body_limit_bytes = 0;
+
+  options.summary =
+      "An indicator's progress toward its target, for the network and per "
+      "city, each status with the inputs that produced it";
+  Status status = context.router->Add(
+      {"GET", "/api/v1/indicators/{indicator}/progress", "core",
+       [ctx](http::Request& request) {
+         std::string id(request.Param("indicator"));
+         auto theme = ThemeOf(*ctx, id);
+         if (auto* problem = std::get_if<http::Response>(&theme)) {
+           return *problem;
+         }
+         auto at = Month(request, "at", CurrentMonth());
+         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
+         auto loaded = Load(*ctx, std::get<std::string>(theme),
+                            std::get<std::string>(at));
+         if (auto* problem = std::get_if<http::Response>(&loaded)) {
+           return *problem;
+         }
+         const Loaded& data = std::get<Loaded>(loaded);
+         const domain::IndicatorProgress* progress =
+             data.overview.Indicator(id);
+         if (progress == nullptr) {
+           return http::Response::Problem(404, "Not Found",
+                                          "there is no indicator '" + id + "'");
+         }
+         json body = report::IndicatorProgressJson(*progress, data.names);
+         body["at"] = data.overview.at();
+         body["method"] = report::MethodJson();
+         return Json(200, body);
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.summary =
+      "Every city's value of an indicator at a month, its rank, and the "
+      "network's median";
+  status = context.router->Add(
+      {"GET", "/api/v1/indicators/{indicator}/comparison", "core",
+       [ctx](http::Request& request) {
+         std::string id(request.Param("indicator"));
+         auto theme = ThemeOf(*ctx, id);
+         if (auto* problem = std::get_if<http::Response>(&theme)) {
+           return *problem;
+         }
+         std::optional<std::string> period;
+         if (request.Query("period")) {
+           auto month = Month(request, "period", "");
+           if (auto* problem = std::get_if<http::Response>(&month)) {
+             return *problem;
+           }
+           period = std::get<std::string>(month);
+         }
+         std::string at = period ? *period : CurrentMonth();
+         auto loaded = Load(*ctx, std::get<std::string>(theme), at);
+         if (auto* problem = std::get_if<http::Response>(&loaded)) {
+           return *problem;
+         }
+         const Loaded& data = std::get<Loaded>(loaded);
+         const domain::IndicatorProgress* progress =
+             data.overview.Indicator(id);
+         if (progress == nullptr) {
+           return http::Response::Problem(404, "Not Found",
+                                          "there is no indicator '" + id + "'");
+         }
+         if (progress->indicator.scope != "city") {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "indicator '" + id +
+                   "' is measured for the network as a whole; there are no "
+                   "cities to compare");
+         }
+         return Json(200,
+                     report::ComparisonJson(data.overview.Compare(id, period),
+                                            progress->indicator, data.names));
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.summary =
+      "A theme's progress: each agreement from its indicators, the theme "
+      "from its agreements, with the inputs";
+  status = context.router->Add(
+      {"GET", "/api/v1/themes/{theme}/progress", "core",
+       [ctx](http::Request& request) {
+         std::string id(request.Param("theme"));
+         auto at = Month(request, "at", CurrentMonth());
+         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
+         auto loaded = Load(*ctx, id, std::get<std::string>(at));
+         if (auto* problem = std::get_if<http::Response>(&loaded)) {
+           return *problem;
+         }
+         const Loaded& data = std::get<Loaded>(loaded);
+         const domain::ThemeProgress* progress = data.overview.Theme(id);
+         if (progress == nullptr) {
+           return http::Response::Problem(404, "Not Found",
+                                          "there is no theme '" + id + "'");
+         }
+         json body = report::ThemeProgressJson(*progress, data.overview);
+         body["at"] = data.overview.at();
+         body["method"] = report::MethodJson();
+         return Json(200, body);
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options.summary =
+      "A city's progress on every indicator measured per city, rolled up "
+      "per agreement and theme, with the inputs";
+  return context.router->Add(
+      {"GET", "/api/v1/cities/{city}/progress", "core",
+       [ctx](http::Request& request) {
+         std::string code(request.Param("city"));
+         auto at = Month(request, "at", CurrentMonth());
+         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
+         auto loaded = Load(*ctx, std::nullopt, std::get<std::string>(at));
+         if (auto* problem = std::get_if<http::Response>(&loaded)) {
+           return *problem;
+         }
+         const Loaded& data = std::get<Loaded>(loaded);
+         if (!data.names.contains(code)) {
+           return http::Response::Problem(
+               404, "Not Found",
+               "there is no city with CBS code '" + code +
+                   "'; GET /api/v1/cities lists them");
+         }
+         return Json(200, report::CityProgressJson(data.overview.ForCity(code),
+                                                   data.overview, data.names));
+       },
+       options});
+}
+
+}  // namespace smartercities::api
