@@ -114,9 +114,8 @@ http::Response UploadPage(Site& site, const http::Request& request,
   model["action"] = Localize("/invoer/cijfers", language);
   model["dryRun"] = state.dry_run;
   std::string scope(request.CallerScope());
-  model["example"] = request.CallerRole() == "city-editor"
-                         ? scope
-                         : std::string("GM0794");
+  model["example"] =
+      request.CallerRole() == "city-editor" ? scope : std::string("GM0794");
   json errors = json::array();
   if (!state.file_error.empty()) {
     errors.push_back({{"field", "file"}, {"message", state.file_error}});
