@@ -8,7 +8,8 @@
 //   GET  /invoer/themas/{theme}/{register}/{id}   the form for one record
 //   POST /invoer/themas/{theme}/{register}/{id}   change it (PUT)
 // and the same under /en. A register is a module's public GET /x with a
-// POST /x beside it; its fields are the keys of its records. A problem the
+// POST /x beside it; its fields are those the POST's input schema declares
+// and the keys of its records. A problem the
 // module answers names its field ("homes: must be at least 0") and stands
 // next to that field.
 #include "core/web/registers.h"
@@ -99,9 +100,36 @@ struct FieldInfo {
   std::string kind;  // "text", "number", "bool", "city"
 };
 
-// The fields of the register, from the keys and values of its records.
-std::vector<FieldInfo> FieldsOf(const json& items) {
+// The kind of form field for a property of the register's input schema.
+std::string KindOf(const std::string& key, const nlohmann::ordered_json& type) {
+  if (key == "city") return "city";
+  auto is = [&type](const char* name) {
+    if (type.is_string()) return type.get<std::string>() == name;
+    if (!type.is_array()) return false;
+    return std::any_of(type.begin(), type.end(), [name](const auto& t) {
+      return t.is_string() && t.template get<std::string>() == name;
+    });
+  };
+  if (is("boolean")) return "bool";
+  if (is("number") || is("integer")) return "number";
+  return "text";
+}
+
+// The fields of the register: those its input schema declares, in its
+// order, then any other keys its records carry.
+std::vector<FieldInfo> FieldsOf(const json& items,
+                                const std::string& input_schema) {
   std::vector<FieldInfo> fields;
+  auto schema = nlohmann::ordered_json::parse(input_schema, nullptr, false);
+  if (schema.is_object() && schema.contains("properties") &&
+      schema["properties"].is_object()) {
+    for (const auto& [name, property] : schema["properties"].items()) {
+      if (IsReadOnly(name) || !property.is_object()) continue;
+      fields.push_back(
+          {name,
+           KindOf(name, property.value("type", nlohmann::ordered_json()))});
+    }
+  }
   for (const auto& item : items) {
     for (const auto& [name, value] : item.items()) {
       // A copy: clang 14 does not let a lambda capture a structured binding.
@@ -156,7 +184,7 @@ http::Response RegisterPage(Site& site, const http::Request& request,
                           problem->body.substr(0, 300));
   }
   const json& items = std::get<json>(all);
-  std::vector<FieldInfo> fields = FieldsOf(items);
+  std::vector<FieldInfo> fields = FieldsOf(items, reg.input_schema);
   auto cities = Cities(site);
   if (!cities.ok()) {
     return site.ErrorPage(request, language, 500, cities.status().message());
@@ -299,7 +327,8 @@ http::Response Save(Site& site, http::Request& request, Language language,
     return site.ErrorPage(request, language, problem->status,
                           problem->body.substr(0, 300));
   }
-  std::vector<FieldInfo> fields = FieldsOf(std::get<json>(all));
+  std::vector<FieldInfo> fields =
+      FieldsOf(std::get<json>(all), reg.input_schema);
   FormState state;
   json record = ToRecord(fields, form, state, t);
   if (!state.errors.empty()) {
@@ -362,7 +391,8 @@ std::vector<Register> Registers(Site& site) {
         continue;
       }
       registers.push_back({theme.id, theme.name, name, route->pattern,
-                           route->options.permission});
+                           route->options.permission,
+                           route->options.doc.request_schema});
     }
   }
   return registers;

@@ -20,6 +20,10 @@ struct Register {
   std::string name;        // "business-parks"
   std::string api_path;    // "/api/v1/themes/bedrijvige-stad/business-parks"
   std::string permission;  // of its POST: "city-editor" or "theme-editor"
+  // The JSON Schema of its POST body when the module declares one (a
+  // register declared with the SDK does), so that the form of an empty
+  // register knows its fields; empty otherwise.
+  std::string input_schema;
 };
 
 // Every register of the enabled modules, by theme then name.

@@ -178,6 +178,30 @@ TEST_F(WebPagesTest, FormsNeedTheSessionsCsrfTokenAndTheRightRole) {
   EXPECT_EQ(Get("/account", {{"Cookie", login.cookie}}).status, 401);
 }
 
+TEST_F(WebPagesTest, AnEmptyRegisterOffersTheFormOfItsDeclaredFields) {
+  Login login = LogIn();
+  const std::string page = "/invoer/themas/groene-stad/smart-grid-pilots";
+  HttpResponse empty = Get(page, {{"Cookie", login.cookie}});
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  // No record yet: the fields come from the register's declaration.
+  for (const char* field :
+       {"veld-city", "veld-name", "veld-homes", "veld-startedOn"}) {
+    EXPECT_THAT(empty.body, HasSubstr(std::string("id=\"") + field + "\""))
+        << field;
+  }
+  EXPECT_THAT(empty.body, Not(HasSubstr("veld-id")));
+  HttpResponse added =
+      PostForm(login, page,
+               "csrf_token=" + login.csrf +
+                   "&veld-city=GM0307&veld-name=Nieuwland&veld-homes=120"
+                   "&veld-startedOn=");
+  EXPECT_EQ(added.status, 303) << added.body;
+  HttpResponse stored =
+      Get("/api/v1/themes/groene-stad/smart-grid-pilots?city=GM0307");
+  EXPECT_THAT(stored.body, HasSubstr("Nieuwland"));
+  EXPECT_THAT(stored.body, HasSubstr("120"));
+}
+
 TEST_F(WebPagesTest, APasswordChangeTellsWhatIsWrongNextToTheField) {
   Login login = LogIn();
   HttpResponse wrong = PostForm(
