@@ -273,8 +273,15 @@ class Platform:
             time.sleep(0.001)
 
     def is_ready(self) -> bool:
+        # Which modules run is shown to administrators only: ask with the
+        # token the first start writes into the data directory.
+        headers = {}
+        token_file = self.data_dir / "admin-token"
+        if token_file.exists():
+            headers["Authorization"] = f"Bearer {token_file.read_text().strip()}"
         try:
-            answer = http_request(self.port, "/readyz", timeout=2)
+            answer = http_request(self.port, "/readyz", headers=headers,
+                                  timeout=2)
         except OSError:
             return False
         if answer.status != 200:
