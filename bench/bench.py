@@ -348,9 +348,9 @@ class Nginx:
             headers = dict((k.lower(), v) for k, v in answer.headers)
             # A path ending in "/" (the site's "/") would make alias look
             # for an index file in a directory; try_files serves the file.
-            serve = ([f"      root {body_file.parent};",
+            serve = ([f"      root {nginx_quote(str(body_file.parent))};",
                       f"      try_files /{body_file.name} =404;"]
-                     if location.endswith("/") else [f"      alias {body_file};"])
+                     if location.endswith("/") else [f"      alias {nginx_quote(str(body_file))};"])
             lines = [f"    location = {location} {{",
                      "      types { }",
                      f"      default_type {nginx_quote(headers.get('content-type', 'application/octet-stream'))};",
@@ -366,19 +366,23 @@ class Nginx:
         if os.geteuid() == 0:
             # Workers read the bodies from the build directory.
             user = "user root;\n"
+        # Quoted: the checkout's path may hold a space.
+        def q(path: pathlib.Path) -> str:
+            return nginx_quote(str(path))
+
         config = f"""# Written by bench/bench.py for one run.
 {user}worker_processes auto;
 daemon off;
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log warn;
+pid {q(self.dir / "nginx.pid")};
+error_log {q(self.dir / "error.log")} warn;
 events {{ worker_connections 4096; }}
 http {{
-  access_log {self.dir}/access.log;
-  client_body_temp_path {self.dir}/tmp/body;
-  proxy_temp_path {self.dir}/tmp/proxy;
-  fastcgi_temp_path {self.dir}/tmp/fastcgi;
-  uwsgi_temp_path {self.dir}/tmp/uwsgi;
-  scgi_temp_path {self.dir}/tmp/scgi;
+  access_log {q(self.dir / "access.log")};
+  client_body_temp_path {q(self.dir / "tmp" / "body")};
+  proxy_temp_path {q(self.dir / "tmp" / "proxy")};
+  fastcgi_temp_path {q(self.dir / "tmp" / "fastcgi")};
+  uwsgi_temp_path {q(self.dir / "tmp" / "uwsgi")};
+  scgi_temp_path {q(self.dir / "tmp" / "scgi")};
   sendfile on;
   tcp_nopush on;
   server_tokens off;
