@@ -136,44 +136,8 @@ inline std::string JsonNumber(double value) {
 // text as a JSON string literal, with the quotes. Bytes that are not UTF-8
 // become U+FFFD, so the result is always valid JSON.
 inline std::string JsonString(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
-  out.reserve(text.size() + 2);
-  std::size_t position = 0;
-  while (position < text.size()) {
-    std::size_t start = position;
-    std::optional<char32_t> c = NextCodePoint(text, position);
-    if (!c) {
-      out += "\\ufffd";
-      ++position;
-      continue;
-    }
-    switch (*c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (*c < 0x20) {
-          out += "\\u00";
-          out += kHex[(*c >> 4) & 0xf];
-          out += kHex[*c & 0xf];
-        } else {
-          out.append(text.substr(start, position - start));
-        }
-    }
-  }
+  out += JsonEscape(text);
   out += '"';
   return out;
 }

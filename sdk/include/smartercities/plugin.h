@@ -350,51 +350,6 @@ class Request {
   const sc_request& request_;
 };
 
-// Escapes text for a JSON string literal (without the quotes). Bytes that
-// are not UTF-8 become U+FFFD, so that the result is always valid JSON, even
-// for text a client sent that the handler did not check.
-inline std::string JsonEscape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size() + 8);
-  std::size_t position = 0;
-  while (position < text.size()) {
-    std::size_t start = position;
-    std::optional<char32_t> c = NextCodePoint(text, position);
-    if (!c) {
-      out += "\\ufffd";
-      ++position;
-      continue;
-    }
-    switch (*c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (*c < 0x20) {
-          out += "\\u00";
-          out += kHex[(*c >> 4) & 0xf];
-          out += kHex[*c & 0xf];
-        } else {
-          out.append(text.substr(start, position - start));
-        }
-    }
-  }
-  return out;
-}
-
 // The response a handler writes. Valid during the handler call only.
 class Response {
  public:
