@@ -21,6 +21,7 @@
 #include "core/api/api_context.h"
 #include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
+#include "core/base/time_format.h"
 #include "core/domain/measurement_import.h"
 #include "core/domain/measurements.h"
 
@@ -57,15 +58,6 @@ json CorrectionJson(const domain::Correction& c) {
   out["newSource"] = c.new_source.empty() ? json(nullptr) : json(c.new_source);
   out["importId"] = c.import_id ? json(*c.import_id) : json(nullptr);
   return out;
-}
-
-std::string CurrentMonth() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[8];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
-  return buffer;
 }
 
 // Who calls, as the authorization point put it in the request.
@@ -208,7 +200,7 @@ domain::ImportOptions OptionsFor(ApiContext& context,
                                  const http::Request& request, bool dry_run) {
   domain::ImportOptions options;
   options.reporter = ReporterOf(request);
-  options.current_month = CurrentMonth();
+  options.current_month = CurrentMonthUtc();
   options.dry_run = dry_run;
   options.theme_available = [&context](std::string_view theme) {
     return context.modules.IsEnabled(theme);
@@ -458,7 +450,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
                  domain::Measurements measurements(ctx->database);
                  auto stored = measurements.Record(
                      std::get<domain::IndicatorRecord>(indicator).indicator,
-                     measurement, CurrentMonth());
+                     measurement, CurrentMonthUtc());
                  if (!stored.ok()) return ProblemFor(stored.status());
                  return Json(201, MeasurementJson(*stored));
                });

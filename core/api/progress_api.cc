@@ -10,6 +10,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/base/time_format.h"
 #include "core/domain/measurements.h"
 #include "core/domain/progress_overview.h"
 #include "core/report/progress_json.h"
@@ -18,15 +19,6 @@ namespace smartercities::api {
 namespace {
 
 using nlohmann::json;
-
-std::string CurrentMonth() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[8];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
-  return buffer;
-}
 
 // ?name= as a month, the default when absent, or the 400 to send.
 std::variant<std::string, http::Response> Month(const http::Request& request,
@@ -118,7 +110,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
          if (auto* problem = std::get_if<http::Response>(&theme)) {
            return *problem;
          }
-         auto at = Month(request, "at", CurrentMonth());
+         auto at = Month(request, "at", CurrentMonthUtc());
          if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
          auto loaded = Load(*ctx, std::get<std::string>(theme),
                             std::get<std::string>(at));
@@ -159,7 +151,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
            }
            period = std::get<std::string>(month);
          }
-         std::string at = period ? *period : CurrentMonth();
+         std::string at = period ? *period : CurrentMonthUtc();
          auto loaded = Load(*ctx, std::get<std::string>(theme), at);
          if (auto* problem = std::get_if<http::Response>(&loaded)) {
            return *problem;
@@ -192,7 +184,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
       {"GET", "/api/v1/themes/{theme}/progress", "core",
        [ctx](http::Request& request) {
          std::string id(request.Param("theme"));
-         auto at = Month(request, "at", CurrentMonth());
+         auto at = Month(request, "at", CurrentMonthUtc());
          if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
          auto loaded = Load(*ctx, id, std::get<std::string>(at));
          if (auto* problem = std::get_if<http::Response>(&loaded)) {
@@ -219,7 +211,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
       {"GET", "/api/v1/cities/{city}/progress", "core",
        [ctx](http::Request& request) {
          std::string code(request.Param("city"));
-         auto at = Month(request, "at", CurrentMonth());
+         auto at = Month(request, "at", CurrentMonthUtc());
          if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
          auto loaded = Load(*ctx, std::nullopt, std::get<std::string>(at));
          if (auto* problem = std::get_if<http::Response>(&loaded)) {

@@ -12,6 +12,7 @@
 #include "core/api/api_context.h"
 #include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
+#include "core/base/time_format.h"
 #include "core/report/progress_report.h"
 
 namespace smartercities::api {
@@ -21,15 +22,6 @@ using nlohmann::json;
 
 constexpr std::initializer_list<const char*> kForms = {
     "application/json", "text/html", "application/pdf"};
-
-std::string CurrentMonth() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[8];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
-  return buffer;
-}
 
 // The first half year the covenant was in effect.
 constexpr std::string_view kFirstReport = "2013-H1";
@@ -59,7 +51,7 @@ Status RegisterReportRoutes(ApiContext& context) {
            return *problem;
          }
          json items = json::array();
-         std::string now = CurrentMonth();
+         std::string now = CurrentMonthUtc();
          int year = std::stoi(std::string(kFirstReport.substr(0, 4)));
          for (;; ++year) {
            bool done = false;
@@ -102,7 +94,7 @@ Status RegisterReportRoutes(ApiContext& context) {
                                           "YYYY-H2 (e.g. 2013-H2), got '" +
                                               text.substr(0, 20) + "'");
          }
-         if (period->first_month > CurrentMonth()) {
+         if (period->first_month > CurrentMonthUtc()) {
            return http::Response::Problem(
                404, "Not Found",
                "the half year " + period->name +

@@ -8,6 +8,7 @@
 
 #include "core/app/data_directory.h"
 #include "core/auth/audit.h"
+#include "core/base/time_format.h"
 #include "core/domain/measurement_import.h"
 
 namespace smartercities::app {
@@ -67,15 +68,6 @@ class ProgressDisplay {
   int last_tenth_ = -1;
 };
 
-std::string CurrentMonth() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[8];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
-  return buffer;
-}
-
 }  // namespace
 
 Status ImportMeasurements(const Config& config,
@@ -100,7 +92,7 @@ Status ImportMeasurements(const Config& config,
   if (!database.ok()) return database.status();
   domain::ImportOptions options;
   options.reporter = {"cli", "operator", ""};
-  options.current_month = CurrentMonth();
+  options.current_month = CurrentMonthUtc();
   options.dry_run = dry_run;
   options.progress = [&display](domain::ImportPhase phase, std::size_t done,
                                 std::size_t total) {

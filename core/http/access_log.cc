@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/base/time_format.h"
+
 namespace smartercities::http {
 namespace {
 
@@ -49,9 +51,11 @@ void AppendTime(std::string& out) {
       std::chrono::duration_cast<std::chrono::milliseconds>(seconds);
   std::time_t second = static_cast<std::time_t>(seconds.count());
   if (second != cached_second) {
-    std::tm utc{};
-    gmtime_r(&second, &utc);
-    std::strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &utc);
+    // "2026-11-30T10:00:00Z" without its Z.
+    std::string text =
+        FormatUtc(std::chrono::system_clock::time_point(seconds));
+    text.copy(cached, 19);
+    cached[19] = '\0';
     cached_second = second;
   }
   char fraction[8];

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/base/time_format.h"
 #include "core/domain/measurements.h"
 #include "core/web/form.h"
 #include "core/web/registers.h"
@@ -435,7 +436,7 @@ http::Response EnterFigure(Site& site, http::Request& request,
     errors.Add("period", messages["periodRequired"]);
   } else if (!std::regex_match(entry.period, kMonth)) {
     errors.Add("period", messages["periodFormat"]);
-  } else if (entry.period > CurrentMonth()) {
+  } else if (entry.period > CurrentMonthUtc()) {
     errors.Add("period", messages["periodFuture"]);
   }
   std::optional<double> value = ParseNumber(entry.value);
@@ -458,7 +459,8 @@ http::Response EnterFigure(Site& site, http::Request& request,
     measurement.source = entry.source;
     measurement.recorded_by = request.CallerName();
     domain::Measurements measurements(site.database());
-    auto stored = measurements.Record(indicator, measurement, CurrentMonth());
+    auto stored =
+        measurements.Record(indicator, measurement, CurrentMonthUtc());
     if (!stored.ok()) {
       // The domain's message starts with the field it is about.
       const std::string& message = stored.status().message();

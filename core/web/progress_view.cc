@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/base/time_format.h"
 #include "core/web/view_helpers.h"
 
 namespace smartercities::web {
@@ -45,7 +46,7 @@ Result<domain::ProgressOverview> CurrentProgress(
   std::vector<std::string> codes;
   for (const auto& [code, city] : *cities) codes.push_back(code);
   return domain::ProgressOverview::Compute(site.database(), std::move(themes),
-                                           std::move(codes), CurrentMonth());
+                                           std::move(codes), CurrentMonthUtc());
 }
 
 json SeriesView(const domain::SeriesProgress& series, const std::string& unit,

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/base/time_format.h"
 #include "core/domain/measurements.h"
 #include "core/web/progress_view.h"
 #include "core/web/registers.h"
@@ -122,7 +123,7 @@ json Deadlines(const std::vector<domain::ThemeManifest>& themes,
   std::stable_sort(all.begin(), all.end(), [&](const Due& a, const Due& b) {
     return key(a.date) < key(b.date);
   });
-  std::string now = CurrentMonth();
+  std::string now = CurrentMonthUtc();
   json upcoming = json::array();
   for (const auto& due : all) {
     if (key(due.date) >= now && upcoming.size() < 8)

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/base/time_format.h"
 #include "core/domain/measurement_import.h"
 #include "core/domain/progress_overview.h"
 #include "core/web/form.h"
@@ -35,7 +36,7 @@ http::RouteOptions PublicOptions(std::string summary) {
 // newest first.
 std::vector<domain::HalfYear> HalfYears() {
   std::vector<domain::HalfYear> out;
-  std::string now = CurrentMonth();
+  std::string now = CurrentMonthUtc();
   for (int year = 2013;; ++year) {
     for (const char* half : {"-H1", "-H2"}) {
       auto period = domain::ParseHalfYear(std::to_string(year) + half);
@@ -185,7 +186,7 @@ http::Response Upload(Site& site, http::Request& request, Language language) {
   options.reporter = {request.CallerName("unknown"),
                       std::string(request.CallerRole()),
                       std::string(request.CallerScope())};
-  options.current_month = CurrentMonth();
+  options.current_month = CurrentMonthUtc();
   options.dry_run = state.dry_run;
   options.theme_available = [&site](std::string_view theme) {
     return site.modules().IsEnabled(theme);

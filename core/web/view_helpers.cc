@@ -94,15 +94,6 @@ std::string FormatDate(std::string_view date, const json& t) {
   return out;
 }
 
-std::string CurrentMonth() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[8];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m", &parts);
-  return buffer;
-}
-
 std::string ThemeUrl(const std::string& theme, Language language) {
   return Localize("/themas/" + theme, language);
 }

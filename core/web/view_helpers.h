@@ -46,9 +46,6 @@ std::string FormatValue(double value, const std::string& unit,
 // "2014" as "2014".
 std::string FormatDate(std::string_view date, const nlohmann::json& t);
 
-// The current month, "YYYY-MM", in UTC.
-std::string CurrentMonth();
-
 // Links of the site.
 std::string ThemeUrl(const std::string& theme, Language language);
 std::string AgreementUrl(const std::string& theme, const std::string& letter,
