@@ -205,10 +205,11 @@ std::optional<std::string> ParameterTextProblem(const http::Request& request) {
 }
 
 AccessControl::AccessControl(storage::Database& database,
-                             auth::Accounts& accounts,
+                             domain::Catalog& catalog, auth::Accounts& accounts,
                              auth::TokenService& tokens, bool tls,
                              std::vector<std::string> allowed_origins)
     : database_(database),
+      catalog_(catalog),
       accounts_(accounts),
       tokens_(tokens),
       tls_(tls),
@@ -269,17 +270,9 @@ std::optional<std::string> AccessControl::ThemeOf(const http::Request& request,
   if (!theme.empty()) return std::string(theme);
   std::string_view indicator = request.Param("indicator");
   if (indicator.empty()) return std::nullopt;
-  std::optional<std::string> found;
-  Status status = database_.Read([&](storage::Connection& db) {
-    return db.Execute("SELECT theme_id FROM indicators WHERE id = ?1",
-                      std::vector<storage::Value>{std::string(indicator)},
-                      [&](const storage::Row& row) {
-                        found = row.Text("theme_id");
-                        return false;
-                      });
-  });
-  if (!status.ok()) return std::nullopt;
-  return found;
+  auto found = catalog_.GetIndicator(indicator);
+  if (!found.ok() || !found->has_value()) return std::nullopt;
+  return (*found)->theme_id;
 }
 
 std::optional<http::Response> AccessControl::CheckOrigin(

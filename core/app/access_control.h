@@ -25,6 +25,7 @@
 #include "core/auth/accounts.h"
 #include "core/auth/principal.h"
 #include "core/auth/token_service.h"
+#include "core/domain/catalog.h"
 #include "core/http/message.h"
 #include "core/http/router.h"
 #include "core/storage/database.h"
@@ -63,8 +64,8 @@ class AccessControl {
  public:
   // allowed_origins: the Origin values a change made with a login session
   // may carry (lower case, scheme://host[:port]).
-  AccessControl(storage::Database& database, auth::Accounts& accounts,
-                auth::TokenService& tokens, bool tls,
+  AccessControl(storage::Database& database, domain::Catalog& catalog,
+                auth::Accounts& accounts, auth::TokenService& tokens, bool tls,
                 std::vector<std::string> allowed_origins);
 
   http::Response Intercept(http::Request& request, const http::Route& route);
@@ -83,6 +84,7 @@ class AccessControl {
                                             bool require);
 
   storage::Database& database_;
+  domain::Catalog& catalog_;
   auth::Accounts& accounts_;
   auth::TokenService& tokens_;
   bool tls_;

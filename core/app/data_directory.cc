@@ -80,6 +80,10 @@ class LockedDatabase : public storage::Database {
   Status Write(const std::function<Status(storage::Connection&)>& fn) override {
     return database_->Write(fn);
   }
+  Status WriteGrouped(
+      const std::function<Status(storage::Connection&)>& fn) override {
+    return database_->WriteGrouped(fn);
+  }
   Status Migrate(const storage::AccessScope& scope,
                  std::span<const storage::Migration> migrations) override {
     return database_->Migrate(scope, migrations);
@@ -94,6 +98,9 @@ class LockedDatabase : public storage::Database {
     return database_->IntegrityCheck();
   }
   std::uint64_t Generation() const override { return database_->Generation(); }
+  std::uint64_t TableGeneration(std::string_view table) const override {
+    return database_->TableGeneration(table);
+  }
   void PollExternalChanges() override { database_->PollExternalChanges(); }
   void SetPrivateTables(std::set<std::string, std::less<>> tables) override {
     database_->SetPrivateTables(std::move(tables));

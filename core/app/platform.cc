@@ -150,9 +150,9 @@ Status Platform::Init(const Config& config) {
   metrics_->AddCollector([this] { return modules_->RenderMetrics(); });
 
   bool tls = !config.tls_cert_file.empty();
-  access_ =
-      std::make_unique<AccessControl>(*database_, *accounts_, *tokens_, tls,
-                                      AllowedOrigins(config, server_->port()));
+  access_ = std::make_unique<AccessControl>(
+      *database_, *catalog_, *accounts_, *tokens_, tls,
+      AllowedOrigins(config, server_->port()));
   api_ = std::make_unique<ApiState>(
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
                 accounts_.get(), tokens_.get(), access_->CookieName(), tls,

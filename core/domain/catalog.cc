@@ -344,8 +344,35 @@ Result<std::vector<std::string>> Catalog::ThemeIds() {
   return ids;
 }
 
+std::uint64_t Catalog::IndicatorGeneration() const {
+  std::uint64_t sum = 0;
+  for (const char* table :
+       {"indicators", "agreement_indicators", "agreements"}) {
+    sum += database_.TableGeneration(table);
+  }
+  return sum;
+}
+
 Result<std::optional<IndicatorRecord>> Catalog::GetIndicator(
     std::string_view id) {
+  // Taken before the read: what is read is at least this new, so it may be
+  // kept under this generation.
+  std::uint64_t generation = IndicatorGeneration();
+  {
+    std::lock_guard lock(indicators_mutex_);
+    // The sum of counts that only grow: an older generation than the one
+    // kept is a request that started before a change, and reads for itself.
+    if (generation > indicators_generation_) {
+      indicators_.clear();
+      indicators_generation_ = generation;
+    }
+    if (generation == indicators_generation_) {
+      auto found = indicators_.find(id);
+      if (found != indicators_.end()) {
+        return std::optional<IndicatorRecord>(found->second);
+      }
+    }
+  }
   std::optional<IndicatorRecord> record;
   Status status = database_.Read([&](Connection& db) -> Status {
     auto rows = db.Query(
@@ -361,6 +388,12 @@ Result<std::optional<IndicatorRecord>> Catalog::GetIndicator(
     return Status::Ok();
   });
   if (!status.ok()) return status;
+  if (record) {
+    std::lock_guard lock(indicators_mutex_);
+    if (indicators_generation_ == generation) {
+      indicators_.emplace(std::string(id), *record);
+    }
+  }
   return record;
 }
 

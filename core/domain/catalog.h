@@ -7,11 +7,17 @@
 // version history. Agreements and indicators that a manifest no longer
 // declares are retired, not deleted.
 //
-// Thread-safety: a Catalog holds only a reference to the Database and may be
-// used from any thread.
+// GetIndicator answers from memory while the catalogue's tables are as they
+// were when it read them (Database::TableGeneration), so that a request
+// writing a figure does not read the indicator's definition from disk.
+//
+// Thread-safety: a Catalog may be used from any thread.
 #ifndef SMARTERCITIES_CORE_DOMAIN_CATALOG_H_
 #define SMARTERCITIES_CORE_DOMAIN_CATALOG_H_
 
+#include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,7 +64,13 @@ class Catalog {
       std::string_view agreement_id);
 
  private:
+  // The sum of the generations of the tables GetIndicator reads.
+  std::uint64_t IndicatorGeneration() const;
+
   storage::Database& database_;
+  std::mutex indicators_mutex_;
+  std::uint64_t indicators_generation_ = 0;
+  std::map<std::string, IndicatorRecord, std::less<>> indicators_;
 };
 
 }  // namespace smartercities::domain

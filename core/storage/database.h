@@ -183,6 +183,17 @@ class Database {
   // returns fn's Status (or the commit's failure). Not re-entrant.
   virtual Status Write(const std::function<Status(Connection&)>& fn) = 0;
 
+  // Like Write, for a short write (a few rows, no waiting on anything else)
+  // that may share its commit with the short writes of other threads
+  // arriving meanwhile (group commit): fn runs on this thread inside a
+  // savepoint of a transaction that other threads' fns share; when fn
+  // fails, only its savepoint is undone. Returns once the shared
+  // transaction committed, with fn's Status or the commit's failure; what
+  // it wrote is then visible, as after Write. The default is Write.
+  virtual Status WriteGrouped(const std::function<Status(Connection&)>& fn) {
+    return Write(fn);
+  }
+
   // Applies owner's migrations that are not applied yet, each in its own
   // transaction together with its record in schema_migrations, in order.
   // Fails (naming owner, version and the reason) on the first that fails;
@@ -207,6 +218,15 @@ class Database {
   // writes other processes committed (the command line next to a running
   // server). What is cached from reads is keyed on it.
   virtual std::uint64_t Generation() const = 0;
+
+  // Like Generation, for the rows of one table: grows after every write
+  // committed through this object that changed a row of table, and after
+  // every change Generation counts that could not be traced to its tables
+  // (another process's write, a change SQLite's hooks do not report). What
+  // is cached from a few tables that change rarely (the catalogue, the API
+  // tokens) is keyed on the sum over those tables, so that the figures
+  // written all day do not make it stale.
+  virtual std::uint64_t TableGeneration(std::string_view table) const = 0;
 
   // Looks for writes committed by other processes since the last call and
   // counts them in Generation; cheap enough for a timer.

@@ -486,6 +486,8 @@ void SqliteConnection::CountChangesIn(
     const std::set<std::string, std::less<>>* tables) {
   counted_tables_ = tables;
   counted_changes_ = 0;
+  seen_changes_ = 0;
+  changed_tables_.clear();
   sqlite3_update_hook(db_, tables ? &SqliteConnection::OnUpdate : nullptr,
                       tables ? this : nullptr);
 }
@@ -497,9 +499,17 @@ std::int64_t SqliteConnection::total_changes() const {
 void SqliteConnection::OnUpdate(void* self, int, const char*, const char* table,
                                 long long) {  // NOLINT(runtime/int)
   auto& connection = *static_cast<SqliteConnection*>(self);
+  std::string_view name(table);
   if (connection.counted_tables_ != nullptr &&
-      connection.counted_tables_->contains(std::string_view(table))) {
+      connection.counted_tables_->contains(name)) {
     ++connection.counted_changes_;
+  }
+  ++connection.seen_changes_;
+  // A write touches a handful of tables: a short list beats a set.
+  if (std::find(connection.changed_tables_.begin(),
+                connection.changed_tables_.end(),
+                name) == connection.changed_tables_.end()) {
+    connection.changed_tables_.emplace_back(name);
   }
 }
 
@@ -514,10 +524,23 @@ std::vector<RowChange> SqliteConnection::StopCapture() {
   capture_for_ = nullptr;
   std::vector<RowChange> changes = std::move(captured_);
   captured_.clear();
-  std::unordered_map<std::string, std::vector<std::string>> columns;
+  if (changes.empty()) return changes;
+  // Column names are read once per table and schema: a migration in this
+  // very write changes the schema version, and the names are read again.
+  std::int64_t schema_version = -1;
+  Status looked = RunAsHost("PRAGMA schema_version", {}, [&](const Row& row) {
+    schema_version = row.Integer("schema_version");
+    return false;
+  });
+  if (!looked.ok() || schema_version != columns_schema_version_) {
+    table_columns_.clear();
+    columns_schema_version_ = looked.ok() ? schema_version : -1;
+  }
   for (RowChange& change : changes) {
-    auto found = columns.find(change.table);
-    if (found == columns.end()) {
+    auto found = table_columns_.find(change.table);
+    if (found != table_columns_.end()) {
+      change.columns = found->second;
+    } else {
       std::vector<std::string> names;
       Status status =
           RunAsHost("SELECT name FROM pragma_table_info(?1) ORDER BY cid",
@@ -525,10 +548,13 @@ std::vector<RowChange> SqliteConnection::StopCapture() {
                       names.push_back(row.Text("name"));
                       return true;
                     });
-      if (!status.ok()) names.clear();
-      found = columns.emplace(change.table, std::move(names)).first;
+      // What could not be read is not kept: the columns fall back to their
+      // positions below, this time only.
+      if (status.ok()) {
+        table_columns_.emplace(change.table, names);
+        change.columns = std::move(names);
+      }
     }
-    change.columns = found->second;
     // A column the table no longer names (altered in the same write) is
     // called by its position.
     std::size_t width = std::max(change.before.size(), change.after.size());
@@ -666,6 +692,24 @@ Status SqliteConnection::Rollback() {
   in_transaction_ = false;
   if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
   return RunTransactionStatement("ROLLBACK");
+}
+
+bool SqliteConnection::transaction_alive() const {
+  return in_transaction_ && sqlite3_get_autocommit(db_) == 0;
+}
+
+Status SqliteConnection::Savepoint() {
+  return RunTransactionStatement("SAVEPOINT sc_part");
+}
+
+Status SqliteConnection::ReleaseSavepoint() {
+  return RunTransactionStatement("RELEASE sc_part");
+}
+
+Status SqliteConnection::RollbackToSavepoint() {
+  Status undone = RunTransactionStatement("ROLLBACK TO sc_part");
+  if (!undone.ok()) return undone;
+  return RunTransactionStatement("RELEASE sc_part");
 }
 
 std::int64_t SqliteConnection::Changes() const {

@@ -75,6 +75,16 @@ class SqliteConnection : public Connection {
   Status Commit();
   // Rolls back what is still open; ok when nothing was.
   Status Rollback();
+  // Whether the transaction Begin started is still open (SQLite has not
+  // rolled it back on its own).
+  bool transaction_alive() const;
+
+  // A savepoint inside the open transaction, and its two ends: Release
+  // keeps what was done since, RollbackToSavepoint undoes it (and ends the
+  // savepoint). One level; the write connection's group commit uses it.
+  Status Savepoint();
+  Status ReleaseSavepoint();
+  Status RollbackToSavepoint();
 
   // From now until StopCapture, records the rows changed in tables that
   // observer watches (through SQLite's pre-update hook).
@@ -83,12 +93,17 @@ class SqliteConnection : public Connection {
   std::vector<RowChange> StopCapture();
 
   // Counts the rows changed in the given tables (through SQLite's update
-  // hook) from now on; null stops counting. The set must outlive the
-  // counting.
+  // hook) from now on, and notes every table a row changed in; null stops
+  // counting. The set must outlive the counting.
   void CountChangesIn(const std::set<std::string, std::less<>>* tables);
-  // Rows changed in the counted tables since CountChangesIn, and in all
-  // tables since the connection opened (sqlite3_total_changes64).
+  // Rows changed in the counted tables since CountChangesIn, rows the hook
+  // saw change in any table, the tables they were in, and the rows changed
+  // in all tables since the connection opened (sqlite3_total_changes64).
   std::int64_t counted_changes() const { return counted_changes_; }
+  std::int64_t seen_changes() const { return seen_changes_; }
+  const std::vector<std::string>& changed_tables() const {
+    return changed_tables_;
+  }
   std::int64_t total_changes() const;
 
   // The number of statements in the cache, for tests.
@@ -137,6 +152,12 @@ class SqliteConnection : public Connection {
   std::vector<RowChange> captured_;
   const std::set<std::string, std::less<>>* counted_tables_ = nullptr;
   std::int64_t counted_changes_ = 0;
+  std::int64_t seen_changes_ = 0;
+  std::vector<std::string> changed_tables_;
+  // Each table's column names, as StopCapture needs them, while the
+  // schema is at columns_schema_version_.
+  std::unordered_map<std::string, std::vector<std::string>> table_columns_;
+  std::int64_t columns_schema_version_ = -1;
 };
 
 }  // namespace smartercities::storage

@@ -161,21 +161,51 @@ Status SqliteDatabase::Read(const std::function<Status(Connection&)>& fn) {
   return connection.Commit();
 }
 
+// What one part of a write transaction changed: whether anything outside
+// the private tables, whether the hooks saw every change, and where.
+struct SqliteDatabase::PartChanges {
+  bool public_change = false;
+  bool all_seen = true;
+  std::vector<std::string> tables;
+
+  void Add(const PartChanges& other) {
+    public_change = public_change || other.public_change;
+    all_seen = all_seen && other.all_seen;
+    for (const std::string& table : other.tables) {
+      if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
+        tables.push_back(table);
+      }
+    }
+  }
+};
+
+struct SqliteDatabase::Batch {
+  // Under batch_mutex_ once members wait: set by the commit.
+  bool done = false;
+  Status status;
+  // Under write_mutex_: the parts kept so far.
+  int members = 0;
+  PartChanges changes;
+};
+
+namespace {
+
+// How many short writes share one commit at most.
+constexpr int kMaxBatchMembers = 32;
+
+}  // namespace
+
 Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
-  if (options_.read_only) {
-    return Status::FailedPrecondition("the database '" + options_.path +
-                                      "' is open read-only");
-  }
-  if (std::find(writing_to.begin(), writing_to.end(), this) !=
-      writing_to.end()) {
-    return Status::FailedPrecondition(
-        "Write called inside a Write on the same thread; write transactions "
-        "do not nest (pass the Connection down instead)");
-  }
-  std::lock_guard lock(write_mutex_);
-  WritingMark mark(this);
-  Status begun = writer_->Begin("BEGIN IMMEDIATE");
-  if (!begun.ok()) return begun;
+  return WriteOn(fn, /*grouped=*/false);
+}
+
+Status SqliteDatabase::WriteGrouped(
+    const std::function<Status(Connection&)>& fn) {
+  return WriteOn(fn, /*grouped=*/true);
+}
+
+Status SqliteDatabase::RunPart(const std::function<Status(Connection&)>& fn,
+                               PartChanges& changes) {
   // Which rows change where, to know whether public data changed: every
   // change counts, unless all of them were in private tables. A change the
   // update hook does not see (a WITHOUT ROWID or virtual table) counts.
@@ -193,28 +223,164 @@ Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
   } catch (...) {
     if (observer != nullptr) writer_->StopCapture();
     writer_->SetScope({});
-    LogIfFailed(writer_->Rollback(), "rolling back after an exception");
     throw;
   }
   writer_->SetScope({});
   if (observer != nullptr) {
-    std::vector<RowChange> changes = writer_->StopCapture();
-    if (status.ok() && !changes.empty()) {
-      status = observer->BeforeCommit(*writer_, changes);
+    std::vector<RowChange> captured = writer_->StopCapture();
+    if (status.ok() && !captured.empty()) {
+      status = observer->BeforeCommit(*writer_, captured);
       writer_->SetScope({});
     }
   }
+  if (!status.ok()) return status;
+  std::int64_t changed = writer_->total_changes() - changes_before;
+  changes.public_change = changed != writer_->counted_changes();
+  changes.all_seen = changed == writer_->seen_changes();
+  changes.tables = writer_->changed_tables();
+  return Status::Ok();
+}
+
+Status SqliteDatabase::WriteOn(const std::function<Status(Connection&)>& fn,
+                               bool grouped) {
+  if (options_.read_only) {
+    return Status::FailedPrecondition("the database '" + options_.path +
+                                      "' is open read-only");
+  }
+  if (std::find(writing_to.begin(), writing_to.end(), this) !=
+      writing_to.end()) {
+    return Status::FailedPrecondition(
+        "Write called inside a Write on the same thread; write transactions "
+        "do not nest (pass the Connection down instead)");
+  }
+  queued_writers_.fetch_add(1);
+  std::unique_lock lock(write_mutex_);
+  queued_writers_.fetch_sub(1);
+  WritingMark mark(this);
+  // A write of its own first commits what the waiting members did.
+  if (open_batch_ && !grouped) {
+    Status committed = CommitBatch();
+    (void)committed;  // the members hear of it
+  }
+  if (!open_batch_) {
+    Status begun = writer_->Begin("BEGIN IMMEDIATE");
+    if (!begun.ok()) return begun;
+    open_batch_ = std::make_shared<Batch>();
+  }
+  std::shared_ptr<Batch> batch = open_batch_;
+  // A write of its own needs no savepoint: the transaction is its alone.
+  if (grouped) {
+    Status saved = writer_->Savepoint();
+    if (!saved.ok()) {
+      FailBatch(saved);
+      return saved;
+    }
+  }
+  PartChanges changes;
+  Status status;
+  // Undoes this part; when that is impossible (SQLite rolled the whole
+  // transaction back), the batch fails with the reason.
+  auto undo = [&](const Status& reason) {
+    if (grouped && writer_->transaction_alive() &&
+        writer_->RollbackToSavepoint().ok()) {
+      if (batch->members == 0 && queued_writers_.load() == 0) {
+        LogIfFailed(writer_->Rollback(), "ending an empty write");
+        open_batch_.reset();
+      } else if (queued_writers_.load() == 0) {
+        Status committed = CommitBatch();
+        (void)committed;  // the members hear of it
+      }
+      return;
+    }
+    if (batch->members == 0) {
+      LogIfFailed(writer_->Rollback(), "rolling back a failed write");
+      open_batch_.reset();
+    } else {
+      FailBatch(Status(
+          reason.code(),
+          "the shared write transaction was rolled back: " + reason.message()));
+    }
+  };
+  try {
+    status = RunPart(fn, changes);
+  } catch (...) {
+    undo(Status::Internal("the write threw an exception"));
+    throw;
+  }
   if (!status.ok()) {
-    LogIfFailed(writer_->Rollback(), "rolling back a failed write");
+    undo(status);
     return status;
   }
-  std::int64_t changed = writer_->total_changes() - changes_before;
-  bool only_private = changed == writer_->counted_changes();
+  if (grouped) {
+    Status released = writer_->ReleaseSavepoint();
+    if (!released.ok()) {
+      undo(released);
+      return released;
+    }
+  }
+  batch->changes.Add(changes);
+  ++batch->members;
+  if (grouped && queued_writers_.load() > 0 &&
+      batch->members < kMaxBatchMembers) {
+    // A writer is waiting for the lock: it commits for both.
+    lock.unlock();
+    std::unique_lock wait(batch_mutex_);
+    batch_committed_.wait(wait, [&] { return batch->done; });
+    return batch->status;
+  }
+  return CommitBatch();
+}
+
+Status SqliteDatabase::CommitBatch() {
+  std::shared_ptr<Batch> batch = std::move(open_batch_);
+  open_batch_.reset();
   Status committed = writer_->Commit();
-  // Counted after the commit and before the caller hears of it: a read that
-  // starts after this Write returns sees a new generation.
-  if (!only_private || !committed.ok()) generation_.fetch_add(1);
+  if (committed.ok()) num_commits_.fetch_add(1);
+  CountCommitted(committed, batch->changes);
+  {
+    std::lock_guard done(batch_mutex_);
+    batch->done = true;
+    batch->status = committed;
+  }
+  batch_committed_.notify_all();
   return committed;
+}
+
+void SqliteDatabase::FailBatch(const Status& status) {
+  std::shared_ptr<Batch> batch = std::move(open_batch_);
+  open_batch_.reset();
+  LogIfFailed(writer_->Rollback(), "rolling back a failed write");
+  // Nothing was committed, but what was cached stays right only if every
+  // reader looks again: the generations grow, as after any failure.
+  CountCommitted(status, batch->changes);
+  {
+    std::lock_guard done(batch_mutex_);
+    batch->done = true;
+    batch->status = status;
+  }
+  batch_committed_.notify_all();
+}
+
+void SqliteDatabase::CountCommitted(const Status& committed,
+                                    const PartChanges& changes) {
+  // Counted after the commit and before the caller hears of it: a read that
+  // starts after the Write returns sees a new generation.
+  if (changes.public_change || !committed.ok()) generation_.fetch_add(1);
+  if (!changes.all_seen || !committed.ok()) {
+    every_table_generation_.fetch_add(1);
+  } else if (!changes.tables.empty()) {
+    std::unique_lock tables_lock(tables_mutex_);
+    for (const std::string& table : changes.tables) {
+      ++table_generations_[table];
+    }
+  }
+}
+
+std::uint64_t SqliteDatabase::TableGeneration(std::string_view table) const {
+  std::uint64_t every = every_table_generation_.load();
+  std::shared_lock lock(tables_mutex_);
+  auto found = table_generations_.find(table);
+  return every + (found == table_generations_.end() ? 0 : found->second);
 }
 
 void SqliteDatabase::PollExternalChanges() {
@@ -228,6 +394,7 @@ void SqliteDatabase::PollExternalChanges() {
   if (!status.ok()) return;
   if (external_version_ != -1 && version != external_version_) {
     generation_.fetch_add(1);
+    every_table_generation_.fetch_add(1);
   }
   external_version_ = version;
 }
@@ -267,6 +434,9 @@ Status SqliteDatabase::Migrate(const AccessScope& scope,
   for (std::size_t i = static_cast<std::size_t>(*applied);
        i < migrations.size(); ++i) {
     Status status = ApplyMigration(scope, owner, migrations[i]);
+    // A schema change may alter any table's rows without the hooks
+    // reporting it.
+    every_table_generation_.fetch_add(1);
     if (!status.ok()) {
       return status.WithContext(owner + " migration " +
                                 std::to_string(migrations[i].version) + " (" +

@@ -15,10 +15,15 @@
 #define SMARTERCITIES_CORE_STORAGE_SQLITE_DATABASE_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
 
 #include "core/storage/database.h"
 #include "core/storage/read_connection_pool.h"
@@ -37,12 +42,14 @@ class SqliteDatabase : public Database {
 
   Status Read(const std::function<Status(Connection&)>& fn) override;
   Status Write(const std::function<Status(Connection&)>& fn) override;
+  Status WriteGrouped(const std::function<Status(Connection&)>& fn) override;
   Status Migrate(const AccessScope& scope,
                  std::span<const Migration> migrations) override;
   Result<int> SchemaVersion(std::string_view owner) override;
   Status Backup(const std::string& path) override;
   Result<std::string> IntegrityCheck() override;
   std::uint64_t Generation() const override { return generation_.load(); }
+  std::uint64_t TableGeneration(std::string_view table) const override;
   void PollExternalChanges() override;
   void SetPrivateTables(std::set<std::string, std::less<>> tables) override {
     private_tables_ = std::move(tables);
@@ -52,7 +59,27 @@ class SqliteDatabase : public Database {
   // has not exited.
   std::size_t num_read_connections() const { return readers_->size(); }
 
+  // The write transactions committed so far; fewer than the Writes when
+  // grouped writes shared their commits.
+  std::uint64_t num_commits() const { return num_commits_.load(); }
+
  private:
+  // A write transaction that several WriteGrouped calls share.
+  struct Batch;
+  // What one fn changed, for the generations.
+  struct PartChanges;
+
+  Status WriteOn(const std::function<Status(Connection&)>& fn, bool grouped);
+  // Runs fn inside the open transaction, as the part of this thread.
+  Status RunPart(const std::function<Status(Connection&)>& fn,
+                 PartChanges& changes);
+  // Commits the open batch (under write_mutex_), counts its changes in the
+  // generations and wakes its members.
+  Status CommitBatch();
+  // Ends the open batch without a commit: every member hears status.
+  void FailBatch(const Status& status);
+  void CountCommitted(const Status& committed, const PartChanges& changes);
+
   SqliteDatabase(SqliteOptions options,
                  std::unique_ptr<SqliteConnection> writer);
   // Runs fn inside Read with the host's rights, giving the connection back
@@ -63,7 +90,20 @@ class SqliteDatabase : public Database {
 
   const SqliteOptions options_;
   std::mutex write_mutex_;
+  // Under write_mutex_: the batch whose transaction is open, if any.
+  std::shared_ptr<Batch> open_batch_;
+  // Writers waiting for write_mutex_: while there are any, a grouped write
+  // leaves its commit to them.
+  std::atomic<int> queued_writers_{0};
+  std::atomic<std::uint64_t> num_commits_{0};
+  // Members of a batch wait here for its commit.
+  std::mutex batch_mutex_;
+  std::condition_variable batch_committed_;
   std::atomic<std::uint64_t> generation_{0};
+  // TableGeneration's counts: per table, plus one that every table shares.
+  mutable std::shared_mutex tables_mutex_;
+  std::map<std::string, std::uint64_t, std::less<>> table_generations_;
+  std::atomic<std::uint64_t> every_table_generation_{0};
   std::set<std::string, std::less<>> private_tables_;
   // The writer's PRAGMA data_version when last polled: it changes only when
   // another connection commits.

@@ -212,8 +212,8 @@ SC_TESTKIT_API sc_testkit* sc_testkit_open(sc_str library_path, sc_str* error) {
         std::make_unique<smartercities::auth::Accounts>(database, *kit->hasher);
     kit->tokens = std::make_unique<smartercities::auth::TokenService>(database);
     kit->access = std::make_unique<smartercities::app::AccessControl>(
-        database, *kit->accounts, *kit->tokens, /*tls=*/false,
-        std::vector<std::string>{});
+        database, kit->sandbox->catalog(), *kit->accounts, *kit->tokens,
+        /*tls=*/false, std::vector<std::string>{});
     return kit.release();
   } catch (const std::exception& e) {
     testkit::Fail(error, SC_ERROR, e.what());

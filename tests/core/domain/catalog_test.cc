@@ -1,6 +1,7 @@
 #include "core/domain/catalog.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "core/domain/core_schema.h"
 #include "tests/support/test_support.h"
@@ -93,6 +94,47 @@ TEST_F(CatalogTest, SyncKeepsDateKindsPreamblesAndIndicatorCities) {
   ASSERT_TRUE(indicator->has_value());
   EXPECT_EQ((*indicator)->indicator.cities,
             (std::vector<std::string>{"GM0150", "GM0153"}));
+}
+
+// GetIndicator answers from memory; every change to the catalogue, by a
+// sync, by any other write or by another process, is seen by the next call.
+TEST_F(CatalogTest, AnIndicatorReadFromMemoryFollowsEveryChange) {
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  auto deadline = [&] {
+    auto indicator = catalog_->GetIndicator("lerende-stad-eduroam");
+    EXPECT_TRUE(indicator.ok());
+    return indicator.ok() && indicator->has_value()
+               ? (*indicator)->indicator.deadline
+               : std::string("none");
+  };
+  EXPECT_EQ(deadline(), "2015-12");
+  EXPECT_EQ(deadline(), "2015-12");
+  ThemeManifest theme = Theme();
+  theme.indicators[0].deadline = "2016-06";
+  ASSERT_TRUE(catalog_->Sync(theme).ok());
+  EXPECT_EQ(deadline(), "2016-06");
+  ASSERT_TRUE(database_
+                  ->Write([](storage::Connection& db) {
+                    return db.Execute(
+                        "UPDATE indicators SET deadline = '2017-01'", {});
+                  })
+                  .ok());
+  EXPECT_EQ(deadline(), "2017-01");
+  // Another process (the command line next to a running server), noticed
+  // at the server's next poll.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "c.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "UPDATE indicators SET deadline = '2018-02'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  database_->PollExternalChanges();
+  EXPECT_EQ(deadline(), "2018-02");
+  // Retired by a manifest that no longer declares it: gone.
+  theme.indicators.clear();
+  theme.agreements[0].indicators.clear();
+  ASSERT_TRUE(catalog_->Sync(theme).ok());
+  EXPECT_EQ(deadline(), "none");
 }
 
 TEST_F(CatalogTest, SyncingTwiceChangesNothing) {

@@ -74,5 +74,45 @@ TEST_F(GenerationTest, NoticesAnotherProcessWriting) {
   EXPECT_EQ(database_->Generation(), before + 1);
 }
 
+TEST_F(GenerationTest, ATableGenerationGrowsOnlyWithItsOwnRows) {
+  std::uint64_t figures = database_->TableGeneration("figures");
+  std::uint64_t sessions = database_->TableGeneration("sessions");
+  EXPECT_EQ(WriteAndSee("INSERT INTO figures VALUES (1)"), 1u);
+  EXPECT_EQ(database_->TableGeneration("figures"), figures + 1);
+  EXPECT_EQ(database_->TableGeneration("sessions"), sessions);
+  // A private table has a generation of its own too.
+  WriteAndSee("INSERT INTO sessions VALUES (1)");
+  EXPECT_EQ(database_->TableGeneration("sessions"), sessions + 1);
+  EXPECT_EQ(database_->TableGeneration("figures"), figures + 1);
+  // A failed write changed nothing and counts nothing.
+  EXPECT_FALSE(database_
+                   ->Write([](Connection& db) {
+                     Status status =
+                         db.ExecuteScript("INSERT INTO figures VALUES (2)");
+                     if (!status.ok()) return status;
+                     return Status::InvalidArgument("changed my mind");
+                   })
+                   .ok());
+  EXPECT_EQ(database_->TableGeneration("figures"), figures + 1);
+}
+
+TEST_F(GenerationTest, EveryTableGrowsWhenAChangeCannotBeTraced) {
+  std::uint64_t figures = database_->TableGeneration("figures");
+  // The update hook does not see WITHOUT ROWID tables.
+  WriteAndSee("INSERT INTO ordered VALUES ('a', 1)");
+  EXPECT_GT(database_->TableGeneration("figures"), figures);
+  // Nor which tables another process changed.
+  figures = database_->TableGeneration("figures");
+  database_->PollExternalChanges();
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "INSERT INTO sessions VALUES (9)", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  database_->PollExternalChanges();
+  EXPECT_GT(database_->TableGeneration("figures"), figures);
+}
+
 }  // namespace
 }  // namespace smartercities::storage
