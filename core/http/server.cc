@@ -334,6 +334,11 @@ class Server::Impl {
       });
       return;
     }
+    // An answer goes out whole as soon as it is written: without this, the
+    // last partial segment of a large body waits for the client's delayed
+    // acknowledgement of the one before (Nagle's algorithm), up to 40 ms.
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     std::shared_ptr<Connection> session;
     if (context_->config().tls()) {
       session = std::make_shared<Session<TlsStream>>(std::move(socket),
