@@ -163,7 +163,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
            return http::Response::Problem(404, "Not Found",
                                           "there is no indicator '" + id + "'");
          }
-         if (progress->indicator.scope != "city") {
+         if (progress->indicator.scope != domain::IndicatorScope::kCity) {
            return http::Response::Problem(
                400, "Bad Request",
                "indicator '" + id +

@@ -69,7 +69,7 @@ json IndicatorJson(const std::string& theme, const domain::Indicator& i) {
               {"deadline", i.deadline},
               {"beforeCovenant", domain::IsBeforeCovenant(i.deadline)},
               {"direction", i.direction},
-              {"scope", i.scope},
+              {"scope", std::string(domain::ToString(i.scope))},
               {"cities", i.cities},
               {"agreements", agreements},
               {"url", "/api/v1/indicators/" + i.id}};

@@ -230,7 +230,8 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
       ->add_option("id", word1, "the module's theme id, e.g. groene-stad")
       ->required();
   add(modules, "rescan",
-      "let a running server load plugins added to the plugin directory",
+      "let a running server load plugins added to the plugin directory, "
+      "and print what it loaded and refused",
       Command::kModulesRescan, true);
 
   CLI::App* plugin = group("plugin", "check a built theme plugin");

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -50,6 +51,37 @@ Status CheckBeforeCreating(const Config& config,
     }
   }
   return PrepareDataDirectory(config, std::cerr);
+}
+
+// How many answered rescan requests the server keeps.
+constexpr std::int64_t kKeptRescanAnswers = 10;
+
+// What a rescan found, as the server answers a rescan request of the command
+// line: the facts POST /api/v1/modules/rescan gives of each file, or the
+// reason the scan failed.
+//   {"items": [{"id", "file", "state", "enabled", "reason", "failure"}],
+//    "total": N}  or  {"error": "..."}
+std::string RescanAnswer(
+    const Result<std::vector<plugins::ModuleInfo>>& found) {
+  if (!found.ok()) {
+    return nlohmann::json{{"error", found.status().message()}}.dump();
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const plugins::ModuleInfo& info : *found) {
+    nlohmann::json item = {
+        {"id", info.id},
+        {"version", info.version},
+        {"file", info.file},
+        {"state", std::string(plugins::ToString(info.state))},
+        {"enabled", info.enabled}};
+    item["reason"] = info.reason.empty() ? nlohmann::json(nullptr)
+                                         : nlohmann::json(info.reason);
+    item["failure"] = info.failure == plugins::LoadFailure::kNone
+                          ? nlohmann::json(nullptr)
+                          : nlohmann::json(plugins::ToString(info.failure));
+    items.push_back(std::move(item));
+  }
+  return nlohmann::json{{"items", items}, {"total", items.size()}}.dump();
 }
 
 }  // namespace
@@ -210,36 +242,55 @@ void Platform::WatchModuleSettings() {
 }
 
 void Platform::HandleOperatorRequests() {
-  bool requested = false;
+  std::vector<std::int64_t> pending;
   Status looked = database_->Read([&](storage::Connection& db) {
     return db.Execute(
-        "SELECT 1 FROM operator_requests WHERE kind = 'rescan' LIMIT 1", {},
-        [&](const storage::Row&) {
-          requested = true;
-          return false;
+        "SELECT id FROM operator_requests "
+        "WHERE kind = 'rescan' AND answered_at IS NULL ORDER BY id",
+        {}, [&](const storage::Row& row) {
+          pending.push_back(row.Integer("id"));
+          return true;
         });
   });
   // Most of the time there is nothing to do, and nothing is written.
-  if (!looked.ok() || !requested) return;
-  bool rescan = false;
-  Status taken = database_->Write([&](storage::Connection& db) {
-    auto rows = db.Query(
-        "SELECT COUNT(*) AS n FROM operator_requests "
-        "WHERE kind = 'rescan'",
-        {});
-    if (!rows.ok()) return rows.status();
-    rescan = rows->front().Integer("n") > 0;
-    return db.Execute("DELETE FROM operator_requests WHERE kind = 'rescan'",
-                      {});
-  });
-  if (!taken.ok() || !rescan) return;
+  if (!looked.ok() || pending.empty()) return;
+  // One scan answers every request waiting for it.
   auto added = modules_->Rescan();
-  if (!added.ok()) {
+  std::string answer = RescanAnswer(added);
+  if (added.ok()) {
+    auto refused = std::count_if(
+        added->begin(), added->end(), [](const plugins::ModuleInfo& info) {
+          return info.state == plugins::ModuleState::kFailed;
+        });
+    spdlog::info(
+        "rescan requested from the command line: new files {}, refused {}",
+        added->size(), refused);
+  } else {
     spdlog::error("rescan: {}", added.status().message());
-    return;
   }
-  spdlog::info("rescan requested from the command line found {} new modules",
-               added->size());
+  std::string now = NowUtc();
+  Status answered = database_->Write([&](storage::Connection& db) {
+    // The answers of earlier rescans have been read by now; the latest few
+    // stay for a command that is slow to look.
+    Status pruned = db.Execute(
+        "DELETE FROM operator_requests WHERE answered_at IS NOT NULL AND id "
+        "NOT IN (SELECT id FROM operator_requests WHERE answered_at IS NOT "
+        "NULL ORDER BY id DESC LIMIT ?1)",
+        std::vector<storage::Value>{kKeptRescanAnswers});
+    if (!pruned.ok()) return pruned;
+    for (std::int64_t id : pending) {
+      // A command that gave up waiting has deleted its request.
+      Status status = db.Execute(
+          "UPDATE operator_requests SET answered_at = ?2, answer = ?3 "
+          "WHERE id = ?1 AND answered_at IS NULL",
+          std::vector<storage::Value>{id, now, answer});
+      if (!status.ok()) return status;
+    }
+    return Status::Ok();
+  });
+  if (!answered.ok()) {
+    spdlog::error("rescan: cannot store the answer: {}", answered.message());
+  }
 }
 
 void Platform::Stop() {
@@ -336,27 +387,131 @@ Status Demo(const Config& config, bool load, std::ostream& out) {
   return Status::Ok();
 }
 
-Status RequestRescan(const Config& config, std::ostream& out) {
-  auto database = OpenDataDirectory(config, ThemeSync::kFromSidecars, out);
+namespace {
+
+// "1 new module", "2 new modules".
+std::string Count(std::size_t count, const std::string& singular,
+                  const std::string& plural) {
+  std::string text = std::to_string(count);
+  text.append(" ").append(count == 1 ? singular : plural);
+  return text;
+}
+
+// Prints what the server's rescan found, one line per file, then the count.
+Status PrintRescanAnswer(const std::string& text, std::ostream& out) {
+  nlohmann::json answer = nlohmann::json::parse(text, nullptr, false);
+  if (answer.is_discarded() || !answer.is_object()) {
+    std::string message = "rescan: the server's answer is not JSON: ";
+    message.append(text.substr(0, 200));
+    return Status::Internal(message);
+  }
+  if (answer.contains("error")) {
+    std::string message = "rescan: the server could not scan: ";
+    message.append(answer["error"].is_string()
+                       ? answer["error"].get<std::string>()
+                       : answer["error"].dump());
+    return Status::Unavailable(message);
+  }
+  std::size_t loaded = 0;
+  std::size_t refused = 0;
+  for (const nlohmann::json& item : answer.value("items", nlohmann::json())) {
+    if (!item.is_object()) continue;
+    std::string id = item.value("id", "");
+    std::string file = item.value("file", "");
+    std::string state = item.value("state", "");
+    if (state == "failed") {
+      ++refused;
+      out << "refused: " << id << " " << file << "\n";
+      auto reason = item.find("reason");
+      if (reason != item.end() && reason->is_string()) {
+        out << "  problem: " << reason->get<std::string>() << "\n";
+      }
+      continue;
+    }
+    ++loaded;
+    out << "new: " << id << " " << file << " (" << state;
+    if (!item.value("enabled", false)) {
+      out << "; 'smartercities modules enable " << id << "' switches it on";
+    }
+    out << ")\n";
+  }
+  out << "rescan: the server ";
+  if (loaded == 0 && refused == 0) {
+    out << "found no new modules\n";
+    return Status::Ok();
+  }
+  out << "loaded "
+      << (loaded == 0 ? std::string("no new modules")
+                      : Count(loaded, "new module", "new modules"));
+  if (refused > 0) out << " and refused " << Count(refused, "file", "files");
+  out << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RequestRescan(const Config& config, std::ostream& out,
+                     std::chrono::milliseconds wait) {
+  // The server loads the files and syncs their themes itself: the command
+  // only asks, and reports the answer.
+  auto database = OpenDataDirectory(config, ThemeSync::kByHost, out);
   if (!database.ok()) return database.status();
-  auto settings = StoredSettings(**database);
-  if (!settings.ok()) return settings.status();
-  Status status = (*database)->Write([&](storage::Connection& db) {
-    return db.Execute(
+  storage::Database& db = **database;
+  std::int64_t request_id = 0;
+  Status status = db.Write([&](storage::Connection& connection) {
+    Status inserted = connection.Execute(
         "INSERT INTO operator_requests (kind, requested_at, requested_by) "
         "VALUES ('rescan', ?1, 'cli')",
         std::vector<storage::Value>{NowUtc()});
+    request_id = connection.LastInsertId();
+    return inserted;
   });
   if (!status.ok()) return status;
-  int new_modules = 0;
-  for (const auto& module : ReadSidecars(config.plugin_dir)) {
-    if (settings->contains(module.id)) continue;
-    ++new_modules;
-    out << "new: " << module.id << " " << module.file.string() << "\n";
-    if (!module.problem.empty()) out << "  problem: " << module.problem << "\n";
+
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    // The request's row: answered, waiting, or gone (pruned by the server
+    // long after it answered).
+    bool exists = false;
+    std::optional<std::string> answer;
+    status = db.Read([&](storage::Connection& connection) {
+      return connection.Execute(
+          "SELECT answered_at, answer FROM operator_requests WHERE id = ?1",
+          std::vector<storage::Value>{request_id},
+          [&](const storage::Row& row) {
+            exists = true;
+            if (row.OptionalText("answered_at")) {
+              answer = row.OptionalText("answer").value_or("");
+            }
+            return false;
+          });
+    });
+    if (!status.ok()) return status;
+    if (answer) return PrintRescanAnswer(*answer, out);
+    if (!exists) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      // Withdrawn, so that a server started later does not scan for a
+      // command that no longer waits; unless the answer came meanwhile.
+      std::int64_t withdrawn = 0;
+      status = db.Write([&](storage::Connection& connection) {
+        Status deleted = connection.Execute(
+            "DELETE FROM operator_requests WHERE id = ?1 AND answered_at IS "
+            "NULL",
+            std::vector<storage::Value>{request_id});
+        withdrawn = connection.Changes();
+        return deleted;
+      });
+      if (!status.ok()) return status;
+      if (withdrawn == 0) continue;
+      out << "rescan: no running server took the request within "
+          << std::chrono::duration_cast<std::chrono::seconds>(wait).count()
+          << " seconds; the server loads the new files when it next starts\n";
+      return Status::Ok();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  out << "rescan requested (" << new_modules
-      << " new files); a running server loads them within two seconds\n";
+  out << "rescan: the server answered, but its answer is no longer stored; "
+         "'smartercities modules list' shows the modules\n";
   return Status::Ok();
 }
 

@@ -9,6 +9,7 @@
 #define SMARTERCITIES_CORE_APP_PLATFORM_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -95,9 +96,18 @@ Status ListModules(const Config& config, std::ostream& out);
 Status SetModuleEnabled(const Config& config, const std::string& id,
                         bool enabled, std::ostream& out);
 
+// How long `smartercities modules rescan` waits for a running server's
+// answer: the server looks for requests every two seconds.
+inline constexpr std::chrono::milliseconds kRescanWait{6000};
+
 // Asks a running server on the same data directory to rescan its plugin
-// directory, and lists the files it will find new.
-Status RequestRescan(const Config& config, std::ostream& out);
+// directory, waits up to `wait` for its answer and prints it: one line per
+// new file (the module it loaded, or the file it refused and why), then how
+// many it loaded. Without an answer in time (no server runs), withdraws the
+// request and says so; that is not a failure. A scan the server could not
+// make (no plugin directory) is returned as kUnavailable.
+Status RequestRescan(const Config& config, std::ostream& out,
+                     std::chrono::milliseconds wait = kRescanWait);
 
 // Loads (load true) or removes the demo sample: figures for every indicator
 // and each theme's own sample records, all marked as demo.

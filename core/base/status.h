@@ -88,9 +88,12 @@ class [[nodiscard]] Result {
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
+  // The value; only when ok(). On a Result about to go away
+  // (`Make().value()`, `std::move(result).value()`) the value is moved out
+  // and returned by value, so a reference bound to it does not outlive it.
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  T value() && { return std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }

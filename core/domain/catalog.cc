@@ -142,7 +142,7 @@ Status SyncIndicators(Connection& db, const ThemeManifest& manifest,
         indicator.target,
         indicator.deadline,
         indicator.direction,
-        indicator.scope,
+        std::string(ToString(indicator.scope)),
         StringsToJson(indicator.cities).dump()};
     status = db.Execute(
         "INSERT INTO indicators (id, theme_id, position, name_nl, name_en, "
@@ -189,7 +189,9 @@ Indicator IndicatorFromRow(const Row& row) {
   indicator.target = row.OptionalReal("target").value_or(0);
   indicator.deadline = row.Text("deadline");
   indicator.direction = row.Text("direction");
-  indicator.scope = row.Text("scope");
+  // The column's CHECK allows only "city" and "network".
+  indicator.scope =
+      ParseIndicatorScope(row.Text("scope")).value_or(IndicatorScope::kCity);
   indicator.cities = StringsFromJson(row.Text("cities"));
   return indicator;
 }

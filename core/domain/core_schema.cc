@@ -260,6 +260,13 @@ BEGIN
     NEW.recorded_at, NEW.recorded_by, NEW.import_id);
 END;
 )sql"},
+      {8, "the running server's answers to requests from the command line",
+       R"sql(
+-- A request stays until the server has answered it: answered_at is when,
+-- answer what it found (JSON), for the command that asked.
+ALTER TABLE operator_requests ADD COLUMN answered_at TEXT;
+ALTER TABLE operator_requests ADD COLUMN answer TEXT;
+)sql"},
   };
 }
 

@@ -44,7 +44,7 @@ struct DemoFigure {
 
 std::vector<DemoFigure> FiguresFor(const Indicator& indicator) {
   std::vector<std::string> cities = std::vector<std::string>{""};
-  if (indicator.scope == "city") {
+  if (indicator.scope == IndicatorScope::kCity) {
     cities = indicator.cities.empty() ? DemoCities() : indicator.cities;
   }
   std::vector<DemoFigure> figures;

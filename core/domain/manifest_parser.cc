@@ -145,7 +145,9 @@ void ReadIndicators(const json& root, ThemeManifest& manifest) {
     indicator.target = Number(item, "target").value_or(0);
     indicator.deadline = Text(item, "deadline");
     indicator.direction = Text(item, "direction");
-    indicator.scope = Text(item, "scope");
+    // The schema allows only "city" and "network" and reports any other.
+    indicator.scope = ParseIndicatorScope(Text(item, "scope"))
+                          .value_or(IndicatorScope::kCity);
     indicator.cities = Texts(item, "cities");
     indicator.agreements = Texts(item, "agreements");
     manifest.indicators.push_back(std::move(indicator));
@@ -286,10 +288,10 @@ void CheckReferences(const json& root, const ThemeManifest& manifest,
         problem(path + "id", "\"" + indicator.id + "\" is used twice");
       }
     }
-    if (!indicator.cities.empty() && indicator.scope != "city") {
-      problem(path + "cities",
-              "names cities, so scope must be \"city\", got \"" +
-                  indicator.scope + "\"");
+    if (!indicator.cities.empty() && indicator.scope != IndicatorScope::kCity) {
+      std::string message = "names cities, so scope must be \"city\", got \"";
+      message.append(ToString(indicator.scope)).append("\"");
+      problem(path + "cities", message);
     }
     for (const std::string& letter : indicator.agreements) {
       if (!letter.empty() && !letters.contains(letter)) {

@@ -99,12 +99,12 @@ std::optional<FigureProblem> CheckFigure(const Indicator& indicator,
                                          std::string_view period, double value,
                                          std::string_view source,
                                          std::string_view current_month) {
-  if (indicator.scope == "city" && city.empty()) {
+  if (indicator.scope == IndicatorScope::kCity && city.empty()) {
     return FigureProblem{"city", "indicator '" + indicator.id +
                                      "' is measured per city; give the "
                                      "city's CBS code"};
   }
-  if (indicator.scope == "network" && !city.empty()) {
+  if (indicator.scope == IndicatorScope::kNetwork && !city.empty()) {
     return FigureProblem{"city", "indicator '" + indicator.id +
                                      "' is measured for the network as a "
                                      "whole; leave city out"};

@@ -56,4 +56,16 @@ std::string_view ToString(AgreementKind kind) {
   return kind == AgreementKind::kResult ? "result" : "effort";
 }
 
+std::string_view ToString(IndicatorScope scope) {
+  return scope == IndicatorScope::kCity ? "city" : "network";
+}
+
+std::optional<IndicatorScope> ParseIndicatorScope(std::string_view text) {
+  for (IndicatorScope scope :
+       {IndicatorScope::kCity, IndicatorScope::kNetwork}) {
+    if (ToString(scope) == text) return scope;
+  }
+  return std::nullopt;
+}
+
 }  // namespace smartercities::domain

@@ -73,6 +73,15 @@ struct Agreement {
   std::vector<std::string> indicators;  // indicator ids
 };
 
+// Whom an indicator's figures are about: each city ("city", a figure per
+// city) or the network as a whole ("network", one figure for all).
+enum class IndicatorScope { kCity, kNetwork };
+
+// "city" or "network": the words of the manifest, the API and the database.
+std::string_view ToString(IndicatorScope scope);
+// The scope a word names; nullopt for any other word.
+std::optional<IndicatorScope> ParseIndicatorScope(std::string_view text);
+
 struct Indicator {
   std::string id;
   LocalizedText name;
@@ -83,7 +92,7 @@ struct Indicator {
   double target = 0;
   std::string deadline;   // "YYYY-MM"
   std::string direction;  // "increase" or "decrease"
-  std::string scope;      // "city" or "network"
+  IndicatorScope scope = IndicatorScope::kCity;
   // With scope "city": the CBS codes of the only cities the text concerns
   // (the smart-grid pilots in Amersfoort and Utrecht); empty for every city.
   std::vector<std::string> cities;

@@ -65,7 +65,7 @@ Result<ProgressOverview> ProgressOverview::Compute(
       IndicatorProgress progress;
       progress.theme_id = theme.id;
       progress.indicator = indicator;
-      if (indicator.scope == "city") {
+      if (indicator.scope == IndicatorScope::kCity) {
         std::vector<Rating> ratings;
         for (const std::string& city : overview.cities_) {
           if (!Concerns(indicator, city)) continue;
@@ -207,7 +207,7 @@ Comparison ProgressOverview::Compare(std::string_view indicator_id,
   }
   out.period = *period;
   for (const std::string& city : cities_) {
-    if (indicator->indicator.scope != "city" ||
+    if (indicator->indicator.scope != IndicatorScope::kCity ||
         !Concerns(indicator->indicator, city)) {
       continue;
     }

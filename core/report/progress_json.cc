@@ -121,7 +121,7 @@ json IndicatorProgressJson(const domain::IndicatorProgress& progress,
       {"indicator", indicator.id},
       {"theme", progress.theme_id},
       {"kind", indicator.kind},
-      {"scope", indicator.scope},
+      {"scope", std::string(domain::ToString(indicator.scope))},
       {"unit", indicator.unit},
       {"target", indicator.target},
       {"deadline", indicator.deadline},
@@ -155,7 +155,7 @@ json ThemeProgressJson(const domain::ThemeProgress& progress,
                          indicator->rollup ? &*indicator->rollup : nullptr);
       if (indicator->series) item = SeriesJson(*indicator->series);
       item["indicator"] = id;
-      item["scope"] = indicator->indicator.scope;
+      item["scope"] = std::string(domain::ToString(indicator->indicator.scope));
       item["kind"] = indicator->indicator.kind;
       item["url"] =
           "/api/v1/indicators/" + id + "/progress?at=" + overview.at();

@@ -75,7 +75,7 @@ std::optional<Chart> MakeChart(const domain::ProgressOverview& overview,
   bool milestone = indicator.kind == "milestone";
   std::vector<std::pair<std::string, const std::vector<domain::Figure>*>>
       series;
-  if (indicator.scope == "city") {
+  if (indicator.scope == domain::IndicatorScope::kCity) {
     for (const auto& [code, unused] : progress.cities) {
       series.emplace_back(code, overview.Figures(indicator.id, code));
     }
@@ -107,7 +107,7 @@ std::optional<Chart> MakeChart(const domain::ProgressOverview& overview,
   if (!milestone) {
     for (const auto& [code, figures] : series) {
       ChartLine line;
-      line.emphasis = indicator.scope != "city";
+      line.emphasis = indicator.scope != domain::IndicatorScope::kCity;
       for (const domain::Figure& figure : *figures) {
         if (figure.period > at) break;
         line.points.emplace_back(x_of(figure.period), y_of(figure.value));
@@ -118,7 +118,7 @@ std::optional<Chart> MakeChart(const domain::ProgressOverview& overview,
       }
     }
   }
-  if (indicator.scope == "city") {
+  if (indicator.scope == domain::IndicatorScope::kCity) {
     // The network's median (or, for a milestone, the share of the cities
     // done) month by month.
     ChartLine network;
@@ -161,7 +161,7 @@ std::optional<Chart> MakeChart(const domain::ProgressOverview& overview,
   if (milestone) {
     chart.description =
         c["milestone"].get<std::string>() + " (" + from + " – " + to + ")";
-  } else if (indicator.scope == "city") {
+  } else if (indicator.scope == domain::IndicatorScope::kCity) {
     chart.description = c["cities"].get<std::string>() + " (" +
                         std::to_string(num_cities) + ", " + from + " – " + to +
                         ")";
@@ -265,7 +265,7 @@ Result<ProgressReport> ProgressReport::Build(
                      {"name", Text(indicator.name, language)},
                      {"unit", indicator.unit},
                      {"kind", indicator.kind},
-                     {"scope", indicator.scope},
+                     {"scope", std::string(domain::ToString(indicator.scope))},
                      {"target", indicator.target},
                      {"deadline", indicator.deadline},
                      {"direction", indicator.direction},

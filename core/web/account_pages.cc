@@ -213,7 +213,7 @@ Result<json> EntryLinks(Site& site, const std::string& role,
     json items = json::array();
     for (const auto& indicator : theme.indicators) {
       if (role == "city-editor") {
-        if (indicator.scope != "city") continue;
+        if (indicator.scope != domain::IndicatorScope::kCity) continue;
         if (!indicator.cities.empty() &&
             std::find(indicator.cities.begin(), indicator.cities.end(),
                       scope) == indicator.cities.end()) {
@@ -366,10 +366,10 @@ http::Response EntryForm(Site& site, const http::Request& request,
       {"deadline", FormatDate(indicator.deadline, t)},
       {"unit", indicator.unit},
       {"isMilestone", indicator.kind == "milestone"},
-      {"isNetwork", indicator.scope == "network"}};
+      {"isNetwork", indicator.scope == domain::IndicatorScope::kNetwork}};
   model["action"] = Localize("/invoer/" + indicator.id, language);
   json options = json::array();
-  if (indicator.scope == "city") {
+  if (indicator.scope == domain::IndicatorScope::kCity) {
     for (const auto& [code, city] : *cities) {
       if (role == "city-editor" && code != scope) continue;
       if (!indicator.cities.empty() &&
@@ -430,7 +430,7 @@ http::Response EnterFigure(Site& site, http::Request& request,
   FormErrors errors;
   const json& messages = t["entry"]["errors"];
   static const std::regex kMonth(R"([0-9]{4}-(0[1-9]|1[0-2]))");
-  if (indicator.scope == "city" && entry.city.empty())
+  if (indicator.scope == domain::IndicatorScope::kCity && entry.city.empty())
     errors.Add("city", messages["cityRequired"]);
   if (entry.period.empty()) {
     errors.Add("period", messages["periodRequired"]);
@@ -453,7 +453,8 @@ http::Response EnterFigure(Site& site, http::Request& request,
   }
   if (errors.empty()) {
     domain::Measurement measurement;
-    measurement.city = indicator.scope == "city" ? entry.city : "";
+    measurement.city =
+        indicator.scope == domain::IndicatorScope::kCity ? entry.city : "";
     measurement.period = entry.period;
     measurement.value = *value;
     measurement.source = entry.source;

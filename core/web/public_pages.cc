@@ -703,8 +703,9 @@ http::Response IndicatorPage(Site& site, http::Request& request,
       {"direction", indicator.direction == "decrease"
                         ? t["indicator"]["decrease"]
                         : t["indicator"]["increase"]},
-      {"scope", indicator.scope == "network" ? t["indicator"]["scopeNetwork"]
-                                             : t["indicator"]["scopeCity"]},
+      {"scope", indicator.scope == domain::IndicatorScope::kNetwork
+                    ? t["indicator"]["scopeNetwork"]
+                    : t["indicator"]["scopeCity"]},
       {"isMilestone", indicator.kind == "milestone"},
       {"agreements", agreements},
       {"csvUrl", "/indicatoren/" + indicator.id + "/cijfers.csv"},
@@ -713,11 +714,11 @@ http::Response IndicatorPage(Site& site, http::Request& request,
   if (indicator_progress != nullptr) {
     model["progress"] = IndicatorStatusView(*indicator_progress, language, t);
     model["progressLabel"] =
-        indicator.scope == "city"
+        indicator.scope == domain::IndicatorScope::kCity
             ? t["progress"]["network"].get<std::string>() + " (" +
                   t["indicator"]["scopeCity"].get<std::string>() + ")"
             : t["progress"]["network"].get<std::string>();
-    if (indicator.scope == "city") {
+    if (indicator.scope == domain::IndicatorScope::kCity) {
       std::optional<std::string> period;
       if (auto asked = request.Query("periode");
           asked &&
@@ -876,7 +877,7 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
     }
     json rows = json::array();
     for (const auto& indicator : theme.indicators) {
-      if (indicator.scope != "city") continue;
+      if (indicator.scope != domain::IndicatorScope::kCity) continue;
       auto figures = measurements.List(indicator.id, code);
       if (!figures.ok())
         return Failure(site, request, language, figures.status());

@@ -11,6 +11,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/test_support.h"
@@ -42,6 +43,7 @@ class PlatformTest : public ::testing::Test {
     config.web_root = testing::SourceDir() / "web";
     config.handler_deadline_ms = 500;
     if (change) change(config);
+    config_ = config;
     auto platform = app::Platform::Start(config);
     ASSERT_TRUE(platform.ok()) << platform.status().message();
     platform_ = std::move(platform).value();
@@ -78,6 +80,7 @@ class PlatformTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::filesystem::path plugin_dir_;
+  app::Config config_;
   std::unique_ptr<app::Platform> platform_;
   std::string token_;
 };
@@ -234,6 +237,53 @@ TEST_F(PlatformTest, ARescanUnderLoadAddsAModuleWithoutDisturbingOthers) {
   EXPECT_GT(requests.load(), 0);
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(Send("POST", "/api/v1/modules/rescan", "{}", false).status, 401);
+}
+
+TEST_F(PlatformTest, ARescanFromTheCommandLineGetsTheServersAnswer) {
+  // Answers of earlier requests, more than the server keeps.
+  Status stored = platform_->database().Write([](storage::Connection& db) {
+    for (int i = 0; i < 15; ++i) {
+      Status status = db.Execute(
+          "INSERT INTO operator_requests (kind, requested_at, requested_by, "
+          "answered_at, answer) VALUES ('rescan', 'then', 'cli', 'then', "
+          "'{\"items\": [], \"total\": 0}')",
+          {});
+      if (!status.ok()) return status;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(stored.ok()) << stored.message();
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_other", plugin_dir_);
+
+  std::ostringstream out;
+  Status asked = app::RequestRescan(config_, out);
+  ASSERT_TRUE(asked.ok()) << asked.message();
+  EXPECT_EQ(out.str(),
+            "new: test-other " +
+                (plugin_dir_ / "libfixture_other.so").string() +
+                " (disabled; 'smartercities modules enable test-other' "
+                "switches it on)\n"
+                "rescan: the server loaded 1 new module\n");
+  auto module = platform_->modules().FindModule("test-other");
+  ASSERT_TRUE(module.has_value());
+  EXPECT_EQ(module->state, plugins::ModuleState::kDisabled);
+
+  // The server keeps the latest ten answers besides the one it just gave.
+  std::vector<std::string> requests;
+  Status read = platform_->database().Read([&](storage::Connection& db) {
+    return db.Execute("SELECT requested_at FROM operator_requests ORDER BY id",
+                      {}, [&](const storage::Row& row) {
+                        requests.push_back(row.Text("requested_at"));
+                        return true;
+                      });
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  ASSERT_EQ(requests.size(), 11u);
+  EXPECT_NE(requests.back(), "then");
+
+  std::ostringstream again;
+  ASSERT_TRUE(app::RequestRescan(config_, again).ok());
+  EXPECT_EQ(again.str(), "rescan: the server found no new modules\n");
 }
 
 TEST_F(PlatformTest, ModuleSwitchRefusesBadBodies) {

@@ -108,7 +108,12 @@ TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
   for (const auto& flag : DirFlags()) rescan.push_back(flag);
   auto [code, output] = RunCommand(rescan);
   EXPECT_EQ(code, 0) << output;
-  EXPECT_THAT(output, HasSubstr("new: test-other"));
+  EXPECT_THAT(output,
+              HasSubstr("new: test-other " +
+                        (plugin_dir() / "libfixture_other.so").string() +
+                        " (disabled; 'smartercities modules enable "
+                        "test-other' switches it on)\n"));
+  EXPECT_THAT(output, HasSubstr("rescan: the server loaded 1 new module\n"));
   std::vector<std::string> list = {"modules", "list"};
   for (const auto& flag : DirFlags()) list.push_back(flag);
   std::string listing;
@@ -130,6 +135,87 @@ TEST_F(ServeProcessTest, ModulesRescanLetsARunningServerLoadANewPlugin) {
     status = Fetch(port, "GET", "/api/v1/themes/test-other/items").status;
   }
   EXPECT_EQ(status, 200);
+}
+
+// The command prints the running server's answer: what it loaded and what
+// it refused, counted as the server counts, not guessed from the sidecar
+// files (the duplicate's sidecar names a module that is already there).
+TEST_F(ServeProcessTest, ModulesRescanPrintsWhatTheServerLoadedAndRefused) {
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  std::string token;
+  std::getline(std::ifstream(data_dir() / "admin-token"), token);
+  ASSERT_FALSE(token.empty());
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_other", plugin_dir());
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_newer_minor",
+                      plugin_dir());
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_duplicate",
+                      plugin_dir());
+  std::vector<std::string> rescan = {"modules", "rescan"};
+  for (const auto& flag : DirFlags()) rescan.push_back(flag);
+  auto [code, output] = RunCommand(rescan);
+  EXPECT_EQ(code, 0) << output;
+
+  std::smatch count;
+  ASSERT_TRUE(std::regex_search(
+      output, count,
+      std::regex("rescan: the server loaded ([0-9]+) new modules? and "
+                 "refused ([0-9]+) files?\n")))
+      << output;
+  // What the server runs now: the modules of the new files that did not fail.
+  auto modules = Fetch(port, "GET", "/api/v1/modules",
+                       {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(modules.status, 200) << modules.body;
+  int loaded = 0;
+  nlohmann::json listed = nlohmann::json::parse(modules.body);
+  for (const auto& item : listed["items"]) {
+    std::string file = item["file"];
+    if (file.find("libfixture_good.so") == std::string::npos &&
+        file.find("libregelluwe_stad.so") == std::string::npos &&
+        item["state"] != "failed") {
+      ++loaded;
+    }
+  }
+  EXPECT_EQ(loaded, 1) << modules.body;
+  EXPECT_EQ(std::stoi(count[1]), loaded) << output;
+  EXPECT_EQ(std::stoi(count[2]), 2) << output;
+  EXPECT_THAT(output, HasSubstr("new: test-other "));
+  EXPECT_THAT(output,
+              HasSubstr("refused: libfixture_newer_minor " +
+                        (plugin_dir() / "libfixture_newer_minor.so").string() +
+                        "\n  problem: plugin 'libfixture_newer_minor' ("));
+  EXPECT_THAT(output, HasSubstr("was built for SDK ABI 1."));
+  EXPECT_THAT(output,
+              HasSubstr("refused: test-good " +
+                        (plugin_dir() / "libfixture_duplicate.so").string() +
+                        "\n  problem: "));
+  EXPECT_THAT(output,
+              HasSubstr("a module with id 'test-good' is already loaded"));
+  EXPECT_THAT(output, Not(HasSubstr("new: test-good")));
+
+  // A second rescan finds nothing new: the refused files are left alone.
+  auto [again_code, again] = RunCommand(rescan);
+  EXPECT_EQ(again_code, 0) << again;
+  EXPECT_EQ(again, "rescan: the server found no new modules\n");
+}
+
+// Without a running server nobody answers: the command says so, withdraws
+// its request, and the next start loads the file anyway.
+TEST_F(ServeProcessTest, ModulesRescanWithoutAServerSaysNoServerTookIt) {
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_other", plugin_dir());
+  std::vector<std::string> rescan = {"modules", "rescan"};
+  for (const auto& flag : DirFlags()) rescan.push_back(flag);
+  auto started = std::chrono::steady_clock::now();
+  auto [code, output] = RunCommand(rescan);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("rescan: no running server took the request "
+                                "within 6 seconds; the server loads the new "
+                                "files when it next starts\n"));
+  EXPECT_GE(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds(6));
+  std::uint16_t port = Serve();
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(Fetch(port, "GET", "/api/v1/themes/test-other/items").status, 200);
 }
 
 TEST_F(ServeProcessTest, PluginCheckSaysWhetherAPluginWouldLoad) {

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "core/domain/core_schema.h"
 #include "tests/support/test_support.h"
 
@@ -35,7 +39,7 @@ ThemeManifest Theme() {
   eduroam.target = 50;
   eduroam.deadline = "2015-12";
   eduroam.direction = "increase";
-  eduroam.scope = "city";
+  eduroam.scope = IndicatorScope::kCity;
   eduroam.agreements = {"a"};
   theme.indicators = {eduroam};
   return theme;
@@ -135,6 +139,35 @@ TEST_F(CatalogTest, AnIndicatorReadFromMemoryFollowsEveryChange) {
   theme.agreements[0].indicators.clear();
   ASSERT_TRUE(catalog_->Sync(theme).ok());
   EXPECT_EQ(deadline(), "none");
+}
+
+TEST_F(CatalogTest, AnIndicatorsScopeIsStoredAsItsWordAndReadBack) {
+  ThemeManifest theme = Theme();
+  Indicator meetings = theme.indicators[0];
+  meetings.id = "lerende-stad-meetings";
+  meetings.scope = IndicatorScope::kNetwork;
+  theme.indicators.push_back(meetings);
+  ASSERT_TRUE(catalog_->Sync(theme).ok());
+  std::map<std::string, std::string> stored;
+  Status read = database_->Read([&](storage::Connection& db) {
+    return db.Execute("SELECT id, scope FROM indicators", {},
+                      [&](const storage::Row& row) {
+                        stored[row.Text("id")] = row.Text("scope");
+                        return true;
+                      });
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(stored, (std::map<std::string, std::string>{
+                        {"lerende-stad-eduroam", "city"},
+                        {"lerende-stad-meetings", "network"}}));
+  for (const auto& [id, scope] :
+       {std::pair{"lerende-stad-eduroam", IndicatorScope::kCity},
+        std::pair{"lerende-stad-meetings", IndicatorScope::kNetwork}}) {
+    auto indicator = catalog_->GetIndicator(id);
+    ASSERT_TRUE(indicator.ok());
+    ASSERT_TRUE(indicator->has_value()) << id;
+    EXPECT_EQ((*indicator)->indicator.scope, scope) << id;
+  }
 }
 
 TEST_F(CatalogTest, SyncingTwiceChangesNothing) {

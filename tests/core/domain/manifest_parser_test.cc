@@ -51,6 +51,7 @@ TEST(ManifestParserTest, ReadsAValidManifest) {
   EXPECT_EQ(result->agreements[1].kind, AgreementKind::kEffort);
   EXPECT_EQ(result->agreements[0].dates[0].date, "2013-12");
   EXPECT_EQ(result->indicators[0].target, 100);
+  EXPECT_EQ(result->indicators[0].scope, IndicatorScope::kNetwork);
   EXPECT_FALSE(result->indicators[0].baseline.has_value());
   EXPECT_EQ(result->leaders[0].cbs_code, "GM0307");
   EXPECT_EQ(result->migrations[0].version, 1);
@@ -92,6 +93,7 @@ TEST(ManifestParserTest, IndicatorCitiesNeedScopeCityAndCbsCodes) {
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->indicators[0].cities,
             (std::vector<std::string>{"GM0307", "GM0344"}));
+  EXPECT_EQ(result->indicators[0].scope, IndicatorScope::kCity);
 
   manifest["indicators"][0]["cities"] = {"GM0307", "Utrecht", "GM0307"};
   manifest["indicators"][0]["scope"] = "network";
@@ -100,7 +102,7 @@ TEST(ManifestParserTest, IndicatorCitiesNeedScopeCityAndCbsCodes) {
   EXPECT_THAT(problems,
               HasSubstr("indicators[0].cities[2]: \"GM0307\" is named twice"));
   EXPECT_THAT(problems, HasSubstr("indicators[0].cities: names cities, so "
-                                  "scope must be \"city\""));
+                                  "scope must be \"city\", got \"network\""));
 }
 
 TEST(ManifestParserTest, NamesTheSourceAndFieldOfEachProblem) {

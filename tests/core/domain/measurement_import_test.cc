@@ -34,14 +34,14 @@ ThemeManifest Theme() {
   eduroam.target = 50;
   eduroam.deadline = "2015-12";
   eduroam.direction = "increase";
-  eduroam.scope = "city";
+  eduroam.scope = IndicatorScope::kCity;
   eduroam.agreements = {"a"};
   Indicator meeting = eduroam;
   meeting.id = "meeting";
   meeting.unit = "milestone";
   meeting.kind = "milestone";
   meeting.target = 1;
-  meeting.scope = "network";
+  meeting.scope = IndicatorScope::kNetwork;
   theme.indicators = {eduroam, meeting};
   return theme;
 }

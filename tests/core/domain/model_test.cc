@@ -26,6 +26,16 @@ TEST(ModelTest, ADateBeforeMarch2013IsBeforeTheCovenant) {
   EXPECT_FALSE(IsBeforeCovenant(""));
 }
 
+TEST(ModelTest, AnIndicatorsScopeIsTheWordOfTheManifest) {
+  EXPECT_EQ(ToString(IndicatorScope::kCity), "city");
+  EXPECT_EQ(ToString(IndicatorScope::kNetwork), "network");
+  EXPECT_EQ(ParseIndicatorScope("city"), IndicatorScope::kCity);
+  EXPECT_EQ(ParseIndicatorScope("network"), IndicatorScope::kNetwork);
+  EXPECT_EQ(ParseIndicatorScope("City"), std::nullopt);
+  EXPECT_EQ(ParseIndicatorScope("regional"), std::nullopt);
+  EXPECT_EQ(ParseIndicatorScope(""), std::nullopt);
+}
+
 Indicator PilotHomes() {
   Indicator indicator;
   indicator.id = "groene-stad-smart-grid-pilot-homes";
@@ -34,7 +44,7 @@ Indicator PilotHomes() {
   indicator.target = 100;
   indicator.deadline = "2014-12";
   indicator.direction = "increase";
-  indicator.scope = "city";
+  indicator.scope = IndicatorScope::kCity;
   indicator.cities = {"GM0307", "GM0344"};
   return indicator;
 }

@@ -19,7 +19,7 @@ Indicator Quantity(double target, std::string deadline,
   indicator.target = target;
   indicator.deadline = std::move(deadline);
   indicator.direction = std::move(direction);
-  indicator.scope = "city";
+  indicator.scope = IndicatorScope::kCity;
   return indicator;
 }
 
