@@ -1378,6 +1378,17 @@ def r13_report(bench: Bench) -> list:
                 raise BenchError(f"R13: writing a figure answered "
                                  f"{write.status}: {write.body[:300]!r}")
 
+        # The report must hold every agreement, or it measures less.
+        model = http_request(platform.port, path,
+                             headers={"Accept": "application/json"}, timeout=120)
+        if model.status != 200:
+            raise BenchError(f"R13: GET {path} as JSON answered {model.status}: "
+                             f"{model.body[:300]!r}")
+        reported = sum(len(theme["agreements"])
+                       for theme in json.loads(model.body)["themes"])
+        if reported != num_agreements:
+            raise BenchError(f"R13: the report holds {reported} agreements; the "
+                             f"database {num_agreements}")
         for round_index in range(bench.mode.reports + 1):
             for name, accept, form in REPORT_FORMS:
                 change_data()
