@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The platform's benchmarks: the goals R1-R11 of docs/performance.md.
+"""The platform's benchmarks: the goals R1-R13 of docs/performance.md.
 
 Run through scripts/bench, which installs wrk and nginx, builds the Release
 build with the benchmark programs and then calls this file:
@@ -9,8 +9,9 @@ build with the benchmark programs and then calls this file:
     scripts/bench --only R1,R4     # some workloads; results in the build dir only
 
 Every figure is a ratio against a baseline measured in the same run: nginx
-serving the very same bytes, a plain SQLite loop writing the same rows, the
-platform itself without load, or with a smaller database. A timing never
+serving the very same bytes, a plain SQLite loop writing the same rows,
+sqlite3's .import of the same CSV file, the platform itself without load, or
+with a smaller database; a few are absolute times. A timing never
 fails the run; a workload that errors (an answer that is not 2xx, a server
 that does not start) does, after the table is printed.
 
@@ -56,6 +57,20 @@ WRITE_INDICATORS = ("lerende-stad-schools-on-eduroam",
                     "lerende-stad-teachers-certified")
 WRITE_LAST_PERIOD = "2012-12"
 WRITE_MONTHS = (2012 - 1900 + 1) * 12
+# R12's CSV file: every per-city indicator (but the one measured for some
+# cities only) x every city, in monthly series from 1900-01 on, all before
+# the data sets' first figure, so that every row is a new figure on both
+# sides. Each row names a source, as a city's file would.
+IMPORT_FIRST_MONTH = 1900 * 12
+IMPORT_SOURCE = "CBS"
+# R13: the progress report of REPORT_PERIOD on a copy of the main data set
+# whose figures up to the period are replaced by REPORT_MONTHS months of
+# every indicator: REPORT_CITIES cities each (a per-city indicator measured
+# for some cities only: those), or the network.
+REPORT_PERIOD = "2014-H2"
+REPORT_FIRST_MONTH = 2013 * 12
+REPORT_MONTHS = 24
+REPORT_CITIES = 40
 # Generated rows carry this time, so two data sets answer the same bytes.
 GENERATED_AT = "2026-01-01T00:00:00Z"
 # Bump when the generated data change, so old data directories are rebuilt.
@@ -110,6 +125,9 @@ GOALS = {
     "R10 idle": Goal("≤ 40 MiB", max_value=40),
     "R10 load": Goal("≤ 100 MiB", max_value=100),
     "R11": Goal("≥ 0.5× nginx", min_ratio=0.5),
+    "R12": Goal("≥ 1.5× sqlite3 .import", min_ratio=1.5),
+    "R13 html": Goal("≤ 1 s", max_value=1000),
+    "R13 pdf": Goal("≤ 3 s", max_value=3000),
 }
 
 
@@ -126,7 +144,7 @@ class Row:
     baseline_rps: Optional[float] = None
     baseline_p99_ms: Optional[float] = None
     ratio: Optional[float] = None
-    # For R9 and R10: the figure itself (ms or MiB) and its unit.
+    # For R9, R10 and R13: the figure itself (ms or MiB) and its unit.
     value: Optional[float] = None
     unit: str = ""
     met: Optional[bool] = None
@@ -155,12 +173,17 @@ class Mode:
     main_figures: int
     large_figures: int
     startups: int
+    # R12's file, and R13's reports of each form.
+    import_figures: int
+    reports: int
 
 
 FULL = Mode("full", rounds=3, seconds=5, warmup_seconds=1,
-            main_figures=100_000, large_figures=10_000_000, startups=5)
+            main_figures=100_000, large_figures=10_000_000, startups=5,
+            import_figures=1_000_000, reports=5)
 SMOKE = Mode("smoke", rounds=1, seconds=1, warmup_seconds=0,
-             main_figures=5_000, large_figures=50_000, startups=2)
+             main_figures=5_000, large_figures=50_000, startups=2,
+             import_figures=20_000, reports=1)
 
 
 # --------------------------------------------------------------------------
@@ -1125,6 +1148,280 @@ def r10_memory(bench: Bench) -> list:
     ]
 
 
+def month_text(month: int) -> str:
+    """A month counted from the year 0 as YYYY-MM."""
+    return f"{month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def write_import_file(bench: Bench, db_path: pathlib.Path,
+                      path: pathlib.Path) -> tuple:
+    """R12's CSV file of import_figures figures, in the order of the unique
+    index on measurements (the order in which sqlite3 inserts fastest);
+    returns the number of rows and the last month it holds."""
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        indicators = db.execute(
+            "SELECT id, kind FROM indicators WHERE scope = 'city' AND "
+            "cities = '[]' AND retired_at IS NULL ORDER BY id").fetchall()
+        cities = [r[0] for r in db.execute(
+            "SELECT cbs_code FROM cities ORDER BY cbs_code")]
+    total = bench.mode.import_figures
+    months = math.ceil(total / (len(indicators) * len(cities)))
+    lines = ["indicator,city,period,value,source\n"]
+    for indicator, kind in indicators:
+        for city in cities:
+            for month in range(months):
+                k = len(lines) - 1
+                if k == total:
+                    break
+                value = str(k % 2) if kind == "milestone" else \
+                    f"{k % 1000 / 10:g}"
+                lines.append(f"{indicator},{city},"
+                             f"{month_text(IMPORT_FIRST_MONTH + month)},"
+                             f"{value},{IMPORT_SOURCE}\n")
+    if len(lines) - 1 != total:
+        raise BenchError(f"R12: could write only {len(lines) - 1} of "
+                         f"{total} figures")
+    path.write_text("".join(lines))
+    return total, month_text(IMPORT_FIRST_MONTH + months - 1)
+
+
+def count_figures(db_path: pathlib.Path) -> int:
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        return db.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+
+
+# sqlite3's side of R12: the file into a table of its columns with .import,
+# then into measurements with the values the platform gives the columns the
+# file does not have; one transaction, with the platform's settings. The
+# file's column order is the documented one, so the table takes it as is.
+SQLITE_IMPORT_SCRIPT = """\
+PRAGMA foreign_keys=ON;
+PRAGMA synchronous=NORMAL;
+BEGIN;
+CREATE TEMP TABLE figures_csv (indicator TEXT, city TEXT, period TEXT,
+                               value REAL, source TEXT);
+.mode csv
+.import --skip 1 {file} figures_csv
+INSERT INTO measurements (indicator_id, city, period, value, source,
+                          is_demo, recorded_at, recorded_by)
+  SELECT indicator, NULLIF(city, ''), period, value, NULLIF(source, ''), 0,
+         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'sqlite3'
+  FROM figures_csv;
+COMMIT;
+"""
+
+
+def r12_import(bench: Bench) -> list:
+    """A CSV file of import_figures figures imported through the API
+    (POST /api/v1/measurements/import as the administrator, the way a city
+    sends a large file) against sqlite3's .import of the same file into the
+    same table; each side on a fresh copy of the main data set in every
+    round, the figures counted in the database after each."""
+    main_data = bench.main_data()
+    csv_path = bench.run_dir / "r12-figures.csv"
+    total, last_month = write_import_file(bench, main_data / "smartercities.db",
+                                          csv_path)
+    body = csv_path.read_bytes()
+    with contextlib.closing(sqlite3.connect(main_data / "smartercities.db")) as db:
+        present = db.execute("SELECT COUNT(*) FROM measurements WHERE period "
+                             "<= ?", (last_month,)).fetchone()[0]
+    if present:
+        raise BenchError(f"R12: the main data set holds {present} figures up "
+                         f"to {last_month}, which the import file would "
+                         f"replace; it must hold none")
+
+    def check_count(side: str, data: pathlib.Path, before: int) -> None:
+        added = count_figures(data / "smartercities.db") - before
+        if added != total:
+            raise BenchError(f"R12 ({side}): the database holds {added:,} new "
+                             f"figures after importing {total:,}")
+
+    def platform_round() -> float:
+        data = copy_data_dir(main_data, bench.run_dir / "r12-platform-data")
+        before = count_figures(data / "smartercities.db")
+        platform = bench.track(Platform(bench, "r12", data))
+        try:
+            platform.start()
+            started = time.perf_counter()
+            answer = http_request(
+                platform.port, "/api/v1/measurements/import", "POST", body,
+                {"Content-Type": "text/csv",
+                 "Authorization": f"Bearer {platform.admin_token()}"},
+                timeout=600)
+            seconds = time.perf_counter() - started
+        finally:
+            platform.stop()
+        if answer.status != 200:
+            raise BenchError(
+                f"R12: POST /api/v1/measurements/import of {len(body):,} bytes "
+                f"({total:,} figures) answered {answer.status}: "
+                f"{' '.join(answer.body[:500].decode(errors='replace').split())}")
+        report = json.loads(answer.body)
+        if report.get("inserted") != total or not report.get("stored"):
+            raise BenchError(f"R12: the import stored {report.get('inserted')} "
+                             f"new figures of {total:,}: {report}")
+        check_count("platform", data, before)
+        return seconds
+
+    def sqlite_round() -> float:
+        data = copy_data_dir(main_data, bench.run_dir / "r12-sqlite-data")
+        before = count_figures(data / "smartercities.db")
+        script = SQLITE_IMPORT_SCRIPT.format(file=csv_path.name)
+        started = time.perf_counter()
+        # From the file's folder: .import is given the bare name, which
+        # needs no quoting whatever the checkout's path holds.
+        done = subprocess.run(
+            ["sqlite3", "-bail", str(data / "smartercities.db")], input=script,
+            capture_output=True, text=True, cwd=csv_path.parent)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0 or done.stderr.strip():
+            raise BenchError(f"R12: sqlite3's .import failed ({done.returncode}): "
+                             f"{done.stderr.strip()[:500]}")
+        check_count("sqlite3", data, before)
+        return seconds
+
+    platform_runs, sqlite_runs = alternate(bench, [platform_round, sqlite_round])
+    platform_s, sqlite_s = median(platform_runs), median(sqlite_runs)
+    row = Row(f"R12 import {short_count(total)} figures",
+              f"POST /api/v1/measurements/import, text/csv, {total:,} figures",
+              "R12", bytes=len(body), rps=total / platform_s,
+              baseline="sqlite3 .import", baseline_rps=total / sqlite_s,
+              ratio=sqlite_s / platform_s)
+    row.rounds = [{"platformSeconds": round(p, 3), "baselineSeconds": round(b, 3)}
+                  for p, b in zip(platform_runs, sqlite_runs)]
+    bench.notes.append(f"R12: {total:,} figures in {platform_s:.2f} s through "
+                       f"the API, {sqlite_s:.2f} s with sqlite3 .import "
+                       f"(medians; the column holds figures per second)")
+    return [row.judge()]
+
+
+def write_report_figures(db_path: pathlib.Path) -> int:
+    """Replaces every figure up to REPORT_PERIOD's last month by
+    REPORT_MONTHS months of each indicator, with trends that differ per
+    city, so that the report has every status to show; returns how many."""
+    db = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        db.execute("BEGIN")
+        cities = [r[0] for r in db.execute(
+            "SELECT cbs_code FROM cities ORDER BY cbs_code")][:REPORT_CITIES]
+        indicators = db.execute(
+            "SELECT id, kind, unit, scope, cities, target FROM indicators "
+            "WHERE retired_at IS NULL ORDER BY id").fetchall()
+        last = month_text(REPORT_FIRST_MONTH + REPORT_MONTHS - 1)
+        db.execute("DELETE FROM measurements WHERE period <= ?", (last,))
+        rows = []
+        for n, (indicator, kind, unit, scope, own_cities, target) in \
+                enumerate(indicators):
+            series = [None] if scope == "network" else \
+                (json.loads(own_cities) or cities)
+            for c, city in enumerate(series):
+                # From 0.4 to 1.3 times the pace the target needs; a
+                # milestone done in a month of its own, or later.
+                pace = 0.4 + (n * 7 + c * 13) % 10 / 10
+                done_month = (n * 5 + c * 3) % (REPORT_MONTHS + 6)
+                for month in range(REPORT_MONTHS):
+                    if kind == "milestone":
+                        value = 1.0 if month >= done_month else 0.0
+                    else:
+                        value = round(target * pace * (month + 1) /
+                                      REPORT_MONTHS, 1)
+                        if unit == "percent":
+                            value = min(value, 100.0)
+                    rows.append((indicator, city,
+                                 month_text(REPORT_FIRST_MONTH + month), value,
+                                 "benchmark", GENERATED_AT))
+        db.executemany(
+            "INSERT INTO measurements (indicator_id, city, period, value, "
+            "source, is_demo, recorded_at, recorded_by) VALUES "
+            "(?, ?, ?, ?, ?, 0, ?, 'cli')", rows)
+        db.execute("COMMIT")
+        return len(rows)
+    finally:
+        db.close()
+
+
+REPORT_FORMS = (("HTML", "text/html", "R13 html"),
+                ("PDF", "application/pdf", "R13 pdf"))
+
+
+def r13_report(bench: Bench) -> list:
+    """GET /api/v1/reports/{period} as HTML and as PDF, each computed anew:
+    the answer is cached until the data change, so a figure is corrected
+    before every request (one of a later month, which the report does not
+    read). The first request of each form is not counted."""
+    data = copy_data_dir(bench.main_data(), bench.run_dir / "r13-data")
+    num_figures = write_report_figures(data / "smartercities.db")
+    with contextlib.closing(sqlite3.connect(data / "smartercities.db")) as db:
+        num_agreements = db.execute("SELECT COUNT(*) FROM agreements WHERE "
+                                    "retired_at IS NULL").fetchone()[0]
+        first_city = db.execute("SELECT MIN(cbs_code) FROM cities").fetchone()[0]
+    platform = bench.track(Platform(bench, "r13", data))
+    path = f"/api/v1/reports/{REPORT_PERIOD}"
+    times_ms = {form: [] for _, _, form in REPORT_FORMS}
+    sizes = {}
+    platform.start()
+    try:
+        headers = {"Authorization": f"Bearer {platform.admin_token()}",
+                   "Content-Type": "application/json"}
+        change = 0
+
+        def change_data() -> None:
+            nonlocal change
+            change += 1
+            figure = {"city": first_city, "period": "2020-01",
+                      "value": change % 2}
+            write = http_request(
+                platform.port,
+                f"/api/v1/indicators/{WRITE_INDICATORS[0]}/measurements",
+                "POST", json.dumps(figure).encode(), headers)
+            if write.status not in (200, 201):
+                raise BenchError(f"R13: writing a figure answered "
+                                 f"{write.status}: {write.body[:300]!r}")
+
+        # The report must hold every agreement, or it measures less.
+        model = http_request(platform.port, path,
+                             headers={"Accept": "application/json"}, timeout=120)
+        if model.status != 200:
+            raise BenchError(f"R13: GET {path} as JSON answered {model.status}: "
+                             f"{model.body[:300]!r}")
+        reported = sum(len(theme["agreements"])
+                       for theme in json.loads(model.body)["themes"])
+        if reported != num_agreements:
+            raise BenchError(f"R13: the report holds {reported} agreements; the "
+                             f"database {num_agreements}")
+        for round_index in range(bench.mode.reports + 1):
+            for name, accept, form in REPORT_FORMS:
+                change_data()
+                started = time.perf_counter()
+                answer = http_request(platform.port, path,
+                                      headers={"Accept": accept}, timeout=120)
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                content_type = dict((k.lower(), v) for k, v in
+                                    answer.headers).get("content-type", "")
+                if answer.status != 200 or not content_type.startswith(accept):
+                    raise BenchError(
+                        f"R13: GET {path} as {name} answered {answer.status} "
+                        f"({content_type}): "
+                        f"{' '.join(answer.body[:300].decode(errors='replace').split())}")
+                sizes[form] = len(answer.body)
+                if round_index > 0:
+                    times_ms[form].append(elapsed_ms)
+    finally:
+        platform.stop()
+    rows = []
+    for name, accept, form in REPORT_FORMS:
+        row = Row(f"R13 report {REPORT_PERIOD}, {name}",
+                  f"GET {path}, Accept: {accept}; {num_agreements} agreements, "
+                  f"{num_figures:,} figures ({REPORT_CITIES} cities x "
+                  f"{REPORT_MONTHS} months)", form, bytes=sizes[form],
+                  value=median(times_ms[form]), unit="ms",
+                  baseline=f"median of {len(times_ms[form])} runs"
+                  if len(times_ms[form]) > 1 else "1 run")
+        row.rounds = [{"ms": round(t, 1)} for t in times_ms[form]]
+        rows.append(row.judge())
+    return rows
+
+
 WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R1": r1_themes,
     "R2": r2_healthz,
@@ -1137,6 +1434,8 @@ WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R9": r9_startup,
     "R10": r10_memory,
     "R11": r11_web_pages,
+    "R12": r12_import,
+    "R13": r13_report,
 }
 
 
@@ -1235,7 +1534,9 @@ def run_facts(bench: Bench, command: str) -> dict:
         "mode": f"{bench.mode.name}: {bench.rounds} round(s) of {bench.seconds:g} s "
                 f"per side, wrk -t2 -c64 --latency (R7: -c16), keep-alive, loopback; "
                 f"main data set {bench.mode.main_figures:,} figures, large "
-                f"{bench.mode.large_figures:,}",
+                f"{bench.mode.large_figures:,}; R12 imports "
+                f"{bench.mode.import_figures:,}, R13 takes the median of "
+                f"{bench.mode.reports} report(s) of each form",
         "tools": f"wrk {wrk_version.replace('wrk ', '')}, nginx {nginx_version}",
         "load": "load average {:.1f} / {:.1f} / {:.1f} (1/5/15 min) when the run "
                 "started".format(*bench.load_average),
@@ -1301,7 +1602,7 @@ def parse_args(argv: list) -> argparse.Namespace:
                         help="one short round of each workload on small data "
                              "(what scripts/test runs)")
     parser.add_argument("--only", default="",
-                        help="comma-separated workloads, e.g. R1,R4 (R1-R11)")
+                        help="comma-separated workloads, e.g. R1,R4 (R1-R13)")
     parser.add_argument("--rounds", type=int, default=0,
                         help="rounds per workload (default 3; smoke 1)")
     parser.add_argument("--seconds", type=float, default=0,
@@ -1343,8 +1644,9 @@ def main(argv: list) -> int:
             try:
                 new_rows = WORKLOADS[workload_id](bench)
             except (BenchError, OSError, subprocess.SubprocessError) as error:
-                new_rows = [Row(workload_id, "", workload_id if workload_id in GOALS
-                                else f"{workload_id} idle", error=str(error))]
+                goal = workload_id if workload_id in GOALS else next(
+                    g for g in GOALS if g.startswith(workload_id + " "))
+                new_rows = [Row(workload_id, "", goal, error=str(error))]
                 print(f"bench: {workload_id} failed: {error}", file=sys.stderr, flush=True)
             rows += new_rows
             for row in new_rows:

@@ -413,7 +413,11 @@ class Layout {
     cairo_close_path(cr_);
   }
 
+  // Draws the page's footer. A page may end in the middle of a paragraph,
+  // a table or the table of contents, whose next line is drawn with the
+  // font and colour it set before: the footer leaves both as it found them.
   void Footer() {
+    cairo_save(cr_);
     Font(8, false);
     cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
     std::string number =
@@ -429,6 +433,7 @@ class Layout {
     cairo_show_text(cr_, number.c_str());
     std::string label = std::to_string(page_);
     cairo_pdf_surface_set_page_label(surface_, label.c_str());
+    cairo_restore(cr_);
   }
 
   const std::vector<TocEntry>& known_toc_;

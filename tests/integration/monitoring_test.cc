@@ -13,8 +13,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -32,6 +34,19 @@ using testing::HttpResponse;
 using ::testing::Not;
 
 constexpr const char* kInvoices = "regelluwe-stad-e-invoices";
+
+// What a shell command prints on its standard output.
+std::string CommandOutput(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"),
+                                             pclose);
+  std::string text;
+  if (!pipe) return text;
+  char buffer[4096];
+  while (std::size_t got = std::fread(buffer, 1, sizeof(buffer), pipe.get())) {
+    text.append(buffer, got);
+  }
+  return text;
+}
 
 class MonitoringTest : public ::testing::Test {
  protected:
@@ -316,15 +331,8 @@ TEST_F(MonitoringTest, TheReportHoldsEveryThemeAsJsonHtmlAndPdf) {
     std::ofstream out(file, std::ios::binary);
     out << pdf.body;
   }
-  std::string command = "pdftotext -layout '" + file.string() + "' -";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"),
-                                             pclose);
-  ASSERT_TRUE(pipe);
-  std::string text;
-  char buffer[4096];
-  while (std::size_t got = std::fread(buffer, 1, sizeof(buffer), pipe.get())) {
-    text.append(buffer, got);
-  }
+  std::string text =
+      CommandOutput("pdftotext -layout '" + file.string() + "' -");
   EXPECT_THAT(text, HasSubstr("Voortgangsrapportage"));
   EXPECT_THAT(text, HasSubstr("Inhoud"));
   EXPECT_THAT(text, HasSubstr("Besluitpunten"));
@@ -338,6 +346,45 @@ TEST_F(MonitoringTest, TheReportHoldsEveryThemeAsJsonHtmlAndPdf) {
 
   EXPECT_EQ(Fetch(port(), "GET", "/api/v1/reports/2013-H3").status, 400);
   EXPECT_EQ(Fetch(port(), "GET", "/api/v1/reports/2099-H1").status, 404);
+}
+
+// The report's table of contents runs over several pages of the PDF. The
+// first line of each page after the first was drawn in the footer's smaller
+// font, which the footer of the page before had left set.
+TEST_F(MonitoringTest, APdfLineAfterAPageBreakKeepsItsFont) {
+  HttpResponse pdf = Fetch(port(), "GET", "/api/v1/reports/2013-H2",
+                           {{"Accept", "application/pdf"}});
+  ASSERT_EQ(pdf.status, 200);
+  std::filesystem::path file = dir_.path() / "report.pdf";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << pdf.body;
+  }
+  // Each word with its box. An agreement id stands in the contents
+  // (indented), in the headings and in tables: one size in each column.
+  std::string boxes =
+      CommandOutput("pdftotext -bbox '" + file.string() + "' -");
+  static const std::regex kAgreementId(
+      R"re(<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="[0-9.]+" )re"
+      R"re(yMax="([0-9.]+)">[a-z-]+/[a-z]+</word>)re");
+  // Tenths of a point: heights by left edge.
+  std::map<long, std::set<long>> heights_by_x;
+  std::size_t num_ids = 0;
+  for (auto word =
+           std::sregex_iterator(boxes.begin(), boxes.end(), kAgreementId);
+       word != std::sregex_iterator(); ++word) {
+    double x = std::stod((*word)[1]);
+    double height = std::stod((*word)[3]) - std::stod((*word)[2]);
+    heights_by_x[std::lround(x * 10)].insert(std::lround(height * 10));
+    ++num_ids;
+  }
+  // The contents alone list more agreements than fit on one page.
+  EXPECT_GT(num_ids, 90u);
+  for (const auto& [x, heights] : heights_by_x) {
+    EXPECT_EQ(heights.size(), 1u)
+        << "the agreement ids whose left edge is at " << x / 10 << "." << x % 10
+        << " pt are drawn at " << heights.size() << " sizes";
+  }
 }
 
 TEST_F(MonitoringTest, TheCommandLineImportsAndWritesTheReport) {
