@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/base/time_format.h"
 #include "core/domain/catalog.h"
@@ -357,38 +360,53 @@ Status Store(storage::Database& database, const Known& known, Checker& checker,
     if (!last.ok()) return last.status();
     std::int64_t import_id = last->front().Integer("import_id") + 1;
     std::int64_t history_before = last->front().Integer("history_id");
-    auto statement = db.PrepareStatement(kStoreFigureSql);
-    if (!statement.ok()) return statement.status();
+    // Figures go in kBatch at a time; the rest in one statement at the end.
+    constexpr std::size_t kBatch = 64;
+    auto batch = db.PrepareStatement(StoreFiguresSql(kBatch));
+    if (!batch.ok()) return batch.status();
     std::size_t changed = 0;
     std::size_t step = std::max<std::size_t>(rows.size() / 100, 1);
-    std::string period;
-    std::array<storage::ValueView, 9> params;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const CheckedRow& row = rows[i];
-      period = MonthText(row.month);
-      params[0] =
-          std::string_view(known.indicators[row.indicator].indicator.id);
-      params[1] = row.city < 0 ? storage::ValueView(nullptr)
-                               : storage::ValueView(std::string_view(
-                                     known.cities[std::size_t(row.city)]));
-      params[2] = std::string_view(period);
-      params[3] = row.value;
-      params[4] = row.source_length == 0
-                      ? storage::ValueView(nullptr)
-                      : storage::ValueView(std::string_view(sources).substr(
-                            row.source_offset, row.source_length));
-      params[5] = std::int64_t{0};
-      params[6] = std::string_view(now);
-      params[7] = std::string_view(options.reporter.name);
-      params[8] = import_id;
-      auto run = (*statement)->Run(params);
+    std::vector<std::string> periods(kBatch);
+    std::vector<storage::ValueView> params(4 + 5 * kBatch);
+    params[0] = std::int64_t{0};
+    params[1] = std::string_view(now);
+    params[2] = std::string_view(options.reporter.name);
+    params[3] = import_id;
+    for (std::size_t begin = 0; begin < rows.size(); begin += kBatch) {
+      std::size_t count = std::min(kBatch, rows.size() - begin);
+      for (std::size_t k = 0; k < count; ++k) {
+        const CheckedRow& row = rows[begin + k];
+        periods[k] = MonthText(row.month);
+        storage::ValueView* figure = &params[4 + 5 * k];
+        figure[0] =
+            std::string_view(known.indicators[row.indicator].indicator.id);
+        figure[1] = row.city < 0 ? storage::ValueView(nullptr)
+                                 : storage::ValueView(std::string_view(
+                                       known.cities[std::size_t(row.city)]));
+        figure[2] = std::string_view(periods[k]);
+        figure[3] = row.value;
+        figure[4] = row.source_length == 0
+                        ? storage::ValueView(nullptr)
+                        : storage::ValueView(std::string_view(sources).substr(
+                              row.source_offset, row.source_length));
+      }
+      Result<std::int64_t> run = std::int64_t{0};
+      std::span<const storage::ValueView> bound(params.data(), 4 + 5 * count);
+      if (count == kBatch) {
+        run = (*batch)->Run(bound);
+      } else {
+        auto rest = db.PrepareStatement(StoreFiguresSql(count));
+        if (!rest.ok()) return rest.status();
+        run = (*rest)->Run(bound);
+      }
       if (!run.ok()) {
-        return run.status().WithContext("storing the figure of line " +
-                                        std::to_string(row.line));
+        return run.status().WithContext(
+            "storing the figures of lines " + std::to_string(rows[begin].line) +
+            " to " + std::to_string(rows[begin + count - 1].line));
       }
       changed += static_cast<std::size_t>(*run);
-      if (options.progress && (i + 1) % step == 0) {
-        options.progress(ImportPhase::kWriting, i + 1, rows.size());
+      if (options.progress && (begin + count) / step != begin / step) {
+        options.progress(ImportPhase::kWriting, begin + count, rows.size());
       }
     }
     auto corrected =

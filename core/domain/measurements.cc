@@ -82,6 +82,27 @@ const char* const kStoreFigureSql =
     "recorded_by = excluded.recorded_by, import_id = excluded.import_id "
     "WHERE value IS NOT excluded.value OR source IS NOT excluded.source";
 
+std::string StoreFiguresSql(std::size_t count) {
+  std::string sql =
+      "INSERT INTO measurements (indicator_id, city, period, value, source, "
+      "is_demo, recorded_at, recorded_by, import_id) VALUES ";
+  for (std::size_t k = 0; k < count; ++k) {
+    std::size_t first = 5 + 5 * k;
+    if (k > 0) sql += ", ";
+    sql += '(';
+    for (std::size_t i = 0; i < 5; ++i) {
+      sql += '?';
+      sql += std::to_string(first + i);
+      sql += ", ";
+    }
+    sql += "?1, ?2, ?3, ?4)";
+  }
+  // The conflict clause of kStoreFigureSql.
+  std::string_view single = kStoreFigureSql;
+  sql += single.substr(single.find(" ON CONFLICT"));
+  return sql;
+}
+
 bool IsMonth(std::string_view text) {
   auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
   if (text.size() != 7 || text[4] != '-' || !digit(0) || !digit(1) ||

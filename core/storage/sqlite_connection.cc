@@ -694,6 +694,19 @@ Status SqliteConnection::Rollback() {
   return RunTransactionStatement("ROLLBACK");
 }
 
+void SqliteConnection::TrimCache() {
+  constexpr int kKeepBytes = 8 << 20;
+  int used = 0;
+  int highwater = 0;
+  if (in_transaction_ ||
+      sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater,
+                        0) != SQLITE_OK ||
+      used <= kKeepBytes) {
+    return;
+  }
+  sqlite3_db_release_memory(db_);
+}
+
 bool SqliteConnection::transaction_alive() const {
   return in_transaction_ && sqlite3_get_autocommit(db_) == 0;
 }

@@ -75,6 +75,10 @@ class SqliteConnection : public Connection {
   Status Commit();
   // Rolls back what is still open; ok when nothing was.
   Status Rollback();
+  // Gives the page cache's memory back when it holds more than a few
+  // megabytes (after a large write), outside a transaction.
+  void TrimCache();
+
   // Whether the transaction Begin started is still open (SQLite has not
   // rolled it back on its own).
   bool transaction_alive() const;

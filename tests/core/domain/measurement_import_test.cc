@@ -235,6 +235,50 @@ TEST_F(MeasurementImportTest, ACorrectionKeepsTheEarlierValue) {
   EXPECT_EQ(history->front().changed_by, "user:piet");
 }
 
+// Files are stored many figures per statement: a file longer than one
+// statement's worth, with new, corrected and unchanged figures anywhere in
+// it, is counted and stored exactly.
+TEST_F(MeasurementImportTest, ALongFileIsStoredAndCountedExactly) {
+  auto month = [](int i) {
+    int index = 1900 * 12 + i;
+    std::string text = std::to_string(index / 12) + "-";
+    if (index % 12 + 1 < 10) text += '0';
+    return text + std::to_string(index % 12 + 1);
+  };
+  std::string first = "indicator,city,period,value,source\n";
+  for (int i = 0; i < 100; ++i) {
+    first +=
+        "eduroam,GM0794," + month(i) + "," + std::to_string(i % 90) + ",\n";
+  }
+  ImportReport report = Import(first, Options());
+  ASSERT_TRUE(report.stored);
+  EXPECT_EQ(report.inserted, 100u);
+
+  // 150 rows: the first 100 again, every tenth of them with a new value,
+  // then 50 new ones.
+  std::string second = "indicator,city,period,value,source\n";
+  for (int i = 0; i < 150; ++i) {
+    int value = i < 100 && i % 10 == 3 ? 99 : i % 90;
+    second +=
+        "eduroam,GM0794," + month(i) + "," + std::to_string(value) + ",\n";
+  }
+  report = Import(second, Options());
+  ASSERT_TRUE(report.stored);
+  EXPECT_EQ(report.inserted, 50u);
+  EXPECT_EQ(report.corrected, 10u);
+  EXPECT_EQ(report.unchanged, 90u);
+  std::vector<Measurement> stored = All();
+  ASSERT_EQ(stored.size(), 150u);
+  for (int i = 0; i < 150; ++i) {
+    double expected = i < 100 && i % 10 == 3 ? 99 : i % 90;
+    EXPECT_EQ(stored[std::size_t(i)].period, month(i));
+    EXPECT_EQ(stored[std::size_t(i)].value, expected) << month(i);
+  }
+  auto history = Measurements(*database_).History({});
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 10u);
+}
+
 TEST_F(MeasurementImportTest,
        AnImportIntoOneIndicatorOrCityMayLeaveItsColumnOut) {
   ImportOptions options = Options();
