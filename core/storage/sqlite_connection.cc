@@ -694,6 +694,25 @@ Status SqliteConnection::Rollback() {
   return RunTransactionStatement("ROLLBACK");
 }
 
+void SqliteConnection::OnLogCommitted(
+    std::function<bool(int pages)> on_commit) {
+  on_log_committed_ = std::move(on_commit);
+  sqlite3_wal_hook(db_,
+                   on_log_committed_ ? &SqliteConnection::OnWalCommit : nullptr,
+                   on_log_committed_ ? this : nullptr);
+}
+
+int SqliteConnection::OnWalCommit(void* self, sqlite3* db, const char* database,
+                                  int pages) {
+  auto& connection = *static_cast<SqliteConnection*>(self);
+  if (!connection.on_log_committed_(pages) && pages >= 1000) {
+    // What SQLite's automatic checkpoint does; a failure (a reader holding
+    // the log) is tried again after the next commit.
+    sqlite3_wal_checkpoint(db, database);
+  }
+  return SQLITE_OK;
+}
+
 void SqliteConnection::TrimCache() {
   constexpr int kKeepBytes = 8 << 20;
   int used = 0;

@@ -75,6 +75,12 @@ class SqliteConnection : public Connection {
   Status Commit();
   // Rolls back what is still open; ok when nothing was.
   Status Rollback();
+  // Calls on_commit with the write-ahead log's length in pages after every
+  // commit. When it returns false and the log holds 1000 pages or more, the
+  // connection checkpoints as SQLite's automatic checkpoint would (which
+  // this replaces). on_commit must be cheap.
+  void OnLogCommitted(std::function<bool(int pages)> on_commit);
+
   // Gives the page cache's memory back when it holds more than a few
   // megabytes (after a large write), outside a transaction.
   void TrimCache();
@@ -130,6 +136,8 @@ class SqliteConnection : public Connection {
   static void OnUpdate(void* self, int op, const char* database,
                        const char* table,
                        long long rowid);  // NOLINT(runtime/int)
+  static int OnWalCommit(void* self, sqlite3* db, const char* database,
+                         int pages);
   static int Authorize(void* self, int action, const char* arg1,
                        const char* arg2, const char* arg3, const char* arg4);
   Status Failure(int code, std::string_view sql);
@@ -162,6 +170,7 @@ class SqliteConnection : public Connection {
   // schema is at columns_schema_version_.
   std::unordered_map<std::string, std::vector<std::string>> table_columns_;
   std::int64_t columns_schema_version_ = -1;
+  std::function<bool(int pages)> on_log_committed_;
 };
 
 }  // namespace smartercities::storage

@@ -72,8 +72,10 @@ Result<std::unique_ptr<Database>> OpenSqlite(const SqliteOptions& options) {
 }
 
 SqliteDatabase::SqliteDatabase(SqliteOptions options,
-                               std::unique_ptr<SqliteConnection> writer)
+                               std::unique_ptr<SqliteConnection> writer,
+                               std::unique_ptr<Checkpointer> checkpointer)
     : options_(std::move(options)),
+      checkpointer_(std::move(checkpointer)),
       writer_(std::move(writer)),
       readers_(std::make_shared<ReadConnectionPool>(
           options_.path, options_.busy_timeout_ms)) {}
@@ -119,8 +121,17 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
       if (!status.ok()) return status.WithContext(context);
     }
   }
-  return std::unique_ptr<SqliteDatabase>(
-      new SqliteDatabase(options, std::move(writer).value()));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (!options.read_only) {
+    auto started = Checkpointer::Start(options.path);
+    if (!started.ok()) return started.status();
+    checkpointer = std::move(started).value();
+    (*writer)->OnLogCommitted([checkpoints = checkpointer.get()](int pages) {
+      return checkpoints->LogCommitted(pages);
+    });
+  }
+  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
+      options, std::move(writer).value(), std::move(checkpointer)));
 }
 
 Status SqliteDatabase::Read(const std::function<Status(Connection&)>& fn) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/storage/checkpointer.h"
 #include "core/storage/database.h"
 #include "core/storage/read_connection_pool.h"
 #include "core/storage/sqlite_connection.h"
@@ -62,6 +63,11 @@ class SqliteDatabase : public Database {
   // The write transactions committed so far; fewer than the Writes when
   // grouped writes shared their commits.
   std::uint64_t num_commits() const { return num_commits_.load(); }
+  // The checkpoints of a long write-ahead log run on their own thread so
+  // far (Checkpointer).
+  std::uint64_t num_checkpoints() const {
+    return checkpointer_ ? checkpointer_->num_checkpoints() : 0;
+  }
 
  private:
   // A write transaction that several WriteGrouped calls share.
@@ -81,7 +87,8 @@ class SqliteDatabase : public Database {
   void CountCommitted(const Status& committed, const PartChanges& changes);
 
   SqliteDatabase(SqliteOptions options,
-                 std::unique_ptr<SqliteConnection> writer);
+                 std::unique_ptr<SqliteConnection> writer,
+                 std::unique_ptr<Checkpointer> checkpointer);
   // Runs fn inside Read with the host's rights, giving the connection back
   // with the scope it had.
   Status ReadAsHost(const std::function<Status(SqliteConnection&)>& fn);
@@ -108,6 +115,8 @@ class SqliteDatabase : public Database {
   // The writer's PRAGMA data_version when last polled: it changes only when
   // another connection commits.
   std::int64_t external_version_ = -1;
+  // Declared before writer_, so that it outlives the writer's hook.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<SqliteConnection> writer_;
   std::shared_ptr<ReadConnectionPool> readers_;
 };

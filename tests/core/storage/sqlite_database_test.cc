@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <latch>
@@ -566,6 +567,39 @@ TEST_F(SqliteDatabaseTest, AReadOnlyDatabaseReadsButRefusesWrites) {
   });
   EXPECT_EQ(write.code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(write.message(), HasSubstr("read-only"));
+}
+
+// Short writes checkpoint the write-ahead log as SQLite does, inside the
+// commit that fills it; a long log (a large import) is copied into the
+// database file by a thread of its own, and its commit does not wait.
+TEST_F(SqliteDatabaseTest, ALongLogIsCheckpointedOutsideItsCommit) {
+  ASSERT_TRUE(Exec("CREATE TABLE pages (data BLOB)").ok());
+  auto file_size = [&] { return std::filesystem::file_size(path()); };
+  std::uint64_t checkpoints = database_->num_checkpoints();
+  std::uintmax_t before = file_size();
+  // About 1,500 pages of 4 KiB, a transaction each.
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE(Exec("INSERT INTO pages VALUES (zeroblob(4000))").ok());
+  }
+  EXPECT_GE(file_size(), before + 3'000'000);
+  EXPECT_EQ(database_->num_checkpoints(), checkpoints);
+
+  // About 12,000 pages in one transaction.
+  before = file_size();
+  ASSERT_TRUE(Exec("INSERT INTO pages SELECT zeroblob(4000) FROM "
+                   "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                   "FROM n WHERE i < 12000) SELECT i FROM n)")
+                  .ok());
+  for (int i = 0; i < 1000 && database_->num_checkpoints() == checkpoints;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(database_->num_checkpoints(), checkpoints);
+  for (int i = 0; i < 1000 && file_size() < before + 40'000'000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(file_size(), before + 40'000'000);
+  EXPECT_EQ(One("SELECT COUNT(*) FROM pages"), "13500");
 }
 
 }  // namespace
