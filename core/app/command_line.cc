@@ -31,7 +31,7 @@ constexpr Setting kSettings[] = {
     {"tls-key", "FILE", "PEM private key belonging to --tls-cert", true},
     {"threads", "N", "I/O threads (default 2)", true},
     {"worker-threads", "N",
-     "threads for the core's database reads and writes (default 4)", true},
+     "threads for the core's database reads and writes (default 8)", true},
     {"module-threads", "N",
      "threads for the theme modules' handlers (default 8)", true},
     {"module-share", "N",

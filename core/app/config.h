@@ -29,7 +29,9 @@ struct Config {
   std::filesystem::path tls_cert_file;
   std::filesystem::path tls_key_file;
   int io_threads = 2;
-  int worker_threads = 4;
+  // Eight, not four: figures sent at once share their commit
+  // (Database::WriteGrouped), and more writers at once share more.
+  int worker_threads = 8;
   int module_threads = 8;
   // How many requests of one theme module run or wait at once.
   int module_share = 4;

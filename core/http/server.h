@@ -54,7 +54,7 @@ struct ServerConfig {
   // The lanes (router.h): the core's workers, the theme modules' workers and
   // password hashing, each with a bound on the work queued or running;
   // beyond it, 503 with Retry-After.
-  int worker_threads = 4;
+  int worker_threads = 8;
   std::size_t core_queue_limit = 1024;
   int module_threads = 8;
   std::size_t module_queue_limit = 256;
