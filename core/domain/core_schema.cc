@@ -267,6 +267,65 @@ END;
 ALTER TABLE operator_requests ADD COLUMN answered_at TEXT;
 ALTER TABLE operator_requests ADD COLUMN answer TEXT;
 )sql"},
+      {9,
+       "the rolling agenda: projects (art. 5), meetings (art. 6) and EZ's "
+       "contribution to Stedenlink's costs (art. 7)",
+       R"sql(
+-- Lists (partners, agreements, funding sources, attendees, decisions) are
+-- JSON arrays, as themes.leaders and agreements.parties are.
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  theme_id TEXT NOT NULL REFERENCES themes(id),
+  title TEXT NOT NULL,
+  aim TEXT NOT NULL,
+  lead TEXT NOT NULL,
+  partners TEXT NOT NULL DEFAULT '{}',
+  agreements TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL
+    CHECK (status IN ('proposed', 'running', 'completed', 'stopped')),
+  proposed_on TEXT NOT NULL,
+  started_on TEXT,
+  ended_on TEXT,
+  results TEXT,
+  securing TEXT NOT NULL DEFAULT '{}',
+  replaces INTEGER REFERENCES projects(id),
+  concretises TEXT NOT NULL DEFAULT 'null',
+  funding_sources TEXT NOT NULL DEFAULT '[]',
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  CHECK (status != 'completed' OR (results IS NOT NULL AND results != ''))
+);
+CREATE INDEX projects_by_theme ON projects (theme_id, status);
+
+CREATE TABLE meetings (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('official', 'administrative', 'theme-table')),
+  date TEXT NOT NULL,
+  theme_id TEXT REFERENCES themes(id),
+  attendees TEXT NOT NULL DEFAULT '{}',
+  minutes TEXT,
+  decisions TEXT NOT NULL DEFAULT '[]',
+  report_period TEXT,
+  is_evaluation INTEGER NOT NULL DEFAULT 0 CHECK (is_evaluation IN (0, 1)),
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  CHECK (report_period IS NULL OR kind = 'administrative')
+);
+CREATE INDEX meetings_by_date ON meetings (date);
+
+CREATE TABLE funding_entries (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('cost', 'application', 'contribution')),
+  date TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  description TEXT NOT NULL,
+  document_reference TEXT NOT NULL,
+  justification TEXT,
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+)sql"},
   };
 }
 
