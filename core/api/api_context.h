@@ -57,6 +57,8 @@ Status RegisterSessionRoutes(ApiContext& context);
 Status RegisterUserRoutes(ApiContext& context);
 Status RegisterTokenRoutes(ApiContext& context);
 Status RegisterAuditRoutes(ApiContext& context);
+// Projects, meetings and funding: the rolling agenda (agenda_api.cc).
+Status RegisterAgendaRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

@@ -884,7 +884,7 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterModuleRoutes, &RegisterMeasurementRoutes,
         &RegisterProgressRoutes, &RegisterReportRoutes, &RegisterSessionRoutes,
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
-        &RegisterOpenApiRoute}) {
+        &RegisterAgendaRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

@@ -19,6 +19,7 @@
 #include "core/base/time_format.h"
 #include "core/domain/demo_data.h"
 #include "core/plugins/module_settings.h"
+#include "core/report/agenda_sections.h"
 
 namespace smartercities::app {
 
@@ -194,6 +195,7 @@ Status Platform::Init(const Config& config) {
   report_pages_ =
       std::make_unique<web::PageRenderer>(std::move(report_pages).value());
   api_->context.pages = report_pages_.get();
+  report::AddAgendaSections(report_sections_);
   api_->context.report_sections = &report_sections_;
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;

@@ -74,7 +74,7 @@ class Platform {
   std::unique_ptr<struct ApiState> api_;
   std::unique_ptr<web::Site> site_;
   // The progress report's templates, and the sections the covenant's
-  // procedures add to it (none yet).
+  // procedures add to it (the agenda's projects and meetings).
   std::unique_ptr<web::PageRenderer> report_pages_;
   report::ReportSections report_sections_;
   std::unique_ptr<http::Server> server_;

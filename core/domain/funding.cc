@@ -178,8 +178,8 @@ Result<std::variant<json, RuleRefusal>> Funding::Record(
       fields["amountCents"].get<std::int64_t>() >
           kEzContributionLimitCents * 100) {
     return FieldError("amountCents",
-                      "must be a whole number of euro cents above 0 (EUR "
-                      "12.50 is 1250)");
+                      "must be a whole number of euro cents from 1 to "
+                      "10,000,000,000 (EUR 12.50 is 1250)");
   }
   std::int64_t amount = fields["amountCents"];
   std::optional<std::string> justification;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "core/app/platform.h"
@@ -28,6 +29,9 @@ enum class Policy {
   kAdmin,          // administrators only
   kThemeEditor,    // administrators and editors of the route's theme
   kCityEditor,     // ... and editors of the city the request is about
+  // Administrators, editors of the route's theme and editors of the theme's
+  // leading cities (the agenda's projects, art. 1e).
+  kThemeLead,
 };
 
 const char* Name(Policy policy) {
@@ -40,6 +44,8 @@ const char* Name(Policy policy) {
       return "admin";
     case Policy::kThemeEditor:
       return "theme-editor";
+    case Policy::kThemeLead:
+      return "theme-lead";
     default:
       return "city-editor";
   }
@@ -100,6 +106,23 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"DELETE /api/v1/tokens/{tokenId}", Policy::kAdmin},
       {"GET /api/v1/audit-events", Policy::kAdmin},
       {"GET /api/v1/audit-events/verification", Policy::kAdmin},
+      // The rolling agenda (docs/agenda.md): projects are written by the
+      // theme's editors and its leading cities' editors; meetings and
+      // funding by administrators (Stedenlink). Minutes are in the GETs'
+      // answers only for a logged-in caller.
+      {"GET /api/v1/themes/{theme}/projects", Policy::kPublic},
+      {"POST /api/v1/themes/{theme}/projects", Policy::kThemeLead},
+      {"GET /api/v1/themes/{theme}/projects/{projectId}", Policy::kPublic},
+      {"PATCH /api/v1/themes/{theme}/projects/{projectId}", Policy::kThemeLead},
+      {"GET /api/v1/meetings", Policy::kPublic},
+      {"POST /api/v1/meetings", Policy::kAdmin},
+      {"GET /api/v1/meetings/rhythm", Policy::kPublic},
+      {"GET /api/v1/meetings/{meetingId}", Policy::kPublic},
+      {"PATCH /api/v1/meetings/{meetingId}", Policy::kAdmin},
+      {"GET /api/v1/funding", Policy::kPublic},
+      {"POST /api/v1/funding/costs", Policy::kAdmin},
+      {"POST /api/v1/funding/applications", Policy::kAdmin},
+      {"POST /api/v1/funding/contributions", Policy::kAdmin},
       // The web site's pages and forms (core/web).
       {"GET /", Policy::kPublic},
       {"GET /en", Policy::kPublic},
@@ -313,6 +336,28 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     }
   }
   ASSERT_FALSE(indicator.empty());
+  // The theme's leading cities, and a project and a meeting to act on.
+  std::set<std::string> leaders;
+  json theme_json = Get(std::string("/api/v1/themes/") + kTheme);
+  for (const auto& leader : theme_json["leaders"]) {
+    if (leader["cbsCode"].is_string()) leaders.insert(leader["cbsCode"]);
+  }
+  ASSERT_TRUE(leaders.contains(kHomeCity));
+  ASSERT_FALSE(leaders.contains(kOtherCity));
+  const json project = {
+      {"title", "Matrix"}, {"aim", "Every route checked"}, {"lead", kHomeCity}};
+  HttpResponse made_project = Call(
+      admin_token_, "POST",
+      std::string("/api/v1/themes/") + kTheme + "/projects", project.dump());
+  ASSERT_EQ(made_project.status, 201) << made_project.body;
+  const json meeting = {{"kind", "official"}, {"date", "2013-04-10"}};
+  HttpResponse made_meeting =
+      Call(admin_token_, "POST", "/api/v1/meetings", meeting.dump());
+  ASSERT_EQ(made_meeting.status, 201) << made_meeting.body;
+  const json funding_entry = {{"date", "2013-06-30"},
+                              {"amountCents", 100},
+                              {"description", "Matrix"},
+                              {"documentReference", "M-1"}};
 
   std::vector<std::shared_ptr<const http::Route>> routes =
       platform_->router().Routes();
@@ -338,7 +383,8 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
         continue;
       }
       policy = found->second;
-      if (route->pattern.find("{indicator}") != std::string::npos) {
+      if (route->pattern.find("{indicator}") != std::string::npos ||
+          route->pattern.find("{theme}") != std::string::npos) {
         theme = kTheme;
       }
     }
@@ -428,6 +474,22 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
       call.body = "city=" + std::string(kHomeCity) + "&period=2013-06&value=3";
       call.type = "application/x-www-form-urlencoded";
     }
+    fill("projectId",
+         std::to_string(json::parse(made_project.body)["id"].get<int>()));
+    fill("meetingId",
+         std::to_string(json::parse(made_meeting.body)["id"].get<int>()));
+    if (key == "POST /api/v1/themes/{theme}/projects")
+      call.body = project.dump();
+    if (key == "PATCH /api/v1/themes/{theme}/projects/{projectId}") {
+      call.body = R"({"aim":"Changed by the matrix"})";
+    }
+    if (key == "POST /api/v1/meetings") call.body = meeting.dump();
+    if (key == "PATCH /api/v1/meetings/{meetingId}") {
+      call.body = R"({"decisions":["Matrix"]})";
+    }
+    if (key.starts_with("POST /api/v1/funding/")) {
+      call.body = funding_entry.dump();
+    }
     if (key == "POST /api/v1/sessions") {
       call.body = R"({"username":"admin","password":"beheer-Kanaal-tulp-93"})";
     }
@@ -473,6 +535,12 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
         case Policy::kThemeEditor:
           allowed = caller.role == "admin" ||
                     (caller.role == "theme-editor" && caller.scope == theme);
+          break;
+        case Policy::kThemeLead:
+          allowed =
+              caller.role == "admin" ||
+              (caller.role == "theme-editor" && caller.scope == theme) ||
+              (caller.role == "city-editor" && leaders.contains(caller.scope));
           break;
         case Policy::kCityEditor:
           allowed = caller.role == "admin" ||

@@ -1,0 +1,757 @@
+// The rolling agenda of the covenant's general articles:
+//   GET   /api/v1/themes/{theme}/projects[?status=proposed,running|all]
+//   POST  /api/v1/themes/{theme}/projects
+//   GET   /api/v1/themes/{theme}/projects/{projectId}
+//   PATCH /api/v1/themes/{theme}/projects/{projectId}
+//   GET   /api/v1/meetings[?year=&kind=&theme=]
+//   POST  /api/v1/meetings
+//   GET   /api/v1/meetings/{meetingId}
+//   PATCH /api/v1/meetings/{meetingId}
+//   GET   /api/v1/meetings/rhythm?year=2013
+//   GET   /api/v1/funding
+//   POST  /api/v1/funding/costs | applications | contributions
+// Projects are written by the theme's editors, the editors of its leading
+// cities ("Trekkende Steden ... leidend voor het toedelen en/of uitvoeren
+// van projecten binnen dat thema", art. 1e) and administrators; meetings and
+// funding by administrators (Stedenlink organises the meetings and accounts
+// for EZ's contribution). Everything is public to read except the minutes of
+// meetings, which need a login (docs/agenda.md says why).
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/api/api_context.h"
+#include "core/api/json_response.h"
+#include "core/auth/principal.h"
+#include "core/domain/covenant_term.h"
+#include "core/domain/funding.h"
+#include "core/domain/meetings.h"
+#include "core/domain/projects.h"
+
+namespace smartercities::api {
+namespace {
+
+using nlohmann::json;
+
+std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
+                                                   const char* name,
+                                                   const char* what) {
+  std::string_view text = request.Param(name);
+  std::int64_t id = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    std::string detail = "there is no ";
+    detail += what;
+    detail += " '";
+    detail += std::string(text).substr(0, 40);
+    detail += "'";
+    return http::Response::Problem(404, "Not Found", detail);
+  }
+  return id;
+}
+
+// The enabled theme called id, or the 404 to send.
+std::variant<domain::ThemeManifest, http::Response> LoadTheme(
+    ApiContext& context, std::string_view id) {
+  auto missing = [&] {
+    return http::Response::Problem(
+        404, "Not Found",
+        "there is no theme '" + std::string(id) +
+            "'; GET /api/v1/themes lists the themes");
+  };
+  if (!context.modules.IsEnabled(id)) return missing();
+  auto theme = context.catalog.GetTheme(id);
+  if (!theme.ok()) return ProblemFor(theme.status());
+  if (!theme->has_value()) return missing();
+  return std::move(**theme);
+}
+
+// Why the caller may not write the theme's projects, or nullopt. Article 1e:
+// the leading cities lead the allocation and execution of the theme's
+// projects; the theme's editors keep its records.
+std::optional<std::string> ProjectWriteRefusal(
+    const http::Request& request, const domain::ThemeManifest& theme) {
+  std::string_view role = request.CallerRole();
+  std::string_view scope = request.CallerScope();
+  if (role == auth::kAdmin) return std::nullopt;
+  if (role == auth::kThemeEditor && scope == theme.id) return std::nullopt;
+  std::string leaders;
+  for (const domain::Leader& leader : theme.leaders) {
+    if (leader.cbs_code.empty()) continue;
+    if (role == auth::kCityEditor && scope == leader.cbs_code) {
+      return std::nullopt;
+    }
+    if (!leaders.empty()) leaders += ", ";
+    leaders += leader.cbs_code;
+  }
+  std::string reason = "the projects of theme ";
+  reason += theme.id;
+  reason += " are written by its theme editors, the editors of its leading ";
+  reason += "cities (";
+  reason += leaders;
+  reason += ") and administrators; your account is ";
+  reason += role;
+  reason += " for ";
+  reason += scope;
+  return reason;
+}
+
+http::Response Forbidden(const http::Request& request,
+                         const std::string& reason) {
+  LogSecurityEvent("refused " + request.method + " " + request.path + " to " +
+                   request.CallerName("the public") + " with 403: " + reason +
+                   " (request id " + request.request_id + ")");
+  return http::Response::Problem(403, "Forbidden", reason);
+}
+
+// ?status= as a list of statuses: "proposed,running" by default (the
+// active agenda), "all" for every status.
+std::variant<std::vector<std::string>, http::Response> Statuses(
+    const http::Request& request) {
+  auto text = request.Query("status");
+  if (!text) {
+    return std::vector<std::string>{std::string(domain::kProjectProposed),
+                                    std::string(domain::kProjectRunning)};
+  }
+  if (*text == "all") {
+    return std::vector<std::string>{"proposed", "running", "completed",
+                                    "stopped"};
+  }
+  std::vector<std::string> statuses;
+  std::string_view rest = *text;
+  while (true) {
+    std::size_t comma = rest.find(',');
+    std::string_view one = rest.substr(0, comma);
+    if (!domain::IsProjectStatus(one)) {
+      return http::Response::Problem(
+          400, "Bad Request",
+          "query parameter status: '" + std::string(one).substr(0, 40) +
+              "' is not a status; give proposed, running, completed or "
+              "stopped, several separated by commas, or all");
+    }
+    statuses.emplace_back(one);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return statuses;
+}
+
+// ?name= as a year of the covenant's term, or the 400 to send. required:
+// absent is an error; otherwise absent is 0.
+std::variant<int, http::Response> YearParameter(const http::Request& request,
+                                                bool required) {
+  auto text = request.Query("year");
+  if (!text) {
+    if (!required) return 0;
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter year: give a calendar year of the covenant's term "
+        "(2013 or 2014)");
+  }
+  int year = 0;
+  auto [end, error] =
+      std::from_chars(text->data(), text->data() + text->size(), year);
+  if (error != std::errc() || end != text->data() + text->size() ||
+      year < 1900 || year > 2099) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter year: must be a year as 2013, got '" +
+            std::string(*text).substr(0, 20) + "'");
+  }
+  if (required && (year < 2013 || year > 2014)) {
+    return http::Response::Problem(
+        400, "Bad Request",
+        "query parameter year: the covenant ran from 2013-03-07 until "
+        "2014-12-31 (art. 12), so its rhythm of meetings is for 2013 or "
+        "2014, not " +
+            std::to_string(year));
+  }
+  return year;
+}
+
+std::variant<json, http::Response> Body(const http::Request& request,
+                                        const std::vector<const char*>& keys) {
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return http::Response::Problem(400, "Bad Request",
+                                   "the body must be a JSON object");
+  }
+  std::string names;
+  for (const char* key : keys) {
+    if (!names.empty()) names += ", ";
+    names += key;
+  }
+  for (const auto& item : body.items()) {
+    bool known = false;
+    for (const char* key : keys) known = known || item.key() == key;
+    if (!known) {
+      return http::Response::Problem(
+          400, "Bad Request",
+          item.key().substr(0, 60) +
+              ": this field cannot be set here; the fields are " + names);
+    }
+  }
+  return body;
+}
+
+// Schemas for the OpenAPI document.
+json TextSchema() { return {{"type", "string"}}; }
+json NullableText() { return {{"type", "string"}, {"nullable", true}}; }
+json DateSchema() {
+  return {{"type", "string"}, {"format", "date"}, {"nullable", true}};
+}
+json TextList() { return {{"type", "array"}, {"items", TextSchema()}}; }
+json Cents() {
+  return {
+      {"type", "integer"}, {"format", "int64"}, {"description", "euro cents"}};
+}
+
+json ProjectSchema(bool input) {
+  json properties = {
+      {"title", TextSchema()},
+      {"aim", TextSchema()},
+      {"lead",
+       {{"type", "string"},
+        {"description",
+         "A city's CBS code or a party id (ez, g32, g4, "
+         "stedenlink)"}}},
+      {"partners",
+       {{"type", "object"},
+        {"properties",
+         {{"cities", TextList()},
+          {"parties", TextList()},
+          {"organisations", TextList()}}}}},
+      {"agreements", TextList()},
+      {"status",
+       {{"type", "string"},
+        {"enum", {"proposed", "running", "completed", "stopped"}}}},
+      {"proposedOn", DateSchema()},
+      {"startedOn", DateSchema()},
+      {"endedOn", DateSchema()},
+      {"results", NullableText()},
+      {"securing",
+       {{"type", "object"},
+        {"description", "How the results are secured for reuse (art. 5a)"},
+        {"properties",
+         {{"standards", NullableText()},
+          {"scalability", NullableText()},
+          {"exchangeability", NullableText()}}}}},
+      {"replaces",
+       {{"type", "integer"},
+        {"nullable", true},
+        {"description",
+         "The completed or stopped project this one replaces "
+         "(art. 5d)"}}},
+      {"concretises",
+       {{"type", "object"},
+        {"nullable", true},
+        {"description",
+         "The open action at signing this project concretises "
+         "(art. 4d)"},
+        {"properties",
+         {{"agreement", TextSchema()},
+          {"party", TextSchema()},
+          {"action", TextSchema()}}}}},
+      {"fundingSources",
+       {{"type", "array"},
+        {"description", "The project's own funding (art. 7a, 7e)"},
+        {"items",
+         {{"type", "object"},
+          {"required", {"kind", "name"}},
+          {"properties",
+           {{"kind",
+             {{"type", "string"},
+              {"enum",
+               {"eu", "national", "regional", "municipal", "private", "own",
+                "other"}}}},
+            {"name", TextSchema()},
+            {"amountCents", Cents()},
+            {"status",
+             {{"type", "string"},
+              {"enum", {"requested", "granted", "refused"}}}},
+            {"ezSupport", {{"type", "boolean"}}},
+            {"documentReference", TextSchema()}}}}}}}};
+  json schema = {{"type", "object"},
+                 {"additionalProperties", false},
+                 {"properties", properties}};
+  if (input) return schema;
+  schema.erase("additionalProperties");
+  schema["properties"]["id"] = {{"type", "integer"}};
+  schema["properties"]["theme"] = TextSchema();
+  schema["properties"]["leadKind"] = {{"type", "string"},
+                                      {"enum", {"city", "party"}}};
+  schema["properties"]["replacedBy"] = {{"type", "array"},
+                                        {"items", {{"type", "integer"}}}};
+  schema["properties"]["updatedAt"] = {{"type", "string"},
+                                       {"format", "date-time"}};
+  schema["properties"]["updatedBy"] = TextSchema();
+  return schema;
+}
+
+json MeetingSchema(bool input) {
+  json properties = {
+      {"kind",
+       {{"type", "string"},
+        {"enum", {"official", "administrative", "theme-table"}}}},
+      {"date", {{"type", "string"}, {"format", "date"}}},
+      {"theme", NullableText()},
+      {"attendees",
+       {{"type", "object"},
+        {"properties", {{"parties", TextList()}, {"cities", TextList()}}}}},
+      {"minutes", NullableText()},
+      {"decisions", TextList()},
+      {"reportPeriod",
+       {{"type", "string"},
+        {"nullable", true},
+        {"pattern", "^[0-9]{4}-H[12]$"},
+        {"description",
+         "The progress report an administrative meeting was "
+         "based on (art. 6b)"}}},
+      {"evaluation",
+       {{"type", "boolean"},
+        {"description", "The joint evaluation of art. 6c"}}}};
+  json schema = {{"type", "object"}, {"properties", properties}};
+  if (input) {
+    schema["additionalProperties"] = false;
+    return schema;
+  }
+  schema["properties"]["id"] = {{"type", "integer"}};
+  schema["properties"]["minutesRestricted"] = {
+      {"type", "boolean"},
+      {"description", "Minutes exist but need a login to read"}};
+  schema["properties"]["updatedAt"] = {{"type", "string"},
+                                       {"format", "date-time"}};
+  schema["properties"]["updatedBy"] = TextSchema();
+  return schema;
+}
+
+json CollectionOf(const json& item) {
+  return {{"type", "object"},
+          {"required", {"items", "total"}},
+          {"properties",
+           {{"items", {{"type", "array"}, {"items", item}}},
+            {"total", {{"type", "integer"}}},
+            {"page", {{"type", "integer"}}},
+            {"pageSize", {{"type", "integer"}}}}}};
+}
+
+json FundingEntrySchema(bool input) {
+  json schema = {
+      {"type", "object"},
+      {"required", {"date", "amountCents", "description", "documentReference"}},
+      {"properties",
+       {{"date", {{"type", "string"}, {"format", "date"}}},
+        {"amountCents", Cents()},
+        {"description", TextSchema()},
+        {"documentReference", TextSchema()},
+        {"justification", NullableText()}}}};
+  if (input) {
+    schema["additionalProperties"] = false;
+    return schema;
+  }
+  schema["properties"]["id"] = {{"type", "integer"}};
+  schema["properties"]["kind"] = {
+      {"type", "string"}, {"enum", {"cost", "application", "contribution"}}};
+  schema["properties"]["aboveCoFinancing"] = {{"type", "boolean"}};
+  schema["properties"]["recordedAt"] = {{"type", "string"},
+                                        {"format", "date-time"}};
+  schema["properties"]["recordedBy"] = TextSchema();
+  return schema;
+}
+
+http::RouteOptions Options(const char* permission, const char* summary,
+                           std::size_t body_limit_bytes) {
+  http::RouteOptions options;
+  options.tag = "agenda";
+  options.permission = permission;
+  options.summary = summary;
+  options.body_limit_bytes = body_limit_bytes;
+  return options;
+}
+
+constexpr std::size_t kBodyLimitBytes = 256 * 1024;
+
+Status AddProjectRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options = Options(
+      "public",
+      "The theme's rolling agenda of projects (art. 5d): the active ones "
+      "(proposed and running) unless ?status= asks for others",
+      0);
+  options.doc.response_schema = CollectionOf(ProjectSchema(false)).dump();
+  options.doc.query = {
+      {"status",
+       "Statuses, separated by commas (proposed,running by default; "
+       "completed,stopped is the archive), or all"},
+      {"page", "The page, from 1"},
+      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
+  Status status = context.router->Add(
+      {"GET", "/api/v1/themes/{theme}/projects", "core",
+       [ctx](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
+         auto statuses = Statuses(request);
+         if (auto* problem = std::get_if<http::Response>(&statuses))
+           return *problem;
+         auto page = ParsePage(request);
+         if (auto* problem = std::get_if<http::Response>(&page))
+           return *problem;
+         domain::Projects projects(ctx->database);
+         auto items =
+             projects.List(std::get<domain::ThemeManifest>(theme).id,
+                           std::get<std::vector<std::string>>(statuses));
+         if (!items.ok()) return ProblemFor(items.status());
+         return Collection(*items, std::get<Page>(page));
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("authenticated",
+                    "Add a project to the theme's agenda (its theme editors, "
+                    "the editors of its leading cities, administrators)",
+                    kBodyLimitBytes);
+  options.doc.success_status = 201;
+  options.doc.request_schema = ProjectSchema(true).dump();
+  options.doc.response_schema = ProjectSchema(false).dump();
+  status = context.router->Add(
+      {"POST", "/api/v1/themes/{theme}/projects", "core",
+       [ctx](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
+         const auto& manifest = std::get<domain::ThemeManifest>(theme);
+         if (auto reason = ProjectWriteRefusal(request, manifest)) {
+           return Forbidden(request, *reason);
+         }
+         auto body = Body(request, domain::ProjectFields());
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         domain::Projects projects(ctx->database);
+         auto made =
+             projects.Create(manifest, std::get<json>(body),
+                             request.CallerName("unknown"), domain::TodayUtc());
+         if (!made.ok()) return ProblemFor(made.status());
+         http::Response response = Json(201, *made);
+         response.SetHeader(
+             "Location", "/api/v1/themes/" + manifest.id + "/projects/" +
+                             std::to_string((*made)["id"].get<std::int64_t>()));
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("public", "One project of the theme's agenda", 0);
+  options.doc.response_schema = ProjectSchema(false).dump();
+  status = context.router->Add(
+      {"GET", "/api/v1/themes/{theme}/projects/{projectId}", "core",
+       [ctx](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
+         auto id = IdParam(request, "projectId", "project");
+         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         domain::Projects projects(ctx->database);
+         auto found = projects.Get(std::get<domain::ThemeManifest>(theme).id,
+                                   std::get<std::int64_t>(id));
+         if (!found.ok()) return ProblemFor(found.status());
+         return Json(200, *found);
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("authenticated",
+                    "Change a project: its fields, or its status (proposed "
+                    "to running or stopped, running to completed or stopped; "
+                    "completed and stopped are final)",
+                    kBodyLimitBytes);
+  options.doc.request_schema = ProjectSchema(true).dump();
+  options.doc.response_schema = ProjectSchema(false).dump();
+  options.doc.responses = {
+      {"409",
+       "The status change is not allowed (a completed or stopped "
+       "project stays so; a project runs before it completes)"}};
+  return context.router->Add(
+      {"PATCH", "/api/v1/themes/{theme}/projects/{projectId}", "core",
+       [ctx](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
+         const auto& manifest = std::get<domain::ThemeManifest>(theme);
+         if (auto reason = ProjectWriteRefusal(request, manifest)) {
+           return Forbidden(request, *reason);
+         }
+         auto id = IdParam(request, "projectId", "project");
+         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         auto body = Body(request, domain::ProjectFields());
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         domain::Projects projects(ctx->database);
+         auto changed = projects.Update(
+             manifest, std::get<std::int64_t>(id), std::get<json>(body),
+             request.CallerName("unknown"), domain::TodayUtc());
+         if (!changed.ok()) return ProblemFor(changed.status());
+         return Json(200, *changed);
+       },
+       options});
+}
+
+Status AddMeetingRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options =
+      Options("public",
+              "The meetings of art. 6, by date (minutes only for a logged-in "
+              "caller)",
+              0);
+  options.doc.response_schema = CollectionOf(MeetingSchema(false)).dump();
+  options.doc.query = {
+      {"year", "Only this calendar year"},
+      {"kind", "Only this kind: official, administrative or theme-table"},
+      {"theme", "Only this theme's meetings"},
+      {"page", "The page, from 1"},
+      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
+  Status status = context.router->Add(
+      {"GET", "/api/v1/meetings", "core",
+       [ctx](http::Request& request) {
+         auto year = YearParameter(request, false);
+         if (auto* problem = std::get_if<http::Response>(&year))
+           return *problem;
+         std::string kind(request.Query("kind").value_or(""));
+         if (!kind.empty() && kind != "official" && kind != "administrative" &&
+             kind != "theme-table") {
+           return http::Response::Problem(
+               400, "Bad Request",
+               "query parameter kind: must be official, administrative or "
+               "theme-table");
+         }
+         auto page = ParsePage(request);
+         if (auto* problem = std::get_if<http::Response>(&page))
+           return *problem;
+         domain::Meetings meetings(ctx->database);
+         auto items =
+             meetings.List(std::get<int>(year), kind,
+                           std::string(request.Query("theme").value_or("")),
+                           request.principal.has_value());
+         if (!items.ok()) return ProblemFor(items.status());
+         return Collection(*items, std::get<Page>(page));
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("admin", "Record a meeting (administrators: Stedenlink)",
+                    kBodyLimitBytes);
+  options.doc.success_status = 201;
+  options.doc.request_schema = MeetingSchema(true).dump();
+  options.doc.response_schema = MeetingSchema(false).dump();
+  status = context.router->Add(
+      {"POST", "/api/v1/meetings", "core",
+       [ctx](http::Request& request) {
+         auto body = Body(request, domain::MeetingFields());
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         domain::Meetings meetings(ctx->database);
+         auto made = meetings.Save(0, std::get<json>(body),
+                                   request.CallerName("unknown"));
+         if (!made.ok()) return ProblemFor(made.status());
+         http::Response response = Json(201, *made);
+         response.SetHeader(
+             "Location", "/api/v1/meetings/" +
+                             std::to_string((*made)["id"].get<std::int64_t>()));
+         return response;
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("public",
+                    "Whether the rhythm of art. 6 was kept in a year: four "
+                    "official meetings (6a), two administrative ones on a "
+                    "progress report (6b); and the evaluation's deadline (6c)",
+                    0);
+  options.doc.query = {{"year", "The calendar year: 2013 or 2014 (required)"}};
+  options.doc.response_schema =
+      json{{"type", "object"},
+           {"required", {"year", "kept", "shortfalls", "evaluation"}},
+           {"properties",
+            {{"year", {{"type", "integer"}}},
+             {"kept", {{"type", "boolean"}}},
+             {"yearComplete", {{"type", "boolean"}}},
+             {"official", {{"type", "object"}}},
+             {"administrative", {{"type", "object"}}},
+             {"shortfalls", TextList()},
+             {"evaluation",
+              {{"type", "object"},
+               {"properties",
+                {{"deadline", {{"type", "string"}, {"format", "date"}}},
+                 {"status",
+                  {{"type", "string"}, {"enum", {"due", "done", "late"}}}},
+                 {"meeting", {{"type", "integer"}, {"nullable", true}}}}}}}}}}
+          .dump();
+  status = context.router->Add(
+      {"GET", "/api/v1/meetings/rhythm", "core",
+       [ctx](http::Request& request) {
+         auto year = YearParameter(request, true);
+         if (auto* problem = std::get_if<http::Response>(&year))
+           return *problem;
+         domain::Meetings meetings(ctx->database);
+         auto facts = meetings.Facts();
+         if (!facts.ok()) return ProblemFor(facts.status());
+         std::string today = domain::TodayUtc();
+         json out = domain::Rhythm(std::get<int>(year), *facts, today);
+         out["evaluation"] = domain::Evaluation(*facts, today);
+         return Json(200, out);
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("public",
+                    "One meeting (minutes only for a logged-in "
+                    "caller)",
+                    0);
+  options.doc.response_schema = MeetingSchema(false).dump();
+  status = context.router->Add(
+      {"GET", "/api/v1/meetings/{meetingId}", "core",
+       [ctx](http::Request& request) {
+         auto id = IdParam(request, "meetingId", "meeting");
+         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         domain::Meetings meetings(ctx->database);
+         auto found = meetings.Get(std::get<std::int64_t>(id),
+                                   request.principal.has_value());
+         if (!found.ok()) return ProblemFor(found.status());
+         return Json(200, *found);
+       },
+       options});
+  if (!status.ok()) return status;
+
+  options = Options("admin",
+                    "Change a meeting: add its minutes and decisions, correct "
+                    "its facts (administrators)",
+                    kBodyLimitBytes);
+  options.doc.request_schema = MeetingSchema(true).dump();
+  options.doc.response_schema = MeetingSchema(false).dump();
+  return context.router->Add(
+      {"PATCH", "/api/v1/meetings/{meetingId}", "core",
+       [ctx](http::Request& request) {
+         auto id = IdParam(request, "meetingId", "meeting");
+         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         auto body = Body(request, domain::MeetingFields());
+         if (auto* problem = std::get_if<http::Response>(&body))
+           return *problem;
+         domain::Meetings meetings(ctx->database);
+         auto changed =
+             meetings.Save(std::get<std::int64_t>(id), std::get<json>(body),
+                           request.CallerName("unknown"));
+         if (!changed.ok()) return ProblemFor(changed.status());
+         return Json(200, *changed);
+       },
+       options});
+}
+
+Status AddFundingRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
+  http::RouteOptions options =
+      Options("public",
+              "EZ's contribution to Stedenlink's costs (art. 7b): costs, "
+              "applications and contributions with their totals, the remaining "
+              "amount under EUR 1,000,000 and EZ's share of the costs",
+              0);
+  json list_of_entries = {
+      {"type", "object"},
+      {"properties",
+       {{"items", {{"type", "array"}, {"items", FundingEntrySchema(false)}}},
+        {"total", {{"type", "integer"}}}}}};
+  options.doc.response_schema = json{
+      {"type", "object"},
+      {"properties",
+       {{"limitCents", Cents()},
+        {"costsCents", Cents()},
+        {"applicationsCents", Cents()},
+        {"contributionsCents", Cents()},
+        {"remainingCents", Cents()},
+        {"shareBasisPoints",
+         {{"type", "integer"},
+          {"nullable", true},
+          {"description",
+           "EZ's contributions per 10,000 of the "
+           "recorded costs (5000 is 50%)"}}},
+        {"withinCoFinancing", {{"type", "boolean"}}},
+        {"costs", list_of_entries},
+        {"applications", list_of_entries},
+        {"contributions",
+         list_of_entries}}}}.dump();
+  Status status = context.router->Add({"GET", "/api/v1/funding", "core",
+                                       [ctx](http::Request&) {
+                                         domain::Funding funding(ctx->database);
+                                         auto summary = funding.Summary();
+                                         if (!summary.ok())
+                                           return ProblemFor(summary.status());
+                                         return Json(200, *summary);
+                                       },
+                                       options});
+  if (!status.ok()) return status;
+
+  struct Kind {
+    const char* path;
+    const char* kind;
+    const char* summary;
+  };
+  for (const Kind& kind :
+       {Kind{"/api/v1/funding/costs", "cost",
+             "Record a cost Stedenlink made for the covenant (administrators)"},
+        Kind{"/api/v1/funding/applications", "application",
+             "Record Stedenlink's application with project plan and budget "
+             "(administrators)"},
+        Kind{"/api/v1/funding/contributions", "contribution",
+             "Record a contribution of EZ (administrators); refused past "
+             "EUR 1,000,000, or above 50% of the costs without a "
+             "justification"}}) {
+    options = Options("admin", kind.summary, 16 * 1024);
+    options.doc.success_status = 201;
+    options.doc.request_schema = FundingEntrySchema(true).dump();
+    options.doc.response_schema = FundingEntrySchema(false).dump();
+    if (std::string_view(kind.kind) == "contribution") {
+      options.doc.responses = {
+          {"422",
+           "The contribution breaks art. 7b: it would pass EUR "
+           "1,000,000 in total (the detail gives the remaining "
+           "amount), or bring EZ's share above 50% of the costs "
+           "without a justification"}};
+    }
+    std::string entry_kind = kind.kind;
+    status = context.router->Add(
+        {"POST", kind.path, "core",
+         [ctx, entry_kind](http::Request& request) {
+           auto body = Body(request, {"date", "amountCents", "description",
+                                      "documentReference", "justification"});
+           if (auto* problem = std::get_if<http::Response>(&body))
+             return *problem;
+           domain::Funding funding(ctx->database);
+           auto recorded = funding.Record(entry_kind, std::get<json>(body),
+                                          request.CallerName("unknown"));
+           if (!recorded.ok()) return ProblemFor(recorded.status());
+           if (auto* refused = std::get_if<domain::RuleRefusal>(&*recorded)) {
+             return http::Response::Problem(422, "Unprocessable Content",
+                                            refused->detail);
+           }
+           return Json(201, std::get<json>(*recorded));
+         },
+         options});
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RegisterAgendaRoutes(ApiContext& context) {
+  Status status = AddProjectRoutes(context);
+  if (!status.ok()) return status;
+  status = AddMeetingRoutes(context);
+  if (!status.ok()) return status;
+  return AddFundingRoutes(context);
+}
+
+}  // namespace smartercities::api
