@@ -336,6 +336,19 @@ TEST_F(JoinTest, AnAcceptedJoinMakesTheCityInvolvedAndIsPublished) {
         involved || (item["theme"] == kTheme && item["role"] == "involved");
   }
   EXPECT_TRUE(involved) << city.dump();
+  // The site shows it, on the theme's page and on the city's.
+  HttpResponse theme_page = Call("", "GET", std::string("/themas/") + kTheme);
+  ASSERT_EQ(theme_page.status, 200);
+  EXPECT_THAT(theme_page.body,
+              ::testing::HasSubstr(">Tilburg</a>: betrokken, sinds"));
+  EXPECT_THAT(theme_page.body,
+              ::testing::HasSubstr("Ministerie van Economische Zaken: "
+                                   "betrokken, sinds 7 maart 2013"));
+  HttpResponse city_page = Call("", "GET", std::string("/steden/") + kTilburg);
+  ASSERT_EQ(city_page.status, 200);
+  EXPECT_THAT(city_page.body,
+              ::testing::HasSubstr("data-testid=\"city-involved-in\""));
+
   // Now a participant, Tilburg cannot ask again.
   EXPECT_EQ(Call(tilburg, "POST", requests,
                  {{"city", kTilburg}, {"motivation", "Nog eens."}})
