@@ -10,6 +10,7 @@
 #include "core/auth/accounts.h"
 #include "core/auth/token_service.h"
 #include "core/domain/catalog.h"
+#include "core/domain/publications.h"
 #include "core/http/metrics.h"
 #include "core/http/router.h"
 #include "core/plugins/plugin_host.h"
@@ -42,6 +43,8 @@ struct ApiContext {
   const web::PageRenderer* pages = nullptr;
   // The sections the covenant's procedures add to the progress report.
   const report::ReportSections* report_sections = nullptr;
+  // What the covenant's procedures publish (art. 8, 9e); null: nothing.
+  const domain::Publications* publications = nullptr;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -59,6 +62,8 @@ Status RegisterTokenRoutes(ApiContext& context);
 Status RegisterAuditRoutes(ApiContext& context);
 // Projects, meetings and funding: the rolling agenda (agenda_api.cc).
 Status RegisterAgendaRoutes(ApiContext& context);
+Status RegisterParticipationRoutes(ApiContext& context);
+Status RegisterPublicationRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

@@ -1,7 +1,8 @@
 // GET /api/v1/cities and GET /api/v1/cities/{city}: the covenant's cities
-// with their CBS codes.
+// with their CBS codes; one city with the themes it takes part in.
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/domain/participation.h"
 
 namespace smartercities::api {
 namespace {
@@ -69,6 +70,20 @@ Status RegisterCityRoutes(ApiContext& context) {
                "there is no city with CBS code '" + code +
                    "'; GET /api/v1/cities lists them");
          }
+         // The themes the city leads or is involved in (art. 1e, 1f).
+         auto themes = domain::Participation(ctx->database).OfCity(code);
+         if (!themes.ok()) return ProblemFor(themes.status());
+         nlohmann::json items = nlohmann::json::array();
+         for (const domain::Participant& participant : *themes) {
+           std::string url = "/api/v1/themes/";
+           url += participant.theme_id;
+           items.push_back({{"theme", participant.theme_id},
+                            {"role", participant.role},
+                            {"since", participant.since},
+                            {"source", participant.source},
+                            {"url", url}});
+         }
+         (*city)["themes"] = items;
          return Json(200, *city);
        },
        options});

@@ -28,7 +28,11 @@ const std::set<std::string>& CollectionRoutes() {
       "/api/v1/cities/{city}/measurements",
       "/api/v1/measurements",
       "/api/v1/measurements/corrections",
-      "/api/v1/reports"};
+      "/api/v1/reports",
+      "/api/v1/parties",
+      "/api/v1/themes/{theme}/participants",
+      "/api/v1/themes/{theme}/join-requests",
+      "/api/v1/publications"};
   return kRoutes;
 }
 
@@ -154,7 +158,23 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/modules", {"ModuleCollection"}},
       {"PATCH /api/v1/modules/{id}", {"Module", "ModulePatch"}},
       {"POST /api/v1/modules/rescan", {"ModuleCollection", "RescanRequest"}},
-      {"GET /api/v1/openapi.json", {"OpenApiDocument"}}};
+      {"GET /api/v1/openapi.json", {"OpenApiDocument"}},
+      {"GET /api/v1/parties", {"PartyCollection"}},
+      {"GET /api/v1/themes/{theme}/participants", {"ParticipantCollection"}},
+      {"GET /api/v1/themes/{theme}/join-requests", {"JoinRequestCollection"}},
+      {"POST /api/v1/themes/{theme}/join-requests",
+       {"JoinRequest", "JoinRequestInput", 201}},
+      {"GET /api/v1/themes/{theme}/join-requests/{requestId}", {"JoinRequest"}},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/consultation",
+       {"JoinRequest", "JoinConsultationInput"}},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/responses",
+       {"JoinRequest", "JoinResponseInput", 201}},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/decision",
+       {"JoinRequest", "JoinDecisionInput"}},
+      {"GET /api/v1/publications", {"PublicationCollection"}},
+      // Atom only: no JSON form.
+      {"GET /api/v1/publications.atom",
+       {"", "", 200, {"application/atom+xml"}}}};
   return kOperations;
 }
 
@@ -326,7 +346,20 @@ json Components(const std::string& session_cookie) {
         {"name", Schema("string")},
         {"network", {{"type", "string"}, {"enum", {"G4", "G32"}}}},
         {"memberSince",
-         {{"type", "string"}, {"format", "date"}, {"nullable", true}}}}}};
+         {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
+        {"themes",
+         {{"type", "array"},
+          {"description",
+           "In GET /cities/{city} only: the themes the city leads or is "
+           "involved in, each since a date"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"theme", Schema("string")},
+              {"role", {{"type", "string"}, {"enum", {"leading", "involved"}}}},
+              {"since", {{"type", "string"}, {"format", "date"}}},
+              {"source", Schema("string")},
+              {"url", Schema("string")}}}}}}}}}};
   schemas["Module"] = {
       {"type", "object"},
       {"required", {"id", "state", "enabled"}},
@@ -663,6 +696,127 @@ json Components(const std::string& session_cookie) {
   schemas["IndicatorCollection"] = CollectionOf("Indicator");
   schemas["CityCollection"] = CollectionOf("City");
   schemas["ModuleCollection"] = CollectionOf("Module");
+  schemas["Party"] = {
+      {"type", "object"},
+      {"required", {"id", "shortName", "name"}},
+      {"properties",
+       {{"id",
+         {{"type", "string"}, {"enum", {"ez", "g32", "g4", "stedenlink"}}}},
+        {"shortName", Schema("string")},
+        {"name", Localized()}}}};
+  schemas["PartyCollection"] = CollectionOf("Party");
+  schemas["Participant"] = {
+      {"type", "object"},
+      {"required", {"theme", "kind", "id", "name", "role", "since", "source"}},
+      {"properties",
+       {{"theme", Schema("string")},
+        {"kind", {{"type", "string"}, {"enum", {"city", "party"}}}},
+        {"id",
+         {{"type", "string"},
+          {"description", "A city's CBS code or a party's id"}}},
+        {"name", Schema("string")},
+        {"role", {{"type", "string"}, {"enum", {"leading", "involved"}}}},
+        {"since", {{"type", "string"}, {"format", "date"}}},
+        {"source",
+         {{"type", "string"},
+          {"enum", {"manifest", "covenant", "join-request"}},
+          {"description",
+           "manifest: a leader the theme's manifest names; covenant: named "
+           "in the covenant's theme paragraph; join-request: an accepted "
+           "join request (art. 8)"}}},
+        {"joinRequest", {{"type", "string"}, {"nullable", true}}}}}};
+  schemas["ParticipantCollection"] = CollectionOf("Participant");
+  json state = {
+      {"type", "string"},
+      {"enum", {"requested", "in-consultation", "accepted", "refused"}}};
+  schemas["JoinRequest"] = {
+      {"type", "object"},
+      {"required", {"id", "theme", "city", "motivation", "state", "url"}},
+      {"properties",
+       {{"id", Schema("integer")},
+        {"theme", Schema("string")},
+        {"themeName", Schema("string")},
+        {"city", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+        {"cityName", Schema("string")},
+        {"motivation", Schema("string")},
+        {"state", state},
+        {"requestedAt", {{"type", "string"}, {"format", "date-time"}}},
+        {"consultation",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"at", {{"type", "string"}, {"format", "date-time"}}},
+            {"by",
+             {{"type", "string"},
+              {"description",
+               "The leading city's CBS code, or stedenlink for an "
+               "administrator"}}},
+            {"note", Schema("string")}}}}},
+        {"responses",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"city", Schema("string")},
+              {"cityName", Schema("string")},
+              {"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
+              {"comment", Schema("string")},
+              {"respondedAt",
+               {{"type", "string"}, {"format", "date-time"}}}}}}}}},
+        {"awaiting",
+         {{"type", "array"},
+          {"items", Schema("string")},
+          {"description",
+           "In consultation: the involved cities that have not responded"}}},
+        {"decision",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"outcome",
+             {{"type", "string"}, {"enum", {"accepted", "refused"}}}},
+            {"at", {{"type", "string"}, {"format", "date-time"}}},
+            {"by", Schema("string")},
+            {"reason", Schema("string")}}}}},
+        {"joinedOn",
+         {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
+        {"url", Schema("string")}}}};
+  schemas["JoinRequestCollection"] = CollectionOf("JoinRequest");
+  schemas["JoinRequestInput"] = {
+      {"type", "object"},
+      {"required", {"city", "motivation"}},
+      {"properties",
+       {{"city", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+        {"motivation", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["JoinConsultationInput"] = {
+      {"type", "object"},
+      {"properties", {{"note", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["JoinResponseInput"] = {
+      {"type", "object"},
+      {"required", {"position"}},
+      {"properties",
+       {{"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
+        {"comment", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["JoinDecisionInput"] = {
+      {"type", "object"},
+      {"required", {"outcome", "reason"}},
+      {"properties",
+       {{"outcome", {{"type", "string"}, {"enum", {"accepted", "refused"}}}},
+        {"reason", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["Publication"] = {
+      {"type", "object"},
+      {"required", {"id", "kind", "title", "updated", "url"}},
+      {"properties",
+       {{"id",
+         {{"type", "string"},
+          {"description", "A tag: URI that names the publication for good"}}},
+        {"kind", Schema("string")},
+        {"theme", {{"type", "string"}, {"nullable", true}}},
+        {"title", Localized()},
+        {"summary", Localized()},
+        {"published", {{"type", "string"}, {"format", "date-time"}}},
+        {"updated", {{"type", "string"}, {"format", "date-time"}}},
+        {"url", Schema("string")}}}};
+  schemas["PublicationCollection"] = CollectionOf("Publication");
   schemas["OpenApiDocument"] = Schema("object");
   schemas["PluginResponse"] = Schema("object");
   schemas["PluginRequest"] = Schema("object");
@@ -776,10 +930,15 @@ json Operation(const http::Route& route) {
                                                   : "OK"},
       {"headers",
        {{"API-Version", {{"$ref", "#/components/headers/API-Version"}}}}}};
+  // An operation without a JSON schema answers only in its other types.
+  bool answers_json = !doc.response_schema.empty();
   if (doc.success_status != 204) {
-    json content = {{"application/json",
-                     {{"schema", schema_of(described.response_schema,
-                                           doc.response_schema)}}}};
+    json content = json::object();
+    if (answers_json) {
+      content["application/json"] = {
+          {"schema",
+           schema_of(described.response_schema, doc.response_schema)}};
+    }
     for (const std::string& type : doc.other_response_types) {
       content[type] = {
           {"schema", type == "application/pdf"
@@ -789,7 +948,7 @@ json Operation(const http::Route& route) {
     success["content"] = content;
   }
   responses[std::to_string(doc.success_status)] = success;
-  if (!doc.other_response_types.empty()) {
+  if (!doc.other_response_types.empty() && answers_json) {
     responses["406"] = ProblemResponse(
         "The Accept header allows none of the media types this operation "
         "answers in");
@@ -810,6 +969,13 @@ json Operation(const http::Route& route) {
   }
   if (route.pattern.find('{') != std::string::npos) {
     responses["404"] = ProblemResponse("No such object");
+  }
+  if (route.owner == "core" && route.method == "POST" &&
+      route.pattern.find("/join-requests") != std::string::npos) {
+    responses["409"] = ProblemResponse(
+        "The step does not fit the request's state (named in the detail), "
+        "was taken already, or the city takes part already or has an open "
+        "request");
   }
   if (has_body) {
     responses["413"] =
@@ -884,7 +1050,8 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterModuleRoutes, &RegisterMeasurementRoutes,
         &RegisterProgressRoutes, &RegisterReportRoutes, &RegisterSessionRoutes,
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
-        &RegisterAgendaRoutes, &RegisterOpenApiRoute}) {
+        &RegisterAgendaRoutes, &RegisterParticipationRoutes,
+        &RegisterPublicationRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

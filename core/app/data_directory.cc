@@ -84,6 +84,10 @@ class LockedDatabase : public storage::Database {
       const std::function<Status(storage::Connection&)>& fn) override {
     return database_->WriteGrouped(fn);
   }
+  Status WriteBulk(
+      const std::function<Status(storage::Connection&)>& fn) override {
+    return database_->WriteBulk(fn);
+  }
   Status Migrate(const storage::AccessScope& scope,
                  std::span<const storage::Migration> migrations) override {
     return database_->Migrate(scope, migrations);

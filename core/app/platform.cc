@@ -18,6 +18,7 @@
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
 #include "core/domain/demo_data.h"
+#include "core/domain/join_requests.h"
 #include "core/plugins/module_settings.h"
 #include "core/report/agenda_sections.h"
 
@@ -197,6 +198,9 @@ Status Platform::Init(const Config& config) {
   api_->context.pages = report_pages_.get();
   report::AddAgendaSections(report_sections_);
   api_->context.report_sections = &report_sections_;
+  publications_ = std::make_unique<domain::Publications>(*database_);
+  publications_->AddSource(domain::JoinPublicationSource());
+  api_->context.publications = publications_.get();
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
   if (monitoring_) {

@@ -22,6 +22,7 @@
 #include "core/auth/token_service.h"
 #include "core/base/status.h"
 #include "core/domain/catalog.h"
+#include "core/domain/publications.h"
 #include "core/http/response_cache.h"
 #include "core/http/server.h"
 #include "core/plugins/plugin_host.h"
@@ -77,6 +78,9 @@ class Platform {
   // procedures add to it (the agenda's projects and meetings).
   std::unique_ptr<web::PageRenderer> report_pages_;
   report::ReportSections report_sections_;
+  // The procedures' publications (art. 8, 9e): each procedure adds its
+  // source at start-up.
+  std::unique_ptr<domain::Publications> publications_;
   std::unique_ptr<http::Server> server_;
   // The listener of --monitoring-address, when configured.
   std::shared_ptr<http::Router> monitoring_router_;

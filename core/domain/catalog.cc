@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/time_format.h"
+#include "core/domain/participation.h"
 
 namespace smartercities::domain {
 namespace {
@@ -247,7 +248,9 @@ Status Catalog::Sync(const ThemeManifest& manifest) {
         if (!status.ok()) return status;
         status = SyncAgreements(db, manifest, now);
         if (!status.ok()) return status;
-        return SyncIndicators(db, manifest, now);
+        status = SyncIndicators(db, manifest, now);
+        if (!status.ok()) return status;
+        return SyncParticipation(db, manifest);
       })
       .WithContext("syncing theme '" + manifest.id + "'");
 }

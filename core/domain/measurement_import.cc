@@ -340,6 +340,47 @@ class Checker {
   std::string sources_;
 };
 
+// Inside the import's transaction, that every indicator and city the rows
+// name is still there: once per distinct value, which lets SQLite leave out
+// its foreign-key check of every row (Database::WriteBulk).
+Status CheckReferences(storage::Connection& db, const Known& known,
+                       const std::vector<CheckedRow>& rows) {
+  std::vector<bool> indicator_used(known.indicators.size());
+  std::vector<bool> city_used(known.cities.size());
+  for (const CheckedRow& row : rows) {
+    indicator_used[row.indicator] = true;
+    if (row.city >= 0) city_used[std::size_t(row.city)] = true;
+  }
+  auto check = [&](std::string_view sql, std::string_view what,
+                   const std::vector<bool>& used, auto&& name_of) -> Status {
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      if (!used[i]) continue;
+      std::string name(name_of(i));
+      auto found = db.Query(sql, std::vector<storage::Value>{name});
+      if (!found.ok()) return found.status();
+      if (found->empty()) {
+        std::string message(what);
+        message += " '";
+        message += name;
+        message +=
+            "' was removed while the file was checked; nothing was "
+            "stored: send the file again";
+        return Status::FailedPrecondition(message);
+      }
+    }
+    return Status::Ok();
+  };
+  Status indicators =
+      check("SELECT 1 FROM indicators WHERE id = ?1", "indicator",
+            indicator_used, [&](std::size_t i) -> std::string_view {
+              return known.indicators[i].indicator.id;
+            });
+  if (!indicators.ok()) return indicators;
+  return check(
+      "SELECT 1 FROM cities WHERE cbs_code = ?1", "city", city_used,
+      [&](std::size_t i) -> std::string_view { return known.cities[i]; });
+}
+
 // Stores the checked rows in one transaction (or, for a dry run, counts
 // what storing would do and rolls back).
 Status Store(storage::Database& database, const Known& known, Checker& checker,
@@ -351,7 +392,9 @@ Status Store(storage::Database& database, const Known& known, Checker& checker,
   storage::WriteObserver* observer = storage::ScopedWriteObserver::Current();
   ImportObserver import_observer(observer);
   storage::ScopedWriteObserver scope(observer ? &import_observer : nullptr);
-  Status status = database.Write([&](storage::Connection& db) -> Status {
+  Status status = database.WriteBulk([&](storage::Connection& db) -> Status {
+    Status referenced = CheckReferences(db, known, rows);
+    if (!referenced.ok()) return referenced;
     auto last = db.Query(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM measurement_imports) AS "
         "import_id, (SELECT COALESCE(MAX(id), 0) FROM measurement_history) "

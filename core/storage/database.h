@@ -194,6 +194,15 @@ class Database {
     return Write(fn);
   }
 
+  // Like Write, for a write of many rows whose fn itself checks, inside the
+  // transaction, that every row it writes refers to rows that exist (once
+  // per distinct value rather than once per row): the engine may leave out
+  // its own per-row foreign-key checks for this transaction. A fn that
+  // cannot make that check must use Write. The default is Write.
+  virtual Status WriteBulk(const std::function<Status(Connection&)>& fn) {
+    return Write(fn);
+  }
+
   // Applies owner's migrations that are not applied yet, each in its own
   // transaction together with its record in schema_migrations, in order.
   // Fails (naming owner, version and the reason) on the first that fails;

@@ -109,11 +109,11 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     }
     // Debian builds SQLite with synchronous=FULL; NORMAL is safe with WAL.
     // A write of many rows (an import) keeps its pages in memory rather
-    // than spilling them to the log again and again: 64 MB of cache for the
+    // than spilling them to the log again and again: 256 MB of cache for the
     // one write connection, given back after each large write
     // (SqliteConnection::TrimCache).
     for (const char* statement :
-         {"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536",
+         {"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -262144",
           "CREATE TABLE IF NOT EXISTS schema_migrations (owner TEXT NOT NULL, "
           "version INTEGER NOT NULL, description TEXT NOT NULL, applied_at "
           "TEXT NOT NULL, PRIMARY KEY (owner, version))"}) {
@@ -211,12 +211,16 @@ constexpr int kMaxBatchMembers = 32;
 }  // namespace
 
 Status SqliteDatabase::Write(const std::function<Status(Connection&)>& fn) {
-  return WriteOn(fn, /*grouped=*/false);
+  return WriteOn(fn, WriteKind::kOwn);
 }
 
 Status SqliteDatabase::WriteGrouped(
     const std::function<Status(Connection&)>& fn) {
-  return WriteOn(fn, /*grouped=*/true);
+  return WriteOn(fn, WriteKind::kGrouped);
+}
+
+Status SqliteDatabase::WriteBulk(const std::function<Status(Connection&)>& fn) {
+  return WriteOn(fn, WriteKind::kBulk);
 }
 
 Status SqliteDatabase::RunPart(const std::function<Status(Connection&)>& fn,
@@ -257,7 +261,8 @@ Status SqliteDatabase::RunPart(const std::function<Status(Connection&)>& fn,
 }
 
 Status SqliteDatabase::WriteOn(const std::function<Status(Connection&)>& fn,
-                               bool grouped) {
+                               WriteKind kind) {
+  const bool grouped = kind == WriteKind::kGrouped;
   if (options_.read_only) {
     return Status::FailedPrecondition("the database '" + options_.path +
                                       "' is open read-only");
@@ -276,6 +281,23 @@ Status SqliteDatabase::WriteOn(const std::function<Status(Connection&)>& fn,
   if (open_batch_ && !grouped) {
     Status committed = CommitBatch();
     (void)committed;  // the members hear of it
+  }
+  // A bulk write's fn checks the references itself (Database::WriteBulk):
+  // SQLite's checks are off for its transaction, and on again once it
+  // committed or rolled back (the pragma does nothing inside a transaction).
+  struct ForeignKeysOn {
+    SqliteConnection* connection = nullptr;
+    ~ForeignKeysOn() {
+      if (connection != nullptr) {
+        LogIfFailed(connection->RunAsHost("PRAGMA foreign_keys = ON"),
+                    "checking foreign keys again after a bulk write");
+      }
+    }
+  } foreign_keys_on;
+  if (kind == WriteKind::kBulk) {
+    Status off = writer_->RunAsHost("PRAGMA foreign_keys = OFF");
+    if (!off.ok()) return off;
+    foreign_keys_on.connection = writer_.get();
   }
   if (!open_batch_) {
     Status begun = writer_->Begin("BEGIN IMMEDIATE");

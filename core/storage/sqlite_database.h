@@ -44,6 +44,8 @@ class SqliteDatabase : public Database {
   Status Read(const std::function<Status(Connection&)>& fn) override;
   Status Write(const std::function<Status(Connection&)>& fn) override;
   Status WriteGrouped(const std::function<Status(Connection&)>& fn) override;
+  // Runs with foreign_keys off for its own transaction only.
+  Status WriteBulk(const std::function<Status(Connection&)>& fn) override;
   Status Migrate(const AccessScope& scope,
                  std::span<const Migration> migrations) override;
   Result<int> SchemaVersion(std::string_view owner) override;
@@ -75,7 +77,9 @@ class SqliteDatabase : public Database {
   // What one fn changed, for the generations.
   struct PartChanges;
 
-  Status WriteOn(const std::function<Status(Connection&)>& fn, bool grouped);
+  // How a write shares its transaction and which checks SQLite makes.
+  enum class WriteKind { kOwn, kGrouped, kBulk };
+  Status WriteOn(const std::function<Status(Connection&)>& fn, WriteKind kind);
   // Runs fn inside the open transaction, as the part of this thread.
   Status RunPart(const std::function<Status(Connection&)>& fn,
                  PartChanges& changes);

@@ -15,6 +15,7 @@
 
 #include "core/base/time_format.h"
 #include "core/domain/measurements.h"
+#include "core/domain/participation.h"
 #include "core/web/progress_view.h"
 #include "core/web/registers.h"
 #include "core/web/search.h"
@@ -416,6 +417,27 @@ http::Response ThemePage(Site& site, http::Request& request,
             [](const json& a, const json& b) { return a["name"] < b["name"]; });
   model["involved"] = involved_json;
   model["hasInvolved"] = !involved_json.empty();
+
+  // Who takes part by the covenant and the join procedure (art. 1e-1g, 8),
+  // each since a date.
+  auto participants = domain::Participation(site.database()).OfTheme(theme->id);
+  if (!participants.ok()) {
+    return Failure(site, request, language, participants.status());
+  }
+  json participants_json = json::array();
+  for (const domain::Participant& participant : *participants) {
+    json item = {
+        {"name", participant.name},
+        {"role", participant.role == "leading" ? t["theme"]["roleLeading"]
+                                               : t["theme"]["roleInvolved"]},
+        {"since", FormatDate(participant.since, t)}};
+    if (participant.kind == "city") {
+      item["url"] = CityUrl(participant.id, language);
+    }
+    participants_json.push_back(std::move(item));
+  }
+  model["participants"] = participants_json;
+  model["hasParticipants"] = !participants_json.empty();
 
   // The theme's own panels, rendered here from the module's data route, so
   // that they read without JavaScript too (which draws the charts).
@@ -870,6 +892,23 @@ http::Response CityPage(Site& site, http::Request& request, Language language) {
   json leads = json::array();
   json figure_groups = json::array();
   domain::Measurements measurements(site.database());
+  // The themes the city is involved in (art. 1f), since when.
+  auto taking_part = domain::Participation(site.database()).OfCity(code);
+  if (!taking_part.ok()) {
+    return Failure(site, request, language, taking_part.status());
+  }
+  json involved_in = json::array();
+  for (const domain::Participant& participant : *taking_part) {
+    if (participant.role != "involved") continue;
+    for (const auto& theme : *themes) {
+      if (theme.id != participant.theme_id) continue;
+      json card = ThemeCard(theme, language, t);
+      card["since"] = FormatDate(participant.since, t);
+      involved_in.push_back(std::move(card));
+    }
+  }
+  model["involvedIn"] = involved_in;
+  model["hasInvolvedIn"] = !involved_in.empty();
   for (const auto& theme : *themes) {
     for (const auto& leader : theme.leaders) {
       if (leader.cbs_code == code)

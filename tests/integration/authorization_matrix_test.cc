@@ -32,6 +32,14 @@ enum class Policy {
   // Administrators, editors of the route's theme and editors of the theme's
   // leading cities (the agenda's projects, art. 1e).
   kThemeLead,
+  // Only editors of the city the request is about: a city's own word (asking
+  // to join a theme, responding to a join request), which no administrator
+  // or theme editor gives for it.
+  kCityOnly,
+  // Administrators (for Stedenlink) and editors of the city the request is
+  // about, a leading city of the theme: the leading city's steps of the
+  // join procedure.
+  kLeadingCity,
 };
 
 const char* Name(Policy policy) {
@@ -46,6 +54,10 @@ const char* Name(Policy policy) {
       return "theme-editor";
     case Policy::kThemeLead:
       return "theme-lead";
+    case Policy::kCityOnly:
+      return "the city only";
+    case Policy::kLeadingCity:
+      return "leading city";
     default:
       return "city-editor";
   }
@@ -123,6 +135,21 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"POST /api/v1/funding/costs", Policy::kAdmin},
       {"POST /api/v1/funding/applications", Policy::kAdmin},
       {"POST /api/v1/funding/contributions", Policy::kAdmin},
+      {"GET /api/v1/parties", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/participants", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/join-requests", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/join-requests/{requestId}", Policy::kPublic},
+      // The join procedure (art. 8), on a request of the other city to
+      // join the theme the home city leads.
+      {"POST /api/v1/themes/{theme}/join-requests", Policy::kCityOnly},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/consultation",
+       Policy::kLeadingCity},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/responses",
+       Policy::kCityOnly},
+      {"POST /api/v1/themes/{theme}/join-requests/{requestId}/decision",
+       Policy::kLeadingCity},
+      {"GET /api/v1/publications", Policy::kPublic},
+      {"GET /api/v1/publications.atom", Policy::kPublic},
       // The web site's pages and forms (core/web).
       {"GET /", Policy::kPublic},
       {"GET /en", Policy::kPublic},
@@ -358,6 +385,14 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
                               {"amountCents", 100},
                               {"description", "Matrix"},
                               {"documentReference", "M-1"}};
+  // A join request of the other city for the home city's theme.
+  HttpResponse asked =
+      Call(Token("city-editor", kOtherCity), "POST",
+           std::string("/api/v1/themes/") + kTheme + "/join-requests",
+           json{{"city", kOtherCity}, {"motivation", "matrix"}}.dump());
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  std::string join_request =
+      std::to_string(json::parse(asked.body)["id"].get<int>());
 
   std::vector<std::shared_ptr<const http::Route>> routes =
       platform_->router().Routes();
@@ -402,6 +437,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("indicator", indicator);
     fill("city", kHomeCity);
     fill("period", "2013-H2");
+    fill("requestId", join_request);
     if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
     if (route->pattern.find("{userId}") != std::string::npos) {
       HttpResponse made = Call(
@@ -470,6 +506,13 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
       call.type = "text/csv";
     }
     if (key == "POST /api/v1/measurements") call.body = R"({"items":[]})";
+    if (key == "POST /api/v1/themes/{theme}/join-requests") {
+      call.body = json{{"city", kHomeCity}, {"motivation", "matrix"}}.dump();
+    }
+    if (key.ends_with("/responses")) call.body = R"({"position":"agree"})";
+    if (key.ends_with("/decision")) {
+      call.body = R"({"outcome":"refused","reason":"matrix"})";
+    }
     if (key.ends_with("/invoer/{indicator}") && route->method == "POST") {
       call.body = "city=" + std::string(kHomeCity) + "&period=2013-06&value=3";
       call.type = "application/x-www-form-urlencoded";
@@ -541,6 +584,13 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
               caller.role == "admin" ||
               (caller.role == "theme-editor" && caller.scope == theme) ||
               (caller.role == "city-editor" && leaders.contains(caller.scope));
+          break;
+        case Policy::kCityOnly:
+          allowed = caller.role == "city-editor" && caller.scope == call.city;
+          break;
+        case Policy::kLeadingCity:
+          allowed = caller.role == "admin" ||
+                    (caller.role == "city-editor" && caller.scope == call.city);
           break;
         case Policy::kCityEditor:
           allowed = caller.role == "admin" ||

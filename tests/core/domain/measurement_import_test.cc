@@ -308,6 +308,35 @@ TEST_F(MeasurementImportTest, TheHeaderMustNameKnownColumns) {
   EXPECT_THAT(report.problems.at(0).reason, HasSubstr("empty"));
 }
 
+// The import checks every city and indicator once, inside its transaction,
+// instead of SQLite checking each row: a city removed after the file was
+// read is found, and nothing is stored.
+TEST_F(MeasurementImportTest, ACityRemovedWhileTheFileIsCheckedStoresNothing) {
+  ImportOptions options = Options();
+  bool removed = false;
+  options.progress = [&](ImportPhase phase, std::size_t, std::size_t) {
+    if (phase != ImportPhase::kChecking || removed) return;
+    removed = true;
+    EXPECT_TRUE(database_
+                    ->Write([](storage::Connection& db) {
+                      return db.Execute(
+                          "DELETE FROM cities WHERE cbs_code = 'GM0363'", {});
+                    })
+                    .ok());
+  };
+  auto report = MeasurementImport(*database_)
+                    .ImportCsv(
+                        "indicator,city,period,value\n"
+                        "eduroam,GM0344,2014-01,10\n"
+                        "eduroam,GM0363,2014-01,20\n",
+                        options);
+  ASSERT_TRUE(removed);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(report.status().message(), HasSubstr("city 'GM0363'"));
+  EXPECT_TRUE(All().empty());
+}
+
 TEST_F(MeasurementImportTest, AListIsCheckedAsAFileIs) {
   std::vector<FigureInput> figures = {
       {"eduroam", "GM0794", "2013-06", 10.0, ""},

@@ -602,5 +602,34 @@ TEST_F(SqliteDatabaseTest, ALongLogIsCheckpointedOutsideItsCommit) {
   EXPECT_EQ(One("SELECT COUNT(*) FROM pages"), "13500");
 }
 
+TEST_F(SqliteDatabaseTest,
+       ABulkWriteLeavesForeignKeysToItsCallerInItsOwnTransaction) {
+  ASSERT_TRUE(Exec("CREATE TABLE parent (id INTEGER PRIMARY KEY)").ok());
+  ASSERT_TRUE(
+      Exec("CREATE TABLE child (parent INTEGER REFERENCES parent (id))").ok());
+  const std::string orphan = "INSERT INTO child VALUES (7)";
+  // Inside a bulk write SQLite does not check the reference: the caller
+  // does (once per distinct value), as the figures' import does.
+  EXPECT_TRUE(
+      database_
+          ->WriteBulk([&](Connection& db) { return db.Execute(orphan, {}); })
+          .ok());
+  // Every other write is checked again, after a bulk write that committed
+  // and after one that failed.
+  EXPECT_THAT(Exec(orphan).message(),
+              HasSubstr("FOREIGN KEY constraint failed"));
+  EXPECT_FALSE(database_
+                   ->WriteBulk([&](Connection& db) -> Status {
+                     Status inserted = db.Execute(orphan, {});
+                     if (!inserted.ok()) return inserted;
+                     return Status::InvalidArgument("the caller gives up");
+                   })
+                   .ok());
+  EXPECT_THAT(Exec(orphan).message(),
+              HasSubstr("FOREIGN KEY constraint failed"));
+  EXPECT_EQ(OneOnWriter("PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(One("SELECT COUNT(*) FROM child"), "1");
+}
+
 }  // namespace
 }  // namespace smartercities::storage
