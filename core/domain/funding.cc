@@ -69,13 +69,13 @@ std::string FormatEuro(std::int64_t cents) {
     if (i > 0 && (euros.size() - i) % 3 == 0) grouped += ',';
     grouped += euros[i];
   }
-  std::string fraction = std::to_string(value % 100);
-  if (fraction.size() < 2) fraction.insert(0, "0");
+  const unsigned fraction = static_cast<unsigned>(value % 100);
   std::string out = "EUR ";
   if (negative) out += '-';
   out += grouped;
   out += '.';
-  out += fraction;
+  out += static_cast<char>('0' + fraction / 10);
+  out += static_cast<char>('0' + fraction % 10);
   return out;
 }
 

@@ -13,6 +13,9 @@ namespace {
 // Bodies smaller than this are sent as they are: gzip would save less than
 // it costs.
 constexpr std::size_t kMinGzipBytes = 1024;
+// Bodies from this size on are also kept in a file for sendfile(2): below
+// it, one write from memory costs less than a write and a sendfile.
+constexpr std::size_t kMinFileBytes = 64 * 1024;
 
 std::string HashHex(std::string_view bytes) {
   unsigned char hash[16];
@@ -118,6 +121,7 @@ CachedResponse::CachedResponse(Response response, std::uint64_t generation)
   etag_ = "\"" + hash + "\"";
   gzip_etag_ = "\"" + hash + "-gzip\"";
   body_ = std::make_shared<const std::string>(std::move(response.body));
+  if (body_->size() >= kMinFileBytes) body_file_ = BodyFile::Make(*body_);
 }
 
 bool CachedResponse::compressible() const {
@@ -219,6 +223,7 @@ CachedAnswer AnswerFromCache(const CachedResponse& entry,
     answer.body = entry.gzip_body();
   } else {
     answer.body = entry.body();
+    answer.body_file = entry.body_file();
   }
   return answer;
 }

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/http/body_file.h"
 #include "core/http/message.h"
 
 namespace smartercities::http {
@@ -49,7 +50,14 @@ class CachedResponse {
   // "\"<hash>\"": the identity body's strong ETag.
   const std::string& etag() const { return etag_; }
   std::uint64_t generation() const { return generation_; }
-  std::size_t cost_bytes() const { return body_->size() * 2 + 256; }
+  // A large body is also kept in an in-memory file, sent with sendfile(2)
+  // on plain TCP; null for a small body or when no file could be made.
+  const std::shared_ptr<const BodyFile>& body_file() const {
+    return body_file_;
+  }
+  std::size_t cost_bytes() const {
+    return body_->size() * (body_file_ ? 3 : 2) + 256;
+  }
 
   // Whether gzip could pay off (the body is large enough).
   bool compressible() const;
@@ -61,6 +69,7 @@ class CachedResponse {
   int status_;
   Pairs headers_;
   std::shared_ptr<const std::string> body_;
+  std::shared_ptr<const BodyFile> body_file_;
   std::string etag_;
   std::string gzip_etag_;
   std::uint64_t generation_;
@@ -116,6 +125,9 @@ struct CachedAnswer {
   int status = 200;
   Pairs headers;
   std::shared_ptr<const std::string> body;  // null for 304
+  // The same bytes as body in a file, when the entry has one and the body
+  // is the stored one (not gzip).
+  std::shared_ptr<const BodyFile> body_file;
 };
 CachedAnswer AnswerFromCache(const CachedResponse& entry,
                              std::string_view if_none_match,

@@ -16,6 +16,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <cerrno>
 #include <condition_variable>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -170,6 +171,11 @@ class Server::Impl {
           std::to_string(config.port) +
           " has already been started or stopped; create a new one");
     }
+    // A client that goes away while its answer is sent from a file makes
+    // sendfile(2) raise SIGPIPE, which would end the process; the failed
+    // write is handled as a closed connection instead (asio's own writes
+    // use MSG_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
     if (!listening_) {
       Status status = ListenLocked();
       if (!status.ok()) return status;

@@ -862,7 +862,8 @@ void Session<Stream>::RespondFromCache(const CachedResponse& entry,
   CachedAnswer answer =
       AnswerFromCache(entry, request.Header("if-none-match").value_or(""),
                       request.Header("accept-encoding").value_or(""));
-  Send(answer.status, answer.headers, std::move(answer.body));
+  Send(answer.status, answer.headers, std::move(answer.body),
+       std::move(answer.body_file));
 }
 
 template <class Stream>
@@ -882,7 +883,8 @@ void Session<Stream>::Respond(Response response) {
 
 template <class Stream>
 void Session<Stream>::Send(int status, const Pairs& headers,
-                           std::shared_ptr<const std::string> body) {
+                           std::shared_ptr<const std::string> body,
+                           std::shared_ptr<const BodyFile> body_file) {
   if (state_ == State::kClosed) return;
   responded_ = true;
   deadline_.cancel();
@@ -895,6 +897,8 @@ void Session<Stream>::Send(int status, const Pairs& headers,
   }
   response_ = ToBeast(status, headers, std::move(body), context_->config(),
                       version_, request_id_, is_head_, close);
+  // sendfile(2) writes below TLS, so only plain TCP sends from the file.
+  body_file_ = kIsTls || is_head_ ? nullptr : std::move(body_file);
   state_ = State::kWriting;
   DoWrite(close);
 }
@@ -902,14 +906,42 @@ void Session<Stream>::Send(int status, const Pairs& headers,
 template <class Stream>
 void Session<Stream>::DoWrite(bool close) {
   Tcp().expires_after(context_->config().write_timeout);
+  if (body_file_) {
+    header_serializer_.emplace(*response_);
+    bhttp::async_write_header(
+        stream_, *header_serializer_,
+        beast::bind_front_handler(&Session::OnWriteHeader,
+                                  this->shared_from_this(), close));
+    return;
+  }
   bhttp::async_write(stream_, *response_,
                      beast::bind_front_handler(
                          &Session::OnWrite, this->shared_from_this(), close));
 }
 
 template <class Stream>
+void Session<Stream>::OnWriteHeader(bool close, beast::error_code ec,
+                                    std::size_t) {
+  header_serializer_.reset();
+  std::shared_ptr<const BodyFile> file = std::move(body_file_);
+  if (ec) return OnWrite(close, ec, 0);
+  // As much as the socket takes now, from the file's pages; a client that
+  // reads slowly gets the rest from memory, within the write timeout.
+  beast::error_code mode_ec;
+  Tcp().socket().native_non_blocking(true, mode_ec);
+  std::size_t sent =
+      mode_ec ? 0 : SendFromFile(Tcp().socket().native_handle(), *file, 0);
+  const std::string& body = *response_->body();
+  if (sent >= body.size()) return OnWrite(close, {}, sent);
+  net::async_write(stream_, net::buffer(body.data() + sent, body.size() - sent),
+                   beast::bind_front_handler(&Session::OnWrite,
+                                             this->shared_from_this(), close));
+}
+
+template <class Stream>
 void Session<Stream>::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
+  body_file_.reset();
   ReleaseBusy();
   if (ec) return Fail(ec, "write");
   if (close) return DoLinger();

@@ -139,9 +139,14 @@ class Session : public Connection,
   void RespondAfterPause(Response response);
   void Respond(Response response);
   // Writes the answer: counts it, logs it, adds the server's headers.
+  // body_file, when given, holds the same bytes as body: on plain TCP the
+  // header is written, then the body with sendfile(2) as far as the socket
+  // takes it, then the rest from memory.
   void Send(int status, const Pairs& headers,
-            std::shared_ptr<const std::string> body);
+            std::shared_ptr<const std::string> body,
+            std::shared_ptr<const BodyFile> body_file = nullptr);
   void DoWrite(bool close);
+  void OnWriteHeader(bool close, boost::beast::error_code ec, std::size_t);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
   // After a response that ends the connection: stop sending, then read and
   // discard what the client still sends for a short while, so that closing
@@ -172,6 +177,9 @@ class Session : public Connection,
   std::string chunked_body_;
   boost::asio::steady_timer deadline_;
   std::shared_ptr<BeastResponse> response_;
+  std::shared_ptr<const BodyFile> body_file_;
+  std::optional<boost::beast::http::response_serializer<SharedStringBody>>
+      header_serializer_;
   std::string remote_address_;
 
   State state_ = State::kReading;

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -124,6 +125,28 @@ TEST_F(ResponseCacheTest, GzipsLargeBodiesForClientsThatAcceptIt) {
       cache_.Store("/small", cache_.Generation(), Response::Json(200, "[]"));
   CachedAnswer as_is = AnswerFromCache(*small, "", "gzip");
   EXPECT_EQ(*as_is.body, "[]");
+}
+
+TEST_F(ResponseCacheTest, ALargeIdentityAnswerAlsoComesAsAFileOfTheSameBytes) {
+  std::string body;
+  for (int i = 0; body.size() < 100 * 1024; ++i) {
+    body += "{\"month\":" + std::to_string(i) + "},";
+  }
+  auto entry =
+      cache_.Store("/large", cache_.Generation(), Response::Json(200, body));
+  CachedAnswer plain = AnswerFromCache(*entry, "", "");
+  ASSERT_NE(plain.body_file, nullptr);
+  ASSERT_EQ(plain.body_file->size(), body.size());
+  std::string in_file(body.size(), '\0');
+  ASSERT_EQ(pread(plain.body_file->fd(), in_file.data(), in_file.size(), 0),
+            static_cast<ssize_t>(body.size()));
+  EXPECT_TRUE(in_file == body);
+  // The gzip copy and a 304 are sent from memory; a small body has no file.
+  EXPECT_EQ(AnswerFromCache(*entry, "", "gzip").body_file, nullptr);
+  EXPECT_EQ(AnswerFromCache(*entry, entry->etag(), "").body_file, nullptr);
+  auto small =
+      cache_.Store("/small", cache_.Generation(), Response::Json(200, "[1]"));
+  EXPECT_EQ(AnswerFromCache(*small, "", "").body_file, nullptr);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,7 +24,9 @@
 namespace smartercities::http {
 namespace {
 
+using testing::Fetch;
 using ::testing::HasSubstr;
+using testing::HttpResponse;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 using testing::RawConnection;
@@ -955,6 +958,111 @@ TEST_F(ServerTest, StartNamesTheAddressAndPortItCannotUse) {
   config.address = "not-an-address";
   Server third(config, router_, metrics_);
   EXPECT_EQ(third.Start().code(), StatusCode::kInvalidArgument);
+}
+
+// A body with a pattern that does not repeat every few bytes, so that a
+// byte lost, doubled or misplaced in the stream shows.
+std::string PatternedBody(std::size_t size) {
+  std::string body(size, ' ');
+  std::uint32_t state = 2463534242u;
+  for (char& c : body) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    c = static_cast<char>('a' + state % 26);
+  }
+  return body;
+}
+
+// Large public answers from the response cache go out with sendfile(2)
+// from an in-memory copy; these are the ways that can go wrong.
+class CachedLargeAnswerTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    RouteOptions cacheable;
+    cacheable.cacheable = true;
+    Add(
+        "GET", "/api/v1/big/{size}",
+        [this](Request& request) {
+          ++computed_;
+          Response response;
+          response.status = 200;
+          response.SetHeader("Content-Type", "text/plain");
+          response.body =
+              PatternedBody(std::stoul(std::string(request.Param("size"))));
+          return response;
+        },
+        cacheable);
+    server_.reset();
+    server_ = std::make_unique<Server>(TestConfig(), router_, metrics_);
+    server_->SetResponseCache(std::make_shared<ResponseCache>(
+        [] { return std::uint64_t{1}; }, std::size_t{16} << 30));
+    ASSERT_TRUE(server_->Start().ok());
+  }
+
+  std::atomic<int> computed_{0};
+};
+
+TEST_F(CachedLargeAnswerTest, ComesWholeAndTheConnectionGoesOn) {
+  const std::string expected = PatternedBody(300 * 1024);
+  RawConnection connection(port());
+  for (int i = 0; i < 3; ++i) {
+    connection.Send(Get("/api/v1/big/307200"));
+    auto response = connection.ReadResponse();
+    ASSERT_TRUE(response) << i;
+    EXPECT_EQ(response->status, 200) << i;
+    EXPECT_EQ(response->Header("Content-Length"), "307200") << i;
+    EXPECT_TRUE(response->body == expected)
+        << "request " << i << ": " << response->body.size();
+    connection.Send(Get("/api/v1/echo"));
+    auto after = connection.ReadResponse();
+    ASSERT_TRUE(after) << i;
+    EXPECT_EQ(after->body, "{\"path\":\"/api/v1/echo\"}") << i;
+  }
+  EXPECT_EQ(computed_, 1);  // the later two came from the cache
+  // HEAD has the same headers and no body, also from the cache.
+  connection.Send("HEAD /api/v1/big/307200 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = connection.ReadResponse(5000, /*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->Header("Content-Length"), "307200");
+  connection.Send(Get("/api/v1/echo"));
+  auto after_head = connection.ReadResponse();
+  ASSERT_TRUE(after_head);
+  EXPECT_EQ(after_head->status, 200);
+}
+
+TEST_F(CachedLargeAnswerTest, AClientThatReadsLateStillGetsEveryByte) {
+  // More than the server's send buffer and the client's receive buffer
+  // hold together: the socket fills, and the rest goes out as the client
+  // reads.
+  const std::size_t size = 24u << 20;
+  const std::string target = "/api/v1/big/" + std::to_string(size);
+  ASSERT_EQ(Fetch(port(), "GET", target).status, 200);  // now cached
+  RawConnection connection(port());
+  int small = 64 * 1024;
+  setsockopt(connection.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  connection.Send(Get(target));
+  std::this_thread::sleep_for(milliseconds(300));
+  auto response = connection.ReadResponse(10000);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body.size(), size);
+  EXPECT_TRUE(response->body == PatternedBody(size));
+  connection.Send(Get("/api/v1/echo"));
+  EXPECT_TRUE(connection.ReadResponse());
+}
+
+TEST_F(CachedLargeAnswerTest, AClientThatLeavesMidAnswerHarmsNoOne) {
+  const std::string target = "/api/v1/big/" + std::to_string(24u << 20);
+  ASSERT_EQ(Fetch(port(), "GET", target).status, 200);
+  for (int i = 0; i < 5; ++i) {
+    RawConnection leaving(port());
+    leaving.Send(Get(target));
+    std::this_thread::sleep_for(milliseconds(20));
+  }  // each closes with most of its answer unread
+  std::this_thread::sleep_for(milliseconds(200));
+  HttpResponse response = Fetch(port(), "GET", "/api/v1/echo");
+  EXPECT_EQ(response.status, 200);
 }
 
 TEST_F(ServerTest, ServesStaticFilesWithTheirContentType) {
