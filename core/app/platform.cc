@@ -17,6 +17,7 @@
 #include "core/app/monitoring.h"
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
+#include "core/domain/amendments.h"
 #include "core/domain/demo_data.h"
 #include "core/domain/join_requests.h"
 #include "core/plugins/module_settings.h"
@@ -200,6 +201,7 @@ Status Platform::Init(const Config& config) {
   api_->context.report_sections = &report_sections_;
   publications_ = std::make_unique<domain::Publications>(*database_);
   publications_->AddSource(domain::JoinPublicationSource());
+  publications_->AddSource(domain::AmendmentPublicationSource());
   api_->context.publications = publications_.get();
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
