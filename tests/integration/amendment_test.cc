@@ -4,7 +4,7 @@
 // of the general part (EZ's agreement and the administrative meeting's
 // consent), every step refused to the wrong party and out of order, the new
 // version of the agreement's text that a later manifest does not overwrite,
-// and the publication as JSON and Atom.
+// the publication as JSON and Atom, and the progress report's sections.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
@@ -583,6 +583,41 @@ TEST_F(AmendmentTest, AnAgreedAmendmentBecomesTheTextAManifestDoesNotReplace) {
   EXPECT_EQ(XPathText(document, in_feed + "/a:link/@href"), Path(id));
   EXPECT_EQ(XPathText(document, in_feed + "/a:category/@term"), kTheme);
   xmlFreeDoc(document);
+
+  // The half year's report has the amendment, and a join request of it.
+  ASSERT_EQ(Call(tilburg_, "POST",
+                 std::string("/api/v1/themes/") + kTheme + "/join-requests",
+                 {{"city", kTilburg}, {"motivation", "Tilburg doet mee."}})
+                .status,
+            201);
+  int month = std::stoi(effective_at.substr(5, 2));
+  std::string period = effective_at.substr(0, 4) + (month <= 6 ? "-H1" : "-H2");
+  json report = Get("/api/v1/reports/" + period);
+  std::map<std::string, json> sections;
+  for (const json& section : report["sections"]) {
+    sections[section["id"]] = section;
+  }
+  ASSERT_TRUE(sections.contains("amendments")) << report["sections"].dump();
+  ASSERT_TRUE(sections.contains("joins"));
+  std::string amendments_text = sections["amendments"].dump();
+  EXPECT_THAT(amendments_text, HasSubstr("afspraak a van De Bedrijvige Stad"));
+  EXPECT_THAT(amendments_text, HasSubstr("in werking"));
+  EXPECT_THAT(amendments_text, HasSubstr("Helmond"));
+  std::string joins_text = sections["joins"].dump();
+  EXPECT_THAT(joins_text, HasSubstr("Tilburg"));
+  EXPECT_THAT(joins_text, HasSubstr("aangevraagd"));
+  json english = Get("/api/v1/reports/" + period + "?lang=en");
+  bool has_english = false;
+  for (const json& section : english["sections"]) {
+    has_english = has_english ||
+                  section["title"] == "Amendments of the agreements (art. 9)";
+  }
+  EXPECT_TRUE(has_english) << english["sections"].dump();
+  json earlier = Get("/api/v1/reports/2013-H2");
+  for (const json& section : earlier["sections"]) {
+    EXPECT_NE(section["id"], "amendments");
+    EXPECT_NE(section["id"], "joins");
+  }
 
   // A later manifest that changes the agreement's text does not replace
   // the amended text (catalog.h) ...
