@@ -64,6 +64,8 @@ Status RegisterAuditRoutes(ApiContext& context);
 Status RegisterAgendaRoutes(ApiContext& context);
 Status RegisterParticipationRoutes(ApiContext& context);
 Status RegisterPublicationRoutes(ApiContext& context);
+// The amendment procedure and an agreement's versions (amendments_api.cc).
+Status RegisterAmendmentRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

@@ -32,7 +32,8 @@ const std::set<std::string>& CollectionRoutes() {
       "/api/v1/parties",
       "/api/v1/themes/{theme}/participants",
       "/api/v1/themes/{theme}/join-requests",
-      "/api/v1/publications"};
+      "/api/v1/publications",
+      "/api/v1/amendments"};
   return kRoutes;
 }
 
@@ -113,6 +114,24 @@ const std::map<std::string, std::vector<QueryDoc>>& CoreQueries() {
         {"lang",
          "The report's language: nl (default) or en",
          {{"type", "string"}, {"enum", {"nl", "en"}}, {"default", "nl"}}}};
+    queries["GET /api/v1/amendments"] = {
+        {"theme",
+         "Only the amendments of this theme's agreements; general: only "
+         "those of the covenant's general part",
+         {{"type", "string"}}},
+        {"state",
+         "Only amendments in this state",
+         {{"type", "string"},
+          {"enum",
+           {"proposed", "agreed", "reported", "in-effect", "rejected",
+            "withdrawn"}}}}};
+    queries["GET /api/v1/themes/{theme}/agreements/{letter}/versions"] = {
+        {"from",
+         "The version the diff starts from; default the one before to",
+         {{"type", "integer"}, {"minimum", 1}}},
+        {"to",
+         "The version the diff ends at; default the latest",
+         {{"type", "integer"}, {"minimum", 1}}}};
     queries["GET /api/v1/indicators/{indicator}/comparison"] = {
         {"period",
          "The month compared (YYYY-MM); each city's latest figure up to it. "
@@ -172,6 +191,21 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"POST /api/v1/themes/{theme}/join-requests/{requestId}/decision",
        {"JoinRequest", "JoinDecisionInput"}},
       {"GET /api/v1/publications", {"PublicationCollection"}},
+      {"GET /api/v1/amendments", {"AmendmentCollection"}},
+      {"POST /api/v1/amendments", {"Amendment", "AmendmentInput", 201}},
+      {"GET /api/v1/amendments/{amendmentId}", {"Amendment"}},
+      {"POST /api/v1/amendments/{amendmentId}/responses",
+       {"Amendment", "AmendmentResponseInput", 201}},
+      {"POST /api/v1/amendments/{amendmentId}/consent",
+       {"Amendment", "AmendmentConsentInput"}},
+      {"POST /api/v1/amendments/{amendmentId}/report",
+       {"Amendment", "AmendmentReportInput"}},
+      {"POST /api/v1/amendments/{amendmentId}/effect",
+       {"Amendment", "AmendmentEffectInput"}},
+      {"POST /api/v1/amendments/{amendmentId}/withdrawal",
+       {"Amendment", "AmendmentWithdrawalInput"}},
+      {"GET /api/v1/themes/{theme}/agreements/{letter}/versions",
+       {"AgreementVersions"}},
       // Atom only: no JSON form.
       {"GET /api/v1/publications.atom",
        {"", "", 200, {"application/atom+xml"}}}};
@@ -817,6 +851,165 @@ json Components(const std::string& session_cookie) {
         {"updated", {{"type", "string"}, {"format", "date-time"}}},
         {"url", Schema("string")}}}};
   schemas["PublicationCollection"] = CollectionOf("Publication");
+  json diff = {{"type", "array"},
+               {"description",
+                "The words of the new text against the old, in order: runs of "
+                "words kept (same), removed (del) or added (ins)"},
+               {"items",
+                {{"type", "object"},
+                 {"required", {"text"}},
+                 {"properties",
+                  {{"text", Schema("string")},
+                   {"same", Schema("boolean")},
+                   {"del", Schema("boolean")},
+                   {"ins", Schema("boolean")}}}}}};
+  json when = {{"type", "string"}, {"format", "date-time"}};
+  json nullable_when = {
+      {"type", "string"}, {"format", "date-time"}, {"nullable", true}};
+  schemas["Amendment"] = {
+      {"type", "object"},
+      {"required",
+       {"id", "target", "proposer", "text", "reason", "baseText", "diff",
+        "state", "url"}},
+      {"properties",
+       {{"id", Schema("integer")},
+        {"target",
+         {{"type", "string"},
+          {"enum", {"agreement", "article"}},
+          {"description",
+           "agreement: an agreement of a theme paragraph (art. 9c); "
+           "article: an article of the general part (art. 9b)"}}},
+        {"theme", {{"type", "string"}, {"nullable", true}}},
+        {"themeName", {{"type", "string"}, {"nullable", true}}},
+        {"agreement",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description", "The agreement's letter"}}},
+        {"agreementUrl", {{"type", "string"}, {"nullable", true}}},
+        {"article",
+         {{"type", "string"}, {"nullable", true}, {"example", "6b"}}},
+        {"proposer",
+         {{"type", "string"},
+          {"description", "A city's CBS code or a party's id (art. 9a)"}}},
+        {"proposerName", Schema("string")},
+        {"text", Schema("string")},
+        {"reason", Schema("string")},
+        {"baseText",
+         {{"type", "string"},
+          {"description", "The text the amendment starts from"}}},
+        {"baseVersion",
+         {{"type", "integer"},
+          {"nullable", true},
+          {"description", "The agreement's version baseText is"}}},
+        {"diff", diff},
+        {"state",
+         {{"type", "string"},
+          {"enum",
+           {"proposed", "agreed", "reported", "in-effect", "rejected",
+            "withdrawn"}}}},
+        {"proposedAt", when},
+        {"responses",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"party", Schema("string")},
+              {"partyName", Schema("string")},
+              {"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
+              {"comment", Schema("string")},
+              {"respondedAt", when}}}}}}},
+        {"awaiting",
+         {{"type", "array"},
+          {"items", Schema("string")},
+          {"description",
+           "While proposed: the parties whose word is still needed"}}},
+        {"consent",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"meeting", Schema("integer")},
+            {"meetingDate", {{"type", "string"}, {"format", "date"}}},
+            {"at", when}}}}},
+        {"agreedAt", nullable_when},
+        {"report",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"at", when},
+            {"by",
+             {{"type", "string"},
+              {"description", "The leading city's CBS code or party id"}}},
+            {"note", Schema("string")}}}}},
+        {"effect",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"at", when},
+            {"version", {{"type", "integer"}, {"nullable", true}}}}}}},
+        {"closed",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description", "When it was rejected or withdrawn, and why"},
+          {"properties", {{"at", when}, {"reason", Schema("string")}}}}},
+        {"url", Schema("string")}}}};
+  schemas["AmendmentCollection"] = CollectionOf("Amendment");
+  schemas["AmendmentInput"] = {
+      {"type", "object"},
+      {"required", {"proposer", "text", "reason"}},
+      {"description",
+       "Either theme and agreement, or article with currentText"},
+      {"properties",
+       {{"theme", Schema("string")},
+        {"agreement", Schema("string")},
+        {"article",
+         {{"type", "string"}, {"pattern", "^(1[0-3]|[1-9])[a-z]?$"}}},
+        {"currentText", {{"type", "string"}, {"maxLength", 20000}}},
+        {"proposer", Schema("string")},
+        {"text", {{"type", "string"}, {"maxLength", 20000}}},
+        {"reason", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["AmendmentResponseInput"] = {
+      {"type", "object"},
+      {"required", {"position"}},
+      {"properties",
+       {{"party",
+         {{"type", "string"},
+          {"enum", {"ez", "g32", "g4", "stedenlink"}},
+          {"description", "The party an administrator responds for"}}},
+        {"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
+        {"comment", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["AmendmentConsentInput"] = {
+      {"type", "object"},
+      {"required", {"meeting"}},
+      {"properties", {{"meeting", Schema("integer")}}}};
+  schemas["AmendmentReportInput"] = {
+      {"type", "object"},
+      {"properties", {{"note", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["AmendmentEffectInput"] = {{"type", "object"}, {"maxProperties", 0}};
+  schemas["AmendmentWithdrawalInput"] = {
+      {"type", "object"},
+      {"properties", {{"reason", {{"type", "string"}, {"maxLength", 4000}}}}}};
+  schemas["AgreementVersions"] = {
+      {"type", "object"},
+      {"required", {"items", "total", "diff"}},
+      {"properties",
+       {{"items",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"version", Schema("integer")},
+              {"text", Schema("string")},
+              {"source",
+               {{"type", "string"}, {"enum", {"manifest", "amendment"}}}},
+              {"recordedAt", when}}}}}}},
+        {"total", Schema("integer")},
+        {"diff",
+         {{"type", "object"},
+          {"nullable", true},
+          {"properties",
+           {{"from", Schema("integer")},
+            {"to", Schema("integer")},
+            {"runs", diff}}}}}}}};
   schemas["OpenApiDocument"] = Schema("object");
   schemas["PluginResponse"] = Schema("object");
   schemas["PluginRequest"] = Schema("object");
@@ -977,6 +1170,12 @@ json Operation(const http::Route& route) {
         "was taken already, or the city takes part already or has an open "
         "request");
   }
+  if (route.owner == "core" && route.method == "POST" &&
+      route.pattern.starts_with("/api/v1/amendments")) {
+    responses["409"] = ProblemResponse(
+        "The step does not fit the amendment's state or target (named in "
+        "the detail), or was taken already");
+  }
   if (has_body) {
     responses["413"] =
         ProblemResponse("The body is larger than this endpoint accepts");
@@ -1051,7 +1250,8 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterProgressRoutes, &RegisterReportRoutes, &RegisterSessionRoutes,
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
         &RegisterAgendaRoutes, &RegisterParticipationRoutes,
-        &RegisterPublicationRoutes, &RegisterOpenApiRoute}) {
+        &RegisterPublicationRoutes, &RegisterAmendmentRoutes,
+        &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

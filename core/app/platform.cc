@@ -17,10 +17,12 @@
 #include "core/app/monitoring.h"
 #include "core/auth/audit.h"
 #include "core/base/time_format.h"
+#include "core/domain/amendments.h"
 #include "core/domain/demo_data.h"
 #include "core/domain/join_requests.h"
 #include "core/plugins/module_settings.h"
 #include "core/report/agenda_sections.h"
+#include "core/report/procedure_sections.h"
 
 namespace smartercities::app {
 
@@ -197,9 +199,11 @@ Status Platform::Init(const Config& config) {
       std::make_unique<web::PageRenderer>(std::move(report_pages).value());
   api_->context.pages = report_pages_.get();
   report::AddAgendaSections(report_sections_);
+  report::AddProcedureSections(report_sections_);
   api_->context.report_sections = &report_sections_;
   publications_ = std::make_unique<domain::Publications>(*database_);
   publications_->AddSource(domain::JoinPublicationSource());
+  publications_->AddSource(domain::AmendmentPublicationSource());
   api_->context.publications = publications_.get();
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;

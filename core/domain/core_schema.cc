@@ -384,6 +384,62 @@ CREATE TABLE funding_entries (
   recorded_by TEXT NOT NULL
 );
 )sql"},
+      {11, "amending the covenant's agreements (art. 5b, 9)", R"sql(
+-- A proposal to change an agreement of a theme paragraph (target
+-- 'agreement', art. 9c) or an article of the covenant's general part
+-- (target 'article', art. 9b), from its proposal (9a) to taking effect
+-- (9d) or its end (rejected by an objection, withdrawn by its proposer).
+-- base_text is the text it starts from, kept so that its word diff stays
+-- what it was when proposed; for an agreement, base_version is the
+-- version of agreement_versions that text is.
+CREATE TABLE amendments (
+  id INTEGER PRIMARY KEY,
+  target TEXT NOT NULL CHECK (target IN ('agreement', 'article')),
+  theme_id TEXT REFERENCES themes(id),
+  agreement_id TEXT REFERENCES agreements(id),
+  article TEXT,
+  proposer TEXT NOT NULL,
+  text TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  base_text TEXT NOT NULL,
+  base_version INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('proposed', 'agreed', 'reported',
+    'in-effect', 'rejected', 'withdrawn')),
+  proposed_at TEXT NOT NULL,
+  proposed_by TEXT NOT NULL,
+  consent_meeting_id INTEGER REFERENCES meetings(id),
+  consented_at TEXT,
+  consented_by TEXT,
+  agreed_at TEXT,
+  reported_at TEXT,
+  reported_by TEXT,
+  reported_for TEXT,
+  report_note TEXT,
+  effective_at TEXT,
+  effective_by TEXT,
+  effective_version INTEGER,
+  closed_at TEXT,
+  closed_by TEXT,
+  closing_reason TEXT,
+  CHECK ((target = 'agreement') =
+         (agreement_id IS NOT NULL AND theme_id IS NOT NULL)),
+  CHECK ((target = 'article') = (article IS NOT NULL))
+);
+CREATE INDEX amendments_by_theme ON amendments (theme_id, state);
+
+-- The involved parties' word on an amendment (art. 9c; for the general
+-- part, EZ's, art. 9b): one per party, a city by CBS code, a party by id.
+CREATE TABLE amendment_responses (
+  id INTEGER PRIMARY KEY,
+  amendment_id INTEGER NOT NULL REFERENCES amendments(id),
+  party TEXT NOT NULL,
+  position TEXT NOT NULL CHECK (position IN ('agree', 'object')),
+  comment TEXT NOT NULL,
+  responded_at TEXT NOT NULL,
+  responded_by TEXT NOT NULL,
+  UNIQUE (amendment_id, party)
+);
+)sql"},
   };
 }
 

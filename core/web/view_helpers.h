@@ -14,6 +14,7 @@
 
 #include "core/base/status.h"
 #include "core/domain/model.h"
+#include "core/domain/word_diff.h"
 #include "core/web/site.h"
 
 namespace smartercities::web {
@@ -53,9 +54,8 @@ std::string AgreementUrl(const std::string& theme, const std::string& letter,
 std::string IndicatorUrl(const std::string& indicator, Language language);
 std::string CityUrl(const std::string& cbs_code, Language language);
 
-// The words of after against those of before, in order, as runs of
-// {"text", "same"|"del"|"ins": true}: what an amendment removed and added.
-nlohmann::json WordDiff(const std::string& before, const std::string& after);
+// The word diff of the domain (core/domain/word_diff.h), for the pages.
+using domain::WordDiff;
 
 // Whether value meets the indicator's target in its direction.
 bool TargetReached(const domain::Indicator& indicator, double value);

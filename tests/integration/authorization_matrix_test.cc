@@ -150,6 +150,27 @@ const std::map<std::string, Policy>& CorePolicy() {
        Policy::kLeadingCity},
       {"GET /api/v1/publications", Policy::kPublic},
       {"GET /api/v1/publications.atom", Policy::kPublic},
+      // The amendment procedure (art. 9), on an amendment of the home
+      // city's theme's agreement a that the home city (a leading city of
+      // the theme) proposed. Steps the caller may take but not now (the
+      // state) answer 409, which the table counts as allowed.
+      {"GET /api/v1/amendments", Policy::kPublic},
+      {"GET /api/v1/amendments/{amendmentId}", Policy::kPublic},
+      {"GET /api/v1/themes/{theme}/agreements/{letter}/versions",
+       Policy::kPublic},
+      // A city proposes for itself; administrators for the four parties.
+      {"POST /api/v1/amendments", Policy::kCityOnly},
+      // The theme's participants: the home city, and an administrator for
+      // EZ (an involved party of the theme).
+      {"POST /api/v1/amendments/{amendmentId}/responses", Policy::kLeadingCity},
+      // The administrative meeting's consent to the general part.
+      {"POST /api/v1/amendments/{amendmentId}/consent", Policy::kAdmin},
+      // The leading city reports; no party leads this theme.
+      {"POST /api/v1/amendments/{amendmentId}/report", Policy::kCityOnly},
+      // Stedenlink applies it.
+      {"POST /api/v1/amendments/{amendmentId}/effect", Policy::kAdmin},
+      // The proposer withdraws it.
+      {"POST /api/v1/amendments/{amendmentId}/withdrawal", Policy::kCityOnly},
       // The web site's pages and forms (core/web).
       {"GET /", Policy::kPublic},
       {"GET /en", Policy::kPublic},
@@ -393,6 +414,17 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
   ASSERT_EQ(asked.status, 201) << asked.body;
   std::string join_request =
       std::to_string(json::parse(asked.body)["id"].get<int>());
+  // An amendment of the theme's agreement a, proposed by the home city.
+  const json amendment = {{"theme", kTheme},
+                          {"agreement", "a"},
+                          {"proposer", kHomeCity},
+                          {"text", "Een gewijzigde tekst."},
+                          {"reason", "matrix"}};
+  HttpResponse proposed = Call(Token("city-editor", kHomeCity), "POST",
+                               "/api/v1/amendments", amendment.dump());
+  ASSERT_EQ(proposed.status, 201) << proposed.body;
+  std::string amendment_id =
+      std::to_string(json::parse(proposed.body)["id"].get<int>());
 
   std::vector<std::shared_ptr<const http::Route>> routes =
       platform_->router().Routes();
@@ -438,6 +470,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("city", kHomeCity);
     fill("period", "2013-H2");
     fill("requestId", join_request);
+    fill("amendmentId", amendment_id);
     if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
     if (route->pattern.find("{userId}") != std::string::npos) {
       HttpResponse made = Call(
@@ -509,6 +542,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     if (key == "POST /api/v1/themes/{theme}/join-requests") {
       call.body = json{{"city", kHomeCity}, {"motivation", "matrix"}}.dump();
     }
+    if (key == "POST /api/v1/amendments") call.body = amendment.dump();
     if (key.ends_with("/responses")) call.body = R"({"position":"agree"})";
     if (key.ends_with("/decision")) {
       call.body = R"({"outcome":"refused","reason":"matrix"})";
