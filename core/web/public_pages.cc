@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/base/time_format.h"
+#include "core/domain/join_requests.h"
 #include "core/domain/measurements.h"
 #include "core/domain/participation.h"
 #include "core/web/progress_view.h"
@@ -438,6 +439,36 @@ http::Response ThemePage(Site& site, http::Request& request,
   }
   model["participants"] = participants_json;
   model["hasParticipants"] = !participants_json.empty();
+
+  // The theme's join requests with their state (art. 8), and where a city
+  // asks to join. The page is the same for everyone (it is cached), so the
+  // form itself is on a page of its own that knows who is logged in.
+  auto requests = domain::JoinRequests(site.database()).List(theme->id);
+  if (!requests.ok()) {
+    return Failure(site, request, language, requests.status());
+  }
+  json joins = json::array();
+  for (const domain::JoinRequest& join : *requests) {
+    std::string state_key = join.state == "in-consultation"
+                                ? "stateConsultation"
+                            : join.state == "accepted" ? "stateAccepted"
+                            : join.state == "refused"  ? "stateRefused"
+                                                       : "stateRequested";
+    joins.push_back(
+        {{"cityName", join.city_name},
+         {"state", join.state},
+         {"stateLabel", t["join"][state_key]},
+         {"requestedOn", FormatDate(join.requested_at.substr(0, 10), t)},
+         {"url", Localize("/themas/" + theme->id + "/toetredingen/" +
+                              std::to_string(join.id),
+                          language)}});
+  }
+  model["joins"] = joins;
+  model["hasJoins"] = !joins.empty();
+  model["askUrl"] =
+      Localize("/themas/" + theme->id + "/toetredingen/nieuw", language);
+  model["projectsUrl"] =
+      Localize("/themas/" + theme->id + "/projecten", language);
 
   // The theme's own panels, rendered here from the module's data route, so
   // that they read without JavaScript too (which draws the charts).

@@ -77,7 +77,8 @@ Result<std::unique_ptr<Site>> Site::Create(
   if (!status.ok()) return status;
   for (auto* add :
        {&RegisterPublicPages, &RegisterAccountPages, &RegisterAdminPages,
-        &RegisterRegisterPages, &RegisterReportPages}) {
+        &RegisterRegisterPages, &RegisterReportPages, &RegisterProcedurePages,
+        &RegisterAgendaPages}) {
     status = (*add)(*site);
     if (!status.ok()) return status;
   }
@@ -114,6 +115,18 @@ json Site::BaseModel(const http::Request& request, Language language,
              {"label", t["nav"]["reports"]},
              {"current",
               request.path.find("/rapportages") != std::string::npos}},
+            {{"url", Localize("/overleggen", language)},
+             {"label", t["nav"]["meetings"]},
+             {"current",
+              request.path.find("/overleggen") != std::string::npos}},
+            {{"url", Localize("/financiering", language)},
+             {"label", t["nav"]["funding"]},
+             {"current",
+              request.path.find("/financiering") != std::string::npos}},
+            {{"url", Localize("/publicaties", language)},
+             {"label", t["nav"]["publications"]},
+             {"current",
+              request.path.find("/publicaties") != std::string::npos}},
             {{"url", Localize("/zoeken", language)},
              {"label", t["nav"]["search"]},
              {"current", request.path.find("/zoeken") != std::string::npos}}})},

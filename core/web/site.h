@@ -150,6 +150,8 @@ Status RegisterAccountPages(Site& site);
 Status RegisterAdminPages(Site& site);
 Status RegisterRegisterPages(Site& site);
 Status RegisterReportPages(Site& site);
+Status RegisterProcedurePages(Site& site);
+Status RegisterAgendaPages(Site& site);
 
 }  // namespace smartercities::web
 

@@ -248,6 +248,57 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /en/beheer/modules", Policy::kAdmin},
       {"POST /en/beheer/modules/rescan", Policy::kAdmin},
       {"POST /en/beheer/modules/{id}", Policy::kAdmin},
+
+      // The procedures' pages (core/web/procedure_pages.cc,
+      // agenda_pages.cc): public pages, forms for any account that say who
+      // may write, and form posts that the API behind them decides as for
+      // the API's own routes.
+      {"GET /themas/{theme}/toetredingen/nieuw", Policy::kAuthenticated},
+      {"GET /en/themas/{theme}/toetredingen/nieuw", Policy::kAuthenticated},
+      {"POST /themas/{theme}/toetredingen", Policy::kCityOnly},
+      {"POST /en/themas/{theme}/toetredingen", Policy::kCityOnly},
+      {"GET /themas/{theme}/toetredingen/{requestId}", Policy::kPublic},
+      {"GET /en/themas/{theme}/toetredingen/{requestId}", Policy::kPublic},
+      {"POST /themas/{theme}/toetredingen/{requestId}/voorleggen",
+       Policy::kLeadingCity},
+      {"POST /en/themas/{theme}/toetredingen/{requestId}/voorleggen",
+       Policy::kLeadingCity},
+      {"POST /themas/{theme}/toetredingen/{requestId}/reactie",
+       Policy::kCityOnly},
+      {"POST /en/themas/{theme}/toetredingen/{requestId}/reactie",
+       Policy::kCityOnly},
+      {"POST /themas/{theme}/toetredingen/{requestId}/besluit",
+       Policy::kLeadingCity},
+      {"POST /en/themas/{theme}/toetredingen/{requestId}/besluit",
+       Policy::kLeadingCity},
+      {"GET /publicaties", Policy::kPublic},
+      {"GET /en/publicaties", Policy::kPublic},
+      {"GET /themas/{theme}/projecten", Policy::kPublic},
+      {"GET /en/themas/{theme}/projecten", Policy::kPublic},
+      {"GET /themas/{theme}/projecten/{projectId}", Policy::kPublic},
+      {"GET /en/themas/{theme}/projecten/{projectId}", Policy::kPublic},
+      {"GET /themas/{theme}/projecten/nieuw", Policy::kAuthenticated},
+      {"GET /en/themas/{theme}/projecten/nieuw", Policy::kAuthenticated},
+      {"GET /themas/{theme}/projecten/{projectId}/wijzigen",
+       Policy::kAuthenticated},
+      {"GET /en/themas/{theme}/projecten/{projectId}/wijzigen",
+       Policy::kAuthenticated},
+      {"POST /themas/{theme}/projecten", Policy::kThemeLead},
+      {"POST /en/themas/{theme}/projecten", Policy::kThemeLead},
+      {"POST /themas/{theme}/projecten/{projectId}", Policy::kThemeLead},
+      {"POST /en/themas/{theme}/projecten/{projectId}", Policy::kThemeLead},
+      {"GET /overleggen", Policy::kPublic},
+      {"GET /en/overleggen", Policy::kPublic},
+      {"GET /overleggen/nieuw", Policy::kAdmin},
+      {"GET /en/overleggen/nieuw", Policy::kAdmin},
+      {"POST /overleggen", Policy::kAdmin},
+      {"POST /en/overleggen", Policy::kAdmin},
+      {"GET /financiering", Policy::kPublic},
+      {"GET /en/financiering", Policy::kPublic},
+      {"GET /financiering/invoer", Policy::kAdmin},
+      {"GET /en/financiering/invoer", Policy::kAdmin},
+      {"POST /financiering", Policy::kAdmin},
+      {"POST /en/financiering", Policy::kAdmin},
   };
   return kPolicy;
 }
@@ -546,6 +597,36 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     if (key.ends_with("/responses")) call.body = R"({"position":"agree"})";
     if (key.ends_with("/decision")) {
       call.body = R"({"outcome":"refused","reason":"matrix"})";
+    }
+    // The procedures' forms, as the site's pages send them.
+    auto form = [&](const std::string& body) {
+      call.body = body;
+      call.type = "application/x-www-form-urlencoded";
+    };
+    if (route->method == "POST" &&
+        route->pattern.find("/toetredingen") != std::string::npos) {
+      if (key.ends_with("/toetredingen")) {
+        form("city=" + std::string(kHomeCity) + "&motivation=matrix");
+      } else if (key.ends_with("/voorleggen")) {
+        form("note=matrix");
+      } else if (key.ends_with("/reactie")) {
+        form("position=agree&comment=matrix");
+      } else if (key.ends_with("/besluit")) {
+        form("outcome=refused&reason=matrix");
+      }
+    }
+    if (route->method == "POST" &&
+        route->pattern.find("/projecten") != std::string::npos) {
+      form("title=Matrix&aim=Every+form+checked&lead=" +
+           std::string(kHomeCity));
+    }
+    if (route->method == "POST" && route->pattern.ends_with("/overleggen")) {
+      form("kind=official&date=2013-04-10");
+    }
+    if (route->method == "POST" && route->pattern.ends_with("/financiering")) {
+      form(
+          "kind=cost&date=2013-06-30&amount=1&description=Matrix&"
+          "documentReference=M-1");
     }
     if (key.ends_with("/invoer/{indicator}") && route->method == "POST") {
       call.body = "city=" + std::string(kHomeCity) + "&period=2013-06&value=3";

@@ -14,7 +14,9 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_PASSWORD, EDITOR, THEME_EDITOR, startServer } from './server.mjs';
+import {
+  ADMIN_PASSWORD, EDITOR, EINDHOVEN_EDITOR, THEME_EDITOR, TILBURG_EDITOR, startServer,
+} from './server.mjs';
 
 // The packages come from web/'s committed lock file (npm ci in web/).
 const webDir = resolve(fileURLToPath(import.meta.url), '../../../web');
@@ -239,6 +241,10 @@ describe('public pages', () => {
       ['/zoeken?q=glasvezel', /resultaten voor/],
       ['/en', /Business City|Themes/],
       ['/inloggen', /Gebruikersnaam/],
+      ['/publicaties', /Publicaties van het convenant/],
+      ['/overleggen', /ambtelijk overleg|Ambtelijk overleg/],
+      ['/financiering', /Maximale bijdrage van EZ/],
+      ['/themas/bedrijvige-stad/projecten', /Archief/],
     ];
     for (const [path, pattern] of expectations) {
       const page = await open(context, path);
@@ -405,6 +411,204 @@ describe('editors and administrators', () => {
   });
 });
 
+// Submits the form that holds selector and waits for the page it leads to.
+// (The page it leads to may have the same URL: a refused form is shown again
+// at the address it was sent to.)
+async function submit(page, selector) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await page.locator(selector).locator('button[type=submit]').click();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+describe('the covenant\'s procedures', () => {
+  test('a city joins a theme through the site: asked, put to the involved cities, answered, accepted and published', async () => {
+    // Tilburg asks to join Bedrijvige Stad, which Eindhoven and Helmond lead.
+    const tilburg = await browser.newContext();
+    const asker = await login(tilburg, TILBURG_EDITOR.username, TILBURG_EDITOR.password);
+    await asker.goto(`${server.url}/themas/bedrijvige-stad`);
+    await Promise.all([asker.waitForURL(/\/toetredingen\/nieuw$/), asker.click('[data-testid=ask-to-join]')]);
+    await axe(asker);
+    // Without a motivation the API refuses; its message stands next to the field.
+    await submit(asker, 'form.sc-form');
+    assert.match(await asker.locator('#veld-motivation-fout').innerText(), /empty/);
+    assert.match(await asker.getAttribute('#veld-motivation', 'aria-describedby'), /veld-motivation-fout/);
+    assert.equal(await asker.locator('.sc-error-summary a[href="#veld-motivation"]').count(), 1);
+    asker.problems = asker.problems.filter((text) => !/status of 422/.test(text));
+    await asker.fill('#veld-motivation', 'Tilburg bouwt glasvezel op zijn bedrijventerreinen en deelt wat het leert.');
+    await Promise.all([asker.waitForURL(/\/toetredingen\/\d+\?stap=gevraagd$/), asker.click('form.sc-form button[type=submit]')]);
+    const requestPath = new URL(asker.url()).pathname;
+    assert.equal(await asker.getAttribute('[data-testid=join-state]', 'data-state'), 'requested');
+    // The city asking takes no further step.
+    assert.equal(await asker.locator('form[data-testid]').count(), 0);
+    await asker.screenshot({ path: join(screenshots, 'join-requested.png'), fullPage: true });
+    noProblems(asker);
+
+    // Helmond, a leading city, puts it to the involved cities.
+    const helmond = await browser.newContext();
+    const leader = await login(helmond, EDITOR.username, EDITOR.password);
+    await leader.goto(server.url + requestPath);
+    assert.equal(await leader.locator('[data-testid=decide-form]').count(), 0, 'no decision before the consultation');
+    await submit(leader, '[data-testid=consult-form]');
+    assert.equal(await leader.getAttribute('[data-testid=join-state]', 'data-state'), 'in-consultation');
+    assert.match(await leader.locator('[data-testid=consultation]').innerText(), /Helmond/);
+    // A decision needs a reason: the API's message stands next to the field.
+    await leader.check('#veld-outcome');
+    await submit(leader, '[data-testid=decide-form]');
+    assert.match(await leader.locator('#veld-reason-fout').innerText(), /empty/);
+    assert.equal(await leader.getAttribute('[data-testid=join-state]', 'data-state'), 'in-consultation');
+    leader.problems = leader.problems.filter((text) => !/status of 422/.test(text));
+    await axe(leader);
+
+    // Eindhoven, the other leading city, responds.
+    const eindhoven = await browser.newContext();
+    const involved = await login(eindhoven, EINDHOVEN_EDITOR.username, EINDHOVEN_EDITOR.password);
+    await involved.goto(server.url + requestPath);
+    assert.equal(await involved.locator('[data-testid=respond-form]').count(), 1);
+    await involved.check('#veld-position');
+    await involved.fill('#veld-comment', 'Welkom; Tilburg past bij de bedrijventerreinen.');
+    await submit(involved, '[data-testid=respond-form]');
+    assert.match(await involved.locator('[data-testid=responses]').innerText(), /Eindhoven: akkoord/);
+    assert.equal(await involved.locator('[data-testid=respond-form]').count(), 0, 'a city responds once');
+    noProblems(involved);
+
+    // Helmond accepts with a reason.
+    await leader.goto(server.url + requestPath);
+    await leader.check('#veld-outcome');
+    await leader.fill('#veld-reason', 'De betrokken steden stemmen in; Tilburg brengt zijn glasvezelaanpak in.');
+    await submit(leader, '[data-testid=decide-form]');
+    assert.equal(await leader.getAttribute('[data-testid=join-state]', 'data-state'), 'accepted');
+    assert.match(await leader.locator('[data-testid=decision]').innerText(), /aanvaard/);
+    assert.equal(await leader.locator('form[data-testid]').count(), 0, 'nothing left to do');
+    await leader.screenshot({ path: join(screenshots, 'join-accepted.png'), fullPage: true });
+    await axe(leader);
+    noProblems(leader);
+
+    // The theme lists Tilburg as involved city, the request as accepted.
+    const visitor = await browser.newContext();
+    const theme = await open(visitor, '/themas/bedrijvige-stad');
+    assert.match(await theme.locator('[data-testid=theme-participants]').innerText(), /Tilburg: betrokken/);
+    assert.match(await theme.locator('[data-testid=theme-joins] [data-join-state=accepted]').innerText(), /Tilburg/);
+    // And the publications page shows the join, with the Atom feed beside it.
+    const publications = await open(visitor, '/publicaties');
+    assert.equal(await publications.locator('head link[rel=alternate][type="application/atom+xml"]').getAttribute('href'),
+      '/api/v1/publications.atom');
+    const entry = publications.locator('[data-testid=publications] li[data-kind=join]').first();
+    assert.match(await entry.innerText(), /Tilburg treedt toe tot De Bedrijvige Stad/);
+    await Promise.all([publications.waitForURL((url) => url.pathname === requestPath), entry.locator('a').click()]);
+    await publications.goto(`${server.url}/en/publicaties`);
+    assert.match(await publications.locator('[data-testid=publications]').innerText(), /Tilburg joins/);
+    await axe(publications);
+    noProblems(publications);
+    for (const context of [tilburg, helmond, eindhoven, visitor]) await context.close();
+  });
+
+  test('projects, meetings and funding through the site, with the API\'s refusals next to their fields', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, 'admin', ADMIN_PASSWORD);
+    // A project on the agenda of Groene Stad, started, then completed.
+    await page.goto(`${server.url}/themas/groene-stad/projecten`);
+    await Promise.all([page.waitForURL(/\/projecten\/nieuw$/), page.click('[data-testid=new-project]')]);
+    await axe(page);
+    await page.fill('#veld-title', 'Slimme meters in Amersfoort');
+    await page.fill('#veld-aim', 'Inzicht in het energiegebruik van huishoudens');
+    await page.selectOption('#veld-lead', 'GM0307');
+    await page.check('#veld-agreements-0');
+    await page.fill('#veld-partnerCities', 'GM0344');
+    await page.fill('#veld-organisations', 'Universiteit Utrecht');
+    await Promise.all([page.waitForURL(/\/projecten\/\d+$/), page.click('form.sc-form button[type=submit]')]);
+    const first = new URL(page.url()).pathname;
+    assert.match(await page.locator('[data-testid=project-facts]').innerText(), /Amersfoort[\s\S]*Utrecht[\s\S]*Universiteit Utrecht/);
+    await axe(page);
+    await Promise.all([page.waitForURL(/\/wijzigen$/), page.click('[data-testid=edit-project]')]);
+    await page.selectOption('#veld-status', 'running');
+    await Promise.all([page.waitForURL(/\/projecten\/\d+$/), page.click('form.sc-form button[type=submit]')]);
+    await page.click('[data-testid=edit-project]');
+    await page.waitForURL(/\/wijzigen$/);
+    // Completing needs results (art. 5a): the API names the field.
+    await page.selectOption('#veld-status', 'completed');
+    await submit(page, 'form.sc-form');
+    assert.match(await page.locator('#veld-results-fout').innerText(), /\S/);
+    assert.match(await page.getAttribute('#veld-results', 'aria-describedby'), /veld-results-fout/);
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-results', '1.200 huishoudens met een slimme meter');
+    await page.fill('#veld-standards', 'Open koppelvlak voor meterdata');
+    await submit(page, 'form.sc-form');
+    assert.equal(new URL(page.url()).pathname, first);
+    assert.equal(await page.getAttribute('[data-testid=project-facts] [data-status]', 'data-status'), 'completed');
+    // A new project takes its place (5d); the archive shows what replaced it.
+    await page.goto(`${server.url}/themas/groene-stad/projecten/nieuw`);
+    await page.fill('#veld-title', 'Slimme meters in de regio');
+    await page.fill('#veld-aim', 'Opschalen naar de regio');
+    await page.selectOption('#veld-lead', 'GM0307');
+    await page.selectOption('#veld-replaces', { label: 'Slimme meters in Amersfoort' });
+    await Promise.all([page.waitForURL(/\/projecten\/\d+$/), page.click('form.sc-form button[type=submit]')]);
+    await page.goto(`${server.url}/themas/groene-stad/projecten`);
+    assert.match(await page.locator('[data-testid=active-projects]').innerText(), /Slimme meters in de regio/);
+    const archived = page.locator(`[data-testid=archived-projects] a[href="${first}"]`).locator('xpath=ancestor::tr');
+    assert.match(await archived.innerText(), /Slimme meters in de regio/);
+    await axe(page);
+
+    // A meeting of 2013: one official meeting is short of the four of 6a.
+    await page.goto(`${server.url}/overleggen`);
+    await Promise.all([page.waitForURL(/\/overleggen\/nieuw$/), page.click('main a[href="/overleggen/nieuw"]')]);
+    await axe(page);
+    await page.selectOption('#veld-kind', 'official');
+    await page.fill('#veld-date', '2013-13-01');
+    await submit(page, 'form.sc-form');
+    assert.match(await page.locator('#veld-date-fout').innerText(), /\S/);
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-date', '2013-04-10');
+    await page.check('#veld-parties-ez');
+    await page.fill('#veld-cities', 'GM0794, GM0307');
+    await page.fill('#veld-decisions', 'De agenda voor 2013 is vastgesteld.');
+    await submit(page, 'form.sc-form');
+    assert.match(page.url(), /\/overleggen#jaar-2013$/);
+    const year = page.locator('[data-testid=jaar-2013]');
+    assert.match(await year.locator('table').innerText(), /De agenda voor 2013 is vastgesteld/);
+    assert.equal(await page.getAttribute('[data-testid=rhythm-2013]', 'data-kept'), 'false');
+    assert.match(await page.locator('[data-testid=rhythm-2013]').innerText(), /1 \/ 4/);
+    assert.match(await page.locator('[data-testid=evaluation]').innerText(), /30 juni 2015/);
+    await axe(page);
+
+    // Funding: a cost, then a contribution above half of it needs a justification.
+    await page.goto(`${server.url}/financiering/invoer`);
+    await axe(page);
+    await page.selectOption('#veld-kind', 'cost');
+    await page.fill('#veld-date', '2013-06-30');
+    await page.fill('#veld-amount', '10.000,00');
+    await page.fill('#veld-description', 'Secretariaat eerste halfjaar');
+    await page.fill('#veld-documentReference', 'F-2013-01');
+    await Promise.all([page.waitForURL(/\/financiering$/), page.click('form.sc-form button[type=submit]')]);
+    await page.goto(`${server.url}/financiering/invoer`);
+    await page.selectOption('#veld-kind', 'contribution');
+    await page.fill('#veld-date', '2013-07-15');
+    await page.fill('#veld-amount', '6.000');
+    await page.fill('#veld-description', 'Bijdrage EZ');
+    await page.fill('#veld-documentReference', 'EZ-2013-7');
+    await submit(page, 'form.sc-form');
+    assert.match(await page.locator('[data-problem]').innerText(), /50/);
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    await page.fill('#veld-justification', 'Opstartkosten; EZ draagt dit halfjaar meer bij.');
+    await submit(page, 'form.sc-form');
+    assert.equal(await page.locator('[data-testid=funding-totals]').count(), 1);
+    assert.match(await page.locator('[data-testid=share]').innerText(), /60%/);
+    assert.match(await page.locator('[data-testid=remaining]').innerText(), /994\.000,00/);
+    assert.match(await page.locator('[data-testid=funding-contributions]').innerText(), /Boven 50%/);
+    await axe(page);
+    noProblems(page);
+    await context.close();
+
+    // A theme editor of another theme is told who writes a theme's projects.
+    const other = await browser.newContext();
+    const editor = await login(other, THEME_EDITOR.username, THEME_EDITOR.password);
+    await editor.goto(`${server.url}/themas/groene-stad/projecten/nieuw`);
+    assert.match(await editor.locator('[data-testid=cannot-write]').innerText(), /Amersfoort/);
+    assert.equal(await editor.locator('form.sc-form').count(), 0);
+    await other.close();
+  });
+});
+
 describe('monitoring', () => {
   test('a status badge opens the inputs it was computed from, on every page that shows progress', async () => {
     const context = await browser.newContext();
@@ -500,7 +704,8 @@ describe('accessibility', () => {
     const context = await browser.newContext();
     const indicator = await firstIndicator(context);
     const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
-      '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet'];
+      '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet',
+      '/publicaties', '/overleggen', '/financiering', '/themas/bedrijvige-stad/projecten'];
     for (const path of paths) {
       for (const prefix of ['', '/en']) {
         const page = await context.newPage();
@@ -511,9 +716,10 @@ describe('accessibility', () => {
     }
     const editor = await browser.newContext();
     for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices',
-      '/invoer/themas/bedrijvige-stad/business-parks']],
+      '/invoer/themas/bedrijvige-stad/business-parks', '/themas/onze-stad/toetredingen/nieuw']],
       ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
-        '/beheer/audit', '/beheer/audit/verificatie']]]) {
+        '/beheer/audit', '/beheer/audit/verificatie', '/overleggen/nieuw', '/financiering/invoer',
+        '/themas/bedrijvige-stad/projecten/nieuw']]]) {
       const session = await browser.newContext();
       await (await login(session, user, password)).close();
       for (const path of paths2) {

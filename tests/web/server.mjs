@@ -9,6 +9,10 @@ import { join } from 'node:path';
 export const ADMIN_PASSWORD = 'beheer-Kanaal-tulp-93';
 export const EDITOR = { username: 'anna', password: 'Helmond-figures-2014!', city: 'GM0794' };
 export const THEME_EDITOR = { username: 'kees', password: 'Kennis-deling-Utrecht-7', theme: 'kennisdeling' };
+// For the join procedure of Bedrijvige Stad (led by Eindhoven and Helmond):
+// Tilburg asks to join, Eindhoven responds.
+export const TILBURG_EDITOR = { username: 'tess', password: 'Tilburg-joins-2013!', city: 'GM0855' };
+export const EINDHOVEN_EDITOR = { username: 'erik', password: 'Eindhoven-leads-2013!', city: 'GM0772' };
 
 function run(executable, args, env = {}) {
   const result = spawnSync(executable, args, {
@@ -44,6 +48,10 @@ export async function startServer({ executable, pluginDirs, webRoot }) {
     { SMARTERCITIES_NEW_PASSWORD: EDITOR.password, SMARTERCITIES_ADMIN_PASSWORD: ADMIN_PASSWORD });
   run(executable, ['users', 'add', THEME_EDITOR.username, 'theme-editor', THEME_EDITOR.theme,
     '--data-dir', join(dataDir, 'data')], { SMARTERCITIES_NEW_PASSWORD: THEME_EDITOR.password });
+  for (const editor of [TILBURG_EDITOR, EINDHOVEN_EDITOR]) {
+    run(executable, ['users', 'add', editor.username, 'city-editor', editor.city, '--data-dir', join(dataDir, 'data')],
+      { SMARTERCITIES_NEW_PASSWORD: editor.password });
+  }
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...common];
   if (webRoot) args.push('--web-root', webRoot);
   const child = spawn(executable, args, {
