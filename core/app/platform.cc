@@ -21,8 +21,7 @@
 #include "core/domain/demo_data.h"
 #include "core/domain/join_requests.h"
 #include "core/plugins/module_settings.h"
-#include "core/report/agenda_sections.h"
-#include "core/report/procedure_sections.h"
+#include "core/report/core_sections.h"
 
 namespace smartercities::app {
 
@@ -198,8 +197,7 @@ Status Platform::Init(const Config& config) {
   report_pages_ =
       std::make_unique<web::PageRenderer>(std::move(report_pages).value());
   api_->context.pages = report_pages_.get();
-  report::AddAgendaSections(report_sections_);
-  report::AddProcedureSections(report_sections_);
+  report::AddCoreSections(report_sections_);
   api_->context.report_sections = &report_sections_;
   publications_ = std::make_unique<domain::Publications>(*database_);
   publications_->AddSource(domain::JoinPublicationSource());

@@ -6,7 +6,7 @@
 
 #include "core/app/data_directory.h"
 #include "core/domain/catalog.h"
-#include "core/report/agenda_sections.h"
+#include "core/report/core_sections.h"
 #include "core/report/progress_report.h"
 #include "core/web/page_renderer.h"
 
@@ -48,7 +48,7 @@ Status WriteReport(const Config& config, const std::string& period_text,
   if (!read.ok()) return read;
   domain::Catalog catalog(**database);
   report::ReportSections sections;
-  report::AddAgendaSections(sections);
+  report::AddCoreSections(sections);
   auto built = report::ProgressReport::BuildFromCatalog(
       **database, catalog,
       [&enabled](std::string_view theme) {

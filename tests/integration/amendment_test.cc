@@ -21,6 +21,7 @@
 
 #include "core/app/platform.h"
 #include "core/domain/catalog.h"
+#include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -613,6 +614,23 @@ TEST_F(AmendmentTest, AnAgreedAmendmentBecomesTheTextAManifestDoesNotReplace) {
                   section["title"] == "Amendments of the agreements (art. 9)";
   }
   EXPECT_TRUE(has_english) << english["sections"].dump();
+  // The command line's report has the same sections as the API's.
+  testing::CommandResult written =
+      testing::RunCommand({"report", period, "--format", "json", "--data-dir",
+                           config_.data_dir.string(), "--plugin-dir",
+                           testing::ThemePluginDir().string()});
+  ASSERT_EQ(written.exit_code, 0) << written.output;
+  json from_command = json::parse(written.output, nullptr, false);
+  ASSERT_FALSE(from_command.is_discarded()) << written.output;
+  std::set<std::string> command_sections;
+  for (const json& section : from_command["sections"]) {
+    command_sections.insert(section["id"].get<std::string>());
+  }
+  std::set<std::string> api_sections;
+  for (const auto& [section_id, section] : sections) {
+    api_sections.insert(section_id);
+  }
+  EXPECT_EQ(command_sections, api_sections);
   json earlier = Get("/api/v1/reports/2013-H2");
   for (const json& section : earlier["sections"]) {
     EXPECT_NE(section["id"], "amendments");
