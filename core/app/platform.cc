@@ -20,6 +20,7 @@
 #include "core/domain/amendments.h"
 #include "core/domain/demo_data.h"
 #include "core/domain/join_requests.h"
+#include "core/domain/meetings.h"
 #include "core/plugins/module_settings.h"
 #include "core/report/core_sections.h"
 
@@ -202,6 +203,7 @@ Status Platform::Init(const Config& config) {
   publications_ = std::make_unique<domain::Publications>(*database_);
   publications_->AddSource(domain::JoinPublicationSource());
   publications_->AddSource(domain::AmendmentPublicationSource());
+  publications_->AddSource(domain::MeetingDecisionPublicationSource());
   api_->context.publications = publications_.get();
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;

@@ -381,4 +381,78 @@ Result<json> Meetings::Save(std::int64_t id, const json& fields,
   return *stored;
 }
 
+namespace {
+
+class MeetingDecisionSource : public PublicationSource {
+ public:
+  std::string_view Name() const override { return "meeting decisions"; }
+
+  Result<std::vector<Publication>> Entries(
+      storage::Database& database) const override {
+    std::vector<Publication> out;
+    Status status = database.Read([&](storage::Connection& db) {
+      return db.Execute(
+          "SELECT m.id AS id, m.kind AS kind, m.date AS date, m.theme_id AS "
+          "theme_id, m.decisions AS decisions, m.updated_at AS updated_at, "
+          "t.name_nl AS theme_nl, t.name_en AS theme_en FROM meetings m "
+          "LEFT JOIN themes t ON t.id = m.theme_id WHERE m.decisions != '[]'",
+          {}, [&](const storage::Row& row) {
+            json decisions = json::parse(row.Text("decisions"), nullptr, false);
+            if (!decisions.is_array() || decisions.empty()) return true;
+            out.push_back(EntryOf(row, decisions));
+            return true;
+          });
+    });
+    if (!status.ok()) return status;
+    return out;
+  }
+
+ private:
+  static Publication EntryOf(const storage::Row& row, const json& decisions) {
+    std::string id = std::to_string(row.Integer("id"));
+    std::string kind = row.Text("kind");
+    std::string date = row.Text("date");
+    std::string meeting_nl = kind == "official" ? "het ambtelijk overleg"
+                             : kind == "administrative"
+                                 ? "het bestuurlijk overleg"
+                                 : "de thematafel";
+    std::string meeting_en = kind == "official" ? "the official meeting"
+                             : kind == "administrative"
+                                 ? "the administrative meeting"
+                                 : "the theme table";
+    std::string listed;
+    for (const json& decision : decisions) {
+      if (!decision.is_string()) continue;
+      if (!listed.empty()) listed += " ";
+      listed += decision.get<std::string>();
+      if (!listed.ends_with('.')) listed += '.';
+    }
+    Publication entry;
+    entry.id = "tag:stedenlink.nl,2013:meetings/" + id + "/decisions";
+    entry.kind = "decision";
+    entry.theme_id = row.Text("theme_id");
+    entry.title_nl = "Besluiten van " + meeting_nl + " van " + date;
+    entry.title_en = "Decisions of " + meeting_en + " of " + date;
+    std::string theme_nl = row.Text("theme_nl");
+    std::string theme_en = row.Text("theme_en");
+    if (theme_en.empty()) theme_en = theme_nl;
+    entry.summary_nl = listed;
+    entry.summary_en = listed;
+    if (!theme_nl.empty()) {
+      entry.title_nl += " (" + theme_nl + ")";
+      entry.title_en += " (" + theme_en + ")";
+    }
+    entry.published = row.Text("updated_at");
+    entry.updated = row.Text("updated_at");
+    entry.url = "/api/v1/meetings/" + id;
+    return entry;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PublicationSource> MeetingDecisionPublicationSource() {
+  return std::make_unique<MeetingDecisionSource>();
+}
+
 }  // namespace smartercities::domain

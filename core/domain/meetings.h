@@ -15,12 +15,14 @@
 #define SMARTERCITIES_CORE_DOMAIN_MEETINGS_H_
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/domain/publications.h"
 #include "core/storage/database.h"
 
 namespace smartercities::domain {
@@ -53,6 +55,12 @@ nlohmann::json Rhythm(int year, const std::vector<MeetingFacts>& meetings,
 // deadline, or not held and the deadline has passed.
 nlohmann::json Evaluation(const std::vector<MeetingFacts>& meetings,
                           const std::string& today);
+
+// The decisions of meetings, published (art. 13 and the issue's
+// publication rule): one entry per meeting that has decisions, updated when
+// they change. Meetings without decisions, and the minutes, are not
+// published.
+std::unique_ptr<PublicationSource> MeetingDecisionPublicationSource();
 
 class Meetings {
  public:

@@ -25,6 +25,7 @@ using nlohmann::json;
 using testing::Fetch;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
+using ::testing::Not;
 
 constexpr const char* kProjects = "/api/v1/themes/bedrijvige-stad/projects";
 
@@ -366,6 +367,39 @@ TEST_F(AgendaTest, MeetingsAreRecordedByAdministratorsAndMinutesNeedALogin) {
   json listed = json::parse(
       Call("", "GET", "/api/v1/meetings?year=2013&kind=theme-table").body);
   EXPECT_EQ(listed["total"], 1);
+}
+
+TEST_F(AgendaTest, AMeetingsDecisionsArePublishedAndItsMinutesAreNot) {
+  json quiet = Meeting("official", "2013-04-10");
+  quiet["minutes"] = "Geen besluiten.";
+  Admin("POST", "/api/v1/meetings", quiet, 201);
+  json meeting = Meeting("administrative", "2013-06-12");
+  meeting["minutes"] = "Vertrouwelijke notulen.";
+  meeting["decisions"] = {"De rapportage is vastgesteld",
+                          "Tilburg sluit aan bij de pilot"};
+  json made = Admin("POST", "/api/v1/meetings", meeting, 201);
+  std::string id = std::to_string(made["id"].get<int>());
+
+  json published = json::parse(Call("", "GET", "/api/v1/publications").body);
+  std::vector<json> decisions;
+  for (const json& entry : published["items"]) {
+    if (entry["kind"] == "decision") decisions.push_back(entry);
+  }
+  ASSERT_EQ(decisions.size(), 1u) << published.dump();
+  const json& entry = decisions.front();
+  EXPECT_EQ(entry["id"],
+            "tag:stedenlink.nl,2013:meetings/" + id + "/decisions");
+  EXPECT_EQ(entry["url"], "/api/v1/meetings/" + id);
+  EXPECT_THAT(entry["title"]["nl"].get<std::string>(),
+              HasSubstr("bestuurlijk overleg van 2013-06-12"));
+  EXPECT_THAT(entry["summary"]["nl"].get<std::string>(),
+              HasSubstr("Tilburg sluit aan bij de pilot"));
+  EXPECT_THAT(published.dump(), Not(HasSubstr("notulen")));
+
+  HttpResponse feed = Call("", "GET", "/api/v1/publications.atom");
+  ASSERT_EQ(feed.status, 200);
+  EXPECT_THAT(feed.body, HasSubstr("<id>tag:stedenlink.nl,2013:meetings/" + id +
+                                   "/decisions</id>"));
 }
 
 json Entry(const std::string& date, std::int64_t cents) {
