@@ -36,24 +36,6 @@ namespace {
 
 using nlohmann::json;
 
-std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
-                                                   const char* name,
-                                                   const char* what) {
-  std::string_view text = request.Param(name);
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    std::string detail = "there is no ";
-    detail += what;
-    detail += " '";
-    detail += std::string(text).substr(0, 40);
-    detail += "'";
-    return http::Response::Problem(404, "Not Found", detail);
-  }
-  return id;
-}
-
 // The enabled theme called id, or the 404 to send.
 std::variant<domain::ThemeManifest, http::Response> LoadTheme(
     ApiContext& context, std::string_view id) {

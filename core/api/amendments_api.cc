@@ -92,37 +92,6 @@ json AmendmentJson(const domain::Amendment& amendment) {
   return out;
 }
 
-std::variant<std::int64_t, http::Response> AmendmentId(
-    const http::Request& request) {
-  std::string_view text = request.Param("amendmentId");
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no amendment '" + std::string(text).substr(0, 40) +
-            "'; an amendment's id is a whole number");
-  }
-  return id;
-}
-
-// The string fields of a step's body (all optional at this point; the
-// domain names a missing one).
-std::variant<std::map<std::string, std::string>, http::Response> Fields(
-    const http::Request& request, std::initializer_list<const char*> names) {
-  std::map<std::string, std::string> out;
-  if (request.body.empty()) return out;
-  auto body = ReadObject(request, names);
-  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
-  for (const char* name : names) {
-    auto value = OptionalString(std::get<json>(body), name);
-    if (auto* problem = std::get_if<http::Response>(&value)) return *problem;
-    out[name] = std::get<std::optional<std::string>>(value).value_or("");
-  }
-  return out;
-}
-
 http::Response Answer(const Result<domain::Amendment>& result,
                       int status = 200) {
   if (!result.ok()) return ProblemFor(result.status());
@@ -198,7 +167,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"GET", "/api/v1/amendments/{amendmentId}", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          return Answer(amendments->Get(std::get<std::int64_t>(id)));
        },
@@ -296,9 +265,9 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/amendments", "core",
        [amendments](http::Request& request) {
-         auto fields =
-             Fields(request, {"theme", "agreement", "article", "currentText",
-                              "proposer", "text", "reason"});
+         auto fields = StringFields(
+             request, {"theme", "agreement", "article", "currentText",
+                       "proposer", "text", "reason"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -323,9 +292,9 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/responses", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"party", "position", "comment"});
+         auto fields = StringFields(request, {"party", "position", "comment"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -344,7 +313,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/consent", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          std::int64_t meeting = 0;
          if (!request.body.empty()) {
@@ -373,9 +342,9 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/report", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"note"});
+         auto fields = StringFields(request, {"note"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -392,7 +361,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/effect", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          if (!request.body.empty()) {
            auto body = ReadObject(request, {});
@@ -411,9 +380,9 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   return context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/withdrawal", "core",
        [amendments](http::Request& request) {
-         auto id = AmendmentId(request);
+         auto id = IdParam(request, "amendmentId", "amendment");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"reason"});
+         auto fields = StringFields(request, {"reason"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);

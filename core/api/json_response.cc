@@ -55,6 +55,38 @@ http::Response Collection(const nlohmann::json& all_items, const Page& page) {
                     {"pageSize", page.page_size}});
 }
 
+std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
+                                                   std::string_view name,
+                                                   std::string_view what) {
+  std::string_view text = request.Param(name);
+  std::int64_t id = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    std::string detail = "there is no ";
+    detail += what;
+    detail += " '";
+    detail += text.substr(0, 40);
+    detail += "'; an id is a whole number";
+    return http::Response::Problem(404, "Not Found", detail);
+  }
+  return id;
+}
+
+std::variant<std::map<std::string, std::string>, http::Response> StringFields(
+    const http::Request& request, std::initializer_list<const char*> names) {
+  std::map<std::string, std::string> out;
+  if (request.body.empty()) return out;
+  auto body = ReadObject(request, names);
+  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
+  for (const char* name : names) {
+    auto value = OptionalString(std::get<nlohmann::json>(body), name);
+    if (auto* problem = std::get_if<http::Response>(&value)) return *problem;
+    out[name] = std::get<std::optional<std::string>>(value).value_or("");
+  }
+  return out;
+}
+
 std::variant<nlohmann::json, http::Response> ReadObject(
     const http::Request& request, std::initializer_list<const char*> allowed) {
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);

@@ -5,7 +5,13 @@
 #define SMARTERCITIES_CORE_API_JSON_RESPONSE_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <variant>
 
 #include "core/base/status.h"
@@ -36,6 +42,19 @@ std::variant<nlohmann::json, http::Response> ReadObject(
 // body[key] as a string: nullopt when absent, a 400 when not a string.
 std::variant<std::optional<std::string>, http::Response> OptionalString(
     const nlohmann::json& body, const char* key);
+
+// The path parameter `name` as an id (a whole number from 1), or a 404 that
+// says there is no `what` by that name ("there is no amendment 'x'; an id
+// is a whole number").
+std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
+                                                   std::string_view name,
+                                                   std::string_view what);
+
+// The string fields `names` of a procedure step's JSON body, "" for each one
+// absent (and for an empty body); a 400 for an unknown key or a value that
+// is not a string. The domain says which of them a step needs.
+std::variant<std::map<std::string, std::string>, http::Response> StringFields(
+    const http::Request& request, std::initializer_list<const char*> names);
 
 // Writes a security event (failed login, refused access, module switch) to
 // the "security" log. Never pass a password or token.

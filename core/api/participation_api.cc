@@ -4,7 +4,6 @@
 // (consultation, responses, decision). Who may take a step is decided by
 // domain::JoinRequests, not by the route's permission: every step is open to
 // every account at the door and refused inside with the reason.
-#include <charconv>
 #include <map>
 
 #include "core/api/api_context.h"
@@ -84,37 +83,6 @@ json RequestJson(const domain::JoinRequest& request) {
                                {"by", request.decided_for},
                                {"reason", request.decision_reason}};
   out["joinedOn"] = OrNull(request.joined_on);
-  return out;
-}
-
-std::variant<std::int64_t, http::Response> RequestId(
-    const http::Request& request) {
-  std::string_view text = request.Param("requestId");
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no join request '" + std::string(text).substr(0, 40) +
-            "'; a join request's id is a whole number");
-  }
-  return id;
-}
-
-// The string fields of a step's body (all optional at this point; the
-// domain names a missing one).
-std::variant<std::map<std::string, std::string>, http::Response> Fields(
-    const http::Request& request, std::initializer_list<const char*> names) {
-  std::map<std::string, std::string> out;
-  if (request.body.empty()) return out;
-  auto body = ReadObject(request, names);
-  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
-  for (const char* name : names) {
-    auto value = OptionalString(std::get<json>(body), name);
-    if (auto* problem = std::get_if<http::Response>(&value)) return *problem;
-    out[name] = std::get<std::optional<std::string>>(value).value_or("");
-  }
   return out;
 }
 
@@ -199,7 +167,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   status = context.router->Add(
       {"GET", "/api/v1/themes/{theme}/join-requests/{requestId}", "core",
        [joins](http::Request& request) {
-         auto id = RequestId(request);
+         auto id = IdParam(request, "requestId", "join request");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          return Answer(
              joins->Get(request.Param("theme"), std::get<std::int64_t>(id)));
@@ -218,7 +186,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests", "core",
        [joins](http::Request& request) {
-         auto fields = Fields(request, {"city", "motivation"});
+         auto fields = StringFields(request, {"city", "motivation"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -237,9 +205,9 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/consultation",
        "core",
        [joins](http::Request& request) {
-         auto id = RequestId(request);
+         auto id = IdParam(request, "requestId", "join request");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"note"});
+         auto fields = StringFields(request, {"note"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -257,9 +225,9 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/responses",
        "core",
        [joins](http::Request& request) {
-         auto id = RequestId(request);
+         auto id = IdParam(request, "requestId", "join request");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"position", "comment"});
+         auto fields = StringFields(request, {"position", "comment"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);
@@ -280,9 +248,9 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/decision",
        "core",
        [joins](http::Request& request) {
-         auto id = RequestId(request);
+         auto id = IdParam(request, "requestId", "join request");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto fields = Fields(request, {"outcome", "reason"});
+         auto fields = StringFields(request, {"outcome", "reason"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;
          auto& values = std::get<std::map<std::string, std::string>>(fields);

@@ -1,30 +1,12 @@
 // Accounts, for administrators: GET/POST /api/v1/users, GET/PATCH
 // /api/v1/users/{userId}, POST /api/v1/users/{userId}/password-reset.
-#include <charconv>
 
 #include "core/api/account_json.h"
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
 
 namespace smartercities::api {
-namespace {
-
 using nlohmann::json;
-
-std::variant<std::int64_t, http::Response> UserId(
-    const http::Request& request) {
-  std::string_view text = request.Param("userId");
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return http::Response::Problem(
-        404, "Not Found", "there is no account '" + std::string(text) + "'");
-  }
-  return id;
-}
-
-}  // namespace
 
 Status RegisterUserRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
@@ -87,7 +69,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   status = context.router->Add(
       {"GET", "/api/v1/users/{userId}", "core",
        [ctx](http::Request& request) {
-         auto id = UserId(request);
+         auto id = IdParam(request, "userId", "account");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          auto user = ctx->accounts->Find(std::get<std::int64_t>(id));
          if (!user.ok()) return ProblemFor(user.status());
@@ -103,7 +85,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   status = context.router->Add(
       {"PATCH", "/api/v1/users/{userId}", "core",
        [ctx](http::Request& request) {
-         auto id = UserId(request);
+         auto id = IdParam(request, "userId", "account");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          auto body =
              ReadObject(request, {"displayName", "role", "scope", "disabled"});
@@ -144,7 +126,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   return context.router->Add(
       {"POST", "/api/v1/users/{userId}/password-reset", "core",
        [ctx](http::Request& request) {
-         auto id = UserId(request);
+         auto id = IdParam(request, "userId", "account");
          if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
          if (!request.body.empty()) {
            auto body = ReadObject(request, {});
