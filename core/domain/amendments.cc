@@ -8,6 +8,7 @@
 #include "core/base/time_format.h"
 #include "core/domain/participation.h"
 #include "core/domain/parties.h"
+#include "core/domain/procedure_steps.h"
 
 namespace smartercities::domain {
 namespace {
@@ -25,16 +26,6 @@ constexpr const char* kWithdrawn = "withdrawn";
 
 constexpr std::size_t kMaxReasonCharacters = 4000;
 constexpr std::size_t kMaxTextCharacters = 20000;
-
-std::string Describe(const Principal& caller) {
-  if (caller.role == "city-editor") {
-    return "your account reports for city " + caller.scope;
-  }
-  if (caller.role == "theme-editor") {
-    return "your account edits theme " + caller.scope;
-  }
-  return "your role is " + caller.role;
-}
 
 std::string Name(std::int64_t id) { return "amendment " + std::to_string(id); }
 
@@ -67,18 +58,6 @@ std::string StateOf(const Amendment& amendment) {
     out += amendment.closed_at;
   }
   return out;
-}
-
-Status CheckText(std::string_view field, std::string_view text, bool required,
-                 std::size_t max_characters) {
-  if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return Status::InvalidArgument(std::string(field) + ": must not be empty");
-  }
-  if (auto problem = sdk::TextProblem(
-          text, {.max_characters = max_characters, .multiline = true})) {
-    return Status::InvalidArgument(std::string(field) + ": " + *problem);
-  }
-  return Status::Ok();
 }
 
 // A city's name or a party's Dutch name; the id itself when neither.
@@ -264,7 +243,7 @@ Result<Amendment> Amendments::Propose(const Principal& caller,
         return Status::PermissionDenied(
             "an administrator proposes for " + std::string(party->short_name) +
             " (art. 9a); a city editor proposes for their own city; " +
-            Describe(caller));
+            DescribeCaller(caller));
       }
     } else {
       if (caller.role != "city-editor" || caller.scope != proposal.proposer) {
@@ -273,7 +252,7 @@ Result<Amendment> Amendments::Propose(const Principal& caller,
             proposal.proposer +
             " sends it; an administrator proposes for one of the four "
             "parties (ez, g32, g4, stedenlink); " +
-            Describe(caller));
+            DescribeCaller(caller));
       }
       auto known = db.Query("SELECT 1 FROM cities WHERE cbs_code = ?1",
                             std::vector<Value>{proposal.proposer});
@@ -284,9 +263,11 @@ Result<Amendment> Amendments::Propose(const Principal& caller,
             "' is neither a city of the covenant nor one of its parties");
       }
     }
-    Status checked = CheckText("text", proposal.text, true, kMaxTextCharacters);
+    Status checked =
+        CheckStepText("text", proposal.text, true, kMaxTextCharacters);
     if (!checked.ok()) return checked;
-    checked = CheckText("reason", proposal.reason, true, kMaxReasonCharacters);
+    checked =
+        CheckStepText("reason", proposal.reason, true, kMaxReasonCharacters);
     if (!checked.ok()) return checked;
 
     std::vector<Value> params;
@@ -347,8 +328,8 @@ Result<Amendment> Amendments::Propose(const Principal& caller,
             "' is not an article of the covenant; write its number and "
             "paragraph, 1 to 13, like \"6b\"");
       }
-      checked = CheckText("currentText", proposal.current_text, true,
-                          kMaxTextCharacters);
+      checked = CheckStepText("currentText", proposal.current_text, true,
+                              kMaxTextCharacters);
       if (!checked.ok()) {
         return Status::InvalidArgument(
             std::string(checked.message()) +
@@ -443,7 +424,7 @@ Result<Amendment> Amendments::Respond(const Principal& caller, std::int64_t id,
                     ") agree to an amendment of its agreements (art. 9c), "
                     "cities through their city editors, parties through an "
                     "administrator";
-      return Status::PermissionDenied(rule + "; " + Describe(caller));
+      return Status::PermissionDenied(rule + "; " + DescribeCaller(caller));
     }
     if (amendment->state != kProposed) {
       return Status::FailedPrecondition(
@@ -463,7 +444,8 @@ Result<Amendment> Amendments::Respond(const Principal& caller, std::int64_t id,
           "position: must be \"agree\" or \"object\", got \"" +
           sdk::Printable(position, 40) + "\"");
     }
-    Status checked = CheckText("comment", comment, false, kMaxReasonCharacters);
+    Status checked =
+        CheckStepText("comment", comment, false, kMaxReasonCharacters);
     if (!checked.ok()) return checked;
     checked = db.Execute(
         "INSERT INTO amendment_responses (amendment_id, party, position, "
@@ -486,7 +468,7 @@ Result<Amendment> Amendments::Consent(const Principal& caller, std::int64_t id,
       return Status::PermissionDenied(
           "an administrator records the administrative meeting's consent to "
           "an amendment of the general part (art. 9b, 6b); " +
-          Describe(caller));
+          DescribeCaller(caller));
     }
     if (amendment->target != "article") {
       return Status::FailedPrecondition(
@@ -579,14 +561,14 @@ Result<Amendment> Amendments::Report(const Principal& caller, std::int64_t id,
           "the leading city of " + amendment->theme_id + " (" + leaders +
           ") reports the agreement to Stedenlink (art. 9d), through a city "
           "editor; " +
-          Describe(caller));
+          DescribeCaller(caller));
     }
     Status checked = CheckState(
         *amendment, kAgreed,
         "the leading city reports an amendment once, when every involved "
         "party agreed to it (art. 9c, 9d)");
     if (!checked.ok()) return checked;
-    checked = CheckText("note", note, false, kMaxReasonCharacters);
+    checked = CheckStepText("note", note, false, kMaxReasonCharacters);
     if (!checked.ok()) return checked;
     return db.Execute(
         "UPDATE amendments SET state = 'reported', reported_at = ?2, "
@@ -607,7 +589,7 @@ Result<Amendment> Amendments::TakeEffect(const Principal& caller,
       return Status::PermissionDenied(
           "Stedenlink amends the covenant's text (art. 9d): an "
           "administrator applies an amendment; " +
-          Describe(caller));
+          DescribeCaller(caller));
     }
     bool for_agreement = amendment->target == "agreement";
     Status checked =
@@ -682,7 +664,7 @@ Result<Amendment> Amendments::Withdraw(const Principal& caller, std::int64_t id,
           "only the proposer withdraws an amendment: " + amendment->proposer +
           (by_party ? std::string(", through an administrator")
                     : std::string(", through a city editor")) +
-          "; " + Describe(caller));
+          "; " + DescribeCaller(caller));
     }
     if (amendment->state != kProposed && amendment->state != kAgreed &&
         amendment->state != kReported) {
@@ -690,7 +672,8 @@ Result<Amendment> Amendments::Withdraw(const Principal& caller, std::int64_t id,
           StateOf(*amendment) +
           "; a proposal is withdrawn before it takes effect, once");
     }
-    Status checked = CheckText("reason", reason, false, kMaxReasonCharacters);
+    Status checked =
+        CheckStepText("reason", reason, false, kMaxReasonCharacters);
     if (!checked.ok()) return checked;
     return db.Execute(
         "UPDATE amendments SET state = 'withdrawn', closed_at = ?2, "

@@ -6,6 +6,7 @@
 
 #include "core/base/time_format.h"
 #include "core/domain/participation.h"
+#include "core/domain/procedure_steps.h"
 
 namespace smartercities::domain {
 namespace {
@@ -21,16 +22,6 @@ constexpr const char* kRefused = "refused";
 
 constexpr std::size_t kMaxTextCharacters = 4000;
 
-std::string Describe(const Principal& caller) {
-  if (caller.role == "city-editor") {
-    return "your account reports for city " + caller.scope;
-  }
-  if (caller.role == "theme-editor") {
-    return "your account edits theme " + caller.scope;
-  }
-  return "your role is " + caller.role;
-}
-
 // Where the request stands, for a refusal: "join request 3 is in
 // consultation (since ...)".
 std::string StateOf(const JoinRequest& request) {
@@ -43,17 +34,6 @@ std::string StateOf(const JoinRequest& request) {
     out += " was " + request.state + " on " + request.decided_at;
   }
   return out;
-}
-
-Status CheckText(std::string_view field, std::string_view text, bool required) {
-  if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return Status::InvalidArgument(std::string(field) + ": must not be empty");
-  }
-  if (auto problem = sdk::TextProblem(
-          text, {.max_characters = kMaxTextCharacters, .multiline = true})) {
-    return Status::InvalidArgument(std::string(field) + ": " + *problem);
-  }
-  return Status::Ok();
 }
 
 Status CheckTheme(Connection& db, std::string_view theme_id) {
@@ -166,7 +146,7 @@ Result<std::string> LeadingFor(Connection& db, const Principal& caller,
   return Status::PermissionDenied(
       "the leading city of " + std::string(theme_id) + " (" + leaders + ") " +
       std::string(step) + " (art. 8), or an administrator for Stedenlink; " +
-      Describe(caller));
+      DescribeCaller(caller));
 }
 
 Status SetState(Connection& db, std::int64_t id, const std::string& sql,
@@ -192,9 +172,9 @@ Result<JoinRequest> JoinRequests::Ask(const Principal& caller,
     if (caller.role != "city-editor" || caller.scope != city) {
       return Status::PermissionDenied(
           "a city asks to join a theme itself (art. 8): a city editor of " +
-          std::string(city) + " sends the request; " + Describe(caller));
+          std::string(city) + " sends the request; " + DescribeCaller(caller));
     }
-    checked = CheckText("motivation", motivation, true);
+    checked = CheckStepText("motivation", motivation, true, kMaxTextCharacters);
     if (!checked.ok()) return checked;
     auto known = db.Query("SELECT 1 FROM cities WHERE cbs_code = ?1",
                           std::vector<Value>{std::string(city)});
@@ -255,7 +235,7 @@ Result<JoinRequest> JoinRequests::Consult(const Principal& caller,
           "; a request is put to the involved cities "
           "once, while it is requested");
     }
-    Status checked = CheckText("note", note, false);
+    Status checked = CheckStepText("note", note, false, kMaxTextCharacters);
     if (!checked.ok()) return checked;
     return SetState(db, id,
                     "UPDATE join_requests SET state = 'in-consultation', "
@@ -297,7 +277,7 @@ Result<JoinRequest> JoinRequests::Respond(const Principal& caller,
           (cities.empty() ? std::string("none besides the one asking")
                           : cities) +
           ") respond to a join request, each through a city editor (art. 8); " +
-          Describe(caller));
+          DescribeCaller(caller));
     }
     if (request->state != kInConsultation) {
       return Status::FailedPrecondition(
@@ -318,7 +298,8 @@ Result<JoinRequest> JoinRequests::Respond(const Principal& caller,
           "position: must be \"agree\" or \"object\", got \"" +
           sdk::Printable(position, 40) + "\"");
     }
-    Status checked = CheckText("comment", comment, false);
+    Status checked =
+        CheckStepText("comment", comment, false, kMaxTextCharacters);
     if (!checked.ok()) return checked;
     return db.Execute(
         "INSERT INTO join_request_responses (join_request_id, city, "
@@ -359,7 +340,7 @@ Result<JoinRequest> JoinRequests::Decide(const Principal& caller,
           "outcome: must be \"accepted\" or \"refused\", got \"" +
           sdk::Printable(outcome, 40) + "\"");
     }
-    Status checked = CheckText("reason", reason, true);
+    Status checked = CheckStepText("reason", reason, true, kMaxTextCharacters);
     if (!checked.ok()) return checked;
     std::string now = NowUtc();
     std::string today = now.substr(0, 10);
