@@ -27,8 +27,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/domain/amendments.h"
 #include "core/domain/join_requests.h"
+#include "core/domain/meetings.h"
 #include "core/domain/participation.h"
+#include "core/domain/parties.h"
 #include "core/web/form.h"
 #include "core/web/view_helpers.h"
 
@@ -408,6 +411,639 @@ http::Response Step(Site& site, http::Request& request, Language language,
                      answer.status == 400 ? 422 : answer.status);
 }
 
+// ---- amendments (art. 5b, 9) ----
+//
+// 9a: "Elke partij kan de andere partij (partijen) voorstellen het
+// convenant of een van de themaparagrafen te wijzigen."
+//   GET  /wijzigingen                    the amendments, ?thema= narrows to
+//                                        a theme or "algemeen" (cacheable)
+//   GET  /wijzigingen/nieuw              the form to propose one
+//   POST /wijzigingen                    propose
+//   GET  /wijzigingen/{amendmentId}      one amendment: target, reason, word
+//                                        diff, responses, consent, report,
+//                                        effect, and the caller's step now
+//   POST /wijzigingen/{amendmentId}/reactie           respond (9b, 9c)
+//   POST /wijzigingen/{amendmentId}/instemming        consent (9b)
+//   POST /wijzigingen/{amendmentId}/bericht           report (9d)
+//   POST /wijzigingen/{amendmentId}/inwerkingtreding  take effect (9d)
+//   POST /wijzigingen/{amendmentId}/intrekking        withdraw
+// Each posts to /api/v1/amendments in-process as the caller, so
+// domain::Amendments decides who may take a step, as for the API.
+
+bool IsParty(const std::string& id) { return domain::FindParty(id) != nullptr; }
+
+// A party's or city's name: a city by its name, a party by its short name.
+std::string AmendmentPartyName(const std::map<std::string, CityRow>& cities,
+                               const std::string& id) {
+  if (const domain::Party* party = domain::FindParty(id)) {
+    return std::string(party->short_name);
+  }
+  return PartyName(cities, id);
+}
+
+std::optional<std::int64_t> AmendmentIdOf(const http::Request& request) {
+  std::string_view text = request.Param("amendmentId");
+  std::int64_t id = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::string AmendmentUrl(std::int64_t id, Language language) {
+  std::string path = "/wijzigingen/";
+  path += std::to_string(id);
+  return Localize(path, language);
+}
+
+std::string AmendmentStateLabel(const std::string& state, const json& t) {
+  const json& labels = t["amend"]["states"];
+  return labels.contains(state) ? labels[state].get<std::string>() : state;
+}
+
+bool IsOpen(const std::string& state) {
+  return state == "proposed" || state == "agreed" || state == "reported";
+}
+
+// What an amendment changes, as a line of text and a link.
+json TargetJson(Site& site, const domain::Amendment& amendment,
+                Language language, const json& t) {
+  if (amendment.target != "agreement") {
+    std::string label = t["amend"]["articleLabel"].get<std::string>();
+    label += " ";
+    label += amendment.article;
+    return {{"label", label}, {"url", nullptr}, {"isArticle", true}};
+  }
+  std::string theme_name = amendment.theme_name;
+  if (auto theme = EnabledTheme(site, amendment.theme_id)) {
+    theme_name = Localized(theme->name, language)["text"].get<std::string>();
+  }
+  std::string label = theme_name;
+  label += ", ";
+  label += t["agreement"]["heading"].get<std::string>();
+  label += " ";
+  label += amendment.letter;
+  return {{"label", label},
+          {"url", AgreementUrl(amendment.theme_id, amendment.letter, language)},
+          {"isArticle", false}};
+}
+
+json AmendmentSummary(Site& site, const domain::Amendment& amendment,
+                      const std::map<std::string, CityRow>& cities,
+                      Language language, const json& t) {
+  return {{"id", amendment.id},
+          {"url", AmendmentUrl(amendment.id, language)},
+          {"target", TargetJson(site, amendment, language, t)},
+          {"proposer", AmendmentPartyName(cities, amendment.proposer)},
+          {"state", amendment.state},
+          {"stateLabel", AmendmentStateLabel(amendment.state, t)},
+          {"proposedOn", FormatDate(amendment.proposed_at.substr(0, 10), t)},
+          {"reason", amendment.reason}};
+}
+
+// ---- the list ----
+
+http::Response AmendmentsPage(Site& site, const http::Request& request,
+                              Language language) {
+  const json& t = site.pages().Translations(language);
+  json model = site.BaseModel(request, language,
+                              t["amend"]["title"].get<std::string>(), false);
+  std::string filter(request.Query("thema").value_or(""));
+  std::string theme_filter = filter == "algemeen" ? "general" : filter;
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) {
+    return site.ErrorPage(request, language, 500, themes.status().message());
+  }
+  json options = json::array();
+  options.push_back({{"value", ""},
+                     {"label", t["amend"]["filterAll"]},
+                     {"selected", filter.empty()}});
+  options.push_back({{"value", "algemeen"},
+                     {"label", t["amend"]["filterGeneral"]},
+                     {"selected", filter == "algemeen"}});
+  bool known = filter.empty() || filter == "algemeen";
+  for (const auto& theme : *themes) {
+    options.push_back({{"value", theme.id},
+                       {"label", Localized(theme.name, language)["text"]},
+                       {"selected", theme.id == filter}});
+    if (theme.id == filter) known = true;
+  }
+  model["filterOptions"] = options;
+  model["action"] = Localize("/wijzigingen", language);
+  model["newUrl"] = Localize("/wijzigingen/nieuw", language);
+  json items = json::array();
+  if (!known) {
+    model["problem"] = t["amend"]["unknownFilter"];
+  } else {
+    auto list = domain::Amendments(site.database()).List(theme_filter, "");
+    if (!list.ok()) {
+      return site.ErrorPage(request, language, 500, list.status().message());
+    }
+    auto cities = Cities(site);
+    if (!cities.ok()) {
+      return site.ErrorPage(request, language, 500, cities.status().message());
+    }
+    for (const domain::Amendment& amendment : *list) {
+      items.push_back(AmendmentSummary(site, amendment, *cities, language, t));
+    }
+  }
+  model["items"] = items;
+  model["hasItems"] = !items.empty();
+  model["total"] = items.size();
+  return site.Page("amendments", language, std::move(model));
+}
+
+// ---- proposing ----
+
+http::Response ProposePage(Site& site, const http::Request& request,
+                           Language language, FormState state, int status) {
+  const json& t = site.pages().Translations(language);
+  json model = site.BaseModel(
+      request, language, t["amend"]["proposeTitle"].get<std::string>(), true);
+  std::string role(request.CallerRole());
+  std::string scope(request.CallerScope());
+  auto cities = Cities(site);
+  if (!cities.ok()) {
+    return site.ErrorPage(request, language, 500, cities.status().message());
+  }
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) {
+    return site.ErrorPage(request, language, 500, themes.status().message());
+  }
+  // 9a: any party proposes; a city through its city editors, the four
+  // parties through an administrator.
+  bool can_propose = role == "city-editor" || role == "admin";
+  model["canPropose"] = can_propose;
+  model["isAdmin"] = role == "admin";
+  model["action"] = Localize("/wijzigingen", language);
+  // Opened from an agreement's page: that agreement, with its current text
+  // as the starting point.
+  if (state.values.empty()) {
+    std::string theme_id(request.Query("thema").value_or(""));
+    std::string letter(request.Query("afspraak").value_or(""));
+    state.values["target"] = "agreement";
+    state.values["agreement"] = theme_id + "/" + letter;
+    for (const auto& theme : *themes) {
+      if (theme.id != theme_id) continue;
+      for (const auto& agreement : theme.agreements) {
+        if (agreement.letter == letter) state.values["text"] = agreement.text;
+      }
+    }
+    if (role == "city-editor") state.values["proposer"] = scope;
+  }
+  auto value = [&](const std::string& key) {
+    auto found = state.values.find(key);
+    return found == state.values.end() ? std::string() : found->second;
+  };
+  json agreements = json::array();
+  for (const auto& theme : *themes) {
+    json theme_name = Localized(theme.name, language);
+    json letters = json::array();
+    for (const auto& agreement : theme.agreements) {
+      std::string key = theme.id + "/" + agreement.letter;
+      std::string label = t["agreement"]["heading"].get<std::string>();
+      label += " ";
+      label += agreement.letter;
+      label += ": ";
+      // The start of the text, not cut inside a UTF-8 character.
+      std::size_t cut = std::min<std::size_t>(agreement.text.size(), 70);
+      while (cut < agreement.text.size() && cut > 0 &&
+             (static_cast<unsigned char>(agreement.text[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
+      label += agreement.text.substr(0, cut);
+      if (cut < agreement.text.size()) label += "…";
+      letters.push_back({{"value", key},
+                         {"label", label},
+                         {"selected", key == value("agreement")}});
+    }
+    agreements.push_back({{"theme", theme_name}, {"options", letters}});
+  }
+  model["agreementGroups"] = agreements;
+  json proposers = json::array();
+  if (role == "admin") {
+    for (const domain::Party& party : domain::CovenantParties()) {
+      std::string id(party.id);
+      proposers.push_back(
+          {{"value", id},
+           {"label", std::string(language == Language::kDutch ? party.name_nl
+                                                              : party.name_en)},
+           {"selected", id == value("proposer")}});
+    }
+  }
+  model["proposers"] = proposers;
+  model["city"] = {{"code", scope}, {"name", PartyName(*cities, scope)}};
+  model["values"] = {{"article", value("article")},
+                     {"currentText", value("currentText")},
+                     {"text", value("text")},
+                     {"reason", value("reason")},
+                     {"isArticle", value("target") == "article"},
+                     {"isAgreement", value("target") != "article"}};
+  json field_errors = json::object();
+  for (const char* field :
+       {"proposer", "agreement", "article", "currentText", "text", "reason"}) {
+    field_errors[field] = nullptr;
+  }
+  for (const auto& [field, message] : state.errors) {
+    field_errors[field] = message;
+  }
+  model["fieldErrors"] = field_errors;
+  model["errors"] = ErrorsJson(state);
+  model["hasErrors"] = !state.errors.empty();
+  model["problem"] = state.problem;
+  return NoStore(
+      site.Page("amendment_form", language, std::move(model), status));
+}
+
+http::Response Propose(Site& site, http::Request& request, Language language) {
+  auto form = ParseForm(request.body).value_or(http::Pairs());
+  FormState state;
+  for (const char* field : {"target", "agreement", "article", "currentText",
+                            "proposer", "text", "reason"}) {
+    state.values[field] = FormField(form, field).value_or("");
+  }
+  json body = {{"proposer", state.values["proposer"]},
+               {"text", state.values["text"]},
+               {"reason", state.values["reason"]}};
+  if (state.values["target"] == "article") {
+    body["article"] = state.values["article"];
+    body["currentText"] = state.values["currentText"];
+  } else {
+    const std::string& chosen = state.values["agreement"];
+    std::size_t slash = chosen.find('/');
+    body["theme"] = chosen.substr(0, slash);
+    body["agreement"] =
+        slash == std::string::npos ? "" : chosen.substr(slash + 1);
+  }
+  http::Response answer =
+      site.CallApi(request, "POST", "/api/v1/amendments", body);
+  if (answer.status == 201) {
+    json made = json::parse(answer.body, nullptr, false);
+    std::int64_t id = made.is_object() ? made.value("id", std::int64_t{0}) : 0;
+    return Redirect(AmendmentUrl(id, language) + "?stap=voorgesteld");
+  }
+  // The API names "theme" for the agreement's theme: that is the
+  // agreement field on the form.
+  TakeProblem(answer,
+              {"theme", "agreement", "article", "currentText", "proposer",
+               "text", "reason"},
+              state);
+  // With no agreement chosen the API names "article" (neither target
+  // named): on this form that is the agreement's field as well.
+  for (const char* field : {"theme", "article"}) {
+    auto moved = state.errors.find(field);
+    if (moved == state.errors.end()) continue;
+    if (std::string(field) == "article" &&
+        state.values["target"] == "article") {
+      continue;
+    }
+    state.errors["agreement"] = moved->second;
+    state.errors.erase(moved);
+  }
+  return ProposePage(site, request, language, state,
+                     answer.status == 400 ? 422 : answer.status);
+}
+
+// ---- one amendment ----
+
+http::Response AmendmentPage(Site& site, const http::Request& request,
+                             Language language, std::int64_t id,
+                             const FormState& state, int status) {
+  const json& t = site.pages().Translations(language);
+  auto found = domain::Amendments(site.database()).Get(id);
+  if (!found.ok()) {
+    return site.ErrorPage(request, language, 404,
+                          t["amend"]["noAmendment"].get<std::string>());
+  }
+  const domain::Amendment& amendment = *found;
+  auto cities = Cities(site);
+  if (!cities.ok()) {
+    return site.ErrorPage(request, language, 500, cities.status().message());
+  }
+  std::string heading = t["amend"]["heading"].get<std::string>();
+  heading += " ";
+  heading += std::to_string(amendment.id);
+  json model = site.BaseModel(request, language, heading, true);
+  model["heading"] = heading;
+  model["listUrl"] = Localize("/wijzigingen", language);
+  model["amendment"] = AmendmentSummary(site, amendment, *cities, language, t);
+  model["amendment"]["text"] = amendment.text;
+  model["amendment"]["baseText"] = amendment.base_text;
+  model["amendment"]["baseVersion"] =
+      amendment.base_version > 0 ? json(amendment.base_version) : json(nullptr);
+  json diff = WordDiff(amendment.base_text, amendment.text);
+  model["amendment"]["diff"] = diff;
+  model["amendment"]["hasDiff"] = !diff.empty();
+  std::string api_url = "/api/v1/amendments/";
+  api_url += std::to_string(id);
+  model["amendment"]["apiUrl"] = api_url;
+  json responses = json::array();
+  for (const domain::AmendmentResponse& response : amendment.responses) {
+    responses.push_back(
+        {{"party", AmendmentPartyName(*cities, response.party)},
+         {"position", response.position == "object" ? t["amend"]["object"]
+                                                    : t["amend"]["agree"]},
+         {"isObject", response.position == "object"},
+         {"comment", response.comment},
+         {"on", FormatDate(response.responded_at.substr(0, 10), t)}});
+  }
+  model["responses"] = responses;
+  model["hasResponses"] = !responses.empty();
+  json awaiting = json::array();
+  for (const std::string& party : amendment.awaiting) {
+    awaiting.push_back(AmendmentPartyName(*cities, party));
+  }
+  model["awaiting"] = awaiting;
+  model["hasAwaiting"] = !awaiting.empty();
+  model["isArticle"] = amendment.target == "article";
+  if (amendment.consent_meeting_id > 0) {
+    model["consent"] = {
+        {"meetingDate", FormatDate(amendment.consent_meeting_date, t)},
+        {"on", FormatDate(amendment.consented_at.substr(0, 10), t)}};
+  }
+  if (!amendment.reported_at.empty()) {
+    model["report"] = {
+        {"by", AmendmentPartyName(*cities, amendment.reported_for)},
+        {"on", FormatDate(amendment.reported_at.substr(0, 10), t)},
+        {"note", amendment.report_note}};
+  }
+  if (!amendment.effective_at.empty()) {
+    model["effect"] = {
+        {"on", FormatDate(amendment.effective_at.substr(0, 10), t)},
+        {"version", amendment.effective_version > 0
+                        ? json(amendment.effective_version)
+                        : json(nullptr)}};
+  }
+  if (!amendment.closed_at.empty()) {
+    model["closed"] = {{"on", FormatDate(amendment.closed_at.substr(0, 10), t)},
+                       {"reason", amendment.closing_reason}};
+  }
+  const std::string& current = amendment.state;
+  bool for_agreement = amendment.target == "agreement";
+  std::string next_key =
+      current == "proposed"   ? (for_agreement ? "nextRespond" : "nextConsent")
+      : current == "agreed"   ? (for_agreement ? "nextReport" : "nextEffect")
+      : current == "reported" ? "nextEffect"
+                              : "nextNone";
+  model["next"] = t["amend"][next_key];
+
+  // The step the caller may take now, as domain::Amendments allows it.
+  std::string role(request.CallerRole());
+  std::string scope(request.CallerScope());
+  bool admin = role == "admin";
+  bool city = role == "city-editor";
+  json respond_parties = json::array();
+  if (current == "proposed") {
+    for (const std::string& party : amendment.awaiting) {
+      bool mine = (city && party == scope) || (admin && IsParty(party));
+      if (mine) {
+        respond_parties.push_back(
+            {{"value", party}, {"label", AmendmentPartyName(*cities, party)}});
+      }
+    }
+  }
+  bool can_respond = !respond_parties.empty();
+  bool ez_agreed = std::any_of(
+      amendment.responses.begin(), amendment.responses.end(),
+      [](const domain::AmendmentResponse& response) {
+        return response.party == "ez" && response.position == "agree";
+      });
+  bool can_consent =
+      admin && !for_agreement && current == "proposed" && ez_agreed;
+  bool can_report = false;
+  if (for_agreement && current == "agreed") {
+    auto participants =
+        domain::Participation(site.database()).OfTheme(amendment.theme_id);
+    if (!participants.ok()) {
+      return site.ErrorPage(request, language, 500,
+                            participants.status().message());
+    }
+    for (const auto& participant : *participants) {
+      if (participant.role != "leading") continue;
+      if (city && participant.kind == "city" && participant.id == scope) {
+        can_report = true;
+      }
+      if (admin && participant.kind == "party") can_report = true;
+    }
+  }
+  bool can_effect = admin && ((for_agreement && current == "reported") ||
+                              (!for_agreement && current == "agreed"));
+  bool proposer = (city && amendment.proposer == scope) ||
+                  (admin && IsParty(amendment.proposer));
+  bool can_withdraw = proposer && IsOpen(current);
+  model["canRespond"] = can_respond;
+  model["respondParties"] = respond_parties;
+  model["chooseParty"] = admin && can_respond;
+  model["canConsent"] = can_consent;
+  model["canReport"] = can_report;
+  model["canEffect"] = can_effect;
+  model["canWithdraw"] = can_withdraw;
+  model["noStep"] = request.principal.has_value() && IsOpen(current) &&
+                    !can_respond && !can_consent && !can_report &&
+                    !can_effect && !can_withdraw;
+  if (can_consent) {
+    auto facts = domain::Meetings(site.database()).Facts();
+    if (!facts.ok()) {
+      return site.ErrorPage(request, language, 500, facts.status().message());
+    }
+    json meetings = json::array();
+    for (const domain::MeetingFacts& meeting : *facts) {
+      if (meeting.kind != "administrative") continue;
+      meetings.push_back(
+          {{"value", meeting.id}, {"label", FormatDate(meeting.date, t)}});
+    }
+    model["meetings"] = meetings;
+    model["hasMeetings"] = !meetings.empty();
+    model["meetingsUrl"] = Localize("/overleggen", language);
+  }
+  std::string page = AmendmentUrl(id, language);
+  model["loginBack"] = Localize("/inloggen", language) + "?terug=" + page;
+  model["respondAction"] = page + "/reactie";
+  model["consentAction"] = page + "/instemming";
+  model["reportAction"] = page + "/bericht";
+  model["effectAction"] = page + "/inwerkingtreding";
+  model["withdrawAction"] = page + "/intrekking";
+  auto value = [&](const std::string& key) {
+    auto found_value = state.values.find(key);
+    return found_value == state.values.end() ? std::string()
+                                             : found_value->second;
+  };
+  model["values"] = {{"comment", value("comment")},
+                     {"note", value("note")},
+                     {"reason", value("reason")},
+                     {"agree", value("position") == "agree"},
+                     {"object", value("position") == "object"}};
+  json field_errors = json::object();
+  for (const char* field :
+       {"party", "position", "comment", "meeting", "note", "reason"}) {
+    field_errors[field] = nullptr;
+  }
+  for (const auto& [field, message] : state.errors) {
+    field_errors[field] = message;
+  }
+  model["fieldErrors"] = field_errors;
+  model["errors"] = ErrorsJson(state);
+  model["hasErrors"] = !state.errors.empty();
+  model["problem"] = state.problem;
+  std::string step(request.Query("stap").value_or(""));
+  if (state.problem.empty() && state.errors.empty() && !step.empty() &&
+      t["amend"]["done"].contains(step)) {
+    model["notice"] = t["amend"]["done"][step];
+  }
+  return NoStore(site.Page("amendment", language, std::move(model), status));
+}
+
+// One step of the amendment procedure: the form's fields as the API's body
+// ("meeting" as the whole number the API takes).
+http::Response AmendmentStep(Site& site, http::Request& request,
+                             Language language, const std::string& api_action,
+                             const std::vector<std::string>& fields,
+                             const std::string& done) {
+  const json& t = site.pages().Translations(language);
+  auto id = AmendmentIdOf(request);
+  if (!id) {
+    return site.ErrorPage(request, language, 404,
+                          t["amend"]["noAmendment"].get<std::string>());
+  }
+  auto form = ParseForm(request.body).value_or(http::Pairs());
+  FormState state;
+  json body = fields.empty() ? json(nullptr) : json::object();
+  for (const std::string& field : fields) {
+    std::string value = FormField(form, field).value_or("");
+    state.values[field] = value;
+    std::int64_t number = 0;
+    auto [end, error] =
+        std::from_chars(value.data(), value.data() + value.size(), number);
+    if (field == "meeting" && error == std::errc() &&
+        end == value.data() + value.size()) {
+      body[field] = number;
+    } else if (field == "meeting" && value.empty()) {
+      continue;  // the API names the missing meeting
+    } else {
+      body[field] = value;
+    }
+  }
+  std::string target = "/api/v1/amendments/";
+  target += std::to_string(*id);
+  target += "/";
+  target += api_action;
+  http::Response answer = site.CallApi(request, "POST", target, body);
+  if (answer.status == 200 || answer.status == 201) {
+    return Redirect(AmendmentUrl(*id, language) + "?stap=" + done);
+  }
+  TakeProblem(answer, fields, state);
+  return AmendmentPage(site, request, language, *id, state,
+                       answer.status == 400 ? 422 : answer.status);
+}
+
+Status RegisterAmendmentPages(Site& site) {
+  Site* s = &site;
+  http::RouteOptions list;
+  list.permission = "public";
+  list.cacheable = true;
+  list.summary =
+      "The amendments of the covenant's agreements and articles (art. 9), "
+      "?thema= narrows to a theme or algemeen";
+  Status status = site.AddPage(
+      "/wijzigingen", list,
+      [s](http::Request& r, Language l) { return AmendmentsPage(*s, r, l); });
+  if (!status.ok()) return status;
+  http::RouteOptions personal;
+  personal.permission = "authenticated";
+  personal.summary =
+      "The form to propose an amendment of an agreement or an article (art. "
+      "9a)";
+  status = site.AddPage("/wijzigingen/nieuw", personal,
+                        [s](http::Request& r, Language l) {
+                          return ProposePage(*s, r, l, FormState(), 200);
+                        });
+  if (!status.ok()) return status;
+  // Public, but not cached: a logged-in caller sees the step they may take.
+  http::RouteOptions one;
+  one.permission = "public";
+  one.summary =
+      "An amendment with its word diff, responses, consent, report and "
+      "effect (art. 9)";
+  status = site.AddPage(
+      "/wijzigingen/{amendmentId}", one, [s](http::Request& r, Language l) {
+        auto id = AmendmentIdOf(r);
+        if (!id) {
+          return s->ErrorPage(r, l, 404,
+                              s->pages()
+                                  .Translations(l)["amend"]["noAmendment"]
+                                  .get<std::string>());
+        }
+        return AmendmentPage(*s, r, l, *id, FormState(), 200);
+      });
+  if (!status.ok()) return status;
+
+  http::RouteOptions form;
+  form.permission = "authenticated";
+  form.body_type = std::string(kFormType);
+  form.body_limit_bytes = 131072;
+  struct StepRoute {
+    const char* path;
+    const char* api_action;
+    std::vector<std::string> fields;
+    const char* done;
+    const char* summary;
+  };
+  const std::vector<StepRoute> steps = {
+      {"/reactie",
+       "responses",
+       {"party", "position", "comment"},
+       "gereageerd",
+       "An involved party agrees to or objects to an amendment (art. 9b, "
+       "9c)"},
+      {"/instemming",
+       "consent",
+       {"meeting"},
+       "ingestemd",
+       "An administrator records the administrative meeting's consent to an "
+       "amendment of the general part (art. 9b)"},
+      {"/bericht",
+       "report",
+       {"note"},
+       "bericht",
+       "The leading city reports an amendment's agreement to Stedenlink (art. "
+       "9d)"},
+      {"/inwerkingtreding",
+       "effect",
+       {},
+       "in-werking",
+       "Stedenlink applies an amendment (art. 9d)"},
+      {"/intrekking",
+       "withdrawal",
+       {"reason"},
+       "ingetrokken",
+       "The proposer withdraws an amendment"},
+  };
+  for (Language language : {Language::kDutch, Language::kEnglish}) {
+    form.summary = "Propose an amendment (art. 9a)";
+    status = site.AddRoute(
+        "POST", Localize("/wijzigingen", language), form,
+        [s, language](http::Request& r) { return Propose(*s, r, language); });
+    if (!status.ok()) return status;
+    for (const StepRoute& step : steps) {
+      form.summary = step.summary;
+      std::string action = step.api_action;
+      std::vector<std::string> fields = step.fields;
+      std::string done = step.done;
+      status = site.AddRoute(
+          "POST",
+          Localize(std::string("/wijzigingen/{amendmentId}") + step.path,
+                   language),
+          form, [s, language, action, fields, done](http::Request& r) {
+            return AmendmentStep(*s, r, language, action, fields, done);
+          });
+      if (!status.ok()) return status;
+    }
+  }
+  return Status::Ok();
+}
+
 // ---- publications ----
 
 http::Response PublicationsPage(Site& site, http::Request& request,
@@ -416,6 +1052,7 @@ http::Response PublicationsPage(Site& site, http::Request& request,
   json model = site.BaseModel(
       request, language, t["publications"]["title"].get<std::string>(), false);
   model["atomFeed"] = "/api/v1/publications.atom";
+  model["amendmentsUrl"] = Localize("/wijzigingen", language);
   http::Response answer =
       site.CallApi(request, "GET", "/api/v1/publications?pageSize=500");
   json body = json::parse(answer.body, nullptr, false);
@@ -435,6 +1072,13 @@ http::Response PublicationsPage(Site& site, http::Request& request,
                                      marker - themes_prefix.size()),
                           language) +
                  "/" + url.substr(marker + 15);
+    }
+    // An amendment that took effect links to its page (art. 9e).
+    const std::string amendments_prefix = "/api/v1/amendments/";
+    if (url.starts_with(amendments_prefix)) {
+      std::string path = "/wijzigingen/";
+      path += url.substr(amendments_prefix.size());
+      page_url = Localize(path, language);
     }
     std::string published = entry.value("published", "");
     items.push_back(
@@ -543,6 +1187,9 @@ Status RegisterProcedurePages(Site& site) {
       if (!status.ok()) return status;
     }
   }
+
+  status = RegisterAmendmentPages(site);
+  if (!status.ok()) return status;
 
   http::RouteOptions publications;
   publications.permission = "public";

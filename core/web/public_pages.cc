@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/base/time_format.h"
+#include "core/domain/amendments.h"
 #include "core/domain/join_requests.h"
 #include "core/domain/measurements.h"
 #include "core/domain/participation.h"
@@ -584,6 +585,33 @@ http::Response AgreementPage(Site& site, http::Request& request,
   }
   // Newest first.
   std::reverse(versions.begin(), versions.end());
+  // The amendments of this agreement still open (art. 9), each linking to
+  // its page, and the way to propose one (9a).
+  auto amendments = domain::Amendments(site.database()).List(theme->id, "");
+  if (!amendments.ok()) {
+    return Failure(site, request, language, amendments.status());
+  }
+  json open_amendments = json::array();
+  for (const domain::Amendment& amendment : *amendments) {
+    if (amendment.target != "agreement" ||
+        amendment.letter != agreement.letter ||
+        (amendment.state != "proposed" && amendment.state != "agreed" &&
+         amendment.state != "reported")) {
+      continue;
+    }
+    std::string path = "/wijzigingen/";
+    path += std::to_string(amendment.id);
+    open_amendments.push_back(
+        {{"id", amendment.id},
+         {"url", Localize(path, language)},
+         {"state", amendment.state},
+         {"stateLabel", t["amend"]["states"][amendment.state]},
+         {"reason", amendment.reason}});
+  }
+  std::string propose_path = "/wijzigingen/nieuw?thema=";
+  propose_path += theme->id;
+  propose_path += "&afspraak=";
+  propose_path += agreement.letter;
   json parties = json::array();
   for (const auto& party : agreement.parties) parties.push_back(party);
   model["agreement"] = {
@@ -607,6 +635,9 @@ http::Response AgreementPage(Site& site, http::Request& request,
       {"hasIndicators", !indicators.empty()},
       {"versions", versions},
       {"hasVersions", !versions.empty()},
+      {"openAmendments", open_amendments},
+      {"hasOpenAmendments", !open_amendments.empty()},
+      {"proposeUrl", Localize(propose_path, language)},
       {"progress", agreement_progress},
       {"apiUrl", theme->RoutePrefix() + "/agreements/" + agreement.letter}};
   if (found != theme->agreements.begin()) {

@@ -271,6 +271,27 @@ const std::map<std::string, Policy>& CorePolicy() {
        Policy::kLeadingCity},
       {"POST /en/themas/{theme}/toetredingen/{requestId}/besluit",
        Policy::kLeadingCity},
+      // The amendment procedure's pages (art. 9): the forms post to
+      // /api/v1/amendments as their caller, so each step has the API
+      // route's policy (on the same amendment, proposed by the home city).
+      {"GET /wijzigingen", Policy::kPublic},
+      {"GET /en/wijzigingen", Policy::kPublic},
+      {"GET /wijzigingen/nieuw", Policy::kAuthenticated},
+      {"GET /en/wijzigingen/nieuw", Policy::kAuthenticated},
+      {"GET /wijzigingen/{amendmentId}", Policy::kPublic},
+      {"GET /en/wijzigingen/{amendmentId}", Policy::kPublic},
+      {"POST /wijzigingen", Policy::kCityOnly},
+      {"POST /en/wijzigingen", Policy::kCityOnly},
+      {"POST /wijzigingen/{amendmentId}/reactie", Policy::kLeadingCity},
+      {"POST /en/wijzigingen/{amendmentId}/reactie", Policy::kLeadingCity},
+      {"POST /wijzigingen/{amendmentId}/instemming", Policy::kAdmin},
+      {"POST /en/wijzigingen/{amendmentId}/instemming", Policy::kAdmin},
+      {"POST /wijzigingen/{amendmentId}/bericht", Policy::kCityOnly},
+      {"POST /en/wijzigingen/{amendmentId}/bericht", Policy::kCityOnly},
+      {"POST /wijzigingen/{amendmentId}/inwerkingtreding", Policy::kAdmin},
+      {"POST /en/wijzigingen/{amendmentId}/inwerkingtreding", Policy::kAdmin},
+      {"POST /wijzigingen/{amendmentId}/intrekking", Policy::kCityOnly},
+      {"POST /en/wijzigingen/{amendmentId}/intrekking", Policy::kCityOnly},
       {"GET /publicaties", Policy::kPublic},
       {"GET /en/publicaties", Policy::kPublic},
       {"GET /themas/{theme}/projecten", Policy::kPublic},
@@ -613,6 +634,25 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
         form("position=agree&comment=matrix");
       } else if (key.ends_with("/besluit")) {
         form("outcome=refused&reason=matrix");
+      }
+    }
+    if (route->method == "POST" &&
+        route->pattern.find("/wijzigingen") != std::string::npos) {
+      if (key.ends_with("/wijzigingen")) {
+        form("target=agreement&agreement=" + std::string(kTheme) +
+             "%2Fa&proposer=" + std::string(kHomeCity) +
+             "&text=Een+gewijzigde+tekst.&reason=matrix");
+      } else if (key.ends_with("/reactie")) {
+        form("party=ez&position=agree&comment=matrix");
+      } else if (key.ends_with("/instemming")) {
+        form("meeting=" +
+             std::to_string(json::parse(made_meeting.body)["id"].get<int>()));
+      } else if (key.ends_with("/bericht")) {
+        form("note=matrix");
+      } else if (key.ends_with("/intrekking")) {
+        form("reason=matrix");
+      } else if (key.ends_with("/inwerkingtreding")) {
+        form("");
       }
     }
     if (route->method == "POST" &&

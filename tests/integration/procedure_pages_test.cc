@@ -26,6 +26,19 @@ constexpr const char* kTheme = "bedrijvige-stad";  // led by GM0772, GM0794
 constexpr const char* kHelmond = "GM0794";
 constexpr const char* kTilburg = "GM0855";
 
+// A path as the templates write it in an attribute (mustache escapes '/').
+std::string InHtml(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '/') {
+      out += "&#x2F;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 class ProcedurePagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -222,6 +235,145 @@ TEST_F(ProcedurePagesTest, AContributionPastTheLimitIsRefusedWithTheRule) {
   EXPECT_THAT(page.body, HasSubstr("K-1"));
   EXPECT_THAT(page.body, HasSubstr("B-1"));
   EXPECT_THAT(page.body, Not(HasSubstr("B-2")));
+}
+
+TEST_F(ProcedurePagesTest, AnAmendmentThroughTheFormsShowsEachRefusal) {
+  std::string helmond = Token("city-editor", kHelmond);
+  std::string eindhoven = Token("city-editor", "GM0772");
+  std::string tilburg = Token("city-editor", kTilburg);
+  std::string proposal = std::string("target=agreement&agreement=") + kTheme +
+                         "%2Fa&proposer=" + kHelmond +
+                         "&text=Een+nieuwe+tekst+voor+afspraak+a.";
+
+  // An empty reason: the API's message next to the field.
+  HttpResponse empty = PostForm(helmond, "/wijzigingen", proposal + "&reason=");
+  EXPECT_EQ(empty.status, 422);
+  EXPECT_THAT(empty.body, HasSubstr("id=\"veld-reason-fout\""));
+  EXPECT_THAT(empty.body, HasSubstr("aria-invalid=\"true\""));
+  // What was typed stays in the form.
+  EXPECT_THAT(empty.body, HasSubstr("Een nieuwe tekst voor afspraak a."));
+  // No agreement chosen: named next to the agreement's field.
+  HttpResponse no_agreement =
+      PostForm(helmond, "/wijzigingen",
+               std::string("target=agreement&agreement=&proposer=") + kHelmond +
+                   "&text=x&reason=y");
+  EXPECT_EQ(no_agreement.status, 422);
+  EXPECT_THAT(no_agreement.body, HasSubstr("id=\"veld-agreement-fout\""));
+  // Proposing for another city is refused with the API's reason.
+  HttpResponse other =
+      PostForm(tilburg, "/wijzigingen", proposal + "&reason=namens");
+  EXPECT_EQ(other.status, 403);
+  EXPECT_THAT(other.body, HasSubstr("data-problem"));
+
+  HttpResponse proposed =
+      PostForm(helmond, "/wijzigingen", proposal + "&reason=Actueler");
+  ASSERT_EQ(proposed.status, 303) << proposed.body;
+  std::string location = proposed.Header("location");
+  ASSERT_THAT(location, HasSubstr("/wijzigingen/"));
+  std::string page = location.substr(0, location.find('?'));
+  std::string id = page.substr(page.rfind('/') + 1);
+
+  // The page offers each caller exactly their step: the other leading
+  // city and an administrator (for EZ) respond, the proposer may withdraw,
+  // Tilburg has none, the public may log in.
+  HttpResponse as_eindhoven = Get(page, eindhoven);
+  ASSERT_EQ(as_eindhoven.status, 200);
+  EXPECT_THAT(as_eindhoven.body, HasSubstr("data-testid=\"respond-form\""));
+  EXPECT_THAT(as_eindhoven.body, Not(HasSubstr("data-testid=\"report-form\"")));
+  HttpResponse as_admin = Get(page, admin_);
+  EXPECT_THAT(as_admin.body, HasSubstr("id=\"veld-party\""));
+  EXPECT_THAT(as_admin.body, Not(HasSubstr("data-testid=\"effect-form\"")));
+  HttpResponse as_helmond = Get(page, helmond);
+  EXPECT_THAT(as_helmond.body, HasSubstr("data-testid=\"withdraw-form\""));
+  EXPECT_THAT(as_helmond.body, Not(HasSubstr("data-testid=\"respond-form\"")));
+  EXPECT_THAT(Get(page, tilburg).body, HasSubstr("data-testid=\"no-step\""));
+  HttpResponse as_public = Get(page);
+  EXPECT_EQ(as_public.status, 200);
+  EXPECT_THAT(as_public.body, Not(HasSubstr("<form class=\"sc-form\"")));
+  EXPECT_EQ(as_public.Header("cache-control"), "no-store");
+  EXPECT_THAT(as_public.body, HasSubstr("<ins>"));
+
+  // A city that takes no part cannot respond; the leading city cannot
+  // report before every party agreed; an unknown position is named.
+  HttpResponse by_tilburg =
+      PostForm(tilburg, page + "/reactie", "position=agree");
+  EXPECT_EQ(by_tilburg.status, 403);
+  EXPECT_THAT(by_tilburg.body, HasSubstr("GM0772"));
+  HttpResponse early = PostForm(helmond, page + "/bericht", "note=");
+  EXPECT_EQ(early.status, 409);
+  EXPECT_THAT(early.body, HasSubstr("data-problem"));
+  HttpResponse bad_position =
+      PostForm(eindhoven, page + "/reactie", "position=misschien");
+  EXPECT_EQ(bad_position.status, 422);
+  EXPECT_THAT(bad_position.body, HasSubstr("id=\"veld-position-fout\""));
+  // A city editor cannot put it into effect, nor consent for the meeting.
+  EXPECT_EQ(PostForm(helmond, page + "/inwerkingtreding", "").status, 403);
+  EXPECT_EQ(PostForm(admin_, page + "/instemming", "meeting=1").status, 409);
+
+  // Every party still awaited agrees: cities for themselves, an
+  // administrator for a party.
+  json amendment = json::parse(Get("/api/v1/amendments/" + id).body);
+  for (const auto& party : amendment["awaiting"]) {
+    std::string code = party.get<std::string>();
+    bool is_city = code.starts_with("GM");
+    HttpResponse agreed = PostForm(
+        is_city ? Token("city-editor", code) : admin_, page + "/reactie",
+        (is_city ? std::string() : "party=" + code + "&") + "position=agree");
+    ASSERT_EQ(agreed.status, 303) << code << ": " << agreed.body;
+  }
+  EXPECT_EQ(PostForm(eindhoven, page + "/reactie", "position=agree").status,
+            409);
+  EXPECT_THAT(Get(page, helmond).body,
+              HasSubstr("data-testid=\"report-form\""));
+  ASSERT_EQ(PostForm(helmond, page + "/bericht", "note=Akkoord").status, 303);
+  ASSERT_EQ(PostForm(admin_, page + "/inwerkingtreding", "").status, 303);
+  HttpResponse done = Get(page);
+  EXPECT_THAT(done.body, HasSubstr("data-state=\"in-effect\""));
+  EXPECT_THAT(done.body, HasSubstr("Akkoord"));
+  // Withdrawing after it took effect is refused.
+  EXPECT_EQ(PostForm(helmond, page + "/intrekking", "reason=toch").status, 409);
+
+  // The agreement's page shows the new text and no open amendment; the
+  // list and the publications link to the amendment's page.
+  HttpResponse agreement =
+      Get(std::string("/themas/") + kTheme + "/afspraken/a");
+  EXPECT_THAT(agreement.body, HasSubstr("Een nieuwe tekst voor afspraak a."));
+  EXPECT_THAT(agreement.body,
+              Not(HasSubstr("data-testid=\"open-amendments\"")));
+  EXPECT_THAT(
+      Get("/wijzigingen").body,
+      HasSubstr("data-amendment=\"" + id + "\" data-state=\"in-effect\""));
+  EXPECT_THAT(Get(std::string("/wijzigingen?thema=") + kTheme).body,
+              HasSubstr("data-amendment=\"" + id + "\""));
+  EXPECT_THAT(Get("/wijzigingen?thema=algemeen").body,
+              Not(HasSubstr("data-amendment=\"" + id + "\"")));
+  EXPECT_THAT(Get("/publicaties").body,
+              HasSubstr("href=\"" + InHtml(page) + "\""));
+  EXPECT_THAT(Get("/en/publicaties").body,
+              HasSubstr("href=\"" + InHtml("/en" + page) + "\""));
+}
+
+TEST_F(ProcedurePagesTest, TheAgreementPageLinksToItsOpenAmendment) {
+  std::string path = std::string("/themas/") + kTheme + "/afspraken/b";
+  EXPECT_THAT(Get(path).body,
+              Not(HasSubstr("data-testid=\"open-amendments\"")));
+  HttpResponse proposed =
+      PostForm(Token("city-editor", kHelmond), "/wijzigingen",
+               std::string("target=agreement&agreement=") + kTheme +
+                   "%2Fb&proposer=" + kHelmond + "&text=Anders.&reason=Beter");
+  ASSERT_EQ(proposed.status, 303) << proposed.body;
+  std::string location = proposed.Header("location");
+  std::string page = location.substr(0, location.find('?'));
+  HttpResponse after = Get(path);
+  EXPECT_THAT(after.body, HasSubstr("data-testid=\"open-amendments\""));
+  EXPECT_THAT(after.body, HasSubstr("href=\"" + InHtml(page) + "\""));
+  // The form opened from the agreement starts from its current text.
+  HttpResponse form =
+      Get(std::string("/wijzigingen/nieuw?thema=") + kTheme + "&afspraak=b",
+          Token("city-editor", kHelmond));
+  ASSERT_EQ(form.status, 200);
+  EXPECT_THAT(form.body, HasSubstr("value=\"" + std::string(kTheme) +
+                                   "&#x2F;b\" selected"));
 }
 
 }  // namespace
