@@ -1158,8 +1158,10 @@ http::Response SearchPage(Site& site, http::Request& request,
       if (int score = SearchScore(words, agreement_words)) {
         agreement_hits.push_back(
             {score,
-             {{"title", t["agreement"]["heading"].get<std::string>() + " " +
-                            theme.id + "/" + agreement.letter},
+             {{"title",
+               {{"text", t["agreement"]["heading"].get<std::string>() + " " +
+                             theme.id + "/" + agreement.letter},
+                {"lang", language == Language::kDutch ? "nl" : "en"}}},
               {"url", AgreementUrl(theme.id, agreement.letter, language)},
               {"theme", Localized(theme.name, language)},
               {"summary",

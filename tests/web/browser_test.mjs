@@ -178,6 +178,8 @@ describe('public pages', () => {
     await page.fill('#zoekterm', 'facturen');
     await Promise.all([page.waitForURL(/\/zoeken\?q=facturen$/), page.keyboard.press('Enter')]);
     assert.ok(await page.locator('[data-results=resultaten-agreements] li').count() > 0);
+    // Each result is a link that says what it leads to.
+    assert.match(await page.locator('[data-results=resultaten-agreements] li a').first().innerText(), /^Afspraak \S+\/[a-z]+$/);
     assert.ok(await page.locator('[data-results=resultaten-indicators] li').count() > 0);
     await page.fill('#zoekterm', 'helmond');
     await Promise.all([page.waitForURL(/q=helmond$/), page.keyboard.press('Enter')]);
@@ -503,6 +505,99 @@ describe('the covenant\'s procedures', () => {
     for (const context of [tilburg, helmond, eindhoven, visitor]) await context.close();
   });
 
+  test('an agreement is amended through the site: proposed, agreed by every involved party, reported, put into effect and published', async () => {
+    // Helmond, a leading city of Bedrijvige Stad, proposes a change to
+    // agreement c, with JavaScript off.
+    const helmond = await browser.newContext();
+    const proposer = await login(helmond, EDITOR.username, EDITOR.password);
+    await proposer.goto(`${server.url}/themas/bedrijvige-stad/afspraken/c`);
+    await Promise.all([proposer.waitForURL(/\/wijzigingen\/nieuw\?/), proposer.click('[data-testid=propose-amendment]')]);
+    await axe(proposer);
+    // The form starts from the agreement's current text.
+    const oldText = await proposer.inputValue('#veld-text');
+    assert.ok(oldText.length > 20, oldText);
+    const newText = `${oldText} Helmond en Eindhoven delen hun aanpak met de G32.`;
+    await proposer.fill('#veld-text', newText);
+    // Without a reason the API refuses; its message stands next to the field.
+    await submit(proposer, '[data-testid=propose-form]');
+    assert.match(await proposer.locator('#veld-reason-fout').innerText(), /empty/);
+    assert.equal(await proposer.locator('.sc-error-summary a[href="#veld-reason"]').count(), 1);
+    assert.equal(await proposer.inputValue('#veld-text'), newText);
+    proposer.problems = proposer.problems.filter((text) => !/status of 422/.test(text));
+    await axe(proposer);
+    await proposer.fill('#veld-reason', 'De aanpak is klaar om met de andere steden te delen.');
+    await Promise.all([proposer.waitForURL(/\/wijzigingen\/\d+\?stap=voorgesteld$/),
+      proposer.click('[data-testid=propose-form] button[type=submit]')]);
+    const amendmentPath = new URL(proposer.url()).pathname;
+    assert.equal(await proposer.getAttribute('[data-testid=amendment-state]', 'data-state'), 'proposed');
+    assert.match((await proposer.locator('[data-diff] ins').allInnerTexts()).join(' '), /G32/);
+    // The proposer's step is to withdraw, not to respond.
+    assert.equal(await proposer.locator('[data-testid=respond-form]').count(), 0);
+    assert.equal(await proposer.locator('[data-testid=withdraw-form]').count(), 1);
+    await axe(proposer);
+    noProblems(proposer);
+
+    // Every party still awaited agrees: cities through their editors, EZ
+    // (an involved party of Bedrijvige Stad) by an administrator for it.
+    const id = amendmentPath.split('/').pop();
+    const { awaiting } = await (await fetch(`${server.url}/api/v1/amendments/${id}`)).json();
+    assert.ok(awaiting.includes('GM0772') && awaiting.includes('ez'), awaiting.join(' '));
+    const editors = { GM0772: EINDHOVEN_EDITOR, GM0855: TILBURG_EDITOR };
+    const contexts = [helmond];
+    for (const party of awaiting) {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const account = party.startsWith('GM') ? editors[party] : { username: 'admin', password: ADMIN_PASSWORD };
+      assert.ok(account, `an editor for ${party}`);
+      const page = await login(context, account.username, account.password);
+      await page.goto(server.url + amendmentPath);
+      if (!party.startsWith('GM')) await page.selectOption('#veld-party', party);
+      await page.check('#veld-position');
+      await page.fill('#veld-comment', `${party} stemt in.`);
+      await submit(page, '[data-testid=respond-form]');
+      assert.match(await page.locator('[data-testid=responses]').innerText(), new RegExp(`${party} stemt in`));
+      noProblems(page);
+    }
+
+    // Helmond reports the agreement to Stedenlink.
+    await proposer.goto(server.url + amendmentPath);
+    assert.equal(await proposer.getAttribute('[data-testid=amendment-state]', 'data-state'), 'agreed');
+    await proposer.fill('#veld-note', 'Alle betrokken partijen stemmen in.');
+    await submit(proposer, '[data-testid=report-form]');
+    assert.equal(await proposer.getAttribute('[data-testid=amendment-state]', 'data-state'), 'reported');
+    assert.match(await proposer.locator('[data-testid=report]').innerText(), /Helmond/);
+
+    // An administrator, for Stedenlink, puts it into effect.
+    const stedenlink = await browser.newContext();
+    contexts.push(stedenlink);
+    const admin = await login(stedenlink, 'admin', ADMIN_PASSWORD);
+    await admin.goto(server.url + amendmentPath);
+    await submit(admin, '[data-testid=effect-form]');
+    assert.equal(await admin.getAttribute('[data-testid=amendment-state]', 'data-state'), 'in-effect');
+    assert.equal(await admin.locator('form[data-testid]').count(), 0, 'nothing left to do');
+    await admin.screenshot({ path: join(screenshots, 'amendment-in-effect.png'), fullPage: true });
+    await axe(admin);
+    noProblems(admin);
+
+    // The agreement's page shows the new text and the word diff.
+    const visitor = await browser.newContext();
+    contexts.push(visitor);
+    const agreement = await open(visitor, '/themas/bedrijvige-stad/afspraken/c');
+    assert.match(await agreement.locator('blockquote.sc-quote').first().innerText(), /delen hun aanpak met de G32/);
+    assert.match((await agreement.locator('[data-diff] ins').allInnerTexts()).join(' '), /G32/);
+    assert.equal(await agreement.locator('[data-testid=open-amendments]').count(), 0);
+    await axe(agreement);
+    // /publicaties shows the amendment and links to its page.
+    const publications = await open(visitor, '/publicaties');
+    const entry = publications.locator('[data-testid=publications] li[data-kind=amendment]').first();
+    assert.equal(await entry.count(), 1);
+    await Promise.all([publications.waitForURL((url) => url.pathname === amendmentPath), entry.locator('a').click()]);
+    const list = await open(visitor, '/wijzigingen?thema=bedrijvige-stad');
+    assert.equal(await list.locator(`[data-amendment="${id}"]`).getAttribute('data-state'), 'in-effect');
+    await axe(list);
+    for (const context of contexts) await context.close();
+  });
+
   test('projects, meetings and funding through the site, with the API\'s refusals next to their fields', async () => {
     const context = await browser.newContext();
     const page = await login(context, 'admin', ADMIN_PASSWORD);
@@ -705,7 +800,7 @@ describe('accessibility', () => {
     const indicator = await firstIndicator(context);
     const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
       '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet',
-      '/publicaties', '/overleggen', '/financiering', '/themas/bedrijvige-stad/projecten'];
+      '/publicaties', '/overleggen', '/financiering', '/themas/bedrijvige-stad/projecten', '/wijzigingen'];
     for (const path of paths) {
       for (const prefix of ['', '/en']) {
         const page = await context.newPage();
@@ -716,7 +811,7 @@ describe('accessibility', () => {
     }
     const editor = await browser.newContext();
     for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices',
-      '/invoer/themas/bedrijvige-stad/business-parks', '/themas/onze-stad/toetredingen/nieuw']],
+      '/invoer/themas/bedrijvige-stad/business-parks', '/themas/onze-stad/toetredingen/nieuw', '/wijzigingen/nieuw']],
       ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
         '/beheer/audit', '/beheer/audit/verificatie', '/overleggen/nieuw', '/financiering/invoer',
         '/themas/bedrijvige-stad/projecten/nieuw']]]) {
