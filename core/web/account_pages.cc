@@ -44,19 +44,6 @@ http::RouteOptions FormOptions(std::string permission, std::string summary,
   return options;
 }
 
-http::Response Redirect(const std::string& location) {
-  http::Response response;
-  response.status = 303;
-  response.SetHeader("Location", location);
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-http::Response NoStore(http::Response response) {
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
 std::int64_t SessionId(const http::Request& request) {
   return request.principal ? request.principal->session_id : 0;
 }

@@ -38,11 +38,6 @@ http::RouteOptions AdminOptions(std::string summary, bool form = false) {
   return options;
 }
 
-http::Response NoStore(http::Response response) {
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
 http::Response ModulesPage(Site& site, const http::Request& request,
                            Language language, const std::string& notice,
                            const std::string& problem, int status) {

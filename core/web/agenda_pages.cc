@@ -31,50 +31,6 @@ namespace {
 
 using nlohmann::json;
 
-http::Response NoStore(http::Response response) {
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-http::Response Redirect(const std::string& location) {
-  http::Response response;
-  response.status = 303;
-  response.SetHeader("Location", location);
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-std::string ProblemDetail(const http::Response& answer) {
-  json problem = json::parse(answer.body, nullptr, false);
-  if (problem.is_object() && problem.contains("detail") &&
-      problem["detail"].is_string()) {
-    return problem["detail"].get<std::string>();
-  }
-  return answer.body.substr(0, 300);
-}
-
-std::optional<std::int64_t> IdParam(const http::Request& request,
-                                    std::string_view name) {
-  std::string_view text = request.Param(name);
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return std::nullopt;
-  }
-  return id;
-}
-
-std::optional<domain::ThemeManifest> EnabledTheme(Site& site,
-                                                  std::string_view id) {
-  auto themes = EnabledThemes(site);
-  if (!themes.ok()) return std::nullopt;
-  for (auto& theme : *themes) {
-    if (theme.id == id) return std::move(theme);
-  }
-  return std::nullopt;
-}
-
 // An API GET's JSON, or nullopt with the problem's detail in failure.
 std::optional<json> GetJson(Site& site, const http::Request& request,
                             const std::string& target, std::string& failure) {
@@ -402,9 +358,14 @@ json ProjectView(const json& project, const std::map<std::int64_t, json>& all,
   if (project.contains("fundingSources") &&
       project["fundingSources"].is_array()) {
     for (const auto& source : project["fundingSources"]) {
-      json item = {{"kind", Text(source, "kind")},
+      std::string kind = Text(source, "kind");
+      std::string source_status = Text(source, "status");
+      json item = {{"kind", t["projects"]["sourceKinds"].value(kind, kind)},
                    {"name", Text(source, "name")},
-                   {"status", Text(source, "status")},
+                   {"status", source_status.empty()
+                                  ? std::string()
+                                  : t["projects"]["sourceStatuses"].value(
+                                        source_status, source_status)},
                    {"document", Text(source, "documentReference")}};
       if (source.contains("amountCents") &&
           source["amountCents"].is_number_integer()) {
@@ -489,7 +450,7 @@ http::Response ProjectPage(Site& site, http::Request& request,
                            Language language) {
   const json& t = site.pages().Translations(language);
   auto theme = EnabledTheme(site, request.Param("theme"));
-  auto id = IdParam(request, "projectId");
+  auto id = PathId(request, "projectId");
   if (!theme || !id) {
     return site.ErrorPage(request, language, 404,
                           t["projects"]["noProject"].get<std::string>());
@@ -539,8 +500,180 @@ const std::map<std::string, std::string>& ProjectFieldNames() {
       {"securing.standards", "standards"},
       {"securing.scalability", "scalability"},
       {"securing.exchangeability", "exchangeability"},
-      {"securing", "standards"}};
+      {"securing", "standards"},
+      {"concretises.agreement", "concretisesAgreement"},
+      {"concretises.party", "concretisesParty"},
+      {"concretises.action", "concretisesAction"},
+      {"concretises", "concretisesAgreement"}};
   return kNames;
+}
+
+// ---- a project's own funding sources (7a, 7e) in the form ----
+//
+// One fieldset per source, its inputs named "source-<row>-<field>"; the
+// form says how many rows it has ("sourceRows"). A row left empty is not a
+// source. The form shows the stored sources and one empty row for a new
+// one.
+
+constexpr int kMaxSourceRows = 20;
+constexpr const char* kSourceFields[] = {"kind",   "name",      "amount",
+                                         "status", "ezSupport", "document"};
+
+std::string SourceKey(int row, std::string_view field) {
+  std::string key = "source-";
+  key += std::to_string(row);
+  key += '-';
+  key += field;
+  return key;
+}
+
+int SourceRows(const FormState& state) {
+  auto found = state.values.find("sourceRows");
+  int rows = 0;
+  if (found != state.values.end()) {
+    const std::string& text = found->second;
+    std::from_chars(text.data(), text.data() + text.size(), rows);
+  }
+  return std::clamp(rows, 0, kMaxSourceRows);
+}
+
+// The stored sources as the form's values.
+void SourcesToForm(const json& sources, Language language, FormState& state) {
+  int rows = 0;
+  for (const auto& source : sources) {
+    if (rows >= kMaxSourceRows || !source.is_object()) break;
+    state.values[SourceKey(rows, "kind")] = Text(source, "kind");
+    state.values[SourceKey(rows, "name")] = Text(source, "name");
+    state.values[SourceKey(rows, "status")] = Text(source, "status");
+    state.values[SourceKey(rows, "document")] =
+        Text(source, "documentReference");
+    if (source.contains("amountCents") &&
+        source["amountCents"].is_number_integer()) {
+      state.values[SourceKey(rows, "amount")] =
+          Euro(source["amountCents"].get<std::int64_t>(), language);
+    }
+    if (source.value("ezSupport", false)) {
+      state.values[SourceKey(rows, "ezSupport")] = "true";
+    }
+    ++rows;
+  }
+  state.values["sourceRows"] = std::to_string(rows);
+}
+
+// The form's rows as the API's fundingSources; row_of[i] is the form row
+// of the API's source i. False (with the error set) when an amount is not
+// one.
+bool SourcesFromForm(const http::Pairs& form, Language language, const json& t,
+                     FormState& state, json& sources,
+                     std::vector<int>& row_of) {
+  state.values["sourceRows"] = FormField(form, "sourceRows").value_or("0");
+  int rows = SourceRows(state);
+  sources = json::array();
+  bool ok = true;
+  for (int row = 0; row < rows; ++row) {
+    auto value = [&](const char* field) -> std::string& {
+      return state.values[SourceKey(row, field)];
+    };
+    for (const char* field : kSourceFields) {
+      value(field) = FormField(form, SourceKey(row, field)).value_or("");
+    }
+    if (value("kind").empty() && value("name").empty() &&
+        value("amount").empty() && value("document").empty()) {
+      continue;
+    }
+    json source = {{"kind", value("kind")}, {"name", value("name")}};
+    // EZ's support is a fact of EU requests only (7e).
+    if (value("ezSupport") == "true") source["ezSupport"] = true;
+    if (!value("amount").empty()) {
+      auto cents = ParseEuro(value("amount"), language);
+      if (!cents) {
+        state.errors[SourceKey(row, "amount")] =
+            t["funding"]["amountInvalid"].get<std::string>();
+        ok = false;
+      } else {
+        source["amountCents"] = *cents;
+      }
+    }
+    if (!value("status").empty()) source["status"] = value("status");
+    if (!value("document").empty()) {
+      source["documentReference"] = value("document");
+    }
+    sources.push_back(std::move(source));
+    row_of.push_back(row);
+  }
+  return ok;
+}
+
+// The API names a source's field as "fundingSources[2].name": the error is
+// put next to that row's field. False when the problem is about something
+// else.
+bool TakeSourceProblem(const http::Response& answer,
+                       const std::vector<int>& row_of, FormState& state) {
+  std::string detail = ProblemDetail(answer);
+  constexpr std::string_view kPrefix = "fundingSources[";
+  if (answer.status != 400 || !detail.starts_with(kPrefix)) return false;
+  std::size_t index = 0;
+  const char* begin = detail.data() + kPrefix.size();
+  auto [end, error] =
+      std::from_chars(begin, detail.data() + detail.size(), index);
+  std::size_t colon = detail.find(": ");
+  if (error != std::errc() || index >= row_of.size() ||
+      colon == std::string::npos) {
+    return false;
+  }
+  std::string field(end, static_cast<std::size_t>(detail.data() + colon - end));
+  if (field.starts_with("].")) field = field.substr(2);
+  if (field == "amountCents") field = "amount";
+  if (field == "documentReference") field = "document";
+  if (std::find(std::begin(kSourceFields), std::end(kSourceFields), field) ==
+      std::end(kSourceFields)) {
+    field = "kind";
+  }
+  state.errors[SourceKey(row_of[index], field)] = detail.substr(colon + 2);
+  return true;
+}
+
+json SourcesModel(const FormState& state, const json& t) {
+  auto value = [&](int row, const char* field) {
+    auto found = state.values.find(SourceKey(row, field));
+    return found == state.values.end() ? std::string() : found->second;
+  };
+  int rows = SourceRows(state);
+  // One empty row to add a source, unless the form comes back with errors
+  // (then it shows what was sent).
+  if (!state.submitted && rows < kMaxSourceRows) ++rows;
+  json out = json::array();
+  for (int row = 0; row < rows; ++row) {
+    json kinds = json::array();
+    for (const char* kind : {"eu", "national", "regional", "municipal",
+                             "private", "own", "other"}) {
+      kinds.push_back({{"code", kind},
+                       {"name", t["projects"]["sourceKinds"][kind]},
+                       {"selected", value(row, "kind") == kind}});
+    }
+    json statuses = json::array();
+    for (const char* option : {"requested", "granted", "refused"}) {
+      statuses.push_back({{"code", option},
+                          {"name", t["projects"]["sourceStatuses"][option]},
+                          {"selected", value(row, "status") == option}});
+    }
+    json item = {{"row", row}, {"number", row + 1}};
+    for (const char* field : {"kind", "name", "amount", "status", "document"}) {
+      std::string label_key = "source";
+      label_key += static_cast<char>(field[0] - 'a' + 'A');
+      label_key += field + 1;
+      item[field] = Field(SourceKey(row, field), t["projects"][label_key],
+                          value(row, field), state);
+    }
+    item["kind"]["options"] = kinds;
+    item["status"]["options"] = statuses;
+    item["ezSupport"] =
+        Field(SourceKey(row, "ezSupport"), t["projects"]["sourceEzSupport"],
+              value(row, "ezSupport"), state);
+    item["ezSupport"]["checked"] = value(row, "ezSupport") == "true";
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 http::Response ProjectForm(Site& site, const http::Request& request,
@@ -594,6 +727,15 @@ http::Response ProjectForm(Site& site, const http::Request& request,
       state.values["replaces"] =
           std::to_string((*stored)["replaces"].get<std::int64_t>());
     }
+    if (stored->contains("concretises") &&
+        (*stored)["concretises"].is_object()) {
+      const json& action = (*stored)["concretises"];
+      state.values["concretisesAgreement"] = Text(action, "agreement");
+      state.values["concretisesParty"] = Text(action, "party");
+      state.values["concretisesAction"] = Text(action, "action");
+    }
+    SourcesToForm(stored->value("fundingSources", json::array()), language,
+                  state);
   }
   auto value = [&](const std::string& key) {
     auto found = state.values.find(key);
@@ -710,6 +852,28 @@ http::Response ProjectForm(Site& site, const http::Request& request,
   model["replaces"] =
       Field("replaces", t["projects"]["replaces"], value("replaces"), state);
   model["replaces"]["options"] = replaceable;
+  // The open action at signing this project concretises (4d).
+  json letters = json::array();
+  for (const auto& agreement : theme.agreements) {
+    std::string id = theme.id + "/" + agreement.letter;
+    letters.push_back({{"code", id},
+                       {"name", t["agreement"]["heading"].get<std::string>() +
+                                    " " + agreement.letter},
+                       {"selected", value("concretisesAgreement") == id}});
+  }
+  model["concretisesAgreement"] =
+      Field("concretisesAgreement", t["projects"]["concretisesAgreement"],
+            value("concretisesAgreement"), state);
+  model["concretisesAgreement"]["options"] = letters;
+  model["concretisesParty"] =
+      Field("concretisesParty", t["projects"]["concretisesParty"],
+            value("concretisesParty"), state);
+  model["concretisesAction"] =
+      Field("concretisesAction", t["projects"]["concretisesAction"],
+            value("concretisesAction"), state);
+  json sources = SourcesModel(state, t);
+  model["sourceRows"] = sources.size();
+  model["sources"] = std::move(sources);
   model["errors"] = ErrorsJson(state);
   model["hasErrors"] = !state.errors.empty();
   model["problem"] = state.problem;
@@ -732,7 +896,8 @@ http::Response SaveProject(Site& site, http::Request& request,
   for (const char* key :
        {"title", "aim", "lead", "status", "proposedOn", "startedOn", "endedOn",
         "results", "partnerCities", "organisations", "standards", "scalability",
-        "exchangeability", "replaces"}) {
+        "exchangeability", "replaces", "concretisesAgreement",
+        "concretisesParty", "concretisesAction"}) {
     state.values[key] = FormField(form, key).value_or("");
   }
   state.choices["agreements"] = FormValues(form, "agreements");
@@ -768,6 +933,22 @@ http::Response SaveProject(Site& site, http::Request& request,
     }
     body["replaces"] = replaces;
   }
+  // The open action (4d): left out when none of its fields is filled in.
+  if (state.values["concretisesAgreement"].empty() &&
+      state.values["concretisesParty"].empty() &&
+      state.values["concretisesAction"].empty()) {
+    body["concretises"] = nullptr;
+  } else {
+    body["concretises"] = {{"agreement", state.values["concretisesAgreement"]},
+                           {"party", state.values["concretisesParty"]},
+                           {"action", state.values["concretisesAction"]}};
+  }
+  std::vector<int> row_of;
+  json sources;
+  if (!SourcesFromForm(form, language, t, state, sources, row_of)) {
+    return ProjectForm(site, request, language, *theme, editing, state, 422);
+  }
+  body["fundingSources"] = std::move(sources);
   std::string api = "/api/v1/themes/" + theme->id + "/projects";
   http::Response answer =
       editing ? site.CallApi(request, "PATCH",
@@ -779,7 +960,9 @@ http::Response SaveProject(Site& site, http::Request& request,
         saved.is_object() ? saved.value("id", std::int64_t{0}) : 0;
     return Redirect(ProjectUrl(theme->id, id, language));
   }
-  TakeProblem(answer, ProjectFieldNames(), state);
+  if (!TakeSourceProblem(answer, row_of, state)) {
+    TakeProblem(answer, ProjectFieldNames(), state);
+  }
   return ProjectForm(site, request, language, *theme, editing, state,
                      answer.status == 400 ? 422 : answer.status);
 }
@@ -802,7 +985,12 @@ json MeetingView(const json& meeting,
       {"kindLabel", KindLabel(Text(meeting, "kind"), t)},
       {"reportPeriod", Text(meeting, "reportPeriod")},
       {"evaluation", meeting.value("evaluation", false)},
-      {"minutesRestricted", meeting.value("minutesRestricted", false)}};
+      {"minutesRestricted", meeting.value("minutesRestricted", false)},
+      {"editUrl",
+       Localize("/overleggen/" +
+                    std::to_string(meeting.value("id", std::int64_t{0})) +
+                    "/wijzigen",
+                language)}};
   for (const auto& theme : themes) {
     if (theme.id == theme_id) view["theme"] = ThemeLink(theme, language);
   }
@@ -881,7 +1069,8 @@ http::Response MeetingsPage(Site& site, http::Request& request,
           {"basedOnReport", administrative.value("basedOnReport", 0)},
           {"administrativeRequired", administrative.value("required", 2)},
           {"administrativeKept", administrative.value("kept", false)},
-          {"shortfalls", rhythm->value("shortfalls", json::array())}};
+          {"withoutReport", administrative.value("count", 0) -
+                                administrative.value("basedOnReport", 0)}};
       if (evaluation.is_null() && rhythm->contains("evaluation")) {
         const json& found = (*rhythm)["evaluation"];
         std::string evaluation_status = Text(found, "status");
@@ -918,20 +1107,52 @@ const std::map<std::string, std::string>& MeetingFieldNames() {
   return kNames;
 }
 
+// The form to record a meeting, or to change the one editing names (its
+// stored facts, minutes included, as the starting values).
 http::Response MeetingForm(Site& site, const http::Request& request,
-                           Language language, FormState state, int status) {
+                           Language language,
+                           std::optional<std::int64_t> editing, FormState state,
+                           int status) {
   const json& t = site.pages().Translations(language);
   auto themes = EnabledThemes(site);
   if (!themes.ok()) {
     return site.ErrorPage(request, language, 500, themes.status().message());
   }
+  std::string meeting_url;
+  if (editing) {
+    meeting_url = Localize("/overleggen/" + std::to_string(*editing), language);
+    std::string failure;
+    auto stored = GetJson(
+        site, request, "/api/v1/meetings/" + std::to_string(*editing), failure);
+    if (!stored) {
+      return site.ErrorPage(request, language, 404,
+                            t["meetings"]["noMeeting"].get<std::string>());
+    }
+    if (!state.submitted) {
+      for (const char* key :
+           {"kind", "date", "theme", "reportPeriod", "minutes"}) {
+        state.values[key] = Text(*stored, key);
+      }
+      state.values["evaluation"] =
+          stored->value("evaluation", false) ? "true" : "";
+      state.values["decisions"] =
+          Join(StringsOf(stored->value("decisions", json::array())), "\n");
+      const json& attendees = stored->value("attendees", json::object());
+      state.values["cities"] =
+          Join(StringsOf(attendees.value("cities", json::array())), ", ");
+      state.choices["parties"] =
+          StringsOf(attendees.value("parties", json::array()));
+    }
+  }
   auto value = [&](const std::string& key) {
     auto found = state.values.find(key);
     return found == state.values.end() ? std::string() : found->second;
   };
-  json model = site.BaseModel(request, language,
-                              t["meetings"]["add"].get<std::string>(), true);
-  model["action"] = Localize("/overleggen", language);
+  json model = site.BaseModel(
+      request, language,
+      t["meetings"][editing ? "change" : "add"].get<std::string>(), true);
+  model["heading"] = t["meetings"][editing ? "change" : "add"];
+  model["action"] = editing ? meeting_url : Localize("/overleggen", language);
   model["meetingsUrl"] = Localize("/overleggen", language);
   json kinds = json::array();
   for (const char* kind : {"official", "administrative", "theme-table"}) {
@@ -980,7 +1201,8 @@ http::Response MeetingForm(Site& site, const http::Request& request,
 }
 
 http::Response SaveMeeting(Site& site, http::Request& request,
-                           Language language) {
+                           Language language,
+                           std::optional<std::int64_t> editing) {
   auto form = ParseForm(request.body).value_or(http::Pairs());
   FormState state;
   state.submitted = true;
@@ -989,26 +1211,33 @@ http::Response SaveMeeting(Site& site, http::Request& request,
     state.values[key] = FormField(form, key).value_or("");
   }
   state.choices["parties"] = FormValues(form, "parties");
-  json body = {{"kind", state.values["kind"]}, {"date", state.values["date"]}};
-  if (!state.values["theme"].empty()) body["theme"] = state.values["theme"];
-  body["attendees"] = {{"parties", state.choices["parties"]},
-                       {"cities", Codes(state.values["cities"])}};
-  if (!state.values["reportPeriod"].empty()) {
-    body["reportPeriod"] = state.values["reportPeriod"];
-  }
-  if (state.values["evaluation"] == "true") body["evaluation"] = true;
-  body["decisions"] = Lines(state.values["decisions"]);
-  if (!state.values["minutes"].empty()) {
-    body["minutes"] = state.values["minutes"];
-  }
+  // Every field goes along, an empty one as null: a change sets the meeting
+  // to what the form shows.
+  auto text_or_null = [&](const char* key) {
+    const std::string& value = state.values[key];
+    return value.empty() ? json(nullptr) : json(value);
+  };
+  json body = {{"kind", state.values["kind"]},
+               {"date", state.values["date"]},
+               {"theme", text_or_null("theme")},
+               {"attendees",
+                {{"parties", state.choices["parties"]},
+                 {"cities", Codes(state.values["cities"])}}},
+               {"reportPeriod", text_or_null("reportPeriod")},
+               {"evaluation", state.values["evaluation"] == "true"},
+               {"decisions", Lines(state.values["decisions"])},
+               {"minutes", text_or_null("minutes")}};
   http::Response answer =
-      site.CallApi(request, "POST", "/api/v1/meetings", body);
-  if (answer.status == 201) {
+      editing
+          ? site.CallApi(request, "PATCH",
+                         "/api/v1/meetings/" + std::to_string(*editing), body)
+          : site.CallApi(request, "POST", "/api/v1/meetings", body);
+  if (answer.status == 200 || answer.status == 201) {
     return Redirect(Localize("/overleggen", language) + "#jaar-" +
                     state.values["date"].substr(0, 4));
   }
   TakeProblem(answer, MeetingFieldNames(), state);
-  return MeetingForm(site, request, language, state,
+  return MeetingForm(site, request, language, editing, state,
                      answer.status == 400 ? 422 : answer.status);
 }
 
@@ -1162,6 +1391,14 @@ http::Response SaveFunding(Site& site, http::Request& request,
                      answer.status == 400 ? 422 : answer.status);
 }
 
+http::Response NoMeeting(Site& site, const http::Request& request,
+                         Language language) {
+  return site.ErrorPage(request, language, 404,
+                        site.pages()
+                            .Translations(language)["meetings"]["noMeeting"]
+                            .get<std::string>());
+}
+
 http::RouteOptions PublicPage(std::string summary) {
   http::RouteOptions options;
   options.permission = "public";
@@ -1221,7 +1458,7 @@ Status RegisterAgendaPages(Site& site) {
       [s, no_theme](http::Request& r, Language l) {
         auto theme = EnabledTheme(*s, r.Param("theme"));
         if (!theme) return no_theme(r, l);
-        auto id = IdParam(r, "projectId");
+        auto id = PathId(r, "projectId");
         if (!id) {
           return s->ErrorPage(r, l, 404,
                               s->pages()
@@ -1240,7 +1477,18 @@ Status RegisterAgendaPages(Site& site) {
       "/overleggen/nieuw",
       PersonalPage("admin", "The form to record a meeting (administrators)"),
       [s](http::Request& r, Language l) {
-        return MeetingForm(*s, r, l, FormState(), 200);
+        return MeetingForm(*s, r, l, std::nullopt, FormState(), 200);
+      });
+  if (!status.ok()) return status;
+  status = site.AddPage(
+      "/overleggen/{meetingId}/wijzigen",
+      PersonalPage("admin",
+                   "The form to change a meeting: its minutes, decisions and "
+                   "facts (administrators)"),
+      [s](http::Request& r, Language l) {
+        auto id = PathId(r, "meetingId");
+        if (!id) return NoMeeting(*s, r, l);
+        return MeetingForm(*s, r, l, id, FormState(), 200);
       });
   if (!status.ok()) return status;
   status = site.AddPage(
@@ -1270,7 +1518,7 @@ Status RegisterAgendaPages(Site& site) {
         "POST", Localize("/themas/{theme}/projecten/{projectId}", language),
         FormRoute("authenticated", "Change a project"),
         [s, language](http::Request& r) {
-          auto id = IdParam(r, "projectId");
+          auto id = PathId(r, "projectId");
           if (!id) {
             return s->ErrorPage(
                 r, language, 404,
@@ -1285,7 +1533,16 @@ Status RegisterAgendaPages(Site& site) {
         site.AddRoute("POST", Localize("/overleggen", language),
                       FormRoute("admin", "Record a meeting (administrators)"),
                       [s, language](http::Request& r) {
-                        return SaveMeeting(*s, r, language);
+                        return SaveMeeting(*s, r, language, std::nullopt);
+                      });
+    if (!status.ok()) return status;
+    status =
+        site.AddRoute("POST", Localize("/overleggen/{meetingId}", language),
+                      FormRoute("admin", "Change a meeting (administrators)"),
+                      [s, language](http::Request& r) {
+                        auto id = PathId(r, "meetingId");
+                        if (!id) return NoMeeting(*s, r, language);
+                        return SaveMeeting(*s, r, language, id);
                       });
     if (!status.ok()) return status;
     status =

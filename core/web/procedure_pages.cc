@@ -40,49 +40,6 @@ namespace {
 
 using nlohmann::json;
 
-http::Response NoStore(http::Response response) {
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-http::Response Redirect(const std::string& location) {
-  http::Response response;
-  response.status = 303;
-  response.SetHeader("Location", location);
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-std::string ProblemDetail(const http::Response& answer) {
-  json problem = json::parse(answer.body, nullptr, false);
-  if (problem.is_object() && problem.contains("detail") &&
-      problem["detail"].is_string()) {
-    return problem["detail"].get<std::string>();
-  }
-  return answer.body.substr(0, 300);
-}
-
-std::optional<std::int64_t> RequestIdOf(const http::Request& request) {
-  std::string_view text = request.Param("requestId");
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return std::nullopt;
-  }
-  return id;
-}
-
-std::optional<domain::ThemeManifest> EnabledTheme(Site& site,
-                                                  std::string_view id) {
-  auto themes = EnabledThemes(site);
-  if (!themes.ok()) return std::nullopt;
-  for (auto& theme : *themes) {
-    if (theme.id == id) return std::move(theme);
-  }
-  return std::nullopt;
-}
-
 std::string JoinBase(const std::string& theme, Language language) {
   return Localize("/themas/" + theme + "/toetredingen", language);
 }
@@ -384,7 +341,7 @@ http::Response Step(Site& site, http::Request& request, Language language,
                     const std::string& done) {
   const json& t = site.pages().Translations(language);
   auto theme = EnabledTheme(site, request.Param("theme"));
-  auto id = RequestIdOf(request);
+  auto id = PathId(request, "requestId");
   if (!theme || !id) {
     return site.ErrorPage(request, language, 404,
                           t["join"]["noRequest"].get<std::string>());
@@ -439,17 +396,6 @@ std::string AmendmentPartyName(const std::map<std::string, CityRow>& cities,
     return std::string(party->short_name);
   }
   return PartyName(cities, id);
-}
-
-std::optional<std::int64_t> AmendmentIdOf(const http::Request& request) {
-  std::string_view text = request.Param("amendmentId");
-  std::int64_t id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return std::nullopt;
-  }
-  return id;
 }
 
 std::string AmendmentUrl(std::int64_t id, Language language) {
@@ -902,7 +848,7 @@ http::Response AmendmentStep(Site& site, http::Request& request,
                              const std::vector<std::string>& fields,
                              const std::string& done) {
   const json& t = site.pages().Translations(language);
-  auto id = AmendmentIdOf(request);
+  auto id = PathId(request, "amendmentId");
   if (!id) {
     return site.ErrorPage(request, language, 404,
                           t["amend"]["noAmendment"].get<std::string>());
@@ -968,7 +914,7 @@ Status RegisterAmendmentPages(Site& site) {
       "effect (art. 9)";
   status = site.AddPage(
       "/wijzigingen/{amendmentId}", one, [s](http::Request& r, Language l) {
-        auto id = AmendmentIdOf(r);
+        auto id = PathId(r, "amendmentId");
         if (!id) {
           return s->ErrorPage(r, l, 404,
                               s->pages()
@@ -1126,7 +1072,7 @@ Status RegisterProcedurePages(Site& site) {
       "/themas/{theme}/toetredingen/{requestId}", request_page,
       [s](http::Request& r, Language l) {
         auto theme = EnabledTheme(*s, r.Param("theme"));
-        auto id = RequestIdOf(r);
+        auto id = PathId(r, "requestId");
         if (!theme || !id) {
           return s->ErrorPage(r, l, 404,
                               s->pages()

@@ -33,19 +33,6 @@ bool IsReadOnly(const std::string& key) {
          key == "cityName";
 }
 
-http::Response NoStore(http::Response response) {
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-http::Response Redirect(const std::string& location) {
-  http::Response response;
-  response.status = 303;
-  response.SetHeader("Location", location);
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
 // "electricityKwh" as "electricity kwh".
 std::string Label(const std::string& key) {
   std::string out;

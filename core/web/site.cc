@@ -103,36 +103,32 @@ json Site::BaseModel(const http::Request& request, Language language,
        {{"url", other_path},
         {"code", language == Language::kDutch ? "en" : "nl"},
         {"label", t["language"]["switch"]}}},
-      {"nav",
-       json::array(
-           {{{"url", Localize("/", language)},
-             {"label", t["nav"]["dashboard"]},
-             {"current", request.path == Localize("/", language)}},
-            {{"url", Localize("/steden", language)},
-             {"label", t["nav"]["cities"]},
-             {"current", request.path.find("/steden") != std::string::npos}},
-            {{"url", Localize("/rapportages", language)},
-             {"label", t["nav"]["reports"]},
-             {"current",
-              request.path.find("/rapportages") != std::string::npos}},
-            {{"url", Localize("/overleggen", language)},
-             {"label", t["nav"]["meetings"]},
-             {"current",
-              request.path.find("/overleggen") != std::string::npos}},
-            {{"url", Localize("/financiering", language)},
-             {"label", t["nav"]["funding"]},
-             {"current",
-              request.path.find("/financiering") != std::string::npos}},
-            {{"url", Localize("/publicaties", language)},
-             {"label", t["nav"]["publications"]},
-             {"current",
-              request.path.find("/publicaties") != std::string::npos}},
-            {{"url", Localize("/zoeken", language)},
-             {"label", t["nav"]["search"]},
-             {"current", request.path.find("/zoeken") != std::string::npos}}})},
       {"accountUrl", Localize("/account", language)},
       {"loginUrl", Localize("/inloggen", language)},
   };
+  // The main navigation: each section of the site, marked current on its
+  // own pages.
+  struct Section {
+    const char* path;
+    const char* label;
+  };
+  json nav = json::array();
+  for (const Section& section :
+       {Section{"/", "dashboard"}, Section{"/steden", "cities"},
+        Section{"/rapportages", "reports"}, Section{"/overleggen", "meetings"},
+        Section{"/financiering", "funding"},
+        Section{"/wijzigingen", "amendments"},
+        Section{"/publicaties", "publications"},
+        Section{"/zoeken", "search"}}) {
+    std::string url = Localize(section.path, language);
+    bool current = std::string_view(section.path) == "/"
+                       ? request.path == url
+                       : request.path.find(section.path) != std::string::npos;
+    nav.push_back({{"url", url},
+                   {"label", t["nav"][section.label]},
+                   {"current", current}});
+  }
+  model["nav"] = std::move(nav);
   if (personal) {
     if (request.principal) {
       const std::string& name = request.principal->name;

@@ -1,6 +1,7 @@
 #include "core/web/view_helpers.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,50 @@ Result<std::vector<domain::ThemeManifest>> EnabledThemes(Site& site) {
     if (theme->has_value()) themes.push_back(std::move(**theme));
   }
   return themes;
+}
+
+std::optional<domain::ThemeManifest> EnabledTheme(Site& site,
+                                                  std::string_view id) {
+  auto themes = EnabledThemes(site);
+  if (!themes.ok()) return std::nullopt;
+  for (auto& theme : *themes) {
+    if (theme.id == id) return std::move(theme);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> PathId(const http::Request& request,
+                                   std::string_view name) {
+  std::string_view text = request.Param(name);
+  std::int64_t id = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+http::Response NoStore(http::Response response) {
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+http::Response Redirect(const std::string& location) {
+  http::Response response;
+  response.status = 303;
+  response.SetHeader("Location", location);
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+std::string ProblemDetail(const http::Response& answer) {
+  nlohmann::json problem = nlohmann::json::parse(answer.body, nullptr, false);
+  if (problem.is_object() && problem.contains("detail") &&
+      problem["detail"].is_string()) {
+    return problem["detail"].get<std::string>();
+  }
+  return answer.body.substr(0, 300);
 }
 
 Result<std::map<std::string, CityRow>> Cities(Site& site) {

@@ -5,6 +5,7 @@
 #ifndef SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_
 #define SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,6 +29,25 @@ struct CityRow {
 
 // The themes whose module is enabled now, in id order.
 Result<std::vector<domain::ThemeManifest>> EnabledThemes(Site& site);
+
+// The enabled theme with this id, or nullopt.
+std::optional<domain::ThemeManifest> EnabledTheme(Site& site,
+                                                  std::string_view id);
+
+// The path parameter name as a positive whole number (an id), or nullopt.
+std::optional<std::int64_t> PathId(const http::Request& request,
+                                   std::string_view name);
+
+// A page that no cache may keep: a form, or a page showing the caller's
+// own next step.
+http::Response NoStore(http::Response response);
+
+// 303 See Other to location: the answer to a form that was handled.
+http::Response Redirect(const std::string& location);
+
+// What the API's problem answer says (its detail), or the start of its
+// body when it is no problem document.
+std::string ProblemDetail(const http::Response& answer);
 
 // Every city of the covenant by CBS code.
 Result<std::map<std::string, CityRow>> Cities(Site& site);

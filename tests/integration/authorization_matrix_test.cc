@@ -314,6 +314,10 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /en/overleggen/nieuw", Policy::kAdmin},
       {"POST /overleggen", Policy::kAdmin},
       {"POST /en/overleggen", Policy::kAdmin},
+      {"GET /overleggen/{meetingId}/wijzigen", Policy::kAdmin},
+      {"GET /en/overleggen/{meetingId}/wijzigen", Policy::kAdmin},
+      {"POST /overleggen/{meetingId}", Policy::kAdmin},
+      {"POST /en/overleggen/{meetingId}", Policy::kAdmin},
       {"GET /financiering", Policy::kPublic},
       {"GET /en/financiering", Policy::kPublic},
       {"GET /financiering/invoer", Policy::kAdmin},
@@ -660,7 +664,9 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
       form("title=Matrix&aim=Every+form+checked&lead=" +
            std::string(kHomeCity));
     }
-    if (route->method == "POST" && route->pattern.ends_with("/overleggen")) {
+    if (route->method == "POST" &&
+        (route->pattern.ends_with("/overleggen") ||
+         route->pattern.ends_with("/overleggen/{meetingId}"))) {
       form("kind=official&date=2013-04-10");
     }
     if (route->method == "POST" && route->pattern.ends_with("/financiering")) {

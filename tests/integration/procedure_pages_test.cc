@@ -197,6 +197,12 @@ TEST_F(ProcedurePagesTest, TheMeetingsPageFlagsAYearShortOfTheRhythm) {
   EXPECT_THAT(page.body, HasSubstr("data-testid=\"rhythm-2013\" "
                                    "data-kept=\"false\""));
   EXPECT_THAT(page.body, HasSubstr("3 / 4"));
+  // Each shortfall named in the page's language, with its article.
+  EXPECT_THAT(page.body, HasSubstr("data-testid=\"shortfall-6a\""));
+  EXPECT_THAT(page.body, HasSubstr("Te weinig ambtelijk overleg"));
+  EXPECT_THAT(Get("/en/overleggen").body,
+              HasSubstr("Too few official meetings"));
+  EXPECT_THAT(page.body, Not(HasSubstr("official meetings in 2013")));
   // A city editor may not record a meeting.
   HttpResponse refused = PostForm(Token("city-editor", kHelmond), "/overleggen",
                                   "kind=official&date=2013-11-20");
@@ -374,6 +380,214 @@ TEST_F(ProcedurePagesTest, TheAgreementPageLinksToItsOpenAmendment) {
   ASSERT_EQ(form.status, 200);
   EXPECT_THAT(form.body, HasSubstr("value=\"" + std::string(kTheme) +
                                    "&#x2F;b\" selected"));
+}
+
+TEST_F(ProcedurePagesTest, AnAmendmentOfTheGeneralPartThroughTheForms) {
+  // The administrative meeting that will consent (art. 6b), recorded on
+  // the site.
+  ASSERT_EQ(PostForm(admin_, "/overleggen",
+                     "kind=administrative&date=2013-10-01&"
+                     "reportPeriod=2013-H1")
+                .status,
+            303);
+  json meetings = json::parse(Get("/api/v1/meetings").body);
+  ASSERT_EQ(meetings["total"], 1);
+  std::string meeting = std::to_string(meetings["items"][0]["id"].get<int>());
+
+  // G32 proposes a change of article 6b (art. 9a), through an
+  // administrator acting for it.
+  HttpResponse proposed = PostForm(
+      admin_, "/wijzigingen",
+      "target=article&article=6b&proposer=g32&"
+      "currentText=Partijen+zullen+tenminste+twee+keer+per+jaar+bestuurlijk+"
+      "overleg+voeren.&"
+      "text=Partijen+zullen+tenminste+drie+keer+per+jaar+bestuurlijk+overleg+"
+      "voeren.&reason=Vaker+overleg");
+  ASSERT_EQ(proposed.status, 303) << proposed.body;
+  std::string location = proposed.Header("location");
+  std::string page = location.substr(0, location.find('?'));
+  HttpResponse shown = Get(page, admin_);
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_THAT(shown.body, HasSubstr("data-testid=\"consent\""));
+  EXPECT_THAT(shown.body, HasSubstr("twee</del>"));
+  EXPECT_THAT(shown.body, HasSubstr("drie</ins>"));
+
+  // The meeting cannot consent before EZ agreed (9b); a city cannot answer
+  // for EZ; then EZ's agreement through an administrator.
+  HttpResponse early =
+      PostForm(admin_, page + "/instemming", "meeting=" + meeting);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_THAT(early.body, HasSubstr("data-problem"));
+  EXPECT_EQ(PostForm(Token("city-editor", kHelmond), page + "/reactie",
+                     "position=agree")
+                .status,
+            403);
+  ASSERT_EQ(
+      PostForm(admin_, page + "/reactie", "party=ez&position=agree").status,
+      303);
+  // The consent form offers the administrative meeting by its date.
+  HttpResponse consent_form = Get(page, admin_);
+  EXPECT_THAT(consent_form.body, HasSubstr("data-testid=\"consent-form\""));
+  EXPECT_THAT(consent_form.body,
+              HasSubstr("<option value=\"" + meeting + "\">"));
+  EXPECT_EQ(PostForm(admin_, page + "/instemming", "meeting=").status, 422);
+  ASSERT_EQ(PostForm(admin_, page + "/instemming", "meeting=" + meeting).status,
+            303);
+  // No leading city reports the general part: Stedenlink puts it into
+  // effect straight away (9d).
+  HttpResponse agreed = Get(page, admin_);
+  EXPECT_THAT(agreed.body, HasSubstr("data-state=\"agreed\""));
+  EXPECT_THAT(agreed.body, Not(HasSubstr("data-testid=\"report-form\"")));
+  EXPECT_THAT(agreed.body, HasSubstr("data-testid=\"effect-form\""));
+  ASSERT_EQ(PostForm(admin_, page + "/inwerkingtreding", "").status, 303);
+
+  EXPECT_THAT(Get(page).body, HasSubstr("data-state=\"in-effect\""));
+  std::string id = page.substr(page.rfind('/') + 1);
+  EXPECT_THAT(Get("/wijzigingen?thema=algemeen").body,
+              HasSubstr("data-amendment=\"" + id + "\""));
+  EXPECT_THAT(Get(std::string("/wijzigingen?thema=") + kTheme).body,
+              Not(HasSubstr("data-amendment=\"" + id + "\"")));
+  HttpResponse publications = Get("/publicaties");
+  EXPECT_THAT(publications.body, HasSubstr("href=\"" + InHtml(page) + "\""));
+  EXPECT_THAT(publications.body, HasSubstr("artikel 6b"));
+}
+
+TEST_F(ProcedurePagesTest, AProjectsOpenActionAndFundingThroughTheForm) {
+  std::string helmond = Token("city-editor", kHelmond);
+  std::string base = std::string("/themas/") + kTheme + "/projecten";
+  std::string project =
+      "title=Glasvezel+op+bedrijventerreinen&aim=Snel+internet&lead=" +
+      std::string(kHelmond) + "&status=proposed&proposedOn=2013-05-01";
+  std::string action = std::string("&concretisesAgreement=") + kTheme +
+                       "%2Fa&concretisesParty=" + kHelmond +
+                       "&concretisesAction=Een+plan+voor+de+glasvezel";
+  // The form has one empty row for a funding source.
+  HttpResponse form = Get(base + "/nieuw", helmond);
+  ASSERT_EQ(form.status, 200);
+  EXPECT_THAT(form.body, HasSubstr("data-testid=\"source-0\""));
+  EXPECT_THAT(form.body, Not(HasSubstr("data-testid=\"source-1\"")));
+  EXPECT_THAT(form.body, HasSubstr("id=\"veld-concretisesAgreement\""));
+
+  // An amount that is not one is named next to its row's field, and what
+  // was typed stays.
+  HttpResponse bad_amount =
+      PostForm(helmond, base,
+               project + action +
+                   "&sourceRows=2&source-0-kind=eu&source-0-name=Horizon&"
+                   "source-0-amount=veel&source-1-kind=&source-1-name=");
+  EXPECT_EQ(bad_amount.status, 422);
+  EXPECT_THAT(bad_amount.body, HasSubstr("id=\"veld-source-0-amount-fout\""));
+  EXPECT_THAT(bad_amount.body, HasSubstr("value=\"veel\""));
+  EXPECT_THAT(bad_amount.body, HasSubstr("Een plan voor de glasvezel"));
+  // The API's refusal of a source's field lands on that row: the second
+  // filled-in row has a kind but no name.
+  HttpResponse no_name = PostForm(
+      helmond, base,
+      project + action +
+          "&sourceRows=3&source-0-kind=eu&source-0-name=Horizon&"
+          "source-1-kind=&source-1-name=&source-2-kind=own&source-2-name=");
+  EXPECT_EQ(no_name.status, 422);
+  EXPECT_THAT(no_name.body, HasSubstr("id=\"veld-source-2-name-fout\""));
+  // An open action of another theme's agreement is refused at its field.
+  HttpResponse other_theme = PostForm(
+      helmond, base,
+      project + "&concretisesAgreement=zorgende-stad%2Fa&concretisesParty=" +
+          kHelmond + "&concretisesAction=x&sourceRows=0");
+  EXPECT_EQ(other_theme.status, 422);
+  EXPECT_THAT(other_theme.body,
+              HasSubstr("id=\"veld-concretisesAgreement-fout\""));
+
+  HttpResponse saved =
+      PostForm(helmond, base,
+               project + action +
+                   "&sourceRows=2&source-0-kind=eu&source-0-name=Horizon+2020&"
+                   "source-0-amount=250.000,00&source-0-status=requested&"
+                   "source-0-ezSupport=true&source-0-document=H2020-17&"
+                   "source-1-kind=municipal&source-1-name=Gemeente+Helmond");
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  std::string page = saved.Header("location");
+  std::string id = page.substr(page.rfind('/') + 1);
+  json stored = json::parse(
+      Get(std::string("/api/v1/themes/") + kTheme + "/projects/" + id).body);
+  EXPECT_EQ(stored["concretises"]["agreement"], std::string(kTheme) + "/a");
+  EXPECT_EQ(stored["concretises"]["party"], kHelmond);
+  ASSERT_EQ(stored["fundingSources"].size(), 2u);
+  EXPECT_EQ(stored["fundingSources"][0]["amountCents"], 25000000);
+  EXPECT_EQ(stored["fundingSources"][0]["status"], "requested");
+  EXPECT_EQ(stored["fundingSources"][0]["ezSupport"], true);
+  EXPECT_EQ(stored["fundingSources"][1]["kind"], "municipal");
+  EXPECT_NE(stored["fundingSources"][1]["ezSupport"], true);
+
+  // The project's page names the kind and the state in Dutch.
+  HttpResponse shown = Get(page);
+  EXPECT_THAT(shown.body, HasSubstr("Horizon 2020 (Europees, aangevraagd)"));
+  EXPECT_THAT(shown.body, HasSubstr("Een plan voor de glasvezel"));
+
+  // The change form starts from what is stored, with an empty row more;
+  // emptying the open action and a row's fields removes them.
+  HttpResponse change = Get(page + "/wijzigen", helmond);
+  ASSERT_EQ(change.status, 200);
+  EXPECT_THAT(change.body, HasSubstr("value=\"€ 250.000,00\""));
+  EXPECT_THAT(change.body, HasSubstr("data-testid=\"source-2\""));
+  EXPECT_THAT(change.body, HasSubstr("name=\"sourceRows\" value=\"3\""));
+  ASSERT_EQ(PostForm(helmond, page,
+                     project + "&sourceRows=2&source-0-kind=eu&"
+                               "source-0-name=Horizon+2020&"
+                               "source-0-status=granted")
+                .status,
+            303);
+  stored = json::parse(
+      Get(std::string("/api/v1/themes/") + kTheme + "/projects/" + id).body);
+  EXPECT_TRUE(stored["concretises"].is_null());
+  ASSERT_EQ(stored["fundingSources"].size(), 1u);
+  EXPECT_EQ(stored["fundingSources"][0]["status"], "granted");
+  EXPECT_FALSE(stored["fundingSources"][0].contains("amountCents") &&
+               !stored["fundingSources"][0]["amountCents"].is_null());
+}
+
+TEST_F(ProcedurePagesTest, AMeetingIsChangedOnTheSite) {
+  ASSERT_EQ(PostForm(admin_, "/overleggen",
+                     "kind=official&date=2013-04-10&parties=ez")
+                .status,
+            303);
+  json meetings = json::parse(Get("/api/v1/meetings").body);
+  ASSERT_EQ(meetings["total"], 1);
+  std::string id = std::to_string(meetings["items"][0]["id"].get<int>());
+  std::string edit = "/overleggen/" + id + "/wijzigen";
+  EXPECT_THAT(Get("/overleggen").body, HasSubstr("href=\"" + InHtml(edit)));
+
+  // Only administrators change a meeting (for Stedenlink).
+  EXPECT_EQ(Get(edit, Token("city-editor", kHelmond)).status, 403);
+  EXPECT_EQ(PostForm(Token("city-editor", kHelmond), "/overleggen/" + id,
+                     "kind=official&date=2013-04-10")
+                .status,
+            403);
+  EXPECT_EQ(Get("/overleggen/999/wijzigen", admin_).status, 404);
+  HttpResponse form = Get(edit, admin_);
+  ASSERT_EQ(form.status, 200);
+  EXPECT_THAT(form.body, HasSubstr("value=\"2013-04-10\""));
+  EXPECT_THAT(form.body, HasSubstr("value=\"ez\" checked"));
+
+  // The minutes and decisions come after the meeting.
+  HttpResponse bad = PostForm(admin_, "/overleggen/" + id,
+                              "kind=official&date=2013-13-10&parties=ez");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_THAT(bad.body, HasSubstr("id=\"veld-date-fout\""));
+  ASSERT_EQ(PostForm(admin_, "/overleggen/" + id,
+                     "kind=official&date=2013-04-10&parties=ez&parties=g4&"
+                     "decisions=Het+werkplan+is+vastgesteld.&"
+                     "minutes=Verslag+van+het+overleg")
+                .status,
+            303);
+  HttpResponse page = Get("/overleggen");
+  EXPECT_THAT(page.body, HasSubstr("Het werkplan is vastgesteld."));
+  // Minutes are for logged-in callers only.
+  EXPECT_THAT(page.body, Not(HasSubstr("Verslag van het overleg")));
+  json stored = json::parse(Get("/api/v1/meetings/" + id, admin_).body);
+  EXPECT_EQ(stored["minutes"], "Verslag van het overleg");
+  EXPECT_EQ(stored["attendees"]["parties"].size(), 2u);
+  // The change form shows the minutes again to the administrator.
+  EXPECT_THAT(Get(edit, admin_).body, HasSubstr("Verslag van het overleg"));
 }
 
 }  // namespace
