@@ -36,22 +36,6 @@ namespace {
 
 using nlohmann::json;
 
-// The enabled theme called id, or the 404 to send.
-std::variant<domain::ThemeManifest, http::Response> LoadTheme(
-    ApiContext& context, std::string_view id) {
-  auto missing = [&] {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no theme '" + std::string(id) +
-            "'; GET /api/v1/themes lists the themes");
-  };
-  if (!context.modules.IsEnabled(id)) return missing();
-  auto theme = context.catalog.GetTheme(id);
-  if (!theme.ok()) return ProblemFor(theme.status());
-  if (!theme->has_value()) return missing();
-  return std::move(**theme);
-}
-
 // Why the caller may not write the theme's projects, or nullopt. Article 1e:
 // the leading cities lead the allocation and execution of the theme's
 // projects; the theme's editors keep its records.

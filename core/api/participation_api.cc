@@ -99,6 +99,7 @@ http::Response Answer(const Result<domain::JoinRequest>& result,
 }  // namespace
 
 Status RegisterParticipationRoutes(ApiContext& context) {
+  ApiContext* ctx = &context;
   auto participation =
       std::make_shared<domain::Participation>(context.database);
   auto joins = std::make_shared<domain::JoinRequests>(context.database);
@@ -130,7 +131,10 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       "each since a date (art. 1e-1g, 8)";
   status = context.router->Add(
       {"GET", "/api/v1/themes/{theme}/participants", "core",
-       [participation](http::Request& request) {
+       [ctx, participation](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
          auto page = ParsePage(request);
          if (auto* problem = std::get_if<http::Response>(&page))
            return *problem;
@@ -148,7 +152,10 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   options.summary = "The theme's join requests (art. 8), newest first";
   status = context.router->Add(
       {"GET", "/api/v1/themes/{theme}/join-requests", "core",
-       [joins](http::Request& request) {
+       [ctx, joins](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
          auto page = ParsePage(request);
          if (auto* problem = std::get_if<http::Response>(&page))
            return *problem;
@@ -185,7 +192,10 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       "editor of that city";
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests", "core",
-       [joins](http::Request& request) {
+       [ctx, joins](http::Request& request) {
+         auto theme = LoadTheme(*ctx, request.Param("theme"));
+         if (auto* problem = std::get_if<http::Response>(&theme))
+           return *problem;
          auto fields = StringFields(request, {"city", "motivation"});
          if (auto* problem = std::get_if<http::Response>(&fields))
            return *problem;

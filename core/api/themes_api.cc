@@ -123,22 +123,6 @@ json ThemeJson(const domain::ThemeManifest& theme) {
   return out;
 }
 
-// The enabled theme called id, or the response to send instead.
-std::variant<domain::ThemeManifest, http::Response> LoadTheme(
-    ApiContext& context, std::string_view id) {
-  auto missing = [&] {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no theme '" + std::string(id) +
-            "'; GET /api/v1/themes lists the themes");
-  };
-  if (!context.modules.IsEnabled(id)) return missing();
-  auto theme = context.catalog.GetTheme(id);
-  if (!theme.ok()) return ProblemFor(theme.status());
-  if (!theme->has_value()) return missing();
-  return std::move(**theme);
-}
-
 Status Add(ApiContext& context, std::string pattern, std::string summary,
            http::Handler handler) {
   http::RouteOptions options;
@@ -290,6 +274,21 @@ Status RegisterThemeRoutes(ApiContext& context) {
                return Json(200, IndicatorJson((*record)->theme_id,
                                               (*record)->indicator));
              });
+}
+
+std::variant<domain::ThemeManifest, http::Response> LoadTheme(
+    ApiContext& context, std::string_view id) {
+  auto missing = [&] {
+    return http::Response::Problem(
+        404, "Not Found",
+        "there is no theme '" + std::string(id) +
+            "'; GET /api/v1/themes lists the themes");
+  };
+  if (!context.modules.IsEnabled(id)) return missing();
+  auto theme = context.catalog.GetTheme(id);
+  if (!theme.ok()) return ProblemFor(theme.status());
+  if (!theme->has_value()) return missing();
+  return std::move(**theme);
 }
 
 }  // namespace smartercities::api

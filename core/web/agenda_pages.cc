@@ -1399,14 +1399,6 @@ http::Response NoMeeting(Site& site, const http::Request& request,
                             .get<std::string>());
 }
 
-http::RouteOptions PublicPage(std::string summary) {
-  http::RouteOptions options;
-  options.permission = "public";
-  options.cacheable = true;
-  options.summary = std::move(summary);
-  return options;
-}
-
 http::RouteOptions PersonalPage(std::string permission, std::string summary) {
   http::RouteOptions options;
   options.permission = std::move(permission);
@@ -1434,11 +1426,11 @@ Status RegisterAgendaPages(Site& site) {
   };
   Status status = site.AddPage(
       "/themas/{theme}/projecten",
-      PublicPage("A theme's rolling agenda of projects and its archive"),
+      PublicPageOptions("A theme's rolling agenda of projects and its archive"),
       [s](http::Request& r, Language l) { return ProjectsPage(*s, r, l); });
   if (!status.ok()) return status;
   status = site.AddPage(
-      "/themas/{theme}/projecten/{projectId}", PublicPage("A project"),
+      "/themas/{theme}/projecten/{projectId}", PublicPageOptions("A project"),
       [s](http::Request& r, Language l) { return ProjectPage(*s, r, l); });
   if (!status.ok()) return status;
   // Any account reaches the forms; the page says who may write (art. 1e)
@@ -1470,7 +1462,7 @@ Status RegisterAgendaPages(Site& site) {
   if (!status.ok()) return status;
   status = site.AddPage(
       "/overleggen",
-      PublicPage("The meetings per year with the rhythm of art. 6"),
+      DatedPublicPageOptions("The meetings per year with the rhythm of art. 6"),
       [s](http::Request& r, Language l) { return MeetingsPage(*s, r, l); });
   if (!status.ok()) return status;
   status = site.AddPage(
@@ -1493,7 +1485,7 @@ Status RegisterAgendaPages(Site& site) {
   if (!status.ok()) return status;
   status = site.AddPage(
       "/financiering",
-      PublicPage("EZ's contribution to Stedenlink's costs (art. 7b)"),
+      PublicPageOptions("EZ's contribution to Stedenlink's costs (art. 7b)"),
       [s](http::Request& r, Language l) { return FundingPage(*s, r, l); });
   if (!status.ok()) return status;
   status = site.AddPage(

@@ -28,14 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-http::RouteOptions PublicOptions(std::string summary) {
-  http::RouteOptions options;
-  options.permission = "public";
-  options.cacheable = true;
-  options.summary = std::move(summary);
-  return options;
-}
-
 std::string KindLabel(domain::AgreementKind kind, const json& t) {
   return kind == domain::AgreementKind::kResult
              ? t["agreement"]["kindResult"].get<std::string>()
@@ -1221,47 +1213,48 @@ http::Response SearchPage(Site& site, http::Request& request,
 
 Status RegisterPublicPages(Site& site) {
   Site* s = &site;
-  Status status = site.AddPage(
-      "/",
-      PublicOptions("The dashboard: the themes, deadlines, latest figures"),
-      [s](http::Request& request, Language language) {
-        return Dashboard(*s, request, language);
-      });
+  Status status =
+      site.AddPage("/",
+                   DatedPublicPageOptions(
+                       "The dashboard: the themes, deadlines, latest figures"),
+                   [s](http::Request& request, Language language) {
+                     return Dashboard(*s, request, language);
+                   });
   if (!status.ok()) return status;
-  status = site.AddPage("/themas/{theme}", PublicOptions("A theme"),
+  status = site.AddPage("/themas/{theme}", PublicPageOptions("A theme"),
                         [s](http::Request& request, Language language) {
                           return ThemePage(*s, request, language);
                         });
   if (!status.ok()) return status;
   status = site.AddPage("/themas/{theme}/afspraken/{letter}",
-                        PublicOptions("An agreement"),
+                        PublicPageOptions("An agreement"),
                         [s](http::Request& request, Language language) {
                           return AgreementPage(*s, request, language);
                         });
   if (!status.ok()) return status;
   status = site.AddPage("/indicatoren/{indicator}",
-                        PublicOptions("An indicator with its figures"),
+                        PublicPageOptions("An indicator with its figures"),
                         [s](http::Request& request, Language language) {
                           return IndicatorPage(*s, request, language);
                         });
   if (!status.ok()) return status;
-  http::RouteOptions csv = PublicOptions("An indicator's figures as CSV");
+  http::RouteOptions csv = PublicPageOptions("An indicator's figures as CSV");
   csv.body_limit_bytes = 0;
   status = site.AddRoute(
       "GET", "/indicatoren/{indicator}/cijfers.csv", csv,
       [s](http::Request& request) { return IndicatorCsv(*s, request); });
   if (!status.ok()) return status;
-  status = site.AddPage("/steden", PublicOptions("The cities"),
+  status = site.AddPage("/steden", PublicPageOptions("The cities"),
                         [s](http::Request& request, Language language) {
                           return CitiesPage(*s, request, language);
                         });
   if (!status.ok()) return status;
-  status = site.AddPage("/zoeken", PublicOptions("Search the site"),
+  status = site.AddPage("/zoeken", PublicPageOptions("Search the site"),
                         [s](http::Request& request, Language language) {
                           return SearchPage(*s, request, language);
                         });
   if (!status.ok()) return status;
-  return site.AddPage("/steden/{city}", PublicOptions("A city"),
+  return site.AddPage("/steden/{city}", PublicPageOptions("A city"),
                       [s](http::Request& request, Language language) {
                         return CityPage(*s, request, language);
                       });

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "core/domain/covenant_term.h"
+
 namespace smartercities::web {
 
 using nlohmann::json;
@@ -44,6 +46,22 @@ std::optional<std::int64_t> PathId(const http::Request& request,
     return std::nullopt;
   }
   return id;
+}
+
+http::RouteOptions PublicPageOptions(std::string summary) {
+  http::RouteOptions options;
+  options.permission = "public";
+  options.cacheable = true;
+  options.summary = std::move(summary);
+  return options;
+}
+
+http::RouteOptions DatedPublicPageOptions(std::string summary) {
+  http::RouteOptions options = PublicPageOptions(std::move(summary));
+  options.cache_variant = [](const http::Request&) {
+    return domain::TodayUtc();
+  };
+  return options;
 }
 
 http::Response NoStore(http::Response response) {

@@ -38,6 +38,14 @@ std::optional<domain::ThemeManifest> EnabledTheme(Site& site,
 std::optional<std::int64_t> PathId(const http::Request& request,
                                    std::string_view name);
 
+// A public page: the response cache keeps it until the data changes.
+http::RouteOptions PublicPageOptions(std::string summary);
+
+// A public page that also depends on today's date (whether a year is over,
+// a deadline's status): the response cache keeps it per calendar day (UTC)
+// as well.
+http::RouteOptions DatedPublicPageOptions(std::string summary);
+
 // A page that no cache may keep: a form, or a page showing the caller's
 // own next step.
 http::Response NoStore(http::Response response);

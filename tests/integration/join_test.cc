@@ -152,6 +152,30 @@ TEST_F(JoinTest, ParticipationStartsFromTheManifestsAndTheCovenantsText) {
             404);
 }
 
+TEST_F(JoinTest, ADisabledThemeHasNoParticipantsAndCannotBeJoined) {
+  const std::string theme = "/api/v1/themes/kennisdeling";
+  ASSERT_EQ(Call(admin_, "PATCH", "/api/v1/modules/kennisdeling",
+                 {{"enabled", false}})
+                .status,
+            200);
+  for (const char* part : {"/participants", "/join-requests"}) {
+    HttpResponse answer = Call("", "GET", theme + part);
+    EXPECT_EQ(answer.status, 404) << part;
+    EXPECT_THAT(answer.body,
+                ::testing::HasSubstr("there is no theme 'kennisdeling'"));
+  }
+  HttpResponse ask =
+      Call(Token("city-editor", "GM0855"), "POST", theme + "/join-requests",
+           {{"city", "GM0855"}, {"motivation", "Graag"}});
+  EXPECT_EQ(ask.status, 404);
+  // Enabled again, its participants are back as they were.
+  ASSERT_EQ(
+      Call(admin_, "PATCH", "/api/v1/modules/kennisdeling", {{"enabled", true}})
+          .status,
+      200);
+  EXPECT_GT(Get(theme + "/participants")["total"].get<int>(), 0);
+}
+
 TEST_F(JoinTest, EachStepIsTakenOnlyByItsPartyAndInItsOrder) {
   std::string tilburg = Token("city-editor", kTilburg);
   std::string helmond = Token("city-editor", kHelmond);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/domain/covenant_term.h"
 #include "core/web/page_renderer.h"
 
 namespace smartercities::web {
@@ -54,6 +55,19 @@ TEST(ViewHelpersTest, AWordDiffShowsWhatAnAmendmentRemovedAndAdded) {
   EXPECT_EQ(diff[3]["text"], "hebben de Steden eHerkenning geimplementeerd.");
   EXPECT_EQ(WordDiff("a b", "a b"),
             (nlohmann::json::array({{{"text", "a b"}, {"same", true}}})));
+}
+
+TEST(ViewHelpersTest, APageThatDependsOnTheDateIsCachedPerDay) {
+  http::Request request;
+  http::RouteOptions dated = DatedPublicPageOptions("The meetings");
+  EXPECT_TRUE(dated.cacheable);
+  ASSERT_TRUE(dated.cache_variant);
+  // Kept apart per calendar day: tomorrow's visitor sees whether the year
+  // is over now, not when the data last changed.
+  EXPECT_EQ(dated.cache_variant(request), domain::TodayUtc());
+  http::RouteOptions plain = PublicPageOptions("A theme");
+  EXPECT_TRUE(plain.cacheable);
+  EXPECT_FALSE(plain.cache_variant);
 }
 
 }  // namespace
