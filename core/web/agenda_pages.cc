@@ -350,9 +350,15 @@ json ProjectView(const json& project, const std::map<std::int64_t, json>& all,
   view["hasReplacedBy"] = !replaced_by.empty();
   if (project.contains("concretises") && project["concretises"].is_object()) {
     const json& action = project["concretises"];
-    view["concretises"] = {{"agreement", Text(action, "agreement")},
-                           {"party", NameOf(cities, Text(action, "party"))},
-                           {"action", Text(action, "action")}};
+    // "theme/a" as "Afspraak a", linked to the agreement's page.
+    std::string agreement = Text(action, "agreement");
+    std::string letter = agreement.substr(agreement.find('/') + 1);
+    view["concretises"] = {
+        {"agreement",
+         t["agreement"]["heading"].get<std::string>() + " " + letter},
+        {"agreementUrl", AgreementUrl(theme.id, letter, language)},
+        {"party", NameOf(cities, Text(action, "party"))},
+        {"action", Text(action, "action")}};
   }
   json sources = json::array();
   if (project.contains("fundingSources") &&
@@ -425,8 +431,18 @@ http::Response ProjectsPage(Site& site, http::Request& request,
   }
   json active = json::array();
   json archive = json::array();
+  // The open actions at signing taken up by a project (4d), whatever its
+  // status: the record of which were made concrete, by whom.
+  json actions = json::array();
   for (const auto& project : *projects) {
     json view = ProjectView(project, by_id, *theme, *cities, language, t);
+    if (view.contains("concretises")) {
+      actions.push_back({{"action", view["concretises"]},
+                         {"project",
+                          {{"title", view["title"]},
+                           {"url", view["url"]},
+                           {"statusLabel", view["statusLabel"]}}}});
+    }
     std::string status = Text(project, "status");
     (status == "completed" || status == "stopped" ? archive : active)
         .push_back(std::move(view));
@@ -441,6 +457,8 @@ http::Response ProjectsPage(Site& site, http::Request& request,
   model["hasActive"] = !active.empty();
   model["archive"] = archive;
   model["hasArchive"] = !archive.empty();
+  model["openActions"] = actions;
+  model["hasOpenActions"] = !actions.empty();
   model["newUrl"] = ProjectsBase(theme->id, language) + "/nieuw";
   model["apiUrl"] = "/api/v1/themes/" + theme->id + "/projects";
   return site.Page("projects", language, std::move(model));

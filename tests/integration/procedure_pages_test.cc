@@ -522,6 +522,14 @@ TEST_F(ProcedurePagesTest, AProjectsOpenActionAndFundingThroughTheForm) {
   HttpResponse shown = Get(page);
   EXPECT_THAT(shown.body, HasSubstr("Horizon 2020 (Europees, aangevraagd)"));
   EXPECT_THAT(shown.body, HasSubstr("Een plan voor de glasvezel"));
+  // The theme's agenda lists the open action with the project that made it
+  // concrete (4d).
+  HttpResponse agenda = Get(base);
+  EXPECT_THAT(agenda.body, HasSubstr("Een plan voor de glasvezel (Helmond, "));
+  EXPECT_THAT(agenda.body,
+              HasSubstr(">Afspraak a</a>): <a class=\"utrecht-link\" href=\"" +
+                        InHtml(page) +
+                        "\">Glasvezel op bedrijventerreinen</a>, voorgesteld"));
 
   // The change form starts from what is stored, with an empty row more;
   // emptying the open action and a row's fields removes them.
