@@ -142,10 +142,13 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   PathSegments have;
   if (!SplitInto(path, have)) return result;
   // How well a pattern matches: a bit per segment, set for a literal, the
-  // first segment highest, so that the first literal wins; then a last bit
-  // that lets a HEAD route beat the GET one between equal patterns.
-  std::uint64_t best_score = 0;
-  const Compiled* best = nullptr;
+  // first segment highest, so that the first literal wins. Only the
+  // patterns that match best take part: /modules/rescan is its own
+  // resource even where /modules/{id} would match the path too, so a
+  // method that rescan lacks is 405 with rescan's methods, not a call of
+  // {id}.
+  std::vector<std::pair<std::uint64_t, const Compiled*>> matching;
+  std::uint64_t top = 0;
   std::shared_lock lock(mutex_);
   for (const Compiled& compiled : routes_) {
     if (compiled.segments.size() != have.size) continue;
@@ -163,21 +166,23 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
       }
     }
     if (!matches) continue;
-    const Route& route = *compiled.route;
-    bool is_exact = route.method == method;
-    bool is_head_of_get = method == "HEAD" && route.method == "GET";
-    if (!is_exact && !is_head_of_get) {
-      if (std::find(result.allowed_methods.begin(),
-                    result.allowed_methods.end(),
-                    route.method) == result.allowed_methods.end()) {
-        result.allowed_methods.push_back(route.method);
-      }
-      continue;
-    }
-    score = (score << 1) | (is_exact ? 1 : 0);
-    if (best == nullptr || score > best_score) {
-      best = &compiled;
-      best_score = score;
+    matching.emplace_back(score, &compiled);
+    top = std::max(top, score);
+  }
+  // Among those, the route of the method; a HEAD request is answered by a
+  // GET route when there is no HEAD route.
+  const Compiled* best = nullptr;
+  for (const auto& [score, compiled] : matching) {
+    if (score != top) continue;
+    const Route& route = *compiled->route;
+    if (route.method == method) {
+      best = compiled;
+    } else if (method == "HEAD" && route.method == "GET") {
+      if (best == nullptr) best = compiled;
+    } else if (std::find(result.allowed_methods.begin(),
+                         result.allowed_methods.end(),
+                         route.method) == result.allowed_methods.end()) {
+      result.allowed_methods.push_back(route.method);
     }
   }
   if (best != nullptr) {

@@ -218,6 +218,17 @@ bool ExpectsContinue(const bhttp::request_header<>& request) {
                           "100-continue");
 }
 
+// Whether route answers method as a public read: the answers any page of
+// any origin may read (CORS).
+bool IsPublicRead(const Route* route, std::string_view method) {
+  return route != nullptr && route->options.permission == "public" &&
+         (method == "GET" || method == "HEAD");
+}
+
+// What a page of another origin may read of a public answer's header.
+constexpr const char* kExposedHeaders =
+    "API-Version, ETag, Last-Modified, X-Request-Id";
+
 Response InternalError(const std::string& request_id) {
   Response response =
       Response::Problem(500, "Internal Server Error",
@@ -482,6 +493,7 @@ void Session<Stream>::OnReadHeader(beast::error_code ec, std::size_t) {
   // Outside /api/ the web root answers GET and HEAD; another method there is
   // not allowed, rather than aimed at nothing.
   bool is_api_path = path_ == "/api" || path_.starts_with("/api/");
+  cross_origin_readable_ = is_api_path && IsPublicRead(route_.get(), method_);
   if (!route_ && allowed_methods_.empty() && !is_api_path &&
       !context_->config().web_root.empty() && method_ != "GET" &&
       method_ != "HEAD") {
@@ -671,6 +683,10 @@ void Session<Stream>::Process() {
 
   if (route_) return Dispatch(std::move(request));
 
+  if (method_ == "OPTIONS" && path_.starts_with("/api/") &&
+      request->Header("access-control-request-method")) {
+    return Respond(Preflight(*request));
+  }
   if (!allowed_methods_.empty()) {
     std::string allow;
     for (const auto& method : allowed_methods_) {
@@ -694,6 +710,35 @@ void Session<Stream>::Process() {
       404, "Not Found",
       "there is no resource at " + path_ +
           "; GET /api/v1/openapi.json lists what this server offers"));
+}
+
+// A CORS preflight (OPTIONS with Access-Control-Request-Method): allowed
+// for a public read only, so that a page of another site can read the open
+// data but never send a token or change anything. A refused preflight
+// carries no CORS header, which is how a browser learns the answer is no.
+template <class Stream>
+Response Session<Stream>::Preflight(const Request& request) {
+  std::string method(request.Header("access-control-request-method").value());
+  RouteMatch wanted = context_->router().Find(method, path_);
+  if (!IsPublicRead(wanted.route.get(), method)) {
+    Response refused = Response::Problem(
+        403, "Forbidden",
+        "a page of another origin may only read this API's public resources "
+        "(GET, HEAD, without credentials); " +
+            method.substr(0, 20) + " " + path_.substr(0, 200) + " is not one");
+    return refused;
+  }
+  Response allowed;
+  allowed.status = 204;
+  allowed.SetHeader("Access-Control-Allow-Origin", "*");
+  allowed.SetHeader("Access-Control-Allow-Methods", "GET, HEAD");
+  // CORS-safelisted headers need no listing; these are the conditional
+  // and negotiation headers a client of the open data sends.
+  allowed.SetHeader("Access-Control-Allow-Headers",
+                    "Accept, Accept-Language, If-None-Match, "
+                    "If-Modified-Since");
+  allowed.SetHeader("Access-Control-Max-Age", "86400");
+  return allowed;
 }
 
 template <class Stream>
@@ -897,6 +942,11 @@ void Session<Stream>::Send(int status, const Pairs& headers,
   }
   response_ = ToBeast(status, headers, std::move(body), context_->config(),
                       version_, request_id_, is_head_, close);
+  if (cross_origin_readable_) {
+    response_->set(bhttp::field::access_control_allow_origin, "*");
+    response_->set(bhttp::field::access_control_expose_headers,
+                   kExposedHeaders);
+  }
   // sendfile(2) writes below TLS, so only plain TCP sends from the file.
   body_file_ = kIsTls || is_head_ ? nullptr : std::move(body_file);
   state_ = State::kWriting;
@@ -941,6 +991,7 @@ void Session<Stream>::OnWriteHeader(bool close, beast::error_code ec,
 template <class Stream>
 void Session<Stream>::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
+  cross_origin_readable_ = false;
   body_file_.reset();
   ReleaseBusy();
   if (ec) return Fail(ec, "write");

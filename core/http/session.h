@@ -158,6 +158,7 @@ class Session : public Connection,
   void OnLinger(boost::beast::error_code ec, std::size_t bytes);
   // Answers with a problem and closes the connection afterwards.
   void Refuse(int status, std::string_view title, std::string_view detail);
+  Response Preflight(const Request& request);
   // 413 naming the route's body limit.
   void RefuseTooLarge();
   void Fail(boost::beast::error_code ec, const char* what);
@@ -194,6 +195,9 @@ class Session : public Connection,
   std::shared_ptr<const Route> route_;
   Pairs path_params_;
   std::vector<std::string> allowed_methods_;
+  // The answer may be read by a page of any origin (CORS): a public read
+  // of the API. Set with the route, for each request.
+  bool cross_origin_readable_ = false;
   std::string method_;
   std::string raw_path_;
   std::string path_;

@@ -125,6 +125,68 @@ class AccessTest : public ::testing::Test {
   static inline std::string token_;
 };
 
+TEST_F(AccessTest, AnyOriginReadsThePublicDataButNothingElse) {
+  const std::map<std::string, std::string> other_site = {
+      {"Origin", "https://data.example.org"}};
+  // Public reads, cached or not, and the API's description.
+  for (const char* target :
+       {"/api/v1/themes", "/api/v1/themes", "/api/v1/openapi.json",
+        "/api/v1/cities/GM0794", "/api/v1/publications.atom"}) {
+    HttpResponse read = Fetch(port(), "GET", target, other_site);
+    EXPECT_EQ(read.status, 200) << target;
+    EXPECT_EQ(read.Header("access-control-allow-origin"), "*") << target;
+    EXPECT_THAT(read.Header("access-control-expose-headers"),
+                HasSubstr("ETag"));
+    EXPECT_EQ(read.Header("access-control-allow-credentials"), "");
+  }
+  // A revalidation answers 304 with the header too.
+  HttpResponse first = Fetch(port(), "GET", "/api/v1/themes", other_site);
+  auto conditional = other_site;
+  conditional["If-None-Match"] = first.Header("etag");
+  HttpResponse same = Fetch(port(), "GET", "/api/v1/themes", conditional);
+  EXPECT_EQ(same.status, 304);
+  EXPECT_EQ(same.Header("access-control-allow-origin"), "*");
+
+  // The preflight of a public read is allowed, for a day.
+  auto preflight = other_site;
+  preflight["Access-Control-Request-Method"] = "GET";
+  preflight["Access-Control-Request-Headers"] = "if-none-match";
+  HttpResponse allowed =
+      Fetch(port(), "OPTIONS", "/api/v1/themes/groene-stad", preflight);
+  EXPECT_EQ(allowed.status, 204);
+  EXPECT_EQ(allowed.Header("access-control-allow-origin"), "*");
+  EXPECT_EQ(allowed.Header("access-control-allow-methods"), "GET, HEAD");
+  EXPECT_THAT(allowed.Header("access-control-allow-headers"),
+              HasSubstr("If-None-Match"));
+  EXPECT_THAT(allowed.Header("access-control-allow-headers"),
+              ::testing::Not(HasSubstr("Authorization")));
+  EXPECT_EQ(allowed.Header("access-control-max-age"), "86400");
+
+  // Credentialed routes and changes never: neither the preflight nor the
+  // answer carries the header, so a browser keeps their answers from the
+  // other site.
+  for (auto [method, target] :
+       {std::pair{"GET", "/api/v1/users"}, std::pair{"GET", "/api/v1/me"},
+        std::pair{"POST", "/api/v1/sessions"},
+        std::pair{"DELETE", "/api/v1/themes/groene-stad"}}) {
+    auto asked = other_site;
+    asked["Access-Control-Request-Method"] = method;
+    HttpResponse refused = Fetch(port(), "OPTIONS", target, asked);
+    EXPECT_NE(refused.status, 204) << method << " " << target;
+    EXPECT_EQ(refused.Header("access-control-allow-origin"), "")
+        << method << " " << target;
+  }
+  HttpResponse users = Fetch(port(), "GET", "/api/v1/users",
+                             {{"Origin", "https://data.example.org"},
+                              {"Authorization", "Bearer " + token_}});
+  EXPECT_EQ(users.status, 200);
+  EXPECT_EQ(users.Header("access-control-allow-origin"), "");
+  // Nor the site's pages.
+  EXPECT_EQ(Fetch(port(), "GET", "/", other_site)
+                .Header("access-control-allow-origin"),
+            "");
+}
+
 TEST_F(AccessTest, LoginSetsAStrictHttpOnlyCookieAndMeSaysWhoYouAre) {
   Login login = LogIn("helmond", kEditorPassword);
   ASSERT_EQ(login.response.status, 201) << login.response.body;

@@ -45,6 +45,28 @@ TEST(RouterTest, HeadMatchesGetAndOtherMethodsAreListed) {
   EXPECT_FALSE(router.Find("GET", "/a/b").route);
 }
 
+TEST(RouterTest, ALiteralResourceIsNotCapturedByAParameter) {
+  Router router;
+  ASSERT_TRUE(
+      router.Add({"PATCH", "/modules/{id}", "core", Named("change"), {}}).ok());
+  ASSERT_TRUE(
+      router.Add({"GET", "/modules/{id}", "core", Named("one"), {}}).ok());
+  ASSERT_TRUE(
+      router.Add({"POST", "/modules/rescan", "core", Named("rescan"), {}})
+          .ok());
+  EXPECT_EQ(Answer(router.Find("POST", "/modules/rescan")), "rescan");
+  // rescan is its own resource: other methods are not sent to {id}, and
+  // Allow names only rescan's method.
+  for (const char* method : {"GET", "PATCH", "HEAD"}) {
+    RouteMatch wrong = router.Find(method, "/modules/rescan");
+    EXPECT_FALSE(wrong.route) << method;
+    EXPECT_THAT(wrong.allowed_methods, ElementsAre("POST")) << method;
+  }
+  EXPECT_EQ(Answer(router.Find("GET", "/modules/groene-stad")), "one");
+  EXPECT_THAT(router.Find("POST", "/modules/groene-stad").allowed_methods,
+              ElementsAre("GET", "HEAD", "PATCH"));
+}
+
 TEST(RouterTest, RefusesEquivalentRoutesNamingTheOwner) {
   Router router;
   ASSERT_TRUE(
