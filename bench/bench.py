@@ -1699,7 +1699,7 @@ def parse_args(argv: list) -> argparse.Namespace:
                         help="one short round of each workload on small data "
                              "(what scripts/test runs)")
     parser.add_argument("--only", default="",
-                        help="comma-separated workloads, e.g. R1,R4 (R1-R13)")
+                        help="comma-separated workloads, e.g. R1,R4 (R1-R14)")
     parser.add_argument("--rounds", type=int, default=0,
                         help="rounds per workload (default 3; smoke 1)")
     parser.add_argument("--seconds", type=float, default=0,
