@@ -128,6 +128,8 @@ GOALS = {
     "R12": Goal("≥ 1.5× sqlite3 .import", min_ratio=1.5),
     "R13 html": Goal("≤ 1 s", max_value=1000),
     "R13 pdf": Goal("≤ 3 s", max_value=3000),
+    "R14": Goal("≥ 0.5× sqlite3 -csv", min_ratio=0.5),
+    "R14 memory": Goal("≤ 100 MiB", max_value=100),
 }
 
 
@@ -331,6 +333,14 @@ class Platform:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
         raise BenchError(f"no VmRSS for the platform ({self.name})")
+
+    def hwm_kib(self) -> int:
+        """The most resident memory the process has had (VmHWM)."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        raise BenchError(f"no VmHWM for the platform ({self.name})")
 
     def admin_token(self) -> str:
         return (self.data_dir / "admin-token").read_text().strip()
@@ -1295,6 +1305,92 @@ def r12_import(bench: Bench) -> list:
     return [row.judge()]
 
 
+# R14: what sqlite3 writes for the figures of all.zip, the same rows in the
+# same order (the unique index's).
+SQLITE_FIGURES_CSV = (
+    "SELECT indicator_id AS indicator, city, period, value, source "
+    "FROM measurements ORDER BY indicator_id, COALESCE(city, ''), period;")
+
+
+def download(port: int, path: str, timeout: float = 3600) -> tuple:
+    """GETs path and reads the body in pieces, keeping none of it; returns
+    the status and the number of bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        size = 0
+        while True:
+            piece = response.read(1 << 20)
+            if not piece:
+                break
+            size += len(piece)
+        return response.status, size
+    finally:
+        connection.close()
+
+
+def r14_bulk_download(bench: Bench) -> list:
+    """GET /api/v1/exports/all.zip (every dataset as CSV with its CSVW
+    metadata, deflated) on the large data set, the platform started anew in
+    every round so that the archive is written, not taken from the file
+    kept for the last version; against sqlite3 -csv writing the same figures
+    from the same file to a file. The server's peak resident memory
+    (VmHWM) after the download is the second row."""
+    data = prepare_data_dir(bench, "large", bench.mode.large_figures)
+    db_path = data / "smartercities.db"
+    total = count_figures(db_path)
+    out_path = bench.run_dir / "r14-figures.csv"
+    peaks = []
+    sizes = []
+
+    def platform_round() -> float:
+        platform = bench.track(Platform(bench, "r14", data))
+        try:
+            platform.start(timeout_s=300)
+            started = time.perf_counter()
+            status, size = download(platform.port, "/api/v1/exports/all.zip")
+            seconds = time.perf_counter() - started
+            peaks.append(platform.hwm_kib())
+        finally:
+            platform.stop()
+        if status != 200:
+            raise BenchError(f"R14: GET /api/v1/exports/all.zip answered {status}")
+        sizes.append(size)
+        return seconds
+
+    def sqlite_round() -> float:
+        started = time.perf_counter()
+        with open(out_path, "wb") as out:
+            done = subprocess.run(
+                ["sqlite3", "-csv", "-header", "-readonly", str(db_path),
+                 SQLITE_FIGURES_CSV], stdout=out, stderr=subprocess.PIPE)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise BenchError(f"R14: sqlite3 -csv failed ({done.returncode}): "
+                             f"{done.stderr.decode(errors='replace')[:500]}")
+        return seconds
+
+    platform_runs, sqlite_runs = alternate(bench, [platform_round, sqlite_round])
+    platform_s, sqlite_s = median(platform_runs), median(sqlite_runs)
+    out_path.unlink(missing_ok=True)
+    row = Row(f"R14 all.zip, {short_count(total)} figures",
+              f"GET /api/v1/exports/all.zip, {total:,} figures, written anew",
+              "R14", bytes=max(sizes), rps=total / platform_s,
+              baseline="sqlite3 -csv of the figures",
+              baseline_rps=total / sqlite_s, ratio=sqlite_s / platform_s)
+    row.rounds = [{"platformSeconds": round(p, 3), "baselineSeconds": round(b, 3)}
+                  for p, b in zip(platform_runs, sqlite_runs)]
+    bench.notes.append(f"R14: all.zip ({max(sizes):,} bytes) with {total:,} "
+                       f"figures in {platform_s:.2f} s, sqlite3 -csv of the "
+                       f"figures alone in {sqlite_s:.2f} s (medians; the "
+                       f"column holds figures per second)")
+    memory = Row("R14 memory, all.zip", "the server's peak resident memory "
+                 "(VmHWM) after the download", "R14 memory",
+                 value=max(peaks) / 1024, unit="MiB", baseline="VmHWM")
+    return [row.judge(), memory.judge()]
+
+
 def write_report_figures(db_path: pathlib.Path) -> int:
     """Replaces every figure up to REPORT_PERIOD's last month by
     REPORT_MONTHS months of each indicator, with trends that differ per
@@ -1436,6 +1532,7 @@ WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R11": r11_web_pages,
     "R12": r12_import,
     "R13": r13_report,
+    "R14": r14_bulk_download,
 }
 
 
@@ -1602,7 +1699,7 @@ def parse_args(argv: list) -> argparse.Namespace:
                         help="one short round of each workload on small data "
                              "(what scripts/test runs)")
     parser.add_argument("--only", default="",
-                        help="comma-separated workloads, e.g. R1,R4 (R1-R13)")
+                        help="comma-separated workloads, e.g. R1,R4 (R1-R14)")
     parser.add_argument("--rounds", type=int, default=0,
                         help="rounds per workload (default 3; smoke 1)")
     parser.add_argument("--seconds", type=float, default=0,

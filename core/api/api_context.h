@@ -26,6 +26,19 @@ namespace smartercities::api {
 // OpenAPI document. The major is the /api/v1 in every path.
 inline constexpr const char* kApiVersion = "1.0.0";
 
+// What the open-data downloads and the DCAT-AP catalogue say about
+// themselves (config.h, docs/open-data.md).
+struct OpenDataSettings {
+  // "https://dsa.example.nl", without a trailing slash.
+  std::string base_url;
+  std::string publisher = "Stichting Stedenlink";
+  std::string licence = "http://creativecommons.org/publicdomain/zero/1.0/";
+  std::string contact_email;  // empty: no contact point
+  // Where download files are written while they are sent (empty: the
+  // system's temporary directory).
+  std::string temp_dir;
+};
+
 struct ApiContext {
   storage::Database& database;
   domain::Catalog& catalog;
@@ -47,6 +60,7 @@ struct ApiContext {
   const report::ReportSections* report_sections = nullptr;
   // What the covenant's procedures publish (art. 8, 9e); null: nothing.
   const domain::Publications* publications = nullptr;
+  OpenDataSettings open_data = {};
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -68,6 +82,9 @@ Status RegisterParticipationRoutes(ApiContext& context);
 Status RegisterPublicationRoutes(ApiContext& context);
 // The amendment procedure and an agreement's versions (amendments_api.cc).
 Status RegisterAmendmentRoutes(ApiContext& context);
+
+// The bulk downloads and the DCAT-AP catalogue (exports_api.cc).
+Status RegisterExportRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

@@ -206,6 +206,14 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
        {"Amendment", "AmendmentWithdrawalInput"}},
       {"GET /api/v1/themes/{theme}/agreements/{letter}/versions",
        {"AgreementVersions"}},
+      {"GET /api/v1/exports", {"ExportCollection"}},
+      // The JSON form is a dataset's items or a CSV file's CSVW metadata.
+      {"GET /api/v1/exports/{file}",
+       {"ExportFile",
+        "",
+        200,
+        {"text/csv", "application/csvm+json", "application/zip"}}},
+      {"GET /api/v1/catalog.jsonld", {"", "", 200, {"application/ld+json"}}},
       // Atom only: no JSON form.
       {"GET /api/v1/publications.atom",
        {"", "", 200, {"application/atom+xml"}}}};
@@ -1010,6 +1018,34 @@ json Components(const std::string& session_cookie) {
            {{"from", Schema("integer")},
             {"to", Schema("integer")},
             {"runs", diff}}}}}}}};
+  schemas["ExportCollection"] = {
+      {"type", "object"},
+      {"required", {"items", "total", "all", "catalog"}},
+      {"properties",
+       {{"items",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"required", {"id", "title", "csv", "json", "metadata"}},
+            {"properties",
+             {{"id", Schema("string")},
+              {"title", Schema("string")},
+              {"description", Schema("string")},
+              {"csv", {{"type", "string"}, {"format", "uri"}}},
+              {"json", {{"type", "string"}, {"format", "uri"}}},
+              {"metadata", {{"type", "string"}, {"format", "uri"}}}}}}}}},
+        {"total", Schema("integer")},
+        {"all", {{"type", "string"}, {"format", "uri"}}},
+        {"catalog", {{"type", "string"}, {"format", "uri"}}}}}};
+  schemas["ExportFile"] = {
+      {"type", "object"},
+      {"description",
+       "{dataset}.json: {\"items\": [...], \"total\": N}, each item with "
+       "the columns its CSVW metadata describes; {dataset}-metadata.json "
+       "(application/csvm+json): the W3C CSVW metadata of the CSV"},
+      {"properties",
+       {{"items", {{"type", "array"}, {"items", Schema("object")}}},
+        {"total", Schema("integer")}}}};
   schemas["OpenApiDocument"] = Schema("object");
   schemas["PluginResponse"] = Schema("object");
   schemas["PluginRequest"] = Schema("object");
@@ -1134,7 +1170,7 @@ json Operation(const http::Route& route) {
     }
     for (const std::string& type : doc.other_response_types) {
       content[type] = {
-          {"schema", type == "application/pdf"
+          {"schema", type == "application/pdf" || type == "application/zip"
                          ? json{{"type", "string"}, {"format", "binary"}}
                          : json{{"type", "string"}}}};
     }
@@ -1251,7 +1287,7 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
         &RegisterAgendaRoutes, &RegisterParticipationRoutes,
         &RegisterPublicationRoutes, &RegisterAmendmentRoutes,
-        &RegisterOpenApiRoute}) {
+        &RegisterExportRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

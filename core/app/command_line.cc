@@ -67,6 +67,22 @@ constexpr Setting kSettings[] = {
     {"metrics-public", "true|false",
      "show /metrics and the modules in /readyz to everyone (default false)",
      true},
+    {"public-base-url", "URL",
+     "the address the platform is reached at from outside, for the URLs "
+     "in the open-data catalogue (default: the first --public-origin, else "
+     "the server's own address)",
+     true},
+    {"catalog-publisher", "NAME",
+     "who publishes the open data, in the DCAT-AP catalogue (default "
+     "Stichting Stedenlink)",
+     true},
+    {"catalog-licence", "IRI",
+     "the licence of the open data (default CC0 1.0, "
+     "http://creativecommons.org/publicdomain/zero/1.0/)",
+     true},
+    {"catalog-contact-email", "ADDRESS",
+     "the e-mail address of the open data's contact point (default: none)",
+     true},
     {"monitoring-address", "ADDRESS:PORT",
      "also serve /healthz, /readyz and /metrics, to anyone who reaches it, "
      "on this address, e.g. 127.0.0.1:9100 (default: none)",

@@ -150,6 +150,39 @@ Status ApplySetting(std::string_view name, const std::string& value,
           where + ": must be debug, info, warn or error, got '" + value + "'");
     }
     config.log_level = value;
+  } else if (name == "public-base-url") {
+    static const std::regex kBase(R"(https?://[^\s/?#]+(/[^\s?#]*)?)");
+    if (!std::regex_match(value, kBase)) {
+      return Status::InvalidArgument(
+          where + ": '" + value +
+          "' is not an http(s) URL; write the address the platform is "
+          "reached at, e.g. https://dsa.example.nl");
+    }
+    config.public_base_url = value;
+    while (config.public_base_url.back() == '/') {
+      config.public_base_url.pop_back();
+    }
+  } else if (name == "catalog-publisher") {
+    if (value.empty()) {
+      return Status::InvalidArgument(where + ": name who publishes the data");
+    }
+    config.catalog_publisher = value;
+  } else if (name == "catalog-licence") {
+    static const std::regex kIri(R"([a-z][a-z0-9+.-]*:[^\s]+)");
+    if (!std::regex_match(value, kIri)) {
+      return Status::InvalidArgument(
+          where + ": '" + value +
+          "' is not an IRI; write the licence's URL, e.g. "
+          "http://creativecommons.org/licenses/by/4.0/");
+    }
+    config.catalog_licence = value;
+  } else if (name == "catalog-contact-email") {
+    static const std::regex kEmail(R"([^\s@]+@[^\s@]+\.[^\s@]+)");
+    if (!value.empty() && !std::regex_match(value, kEmail)) {
+      return Status::InvalidArgument(where + ": '" + value +
+                                     "' is not an e-mail address");
+    }
+    config.catalog_contact_email = value;
   } else if (name == "enable-new-modules") {
     if (value != "true" && value != "false") {
       return Status::InvalidArgument(where + ": must be true or false, got '" +
@@ -341,6 +374,25 @@ std::vector<std::string> AllowedOrigins(const Config& config,
     }
   }
   return origins;
+}
+
+std::string PublicBaseUrl(const Config& config, std::uint16_t port) {
+  if (!config.public_base_url.empty()) return config.public_base_url;
+  if (!config.public_origins.empty()) return config.public_origins.front();
+  std::string out = config.tls_cert_file.empty() ? "http://" : "https://";
+  const std::string& host = config.host;
+  if (host == "0.0.0.0" || host == "::" || host == "::1" || host.empty()) {
+    out += "127.0.0.1";
+  } else if (host.find(':') != std::string::npos) {
+    out += '[';
+    out += host;
+    out += ']';
+  } else {
+    out += host;
+  }
+  out += ':';
+  out += std::to_string(port);
+  return out;
 }
 
 }  // namespace smartercities::app

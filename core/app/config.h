@@ -62,6 +62,17 @@ struct Config {
   std::string log_format = "text";  // "text" or "json"
   std::string log_level = "info";
   std::map<std::string, std::map<std::string, std::string>> plugin_config;
+  // Open data (docs/open-data.md): the address the platform is reached at
+  // from outside ("https://dsa.example.nl"), so that the DCAT-AP catalogue
+  // names its datasets and downloads by URLs that resolve (empty: the first
+  // public origin, else the server's own address); who publishes the data;
+  // its licence (an IRI); and the e-mail address of its contact point
+  // (empty: the catalogue names none).
+  std::string public_base_url;
+  std::string catalog_publisher = "Stichting Stedenlink";
+  std::string catalog_licence =
+      "http://creativecommons.org/publicdomain/zero/1.0/";
+  std::string catalog_contact_email;
   // The first administrator's password; empty: taken from the environment
   // variable SMARTERCITIES_ADMIN_PASSWORD, else generated at first start
   // and shown once.
@@ -102,6 +113,11 @@ Status CheckConfig(const Config& config);
 // localhost, 127.0.0.1 and [::1]). port is the port actually bound.
 std::vector<std::string> AllowedOrigins(const Config& config,
                                         std::uint16_t port);
+
+// The address the platform is reached at from outside, without a trailing
+// slash: public_base_url, else the first public origin, else the server's
+// own address (scheme://host:port) with the bound port.
+std::string PublicBaseUrl(const Config& config, std::uint16_t port);
 
 // Splits "host:port" or "[v6]:port"; InvalidArgument naming where.
 Status ParseHostPort(const std::string& text, const std::string& where,

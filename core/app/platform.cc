@@ -173,6 +173,12 @@ Status Platform::Init(const Config& config) {
   options.handler_deadline =
       std::chrono::milliseconds(config.handler_deadline_ms);
   options.config = config.plugin_config;
+  // Every module may name the platform's open data by resolvable URLs and
+  // its publisher (Onze Stad's DCAT-AP catalogue), unless configured
+  // otherwise for it.
+  options.shared_config = {
+      {"publicBaseUrl", PublicBaseUrl(config, server_->port())},
+      {"catalogPublisher", config.catalog_publisher}};
   options.module_share = config.module_share;
   options.on_modules_changed = [cache = cache_] { cache->Invalidate(); };
   modules_ = std::make_unique<plugins::PluginHost>(options, *database_, router_,
@@ -205,6 +211,10 @@ Status Platform::Init(const Config& config) {
   publications_->AddSource(domain::AmendmentPublicationSource());
   publications_->AddSource(domain::MeetingDecisionPublicationSource());
   api_->context.publications = publications_.get();
+  api_->context.open_data.base_url = PublicBaseUrl(config, server_->port());
+  api_->context.open_data.publisher = config.catalog_publisher;
+  api_->context.open_data.licence = config.catalog_licence;
+  api_->context.open_data.contact_email = config.catalog_contact_email;
   status = api::RegisterCoreRoutes(api_->context);
   if (!status.ok()) return status;
   if (monitoring_) {

@@ -6,6 +6,7 @@
 #ifndef SMARTERCITIES_CORE_HTTP_MESSAGE_H_
 #define SMARTERCITIES_CORE_HTTP_MESSAGE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/base/principal.h"
+#include "core/http/body_file.h"
 
 namespace smartercities::http {
 
@@ -50,6 +52,10 @@ struct Response {
   int status = 200;
   Pairs headers;  // names as they should be sent
   std::string body;
+  // A body too large for memory (a bulk download): when set, the answer's
+  // body is this file's content and `body` must be empty. Never stored in
+  // the response cache.
+  std::shared_ptr<const BodyFile> body_file;
 
   // Sets or replaces a header (case-insensitive name match).
   void SetHeader(std::string_view name, std::string_view value);

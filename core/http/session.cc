@@ -1,10 +1,13 @@
 #include "core/http/session.h"
 
+#include <sys/sendfile.h>
+
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <cctype>
+#include <cerrno>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -20,6 +23,24 @@
 namespace smartercities::http {
 namespace {
 
+// Sends from offset of file to a non-blocking socket with sendfile(2) until
+// the socket is full, the file ends or max_bytes went; the new offset.
+std::size_t SendSomeFromFile(int socket, const BodyFile& file,
+                             std::size_t offset, std::size_t max_bytes) {
+  std::size_t end = std::min(file.size(), offset + max_bytes);
+  while (offset < end) {
+    off_t at = static_cast<off_t>(offset);
+    ssize_t sent = ::sendfile(socket, file.fd(), &at, end - offset);
+    if (sent > 0) {
+      offset += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    break;  // full (EAGAIN) or failed: the stream's write says which
+  }
+  return offset;
+}
+
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
@@ -29,6 +50,12 @@ using tcp = net::ip::tcp;
 constexpr std::size_t kUnroutedBodyLimitBytes = 1024;
 // The most one socket read adds to the connection's buffer.
 constexpr std::size_t kReadChunkBytes = 8 * 1024;
+// A body sent from a file goes out in pieces of this size where sendfile(2)
+// cannot be used (TLS) or the socket is full.
+constexpr std::size_t kFileChunkBytes = 256 * 1024;
+// The most one turn sends with sendfile(2) before it lets the connection's
+// thread serve others.
+constexpr std::size_t kFileTurnBytes = 4 * 1024 * 1024;
 // How long, and how much, we read and discard before closing a connection
 // whose client may still be sending (see Session::DoLinger).
 constexpr std::chrono::milliseconds kLingerTime{2000};
@@ -824,7 +851,7 @@ void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
                       return beast::iequals(header.first, kStyleHashesHeader);
                     });
                   }
-                  if (cache && response.status == 200) {
+                  if (cache && response.status == 200 && !response.body_file) {
                     if (auto entry = cache->Store(cache_key, generation,
                                                   std::move(response))) {
                       CachedAnswer answer = AnswerFromCache(
@@ -920,6 +947,11 @@ void Session<Stream>::Respond(Response response) {
         method_, raw_path_, response.status, request_id_);
     response = InternalError(request_id_);
   }
+  if (response.body_file) {
+    std::shared_ptr<const BodyFile> file = std::move(response.body_file);
+    return Send(response.status, response.headers, nullptr, nullptr,
+                std::move(file));
+  }
   Send(response.status, response.headers,
        response.body.empty()
            ? nullptr
@@ -929,7 +961,8 @@ void Session<Stream>::Respond(Response response) {
 template <class Stream>
 void Session<Stream>::Send(int status, const Pairs& headers,
                            std::shared_ptr<const std::string> body,
-                           std::shared_ptr<const BodyFile> body_file) {
+                           std::shared_ptr<const BodyFile> body_file,
+                           std::shared_ptr<const BodyFile> file_only) {
   if (state_ == State::kClosed) return;
   responded_ = true;
   deadline_.cancel();
@@ -949,6 +982,12 @@ void Session<Stream>::Send(int status, const Pairs& headers,
   }
   // sendfile(2) writes below TLS, so only plain TCP sends from the file.
   body_file_ = kIsTls || is_head_ ? nullptr : std::move(body_file);
+  file_only_.reset();
+  file_only_offset_ = 0;
+  if (file_only && status != 204 && status != 304) {
+    response_->content_length(file_only->size());
+    if (!is_head_ && file_only->size() > 0) file_only_ = std::move(file_only);
+  }
   state_ = State::kWriting;
   DoWrite(close);
 }
@@ -956,6 +995,14 @@ void Session<Stream>::Send(int status, const Pairs& headers,
 template <class Stream>
 void Session<Stream>::DoWrite(bool close) {
   Tcp().expires_after(context_->config().write_timeout);
+  if (file_only_) {
+    header_serializer_.emplace(*response_);
+    bhttp::async_write_header(
+        stream_, *header_serializer_,
+        beast::bind_front_handler(&Session::OnWriteFileHeader,
+                                  this->shared_from_this(), close));
+    return;
+  }
   if (body_file_) {
     header_serializer_.emplace(*response_);
     bhttp::async_write_header(
@@ -989,10 +1036,57 @@ void Session<Stream>::OnWriteHeader(bool close, beast::error_code ec,
 }
 
 template <class Stream>
+void Session<Stream>::OnWriteFileHeader(bool close, beast::error_code ec,
+                                        std::size_t) {
+  header_serializer_.reset();
+  if (ec) return OnWrite(close, ec, 0);
+  WriteFromFile(close);
+}
+
+template <class Stream>
+void Session<Stream>::WriteFromFile(bool close) {
+  const BodyFile& file = *file_only_;
+  if constexpr (!kIsTls) {
+    // As much as the socket takes now, from the file's pages.
+    beast::error_code mode_ec;
+    Tcp().socket().native_non_blocking(true, mode_ec);
+    if (!mode_ec) {
+      file_only_offset_ = SendSomeFromFile(Tcp().socket().native_handle(), file,
+                                           file_only_offset_, kFileTurnBytes);
+    }
+  }
+  if (file_only_offset_ >= file.size()) return OnWrite(close, {}, 0);
+  // The socket is full (or speaks TLS): one piece through the stream, with
+  // the write timeout, then on from the file.
+  if (!file_chunk_) file_chunk_ = std::make_unique<char[]>(kFileChunkBytes);
+  std::size_t length =
+      ReadFromFile(file, file_only_offset_, file_chunk_.get(),
+                   std::min(kFileChunkBytes, file.size() - file_only_offset_));
+  if (length == 0) {
+    return OnWrite(close, beast::errc::make_error_code(beast::errc::io_error),
+                   0);
+  }
+  Tcp().expires_after(context_->config().write_timeout);
+  net::async_write(stream_, net::buffer(file_chunk_.get(), length),
+                   beast::bind_front_handler(&Session::OnWriteFileChunk,
+                                             this->shared_from_this(), close));
+}
+
+template <class Stream>
+void Session<Stream>::OnWriteFileChunk(bool close, beast::error_code ec,
+                                       std::size_t bytes) {
+  if (ec) return OnWrite(close, ec, 0);
+  file_only_offset_ += bytes;
+  WriteFromFile(close);
+}
+
+template <class Stream>
 void Session<Stream>::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
   cross_origin_readable_ = false;
   body_file_.reset();
+  file_only_.reset();
+  file_chunk_.reset();
   ReleaseBusy();
   if (ec) return Fail(ec, "write");
   if (close) return DoLinger();

@@ -142,11 +142,20 @@ class Session : public Connection,
   // body_file, when given, holds the same bytes as body: on plain TCP the
   // header is written, then the body with sendfile(2) as far as the socket
   // takes it, then the rest from memory.
+  // file_only, when given, is the whole body (a bulk download, Response::
+  // body_file): it is sent from the file, with sendfile(2) on plain TCP as
+  // far as the socket takes it and otherwise in pieces read from the file,
+  // so that no more than one piece is in memory.
   void Send(int status, const Pairs& headers,
             std::shared_ptr<const std::string> body,
-            std::shared_ptr<const BodyFile> body_file = nullptr);
+            std::shared_ptr<const BodyFile> body_file = nullptr,
+            std::shared_ptr<const BodyFile> file_only = nullptr);
   void DoWrite(bool close);
   void OnWriteHeader(bool close, boost::beast::error_code ec, std::size_t);
+  void OnWriteFileHeader(bool close, boost::beast::error_code ec, std::size_t);
+  void WriteFromFile(bool close);
+  void OnWriteFileChunk(bool close, boost::beast::error_code ec,
+                        std::size_t bytes);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
   // After a response that ends the connection: stop sending, then read and
   // discard what the client still sends for a short while, so that closing
@@ -179,6 +188,11 @@ class Session : public Connection,
   boost::asio::steady_timer deadline_;
   std::shared_ptr<BeastResponse> response_;
   std::shared_ptr<const BodyFile> body_file_;
+  // The body sent from a file alone, how far it has gone, and the piece
+  // being written.
+  std::shared_ptr<const BodyFile> file_only_;
+  std::size_t file_only_offset_ = 0;
+  std::unique_ptr<char[]> file_chunk_;
   std::optional<boost::beast::http::response_serializer<SharedStringBody>>
       header_serializer_;
   std::string remote_address_;

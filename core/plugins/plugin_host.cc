@@ -418,6 +418,9 @@ Status PluginHost::Load(Module& module) {
 
   auto config = options_.config.find(module.id);
   if (config != options_.config.end()) module.context.config = config->second;
+  for (const auto& [key, value] : options_.shared_config) {
+    module.context.config.try_emplace(key, value);
+  }
   module.host_api = MakeHostApi(module, database_);
   module.gate =
       std::make_shared<ModuleGate>(module.id, options_.module_share,

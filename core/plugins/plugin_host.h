@@ -65,6 +65,9 @@ struct PluginHostOptions {
   std::chrono::milliseconds drain_timeout{5000};
   // Configuration per plugin id, handed out through sc_host_api.config.
   std::map<std::string, std::map<std::string, std::string>> config;
+  // Settings every module gets unless its own configuration sets them
+  // (publicBaseUrl, catalogPublisher: docs/plugin-guide.md).
+  std::map<std::string, std::string> shared_config;
   // Called after a module was switched on or off, so that what was rendered
   // from the set of modules (the response cache) is rendered again.
   std::function<void()> on_modules_changed;

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "plugins/common/dcat.h"
+
 namespace {
 
 namespace sdk = smartercities::sdk;
@@ -23,35 +25,47 @@ json LicenceNode(const std::string& licence) {
   return licence;
 }
 
-json DatasetNode(const json& dataset) {
-  json node = {
-      {"@id", "urn:smartercities:onze-stad:dataset:" +
-                  std::to_string(dataset["id"].get<std::int64_t>())},
-      {"@type", "dcat:Dataset"},
-      {"dct:title", {{"@value", dataset["title"]}, {"@language", "nl"}}},
-      {"dct:publisher",
-       {{"@type", "foaf:Agent"}, {"foaf:name", dataset["publisher"]}}},
-      {"dct:spatial",
-       {{"@id", "http://standaarden.overheid.nl/owms/terms/" +
-                    dataset["city"].get<std::string>()}}},
-      {"dct:modified",
-       {{"@value", dataset["updatedAt"]}, {"@type", "xsd:dateTime"}}},
-      {"dcat:distribution",
-       {{{"@type", "dcat:Distribution"},
-         {"dcat:accessURL", {{"@id", dataset["url"]}}},
-         {"dct:format", dataset["format"]},
-         {"dct:license",
-          LicenceNode(dataset["licence"].get<std::string>())}}}}};
-  if (dataset["description"].is_string()) {
-    node["dct:description"] = {{"@value", dataset["description"]},
-                               {"@language", "nl"}};
+// The platform's address as the host configures it ("publicBaseUrl",
+// docs/plugin-guide.md), so that every node is named by a URL that
+// resolves; empty leaves the names relative to the catalogue's own URL.
+std::string Absolute(const std::string& base, const std::string& path) {
+  std::string out = base;
+  out += path;
+  return out;
+}
+
+json DatasetNode(const json& dataset, const std::string& base) {
+  namespace dcat = smartercities::dcat;
+  std::string id = std::to_string(dataset["id"].get<std::int64_t>());
+  std::string title = dataset["title"].get<std::string>();
+  dcat::Dataset node;
+  node.iri = Absolute(base, "/api/v1/themes/onze-stad/datasets/");
+  node.iri += id;
+  node.title = dcat::Text(title);
+  // DCAT-AP requires a description; a record without one is described by
+  // its title.
+  node.description = dcat::Text(dataset["description"].is_string()
+                                    ? dataset["description"].get<std::string>()
+                                    : title);
+  node.publisher = dcat::Agent(dataset["publisher"].get<std::string>());
+  node.spatial = "http://standaarden.overheid.nl/owms/terms/";
+  node.spatial += dataset["city"].get<std::string>();
+  node.modified = dataset["updatedAt"].get<std::string>();
+  if (dataset["theme"].is_string()) {
+    node.keywords.push_back(dataset["theme"].get<std::string>());
   }
-  json keywords = json::array();
-  if (dataset["theme"].is_string()) keywords.push_back(dataset["theme"]);
-  if (dataset["top20"] == true) keywords.push_back("top-20");
-  if (dataset["demo"] == true) keywords.push_back("demo");
-  if (!keywords.empty()) node["dcat:keyword"] = keywords;
-  return node;
+  if (dataset["top20"] == true) node.keywords.push_back("top-20");
+  if (dataset["demo"] == true) node.keywords.push_back("demo");
+  dcat::Distribution distribution;
+  distribution.access_url = dataset["url"].get<std::string>();
+  distribution.format = dataset["format"].get<std::string>();
+  node.distributions.push_back(dcat::DistributionNode(distribution));
+  json licence = LicenceNode(dataset["licence"].get<std::string>());
+  json dataset_node = dcat::DatasetNode(node);
+  // An SPDX licence is an IRI; a licence written as text stays as the
+  // record has it (DCAT-AP wants an IRI, which only the city can give).
+  dataset_node["dcat:distribution"][0]["dct:license"] = licence;
+  return dataset_node;
 }
 
 class OnzeStad : public sdk::Theme {
@@ -60,6 +74,10 @@ class OnzeStad : public sdk::Theme {
     sdk::Status status = datasets_.Mount(host);
     if (status.ok()) status = entries_.Mount(host);
     if (!status.ok()) return status;
+    base_url_ = host.Config("publicBaseUrl").value_or("");
+    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+    publisher_ =
+        host.Config("catalogPublisher").value_or("Stichting Stedenlink");
     return host.Route("GET", "/catalog-dcat",
                       [this](const sdk::Request&, sdk::Response& response) {
                         Catalog(response);
@@ -68,32 +86,29 @@ class OnzeStad : public sdk::Theme {
 
  private:
   void Catalog(sdk::Response& response) {
-    json datasets = json::array();
+    namespace dcat = smartercities::dcat;
+    dcat::Catalog catalog;
     for (const sdk::Row& row : datasets_.Rows().value()) {
-      datasets.push_back(DatasetNode(json::parse(datasets_.RecordJson(row))));
+      catalog.datasets.push_back(
+          DatasetNode(json::parse(datasets_.RecordJson(row)), base_url_));
     }
-    json catalog = {
-        {"@context",
-         {{"dcat", "http://www.w3.org/ns/dcat#"},
-          {"dct", "http://purl.org/dc/terms/"},
-          {"foaf", "http://xmlns.com/foaf/0.1/"},
-          {"xsd", "http://www.w3.org/2001/XMLSchema#"}}},
-        {"@id", "urn:smartercities:onze-stad:catalog"},
-        {"@type", "dcat:Catalog"},
-        {"dct:title",
-         {{"@value", "Open data van de steden van de Digitale Steden Agenda"},
-          {"@language", "nl"}}},
-        {"dct:language",
-         {{"@id",
-           "http://publications.europa.eu/resource/authority/"
-           "language/NLD"}}},
-        {"dcat:dataset", datasets}};
+    catalog.iri = Absolute(base_url_, "/api/v1/themes/onze-stad/catalog-dcat");
+    catalog.title =
+        dcat::Text("Open data van de steden van de Digitale Steden Agenda");
+    catalog.description = dcat::Text(
+        "De datasets die de steden van het Convenant Smarter Cities "
+        "openstellen (thema Onze Stad, afspraken c en h), met de top-20 van "
+        "te openen data.");
+    catalog.publisher = dcat::Agent(publisher_);
+    catalog.homepage = Absolute(base_url_, "/api/v1/themes/onze-stad");
     response.SetStatus(200);
     response.SetHeader("content-type", "application/ld+json");
-    response.Append(
-        catalog.dump(-1, ' ', false, json::error_handler_t::replace));
+    response.Append(dcat::CatalogDocument(catalog).dump(
+        -1, ' ', false, json::error_handler_t::replace));
   }
 
+  std::string base_url_;
+  std::string publisher_;
   sdk::Register datasets_{
       {.table = "onze_stad_datasets",
        .path = "/datasets",

@@ -101,6 +101,10 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /api/v1/reports/{period}", Policy::kPublic},
       {"GET /api/v1/cities", Policy::kPublic},
       {"GET /api/v1/cities/{city}", Policy::kPublic},
+      // Open data: what the public GETs show, in bulk.
+      {"GET /api/v1/exports", Policy::kPublic},
+      {"GET /api/v1/exports/{file}", Policy::kPublic},
+      {"GET /api/v1/catalog.jsonld", Policy::kPublic},
       {"GET /api/v1/modules", Policy::kAdmin},
       {"POST /api/v1/modules/rescan", Policy::kAdmin},
       {"PATCH /api/v1/modules/{id}", Policy::kAdmin},
@@ -547,6 +551,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("period", "2013-H2");
     fill("requestId", join_request);
     fill("amendmentId", amendment_id);
+    fill("file", "cities.csv");
     if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
     if (route->pattern.find("{userId}") != std::string::npos) {
       HttpResponse made = Call(
