@@ -293,7 +293,7 @@ json Components(const std::string& session_cookie) {
   json schemas;
   schemas["Problem"] = {
       {"type", "object"},
-      {"required", {"status", "title"}},
+      {"required", {"status", "title", "detail"}},
       {"properties",
        {{"type", Schema("string")},
         {"title", Schema("string")},

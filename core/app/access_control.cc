@@ -127,17 +127,34 @@ std::optional<std::string> JsonBodyProblem(std::string_view body) {
       --depth;
     }
   }
+  // The parser's own message names its internals ("syntax error while
+  // parsing object key - invalid literal; last read: ..."): the caller is
+  // told where the JSON breaks, in its own lines and columns.
   try {
     [[maybe_unused]] nlohmann::json parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception& e) {
-    // A syntax error is a parse_error, a number too large for a double
-    // (1e999) an out_of_range: "[json.exception.parse_error.101] parse error
-    // at line 1, column 2: ...", "[json.exception.out_of_range.406] number
-    // overflow parsing '1e999'".
-    std::string what = e.what();
-    std::size_t start = what.find("] ");
-    return "the body is not valid JSON: " +
-           (start == std::string::npos ? what : what.substr(start + 2));
+  } catch (const nlohmann::json::parse_error& e) {
+    std::size_t end = std::min<std::size_t>(e.byte, body.size());
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i + 1 < end; ++i) {
+      if (body[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(body[i]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    std::string where = end >= body.size()
+                            ? "ends before it is complete"
+                            : "is not valid at line " + std::to_string(line) +
+                                  ", column " + std::to_string(column);
+    std::string message = "the body is not valid JSON: it ";
+    message += where;
+    return message;
+  } catch (const nlohmann::json::exception&) {
+    // 1e999: a number beyond what a double holds.
+    return std::string(
+        "the body is not valid JSON: a number in it is too large");
   }
   return std::nullopt;
 }
