@@ -4,6 +4,8 @@
 #ifndef SMARTERCITIES_CORE_API_API_CONTEXT_H_
 #define SMARTERCITIES_CORE_API_API_CONTEXT_H_
 
+#include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -45,6 +47,10 @@ struct ApiContext {
   const report::ReportSections* report_sections = nullptr;
   // What the covenant's procedures publish (art. 8, 9e); null: nothing.
   const domain::Publications* publications = nullptr;
+  // The knowledge base's files, each named by its SHA-256 (empty: no
+  // document routes), and the largest file an upload may hold.
+  std::filesystem::path documents_dir;
+  std::size_t document_limit_bytes = 25 * 1024 * 1024;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -66,6 +72,9 @@ Status RegisterParticipationRoutes(ApiContext& context);
 Status RegisterPublicationRoutes(ApiContext& context);
 // The amendment procedure and an agreement's versions (amendments_api.cc).
 Status RegisterAmendmentRoutes(ApiContext& context);
+// The knowledge base's documents and the full-text search over them and
+// the agenda's texts (documents_api.cc).
+Status RegisterDocumentRoutes(ApiContext& context);
 
 // All of the above.
 Status RegisterCoreRoutes(ApiContext& context);

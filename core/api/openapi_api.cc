@@ -1251,7 +1251,7 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
         &RegisterAgendaRoutes, &RegisterParticipationRoutes,
         &RegisterPublicationRoutes, &RegisterAmendmentRoutes,
-        &RegisterOpenApiRoute}) {
+        &RegisterDocumentRoutes, &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }
