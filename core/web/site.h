@@ -156,6 +156,8 @@ Status RegisterRegisterPages(Site& site);
 Status RegisterReportPages(Site& site);
 Status RegisterProcedurePages(Site& site);
 Status RegisterAgendaPages(Site& site);
+// The knowledge base: a theme's documents and the upload form.
+Status RegisterDocumentPages(Site& site);
 
 }  // namespace smartercities::web
 

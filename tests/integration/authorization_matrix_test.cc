@@ -303,6 +303,14 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"POST /en/wijzigingen/{amendmentId}/intrekking", Policy::kCityOnly},
       {"GET /publicaties", Policy::kPublic},
       {"GET /en/publicaties", Policy::kPublic},
+      // The knowledge base's pages: the upload form posts a multipart
+      // body to the theme's documents page.
+      {"GET /themas/{theme}/documenten", Policy::kPublic},
+      {"GET /en/themas/{theme}/documenten", Policy::kPublic},
+      {"GET /themas/{theme}/documenten/nieuw", Policy::kAuthenticated},
+      {"GET /en/themas/{theme}/documenten/nieuw", Policy::kAuthenticated},
+      {"POST /themas/{theme}/documenten", Policy::kCityEditor},
+      {"POST /en/themas/{theme}/documenten", Policy::kCityEditor},
       {"GET /themas/{theme}/projecten", Policy::kPublic},
       {"GET /en/themas/{theme}/projecten", Policy::kPublic},
       {"GET /themas/{theme}/projecten/{projectId}", Policy::kPublic},
