@@ -518,7 +518,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       {"city", "Only what is attached to this city (a CBS code)"},
       {"year", "Only what is dated in this year"},
       {"page", "The page, from 1"},
-      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
+      {"pageSize", "Hits per page, 1 to 500 (10 by default)"}};
   return add(
       "GET", "/api/v1/search", options, [ctx, search](http::Request& request) {
         auto page = ParsePage(request);
@@ -527,7 +527,9 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
         auto kind = KindParameter(request);
         if (auto* problem = std::get_if<http::Response>(&kind)) return *problem;
-        const Page& chosen = std::get<Page>(page);
+        Page chosen = std::get<Page>(page);
+        // A page of hits is read, not processed: ten by default.
+        if (!request.Query("pageSize")) chosen.page_size = 10;
         domain::SearchQuery query;
         query.text = std::string(request.Query("q").value_or(""));
         query.theme = TextParameter(request, "theme");

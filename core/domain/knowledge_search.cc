@@ -1,7 +1,11 @@
 #include "core/domain/knowledge_search.h"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <nlohmann/json.hpp>
+
+#include "core/storage/dutch_tokenizer.h"
 
 namespace smartercities::domain {
 namespace {
@@ -61,6 +65,103 @@ std::string Indexable(std::string_view text) {
   return out;
 }
 
+// The terms of a query as the index holds them: exact stems, and the
+// stems of the words it gave as prefixes ("fiets*").
+struct QueryTerms {
+  std::vector<std::string> exact;
+  std::vector<std::string> prefixes;
+};
+
+QueryTerms TermsOf(std::string_view query) {
+  QueryTerms terms;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    while (i < query.size() &&
+           !IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    std::size_t start = i;
+    while (i < query.size() &&
+           IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    if (i == start) break;
+    bool prefix = i < query.size() && query[i] == '*';
+    std::string_view word = query.substr(start, i - start);
+    for (std::string& term :
+         prefix ? storage::FoldedWords(word) : storage::DutchTerms(word)) {
+      if (prefix) {
+        terms.prefixes.push_back(std::move(term));
+      } else {
+        terms.exact.push_back(std::move(term));
+      }
+    }
+  }
+  return terms;
+}
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+
+// Appends text with each run of white space as one space.
+void AppendCollapsed(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (IsSpace(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+}
+
+// The passage of body around the first word the query matches, with the
+// matched words between kMatchStart and kMatchEnd; the start of body when
+// only the title matched. Reads body only up to the passage's end, which
+// for a long document is what makes a page of hits fast (FTS5's snippet()
+// reads every document to its end).
+std::string Snippet(std::string_view body, const QueryTerms& terms) {
+  constexpr std::size_t kBefore = 60;
+  constexpr std::size_t kLength = 240;
+  std::vector<storage::TermMatch> matches =
+      storage::FindTerms(body, terms.exact, terms.prefixes, kLength);
+  std::size_t from = 0;
+  if (!matches.empty() && matches.front().start > kBefore) {
+    std::size_t first = matches.front().start;
+    from = first - kBefore;
+    while (from < first && !IsSpace(body[from])) ++from;
+  }
+  std::size_t to = std::min(body.size(), from + kLength);
+  if (to < body.size()) {
+    std::size_t space = to;
+    while (space > from && !IsSpace(body[space])) --space;
+    std::size_t least = matches.empty() ? from : matches.front().end;
+    if (space > least) {
+      to = space;
+    } else {
+      while (to > least &&
+             (static_cast<unsigned char>(body[to]) & 0xC0) == 0x80) {
+        --to;
+      }
+    }
+  }
+  std::string out;
+  if (from > 0) out += "… ";
+  std::size_t at = from;
+  for (const storage::TermMatch& match : matches) {
+    if (match.start < at || match.end > to) continue;
+    AppendCollapsed(out, body.substr(at, match.start - at));
+    out += kMatchStart;
+    out.append(body.substr(match.start, match.end - match.start));
+    out += kMatchEnd;
+    at = match.end;
+  }
+  AppendCollapsed(out, body.substr(at, to - at));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (to < body.size()) out += " …";
+  return out;
+}
+
 }  // namespace
 
 std::string MatchExpression(std::string_view query) {
@@ -112,7 +213,15 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  indexed_generation_.store(generation);
+  // SQLite's update hook does not see the rows of a virtual table, so the
+  // storage counts this write as one it cannot trace to its tables: it
+  // moves every table's generation by one, ours by one per agenda table.
+  // That is this write alone unless the sum moved otherwise; then another
+  // write came in between, and the next search rebuilds again.
+  std::uint64_t after = AgendaGeneration();
+  std::uint64_t own_write = std::size(kAgendaTables);
+  bool only_ours = after == generation || after == generation + own_write;
+  indexed_generation_.store(only_ours ? after : generation);
   return Status::Ok();
 }
 
@@ -148,12 +257,12 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   if (query.city) add("city = ?", *query.city);
   if (query.year) add("year = ?", static_cast<std::int64_t>(*query.year));
 
+  QueryTerms terms = TermsOf(query.text);
   SearchAnswer answer;
   std::string count_sql = "SELECT count(*) AS total" + where;
   std::string page_sql =
       "SELECT type, ref, title, theme, kind, city, year, "
-      "snippet(search_index, -1, char(2), char(3), '…', 24) AS snippet, "
-      "bm25(search_index, 4.0, 1.0) AS rank" +
+      "body, rank" +
       where + " ORDER BY rank LIMIT " + std::to_string(query.limit) +
       " OFFSET " + std::to_string(query.offset);
   Status status = database_.Read([&](storage::Connection& db) {
@@ -173,7 +282,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
       hit.kind = row.Text("kind");
       hit.city = row.Text("city");
       if (!row.IsNull("year")) hit.year = static_cast<int>(row.Integer("year"));
-      hit.snippet = row.Text("snippet");
+      hit.snippet = Snippet(row.Text("body"), terms);
       hit.rank = row.OptionalReal("rank").value_or(0);
       answer.hits.push_back(std::move(hit));
       return true;

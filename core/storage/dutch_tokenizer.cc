@@ -3,6 +3,7 @@
 #include <libstemmer.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 
@@ -113,20 +114,24 @@ void DeleteTokenizer(Fts5Tokenizer* tokenizer) {
   delete reinterpret_cast<Tokenizer*>(tokenizer);
 }
 
-int Tokenize(Fts5Tokenizer* self, void* context, int /*flags*/,
-             const char* text, int text_bytes,
+int Tokenize(Fts5Tokenizer* self, void* context, int flags, const char* text,
+             int text_bytes,
              int (*on_token)(void*, int, const char*, int, int, int)) {
   auto* tokenizer = reinterpret_cast<Tokenizer*>(self);
   if (text == nullptr || text_bytes <= 0) return SQLITE_OK;
   int rc = SQLITE_OK;
-  ForEachWord(std::string_view(text, static_cast<std::size_t>(text_bytes)),
-              [&](const std::string& word, std::size_t start, std::size_t end) {
-                std::string_view stem = Stem(tokenizer->stemmer.get(), word);
-                rc = on_token(context, 0, stem.data(),
-                              static_cast<int>(stem.size()),
-                              static_cast<int>(start), static_cast<int>(end));
-                return rc == SQLITE_OK;
-              });
+  ForEachWord(
+      std::string_view(text, static_cast<std::size_t>(text_bytes)),
+      [&](const std::string& word, std::size_t start, std::size_t end) {
+        // A prefix query ("verkeers*") is a prefix of the stems
+        // as written, not of its own stem ("verker").
+        std::string_view stem = (flags & FTS5_TOKENIZE_PREFIX) != 0
+                                    ? std::string_view(word)
+                                    : Stem(tokenizer->stemmer.get(), word);
+        rc = on_token(context, 0, stem.data(), static_cast<int>(stem.size()),
+                      static_cast<int>(start), static_cast<int>(end));
+        return rc == SQLITE_OK;
+      });
   // SQLITE_DONE from the callback means "enough"; it is no failure.
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -155,6 +160,52 @@ std::vector<std::string> DutchTerms(std::string_view text) {
     return true;
   });
   return terms;
+}
+
+std::vector<std::string> FoldedWords(std::string_view text) {
+  std::vector<std::string> words;
+  ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t) {
+    words.push_back(word);
+    return true;
+  });
+  return words;
+}
+
+std::vector<TermMatch> FindTerms(std::string_view text,
+                                 const std::vector<std::string>& terms,
+                                 const std::vector<std::string>& prefixes,
+                                 std::size_t window_bytes) {
+  // Snowball's Dutch stemmer works after a word's first three letters
+  // (its region R1 starts at the fourth at the earliest): a word whose
+  // start differs from every term's cannot stem to it.
+  auto same_start = [](std::string_view word, std::string_view term) {
+    std::size_t length = std::min<std::size_t>(3, term.size());
+    return word.substr(0, length) == term.substr(0, length);
+  };
+  std::vector<TermMatch> matches;
+  Stemmer stemmer = NewStemmer();
+  ForEachWord(
+      text, [&](const std::string& word, std::size_t start, std::size_t end) {
+        if (!matches.empty() && start > matches.front().start + window_bytes) {
+          return false;
+        }
+        bool candidate = false;
+        for (const std::string& term : terms)
+          candidate |= same_start(word, term);
+        for (const std::string& prefix : prefixes) {
+          candidate |= same_start(word, prefix);
+        }
+        if (!candidate) return true;
+        std::string_view stem =
+            stemmer ? Stem(stemmer.get(), word) : std::string_view(word);
+        bool found = std::find(terms.begin(), terms.end(), stem) != terms.end();
+        for (const std::string& prefix : prefixes) {
+          found |= stem.starts_with(prefix);
+        }
+        if (found) matches.push_back({start, end});
+        return true;
+      });
+  return matches;
 }
 
 Status RegisterDutchTokenizer(sqlite3* db) {

@@ -17,6 +17,7 @@
 #ifndef SMARTERCITIES_CORE_STORAGE_DUTCH_TOKENIZER_H_
 #define SMARTERCITIES_CORE_STORAGE_DUTCH_TOKENIZER_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,29 @@ inline constexpr const char* kDutchTokenizer = "dutch";
 
 // The terms of text in order, as the index holds them.
 std::vector<std::string> DutchTerms(std::string_view text);
+
+// The words of text lower-cased without accents, not stemmed: what a
+// prefix query's words are compared with (the tokenizer does not stem a
+// prefix either, so "verkeers*" finds "verkeerslichten").
+std::vector<std::string> FoldedWords(std::string_view text);
+
+// A word of a text found by FindTerms: its bytes [start, end).
+struct TermMatch {
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+// The words of text, in order, whose term (as DutchTerms makes it) is one
+// of terms, or starts with one of prefixes: from the first such word up
+// to window_bytes past its start, then the scan stops. What a snippet
+// needs, without reading the rest of a long text. Only words that begin
+// as a term does are stemmed (the stemmer changes nothing of a word's
+// first three letters), which makes the scan several times faster than
+// tokenizing.
+std::vector<TermMatch> FindTerms(std::string_view text,
+                                 const std::vector<std::string>& terms,
+                                 const std::vector<std::string>& prefixes,
+                                 std::size_t window_bytes);
 
 // Registers the "dutch" tokenizer with the FTS5 module of db. Fails
 // (kInternal) when the library has no FTS5 or the stemmer cannot be made.

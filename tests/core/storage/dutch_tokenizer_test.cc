@@ -36,6 +36,24 @@ TEST(DutchTermsTest, CaseAccentsAndPunctuationDoNotMatter) {
   EXPECT_THAT(DutchTerms("GM0794 2014"), ElementsAre("gm0794", "2014"));
 }
 
+TEST(FindTermsTest, FindsEveryFormOfATermAsWrittenAndStopsAfterTheWindow) {
+  std::string text =
+      "De Verkeerslichten en de mogelijkheden; een verkeerslicht. " +
+      std::string(500, 'x') + " verkeerslichten";
+  auto terms = DutchTerms("verkeerslicht mogelijkheid");
+  std::vector<TermMatch> found = FindTerms(text, terms, {}, 100);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(text.substr(found[0].start, found[0].end - found[0].start),
+            "Verkeerslichten");
+  EXPECT_EQ(text.substr(found[1].start, found[1].end - found[1].start),
+            "mogelijkheden");
+  EXPECT_EQ(text.substr(found[2].start, found[2].end - found[2].start),
+            "verkeerslicht");
+  // A prefix.
+  EXPECT_EQ(FindTerms(text, {}, FoldedWords("Verkeers"), 100).size(), 2u);
+  EXPECT_TRUE(FindTerms(text, DutchTerms("zwembad"), {}, 100).empty());
+}
+
 class DutchIndexTest : public DatabaseTest {};
 
 TEST_F(DutchIndexTest, AnFts5TableFindsEveryFormAndMarksTheWordAsWritten) {
@@ -54,6 +72,8 @@ TEST_F(DutchIndexTest, AnFts5TableFindsEveryFormAndMarksTheWordAsWritten) {
   EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH 'verkeerslichten'"), "2");
   EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH 'VERKEERSLICHT'"), "2");
   EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH 'fietspad'"), "1");
+  // A prefix is one of the words as written, not of its own stem.
+  EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH 'verkeers*'"), "2");
   EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH 'zwembad'"), "0");
   EXPECT_EQ(One("SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH "
                 "'verkeerslicht' ORDER BY rowid LIMIT 1"),
