@@ -112,6 +112,38 @@ json DocumentSchema() {
         {"file", {{"type", "string"}, {"description", "Where to download"}}}}}};
 }
 
+// The multipart form of an upload: the fields as text, the file as bytes.
+json UploadSchema() {
+  json text = StringSchema();
+  json properties = {
+      {"file",
+       {{"type", "string"},
+        {"format", "binary"},
+        {"description",
+         "PDF, HTML, Markdown or UTF-8 text, recognised by content"}}},
+      {"title", text},
+      {"kind", KindSchema()},
+      {"author",
+       {{"type", "string"},
+        {"description",
+         "A CBS code or a covenant party; a city editor's city when left "
+         "out"}}},
+      {"date", {{"type", "string"}, {"format", "date"}}},
+      {"language", {{"type", "string"}, {"enum", {"nl", "en"}}}},
+      {"licence", text},
+      {"theme", text},
+      {"agreement",
+       {{"type", "string"},
+        {"description", "A letter within theme, or an agreement's id"}}},
+      {"indicator", text},
+      {"city", text},
+      {"project", {{"type", "integer"}}},
+      {"meeting", {{"type", "integer"}}}};
+  return {{"type", "object"},
+          {"required", {"file", "title", "kind", "date"}},
+          {"properties", properties}};
+}
+
 json CollectionSchema(json item) {
   return {{"type", "object"},
           {"required", {"items", "total"}},
@@ -411,6 +443,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       "meeting and the file in \"file\"); administrators, the theme's "
       "editors and the city's editors";
   upload.doc.success_status = 201;
+  upload.doc.request_schema = UploadSchema().dump();
   upload.doc.response_schema = DocumentSchema().dump();
   upload.doc.responses = {
       {"413", "The file is larger than the configured limit"},

@@ -468,5 +468,31 @@ TEST_F(DocumentsTest, AnAgreementByItsLetterGivesTheDocumentsTheme) {
   EXPECT_EQ(json::parse(one.body)["title"], document["title"]);
 }
 
+TEST_F(DocumentsTest, TheOpenApiDocumentDescribesTheUploadAndTheSearch) {
+  HttpResponse document = Get("/api/v1/openapi.json");
+  ASSERT_EQ(document.status, 200);
+  json paths = json::parse(document.body)["paths"];
+  json upload, search;
+  for (const auto& [path, operations] : paths.items()) {
+    if (path.ends_with("/documents") && operations.contains("post")) {
+      upload = operations["post"];
+    }
+    if (path.ends_with("/search")) search = operations["get"];
+  }
+  ASSERT_TRUE(upload.is_object()) << paths.dump().substr(0, 500);
+  json form = upload["requestBody"]["content"]["multipart/form-data"]["schema"];
+  EXPECT_EQ(form["properties"]["file"]["format"], "binary") << form.dump();
+  EXPECT_TRUE(upload["responses"].contains("201"));
+  EXPECT_TRUE(upload["responses"].contains("413"));
+  EXPECT_TRUE(upload["responses"].contains("415"));
+  ASSERT_TRUE(search.is_object());
+  bool has_q = false;
+  for (const json& parameter : search["parameters"]) {
+    has_q |= parameter["name"] == "q";
+  }
+  EXPECT_TRUE(has_q) << search.dump();
+  EXPECT_TRUE(search["responses"].contains("400"));
+}
+
 }  // namespace
 }  // namespace smartercities
