@@ -12,6 +12,7 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "core/api/api_context.h"
@@ -569,11 +570,17 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         query.city = TextParameter(request, "city");
         query.kind = std::get<std::optional<std::string>>(kind);
         query.year = std::get<std::optional<int>>(year);
+        // Filtering reads each match's row: only when a module is off.
+        std::set<std::string> enabled;
+        bool all_enabled = true;
         for (const auto& info : ctx->modules.Modules()) {
           if (ctx->modules.IsEnabled(info.id)) {
-            query.visible_themes.insert(info.id);
+            enabled.insert(info.id);
+          } else {
+            all_enabled = false;
           }
         }
+        if (!all_enabled) query.visible_themes = std::move(enabled);
         query.offset = (chosen.page - 1) * chosen.page_size;
         query.limit = chosen.page_size;
         auto answer = search->Search(query);

@@ -239,13 +239,17 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   Status refreshed = RefreshAgenda();
   if (!refreshed.ok()) return refreshed;
 
-  nlohmann::json visible = nlohmann::json::array();
-  for (const std::string& theme : query.visible_themes)
-    visible.push_back(theme);
-  std::vector<storage::Value> params = {match, visible.dump()};
-  std::string where =
-      " FROM search_index WHERE search_index MATCH ?1 AND (theme IS NULL OR "
-      "theme IN (SELECT value FROM json_each(?2)))";
+  std::vector<storage::Value> params = {match};
+  std::string where = " FROM search_index WHERE search_index MATCH ?1";
+  if (query.visible_themes) {
+    nlohmann::json visible = nlohmann::json::array();
+    for (const std::string& theme : *query.visible_themes) {
+      visible.push_back(theme);
+    }
+    params.emplace_back(visible.dump());
+    where +=
+        " AND (theme IS NULL OR theme IN (SELECT value FROM json_each(?2)))";
+  }
   auto add = [&](const char* condition, storage::Value value) {
     params.push_back(std::move(value));
     where += " AND ";

@@ -42,9 +42,10 @@ struct SearchQuery {
   std::optional<std::string> kind;  // a document kind; only documents then
   std::optional<std::string> city;
   std::optional<int> year;
-  // The themes whose entries may be shown (the enabled modules); entries
-  // without a theme (cities, meetings without one) always may.
-  std::set<std::string> visible_themes;
+  // The themes whose entries may be shown (the enabled modules) when some
+  // are not; entries without a theme (cities, meetings without one)
+  // always may. nullopt: every entry may (no filter to read rows for).
+  std::optional<std::set<std::string>> visible_themes;
   std::size_t offset = 0;
   std::size_t limit = 20;
 };

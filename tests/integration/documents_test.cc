@@ -263,6 +263,16 @@ TEST_F(DocumentsTest, SearchFiltersAndRefusesAnEmptyOrLongQuery) {
                 HasSubstr("application/problem+json"));
   }
   EXPECT_THAT(Get("/api/v1/search?q=").body, HasSubstr("q: "));
+
+  // A theme whose module is switched off is not searched.
+  std::map<std::string, std::string> as_admin = {
+      {"Authorization", "Bearer " + admin_},
+      {"Content-Type", "application/json"}};
+  HttpResponse off = Fetch(platform_->port(), "PATCH",
+                           std::string("/api/v1/modules/") + kTheme, as_admin,
+                           R"({"enabled":false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(Search("zonnedakkaart")["total"], 0);
 }
 
 TEST_F(DocumentsTest, WrongTypesAndTooLargeFilesAreRefusedAndNotStored) {
