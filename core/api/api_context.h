@@ -4,6 +4,8 @@
 #ifndef SMARTERCITIES_CORE_API_API_CONTEXT_H_
 #define SMARTERCITIES_CORE_API_API_CONTEXT_H_
 
+#include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +63,10 @@ struct ApiContext {
   // What the covenant's procedures publish (art. 8, 9e); null: nothing.
   const domain::Publications* publications = nullptr;
   OpenDataSettings open_data = {};
+  // The knowledge base's files, each named by its SHA-256 (empty: no
+  // document routes), and the largest file an upload may hold.
+  std::filesystem::path documents_dir = {};
+  std::size_t document_limit_bytes = 25 * 1024 * 1024;
 };
 
 // Each adds its resource's routes to context.router (owner "core").
@@ -82,6 +88,9 @@ Status RegisterParticipationRoutes(ApiContext& context);
 Status RegisterPublicationRoutes(ApiContext& context);
 // The amendment procedure and an agreement's versions (amendments_api.cc).
 Status RegisterAmendmentRoutes(ApiContext& context);
+// The knowledge base's documents and the full-text search over them and
+// the agenda's texts (documents_api.cc).
+Status RegisterDocumentRoutes(ApiContext& context);
 
 // The bulk downloads and the DCAT-AP catalogue (exports_api.cc).
 Status RegisterExportRoutes(ApiContext& context);

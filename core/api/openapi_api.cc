@@ -1144,10 +1144,14 @@ json Operation(const http::Route& route) {
     std::string media_type = route.options.body_type.empty()
                                  ? std::string("application/json")
                                  : route.options.body_type;
+    // A body of another type (a CSV file, a multipart form) is a string
+    // unless the route describes its form (an upload's fields and file).
     json body_schema =
         media_type == "application/json"
             ? schema_of(described.request_schema, doc.request_schema)
-            : json{{"type", "string"}};
+        : described.request_schema.empty()
+            ? json{{"type", "string"}}
+            : json::parse(described.request_schema, nullptr, false);
     operation["requestBody"] = {
         {"required", true},
         {"content", {{media_type, {{"schema", body_schema}}}}}};
@@ -1287,7 +1291,8 @@ Status RegisterCoreRoutes(ApiContext& context) {
         &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
         &RegisterAgendaRoutes, &RegisterParticipationRoutes,
         &RegisterPublicationRoutes, &RegisterAmendmentRoutes,
-        &RegisterExportRoutes, &RegisterOpenApiRoute}) {
+        &RegisterExportRoutes, &RegisterDocumentRoutes,
+        &RegisterOpenApiRoute}) {
     Status status = add(context);
     if (!status.ok()) return status;
   }

@@ -56,6 +56,10 @@ constexpr Setting kSettings[] = {
      "a request body slower than this many bytes per second after the read "
      "timeout gets 408 (default 8192)",
      true},
+    {"document-limit-bytes", "BYTES",
+     "the largest file an editor may upload to the knowledge base (default "
+     "26214400, 25 MiB)",
+     true},
     {"login-failures-per-client", "N",
      "failed logins from one address in 15 minutes before its logins are "
      "refused (default 20; 0: no limit)",

@@ -115,6 +115,10 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 1, 1L << 30, where, number);
     if (!s.ok()) return s;
     config.body_min_bytes_per_second = static_cast<std::size_t>(number);
+  } else if (name == "document-limit-bytes") {
+    Status s = ParseInt(value, 1024, 1L << 30, where, number);
+    if (!s.ok()) return s;
+    config.document_limit_bytes = static_cast<std::size_t>(number);
   } else if (name == "login-failures-per-client") {
     Status s = ParseInt(value, 0, 100000, where, number);
     if (!s.ok()) return s;

@@ -37,6 +37,9 @@ struct Config {
   int module_share = 4;
   int handler_deadline_ms = 10000;
   std::size_t header_limit_bytes = 8 * 1024;
+  // The largest file of the knowledge base an editor may upload
+  // (docs/knowledge-base.md).
+  std::size_t document_limit_bytes = 25 * 1024 * 1024;
   bool enable_new_modules = true;
   bool enable_rescanned_modules = false;
   // The origins ("https://dsa.example.nl", scheme://host[:port], lower
@@ -87,6 +90,8 @@ struct Config {
   std::filesystem::path AdminTokenFile() const {
     return data_dir / "admin-token";
   }
+  // Where the knowledge base's files are kept, each named by its SHA-256.
+  std::filesystem::path DocumentsDir() const { return data_dir / "documents"; }
 };
 
 // Defaults for an executable at exe_path: plugins and web root looked up

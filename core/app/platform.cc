@@ -199,6 +199,8 @@ Status Platform::Init(const Config& config) {
       ApiState{{*database_, *catalog_, *modules_, router_, metrics_,
                 accounts_.get(), tokens_.get(), access_->CookieName(), tls,
                 *metrics_token, config.metrics_public}});
+  api_->context.documents_dir = config.DocumentsDir();
+  api_->context.document_limit_bytes = config.document_limit_bytes;
   auto report_pages = web::PageRenderer::Load();
   if (!report_pages.ok()) return report_pages.status();
   report_pages_ =
@@ -222,9 +224,10 @@ Status Platform::Init(const Config& config) {
     if (status.ok()) status = monitoring_->Start();
     if (!status.ok()) return status;
   }
-  auto site = web::Site::Create({config.web_root, access_->CookieName(), tls},
-                                *database_, *catalog_, *modules_, *accounts_,
-                                *tokens_, router_);
+  auto site = web::Site::Create(
+      {config.web_root, access_->CookieName(), tls, config.DocumentsDir(),
+       config.document_limit_bytes},
+      *database_, *catalog_, *modules_, *accounts_, *tokens_, router_);
   if (!site.ok()) return site.status();
   site_ = std::move(site).value();
   // The site's pages that call the API do so through the same check.

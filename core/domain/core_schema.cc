@@ -440,6 +440,61 @@ CREATE TABLE amendment_responses (
   UNIQUE (amendment_id, party)
 );
 )sql"},
+      {12,
+       "the knowledge base: documents and the full-text search over them "
+       "and the agenda's texts (art. 7b)",
+       R"sql(
+-- A document of the knowledge base ("kennis- en platformfunctie", art. 7b):
+-- its description, what it is attached to, and its file, kept in the data
+-- directory under its SHA-256 (documents/<sha256>), never under the name
+-- the uploader gave it (file_name is only offered on download). The text
+-- taken from the file is held in search_index only; text_status says
+-- whether there is any and text_reason why not.
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('project-plan', 'business-case',
+    'evaluation', 'minutes', 'presentation', 'reference-list')),
+  author TEXT NOT NULL,
+  date TEXT NOT NULL,
+  language TEXT NOT NULL CHECK (language IN ('nl', 'en')),
+  licence TEXT NOT NULL,
+  theme_id TEXT REFERENCES themes(id),
+  agreement_id TEXT REFERENCES agreements(id),
+  indicator_id TEXT REFERENCES indicators(id),
+  city TEXT REFERENCES cities(cbs_code),
+  project_id INTEGER REFERENCES projects(id),
+  meeting_id INTEGER REFERENCES meetings(id),
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL CHECK (size_bytes > 0),
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  text_status TEXT NOT NULL
+    CHECK (text_status IN ('extracted', 'empty', 'failed')),
+  text_reason TEXT,
+  uploaded_at TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+CREATE INDEX documents_by_theme ON documents (theme_id, date);
+CREATE INDEX documents_by_city ON documents (city, date);
+CREATE INDEX documents_by_sha256 ON documents (sha256);
+
+-- The full-text index: one row per document and per text of the agenda
+-- (theme, agreement, indicator, city, project, meeting), stemmed with the
+-- Dutch tokenizer (core/storage/dutch_tokenizer.h). type and ref name the
+-- object; theme, kind, city and year are the search's filters. They come
+-- before title and body, so that reading them for every match does not
+-- walk a long document's overflow pages.
+CREATE VIRTUAL TABLE search_index USING fts5(
+  type UNINDEXED, ref UNINDEXED, theme UNINDEXED, kind UNINDEXED,
+  city UNINDEXED, year UNINDEXED, title, body,
+  tokenize = 'dutch');
+-- Its rank: bm25 with a word in a title weighing four times one in a
+-- text. ORDER BY rank lets FTS5 sort by it itself, so that only the rows
+-- of the page asked for are read.
+INSERT INTO search_index (search_index, rank)
+  VALUES ('rank', 'bm25(0, 0, 0, 0, 0, 0, 4.0, 1.0)');
+)sql"},
   };
 }
 

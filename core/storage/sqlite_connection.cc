@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/storage/dutch_tokenizer.h"
+
 namespace smartercities::storage {
 namespace {
 
@@ -174,6 +176,13 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   // Defensive mode keeps even the core from corrupting the file through
   // writable_schema and similar switches.
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  // Every connection that may read or write the knowledge base's index
+  // needs its tokenizer; registering it costs a few microseconds.
+  Status tokenizer = RegisterDutchTokenizer(db);
+  if (!tokenizer.ok()) {
+    sqlite3_close_v2(db);
+    return tokenizer.WithContext("opening '" + path + "'");
+  }
   std::unique_ptr<SqliteConnection> connection(
       new SqliteConnection(db, read_only));
   Status status = connection->RunAsHost("PRAGMA foreign_keys = ON");

@@ -15,6 +15,7 @@
 
 #include "core/base/time_format.h"
 #include "core/domain/amendments.h"
+#include "core/domain/documents.h"
 #include "core/domain/join_requests.h"
 #include "core/domain/measurements.h"
 #include "core/domain/participation.h"
@@ -462,6 +463,8 @@ http::Response ThemePage(Site& site, http::Request& request,
       Localize("/themas/" + theme->id + "/toetredingen/nieuw", language);
   model["projectsUrl"] =
       Localize("/themas/" + theme->id + "/projecten", language);
+  model["documentsUrl"] =
+      Localize("/themas/" + theme->id + "/documenten", language);
 
   // The theme's own panels, rendered here from the module's data route, so
   // that they read without JavaScript too (which draws the charts).
@@ -1095,6 +1098,50 @@ std::string Excerpt(const std::string& text) {
   return text.substr(0, cut == std::string::npos ? 220 : cut) + " …";
 }
 
+// Text for a URL's query string: everything but unreserved characters
+// percent-encoded.
+std::string QueryEncode(std::string_view text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+  return out;
+}
+
+// The search form's filters of the documents: theme, kind and year, each
+// with what the request chose.
+json SearchFilters(Site& site, const http::Request& request,
+                   Language language) {
+  const json& t = site.pages().Translations(language);
+  std::string theme(request.Query("theme").value_or(""));
+  std::string kind(request.Query("kind").value_or(""));
+  json themes = json::array();
+  if (auto enabled = EnabledThemes(site); enabled.ok()) {
+    for (const auto& item : *enabled) {
+      themes.push_back({{"code", item.id},
+                        {"name", Localized(item.name, language)["text"]},
+                        {"selected", item.id == theme}});
+    }
+  }
+  json kinds = json::array();
+  for (const char* code : domain::DocumentKinds()) {
+    kinds.push_back({{"code", code},
+                     {"name", t["documents"]["kinds"][code]},
+                     {"selected", kind == code}});
+  }
+  return {{"themes", themes},
+          {"kinds", kinds},
+          {"year", std::string(request.Query("year").value_or(""))}};
+}
+
 http::Response SearchPage(Site& site, http::Request& request,
                           Language language) {
   const json& t = site.pages().Translations(language);
@@ -1105,6 +1152,7 @@ http::Response SearchPage(Site& site, http::Request& request,
                               t["search"]["title"].get<std::string>(), false);
   model["query"] = query;
   model["action"] = Localize("/zoeken", language);
+  model["filters"] = SearchFilters(site, request, language);
   model["searched"] = !words.empty();
   if (words.empty()) return site.Page("search", language, std::move(model));
 
@@ -1203,6 +1251,42 @@ http::Response SearchPage(Site& site, http::Request& request,
   add_group("agreements", std::move(agreement_hits));
   add_group("indicators", std::move(indicator_hits));
   add_group("cities", std::move(city_hits));
+  // The knowledge base's documents, from the full-text search with Dutch
+  // stems (GET /api/v1/search), with the passage that matched.
+  std::string target = "/api/v1/search?pageSize=25&q=" + QueryEncode(query);
+  for (const char* filter : {"theme", "kind", "year"}) {
+    auto value = request.Query(filter);
+    if (value && !value->empty()) {
+      target += '&';
+      target += filter;
+      target += '=';
+      target += QueryEncode(*value);
+    }
+  }
+  http::Response answer = site.CallApi(request, "GET", target);
+  json found = json::parse(answer.body, nullptr, false);
+  if (answer.status == 200 && found.is_object()) {
+    json results = json::array();
+    for (const json& item : found["items"]) {
+      if (item.value("type", "") != "document") continue;
+      results.push_back(
+          {{"title", {{"text", item["title"]}, {"lang", "nl"}}},
+           {"url", item["link"].get<std::string>() + "/file"},
+           {"kind",
+            item["kind"].is_string()
+                ? t["documents"]["kinds"][item["kind"].get<std::string>()]
+                : json("")},
+           {"snippet", {{"parts", item["snippetParts"]}}}});
+    }
+    if (!results.empty()) {
+      total += results.size();
+      groups.push_back({{"id", "resultaten-documenten"},
+                        {"heading", t["search"]["groups"]["documents"]},
+                        {"count", results.size()},
+                        {"note", t["search"]["documentsNote"]},
+                        {"results", results}});
+    }
+  }
   model["groups"] = groups;
   model["total"] = total;
   model["found"] = total > 0;

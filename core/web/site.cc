@@ -78,7 +78,7 @@ Result<std::unique_ptr<Site>> Site::Create(
   for (auto* add :
        {&RegisterPublicPages, &RegisterAccountPages, &RegisterAdminPages,
         &RegisterRegisterPages, &RegisterReportPages, &RegisterProcedurePages,
-        &RegisterAgendaPages}) {
+        &RegisterAgendaPages, &RegisterDocumentPages}) {
     status = (*add)(*site);
     if (!status.ok()) return status;
   }

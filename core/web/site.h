@@ -42,6 +42,10 @@ struct SiteOptions {
   std::filesystem::path web_root;  // where the built assets are; may be empty
   std::string session_cookie = "sc_session";
   bool tls = false;
+  // The knowledge base's files (Config::DocumentsDir) and the largest one
+  // the upload form accepts.
+  std::filesystem::path documents_dir;
+  std::size_t document_limit_bytes = 25 * 1024 * 1024;
 };
 
 class Site {
@@ -152,6 +156,8 @@ Status RegisterRegisterPages(Site& site);
 Status RegisterReportPages(Site& site);
 Status RegisterProcedurePages(Site& site);
 Status RegisterAgendaPages(Site& site);
+// The knowledge base: a theme's documents and the upload form.
+Status RegisterDocumentPages(Site& site);
 
 }  // namespace smartercities::web
 

@@ -175,6 +175,15 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"POST /api/v1/amendments/{amendmentId}/effect", Policy::kAdmin},
       // The proposer withdraws it.
       {"POST /api/v1/amendments/{amendmentId}/withdrawal", Policy::kCityOnly},
+      // The knowledge base (docs/knowledge-base.md): a document of the home
+      // city in the theme, added and removed by administrators, the
+      // theme's editors and the city's editors.
+      {"GET /api/v1/documents", Policy::kPublic},
+      {"POST /api/v1/documents", Policy::kCityEditor},
+      {"GET /api/v1/documents/{documentId}", Policy::kPublic},
+      {"GET /api/v1/documents/{documentId}/file", Policy::kPublic},
+      {"DELETE /api/v1/documents/{documentId}", Policy::kCityEditor},
+      {"GET /api/v1/search", Policy::kPublic},
       // The web site's pages and forms (core/web).
       {"GET /", Policy::kPublic},
       {"GET /en", Policy::kPublic},
@@ -298,6 +307,14 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"POST /en/wijzigingen/{amendmentId}/intrekking", Policy::kCityOnly},
       {"GET /publicaties", Policy::kPublic},
       {"GET /en/publicaties", Policy::kPublic},
+      // The knowledge base's pages: the upload form posts a multipart
+      // body to the theme's documents page.
+      {"GET /themas/{theme}/documenten", Policy::kPublic},
+      {"GET /en/themas/{theme}/documenten", Policy::kPublic},
+      {"GET /themas/{theme}/documenten/nieuw", Policy::kAuthenticated},
+      {"GET /en/themas/{theme}/documenten/nieuw", Policy::kAuthenticated},
+      {"POST /themas/{theme}/documenten", Policy::kCityEditor},
+      {"POST /en/themas/{theme}/documenten", Policy::kCityEditor},
       {"GET /themas/{theme}/projecten", Policy::kPublic},
       {"GET /en/themas/{theme}/projecten", Policy::kPublic},
       {"GET /themas/{theme}/projecten/{projectId}", Policy::kPublic},
@@ -505,6 +522,34 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
   ASSERT_EQ(proposed.status, 201) << proposed.body;
   std::string amendment_id =
       std::to_string(json::parse(proposed.body)["id"].get<int>());
+  // A document of the home city in the theme, as a multipart upload.
+  const std::string boundary = "matrix-boundary";
+  auto multipart = [&](const std::string& title) {
+    std::string body;
+    for (const auto& [name, value] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"title", title},
+             {"kind", "evaluation"},
+             {"author", kHomeCity},
+             {"date", "2014-01-31"},
+             {"theme", kTheme},
+             {"city", kHomeCity}}) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
+              name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--" + boundary +
+            "\r\nContent-Disposition: form-data; name=\"file\"; "
+            "filename=\"matrix.txt\"\r\n\r\nEen evaluatie.\r\n--" +
+            boundary + "--\r\n";
+    return body;
+  };
+  const std::string multipart_type =
+      "multipart/form-data; boundary=" + boundary;
+  HttpResponse made_document = Call(admin_token_, "POST", "/api/v1/documents",
+                                    multipart("Matrix"), multipart_type);
+  ASSERT_EQ(made_document.status, 201) << made_document.body;
+  std::string document_id =
+      std::to_string(json::parse(made_document.body)["id"].get<int>());
 
   std::vector<std::shared_ptr<const http::Route>> routes =
       platform_->router().Routes();
@@ -530,8 +575,10 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
         continue;
       }
       policy = found->second;
+      // A document's theme is in its record, not in the path.
       if (route->pattern.find("{indicator}") != std::string::npos ||
-          route->pattern.find("{theme}") != std::string::npos) {
+          route->pattern.find("{theme}") != std::string::npos ||
+          route->pattern.starts_with("/api/v1/documents")) {
         theme = kTheme;
       }
     }
@@ -552,6 +599,13 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("requestId", join_request);
     fill("amendmentId", amendment_id);
     fill("file", "cities.csv");
+    fill("documentId", document_id);
+    if (key == "POST /api/v1/documents" ||
+        (route->method == "POST" && key.ends_with("/documenten"))) {
+      call.body = multipart("Matrix " + std::to_string(checked));
+      call.type = multipart_type;
+    }
+    if (key == "GET /api/v1/search") target += "?q=matrix";
     if (route->owner == "core") fill("id", "kennisdeling");  // modules/{id}
     if (route->pattern.find("{userId}") != std::string::npos) {
       HttpResponse made = Call(

@@ -771,6 +771,55 @@ describe('monitoring', () => {
     await context.close();
   });
 
+  test('a city editor uploads a plain-text plan and finds it by an inflected Dutch word', async () => {
+    const context = await browser.newContext();
+    const page = await login(context, EDITOR.username, EDITOR.password);
+    await page.goto(`${server.url}/themas/bedrijvige-stad`);
+    await Promise.all([page.waitForURL(/\/documenten$/), page.click('[data-testid=documents-link]')]);
+    await Promise.all([page.waitForURL(/\/documenten\/nieuw$/), page.click('[data-testid=new-document]')]);
+    await axe(page);
+    // A file without its text type is refused next to its field.
+    await page.fill('#veld-title', 'Plan slimme kruispunten Helmond');
+    await page.selectOption('#veld-kind', 'project-plan');
+    await page.fill('#veld-date', '2014-03-01');
+    await page.setInputFiles('#veld-file', { name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) });
+    await Promise.all([page.waitForLoadState('load'), page.click('form.sc-form button[type=submit]')]);
+    assert.equal(await page.locator('.sc-error-summary a[href="#veld-file"]').count(), 1);
+    assert.match(await page.locator('#veld-file-fout').innerText(), /PDF/);
+    await axe(page);
+    page.problems = page.problems.filter((text) => !/status of 422/.test(text));
+    // The plan itself: stored, listed, and found by another form of a word.
+    await page.fill('#veld-title', 'Plan slimme kruispunten Helmond');
+    await page.fill('#veld-date', '2014-03-01');
+    const plan = 'Helmond vervangt in 2014 alle verkeerslichten op de ring door slimme regelaars die fietsers eerder groen geven.';
+    await page.setInputFiles('#veld-file', { name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from(plan) });
+    await Promise.all([page.waitForURL(/\/themas\/bedrijvige-stad\/documenten$/), page.click('form.sc-form button[type=submit]')]);
+    const row = page.locator('[data-testid=documents] tbody tr', { hasText: 'Plan slimme kruispunten Helmond' });
+    assert.equal(await row.count(), 1);
+    assert.match(await row.innerText(), /GM0794/);
+    await axe(page);
+    noProblems(page);
+
+    // Found by the singular of a word it has in the plural, with JavaScript
+    // off as well; the word is marked in the snippet as it was written.
+    for (const javaScriptEnabled of [true, false]) {
+      const reader = await browser.newContext({ javaScriptEnabled });
+      const search = await open(reader, '/zoeken?q=verkeerslicht');
+      const group = search.locator('[data-results=resultaten-documenten]');
+      assert.equal(await group.locator('a', { hasText: 'Plan slimme kruispunten Helmond' }).count(), 1);
+      assert.equal(await group.locator('mark').first().innerText(), 'verkeerslichten');
+      if (javaScriptEnabled) await axe(search);
+      noProblems(search);
+      await reader.close();
+    }
+    // The kind filter keeps it; another kind leaves it out.
+    const filtered = await open(context, '/zoeken?q=fietser&kind=project-plan');
+    assert.equal(await filtered.locator('[data-results=resultaten-documenten] a', { hasText: 'Plan slimme kruispunten' }).count(), 1);
+    const other = await open(context, '/zoeken?q=fietser&kind=minutes');
+    assert.equal(await other.locator('[data-results=resultaten-documenten]').count(), 0);
+    await context.close();
+  });
+
   test('the reports page offers each half year as a page and as a PDF', async () => {
     const context = await browser.newContext();
     const page = await open(context, '/rapportages');
@@ -800,7 +849,8 @@ describe('accessibility', () => {
     const indicator = await firstIndicator(context);
     const paths = ['/', '/themas/regelluwe-stad', '/themas/regelluwe-stad/afspraken/e', indicator,
       '/steden', '/steden/GM0794', '/zoeken?q=helmond', '/inloggen', '/themas/bestaat-niet',
-      '/publicaties', '/overleggen', '/financiering', '/themas/bedrijvige-stad/projecten', '/wijzigingen'];
+      '/publicaties', '/overleggen', '/financiering', '/themas/bedrijvige-stad/projecten', '/wijzigingen',
+      '/themas/bedrijvige-stad/documenten'];
     for (const path of paths) {
       for (const prefix of ['', '/en']) {
         const page = await context.newPage();
@@ -811,7 +861,8 @@ describe('accessibility', () => {
     }
     const editor = await browser.newContext();
     for (const [user, password, paths2] of [[EDITOR.username, EDITOR.password, ['/account', '/invoer/regelluwe-stad-e-invoices',
-      '/invoer/themas/bedrijvige-stad/business-parks', '/themas/onze-stad/toetredingen/nieuw', '/wijzigingen/nieuw']],
+      '/invoer/themas/bedrijvige-stad/business-parks', '/themas/onze-stad/toetredingen/nieuw', '/wijzigingen/nieuw',
+      '/themas/bedrijvige-stad/documenten/nieuw']],
       ['admin', ADMIN_PASSWORD, ['/beheer', '/beheer/modules', '/beheer/gebruikers', '/beheer/tokens',
         '/beheer/audit', '/beheer/audit/verificatie', '/overleggen/nieuw', '/financiering/invoer',
         '/themas/bedrijvige-stad/projecten/nieuw']]]) {

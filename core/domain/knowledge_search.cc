@@ -1,0 +1,329 @@
+#include "core/domain/knowledge_search.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "core/storage/dutch_tokenizer.h"
+
+namespace smartercities::domain {
+namespace {
+
+// The tables the agenda's entries are made from.
+constexpr const char* kAgendaTables[] = {"themes", "agreements", "indicators",
+                                         "cities", "projects",   "meetings"};
+
+// The agenda's entries, rebuilt from their tables in one statement each.
+// A document's entry has the document's id as its rowid; the agenda's have
+// rowids from kAgendaRowids on (a range of 10^9 per table), so that both
+// are found by rowid rather than by a scan of the index's content.
+// Meetings give their decisions only: the minutes are for logged-in
+// readers (docs/agenda.md).
+constexpr const char* kAgendaEntries[] = {
+    "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
+    "SELECT 1099511627776 + rowid, name_nl, introduction_nl || ' ' || "
+    "COALESCE(name_en, '') || ' ' "
+    "|| COALESCE(introduction_en, ''), 'theme', id, id FROM themes",
+    "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
+    "SELECT 1100511627776 + rowid, goal, COALESCE(topic, '') || ' ' || "
+    "COALESCE(preamble, '') || "
+    "' ' || text, 'agreement', id, theme_id FROM agreements "
+    "WHERE retired_at IS NULL",
+    "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
+    "SELECT 1101511627776 + rowid, name_nl, COALESCE(description_nl, '') || ' "
+    "' || "
+    "COALESCE(name_en, '') || ' ' || COALESCE(description_en, ''), "
+    "'indicator', id, theme_id FROM indicators WHERE retired_at IS NULL",
+    "INSERT INTO search_index (rowid, title, body, type, ref, city) "
+    "SELECT 1102511627776 + rowid, name, cbs_code || ' ' || network, 'city', "
+    "cbs_code, cbs_code "
+    "FROM cities",
+    "INSERT INTO search_index (rowid, title, body, type, ref, theme, year) "
+    "SELECT 1103511627776 + id, title, aim || ' ' || COALESCE(results, ''), "
+    "'project', id, "
+    "theme_id, CAST(substr(proposed_on, 1, 4) AS INTEGER) FROM projects",
+    "INSERT INTO search_index (rowid, title, body, type, ref, theme, year) "
+    "SELECT 1104511627776 + id, kind || ' ' || date, (SELECT "
+    "group_concat(value, ' ') FROM "
+    "json_each(meetings.decisions)), 'meeting', id, theme_id, "
+    "CAST(substr(date, 1, 4) AS INTEGER) FROM meetings "
+    "WHERE decisions != '[]'",
+};
+
+constexpr std::int64_t kAgendaRowids = std::int64_t{1} << 40;
+
+bool IsWordByte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+// Text as the index may hold it: the snippet's marks are the only control
+// characters a snippet can have.
+std::string Indexable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == kMatchStart || c == kMatchEnd) c = ' ';
+  }
+  return out;
+}
+
+// The terms of a query as the index holds them: exact stems, and the
+// stems of the words it gave as prefixes ("fiets*").
+struct QueryTerms {
+  std::vector<std::string> exact;
+  std::vector<std::string> prefixes;
+};
+
+QueryTerms TermsOf(std::string_view query) {
+  QueryTerms terms;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    while (i < query.size() &&
+           !IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    std::size_t start = i;
+    while (i < query.size() &&
+           IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    if (i == start) break;
+    bool prefix = i < query.size() && query[i] == '*';
+    std::string_view word = query.substr(start, i - start);
+    for (std::string& term :
+         prefix ? storage::FoldedWords(word) : storage::DutchTerms(word)) {
+      if (prefix) {
+        terms.prefixes.push_back(std::move(term));
+      } else {
+        terms.exact.push_back(std::move(term));
+      }
+    }
+  }
+  return terms;
+}
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+
+// Appends text with each run of white space as one space.
+void AppendCollapsed(std::string& out, std::string_view text) {
+  for (char c : text) {
+    if (IsSpace(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+}
+
+// The passage of body around the first word the query matches, with the
+// matched words between kMatchStart and kMatchEnd; the start of body when
+// only the title matched. Reads body only up to the passage's end, which
+// for a long document is what makes a page of hits fast (FTS5's snippet()
+// reads every document to its end).
+std::string Snippet(std::string_view body, const QueryTerms& terms) {
+  constexpr std::size_t kBefore = 60;
+  constexpr std::size_t kLength = 240;
+  std::vector<storage::TermMatch> matches =
+      storage::FindTerms(body, terms.exact, terms.prefixes, kLength);
+  std::size_t from = 0;
+  if (!matches.empty() && matches.front().start > kBefore) {
+    std::size_t first = matches.front().start;
+    from = first - kBefore;
+    while (from < first && !IsSpace(body[from])) ++from;
+  }
+  std::size_t to = std::min(body.size(), from + kLength);
+  if (to < body.size()) {
+    std::size_t space = to;
+    while (space > from && !IsSpace(body[space])) --space;
+    std::size_t least = matches.empty() ? from : matches.front().end;
+    if (space > least) {
+      to = space;
+    } else {
+      while (to > least &&
+             (static_cast<unsigned char>(body[to]) & 0xC0) == 0x80) {
+        --to;
+      }
+    }
+  }
+  std::string out;
+  if (from > 0) out += "… ";
+  std::size_t at = from;
+  for (const storage::TermMatch& match : matches) {
+    if (match.start < at || match.end > to) continue;
+    AppendCollapsed(out, body.substr(at, match.start - at));
+    out += kMatchStart;
+    out.append(body.substr(match.start, match.end - match.start));
+    out += kMatchEnd;
+    at = match.end;
+  }
+  AppendCollapsed(out, body.substr(at, to - at));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (to < body.size()) out += " …";
+  return out;
+}
+
+}  // namespace
+
+std::string MatchExpression(std::string_view query) {
+  std::string expression;
+  std::size_t i = 0;
+  while (i < query.size()) {
+    while (i < query.size() &&
+           !IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    std::size_t start = i;
+    while (i < query.size() &&
+           IsWordByte(static_cast<unsigned char>(query[i]))) {
+      ++i;
+    }
+    if (i == start) break;
+    if (!expression.empty()) expression += ' ';
+    expression += '"';
+    // A word holds no quote: IsWordByte excludes it.
+    expression.append(query.substr(start, i - start));
+    expression += '"';
+    if (i < query.size() && query[i] == '*') expression += '*';
+  }
+  return expression;
+}
+
+std::uint64_t KnowledgeSearch::AgendaGeneration() const {
+  std::uint64_t sum = 0;
+  for (const char* table : kAgendaTables) {
+    sum += database_.TableGeneration(table);
+  }
+  return sum;
+}
+
+Status KnowledgeSearch::RefreshAgenda(bool force) {
+  std::uint64_t generation = AgendaGeneration();
+  if (!force && indexed_generation_.load() == generation) return Status::Ok();
+  std::lock_guard<std::mutex> lock(refresh_mutex_);
+  generation = AgendaGeneration();
+  if (!force && indexed_generation_.load() == generation) return Status::Ok();
+  Status status = database_.Write([&](storage::Connection& db) {
+    Status cleared = db.Execute("DELETE FROM search_index WHERE rowid >= ?1",
+                                std::vector<storage::Value>{kAgendaRowids});
+    if (!cleared.ok()) return cleared;
+    for (const char* sql : kAgendaEntries) {
+      Status added = db.Execute(sql, {});
+      if (!added.ok()) return added;
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  // SQLite's update hook does not see the rows of a virtual table, so the
+  // storage counts this write as one it cannot trace to its tables: it
+  // moves every table's generation by one, ours by one per agenda table.
+  // That is this write alone unless the sum moved otherwise; then another
+  // write came in between, and the next search rebuilds again.
+  std::uint64_t after = AgendaGeneration();
+  std::uint64_t own_write = std::size(kAgendaTables);
+  bool only_ours = after == generation || after == generation + own_write;
+  indexed_generation_.store(only_ours ? after : generation);
+  return Status::Ok();
+}
+
+Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
+  if (query.text.size() > kMaxQueryBytes) {
+    return Status::InvalidArgument("q: the query is longer than " +
+                                   std::to_string(kMaxQueryBytes) +
+                                   " bytes; search with fewer words");
+  }
+  std::string match = MatchExpression(query.text);
+  if (match.empty()) {
+    return Status::InvalidArgument(
+        "q: give at least one word to search for (?q=verkeerslichten)");
+  }
+  Status refreshed = RefreshAgenda();
+  if (!refreshed.ok()) return refreshed;
+
+  std::vector<storage::Value> params = {match};
+  std::string where = " FROM search_index WHERE search_index MATCH ?1";
+  if (query.visible_themes) {
+    nlohmann::json visible = nlohmann::json::array();
+    for (const std::string& theme : *query.visible_themes) {
+      visible.push_back(theme);
+    }
+    params.emplace_back(visible.dump());
+    where +=
+        " AND (theme IS NULL OR theme IN (SELECT value FROM json_each(?2)))";
+  }
+  auto add = [&](const char* condition, storage::Value value) {
+    params.push_back(std::move(value));
+    where += " AND ";
+    where += condition;
+    where += std::to_string(params.size());
+  };
+  if (query.theme) add("theme = ?", *query.theme);
+  if (query.kind) add("type = 'document' AND kind = ?", *query.kind);
+  if (query.city) add("city = ?", *query.city);
+  if (query.year) add("year = ?", static_cast<std::int64_t>(*query.year));
+
+  QueryTerms terms = TermsOf(query.text);
+  SearchAnswer answer;
+  std::string count_sql = "SELECT count(*) AS total" + where;
+  std::string page_sql =
+      "SELECT type, ref, title, theme, kind, city, year, "
+      "body, rank" +
+      where + " ORDER BY rank LIMIT " + std::to_string(query.limit) +
+      " OFFSET " + std::to_string(query.offset);
+  Status status = database_.Read([&](storage::Connection& db) {
+    Status counted =
+        db.Execute(count_sql, params, [&](const storage::Row& row) {
+          answer.total = row.Integer("total");
+          return false;
+        });
+    if (!counted.ok()) return counted;
+    if (answer.total == 0) return Status::Ok();
+    return db.Execute(page_sql, params, [&](const storage::Row& row) {
+      SearchHit hit;
+      hit.type = row.Text("type");
+      hit.ref = row.Text("ref");
+      hit.title = row.Text("title");
+      hit.theme = row.Text("theme");
+      hit.kind = row.Text("kind");
+      hit.city = row.Text("city");
+      if (!row.IsNull("year")) hit.year = static_cast<int>(row.Integer("year"));
+      hit.snippet = Snippet(row.Text("body"), terms);
+      hit.rank = row.OptionalReal("rank").value_or(0);
+      answer.hits.push_back(std::move(hit));
+      return true;
+    });
+  });
+  if (!status.ok()) {
+    // A query FTS5 cannot parse is the caller's to fix.
+    if (status.message().find("fts5") != std::string::npos) {
+      return Status::InvalidArgument("q: " + status.message());
+    }
+    return status;
+  }
+  return answer;
+}
+
+Status IndexDocument(storage::Connection& db, const Document& document,
+                     std::string_view text) {
+  std::vector<storage::Value> params = {
+      Indexable(document.title),
+      Indexable(text),
+      std::to_string(document.id),
+      document.theme.empty() ? storage::Value(nullptr)
+                             : storage::Value(document.theme),
+      document.kind,
+      document.city.empty() ? storage::Value(nullptr)
+                            : storage::Value(document.city),
+      static_cast<std::int64_t>(std::stoi(document.date.substr(0, 4))),
+      document.id};
+  return db.Execute(
+      "INSERT INTO search_index (rowid, title, body, type, ref, theme, kind, "
+      "city, year) VALUES (?8, ?1, ?2, 'document', ?3, ?4, ?5, ?6, ?7)",
+      params);
+}
+
+Status UnindexDocument(storage::Connection& db, std::int64_t id) {
+  return db.Execute("DELETE FROM search_index WHERE rowid = ?1",
+                    std::vector<storage::Value>{id});
+}
+
+}  // namespace smartercities::domain

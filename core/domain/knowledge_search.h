@@ -1,0 +1,107 @@
+// knowledge_search.h — the full-text search of the knowledge base: the
+// documents' text and the agenda's own texts (themes, agreements' current
+// text, indicators, cities, projects, meetings' decisions) in one SQLite
+// FTS5 index (table search_index), stemmed with the Dutch tokenizer
+// (core/storage/dutch_tokenizer.h) so that "verkeerslichten" finds
+// "verkeerslicht". Answers are ranked with bm25 (a word in a title weighs
+// four times one in a text) and carry a snippet with the matched words
+// marked.
+//
+// The documents' entries are written with the documents
+// (IndexDocument/UnindexDocument, inside their audited write). The agenda's
+// entries are rebuilt from their tables, in one write, by the first search
+// after any of those tables changed.
+//
+// Thread-safety: a KnowledgeSearch may be used from many threads.
+#ifndef SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_
+#define SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/domain/documents.h"
+#include "core/storage/database.h"
+
+namespace smartercities::domain {
+
+// The marks around a matched word in SearchHit::snippet: characters that
+// no stored text holds (the index refuses control characters).
+inline constexpr char kMatchStart = '\x02';
+inline constexpr char kMatchEnd = '\x03';
+
+struct SearchQuery {
+  std::string text;  // the words; all must occur (in any inflection)
+  std::optional<std::string> theme;
+  std::optional<std::string> kind;  // a document kind; only documents then
+  std::optional<std::string> city;
+  std::optional<int> year;
+  // The themes whose entries may be shown (the enabled modules) when some
+  // are not; entries without a theme (cities, meetings without one)
+  // always may. nullopt: every entry may (no filter to read rows for).
+  std::optional<std::set<std::string>> visible_themes;
+  std::size_t offset = 0;
+  std::size_t limit = 20;
+};
+
+struct SearchHit {
+  // "document", "theme", "agreement", "indicator", "city", "project" or
+  // "meeting"; ref is its id ("regelluwe-stad/e" for an agreement).
+  std::string type;
+  std::string ref;
+  std::string title;
+  std::string snippet;  // with kMatchStart/kMatchEnd around matches
+  std::string theme;    // "" when none
+  std::string kind;     // a document's kind
+  std::string city;
+  std::optional<int> year;
+  double rank = 0;  // bm25: lower is better
+};
+
+struct SearchAnswer {
+  std::vector<SearchHit> hits;
+  std::int64_t total = 0;
+};
+
+// The longest query accepted, in bytes.
+inline constexpr std::size_t kMaxQueryBytes = 200;
+
+// The FTS5 MATCH expression for a query: each word in double quotes (FTS5
+// stems it with the table's tokenizer), all required; a word that ends in
+// '*' is a prefix. "" when the query has no word.
+std::string MatchExpression(std::string_view query);
+
+class KnowledgeSearch {
+ public:
+  explicit KnowledgeSearch(storage::Database& database) : database_(database) {}
+
+  // The hits of query, best first; InvalidArgument (naming "q") for a
+  // query without words or longer than kMaxQueryBytes.
+  Result<SearchAnswer> Search(const SearchQuery& query);
+
+  // Rebuilds the agenda's entries when their tables changed since the last
+  // rebuild (or always, with force).
+  Status RefreshAgenda(bool force = false);
+
+ private:
+  std::uint64_t AgendaGeneration() const;
+
+  storage::Database& database_;
+  std::mutex refresh_mutex_;
+  std::atomic<std::uint64_t> indexed_generation_{~std::uint64_t{0}};
+};
+
+// The index entry of a document, written inside the caller's write.
+Status IndexDocument(storage::Connection& db, const Document& document,
+                     std::string_view text);
+Status UnindexDocument(storage::Connection& db, std::int64_t id);
+
+}  // namespace smartercities::domain
+
+#endif  // SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_

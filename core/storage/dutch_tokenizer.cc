@@ -1,0 +1,235 @@
+#include "core/storage/dutch_tokenizer.h"
+
+#include <libstemmer.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace smartercities::storage {
+namespace {
+
+// Longer runs of letters are no words a person searches for (a hash, a
+// base64 blob); they are indexed as they are, without stemming.
+constexpr std::size_t kMaxStemmedBytes = 64;
+
+// The plain letter of a two-byte UTF-8 Latin-1 letter (é, ë, ï, ß, ...),
+// '/' for the two signs among them (× and ÷), or 0 for anything else.
+char Unaccent(unsigned char lead, unsigned char next) {
+  if (lead != 0xC3 || next < 0x80 || next > 0xBF) return 0;
+  static const char kMap[] =
+      "aaaaaaaceeeeiiiidnooooo/ouuuuyps"   // 0x80..0x9F (upper case)
+      "aaaaaaaceeeeiiiidnooooo/ouuuuypy";  // 0xA0..0xBF (lower case)
+  return kMap[next - 0x80];
+}
+
+// The length of the UTF-8 sequence that starts with lead (1 for a stray
+// continuation byte, which is then skipped as a separator).
+std::size_t SequenceLength(unsigned char lead) {
+  if (lead < 0xC0) return 1;
+  if (lead < 0xE0) return 2;
+  if (lead < 0xF0) return 3;
+  return 4;
+}
+
+// Calls on_word(folded, start, end) for every word of text, folded to lower
+// case without accents; start and end are byte offsets into text. Stops
+// when on_word returns false.
+template <typename OnWord>
+bool ForEachWord(std::string_view text, OnWord on_word) {
+  std::string word;
+  std::size_t start = 0;
+  auto flush = [&](std::size_t end) {
+    if (word.empty()) return true;
+    bool go_on = on_word(word, start, end);
+    word.clear();
+    return go_on;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = SequenceLength(c);
+    if (i + length > text.size()) length = text.size() - i;
+    bool letter = false;
+    if (c < 0x80) {
+      if (std::isalnum(c)) {
+        if (word.empty()) start = i;
+        word += static_cast<char>(std::tolower(c));
+        letter = true;
+      }
+    } else if (length == 2 && c == 0xC3) {
+      char plain = Unaccent(c, static_cast<unsigned char>(text[i + 1]));
+      if (plain != 0 && plain != '/') {
+        if (word.empty()) start = i;
+        word += plain;
+        letter = true;
+      }
+    } else if (length >= 2 && !(length == 3 && c == 0xE2)) {
+      // Other scripts and letters beyond Latin-1 are kept as written;
+      // U+2000..U+2FFF (quotes, dashes, arrows, ...) separate words.
+      if (word.empty()) start = i;
+      word.append(text.substr(i, length));
+      letter = true;
+    }
+    if (!letter && !flush(i)) return false;
+    i += length;
+  }
+  return flush(text.size());
+}
+
+struct StemmerDeleter {
+  void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
+};
+using Stemmer = std::unique_ptr<sb_stemmer, StemmerDeleter>;
+
+Stemmer NewStemmer() { return Stemmer(sb_stemmer_new("dutch", "UTF_8")); }
+
+// The stem of a folded word; the word itself when it is too long or the
+// stemmer fails (out of memory).
+std::string_view Stem(sb_stemmer* stemmer, const std::string& word) {
+  if (word.size() > kMaxStemmedBytes) return word;
+  const sb_symbol* stem =
+      sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()),
+                      static_cast<int>(word.size()));
+  if (stem == nullptr) return word;
+  return {reinterpret_cast<const char*>(stem),
+          static_cast<std::size_t>(sb_stemmer_length(stemmer))};
+}
+
+// The tokenizer object FTS5 makes per table and connection.
+struct Tokenizer {
+  Stemmer stemmer;
+};
+
+int CreateTokenizer(void*, const char**, int, Fts5Tokenizer** out) {
+  auto tokenizer = std::make_unique<Tokenizer>();
+  tokenizer->stemmer = NewStemmer();
+  if (!tokenizer->stemmer) return SQLITE_NOMEM;
+  *out = reinterpret_cast<Fts5Tokenizer*>(tokenizer.release());
+  return SQLITE_OK;
+}
+
+void DeleteTokenizer(Fts5Tokenizer* tokenizer) {
+  delete reinterpret_cast<Tokenizer*>(tokenizer);
+}
+
+int Tokenize(Fts5Tokenizer* self, void* context, int flags, const char* text,
+             int text_bytes,
+             int (*on_token)(void*, int, const char*, int, int, int)) {
+  auto* tokenizer = reinterpret_cast<Tokenizer*>(self);
+  if (text == nullptr || text_bytes <= 0) return SQLITE_OK;
+  int rc = SQLITE_OK;
+  ForEachWord(
+      std::string_view(text, static_cast<std::size_t>(text_bytes)),
+      [&](const std::string& word, std::size_t start, std::size_t end) {
+        // A prefix query ("verkeers*") is a prefix of the stems
+        // as written, not of its own stem ("verker").
+        std::string_view stem = (flags & FTS5_TOKENIZE_PREFIX) != 0
+                                    ? std::string_view(word)
+                                    : Stem(tokenizer->stemmer.get(), word);
+        rc = on_token(context, 0, stem.data(), static_cast<int>(stem.size()),
+                      static_cast<int>(start), static_cast<int>(end));
+        return rc == SQLITE_OK;
+      });
+  // SQLITE_DONE from the callback means "enough"; it is no failure.
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+fts5_api* Fts5Api(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr",
+                         nullptr);
+    sqlite3_step(statement);
+  }
+  sqlite3_finalize(statement);
+  return api;
+}
+
+}  // namespace
+
+std::vector<std::string> DutchTerms(std::string_view text) {
+  std::vector<std::string> terms;
+  Stemmer stemmer = NewStemmer();
+  ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t) {
+    terms.emplace_back(stemmer ? Stem(stemmer.get(), word)
+                               : std::string_view(word));
+    return true;
+  });
+  return terms;
+}
+
+std::vector<std::string> FoldedWords(std::string_view text) {
+  std::vector<std::string> words;
+  ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t) {
+    words.push_back(word);
+    return true;
+  });
+  return words;
+}
+
+std::vector<TermMatch> FindTerms(std::string_view text,
+                                 const std::vector<std::string>& terms,
+                                 const std::vector<std::string>& prefixes,
+                                 std::size_t window_bytes) {
+  // Snowball's Dutch stemmer works after a word's first three letters
+  // (its region R1 starts at the fourth at the earliest): a word whose
+  // start differs from every term's cannot stem to it.
+  auto same_start = [](std::string_view word, std::string_view term) {
+    std::size_t length = std::min<std::size_t>(3, term.size());
+    return word.substr(0, length) == term.substr(0, length);
+  };
+  std::vector<TermMatch> matches;
+  Stemmer stemmer = NewStemmer();
+  ForEachWord(
+      text, [&](const std::string& word, std::size_t start, std::size_t end) {
+        if (!matches.empty() && start > matches.front().start + window_bytes) {
+          return false;
+        }
+        bool candidate = false;
+        for (const std::string& term : terms)
+          candidate |= same_start(word, term);
+        for (const std::string& prefix : prefixes) {
+          candidate |= same_start(word, prefix);
+        }
+        if (!candidate) return true;
+        std::string_view stem =
+            stemmer ? Stem(stemmer.get(), word) : std::string_view(word);
+        bool found = std::find(terms.begin(), terms.end(), stem) != terms.end();
+        for (const std::string& prefix : prefixes) {
+          found |= stem.starts_with(prefix);
+        }
+        if (found) matches.push_back({start, end});
+        return true;
+      });
+  return matches;
+}
+
+Status RegisterDutchTokenizer(sqlite3* db) {
+  fts5_api* api = Fts5Api(db);
+  if (api == nullptr) {
+    return Status::Internal(
+        "this SQLite library has no FTS5; the knowledge base's search needs "
+        "it (Debian's libsqlite3 has it)");
+  }
+  // Checked once here, so that a missing Dutch stemmer is a clear failure
+  // at start-up rather than a failing search.
+  if (!NewStemmer()) {
+    return Status::Internal(
+        "libstemmer has no Dutch stemmer (sb_stemmer_new(\"dutch\") failed)");
+  }
+  fts5_tokenizer tokenizer = {&CreateTokenizer, &DeleteTokenizer, &Tokenize};
+  int rc =
+      api->xCreateTokenizer(api, kDutchTokenizer, nullptr, &tokenizer, nullptr);
+  if (rc != SQLITE_OK) {
+    return Status::Internal(std::string("cannot register the FTS5 tokenizer "
+                                        "'dutch': ") +
+                            sqlite3_errstr(rc));
+  }
+  return Status::Ok();
+}
+
+}  // namespace smartercities::storage
