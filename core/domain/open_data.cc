@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/domain/participation.h"
+#include "smartercities/text.h"
 
 namespace smartercities::domain {
 namespace {
@@ -439,36 +440,8 @@ void AppendCsvField(std::string& out, std::string_view text) {
 }
 
 void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
+  out += sdk::JsonEscape(text);
   out += '"';
 }
 
