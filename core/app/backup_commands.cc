@@ -1,17 +1,24 @@
 #include "core/app/backup_commands.h"
 
+#include <smartercities/text.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "core/api/json_response.h"
 #include "core/app/data_directory.h"
 #include "core/auth/audit.h"
 #include "core/domain/core_schema.h"
+#include "core/domain/documents.h"
 
 namespace smartercities::app {
 namespace {
@@ -100,6 +107,126 @@ Result<Checked> CheckDatabaseFile(const fs::path& file) {
   return Checked{trail->rows, *version};
 }
 
+// The knowledge base's files travel inside the backup file, in a table of
+// their own, so that one file holds a consistent whole: the documents the
+// copied database lists, and each one's bytes. A restore puts them back
+// into the data directory and drops the table.
+constexpr std::string_view kFilesTable = "backup_document_files";
+
+std::optional<std::string> ReadWholeFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return bytes;
+}
+
+// Copies the file of every document the database copy at `copy` lists
+// from documents_dir into the copy. Fails, naming the document, when a
+// file is missing or its content does not match its hash. Returns how
+// many files were added.
+Result<std::int64_t> AddDocumentFiles(const fs::path& copy,
+                                      const fs::path& documents_dir) {
+  auto opened = storage::OpenSqlite({copy.string(), 5000, false});
+  if (!opened.ok()) return opened.status();
+  std::int64_t added = 0;
+  Status written = (*opened)->Write([&](storage::Connection& db) -> Status {
+    std::string create = "CREATE TABLE ";
+    create += kFilesTable;
+    create += " (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)";
+    Status made = db.ExecuteScript(create);
+    if (!made.ok()) return made;
+    std::vector<std::pair<std::int64_t, std::string>> listed;
+    Status read = db.Execute(
+        "SELECT min(id) AS id, sha256 FROM documents GROUP BY sha256", {},
+        [&](const storage::Row& row) {
+          listed.emplace_back(std::get<std::int64_t>(row.Get("id")),
+                              row.Text("sha256"));
+          return true;
+        });
+    if (!read.ok()) return read;
+    std::string insert = "INSERT INTO ";
+    insert += kFilesTable;
+    insert += " (sha256, content) VALUES (?1, ?2)";
+    for (const auto& [id, sha256] : listed) {
+      fs::path file = documents_dir / sha256;
+      std::optional<std::string> bytes = ReadWholeFile(file);
+      if (!bytes) {
+        return Status::FailedPrecondition("document " + std::to_string(id) +
+                                          "'s file '" + file.string() +
+                                          "' cannot be read");
+      }
+      if (domain::Sha256Hex(*bytes) != sha256) {
+        return Status::FailedPrecondition(
+            "document " + std::to_string(id) + "'s file '" + file.string() +
+            "' does not have the content it was stored with");
+      }
+      std::vector<storage::Value> params = {sha256, std::move(*bytes)};
+      Status inserted = db.Execute(insert, params);
+      if (!inserted.ok()) return inserted;
+      ++added;
+    }
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return added;
+}
+
+// Writes the files a backup carries into documents_dir (those not there
+// already) and drops their table from the restored copy. Fails, naming the
+// file, when one cannot be written or does not match its hash.
+Result<std::int64_t> RestoreDocumentFiles(const fs::path& copy,
+                                          const fs::path& documents_dir) {
+  auto opened = storage::OpenSqlite({copy.string(), 5000, false});
+  if (!opened.ok()) return opened.status();
+  std::int64_t restored = 0;
+  Status written = (*opened)->Write([&](storage::Connection& db) -> Status {
+    bool present = false;
+    Status found = db.Execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        std::vector<storage::Value>{std::string(kFilesTable)},
+        [&](const storage::Row&) {
+          present = true;
+          return true;
+        });
+    if (!found.ok() || !present) return found;
+    std::error_code ec;
+    fs::create_directories(documents_dir, ec);
+    if (ec) {
+      return Status::Unavailable("cannot create '" + documents_dir.string() +
+                                 "': " + ec.message());
+    }
+    std::string select = "SELECT sha256, content FROM ";
+    select += kFilesTable;
+    Status failed = Status::Ok();
+    Status copied = db.Execute(select, {}, [&](const storage::Row& row) {
+      std::string sha256 = row.Text("sha256");
+      const auto* bytes = std::get_if<std::string>(&row.Get("content"));
+      if (bytes == nullptr || domain::Sha256Hex(*bytes) != sha256) {
+        failed = Status::FailedPrecondition(
+            "its document file " + sdk::Printable(sha256, 70) +
+            " does not have the content it was stored with");
+        return false;
+      }
+      fs::path target = documents_dir / sha256;
+      std::error_code exists_error;
+      if (fs::exists(target, exists_error)) return true;
+      failed = domain::WriteFileAtomically(target, *bytes);
+      if (!failed.ok()) return false;
+      ++restored;
+      return true;
+    });
+    if (!failed.ok()) return failed;
+    if (!copied.ok()) return copied;
+    std::string drop = "DROP TABLE ";
+    drop += kFilesTable;
+    return db.ExecuteScript(drop);
+  });
+  if (!written.ok()) return written;
+  return restored;
+}
+
 }  // namespace
 
 Status Backup(const Config& config, const fs::path& file, std::ostream& out) {
@@ -120,6 +247,14 @@ Status Backup(const Config& config, const fs::path& file, std::ostream& out) {
     RemoveDatabaseFiles(partial);
     return copied.WithContext("backup");
   }
+  auto files = AddDocumentFiles(partial, config.DocumentsDir());
+  if (!files.ok()) {
+    RemoveDatabaseFiles(partial);
+    return Status::Unavailable(
+        "backup: the copy was removed because the knowledge base's files "
+        "could not be added: " +
+        files.status().message());
+  }
   auto checked = CheckDatabaseFile(partial);
   if (!checked.ok()) {
     RemoveDatabaseFiles(partial);
@@ -137,7 +272,7 @@ Status Backup(const Config& config, const fs::path& file, std::ostream& out) {
   out << "backup written to " << file.string() << " ("
       << fs::file_size(file, ec)
       << " bytes): integrity ok, audit trail intact (" << checked->audit_rows
-      << " rows)\n";
+      << " rows), " << *files << " document files\n";
   return Status::Ok();
 }
 
@@ -179,6 +314,16 @@ Status Restore(const Config& config, const fs::path& file, std::ostream& out) {
           "restore: '" + file.string() + "' was not restored because " +
           checked.status().message() + "; nothing was changed");
     }
+    // The documents' files first: content-addressed, so that adding them
+    // changes nothing the current database refers to.
+    auto files = RestoreDocumentFiles(staged, config.DocumentsDir());
+    RemoveJournals(staged);
+    if (!files.ok()) {
+      RemoveDatabaseFiles(staged);
+      return Status::FailedPrecondition(
+          "restore: '" + file.string() + "' was not restored because " +
+          files.status().message() + "; the database was not changed");
+    }
 
     // The database it replaces is kept, with its journal files.
     fs::path kept = config.data_dir / ("replaced-" + when);
@@ -217,7 +362,8 @@ Status Restore(const Config& config, const fs::path& file, std::ostream& out) {
     api::LogSecurityEvent("database restored from '" + file.string() +
                           "'; the one it replaced is in " + kept.string());
     out << "restored " << file.string() << " (audit trail intact, "
-        << checked->audit_rows << " rows); the database it replaced is in "
+        << checked->audit_rows << " rows, " << *files
+        << " document files added); the database it replaced is in "
         << kept.string() << "\n";
   }
   // As every command finds it: migrated to this version, cities and themes

@@ -223,6 +223,14 @@ Status CheckReferences(storage::Connection& db, DocumentInput& input) {
 
 std::string ErrnoText(int error) { return std::strerror(error); }
 
+constexpr const char* kSelect =
+    "SELECT id, title, kind, author, date, language, licence, theme_id, "
+    "agreement_id, indicator_id, city, project_id, meeting_id, file_name, "
+    "media_type, size_bytes, sha256, text_status, text_reason, uploaded_at, "
+    "uploaded_by FROM documents";
+
+}  // namespace
+
 // Writes bytes to path through a temporary name in the same directory,
 // flushed to disk before the rename, so that path never holds part of a
 // file. The directory's entry is flushed too.
@@ -268,14 +276,6 @@ Status WriteFileAtomically(const std::filesystem::path& path,
   }
   return Status::Ok();
 }
-
-constexpr const char* kSelect =
-    "SELECT id, title, kind, author, date, language, licence, theme_id, "
-    "agreement_id, indicator_id, city, project_id, meeting_id, file_name, "
-    "media_type, size_bytes, sha256, text_status, text_reason, uploaded_at, "
-    "uploaded_by FROM documents";
-
-}  // namespace
 
 std::span<const char* const> DocumentKinds() { return kKinds; }
 

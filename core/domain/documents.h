@@ -147,6 +147,12 @@ std::optional<std::string> UploadRefusal(std::string_view role,
 // The lower-case hexadecimal SHA-256 of bytes.
 std::string Sha256Hex(std::string_view bytes);
 
+// Writes bytes to path through a temporary name in the same directory,
+// flushed to disk before the rename, so that path never holds part of a
+// file.
+Status WriteFileAtomically(const std::filesystem::path& path,
+                           std::string_view bytes);
+
 }  // namespace smartercities::domain
 
 #endif  // SMARTERCITIES_CORE_DOMAIN_DOCUMENTS_H_

@@ -243,5 +243,75 @@ TEST_F(BackupRestoreTest, AFileThatFailsACheckIsRefusedAndChangesNothing) {
   }
 }
 
+// The knowledge base's files are part of the data: a backup carries them,
+// so that a restore onto a machine whose files are gone brings back every
+// document whole, and a backup with a file missing is refused rather than
+// written without it.
+TEST_F(BackupRestoreTest, DocumentFilesTravelWithTheBackup) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  const std::string boundary = "----sc-backup-boundary";
+  const std::string content = "Plan voor slimme verkeerslichten in Helmond";
+  std::string body;
+  for (const auto& [name, value] :
+       std::map<std::string, std::string>{{"title", "Verkeersplan"},
+                                          {"kind", "project-plan"},
+                                          {"author", "GM0794"},
+                                          {"date", "2014-03-01"},
+                                          {"language", "nl"},
+                                          {"licence", "CC0-1.0"},
+                                          {"theme", "bedrijvige-stad"}}) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
+            name + "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--" + boundary +
+          "\r\nContent-Disposition: form-data; name=\"file\"; "
+          "filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
+          content + "\r\n--" + boundary + "--\r\n";
+  testing::HttpResponse uploaded = testing::Fetch(
+      server_->port(), "POST", "/api/v1/documents",
+      {{"Authorization", "Bearer " + token_},
+       {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+      body);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  std::string file_url = json::parse(uploaded.body)["file"];
+
+  fs::path backup = dir_.path() / "with-documents.db";
+  auto [code, output] = RunCommand(Command({"backup", backup.string()}));
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("1 document files"));
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+
+  // The machine's document files are lost; the backup brings them back.
+  fs::remove_all(data_dir() / "documents");
+  auto [restore_code, restored] =
+      RunCommand(Command({"restore", backup.string()}));
+  ASSERT_EQ(restore_code, 0) << restored;
+  EXPECT_THAT(restored, HasSubstr("1 document files added"));
+  EXPECT_TRUE(Query(database(),
+                    "SELECT name FROM sqlite_schema WHERE name = "
+                    "'backup_document_files'")
+                  .empty())
+      << "the backup's own table was left in the restored database";
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  testing::HttpResponse file = testing::Fetch(server_->port(), "GET", file_url);
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, content);
+
+  // A backup is refused, and leaves no file, when a listed file is missing.
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+  fs::remove_all(data_dir() / "documents");
+  fs::path incomplete = dir_.path() / "incomplete.db";
+  auto [refused_code, refused] =
+      RunCommand(Command({"backup", incomplete.string()}));
+  EXPECT_NE(refused_code, 0);
+  EXPECT_THAT(refused, HasSubstr("document 1's file"));
+  EXPECT_FALSE(fs::exists(incomplete));
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial-"),
+              std::string::npos)
+        << entry.path();
+  }
+}
+
 }  // namespace
 }  // namespace smartercities
