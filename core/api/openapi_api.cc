@@ -206,6 +206,22 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
        {"Amendment", "AmendmentWithdrawalInput"}},
       {"GET /api/v1/themes/{theme}/agreements/{letter}/versions",
        {"AgreementVersions"}},
+      {"GET /api/v1/users", {"UserCollection"}},
+      {"POST /api/v1/users", {"UserCreated", "UserInput", 201}},
+      {"GET /api/v1/users/{userId}", {"User"}},
+      {"PATCH /api/v1/users/{userId}", {"User", "UserPatch"}},
+      {"POST /api/v1/users/{userId}/password-reset",
+       {"GeneratedPassword", "EmptyInput", 201}},
+      {"GET /api/v1/tokens", {"TokenCollection"}},
+      {"POST /api/v1/tokens", {"TokenCreated", "TokenInput", 201}},
+      {"DELETE /api/v1/tokens/{tokenId}", {"", "", 204}},
+      {"POST /api/v1/sessions", {"Session", "LoginInput", 201}},
+      {"DELETE /api/v1/sessions/current", {"", "", 204}},
+      {"GET /api/v1/me", {"Me"}},
+      {"PUT /api/v1/me/password", {"", "PasswordChange", 204}},
+      {"GET /api/v1/audit-events", {"AuditEventCollection"}},
+      {"GET /api/v1/audit-events/verification", {"AuditVerification"}},
+      {"GET /api/v1/documents/{documentId}/file", {"", "", 200, {"*/*"}}},
       {"GET /api/v1/exports", {"ExportCollection"}},
       // The JSON form is a dataset's items or a CSV file's CSVW metadata.
       {"GET /api/v1/exports/{file}",
@@ -218,6 +234,18 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/publications.atom",
        {"", "", 200, {"application/atom+xml"}}}};
   return kOperations;
+}
+
+// A JSON document of a W3C vocabulary: CSVW metadata or a JSON-LD
+// DCAT-AP catalogue; its members are the vocabulary's.
+json LinkedDataSchema(const std::string& type) {
+  bool csvw = type == "application/csvm+json";
+  json out = {{"type", "object"}, {"additionalProperties", true}};
+  out["required"] = csvw ? json::array({"@context", "url", "tableSchema"})
+                         : json::array({"@context", "@type"});
+  out["description"] = csvw ? "W3C CSVW metadata of a CSV file"
+                            : "A DCAT-AP catalogue as JSON-LD";
+  return out;
 }
 
 json ProblemResponse(const std::string& description) {
@@ -289,6 +317,261 @@ json CollectionOf(const std::string& item) {
             {"pageSize", Schema("integer")}}}};
 }
 
+json Leader() {
+  return {{"type", "object"},
+          {"required", {"name", "cbsCode"}},
+          {"properties",
+           {{"name", Schema("string")},
+            {"cbsCode",
+             {{"type", "string"},
+              {"nullable", true},
+              {"description",
+               "The leading city's CBS code; null for a "
+               "party that is not a city"}}}}}};
+}
+
+json Panel() {
+  return {{"type", "object"},
+          {"required", {"id", "title", "endpoint", "view"}},
+          {"properties",
+           {{"id", Schema("string")},
+            {"title", Localized()},
+            {"endpoint",
+             {{"type", "string"},
+              {"description", "The theme module's route that feeds it"}}},
+            {"view", Schema("string")}}}};
+}
+
+json AgreementNumber() {
+  return {
+      {"type", "object"},
+      {"required", {"value", "unit", "text"}},
+      {"properties",
+       {{"value", Schema("number")},
+        {"unit", Schema("string")},
+        {"text",
+         {{"type", "string"},
+          {"description", "The number as the agreement's text says it"}}}}}};
+}
+
+json AgreementVersion() {
+  return {{"type", "object"},
+          {"required", {"version", "text", "source", "recordedAt"}},
+          {"properties",
+           {{"version", {{"type", "integer"}, {"minimum", 1}}},
+            {"text", Schema("string")},
+            {"source",
+             {{"type", "string"},
+              {"description",
+               "Where the text came from: the manifest or an amendment"}}},
+            {"recordedAt", {{"type", "string"}, {"format", "date-time"}}}}}};
+}
+
+// A link to another resource of this API, relative to the server.
+json Url() {
+  return {{"type", "string"},
+          {"pattern", "^/api/v1/"},
+          {"description", "The resource's address in this API"}};
+}
+
+json NullableString() { return {{"type", "string"}, {"nullable", true}}; }
+
+json DateTime(bool nullable = false) {
+  json out = {{"type", "string"}, {"format", "date-time"}};
+  if (nullable) out["nullable"] = true;
+  return out;
+}
+
+json Role() {
+  return {{"type", "string"},
+          {"enum", {"admin", "theme-editor", "city-editor"}}};
+}
+
+json LoginNotice() {
+  return {{"type", "object"},
+          {"description",
+           "Failed logins to the account since its last login, shown to its "
+           "owner once"},
+          {"required", {"failedLogins", "message"}},
+          {"properties",
+           {{"failedLogins", Schema("integer")},
+            {"firstFailedAt", DateTime(true)},
+            {"lastFailedAt", DateTime(true)},
+            {"lastFailedFrom", Schema("string")},
+            {"blockedAt", DateTime(true)},
+            {"refusedWhileBlocked", Schema("integer")},
+            {"message", Schema("string")}}}};
+}
+
+// The account and token schemas: what account_json.h writes.
+void AddAccountSchemas(json& schemas) {
+  json user = {{"type", "object"},
+               {"required",
+                {"id", "username", "displayName", "role", "scope", "disabled",
+                 "createdAt"}},
+               {"properties",
+                {{"id", Schema("integer")},
+                 {"username", Schema("string")},
+                 {"displayName", Schema("string")},
+                 {"role", Role()},
+                 {"scope",
+                  {{"type", "string"},
+                   {"nullable", true},
+                   {"description",
+                    "The theme (theme-editor) or city (city-editor) the "
+                    "account may change; null for an administrator"}}},
+                 {"disabled", Schema("boolean")},
+                 {"createdAt", DateTime()},
+                 {"passwordChangedAt", DateTime(true)}}}};
+  schemas["User"] = user;
+  schemas["UserCollection"] = CollectionOf("User");
+  schemas["UserInput"] = {
+      {"type", "object"},
+      {"required", {"username", "role"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"username", Schema("string")},
+        {"displayName", Schema("string")},
+        {"role", Role()},
+        {"scope", Schema("string")},
+        {"password",
+         {{"type", "string"},
+          {"description", "Left out: one is generated and answered once"}}}}}};
+  schemas["UserCreated"] = {
+      {"type", "object"},
+      {"required", {"user"}},
+      {"properties",
+       {{"user", {{"$ref", "#/components/schemas/User"}}},
+        {"password",
+         {{"type", "string"},
+          {"description",
+           "The generated password, only when none was given; "
+           "shown this once"}}}}}};
+  schemas["UserPatch"] = {{"type", "object"},
+                          {"additionalProperties", false},
+                          {"properties",
+                           {{"displayName", Schema("string")},
+                            {"role", Role()},
+                            {"scope", Schema("string")},
+                            {"disabled", Schema("boolean")}}}};
+  schemas["EmptyInput"] = {{"type", "object"},
+                           {"additionalProperties", false},
+                           {"description", "An empty object or no body"}};
+  schemas["GeneratedPassword"] = {
+      {"type", "object"},
+      {"required", {"password"}},
+      {"properties",
+       {{"password",
+         {{"type", "string"}, {"description", "Shown this once"}}}}}};
+  json token = {
+      {"type", "object"},
+      {"required",
+       {"id", "name", "role", "scope", "createdAt", "createdBy", "revokedAt"}},
+      {"properties",
+       {{"id", Schema("integer")},
+        {"name", Schema("string")},
+        {"role", Role()},
+        {"scope", NullableString()},
+        {"createdAt", DateTime()},
+        {"createdBy", Schema("string")},
+        {"revokedAt", DateTime(true)}}}};
+  schemas["Token"] = token;
+  schemas["TokenCollection"] = CollectionOf("Token");
+  json created = token;
+  created["required"].push_back("token");
+  created["properties"]["token"] = {
+      {"type", "string"},
+      {"description", "The bearer token itself, shown this once"}};
+  schemas["TokenCreated"] = created;
+  schemas["TokenInput"] = {{"type", "object"},
+                           {"required", {"name", "role"}},
+                           {"additionalProperties", false},
+                           {"properties",
+                            {{"name", Schema("string")},
+                             {"role", Role()},
+                             {"scope", Schema("string")}}}};
+  schemas["LoginInput"] = {
+      {"type", "object"},
+      {"required", {"username", "password"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"username", Schema("string")}, {"password", Schema("string")}}}};
+  schemas["Session"] = {
+      {"type", "object"},
+      {"required", {"user", "csrfToken", "expiresAt", "idleTimeoutSeconds"}},
+      {"properties",
+       {{"user", {{"$ref", "#/components/schemas/User"}}},
+        {"csrfToken",
+         {{"type", "string"},
+          {"description",
+           "Send it as X-CSRF-Token with every change in this session"}}},
+        {"expiresAt", DateTime()},
+        {"idleTimeoutSeconds", Schema("integer")},
+        {"loginNotice", LoginNotice()}}}};
+  schemas["Me"] = {{"type", "object"},
+                   {"required", {"name", "role", "scope", "session"}},
+                   {"properties",
+                    {{"name",
+                      {{"type", "string"},
+                       {"description",
+                        "The account's or token's name as the audit trail "
+                        "shows it"}}},
+                     {"role", Role()},
+                     {"scope", NullableString()},
+                     {"session",
+                      {{"type", "boolean"},
+                       {"description",
+                        "Whether the caller uses a login session (not a "
+                        "token); then user and csrfToken are given"}}},
+                     {"user", {{"$ref", "#/components/schemas/User"}}},
+                     {"csrfToken", Schema("string")},
+                     {"loginNotice", LoginNotice()}}}};
+  schemas["PasswordChange"] = {
+      {"type", "object"},
+      {"required", {"currentPassword", "newPassword"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"currentPassword", Schema("string")},
+        {"newPassword", Schema("string")},
+        {"endOtherSessions", {{"type", "boolean"}, {"default", true}}}}}};
+  json row = {{"type", "object"},
+              {"nullable", true},
+              {"additionalProperties", true},
+              {"description",
+               "The row's columns as stored (secrets redacted); null for "
+               "an insert (oldValue) or a delete (newValue)"}};
+  schemas["AuditEvent"] = {
+      {"type", "object"},
+      {"required",
+       {"seq", "at", "actor", "role", "action", "object", "oldValue",
+        "newValue", "requestId", "hash"}},
+      {"properties",
+       {{"seq", Schema("integer")},
+        {"at", DateTime()},
+        {"actor", Schema("string")},
+        {"role", Schema("string")},
+        {"action", Schema("string")},
+        {"object", Schema("string")},
+        {"oldValue", row},
+        {"newValue", row},
+        {"requestId", Schema("string")},
+        {"hash",
+         {{"type", "string"},
+          {"description", "SHA-256 over the row and the previous hash"}}}}}};
+  schemas["AuditEventCollection"] = CollectionOf("AuditEvent");
+  schemas["AuditVerification"] = {
+      {"type", "object"},
+      {"required", {"rows", "intact", "brokenAt", "problem"}},
+      {"properties",
+       {{"rows", Schema("integer")},
+        {"intact", Schema("boolean")},
+        {"brokenAt",
+         {{"type", "integer"},
+          {"nullable", true},
+          {"description", "The seq of the first row that breaks the chain"}}},
+        {"problem", NullableString()}}}};
+}
+
 json Components(const std::string& session_cookie) {
   json schemas;
   schemas["Problem"] = {
@@ -328,10 +611,18 @@ json Components(const std::string& session_cookie) {
         {"name", Localized()},
         {"introduction", Localized()},
         {"challenges", {{"type", "array"}, {"items", Localized()}}},
-        {"leaders", {{"type", "array"}, {"items", Schema("object")}}},
+        {"leaders", {{"type", "array"}, {"items", Leader()}}},
+        {"version",
+         {{"type", "string"},
+          {"description", "The theme module's version (semver)"}}},
+        {"url", Url()},
+        {"agreementsUrl", Url()},
+        {"indicatorsUrl", Url()},
+        {"numResultAgreements", Schema("integer")},
+        {"numEffortAgreements", Schema("integer")},
         {"numAgreements", Schema("integer")},
         {"numIndicators", Schema("integer")},
-        {"panels", {{"type", "array"}, {"items", Schema("object")}}}}}};
+        {"panels", {{"type", "array"}, {"items", Panel()}}}}}};
   schemas["Agreement"] = {
       {"type", "object"},
       {"required", {"id", "theme", "letter", "kind", "goal", "text"}},
@@ -355,9 +646,13 @@ json Components(const std::string& session_cookie) {
           {"description", "The footnotes the agreement refers to"}}},
         {"parties", {{"type", "array"}, {"items", Schema("string")}}},
         {"dates", {{"type", "array"}, {"items", NamedDate()}}},
-        {"numbers", {{"type", "array"}, {"items", Schema("object")}}},
+        {"numbers", {{"type", "array"}, {"items", AgreementNumber()}}},
         {"indicators", {{"type", "array"}, {"items", Schema("string")}}},
-        {"history", {{"type", "array"}, {"items", Schema("object")}}}}}};
+        {"url", Url()},
+        {"history",
+         {{"type", "array"},
+          {"items", AgreementVersion()},
+          {"description", "In GET of one agreement only: its versions"}}}}}};
   schemas["Indicator"] = {
       {"type", "object"},
       {"required", {"id", "theme", "name", "unit", "target", "deadline"}},
@@ -379,7 +674,14 @@ json Components(const std::string& session_cookie) {
           {"description",
            "With scope city: the only cities measured; empty for every "
            "city"}}},
-        {"agreements", {{"type", "array"}, {"items", Schema("string")}}}}}};
+        {"agreements", {{"type", "array"}, {"items", Schema("string")}}},
+        {"description",
+         {{"type", "object"},
+          {"nullable", true},
+          {"required", {"nl"}},
+          {"properties",
+           {{"nl", Schema("string")}, {"en", Schema("string")}}}}},
+        {"url", Url()}}}};
   schemas["City"] = {
       {"type", "object"},
       {"required", {"cbsCode", "name", "network"}},
@@ -389,6 +691,7 @@ json Components(const std::string& session_cookie) {
         {"network", {{"type", "string"}, {"enum", {"G4", "G32"}}}},
         {"memberSince",
          {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
+        {"url", Url()},
         {"themes",
          {{"type", "array"},
           {"description",
@@ -408,6 +711,20 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"id", Schema("string")},
         {"version", {{"type", "string"}, {"nullable", true}}},
+        {"name", {{"type", "string"}, {"nullable", true}}},
+        {"file",
+         {{"type", "string"}, {"description", "The plugin file's name"}}},
+        {"abi",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description", "The plugin boundary's version the plugin speaks"}}},
+        {"failure",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description",
+           "Why it failed to load, for programs (file, marker, abi, "
+           "manifest, init, ...); null when it did not"}}},
+        {"url", Url()},
         {"state", Schema("string")},
         {"enabled", Schema("boolean")},
         {"reason", {{"type", "string"}, {"nullable", true}}},
@@ -434,6 +751,7 @@ json Components(const std::string& session_cookie) {
             {"reopensInMs", {{"type", "integer"}, {"nullable", true}}},
             {"lastFailure", {{"type", "string"}, {"nullable", true}}}}}}}}}};
   schemas["RescanRequest"] = {{"type", "object"},
+                              {"additionalProperties", false},
                               {"description", "An empty object or no body"}};
   schemas["ModulePatch"] = {{"type", "object"},
                             {"required", {"enabled"}},
@@ -448,6 +766,7 @@ json Components(const std::string& session_cookie) {
         {"period", {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}}},
         {"value", Schema("number")},
         {"source", {{"type", "string"}, {"nullable", true}}},
+        {"recordedAt", {{"type", "string"}, {"format", "date-time"}}},
         {"demo", Schema("boolean")}}}};
   schemas["MeasurementInput"] = {
       {"type", "object"},
@@ -697,6 +1016,8 @@ json Components(const std::string& session_cookie) {
         {"from", MonthSchema()},
         {"to", MonthSchema()},
         {"at", MonthSchema()},
+        {"language", {{"type", "string"}, {"enum", {"nl", "en"}}}},
+        {"covenantEffectiveDate", {{"type", "string"}, {"format", "date"}}},
         {"network", {{"$ref", "#/components/schemas/ProgressAssessment"}}},
         {"counts", Schema("object")},
         {"cities", Schema("object")},
@@ -992,7 +1313,10 @@ json Components(const std::string& session_cookie) {
   schemas["AmendmentReportInput"] = {
       {"type", "object"},
       {"properties", {{"note", {{"type", "string"}, {"maxLength", 4000}}}}}};
-  schemas["AmendmentEffectInput"] = {{"type", "object"}, {"maxProperties", 0}};
+  schemas["AmendmentEffectInput"] = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"description", "An empty object or no body"}};
   schemas["AmendmentWithdrawalInput"] = {
       {"type", "object"},
       {"properties", {{"reason", {{"type", "string"}, {"maxLength", 4000}}}}}};
@@ -1046,9 +1370,26 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"items", {{"type", "array"}, {"items", Schema("object")}}},
         {"total", Schema("integer")}}}};
-  schemas["OpenApiDocument"] = Schema("object");
-  schemas["PluginResponse"] = Schema("object");
-  schemas["PluginRequest"] = Schema("object");
+  AddAccountSchemas(schemas);
+  json anything = {{"type", "object"}, {"additionalProperties", true}};
+  schemas["OpenApiDocument"] = {
+      {"type", "object"},
+      {"required", {"openapi", "info", "paths"}},
+      {"properties",
+       {{"openapi", Schema("string")},
+        {"info", anything},
+        {"servers", {{"type", "array"}, {"items", anything}}},
+        {"paths", anything},
+        {"components", anything}}}};
+  schemas["PluginResponse"] = {
+      {"type", "object"},
+      {"additionalProperties", true},
+      {"description",
+       "A theme module's answer whose manifest gives no schema"}};
+  schemas["PluginRequest"] = {
+      {"type", "object"},
+      {"additionalProperties", true},
+      {"description", "A theme module's body whose manifest gives no schema"}};
   return {{"schemas", schemas},
           {"headers",
            {{"API-Version",
@@ -1168,13 +1509,20 @@ json Operation(const http::Route& route) {
   if (doc.success_status != 204) {
     json content = json::object();
     if (answers_json) {
-      content["application/json"] = {
-          {"schema",
-           schema_of(described.response_schema, doc.response_schema)}};
+      std::string json_type = described.response_type.empty()
+                                  ? std::string("application/json")
+                                  : described.response_type;
+      content[json_type] = {{"schema", schema_of(described.response_schema,
+                                                 doc.response_schema)}};
     }
     for (const std::string& type : doc.other_response_types) {
+      if (type == "application/csvm+json" || type == "application/ld+json") {
+        content[type] = {{"schema", LinkedDataSchema(type)}};
+        continue;
+      }
       content[type] = {
-          {"schema", type == "application/pdf" || type == "application/zip"
+          {"schema", type == "application/pdf" || type == "application/zip" ||
+                             type == "*/*"
                          ? json{{"type", "string"}, {"format", "binary"}}
                          : json{{"type", "string"}}}};
     }
@@ -1223,6 +1571,12 @@ json Operation(const http::Route& route) {
                                        (route.options.body_type.empty()
                                             ? std::string("application/json")
                                             : route.options.body_type));
+  }
+  if (route.options.lane == http::Lane::kCore ||
+      route.options.lane == http::Lane::kPasswords) {
+    responses["503"] = ProblemResponse(
+        "The server is busy: this kind of work's queue is full; try again "
+        "after Retry-After");
   }
   if (route.options.lane == http::Lane::kModule) {
     responses["503"] = ProblemResponse(

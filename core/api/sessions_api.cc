@@ -51,6 +51,11 @@ Status RegisterSessionRoutes(ApiContext& context) {
   options.permission = "public";
   options.body_limit_bytes = 4096;
   options.summary = "Log in with a username and password";
+  options.doc.responses = {
+      {"401", "The username or password is wrong, or the account is disabled"},
+      {"429",
+       "Too many failed logins: the account or the client is blocked for a "
+       "while; try again after Retry-After"}};
   // Hashing a password burns CPU: it has a queue of its own (router.h).
   options.lane = http::Lane::kPasswords;
   Status status = context.router->Add(
@@ -108,6 +113,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
+  options.doc = {};
   options.permission = "authenticated";
   options.body_limit_bytes = 0;
   options.summary = "Log out: end the current session";

@@ -34,6 +34,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.summary =
       "Create an account (a password is generated and shown once when none "
       "is given)";
+  options.doc.responses = {{"409", "An account with that username exists"}};
   status = context.router->Add(
       {"POST", "/api/v1/users", "core",
        [ctx](http::Request& request) {
@@ -65,6 +66,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 0;
+  options.doc = {};
   options.summary = "One account";
   status = context.router->Add(
       {"GET", "/api/v1/users/{userId}", "core",
@@ -79,6 +81,10 @@ Status RegisterUserRoutes(ApiContext& context) {
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 4096;
+  options.doc.responses = {
+      {"409",
+       "The change would leave the platform without an enabled "
+       "administrator"}};
   options.summary =
       "Change an account's display name, role and scope, or disable it "
       "(which ends its sessions)";
@@ -116,6 +122,7 @@ Status RegisterUserRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
+  options.doc = {};
   // The reset takes no fields, but clients that send every POST with a
   // JSON body send {}; a limit of 0 answered them 413 before the caller was
   // even authenticated.

@@ -180,6 +180,7 @@ RouteDeclaration ReadRoute(const json& item) {
   if (auto schema = item.find("responseSchema"); schema != item.end()) {
     route.response_schema = schema->dump();
   }
+  route.response_type = Text(item, "responseType");
   if (auto responses = item.find("responses");
       responses != item.end() && responses->is_object()) {
     for (const auto& [status, text] : responses->items()) {

@@ -131,6 +131,9 @@ struct RouteDeclaration {
   std::vector<std::pair<std::string, std::string>> query;
   std::string request_schema;
   std::string response_schema;
+  // The media type of a successful answer when it is not application/json
+  // ("application/ld+json"); "" for JSON.
+  std::string response_type;
   std::vector<std::pair<std::string, std::string>> responses;
 };
 

@@ -80,6 +80,8 @@ struct RouteDoc {
   int success_status = 0;       // 0: 200
   std::string request_schema;   // JSON Schema of the body, JSON text
   std::string response_schema;  // JSON Schema of the successful answer
+  // The successful answer's media type when it is not application/json.
+  std::string response_type;
   std::vector<std::pair<std::string, std::string>> query;      // name, text
   std::vector<std::pair<std::string, std::string>> responses;  // status, text
 };

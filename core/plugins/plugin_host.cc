@@ -110,6 +110,7 @@ http::RouteDoc DocOf(const domain::RouteDeclaration& declaration,
   doc.response_schema = !declaration.response_schema.empty()
                             ? declaration.response_schema
                             : description.response_schema;
+  doc.response_type = declaration.response_type;
   doc.query =
       !declaration.query.empty() ? declaration.query : description.query;
   doc.responses = description.responses;
