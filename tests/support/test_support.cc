@@ -1,6 +1,7 @@
 #include "tests/support/test_support.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,8 +10,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
+
+#include "tests/support/openapi_contract.h"
 
 namespace smartercities::testing {
 namespace {
@@ -98,10 +104,13 @@ HttpResponse Fetch(std::uint16_t port, const std::string& method,
   return FetchFrom("", port, method, target, headers, body);
 }
 
-HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
-                       const std::string& method, const std::string& target,
-                       const std::map<std::string, std::string>& headers,
-                       const std::string& body) {
+namespace {
+
+HttpResponse FetchUnchecked(const std::string& source_address,
+                            std::uint16_t port, const std::string& method,
+                            const std::string& target,
+                            const std::map<std::string, std::string>& headers,
+                            const std::string& body) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   if (!source_address.empty()) {
@@ -160,6 +169,97 @@ HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
   }
   ParseHead(raw.substr(0, header_end), response);
   response.body = raw.substr(header_end + 4);
+  return response;
+}
+
+// Removes chunked transfer framing.
+std::string Unchunk(const std::string& body) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    std::size_t line_end = body.find("\r\n", at);
+    if (line_end == std::string::npos) break;
+    std::size_t size = std::stoul(body.substr(at, line_end - at), nullptr, 16);
+    if (size == 0) break;
+    out += body.substr(line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+  return out;
+}
+
+// The document of the server on each port, as last fetched.
+std::shared_ptr<const OpenApiContract> ServerContract(std::uint16_t port,
+                                                      bool refresh) {
+  static std::mutex mutex;
+  static std::map<std::uint16_t, std::shared_ptr<const OpenApiContract>>
+      contracts;
+  {
+    std::lock_guard lock(mutex);
+    auto it = contracts.find(port);
+    if (!refresh && it != contracts.end()) return it->second;
+  }
+  std::shared_ptr<const OpenApiContract> contract;
+  try {
+    HttpResponse document =
+        FetchUnchecked("", port, "GET", "/api/v1/openapi.json", {}, "");
+    if (document.status == 200) {
+      nlohmann::json parsed =
+          nlohmann::json::parse(document.body, nullptr, false);
+      if (parsed.is_object()) {
+        contract = std::make_shared<const OpenApiContract>(std::move(parsed));
+      }
+    }
+  } catch (const std::exception&) {
+    // The server is gone: nothing to check against.
+  }
+  std::lock_guard lock(mutex);
+  contracts[port] = contract;
+  return contract;
+}
+
+// Fails the running test when the exchange breaks the server's document.
+void CheckContract(std::uint16_t port, const std::string& method,
+                   const std::string& target,
+                   const std::map<std::string, std::string>& headers,
+                   const std::string& body, const HttpResponse& response) {
+  if (!target.starts_with("/api/v1/") || target == "/api/v1/openapi.json" ||
+      !response.Header("content-encoding").empty()) {
+    return;
+  }
+  Exchange exchange;
+  exchange.method = method;
+  exchange.target = target;
+  exchange.request_body = body;
+  for (const auto& [name, value] : headers) {
+    if (Lower(name) == "content-type") exchange.request_content_type = value;
+  }
+  exchange.status = response.status;
+  exchange.content_type = response.Header("content-type");
+  exchange.body = Lower(response.Header("transfer-encoding")) == "chunked"
+                      ? Unchunk(response.body)
+                      : response.body;
+  std::vector<std::string> problems;
+  for (bool refresh : {false, true}) {
+    std::shared_ptr<const OpenApiContract> contract =
+        ServerContract(port, refresh);
+    if (!contract) return;
+    problems = contract->Check(exchange);
+    if (problems.empty()) return;
+  }
+  std::string text;
+  for (const std::string& problem : problems) text += "\n  " + problem;
+  ADD_FAILURE() << "the answer breaks the server's OpenAPI document:" << text;
+}
+
+}  // namespace
+
+HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
+                       const std::string& method, const std::string& target,
+                       const std::map<std::string, std::string>& headers,
+                       const std::string& body) {
+  HttpResponse response =
+      FetchUnchecked(source_address, port, method, target, headers, body);
+  CheckContract(port, method, target, headers, body, response);
   return response;
 }
 
