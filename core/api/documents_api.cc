@@ -164,7 +164,7 @@ json SearchHitSchema() {
          {{"type", "string"},
           {"enum",
            {"document", "theme", "agreement", "indicator", "city", "project",
-            "meeting"}}}},
+            "meeting", "record"}}}},
         {"id", StringSchema()},
         {"title", StringSchema()},
         {"snippet",
@@ -386,6 +386,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         {method, pattern, "core", std::move(handler), options});
   };
   auto search = std::make_shared<domain::KnowledgeSearch>(context.database);
+  search->SetRegisters([ctx] { return ctx->modules.PublishedRegisters(); });
 
   http::RouteOptions read;
   read.permission = "public";
@@ -622,6 +623,11 @@ Status RegisterDocumentRoutes(ApiContext& context) {
             link = "/api/v1/cities/" + hit.ref;
           } else if (hit.type == "project") {
             link = "/api/v1/themes/" + hit.theme + "/projects/" + hit.ref;
+          } else if (hit.type == "record") {
+            link = "/api/v1/themes/";
+            link += hit.theme;
+            link += '/';
+            link += hit.ref;
           } else {
             link = "/api/v1/meetings/" + hit.ref;
           }

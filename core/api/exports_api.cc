@@ -32,6 +32,7 @@
 #include "core/api/json_response.h"
 #include "core/base/time_format.h"
 #include "core/domain/open_data.h"
+#include "core/domain/register_records.h"
 #include "core/http/zip_writer.h"
 #include "plugins/common/dcat.h"
 
@@ -123,14 +124,18 @@ class ExportState {
   std::atomic<int> builds_{0};
 };
 
-const domain::ExportDataset* FindDataset(std::string_view id) {
-  for (const auto& dataset : domain::CoreExportDatasets()) {
+using Datasets = std::vector<domain::ExportDataset>;
+
+const domain::ExportDataset* FindDataset(const Datasets& datasets,
+                                         std::string_view id) {
+  for (const auto& dataset : datasets) {
     if (dataset.id == id) return &dataset;
   }
   return nullptr;
 }
 
-std::optional<RequestedFile> ParseFile(std::string_view file) {
+std::optional<RequestedFile> ParseFile(const Datasets& datasets,
+                                       std::string_view file) {
   if (file == kAllFile) return RequestedFile{nullptr, FileKind::kZip};
   struct Suffix {
     std::string_view text;
@@ -142,16 +147,16 @@ std::optional<RequestedFile> ParseFile(std::string_view file) {
         Suffix{".csv", FileKind::kCsv}, Suffix{".json", FileKind::kJson}}) {
     if (!file.ends_with(suffix.text)) continue;
     const auto* dataset =
-        FindDataset(file.substr(0, file.size() - suffix.text.size()));
+        FindDataset(datasets, file.substr(0, file.size() - suffix.text.size()));
     if (dataset == nullptr) return std::nullopt;
     return RequestedFile{dataset, suffix.kind};
   }
   return std::nullopt;
 }
 
-std::string KnownFiles() {
+std::string KnownFiles(const Datasets& datasets) {
   std::string out;
-  for (const auto& dataset : domain::CoreExportDatasets()) {
+  for (const auto& dataset : datasets) {
     out += dataset.id;
     out += ".csv, ";
     out += dataset.id;
@@ -201,9 +206,10 @@ std::uint64_t VersionOf(storage::Database& database,
   return sum;
 }
 
-std::uint64_t VersionOfAll(storage::Database& database) {
+std::uint64_t VersionOfAll(storage::Database& database,
+                           const Datasets& datasets) {
   std::set<std::string> tables;
-  for (const auto& dataset : domain::CoreExportDatasets()) {
+  for (const auto& dataset : datasets) {
     tables.insert(dataset.tables.begin(), dataset.tables.end());
   }
   return VersionOf(database, {tables.begin(), tables.end()});
@@ -249,12 +255,13 @@ class Exports {
 
   http::Response Serve(const http::Request& request) {
     std::string name(request.Param("file"));
-    auto file = ParseFile(name);
+    Datasets datasets = AllDatasets();
+    auto file = ParseFile(datasets, name);
     if (!file) {
       std::string detail = "there is no download called '";
       detail += name.substr(0, 80);
       detail += "'; the files are: ";
-      detail += KnownFiles();
+      detail += KnownFiles(datasets);
       return http::Response::Problem(404, "Not Found", detail);
     }
     std::string type = MediaType(file->kind);
@@ -266,7 +273,7 @@ class Exports {
     }
     std::uint64_t version =
         file->dataset ? VersionOf(context_.database, file->dataset->tables)
-                      : VersionOfAll(context_.database);
+                      : VersionOfAll(context_.database, datasets);
     Seen seen = state_.Look(name, version);
     std::string etag = state_.ETag(name, version);
     http::Response response;
@@ -310,7 +317,7 @@ class Exports {
       response.SetHeader("Retry-After", "5");
       return response;
     }
-    auto written = Write(*file, seen.since);
+    auto written = Write(*file, datasets, seen.since);
     state_.EndBuild();
     if (!written.ok()) return ProblemFor(written.status());
     state_.Keep(name, version, *written);
@@ -329,14 +336,14 @@ class Exports {
         "De gegevens van de Digitale Steden Agenda van het Convenant Smarter "
         "Cities (2013): thema's, afspraken en hun versies, indicatoren, de "
         "cijfers die de steden rapporteren, de steden en wie aan welk thema "
-        "deelneemt. Als CSV met CSVW-beschrijving, als JSON en alles in één "
-        "ZIP.");
+        "deelneemt, en de registers die de thema's openbaar maken. Als CSV "
+        "met CSVW-beschrijving, als JSON en alles in één ZIP.");
     catalog.publisher = dcat::Agent(settings.publisher);
     catalog.license = settings.licence;
     catalog.homepage = Url("/");
     catalog.issued = issued;
     std::chrono::system_clock::time_point latest{};
-    for (const auto& dataset : domain::CoreExportDatasets()) {
+    for (const auto& dataset : AllDatasets()) {
       std::uint64_t version = VersionOf(context_.database, dataset.tables);
       auto since = state_.Look(dataset.id + ".csv", version).since;
       latest = std::max(latest, since);
@@ -393,7 +400,7 @@ class Exports {
 
   http::Response List() {
     json items = json::array();
-    for (const auto& dataset : domain::CoreExportDatasets()) {
+    for (const auto& dataset : AllDatasets()) {
       items.push_back({{"id", dataset.id},
                        {"title", dataset.title},
                        {"description", dataset.description},
@@ -416,6 +423,17 @@ class Exports {
   std::string FileUrl(const std::string& file) const {
     std::string out = Url("/api/v1/exports/");
     out += file;
+    return out;
+  }
+
+  // The core's datasets, then the registers the enabled modules export.
+  Datasets AllDatasets() const {
+    Datasets out = domain::CoreExportDatasets();
+    for (const auto& published : context_.modules.PublishedRegisters()) {
+      if (published.declaration.exported) {
+        out.push_back(domain::RegisterDataset(published));
+      }
+    }
     return out;
   }
 
@@ -445,14 +463,15 @@ class Exports {
   }
 
   Result<std::shared_ptr<const http::BodyFile>> Write(
-      const RequestedFile& file, std::chrono::system_clock::time_point since) {
+      const RequestedFile& file, const Datasets& datasets,
+      std::chrono::system_clock::time_point since) {
     auto writer = http::BodyFileWriter::Create(context_.open_data.temp_dir);
     if (!writer.ok()) return writer.status();
     http::BodyFileWriter& out = **writer;
     domain::ExportScope scope = Scope();
     Status status;
     if (file.kind == FileKind::kZip) {
-      status = WriteZip(out, scope, since);
+      status = WriteZip(out, scope, datasets, since);
     } else {
       domain::ExportSink sink(
           [&out](std::string_view bytes) { out.Append(bytes); });
@@ -470,6 +489,7 @@ class Exports {
   }
 
   Status WriteZip(http::BodyFileWriter& out, const domain::ExportScope& scope,
+                  const Datasets& datasets,
                   std::chrono::system_clock::time_point since) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                        since.time_since_epoch())
@@ -481,7 +501,7 @@ class Exports {
                         http::ZipWriter::DosDate(seconds));
     std::string counts;
     Status status = context_.database.Read([&](storage::Connection& db) {
-      for (const auto& dataset : domain::CoreExportDatasets()) {
+      for (const auto& dataset : datasets) {
         zip.BeginEntry(dataset.id + ".csv");
         domain::ExportSink sink(
             [&zip](std::string_view bytes) { zip.Write(bytes); });

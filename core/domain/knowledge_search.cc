@@ -52,6 +52,69 @@ constexpr const char* kAgendaEntries[] = {
 };
 
 constexpr std::int64_t kAgendaRowids = std::int64_t{1} << 40;
+// The searched registers' entries follow the agenda's, a range of 10^9
+// rowids per register (the record's id within it).
+constexpr std::int64_t kRegisterRowids = 1105511627776;
+constexpr std::int64_t kRowidsPerRegister = 1000000000;
+
+std::string Quoted(std::string_view name) {
+  std::string out = "\"";
+  out += name;
+  out += '"';
+  return out;
+}
+
+// The statement that writes the entries of the register's records: the
+// first search field is the title, the others the text.
+std::string RegisterEntries(const PublishedRegister& published,
+                            std::size_t index) {
+  const std::vector<std::string>& keys = published.declaration.search_fields;
+  auto column_of = [&](const std::string& key) {
+    std::string out = "COALESCE(";
+    for (const RegisterField& field : published.fields) {
+      if (field.key == key) out += Quoted(field.column);
+    }
+    out += ", '')";
+    return out;
+  };
+  std::string sql =
+      "INSERT INTO search_index (rowid, title, body, type, ref, theme, city) "
+      "SELECT ";
+  sql += std::to_string(kRegisterRowids +
+                        static_cast<std::int64_t>(index) * kRowidsPerRegister);
+  sql += " + id, ";
+  sql += column_of(keys.at(0));
+  sql += ", ";
+  if (keys.size() == 1) sql += "''";
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (i > 1) sql += " || ' ' || ";
+    sql += column_of(keys[i]);
+  }
+  sql += ", 'record', ?1 || id, ?2, ";
+  const RegisterField* city = published.CityField();
+  sql += city != nullptr ? Quoted(city->column) : std::string("NULL");
+  sql += " FROM ";
+  sql += Quoted(published.declaration.table);
+  return sql;
+}
+
+// What distinguishes one set of searched registers from another.
+std::size_t RegistersHash(const std::vector<PublishedRegister>& registers) {
+  std::string text;
+  for (const PublishedRegister& published : registers) {
+    text += published.theme;
+    text += ' ';
+    text += published.declaration.path;
+    text += ' ';
+    text += published.declaration.table;
+    for (const std::string& key : published.declaration.search_fields) {
+      text += ' ';
+      text += key;
+    }
+    text += '\n';
+  }
+  return std::hash<std::string>{}(text);
+}
 
 bool IsWordByte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
@@ -188,26 +251,58 @@ std::string MatchExpression(std::string_view query) {
   return expression;
 }
 
-std::uint64_t KnowledgeSearch::AgendaGeneration() const {
+std::vector<PublishedRegister> KnowledgeSearch::SearchedRegisters() const {
+  std::vector<PublishedRegister> out;
+  if (!registers_) return out;
+  for (PublishedRegister& published : registers_()) {
+    if (!published.declaration.search_fields.empty()) {
+      out.push_back(std::move(published));
+    }
+  }
+  return out;
+}
+
+std::uint64_t KnowledgeSearch::AgendaGeneration(
+    const std::set<std::string>& tables) const {
   std::uint64_t sum = 0;
   for (const char* table : kAgendaTables) {
+    sum += database_.TableGeneration(table);
+  }
+  for (const std::string& table : tables) {
     sum += database_.TableGeneration(table);
   }
   return sum;
 }
 
 Status KnowledgeSearch::RefreshAgenda(bool force) {
-  std::uint64_t generation = AgendaGeneration();
-  if (!force && indexed_generation_.load() == generation) return Status::Ok();
+  std::vector<PublishedRegister> registers = SearchedRegisters();
+  std::size_t registers_hash = RegistersHash(registers);
+  std::set<std::string> tables;
+  for (const PublishedRegister& published : registers) {
+    tables.insert(published.declaration.table);
+  }
+  auto is_current = [&](std::uint64_t generation) {
+    return !force && indexed_generation_.load() == generation &&
+           indexed_registers_.load() == registers_hash;
+  };
+  std::uint64_t generation = AgendaGeneration(tables);
+  if (is_current(generation)) return Status::Ok();
   std::lock_guard<std::mutex> lock(refresh_mutex_);
-  generation = AgendaGeneration();
-  if (!force && indexed_generation_.load() == generation) return Status::Ok();
+  generation = AgendaGeneration(tables);
+  if (is_current(generation)) return Status::Ok();
   Status status = database_.Write([&](storage::Connection& db) {
     Status cleared = db.Execute("DELETE FROM search_index WHERE rowid >= ?1",
                                 std::vector<storage::Value>{kAgendaRowids});
     if (!cleared.ok()) return cleared;
     for (const char* sql : kAgendaEntries) {
       Status added = db.Execute(sql, {});
+      if (!added.ok()) return added;
+    }
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      std::string ref = registers[i].declaration.path.substr(1);
+      ref += '/';
+      std::vector<storage::Value> params = {ref, registers[i].theme};
+      Status added = db.Execute(RegisterEntries(registers[i], i), params);
       if (!added.ok()) return added;
     }
     return Status::Ok();
@@ -218,10 +313,11 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
   // moves every table's generation by one, ours by one per agenda table.
   // That is this write alone unless the sum moved otherwise; then another
   // write came in between, and the next search rebuilds again.
-  std::uint64_t after = AgendaGeneration();
-  std::uint64_t own_write = std::size(kAgendaTables);
+  std::uint64_t after = AgendaGeneration(tables);
+  std::uint64_t own_write = std::size(kAgendaTables) + tables.size();
   bool only_ours = after == generation || after == generation + own_write;
   indexed_generation_.store(only_ours ? after : generation);
+  indexed_registers_.store(registers_hash);
   return Status::Ok();
 }
 

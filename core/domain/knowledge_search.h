@@ -9,8 +9,10 @@
 //
 // The documents' entries are written with the documents
 // (IndexDocument/UnindexDocument, inside their audited write). The agenda's
-// entries are rebuilt from their tables, in one write, by the first search
-// after any of those tables changed.
+// entries, and those of the theme registers whose manifest entry declares
+// "search" (register_records.h; hits of type "record"), are rebuilt from
+// their tables, in one write, by the first search after any of those
+// tables changed or a module was switched on or off.
 //
 // Thread-safety: a KnowledgeSearch may be used from many threads.
 #ifndef SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_
@@ -18,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -27,6 +30,7 @@
 
 #include "core/base/status.h"
 #include "core/domain/documents.h"
+#include "core/domain/register_records.h"
 #include "core/storage/database.h"
 
 namespace smartercities::domain {
@@ -51,8 +55,10 @@ struct SearchQuery {
 };
 
 struct SearchHit {
-  // "document", "theme", "agreement", "indicator", "city", "project" or
-  // "meeting"; ref is its id ("regelluwe-stad/e" for an agreement).
+  // "document", "theme", "agreement", "indicator", "city", "project",
+  // "meeting" or "record" (of a theme's register); ref is its id
+  // ("regelluwe-stad/e" for an agreement, "business-parks/3" for a record,
+  // relative to its theme).
   std::string type;
   std::string ref;
   std::string title;
@@ -81,6 +87,12 @@ class KnowledgeSearch {
  public:
   explicit KnowledgeSearch(storage::Database& database) : database_(database) {}
 
+  // Where the searched registers come from: those of the enabled modules.
+  // Set before the first search; without it no register is searched.
+  void SetRegisters(std::function<std::vector<PublishedRegister>()> registers) {
+    registers_ = std::move(registers);
+  }
+
   // The hits of query, best first; InvalidArgument (naming "q") for a
   // query without words or longer than kMaxQueryBytes.
   Result<SearchAnswer> Search(const SearchQuery& query);
@@ -90,11 +102,17 @@ class KnowledgeSearch {
   Status RefreshAgenda(bool force = false);
 
  private:
-  std::uint64_t AgendaGeneration() const;
+  // The registers with "search" now.
+  std::vector<PublishedRegister> SearchedRegisters() const;
+  // The sum of the generations of the agenda's tables and of tables.
+  std::uint64_t AgendaGeneration(const std::set<std::string>& tables) const;
 
   storage::Database& database_;
+  std::function<std::vector<PublishedRegister>()> registers_;
   std::mutex refresh_mutex_;
   std::atomic<std::uint64_t> indexed_generation_{~std::uint64_t{0}};
+  // Which registers the index holds: a hash of their declarations.
+  std::atomic<std::size_t> indexed_registers_{0};
 };
 
 // The index entry of a document, written inside the caller's write.

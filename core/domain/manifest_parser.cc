@@ -230,6 +230,11 @@ void ReadRoutes(const json& root, ThemeManifest& manifest) {
     if (auto limit = Number(item, "bodyLimitBytes"); limit && *limit >= 0) {
       declared.body_limit_bytes = static_cast<std::size_t>(*limit);
     }
+    declared.table = Text(item, "table");
+    auto exported = item.find("export");
+    declared.exported = exported != item.end() && *exported == true;
+    declared.description = Text(item, "description");
+    declared.search_fields = Texts(item, "search");
     for (RouteDeclaration& route : RegisterRoutes(declared)) {
       manifest.routes.push_back(std::move(route));
     }
@@ -322,6 +327,31 @@ void CheckReferences(const json& root, const ThemeManifest& manifest,
             : "registers[" + std::to_string((i - num_routes) / 5) + "]";
     if (!seen.insert(route.method + " " + route.path).second) {
       problem(where, route.method + " " + route.path + " is declared twice");
+    }
+  }
+  // The core reads an exported or searched register's records from its
+  // table, which must be the plugin's own.
+  for (std::size_t i = 0; i < manifest.registers.size(); ++i) {
+    const RegisterDeclaration& declared = manifest.registers[i];
+    std::string path = Index("registers", i);
+    bool is_read = declared.exported || !declared.search_fields.empty();
+    if (is_read && declared.path.find('{') != std::string::npos) {
+      problem(path + "path",
+              "a register with \"export\" or \"search\" needs a path "
+              "without {parameters}, got \"" +
+                  declared.path + "\"");
+    }
+    if (declared.table.empty()) {
+      if (is_read) {
+        problem(path + "table",
+                "is required when the register has \"export\" or "
+                "\"search\": name the table its records are stored in "
+                "(RegisterSpec::table)");
+      }
+    } else if (!manifest.id.empty() &&
+               !declared.table.starts_with(manifest.TablePrefix())) {
+      problem(path + "table", "must start with \"" + manifest.TablePrefix() +
+                                  "\", got \"" + declared.table + "\"");
     }
   }
   for (std::size_t i = 0; i < manifest.panels.size(); ++i) {

@@ -152,6 +152,17 @@ struct RegisterDeclaration {
   std::string title;  // "projects", for the routes' summaries
   Permission write = Permission::kAdmin;
   std::size_t body_limit_bytes = 64 * 1024;
+  // The table its records are stored in (RegisterSpec::table); the
+  // manifest names it when the core reads the records (export or search).
+  std::string table;
+  // Whether its records are open data: the dataset "<theme>-<path>" of the
+  // bulk downloads and the catalogue (docs/open-data.md), described by
+  // description.
+  bool exported = false;
+  std::string description;
+  // The keys of the text fields whose words the knowledge base's search
+  // finds (docs/knowledge-base.md); empty: not searched.
+  std::vector<std::string> search_fields;
 };
 
 struct PluginMigration {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/domain/model.h"
+#include "core/domain/register_records.h"
 #include "core/plugins/module_gate.h"
 #include "core/plugins/module_info.h"
 #include "core/storage/database.h"
@@ -91,6 +92,9 @@ class Module {
   std::string reason;  // why it is failed or disabled
   void* instance = nullptr;
   std::vector<PluginRoute> routes;
+  // The registers whose records the core reads (export, search), checked
+  // against what the plugin described when it started.
+  std::vector<domain::PublishedRegister> published;
   // The module's share and circuit breaker; made when it is loaded, kept
   // across switches.
   std::shared_ptr<ModuleGate> gate;

@@ -447,6 +447,17 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     return Status::FailedPrecondition(Describe(*module) + ": " +
                                       module->reason);
   }
+  auto published = Publish(*module);
+  if (!published.ok()) {
+    module->descriptor.shutdown(instance);
+    module->routes.clear();
+    module->state = ModuleState::kFailed;
+    module->failure = LoadFailure::kManifest;
+    module->reason = "manifest " + published.status().message();
+    return Status::FailedPrecondition(Describe(*module) + ": " +
+                                      module->reason);
+  }
+  module->published = std::move(published).value();
   std::weak_ptr<Module> weak = module;
   for (const PluginRoute& route : module->routes) {
     http::RouteOptions options;
@@ -519,8 +530,60 @@ void PluginHost::Stop(Module& module, ModuleState state,
     module.instance = nullptr;
   }
   module.routes.clear();
+  module.published.clear();
   module.state = state;
   module.reason = reason;
+}
+
+Result<std::vector<domain::PublishedRegister>> PluginHost::Publish(
+    const Module& module) {
+  std::vector<domain::PublishedRegister> out;
+  const domain::ThemeManifest& manifest = module.manifest;
+  for (std::size_t i = 0; i < manifest.registers.size(); ++i) {
+    const domain::RegisterDeclaration& declared = manifest.registers[i];
+    if (!declared.exported && declared.search_fields.empty()) continue;
+    std::string record_schema;
+    std::string input_schema;
+    for (const PluginRoute& route : module.routes) {
+      if (route.method == "GET" && route.path == declared.path + "/{id}") {
+        record_schema = route.description.response_schema;
+      } else if (route.method == "POST" && route.path == declared.path) {
+        input_schema = route.description.request_schema;
+      }
+    }
+    std::set<std::string, std::less<>> columns;
+    Status read = database_.Read([&](storage::Connection& db) {
+      std::vector<storage::Value> params = {declared.table};
+      return db.Execute("SELECT name FROM pragma_table_info(?1)", params,
+                        [&](const storage::Row& row) {
+                          columns.insert(row.Text("name"));
+                          return true;
+                        });
+    });
+    if (!read.ok()) return read;
+    auto resolved = domain::ResolveRegister(manifest, i, record_schema,
+                                            input_schema, columns);
+    if (!resolved.ok()) return resolved.status();
+    out.push_back(std::move(resolved).value());
+  }
+  return out;
+}
+
+std::vector<domain::PublishedRegister> PluginHost::PublishedRegisters() const {
+  std::vector<std::shared_ptr<Module>> modules;
+  {
+    std::lock_guard lock(modules_mutex_);
+    modules = modules_;
+  }
+  std::sort(modules.begin(), modules.end(),
+            [](const auto& a, const auto& b) { return a->id < b->id; });
+  std::vector<domain::PublishedRegister> out;
+  for (const auto& module : modules) {
+    if (!module->accepting.load()) continue;
+    std::lock_guard lock(module->mutex);
+    out.insert(out.end(), module->published.begin(), module->published.end());
+  }
+  return out;
 }
 
 http::Response PluginHost::Dispatch(const std::shared_ptr<Module>& module,

@@ -42,6 +42,7 @@
 
 #include "core/base/status.h"
 #include "core/domain/catalog.h"
+#include "core/domain/register_records.h"
 #include "core/http/router.h"
 #include "core/plugins/circuit_breaker.h"
 #include "core/plugins/module_info.h"
@@ -113,6 +114,10 @@ class PluginHost {
   // Whether the theme's module is enabled right now.
   bool IsEnabled(std::string_view id) const;
 
+  // The registers of the enabled modules whose manifests declare "export"
+  // or "search" (register_records.h), in module id order.
+  std::vector<domain::PublishedRegister> PublishedRegisters() const;
+
   // Prometheus lines: smartercities_modules{state="enabled"} N.
   std::string RenderMetrics() const;
 
@@ -127,6 +132,9 @@ class PluginHost {
   Result<ModuleInfo> SwitchLocked(const std::shared_ptr<Module>& module,
                                   bool enabled, std::string_view actor);
   Status Start(const std::shared_ptr<Module>& module);
+  // The registers of a module that just ran its init whose records the
+  // core reads, or the problem with their declaration.
+  Result<std::vector<domain::PublishedRegister>> Publish(const Module& module);
   void Stop(Module& module, ModuleState state, const std::string& reason);
   http::Response Dispatch(const std::shared_ptr<Module>& module,
                           std::uint32_t route_id, http::Request& request);

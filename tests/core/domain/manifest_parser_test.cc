@@ -191,6 +191,55 @@ TEST(ManifestParserTest, RefusesUnknownFieldsAndWrongTypes) {
               HasSubstr("indicators[0].target: must be a number, got string"));
 }
 
+TEST(ManifestParserTest, ReadsARegistersExportAndSearch) {
+  json manifest = Valid();
+  manifest["registers"] = json::parse(R"([
+    {"path": "/data-centres", "title": "data centres", "write": "admin",
+     "table": "groene_stad_datacentres", "export": true,
+     "description": "Data centres.", "search": ["name", "operator"]},
+    {"path": "/smart-grids", "title": "pilots", "write": "admin"}])");
+  auto parsed = ParseManifest(manifest.dump(), "theme.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->registers.size(), 2u);
+  const RegisterDeclaration& exported = parsed->registers[0];
+  EXPECT_EQ(exported.table, "groene_stad_datacentres");
+  EXPECT_TRUE(exported.exported);
+  EXPECT_EQ(exported.description, "Data centres.");
+  EXPECT_EQ(exported.search_fields,
+            (std::vector<std::string>{"name", "operator"}));
+  EXPECT_FALSE(parsed->registers[1].exported);
+  EXPECT_TRUE(parsed->registers[1].search_fields.empty());
+}
+
+TEST(ManifestParserTest, RefusesAnExportOrSearchTheCoreCannotRead) {
+  json manifest = Valid();
+  manifest["registers"] = json::parse(R"([
+    {"path": "/a", "title": "a", "write": "admin", "export": true},
+    {"path": "/b", "title": "b", "write": "admin",
+     "table": "bedrijvige_stad_parks", "search": ["name"]},
+    {"path": "/c", "title": "c", "write": "admin",
+     "table": "groene_stad_c", "search": ["Name", "name", "name"]},
+    {"path": "/d", "title": "d", "write": "admin",
+     "table": "groene_stad_d", "export": "yes", "search": []},
+    {"path": "/e/{city}", "title": "e", "write": "admin",
+     "table": "groene_stad_e", "export": true}])");
+  std::string problems = ProblemsOf(manifest);
+  EXPECT_THAT(problems,
+              HasSubstr("registers[0].table: is required when the register "
+                        "has \"export\" or \"search\""));
+  EXPECT_THAT(problems, HasSubstr("registers[1].table: must start with "
+                                  "\"groene_stad_\", got "
+                                  "\"bedrijvige_stad_parks\""));
+  EXPECT_THAT(problems, HasSubstr("registers[2].search[0]: must be a field's "
+                                  "key (lowerCamelCase)"));
+  EXPECT_THAT(problems, HasSubstr("registers[2].search"));
+  EXPECT_THAT(problems, HasSubstr("registers[3].export: must be"));
+  EXPECT_THAT(problems, HasSubstr("registers[3].search"));
+  EXPECT_THAT(problems, HasSubstr("registers[4].path: a register with "
+                                  "\"export\" or \"search\" needs a path "
+                                  "without {parameters}"));
+}
+
 TEST(ManifestParserTest, RefusesMigrationGapsAndPanelsOnUndeclaredRoutes) {
   json manifest = Valid();
   manifest["storage"]["migrations"][0]["version"] = 2;

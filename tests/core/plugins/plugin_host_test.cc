@@ -193,6 +193,35 @@ TEST_F(PluginHostTest, AFailedInitRollsBackItsRoutes) {
       router_->Find("GET", "/api/v1/themes/test-init-fails/items").route);
 }
 
+TEST_F(PluginHostTest, ASearchOfAFieldTheRecordLacksIsRefusedNamingIt) {
+  Add("fixture_register_unknown_field");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_EQ(info.failure, LoadFailure::kManifest);
+  EXPECT_THAT(info.reason,
+              HasSubstr("manifest registers[0] (/sites) search: \"size\" is "
+                        "not a field of the record; the fields are city, "
+                        "name, visitors"));
+  EXPECT_FALSE(router_
+                   ->Find("GET",
+                          "/api/v1/themes/test-register-unknown-"
+                          "field/sites")
+                   .route);
+  EXPECT_TRUE(host_->PublishedRegisters().empty());
+}
+
+TEST_F(PluginHostTest, ASearchOfAFieldThatIsNotTextIsRefusedNamingIt) {
+  Add("fixture_register_not_text");
+  Host();
+  ModuleInfo info = Only();
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_EQ(info.failure, LoadFailure::kManifest);
+  EXPECT_THAT(info.reason, HasSubstr("manifest registers[0] (/sites) search: "
+                                     "\"visitors\" is not a text field"));
+  EXPECT_TRUE(host_->PublishedRegisters().empty());
+}
+
 TEST_F(PluginHostTest, AThrowingHandlerGives500WithErrorIdAndTheRestServes) {
   Add("fixture_good");
   Host();
