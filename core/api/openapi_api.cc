@@ -178,6 +178,8 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"PATCH /api/v1/modules/{id}", {"Module", "ModulePatch"}},
       {"POST /api/v1/modules/rescan", {"ModuleCollection", "RescanRequest"}},
       {"GET /api/v1/openapi.json", {"OpenApiDocument"}},
+      {"POST /api/v1/sessions", {"Session", "SessionInput", 201}},
+      {"GET /api/v1/me", {"Me"}},
       {"GET /api/v1/parties", {"PartyCollection"}},
       {"GET /api/v1/themes/{theme}/participants", {"ParticipantCollection"}},
       {"GET /api/v1/themes/{theme}/join-requests", {"JoinRequestCollection"}},
@@ -1046,6 +1048,68 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"items", {{"type", "array"}, {"items", Schema("object")}}},
         {"total", Schema("integer")}}}};
+  json nullable_text = {{"type", "string"}, {"nullable", true}};
+  schemas["User"] = {
+      {"type", "object"},
+      {"required",
+       {"id", "username", "displayName", "role", "scope", "disabled"}},
+      {"properties",
+       {{"id", Schema("integer")},
+        {"username", Schema("string")},
+        {"displayName", Schema("string")},
+        {"role", Schema("string")},
+        {"scope",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description", "The city (CBS code) or theme of an editor"}}},
+        {"disabled", Schema("boolean")},
+        {"createdAt", Schema("string")},
+        {"passwordChangedAt", Schema("string")}}}};
+  schemas["LoginNotice"] = {
+      {"type", "object"},
+      {"description",
+       "What happened to the account's logins since its last one"},
+      {"required", {"failedLogins", "message"}},
+      {"properties",
+       {{"failedLogins", Schema("integer")},
+        {"firstFailedAt", nullable_text},
+        {"lastFailedAt", nullable_text},
+        {"lastFailedFrom", Schema("string")},
+        {"blockedAt", nullable_text},
+        {"refusedWhileBlocked", Schema("integer")},
+        {"message", Schema("string")}}}};
+  schemas["SessionInput"] = {
+      {"type", "object"},
+      {"required", {"username", "password"}},
+      {"properties",
+       {{"username", Schema("string")}, {"password", Schema("string")}}}};
+  schemas["Session"] = {
+      {"type", "object"},
+      {"required", {"user", "csrfToken", "expiresAt", "idleTimeoutSeconds"}},
+      {"properties",
+       {{"user", {{"$ref", "#/components/schemas/User"}}},
+        {"csrfToken",
+         {{"type", "string"},
+          {"description",
+           "Send it as X-CSRF-Token with every change in this session"}}},
+        {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
+        {"idleTimeoutSeconds", Schema("integer")},
+        {"loginNotice", {{"$ref", "#/components/schemas/LoginNotice"}}}}}};
+  schemas["Me"] = {
+      {"type", "object"},
+      {"required", {"name", "role", "scope", "session"}},
+      {"properties",
+       {{"name", Schema("string")},
+        {"role", Schema("string")},
+        {"scope", nullable_text},
+        {"session",
+         {{"type", "boolean"},
+          {"description",
+           "Whether the caller is a login session (not a "
+           "token); then user and csrfToken follow"}}},
+        {"user", {{"$ref", "#/components/schemas/User"}}},
+        {"csrfToken", Schema("string")},
+        {"loginNotice", {{"$ref", "#/components/schemas/LoginNotice"}}}}}};
   schemas["OpenApiDocument"] = Schema("object");
   schemas["PluginResponse"] = Schema("object");
   schemas["PluginRequest"] = Schema("object");
