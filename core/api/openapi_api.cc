@@ -1297,8 +1297,16 @@ json Operation(const http::Route& route) {
         ProblemResponse("The theme module did not answer within its deadline");
   }
   for (const auto& [status, description] : described.responses) {
-    responses[status] = status < "400" ? json{{"description", description}}
-                                       : ProblemResponse(description);
+    if (status >= "400") {
+      responses[status] = ProblemResponse(description);
+      continue;
+    }
+    responses[status] = {{"description", description}};
+    // Every answer carries API-Version, a 304 too.
+    if (status >= "200") {
+      responses[status]["headers"] = {
+          {"API-Version", {{"$ref", "#/components/headers/API-Version"}}}};
+    }
   }
   responses["500"] = ProblemResponse("The server failed; quote the errorId");
   operation["responses"] = responses;
