@@ -1129,6 +1129,49 @@ json Components(const std::string& session_cookie) {
                "X-CSRF-Token header and this site's Origin"}}}}}};
 }
 
+// A plugin describes its bodies in JSON Schema, where a value that may be
+// null has a list of types (["string", "null"]); an OpenAPI 3.0 schema has
+// one type and "nullable".
+json ToOpenApi30(json schema) {
+  if (!schema.is_object()) return schema;
+  auto type = schema.find("type");
+  if (type != schema.end() && type->is_array()) {
+    json types = json::array();
+    bool nullable = false;
+    for (const json& each : *type) {
+      if (each == "null") {
+        nullable = true;
+      } else {
+        types.push_back(each);
+      }
+    }
+    if (types.size() == 1) {
+      schema["type"] = types[0];
+    } else {
+      schema.erase("type");
+    }
+    if (nullable) schema["nullable"] = true;
+  }
+  for (const char* key : {"items", "additionalProperties", "not"}) {
+    auto nested = schema.find(key);
+    if (nested != schema.end() && nested->is_object()) {
+      *nested = ToOpenApi30(std::move(*nested));
+    }
+  }
+  auto properties = schema.find("properties");
+  if (properties != schema.end() && properties->is_object()) {
+    for (json& property : *properties)
+      property = ToOpenApi30(std::move(property));
+  }
+  for (const char* key : {"allOf", "anyOf", "oneOf"}) {
+    auto nested = schema.find(key);
+    if (nested != schema.end() && nested->is_array()) {
+      for (json& each : *nested) each = ToOpenApi30(std::move(each));
+    }
+  }
+  return schema;
+}
+
 json Operation(const http::Route& route) {
   std::string relative = route.pattern.substr(kBase.size());
   json operation = {
@@ -1200,7 +1243,7 @@ json Operation(const http::Route& route) {
     json parsed = inline_schema.empty()
                       ? json()
                       : json::parse(inline_schema, nullptr, false);
-    if (parsed.is_object()) return parsed;
+    if (parsed.is_object()) return ToOpenApi30(std::move(parsed));
     return json{{"$ref", "#/components/schemas/" + name}};
   };
   if (!parameters.empty()) operation["parameters"] = parameters;
@@ -1215,7 +1258,8 @@ json Operation(const http::Route& route) {
             ? schema_of(described.request_schema, doc.request_schema)
         : described.request_schema.empty()
             ? json{{"type", "string"}}
-            : json::parse(described.request_schema, nullptr, false);
+            : ToOpenApi30(
+                  json::parse(described.request_schema, nullptr, false));
     operation["requestBody"] = {
         {"required", true},
         {"content", {{media_type, {{"schema", body_schema}}}}}};
