@@ -1252,14 +1252,18 @@ json Operation(const http::Route& route) {
                                  ? std::string("application/json")
                                  : route.options.body_type;
     // A body of another type (a CSV file, a multipart form) is a string
-    // unless the route describes its form (an upload's fields and file).
+    // unless the route describes its form (an upload's fields and file) or
+    // the core names its schema (FiguresCsv).
+    bool names_schema =
+        !doc.request_schema.empty() && doc.request_schema != "PluginRequest";
     json body_schema =
         media_type == "application/json"
             ? schema_of(described.request_schema, doc.request_schema)
-        : described.request_schema.empty()
-            ? json{{"type", "string"}}
-            : ToOpenApi30(
-                  json::parse(described.request_schema, nullptr, false));
+        : !described.request_schema.empty()
+            ? ToOpenApi30(json::parse(described.request_schema, nullptr, false))
+        : names_schema
+            ? json{{"$ref", "#/components/schemas/" + doc.request_schema}}
+            : json{{"type", "string"}};
     operation["requestBody"] = {
         {"required", true},
         {"content", {{media_type, {{"schema", body_schema}}}}}};
