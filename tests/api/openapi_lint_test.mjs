@@ -90,8 +90,7 @@ test('each design rule finds a document that breaks it', () => {
   broken.paths['/city/{cityId}/overview'] = {
     get: {
       operationId: 'getCityOverviewBroken',
-      summary: 'A collection named in the singular',
-      description: 'city is followed by a parameter',
+      description: 'A collection named in the singular, and no summary',
       tags: ['core'],
       parameters: [{ name: 'cityId', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {
@@ -113,7 +112,7 @@ test('each design rule finds a document that breaks it', () => {
   // Every rule of our own in the ruleset, so that a new rule comes with a
   // case here.
   const ownRules = [...readFileSync(ruleset, 'utf8').matchAll(/^ {2}(sc-[a-z0-9-]+):/gm)].map((m) => m[1]);
-  assert.ok(ownRules.length >= 11, `the ruleset's own rules: ${ownRules.join(', ')}`);
+  assert.ok(ownRules.length >= 12, `the ruleset's own rules: ${ownRules.join(', ')}`);
   assert.deepEqual(ownRules.filter((rule) => !found.has(rule)), [],
     'design rules that did not find their break');
 });
