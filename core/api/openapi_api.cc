@@ -215,7 +215,7 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/tokens", {"TokenCollection"}},
       {"POST /api/v1/tokens", {"TokenCreated", "TokenInput", 201}},
       {"DELETE /api/v1/tokens/{tokenId}", {"", "", 204}},
-      {"POST /api/v1/sessions", {"Session", "LoginInput", 201}},
+      {"POST /api/v1/sessions", {"Session", "SessionInput", 201}},
       {"DELETE /api/v1/sessions/current", {"", "", 204}},
       {"GET /api/v1/me", {"Me"}},
       {"PUT /api/v1/me/password", {"", "PasswordChange", 204}},
@@ -490,7 +490,7 @@ void AddAccountSchemas(json& schemas) {
                             {{"name", Schema("string")},
                              {"role", Role()},
                              {"scope", Schema("string")}}}};
-  schemas["LoginInput"] = {
+  schemas["SessionInput"] = {
       {"type", "object"},
       {"required", {"username", "password"}},
       {"additionalProperties", false},
@@ -1406,6 +1406,49 @@ json Components(const std::string& session_cookie) {
                "X-CSRF-Token header and this site's Origin"}}}}}};
 }
 
+// A plugin describes its bodies in JSON Schema, where a value that may be
+// null has a list of types (["string", "null"]); an OpenAPI 3.0 schema has
+// one type and "nullable".
+json ToOpenApi30(json schema) {
+  if (!schema.is_object()) return schema;
+  auto type = schema.find("type");
+  if (type != schema.end() && type->is_array()) {
+    json types = json::array();
+    bool nullable = false;
+    for (const json& each : *type) {
+      if (each == "null") {
+        nullable = true;
+      } else {
+        types.push_back(each);
+      }
+    }
+    if (types.size() == 1) {
+      schema["type"] = types[0];
+    } else {
+      schema.erase("type");
+    }
+    if (nullable) schema["nullable"] = true;
+  }
+  for (const char* key : {"items", "additionalProperties", "not"}) {
+    auto nested = schema.find(key);
+    if (nested != schema.end() && nested->is_object()) {
+      *nested = ToOpenApi30(std::move(*nested));
+    }
+  }
+  auto properties = schema.find("properties");
+  if (properties != schema.end() && properties->is_object()) {
+    for (json& property : *properties)
+      property = ToOpenApi30(std::move(property));
+  }
+  for (const char* key : {"allOf", "anyOf", "oneOf"}) {
+    auto nested = schema.find(key);
+    if (nested != schema.end() && nested->is_array()) {
+      for (json& each : *nested) each = ToOpenApi30(std::move(each));
+    }
+  }
+  return schema;
+}
+
 json Operation(const http::Route& route) {
   std::string relative = route.pattern.substr(kBase.size());
   json operation = {
@@ -1477,7 +1520,7 @@ json Operation(const http::Route& route) {
     json parsed = inline_schema.empty()
                       ? json()
                       : json::parse(inline_schema, nullptr, false);
-    if (parsed.is_object()) return parsed;
+    if (parsed.is_object()) return ToOpenApi30(std::move(parsed));
     return json{{"$ref", "#/components/schemas/" + name}};
   };
   if (!parameters.empty()) operation["parameters"] = parameters;
@@ -1486,13 +1529,18 @@ json Operation(const http::Route& route) {
                                  ? std::string("application/json")
                                  : route.options.body_type;
     // A body of another type (a CSV file, a multipart form) is a string
-    // unless the route describes its form (an upload's fields and file).
+    // unless the route describes its form (an upload's fields and file) or
+    // the core names its schema (FiguresCsv).
+    bool names_schema =
+        !doc.request_schema.empty() && doc.request_schema != "PluginRequest";
     json body_schema =
         media_type == "application/json"
             ? schema_of(described.request_schema, doc.request_schema)
-        : described.request_schema.empty()
-            ? json{{"type", "string"}}
-            : json::parse(described.request_schema, nullptr, false);
+        : !described.request_schema.empty()
+            ? ToOpenApi30(json::parse(described.request_schema, nullptr, false))
+        : names_schema
+            ? json{{"$ref", "#/components/schemas/" + doc.request_schema}}
+            : json{{"type", "string"}};
     operation["requestBody"] = {
         {"required", true},
         {"content", {{media_type, {{"schema", body_schema}}}}}};
@@ -1587,8 +1635,16 @@ json Operation(const http::Route& route) {
         ProblemResponse("The theme module did not answer within its deadline");
   }
   for (const auto& [status, description] : described.responses) {
-    responses[status] = status < "400" ? json{{"description", description}}
-                                       : ProblemResponse(description);
+    if (status >= "400") {
+      responses[status] = ProblemResponse(description);
+      continue;
+    }
+    responses[status] = {{"description", description}};
+    // Every answer carries API-Version, a 304 too.
+    if (status >= "200") {
+      responses[status]["headers"] = {
+          {"API-Version", {{"$ref", "#/components/headers/API-Version"}}}};
+    }
   }
   responses["500"] = ProblemResponse("The server failed; quote the errorId");
   operation["responses"] = responses;
