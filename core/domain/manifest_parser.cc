@@ -174,6 +174,7 @@ RouteDeclaration ReadRoute(const json& item) {
     route.query.emplace_back(Text(parameter, "name"),
                              Text(parameter, "description"));
   }
+  route.response_types = Texts(item, "responseTypes");
   if (auto schema = item.find("requestSchema"); schema != item.end()) {
     route.request_schema = schema->dump();
   }
