@@ -1,7 +1,11 @@
 -- wrk script for R15: each request searches the knowledge base for the next
--- query of a list, with a counter that keeps the response cache from
--- answering it (the search route ignores the parameter n),
---   GET /api/v1/search?q=QUERY&n=COUNTER
+-- query of a list,
+--   GET /api/v1/search?q=QUERY
+-- with the query's letters written differently from one request to the
+-- next (each letter as itself, %XX or %xx, chosen by a counter), so that
+-- the response cache, which keys on the target as sent, does not answer
+-- it; the server decodes them all to the same words, so every request does
+-- the same search work.
 --
 --   wrk ... -s search.lua URL -- QUERIES
 -- QUERIES is comma-separated; a query of two words joins them with '+'.
@@ -21,8 +25,28 @@ function init(args)
   counter = thread_index * 1000000
 end
 
+-- query with its letters spelled by the digits of variant in base 3.
+local function spelled(query, variant)
+  local out = {}
+  for i = 1, #query do
+    local c = query:sub(i, i)
+    if c:match("%a") then
+      local digit = variant % 3
+      variant = (variant - digit) / 3
+      if digit == 1 then
+        c = string.format("%%%02X", c:byte())
+      elseif digit == 2 then
+        c = string.format("%%%02x", c:byte())
+      end
+    end
+    table.insert(out, c)
+  end
+  return table.concat(out)
+end
+
 function request()
   counter = counter + 1
   local query = queries[(counter % #queries) + 1]
-  return wrk.format("GET", wrk.path .. "?q=" .. query .. "&n=" .. counter)
+  local variant = math.floor(counter / #queries)
+  return wrk.format("GET", wrk.path .. "?q=" .. spelled(query, variant))
 end

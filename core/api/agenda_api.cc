@@ -349,32 +349,30 @@ Status AddProjectRoutes(ApiContext& context) {
       "(proposed and running) unless ?status= asks for others",
       0);
   options.doc.response_schema = CollectionOf(ProjectSchema(false)).dump();
-  options.doc.query = {
-      {"status",
-       "Statuses, separated by commas (proposed,running by default; "
-       "completed,stopped is the archive), or all"},
-      {"page", "The page, from 1"},
-      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
-  Status status = context.router->Add(
-      {"GET", "/api/v1/themes/{theme}/projects", "core",
-       [ctx](http::Request& request) {
-         auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
-         auto statuses = Statuses(request);
-         if (auto* problem = std::get_if<http::Response>(&statuses))
-           return *problem;
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         domain::Projects projects(ctx->database);
-         auto items =
-             projects.List(std::get<domain::ThemeManifest>(theme).id,
-                           std::get<std::vector<std::string>>(statuses));
-         if (!items.ok()) return ProblemFor(items.status());
-         return Collection(*items, std::get<Page>(page));
-       },
-       options});
+  options.query = {QueryParameter(
+      "status",
+      "Statuses, separated by commas (proposed,running by default; "
+      "completed,stopped is the archive), or all",
+      {{"type", "string"},
+       {"pattern",
+        "^(all|(proposed|running|completed|stopped)"
+        "(,(proposed|running|completed|stopped))*)$"}})};
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/themes/{theme}/projects", options,
+      [ctx](http::Request& request, const Page& page) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme))
+          return *problem;
+        auto statuses = Statuses(request);
+        if (auto* problem = std::get_if<http::Response>(&statuses))
+          return *problem;
+        domain::Projects projects(ctx->database);
+        auto items =
+            projects.List(std::get<domain::ThemeManifest>(theme).id,
+                          std::get<std::vector<std::string>>(statuses));
+        if (!items.ok()) return ProblemFor(items.status());
+        return Collection(*items, page);
+      }));
   if (!status.ok()) return status;
 
   options = Options("authenticated",
@@ -474,38 +472,36 @@ Status AddMeetingRoutes(ApiContext& context) {
               "caller)",
               0);
   options.doc.response_schema = CollectionOf(MeetingSchema(false)).dump();
-  options.doc.query = {
-      {"year", "Only this calendar year"},
-      {"kind", "Only this kind: official, administrative or theme-table"},
-      {"theme", "Only this theme's meetings"},
-      {"page", "The page, from 1"},
-      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
-  Status status = context.router->Add(
-      {"GET", "/api/v1/meetings", "core",
-       [ctx](http::Request& request) {
-         auto year = YearParameter(request, false);
-         if (auto* problem = std::get_if<http::Response>(&year))
-           return *problem;
-         std::string kind(request.Query("kind").value_or(""));
-         if (!kind.empty() && kind != "official" && kind != "administrative" &&
-             kind != "theme-table") {
-           return http::Response::Problem(
-               400, "Bad Request",
-               "query parameter kind: must be official, administrative or "
-               "theme-table");
-         }
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         domain::Meetings meetings(ctx->database);
-         auto items =
-             meetings.List(std::get<int>(year), kind,
-                           std::string(request.Query("theme").value_or("")),
-                           request.principal.has_value());
-         if (!items.ok()) return ProblemFor(items.status());
-         return Collection(*items, std::get<Page>(page));
-       },
-       options});
+  options.query = {
+      QueryParameter(
+          "year", "Only this calendar year",
+          {{"type", "integer"}, {"minimum", 1900}, {"maximum", 2099}}),
+      QueryParameter("kind",
+                     "Only this kind: official, administrative or theme-table",
+                     {{"type", "string"},
+                      {"enum", {"official", "administrative", "theme-table"}}}),
+      QueryParameter("theme", "Only this theme's meetings")};
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/meetings", options,
+      [ctx](http::Request& request, const Page& page) {
+        auto year = YearParameter(request, false);
+        if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
+        std::string kind(request.Query("kind").value_or(""));
+        if (!kind.empty() && kind != "official" && kind != "administrative" &&
+            kind != "theme-table") {
+          return http::Response::Problem(
+              400, "Bad Request",
+              "query parameter kind: must be official, administrative or "
+              "theme-table");
+        }
+        domain::Meetings meetings(ctx->database);
+        auto items =
+            meetings.List(std::get<int>(year), kind,
+                          std::string(request.Query("theme").value_or("")),
+                          request.principal.has_value());
+        if (!items.ok()) return ProblemFor(items.status());
+        return Collection(*items, page);
+      }));
   if (!status.ok()) return status;
 
   options = Options("admin", "Record a meeting (administrators: Stedenlink)",
@@ -537,7 +533,9 @@ Status AddMeetingRoutes(ApiContext& context) {
                     "official meetings (6a), two administrative ones on a "
                     "progress report (6b); and the evaluation's deadline (6c)",
                     0);
-  options.doc.query = {{"year", "The calendar year: 2013 or 2014 (required)"}};
+  options.query = {QueryParameter(
+      "year", "The calendar year: 2013 or 2014",
+      {{"type", "integer"}, {"minimum", 1900}, {"maximum", 2099}}, true)};
   options.doc.response_schema =
       json{{"type", "object"},
            {"required", {"year", "kept", "shortfalls", "evaluation"}},

@@ -134,33 +134,39 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   options.summary =
       "The amendments of the covenant's agreements and articles (art. 9), "
       "newest first; ?theme= (or general) and ?state= narrow";
+  options.query = {
+      QueryParameter("theme",
+                     "Only the amendments of this theme's agreements; "
+                     "general: only those of the covenant's general part"),
+      QueryParameter("state", "Only amendments in this state",
+                     {{"type", "string"},
+                      {"enum",
+                       {"proposed", "agreed", "reported", "in-effect",
+                        "rejected", "withdrawn"}}})};
   Status status = context.router->Add(
-      {"GET", "/api/v1/amendments", "core",
-       [amendments](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         std::string theme(request.Query("theme").value_or(""));
-         std::string state(request.Query("state").value_or(""));
-         auto found = amendments->List(theme, state);
-         if (!found.ok()) {
-           if (found.status().code() == StatusCode::kNotFound) {
-             // An unknown theme in the query is a bad parameter, not a
-             // missing resource.
-             return http::Response::Problem(400, "Bad Request",
-                                            found.status().message());
-           }
-           return ProblemFor(found.status());
-         }
-         json items = json::array();
-         for (const auto& amendment : *found) {
-           items.push_back(AmendmentJson(amendment));
-         }
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+      PagedRoute("/api/v1/amendments", options,
+                 [amendments](http::Request& request, const Page& page) {
+                   std::string theme(request.Query("theme").value_or(""));
+                   std::string state(request.Query("state").value_or(""));
+                   auto found = amendments->List(theme, state);
+                   if (!found.ok()) {
+                     if (found.status().code() == StatusCode::kNotFound) {
+                       // An unknown theme in the query is a bad parameter, not
+                       // a missing resource.
+                       return http::Response::Problem(400, "Bad Request",
+                                                      found.status().message());
+                     }
+                     return ProblemFor(found.status());
+                   }
+                   json items = json::array();
+                   for (const auto& amendment : *found) {
+                     items.push_back(AmendmentJson(amendment));
+                   }
+                   return Collection(items, page);
+                 }));
   if (!status.ok()) return status;
 
+  options.query.clear();
   options.summary =
       "One amendment: the text it starts from, the new text and the word "
       "diff between them, the parties' responses and each step taken";
@@ -178,6 +184,13 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       "Every version of an agreement's text (from the manifests and from "
       "amendments) and the word diff between two of them (?from=&to=; "
       "default the last two)";
+  options.query = {
+      QueryParameter("from",
+                     "The version the diff starts from; default the one "
+                     "before to",
+                     {{"type", "integer"}, {"minimum", 1}}),
+      QueryParameter("to", "The version the diff ends at; default the latest",
+                     {{"type", "integer"}, {"minimum", 1}})};
   status = context.router->Add(
       {"GET", "/api/v1/themes/{theme}/agreements/{letter}/versions", "core",
        [ctx](http::Request& request) {

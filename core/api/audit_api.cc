@@ -48,57 +48,66 @@ Status RegisterAuditRoutes(ApiContext& context) {
       "The audit trail, newest first; filter with object (e.g. "
       "measurements/12, or measurements/ for a whole table), actor, from "
       "and to (UTC)";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/audit-events", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auth::AuditFilter filter;
-         filter.page = static_cast<std::int64_t>(std::get<Page>(page).page);
-         filter.page_size =
-             static_cast<std::int64_t>(std::get<Page>(page).page_size);
-         if (auto object = request.Query("object"))
-           filter.object = std::string(*object);
-         if (auto actor = request.Query("actor"))
-           filter.actor = std::string(*actor);
-         for (auto [name, target] :
-              {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
-           auto value = request.Query(name);
-           if (!value) continue;
-           if (!IsTimestamp(*value)) {
-             return http::Response::Problem(
-                 400, "Bad Request",
-                 std::string("query parameter '") + name +
-                     "' must be a date (2026-11-28) or a UTC time "
-                     "(2026-11-28T19:30:00Z), got '" +
-                     std::string(value->substr(0, 40)) + "'");
-           }
-           *target = std::string(*value);
-         }
-         auto trail = auth::ReadAuditTrail(ctx->database, filter);
-         if (!trail.ok()) return ProblemFor(trail.status());
-         json items = json::array();
-         for (const auto& entry : trail->items) {
-           items.push_back({{"seq", entry.seq},
-                            {"at", entry.at},
-                            {"actor", entry.actor},
-                            {"role", entry.role},
-                            {"action", entry.action},
-                            {"object", entry.object},
-                            {"oldValue", ValueOrNull(entry.old_value)},
-                            {"newValue", ValueOrNull(entry.new_value)},
-                            {"requestId", entry.request_id},
-                            {"hash", entry.hash}});
-         }
-         return Json(200, {{"items", items},
-                           {"total", trail->total},
-                           {"page", filter.page},
-                           {"pageSize", filter.page_size}});
-       },
-       options});
+  json when = {{"type", "string"},
+               {"pattern",
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$"}};
+  options.query = {
+      QueryParameter("object",
+                     "Only this object (measurements/12), or a whole table "
+                     "(measurements/)"),
+      QueryParameter("actor", "Only what this account or token did"),
+      QueryParameter("from",
+                     "Only from this date (2026-11-28) or UTC time "
+                     "(2026-11-28T19:30:00Z) on",
+                     when),
+      QueryParameter("to", "Only up to this date or UTC time", when)};
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/audit-events", options,
+      [ctx](http::Request& request, const Page& page) {
+        auth::AuditFilter filter;
+        filter.page = static_cast<std::int64_t>(page.page);
+        filter.page_size = static_cast<std::int64_t>(page.page_size);
+        if (auto object = request.Query("object"))
+          filter.object = std::string(*object);
+        if (auto actor = request.Query("actor"))
+          filter.actor = std::string(*actor);
+        for (auto [name, target] :
+             {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
+          auto value = request.Query(name);
+          if (!value) continue;
+          if (!IsTimestamp(*value)) {
+            return http::Response::Problem(
+                400, "Bad Request",
+                std::string("query parameter '") + name +
+                    "' must be a date (2026-11-28) or a UTC time "
+                    "(2026-11-28T19:30:00Z), got '" +
+                    std::string(value->substr(0, 40)) + "'");
+          }
+          *target = std::string(*value);
+        }
+        auto trail = auth::ReadAuditTrail(ctx->database, filter);
+        if (!trail.ok()) return ProblemFor(trail.status());
+        json items = json::array();
+        for (const auto& entry : trail->items) {
+          items.push_back({{"seq", entry.seq},
+                           {"at", entry.at},
+                           {"actor", entry.actor},
+                           {"role", entry.role},
+                           {"action", entry.action},
+                           {"object", entry.object},
+                           {"oldValue", ValueOrNull(entry.old_value)},
+                           {"newValue", ValueOrNull(entry.new_value)},
+                           {"requestId", entry.request_id},
+                           {"hash", entry.hash}});
+        }
+        return Json(200, {{"items", items},
+                          {"total", trail->total},
+                          {"page", filter.page},
+                          {"pageSize", filter.page_size}});
+      }));
   if (!status.ok()) return status;
 
+  options.query.clear();
   options.summary =
       "Check the audit trail's hash chain from the first row to the last";
   return context.router->Add(

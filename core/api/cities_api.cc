@@ -27,26 +27,21 @@ Status RegisterCityRoutes(ApiContext& context) {
   options.tag = "cities";
   options.body_limit_bytes = 0;
   options.summary = "The covenant's cities (G4 and G32) with their CBS codes";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/cities", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         nlohmann::json items = nlohmann::json::array();
-         Status read = ctx->database.Read([&](storage::Connection& db) {
-           return db.Execute(
-               "SELECT cbs_code, name, network, member_since FROM cities "
-               "ORDER BY name",
-               {}, [&](const storage::Row& row) {
-                 items.push_back(CityJson(row));
-                 return true;
-               });
-         });
-         if (!read.ok()) return ProblemFor(read);
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/cities", options, [ctx](http::Request&, const Page& page) {
+        nlohmann::json items = nlohmann::json::array();
+        Status read = ctx->database.Read([&](storage::Connection& db) {
+          return db.Execute(
+              "SELECT cbs_code, name, network, member_since FROM cities "
+              "ORDER BY name",
+              {}, [&](const storage::Row& row) {
+                items.push_back(CityJson(row));
+                return true;
+              });
+        });
+        if (!read.ok()) return ProblemFor(read);
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
   options.summary = "One city by its CBS code (GM followed by four digits)";
   return context.router->Add(

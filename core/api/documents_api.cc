@@ -205,6 +205,10 @@ std::variant<std::optional<int>, http::Response> YearParameter(
   return std::optional<int>(year);
 }
 
+nlohmann::json YearSchema() {
+  return {{"type", "integer"}, {"minimum", 1900}, {"maximum", 2099}};
+}
+
 // ?kind= as a document kind, or the 400 to send.
 std::variant<std::optional<std::string>, http::Response> KindParameter(
     const http::Request& request) {
@@ -399,19 +403,19 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       "The knowledge base's documents, newest first (filter by theme, kind, "
       "city and year)";
   options.doc.response_schema = CollectionSchema(DocumentSchema()).dump();
-  options.doc.query = {
-      {"theme", "Only the documents attached to this theme"},
-      {"kind",
-       "Only this kind: project-plan, business-case, evaluation, minutes, "
-       "presentation or reference-list"},
-      {"city", "Only the documents attached to this city (a CBS code)"},
-      {"year", "Only the documents dated in this year"},
-      {"page", "The page, from 1"},
-      {"pageSize", "Items per page, 1 to 500 (100 by default)"}};
-  Status status =
-      add("GET", "/api/v1/documents", options, [ctx](http::Request& request) {
-        auto page = ParsePage(request);
-        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+  options.query = {
+      QueryParameter("theme", "Only the documents attached to this theme"),
+      QueryParameter("kind",
+                     "Only this kind: project-plan, business-case, "
+                     "evaluation, minutes, presentation or reference-list",
+                     KindSchema()),
+      QueryParameter("city",
+                     "Only the documents attached to this city (a CBS code)"),
+      QueryParameter("year", "Only the documents dated in this year",
+                     YearSchema())};
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/documents", options,
+      [ctx](http::Request& request, const Page& page) {
         auto year = YearParameter(request);
         if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
         auto kind = KindParameter(request);
@@ -429,8 +433,8 @@ Status RegisterDocumentRoutes(ApiContext& context) {
           if (!d.theme.empty() && !ctx->modules.IsEnabled(d.theme)) continue;
           items.push_back(DocumentJson(d));
         }
-        return Collection(items, std::get<Page>(page));
-      });
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   http::RouteOptions upload;
@@ -473,6 +477,8 @@ Status RegisterDocumentRoutes(ApiContext& context) {
 
   options = read;
   options.cacheable = false;
+  options.response_types = {"application/pdf", "text/html", "text/markdown",
+                            "text/plain"};
   options.summary =
       "A document's file, as an attachment with the name it was uploaded "
       "with and the type found by its content";
@@ -544,27 +550,24 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       "decisions): every word must occur, in any inflection; best first, "
       "with the passage that matched";
   options.doc.response_schema = CollectionSchema(SearchHitSchema()).dump();
-  options.doc.query = {
-      {"q",
-       "The words to search for (at most 200 bytes); a word ending in * is "
-       "a prefix"},
-      {"theme", "Only what belongs to this theme"},
-      {"kind", "Only documents of this kind"},
-      {"city", "Only what is attached to this city (a CBS code)"},
-      {"year", "Only what is dated in this year"},
-      {"page", "The page, from 1"},
-      {"pageSize", "Hits per page, 1 to 500 (10 by default)"}};
-  return add(
-      "GET", "/api/v1/search", options, [ctx, search](http::Request& request) {
-        auto page = ParsePage(request);
-        if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+  options.query = {
+      QueryParameter("q",
+                     "The words to search for (at most 200 bytes); a word "
+                     "ending in * is a prefix",
+                     {{"type", "string"}}, true),
+      QueryParameter("theme", "Only what belongs to this theme"),
+      QueryParameter("kind", "Only documents of this kind", KindSchema()),
+      QueryParameter("city", "Only what is attached to this city (a CBS code)"),
+      QueryParameter("year", "Only what is dated in this year", YearSchema())};
+  // A page of hits is read, not processed: ten by default.
+  options.default_page_size = 10;
+  return context.router->Add(PagedRoute(
+      "/api/v1/search", options,
+      [ctx, search](http::Request& request, const Page& chosen) {
         auto year = YearParameter(request);
         if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
         auto kind = KindParameter(request);
         if (auto* problem = std::get_if<http::Response>(&kind)) return *problem;
-        Page chosen = std::get<Page>(page);
-        // A page of hits is read, not processed: ten by default.
-        if (!request.Query("pageSize")) chosen.page_size = 10;
         domain::SearchQuery query;
         query.text = std::string(request.Query("q").value_or(""));
         query.theme = TextParameter(request, "theme");
@@ -650,7 +653,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
                           {"total", answer->total},
                           {"page", chosen.page},
                           {"pageSize", chosen.page_size}});
-      });
+      }));
 }
 
 }  // namespace smartercities::api

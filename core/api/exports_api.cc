@@ -28,11 +28,11 @@
 #include <set>
 
 #include "core/api/api_context.h"
-#include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
 #include "core/base/time_format.h"
 #include "core/domain/open_data.h"
 #include "core/domain/register_records.h"
+#include "core/http/content_negotiation.h"
 #include "core/http/zip_writer.h"
 #include "plugins/common/dcat.h"
 
@@ -265,7 +265,8 @@ class Exports {
       return http::Response::Problem(404, "Not Found", detail);
     }
     std::string type = MediaType(file->kind);
-    if (!Negotiate(request.Header("accept").value_or(""), {type.c_str()})) {
+    if (!http::Negotiate(request.Header("accept").value_or(""),
+                         {type.c_str()})) {
       std::string detail = "this file is ";
       detail += type;
       detail += "; send an Accept header that allows it";
@@ -594,6 +595,9 @@ Status RegisterExportRoutes(ApiContext& context) {
   // All the figures take a while to write; the client waits for the first
   // byte until the file is complete.
   file.deadline = std::chrono::minutes(10);
+  // Each file has one of them; the handler answers 406 for another.
+  file.response_types = {"text/csv", "application/json",
+                         "application/csvm+json", "application/zip"};
   file.summary =
       "One dataset as {dataset}.csv (RFC 4180) or {dataset}.json, the CSVW "
       "metadata of its CSV as {dataset}-metadata.json, or every dataset in "
@@ -612,6 +616,7 @@ Status RegisterExportRoutes(ApiContext& context) {
   if (!status.ok()) return status;
 
   http::RouteOptions catalog = options;
+  catalog.response_types = {"application/ld+json"};
   catalog.summary =
       "The DCAT-AP catalogue (JSON-LD) of the downloads, with Onze Stad's "
       "catalogue of the cities' datasets as a part";

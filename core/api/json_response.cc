@@ -8,6 +8,7 @@
 namespace smartercities::api {
 namespace {
 
+constexpr std::size_t kMaxPage = 1000000;
 constexpr std::size_t kMaxPageSize = 500;
 
 std::variant<std::size_t, http::Response> ParsePositive(
@@ -24,22 +25,49 @@ std::variant<std::size_t, http::Response> ParsePositive(
                                    "query parameter '" + std::string(name) +
                                        "' must be a whole number from 1 to " +
                                        std::to_string(max) + ", got '" +
-                                       std::string(*text) + "'");
+                                       std::string(text->substr(0, 40)) + "'");
   }
   return value;
 }
 
 }  // namespace
 
-std::variant<Page, http::Response> ParsePage(const http::Request& request) {
+std::variant<Page, http::Response> ParsePage(const http::Request& request,
+                                             std::size_t default_page_size) {
   Page page;
-  auto number = ParsePositive(request, "page", 1, 1000000);
+  auto number = ParsePositive(request, "page", 1, kMaxPage);
   if (auto* problem = std::get_if<http::Response>(&number)) return *problem;
   page.page = std::get<std::size_t>(number);
-  auto size = ParsePositive(request, "pageSize", 100, kMaxPageSize);
+  auto size =
+      ParsePositive(request, "pageSize", default_page_size, kMaxPageSize);
   if (auto* problem = std::get_if<http::Response>(&size)) return *problem;
   page.page_size = std::get<std::size_t>(size);
   return page;
+}
+
+http::Route PagedRoute(std::string pattern, http::RouteOptions options,
+                       PagedHandler handler) {
+  options.paged = true;
+  std::size_t default_page_size = options.default_page_size;
+  return {"GET", std::move(pattern), "core",
+          [handler = std::move(handler),
+           default_page_size](http::Request& request) {
+            auto page = ParsePage(request, default_page_size);
+            if (auto* problem = std::get_if<http::Response>(&page)) {
+              return *problem;
+            }
+            return handler(request, std::get<Page>(page));
+          },
+          std::move(options)};
+}
+
+http::QueryParam QueryParameter(std::string name, std::string description,
+                                const nlohmann::json& schema, bool required) {
+  return {std::move(name), std::move(description), schema.dump(), required};
+}
+
+nlohmann::json MonthSchema() {
+  return {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}};
 }
 
 http::Response Collection(const nlohmann::json& all_items, const Page& page) {

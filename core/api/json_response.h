@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 
 #include "core/base/status.h"
 #include "core/http/message.h"
+#include "core/http/router.h"
 
 namespace smartercities::api {
 
@@ -24,9 +26,30 @@ struct Page {
   std::size_t page_size = 100;
 };
 
-// Reads ?page= and ?pageSize= (1..500); a bad value is a 400 problem that
-// names the parameter.
-std::variant<Page, http::Response> ParsePage(const http::Request& request);
+// Reads ?page= (1..1000000, default 1) and ?pageSize= (1..500, default
+// default_page_size); a bad value is a 400 problem that names the parameter
+// and the range it must lie in.
+std::variant<Page, http::Response> ParsePage(
+    const http::Request& request, std::size_t default_page_size = 100);
+
+// The handler of a paged collection route, given the page asked for.
+using PagedHandler = std::function<http::Response(http::Request&, const Page&)>;
+
+// The core's GET route of a paged collection at pattern: options with
+// paged set (so the OpenAPI document lists page and pageSize and the server
+// lets them through), and a handler that answers ParsePage's 400 for a bad
+// page or pageSize and otherwise runs handler.
+http::Route PagedRoute(std::string pattern, http::RouteOptions options,
+                       PagedHandler handler);
+
+// A query parameter's declaration; schema is its JSON Schema.
+http::QueryParam QueryParameter(std::string name, std::string description,
+                                const nlohmann::json& schema = {{"type",
+                                                                 "string"}},
+                                bool required = false);
+
+// The JSON Schema of a month parameter (YYYY-MM).
+nlohmann::json MonthSchema();
 
 // {"items": [...the page...], "total": N, "page": p, "pageSize": s}.
 http::Response Collection(const nlohmann::json& all_items, const Page& page);

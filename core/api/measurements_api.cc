@@ -19,11 +19,11 @@
 #include <map>
 
 #include "core/api/api_context.h"
-#include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
 #include "core/base/time_format.h"
 #include "core/domain/measurement_import.h"
 #include "core/domain/measurements.h"
+#include "core/http/content_negotiation.h"
 
 namespace smartercities::api {
 namespace {
@@ -152,19 +152,17 @@ std::variant<domain::MeasurementFilter, http::Response> FilterOf(
 }
 
 std::string VariantOf(const http::Request& request) {
-  return Negotiate(request.Header("accept").value_or(""),
-                   {"application/json", "text/csv"})
+  return http::Negotiate(request.Header("accept").value_or(""),
+                         {"application/json", "text/csv"})
       .value_or("none");
 }
 
 // The figures as the request asks for them: a page of JSON, or all as CSV.
 http::Response Figures(ApiContext& context, const http::Request& request,
-                       domain::MeasurementFilter filter) {
-  auto type = Negotiate(request.Header("accept").value_or(""),
-                        {"application/json", "text/csv"});
-  if (!type) return NotAcceptable({"application/json", "text/csv"});
-  auto page = ParsePage(request);
-  if (auto* problem = std::get_if<http::Response>(&page)) return *problem;
+                       const Page& page, domain::MeasurementFilter filter) {
+  auto type = http::Negotiate(request.Header("accept").value_or(""),
+                              {"application/json", "text/csv"});
+  if (!type) return http::NotAcceptable({"application/json", "text/csv"});
   auto enabled = EnabledIndicators(context);
   if (!enabled.ok()) return ProblemFor(enabled.status());
   domain::Measurements measurements(context.database);
@@ -181,7 +179,7 @@ http::Response Figures(ApiContext& context, const http::Request& request,
   } else {
     json items = json::array();
     for (const auto& m : *list) items.push_back(MeasurementJson(m));
-    response = Collection(items, std::get<Page>(page));
+    response = Collection(items, page);
   }
   response.SetHeader("Vary", "Accept");
   return response;
@@ -401,6 +399,24 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   read.cache_variant = &VariantOf;
   read.tag = "measurements";
   read.body_limit_bytes = 0;
+  read.response_types = {"application/json", "text/csv"};
+  // The months' filters; collections across indicators also filter by
+  // indicator and theme, and all but a city's by city.
+  const std::vector<http::QueryParam> months = {
+      QueryParameter("period", "Only this month (YYYY-MM)", MonthSchema()),
+      QueryParameter("from", "Only from this month on (YYYY-MM)",
+                     MonthSchema()),
+      QueryParameter("to", "Only up to this month (YYYY-MM)", MonthSchema())};
+  const http::QueryParam indicator_filter =
+      QueryParameter("indicator", "Only this indicator");
+  const http::QueryParam theme_filter =
+      QueryParameter("theme", "Only this theme's indicators");
+  const http::QueryParam city_filter = QueryParameter(
+      "city", "Only this city (a CBS code); empty for the network");
+  const std::vector<http::QueryParam> dry_run_query = {QueryParameter(
+      "dryRun",
+      "true: check every row and count what would change, store nothing",
+      {{"type", "boolean"}, {"default", false}})};
 
   http::RouteOptions import;
   import.permission = "authenticated";
@@ -408,25 +424,28 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   import.body_type = "text/csv";
   import.body_limit_bytes = kImportBodyLimitBytes;
   import.deadline = std::chrono::minutes(2);
+  import.query = dry_run_query;
 
   read.summary =
       "The figures reported for an indicator, per city and month (JSON, or "
       "CSV to Accept: text/csv)";
-  Status status =
-      add("GET", "/api/v1/indicators/{indicator}/measurements", read,
-          [ctx](http::Request& request) {
-            auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
-            if (auto* problem = std::get_if<http::Response>(&indicator)) {
-              return *problem;
-            }
-            auto filter = FilterOf(request);
-            if (auto* problem = std::get_if<http::Response>(&filter)) {
-              return *problem;
-            }
-            auto& chosen = std::get<domain::MeasurementFilter>(filter);
-            chosen.indicator_id = std::string(request.Param("indicator"));
-            return Figures(*ctx, request, chosen);
-          });
+  read.query = months;
+  read.query.push_back(city_filter);
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/indicators/{indicator}/measurements", read,
+      [ctx](http::Request& request, const Page& page) {
+        auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
+        if (auto* problem = std::get_if<http::Response>(&indicator)) {
+          return *problem;
+        }
+        auto filter = FilterOf(request);
+        if (auto* problem = std::get_if<http::Response>(&filter)) {
+          return *problem;
+        }
+        auto& chosen = std::get<domain::MeasurementFilter>(filter);
+        chosen.indicator_id = std::string(request.Param("indicator"));
+        return Figures(*ctx, request, page, chosen);
+      }));
   if (!status.ok()) return status;
 
   http::RouteOptions write;
@@ -473,18 +492,22 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
 
   read.summary =
       "A city's figures across indicators (JSON, or CSV to Accept: text/csv)";
-  status = add("GET", "/api/v1/cities/{city}/measurements", read,
-               [ctx](http::Request& request) {
-                 std::string city(request.Param("city"));
-                 if (auto problem = CheckCity(*ctx, city)) return *problem;
-                 auto filter = FilterOf(request);
-                 if (auto* problem = std::get_if<http::Response>(&filter)) {
-                   return *problem;
-                 }
-                 auto& chosen = std::get<domain::MeasurementFilter>(filter);
-                 chosen.city = city;
-                 return Figures(*ctx, request, chosen);
-               });
+  read.query = months;
+  read.query.push_back(indicator_filter);
+  read.query.push_back(theme_filter);
+  status = context.router->Add(
+      PagedRoute("/api/v1/cities/{city}/measurements", read,
+                 [ctx](http::Request& request, const Page& page) {
+                   std::string city(request.Param("city"));
+                   if (auto problem = CheckCity(*ctx, city)) return *problem;
+                   auto filter = FilterOf(request);
+                   if (auto* problem = std::get_if<http::Response>(&filter)) {
+                     return *problem;
+                   }
+                   auto& chosen = std::get<domain::MeasurementFilter>(filter);
+                   chosen.city = city;
+                   return Figures(*ctx, request, page, chosen);
+                 }));
   if (!status.ok()) return status;
 
   import.summary =
@@ -501,15 +524,17 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   read.summary =
       "Figures of every indicator and city, filtered by indicator, city, "
       "theme or months (JSON, or CSV to Accept: text/csv)";
-  status =
-      add("GET", "/api/v1/measurements", read, [ctx](http::Request& request) {
-        auto filter = FilterOf(request);
-        if (auto* problem = std::get_if<http::Response>(&filter)) {
-          return *problem;
-        }
-        return Figures(*ctx, request,
-                       std::get<domain::MeasurementFilter>(filter));
-      });
+  read.query.push_back(city_filter);
+  status = context.router->Add(
+      PagedRoute("/api/v1/measurements", read,
+                 [ctx](http::Request& request, const Page& page) {
+                   auto filter = FilterOf(request);
+                   if (auto* problem = std::get_if<http::Response>(&filter)) {
+                     return *problem;
+                   }
+                   return Figures(*ctx, request, page,
+                                  std::get<domain::MeasurementFilter>(filter));
+                 }));
   if (!status.ok()) return status;
 
   http::RouteOptions bulk;
@@ -517,6 +542,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   bulk.tag = "measurements";
   bulk.body_limit_bytes = kBulkBodyLimitBytes;
   bulk.deadline = std::chrono::minutes(1);
+  bulk.query = dry_run_query;
   bulk.summary =
       "Report many figures at once (all or nothing; ?dryRun=true checks "
       "only)";
@@ -555,26 +581,24 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   corrections.summary =
       "The corrections of figures: the value each replaced, who replaced it "
       "and when (filter by indicator, city and months)";
-  return add("GET", "/api/v1/measurements/corrections", corrections,
-             [ctx](http::Request& request) {
-               auto page = ParsePage(request);
-               if (auto* problem = std::get_if<http::Response>(&page)) {
-                 return *problem;
-               }
-               auto filter = FilterOf(request);
-               if (auto* problem = std::get_if<http::Response>(&filter)) {
-                 return *problem;
-               }
-               domain::Measurements measurements(ctx->database);
-               auto history = measurements.History(
-                   std::get<domain::MeasurementFilter>(filter));
-               if (!history.ok()) return ProblemFor(history.status());
-               json items = json::array();
-               for (const auto& c : *history) {
-                 items.push_back(CorrectionJson(c));
-               }
-               return Collection(items, std::get<Page>(page));
-             });
+  corrections.query = read.query;
+  return context.router->Add(PagedRoute(
+      "/api/v1/measurements/corrections", corrections,
+      [ctx](http::Request& request, const Page& page) {
+        auto filter = FilterOf(request);
+        if (auto* problem = std::get_if<http::Response>(&filter)) {
+          return *problem;
+        }
+        domain::Measurements measurements(ctx->database);
+        auto history =
+            measurements.History(std::get<domain::MeasurementFilter>(filter));
+        if (!history.ok()) return ProblemFor(history.status());
+        json items = json::array();
+        for (const auto& c : *history) {
+          items.push_back(CorrectionJson(c));
+        }
+        return Collection(items, page);
+      }));
 }
 
 }  // namespace smartercities::api

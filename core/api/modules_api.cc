@@ -55,19 +55,14 @@ Status RegisterModuleRoutes(ApiContext& context) {
   options.permission = "admin";
   options.body_limit_bytes = 0;
   options.summary = "Every theme module with its lifecycle state";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/modules", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         nlohmann::json items = nlohmann::json::array();
-         for (const auto& info : ctx->modules.Modules()) {
-           items.push_back(ModuleJson(info));
-         }
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/modules", options, [ctx](http::Request&, const Page& page) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& info : ctx->modules.Modules()) {
+          items.push_back(ModuleJson(info));
+        }
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.summary =

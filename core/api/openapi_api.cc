@@ -8,6 +8,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/http/route_checks.h"
 
 namespace smartercities::api {
 namespace {
@@ -15,27 +16,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kBase = "/api/v1";
-
-// Core collection routes take the paging parameters.
-const std::set<std::string>& CollectionRoutes() {
-  static const std::set<std::string> kRoutes = {
-      "/api/v1/themes",
-      "/api/v1/themes/{theme}/agreements",
-      "/api/v1/themes/{theme}/indicators",
-      "/api/v1/cities",
-      "/api/v1/modules",
-      "/api/v1/indicators/{indicator}/measurements",
-      "/api/v1/cities/{city}/measurements",
-      "/api/v1/measurements",
-      "/api/v1/measurements/corrections",
-      "/api/v1/reports",
-      "/api/v1/parties",
-      "/api/v1/themes/{theme}/participants",
-      "/api/v1/themes/{theme}/join-requests",
-      "/api/v1/publications",
-      "/api/v1/amendments"};
-  return kRoutes;
-}
 
 // What the document says of each core operation. A plugin operation says
 // what its manifest declaration and the plugin's description say
@@ -54,93 +34,6 @@ struct OperationDoc {
   // or a file, described as a string).
   std::vector<std::string> other_response_types;
 };
-
-// A query parameter of a core operation besides paging.
-struct QueryDoc {
-  const char* name;
-  const char* description;
-  nlohmann::json schema;
-};
-
-nlohmann::json MonthSchema() {
-  return {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}$"}};
-}
-
-// The query parameters of core operations, by "METHOD pattern".
-const std::map<std::string, std::vector<QueryDoc>>& CoreQueries() {
-  auto filters = [](bool across) {
-    std::vector<QueryDoc> out = {
-        {"period", "Only this month (YYYY-MM)", MonthSchema()},
-        {"from", "Only from this month on (YYYY-MM)", MonthSchema()},
-        {"to", "Only up to this month (YYYY-MM)", MonthSchema()}};
-    if (across) {
-      out.push_back({"indicator", "Only this indicator", {{"type", "string"}}});
-      out.push_back(
-          {"theme", "Only this theme's indicators", {{"type", "string"}}});
-    }
-    return out;
-  };
-  QueryDoc city{"city",
-                "Only this city (a CBS code); empty for the network",
-                {{"type", "string"}}};
-  QueryDoc dry_run{"dryRun",
-                   "true: check every row and count what would change, "
-                   "store nothing",
-                   {{"type", "boolean"}, {"default", false}}};
-  QueryDoc at{"at",
-              "The month the status is computed for (YYYY-MM); figures of "
-              "later months are left out. Default: the current month",
-              MonthSchema()};
-  static const std::map<std::string, std::vector<QueryDoc>> kQueries = [&] {
-    std::map<std::string, std::vector<QueryDoc>> queries;
-    std::vector<QueryDoc> by_indicator = filters(false);
-    by_indicator.push_back(city);
-    queries["GET /api/v1/indicators/{indicator}/measurements"] = by_indicator;
-    queries["GET /api/v1/cities/{city}/measurements"] = filters(true);
-    std::vector<QueryDoc> all = filters(true);
-    all.push_back(city);
-    queries["GET /api/v1/measurements"] = all;
-    queries["GET /api/v1/measurements/corrections"] = all;
-    for (const char* route :
-         {"POST /api/v1/indicators/{indicator}/measurements/import",
-          "POST /api/v1/cities/{city}/measurements/import",
-          "POST /api/v1/measurements/import", "POST /api/v1/measurements"}) {
-      queries[route] = {dry_run};
-    }
-    queries["GET /api/v1/indicators/{indicator}/progress"] = {at};
-    queries["GET /api/v1/themes/{theme}/progress"] = {at};
-    queries["GET /api/v1/cities/{city}/progress"] = {at};
-    queries["GET /api/v1/reports/{period}"] = {
-        {"lang",
-         "The report's language: nl (default) or en",
-         {{"type", "string"}, {"enum", {"nl", "en"}}, {"default", "nl"}}}};
-    queries["GET /api/v1/amendments"] = {
-        {"theme",
-         "Only the amendments of this theme's agreements; general: only "
-         "those of the covenant's general part",
-         {{"type", "string"}}},
-        {"state",
-         "Only amendments in this state",
-         {{"type", "string"},
-          {"enum",
-           {"proposed", "agreed", "reported", "in-effect", "rejected",
-            "withdrawn"}}}}};
-    queries["GET /api/v1/themes/{theme}/agreements/{letter}/versions"] = {
-        {"from",
-         "The version the diff starts from; default the one before to",
-         {{"type", "integer"}, {"minimum", 1}}},
-        {"to",
-         "The version the diff ends at; default the latest",
-         {{"type", "integer"}, {"minimum", 1}}}};
-    queries["GET /api/v1/indicators/{indicator}/comparison"] = {
-        {"period",
-         "The month compared (YYYY-MM); each city's latest figure up to it. "
-         "Default: the latest month with a figure",
-         MonthSchema()}};
-    return queries;
-  }();
-  return kQueries;
-}
 
 const std::map<std::string, OperationDoc>& CoreOperations() {
   static const std::map<std::string, OperationDoc> kOperations = {
@@ -1466,31 +1359,37 @@ json Operation(const http::Route& route) {
                           {"required", true},
                           {"schema", Schema("string")}});
   }
-  bool is_collection = route.owner == "core" &&
-                       CollectionRoutes().contains(route.pattern) &&
-                       route.method == "GET";
-  for (const auto& [name, description] : route.options.doc.query) {
-    json parameter = {{"name", name},
-                      {"in", "query"},
-                      {"required", false},
-                      {"schema", Schema("string")}};
-    if (!description.empty()) parameter["description"] = description;
+  for (const http::QueryParam& query : route.options.query) {
+    json schema = json::parse(query.schema, nullptr, false);
+    json parameter = {
+        {"name", query.name},
+        {"in", "query"},
+        {"required", query.required},
+        {"schema", schema.is_object() ? schema : Schema("string")}};
+    if (!query.description.empty()) {
+      parameter["description"] = query.description;
+    }
     parameters.push_back(std::move(parameter));
   }
-  if (is_collection) {
-    parameters.push_back(
-        {{"name", "page"},
-         {"in", "query"},
-         {"required", false},
-         {"schema", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
+  if (route.options.paged) {
+    parameters.push_back({{"name", "page"},
+                          {"in", "query"},
+                          {"required", false},
+                          {"description", "The page, from 1"},
+                          {"schema",
+                           {{"type", "integer"},
+                            {"minimum", 1},
+                            {"maximum", 1000000},
+                            {"default", 1}}}});
     parameters.push_back({{"name", "pageSize"},
                           {"in", "query"},
                           {"required", false},
+                          {"description", "Items per page"},
                           {"schema",
                            {{"type", "integer"},
                             {"minimum", 1},
                             {"maximum", 500},
-                            {"default", 100}}}});
+                            {"default", route.options.default_page_size}}}});
   }
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
@@ -1499,16 +1398,6 @@ json Operation(const http::Route& route) {
   if (route.owner == "core") {
     auto it = CoreOperations().find(key);
     if (it != CoreOperations().end()) doc = it->second;
-    auto queries = CoreQueries().find(key);
-    if (queries != CoreQueries().end()) {
-      for (const QueryDoc& query : queries->second) {
-        parameters.push_back({{"name", query.name},
-                              {"in", "query"},
-                              {"required", false},
-                              {"description", query.description},
-                              {"schema", query.schema}});
-      }
-    }
   }
   const http::RouteDoc& described = route.options.doc;
   if (described.success_status != 0) {
@@ -1557,9 +1446,16 @@ json Operation(const http::Route& route) {
   if (doc.success_status != 204) {
     json content = json::object();
     if (answers_json) {
-      std::string json_type = described.response_type.empty()
-                                  ? std::string("application/json")
-                                  : described.response_type;
+      // A theme module's JSON may be of a JSON vocabulary (JSON-LD).
+      std::string json_type = "application/json";
+      if (route.owner != "core") {
+        for (const std::string& type : route.options.response_types) {
+          if (type == "application/json" || type.ends_with("+json")) {
+            json_type = type;
+            break;
+          }
+        }
+      }
       content[json_type] = {{"schema", schema_of(described.response_schema,
                                                  doc.response_schema)}};
     }
@@ -1577,15 +1473,23 @@ json Operation(const http::Route& route) {
     success["content"] = content;
   }
   responses[std::to_string(doc.success_status)] = success;
-  if (!doc.other_response_types.empty() && answers_json) {
-    responses["406"] = ProblemResponse(
-        "The Accept header allows none of the media types this operation "
-        "answers in");
+  // The server checks these of every operation before it runs.
+  std::string offered;
+  for (const std::string& type : http::ResponseTypes(route.options)) {
+    if (!offered.empty()) offered += ", ";
+    offered += type;
   }
-  if (!parameters.empty() || has_body) {
-    responses["400"] =
-        ProblemResponse("The request's parameters or body are invalid");
-  }
+  std::string not_acceptable =
+      "The Accept header allows none of the media types this operation "
+      "answers in: ";
+  not_acceptable += offered;
+  responses["406"] = ProblemResponse(not_acceptable);
+  responses["400"] = ProblemResponse(
+      !parameters.empty() || has_body
+          ? "The request's parameters or body are invalid, or it names a "
+            "query parameter this operation does not take"
+          : "The request names a query parameter this operation does not "
+            "take");
   if (route.options.permission != "public") {
     responses["401"] =
         ProblemResponse("No valid bearer token or login session was sent");

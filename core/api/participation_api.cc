@@ -111,61 +111,49 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   options.body_limit_bytes = 0;
   options.summary =
       "The covenant's four parties: EZ, G32, G4 and Stedenlink (preamble)";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/parties", "core",
-       [](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         json items = json::array();
-         for (const domain::Party& party : domain::CovenantParties()) {
-           items.push_back(PartyJson(party));
-         }
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/parties", options, [](http::Request&, const Page& page) {
+        json items = json::array();
+        for (const domain::Party& party : domain::CovenantParties()) {
+          items.push_back(PartyJson(party));
+        }
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.summary =
       "Who takes part in the theme: leading and involved cities and parties, "
       "each since a date (art. 1e-1g, 8)";
-  status = context.router->Add(
-      {"GET", "/api/v1/themes/{theme}/participants", "core",
-       [ctx, participation](http::Request& request) {
-         auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auto found = participation->OfTheme(request.Param("theme"));
-         if (!found.ok()) return ProblemFor(found.status());
-         json items = json::array();
-         for (const auto& participant : *found) {
-           items.push_back(ParticipantJson(participant));
-         }
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  status = context.router->Add(PagedRoute(
+      "/api/v1/themes/{theme}/participants", options,
+      [ctx, participation](http::Request& request, const Page& page) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme))
+          return *problem;
+        auto found = participation->OfTheme(request.Param("theme"));
+        if (!found.ok()) return ProblemFor(found.status());
+        json items = json::array();
+        for (const auto& participant : *found) {
+          items.push_back(ParticipantJson(participant));
+        }
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.summary = "The theme's join requests (art. 8), newest first";
   status = context.router->Add(
-      {"GET", "/api/v1/themes/{theme}/join-requests", "core",
-       [ctx, joins](http::Request& request) {
-         auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auto found = joins->List(request.Param("theme"));
-         if (!found.ok()) return ProblemFor(found.status());
-         json items = json::array();
-         for (const auto& join : *found) items.push_back(RequestJson(join));
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+      PagedRoute("/api/v1/themes/{theme}/join-requests", options,
+                 [ctx, joins](http::Request& request, const Page& page) {
+                   auto theme = LoadTheme(*ctx, request.Param("theme"));
+                   if (auto* problem = std::get_if<http::Response>(&theme))
+                     return *problem;
+                   auto found = joins->List(request.Param("theme"));
+                   if (!found.ok()) return ProblemFor(found.status());
+                   json items = json::array();
+                   for (const auto& join : *found)
+                     items.push_back(RequestJson(join));
+                   return Collection(items, page);
+                 }));
   if (!status.ok()) return status;
 
   options.summary =
@@ -282,37 +270,33 @@ Status RegisterPublicationRoutes(ApiContext& context) {
   options.summary =
       "What the covenant's procedures made public (art. 8, 9e, 13), newest "
       "first";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/publications", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         if (ctx->publications == nullptr) {
-           return Collection(json::array(), std::get<Page>(page));
-         }
-         auto all = ctx->publications->All();
-         if (!all.ok()) return ProblemFor(all.status());
-         json items = json::array();
-         for (const domain::Publication& entry : *all) {
-           items.push_back(
-               {{"id", entry.id},
-                {"kind", entry.kind},
-                {"theme", OrNull(entry.theme_id)},
-                {"title", {{"nl", entry.title_nl}, {"en", entry.title_en}}},
-                {"summary",
-                 {{"nl", entry.summary_nl}, {"en", entry.summary_en}}},
-                {"published", entry.published},
-                {"updated", entry.updated},
-                {"url", entry.url}});
-         }
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/publications", options, [ctx](http::Request&, const Page& page) {
+        if (ctx->publications == nullptr) {
+          return Collection(json::array(), page);
+        }
+        auto all = ctx->publications->All();
+        if (!all.ok()) return ProblemFor(all.status());
+        json items = json::array();
+        for (const domain::Publication& entry : *all) {
+          items.push_back(
+              {{"id", entry.id},
+               {"kind", entry.kind},
+               {"theme", OrNull(entry.theme_id)},
+               {"title", {{"nl", entry.title_nl}, {"en", entry.title_en}}},
+               {"summary",
+                {{"nl", entry.summary_nl}, {"en", entry.summary_en}}},
+               {"published", entry.published},
+               {"updated", entry.updated},
+               {"url", entry.url}});
+        }
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.summary =
       "The same publications as an Atom feed (RFC 4287), for feed readers";
+  options.response_types = {"application/atom+xml"};
   return context.router->Add(
       {"GET", "/api/v1/publications.atom", "core",
        [ctx](http::Request&) {

@@ -98,7 +98,13 @@ Status RegisterProgressRoutes(ApiContext& context) {
   options.cacheable = true;
   options.tag = "progress";
   options.body_limit_bytes = 0;
+  const http::QueryParam at_month = QueryParameter(
+      "at",
+      "The month the status is computed for (YYYY-MM); figures of later "
+      "months are left out. Default: the current month",
+      MonthSchema());
 
+  options.query = {at_month};
   options.summary =
       "An indicator's progress toward its target, for the network and per "
       "city, each status with the inputs that produced it";
@@ -132,6 +138,11 @@ Status RegisterProgressRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
+  options.query = {QueryParameter(
+      "period",
+      "The month compared (YYYY-MM); each city's latest figure up to it. "
+      "Default: the latest month with a figure",
+      MonthSchema())};
   options.summary =
       "Every city's value of an indicator at a month, its rank, and the "
       "network's median";
@@ -177,6 +188,7 @@ Status RegisterProgressRoutes(ApiContext& context) {
        options});
   if (!status.ok()) return status;
 
+  options.query = {at_month};
   options.summary =
       "A theme's progress: each agreement from its indicators, the theme "
       "from its agreements, with the inputs";

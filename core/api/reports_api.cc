@@ -10,9 +10,9 @@
 #include <ctime>
 
 #include "core/api/api_context.h"
-#include "core/api/content_negotiation.h"
 #include "core/api/json_response.h"
 #include "core/base/time_format.h"
+#include "core/http/content_negotiation.h"
 #include "core/report/progress_report.h"
 
 namespace smartercities::api {
@@ -27,7 +27,7 @@ constexpr std::initializer_list<const char*> kForms = {
 constexpr std::string_view kFirstReport = "2013-H1";
 
 std::string FormOf(const http::Request& request) {
-  return Negotiate(request.Header("accept").value_or(""), kForms)
+  return http::Negotiate(request.Header("accept").value_or(""), kForms)
              .value_or("none") +
          (request.Query("lang") == "en" ? "/en" : "/nl");
 }
@@ -43,40 +43,38 @@ Status RegisterReportRoutes(ApiContext& context) {
   options.body_limit_bytes = 0;
   options.summary =
       "The half years with a progress report, from the covenant's first";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/reports", "core",
-       [](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page)) {
-           return *problem;
-         }
-         json items = json::array();
-         std::string now = CurrentMonthUtc();
-         int year = std::stoi(std::string(kFirstReport.substr(0, 4)));
-         for (;; ++year) {
-           bool done = false;
-           for (const char* half : {"H1", "H2"}) {
-             auto period =
-                 domain::ParseHalfYear(std::to_string(year) + "-" + half);
-             if (period->first_month > now) {
-               done = true;
-               break;
-             }
-             items.push_back({{"period", period->name},
-                              {"from", period->first_month},
-                              {"to", period->last_month},
-                              {"complete", period->last_month < now},
-                              {"url", "/api/v1/reports/" + period->name}});
-           }
-           if (done) break;
-         }
-         std::reverse(items.begin(), items.end());
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/reports", options, [](http::Request&, const Page& page) {
+        json items = json::array();
+        std::string now = CurrentMonthUtc();
+        int year = std::stoi(std::string(kFirstReport.substr(0, 4)));
+        for (;; ++year) {
+          bool done = false;
+          for (const char* half : {"H1", "H2"}) {
+            auto period =
+                domain::ParseHalfYear(std::to_string(year) + "-" + half);
+            if (period->first_month > now) {
+              done = true;
+              break;
+            }
+            items.push_back({{"period", period->name},
+                             {"from", period->first_month},
+                             {"to", period->last_month},
+                             {"complete", period->last_month < now},
+                             {"url", "/api/v1/reports/" + period->name}});
+          }
+          if (done) break;
+        }
+        std::reverse(items.begin(), items.end());
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.cache_variant = &FormOf;
+  options.response_types.assign(kForms.begin(), kForms.end());
+  options.query = {QueryParameter(
+      "lang", "The report's language: nl (default) or en",
+      {{"type", "string"}, {"enum", {"nl", "en"}}, {"default", "nl"}})};
   options.deadline = std::chrono::seconds(60);
   options.summary =
       "The progress report of a half year (article 6b): JSON, a printable "
@@ -84,8 +82,9 @@ Status RegisterReportRoutes(ApiContext& context) {
   return context.router->Add(
       {"GET", "/api/v1/reports/{period}", "core",
        [ctx](http::Request& request) {
-         auto form = Negotiate(request.Header("accept").value_or(""), kForms);
-         if (!form) return NotAcceptable(kForms);
+         auto form =
+             http::Negotiate(request.Header("accept").value_or(""), kForms);
+         if (!form) return http::NotAcceptable(kForms);
          std::string text(request.Param("period"));
          auto period = domain::ParseHalfYear(text);
          if (!period) {

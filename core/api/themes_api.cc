@@ -123,40 +123,49 @@ json ThemeJson(const domain::ThemeManifest& theme) {
   return out;
 }
 
-Status Add(ApiContext& context, std::string pattern, std::string summary,
-           http::Handler handler) {
+http::RouteOptions ReadOptions(std::string summary) {
   http::RouteOptions options;
   options.permission = "public";
   options.cacheable = true;
   options.summary = std::move(summary);
   options.tag = "themes";
   options.body_limit_bytes = 0;
+  return options;
+}
+
+Status Add(ApiContext& context, std::string pattern, std::string summary,
+           http::Handler handler) {
+  return context.router->Add({"GET", std::move(pattern), "core",
+                              std::move(handler),
+                              ReadOptions(std::move(summary))});
+}
+
+Status AddPaged(ApiContext& context, std::string pattern,
+                http::RouteOptions options, PagedHandler handler) {
   return context.router->Add(
-      {"GET", std::move(pattern), "core", std::move(handler), options});
+      PagedRoute(std::move(pattern), std::move(options), std::move(handler)));
 }
 
 }  // namespace
 
 Status RegisterThemeRoutes(ApiContext& context) {
   ApiContext* ctx = &context;
-  Status status =
-      Add(context, "/api/v1/themes", "List the themes of the agenda",
-          [ctx](http::Request& request) {
-            auto page = ParsePage(request);
-            if (auto* problem = std::get_if<http::Response>(&page))
-              return *problem;
-            auto ids = ctx->catalog.ThemeIds();
-            if (!ids.ok()) return ProblemFor(ids.status());
-            json items = json::array();
-            for (const std::string& id : *ids) {
-              if (!ctx->modules.IsEnabled(id)) continue;
-              auto theme = ctx->catalog.GetTheme(id);
-              if (!theme.ok()) return ProblemFor(theme.status());
-              if (theme->has_value())
-                items.push_back(ThemeSummaryJson(**theme));
-            }
-            return Collection(items, std::get<Page>(page));
-          });
+  Status status = AddPaged(context, "/api/v1/themes",
+                           ReadOptions("List the themes of the agenda"),
+                           [ctx](http::Request&, const Page& page) {
+                             auto ids = ctx->catalog.ThemeIds();
+                             if (!ids.ok()) return ProblemFor(ids.status());
+                             json items = json::array();
+                             for (const std::string& id : *ids) {
+                               if (!ctx->modules.IsEnabled(id)) continue;
+                               auto theme = ctx->catalog.GetTheme(id);
+                               if (!theme.ok())
+                                 return ProblemFor(theme.status());
+                               if (theme->has_value())
+                                 items.push_back(ThemeSummaryJson(**theme));
+                             }
+                             return Collection(items, page);
+                           });
   if (!status.ok()) return status;
 
   status = Add(context, "/api/v1/themes/{theme}",
@@ -170,31 +179,32 @@ Status RegisterThemeRoutes(ApiContext& context) {
                });
   if (!status.ok()) return status;
 
-  status =
-      Add(context, "/api/v1/themes/{theme}/agreements",
-          "The theme's result and effort agreements, in the covenant's order",
-          [ctx](http::Request& request) {
-            auto page = ParsePage(request);
-            if (auto* problem = std::get_if<http::Response>(&page))
-              return *problem;
-            auto theme = LoadTheme(*ctx, request.Param("theme"));
-            if (auto* problem = std::get_if<http::Response>(&theme))
-              return *problem;
-            const auto& manifest = std::get<0>(theme);
-            auto kind = request.Query("kind");
-            if (kind && *kind != "result" && *kind != "effort") {
-              return http::Response::Problem(
-                  400, "Bad Request",
-                  "query parameter 'kind' must be 'result' or 'effort', got '" +
-                      std::string(*kind) + "'");
-            }
-            json items = json::array();
-            for (const auto& agreement : manifest.agreements) {
-              if (kind && domain::ToString(agreement.kind) != *kind) continue;
-              items.push_back(AgreementJson(manifest.id, agreement));
-            }
-            return Collection(items, std::get<Page>(page));
-          });
+  http::RouteOptions agreements = ReadOptions(
+      "The theme's result and effort agreements, in the covenant's order");
+  agreements.query = {
+      QueryParameter("kind", "Only the agreements of this kind",
+                     {{"type", "string"}, {"enum", {"result", "effort"}}})};
+  status = AddPaged(
+      context, "/api/v1/themes/{theme}/agreements", agreements,
+      [ctx](http::Request& request, const Page& page) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme))
+          return *problem;
+        const auto& manifest = std::get<0>(theme);
+        auto kind = request.Query("kind");
+        if (kind && *kind != "result" && *kind != "effort") {
+          return http::Response::Problem(
+              400, "Bad Request",
+              "query parameter 'kind' must be 'result' or 'effort', got '" +
+                  std::string(*kind) + "'");
+        }
+        json items = json::array();
+        for (const auto& agreement : manifest.agreements) {
+          if (kind && domain::ToString(agreement.kind) != *kind) continue;
+          items.push_back(AgreementJson(manifest.id, agreement));
+        }
+        return Collection(items, page);
+      });
   if (!status.ok()) return status;
 
   status =
@@ -237,24 +247,21 @@ Status RegisterThemeRoutes(ApiContext& context) {
           });
   if (!status.ok()) return status;
 
-  status = Add(context, "/api/v1/themes/{theme}/indicators",
-               "What the theme measures, with targets and deadlines",
-               [ctx](http::Request& request) {
-                 auto page = ParsePage(request);
-                 if (auto* problem = std::get_if<http::Response>(&page)) {
-                   return *problem;
-                 }
-                 auto theme = LoadTheme(*ctx, request.Param("theme"));
-                 if (auto* problem = std::get_if<http::Response>(&theme)) {
-                   return *problem;
-                 }
-                 const auto& manifest = std::get<0>(theme);
-                 json items = json::array();
-                 for (const auto& indicator : manifest.indicators) {
-                   items.push_back(IndicatorJson(manifest.id, indicator));
-                 }
-                 return Collection(items, std::get<Page>(page));
-               });
+  status = AddPaged(
+      context, "/api/v1/themes/{theme}/indicators",
+      ReadOptions("What the theme measures, with targets and deadlines"),
+      [ctx](http::Request& request, const Page& page) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (auto* problem = std::get_if<http::Response>(&theme)) {
+          return *problem;
+        }
+        const auto& manifest = std::get<0>(theme);
+        json items = json::array();
+        for (const auto& indicator : manifest.indicators) {
+          items.push_back(IndicatorJson(manifest.id, indicator));
+        }
+        return Collection(items, page);
+      });
   if (!status.ok()) return status;
 
   return Add(context, "/api/v1/indicators/{indicator}",

@@ -17,19 +17,14 @@ Status RegisterTokenRoutes(ApiContext& context) {
   options.permission = "admin";
   options.body_limit_bytes = 0;
   options.summary = "List the API tokens (never their text)";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/tokens", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auto tokens = ctx->tokens->List();
-         if (!tokens.ok()) return ProblemFor(tokens.status());
-         json items = json::array();
-         for (const auto& token : *tokens) items.push_back(TokenJson(token));
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/tokens", options, [ctx](http::Request&, const Page& page) {
+        auto tokens = ctx->tokens->List();
+        if (!tokens.ok()) return ProblemFor(tokens.status());
+        json items = json::array();
+        for (const auto& token : *tokens) items.push_back(TokenJson(token));
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 4096;

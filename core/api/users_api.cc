@@ -15,19 +15,14 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.permission = "admin";
   options.body_limit_bytes = 0;
   options.summary = "List the accounts";
-  Status status = context.router->Add(
-      {"GET", "/api/v1/users", "core",
-       [ctx](http::Request& request) {
-         auto page = ParsePage(request);
-         if (auto* problem = std::get_if<http::Response>(&page))
-           return *problem;
-         auto users = ctx->accounts->List();
-         if (!users.ok()) return ProblemFor(users.status());
-         json items = json::array();
-         for (const auth::User& user : *users) items.push_back(UserJson(user));
-         return Collection(items, std::get<Page>(page));
-       },
-       options});
+  Status status = context.router->Add(PagedRoute(
+      "/api/v1/users", options, [ctx](http::Request&, const Page& page) {
+        auto users = ctx->accounts->List();
+        if (!users.ok()) return ProblemFor(users.status());
+        json items = json::array();
+        for (const auth::User& user : *users) items.push_back(UserJson(user));
+        return Collection(items, page);
+      }));
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 4096;

@@ -174,13 +174,13 @@ RouteDeclaration ReadRoute(const json& item) {
     route.query.emplace_back(Text(parameter, "name"),
                              Text(parameter, "description"));
   }
+  route.response_types = Texts(item, "responseTypes");
   if (auto schema = item.find("requestSchema"); schema != item.end()) {
     route.request_schema = schema->dump();
   }
   if (auto schema = item.find("responseSchema"); schema != item.end()) {
     route.response_schema = schema->dump();
   }
-  route.response_type = Text(item, "responseType");
   if (auto responses = item.find("responses");
       responses != item.end() && responses->is_object()) {
     for (const auto& [status, text] : responses->items()) {

@@ -124,16 +124,16 @@ struct RouteDeclaration {
   // answer depends on something else (the clock, a file) says false.
   bool cache = true;
   // For the OpenAPI document, all optional: the status of a successful
-  // answer (0: 200), the query parameters (name, what it does), JSON
-  // Schemas of the body and of the successful answer (JSON text), and the
-  // further answers by status.
+  // answer (0: 200), the query parameters (name, what it does; a request
+  // naming any other gets 400), JSON Schemas of the body and of the
+  // successful answer (JSON text), and the further answers by status.
   int status = 0;
   std::vector<std::pair<std::string, std::string>> query;
+  // The media types a successful answer comes in, the default first; empty
+  // means application/json. An Accept that allows none of them gets 406.
+  std::vector<std::string> response_types;
   std::string request_schema;
   std::string response_schema;
-  // The media type of a successful answer when it is not application/json
-  // ("application/ld+json"); "" for JSON.
-  std::string response_type;
   std::vector<std::pair<std::string, std::string>> responses;
 };
 

@@ -75,16 +75,29 @@ class RouteGate {
 };
 
 // What the OpenAPI document says of a route beyond its method, pattern,
-// permission and summary; empty members leave the document's defaults.
+// permission, summary and query parameters; empty members leave the
+// document's defaults.
 struct RouteDoc {
   int success_status = 0;       // 0: 200
   std::string request_schema;   // JSON Schema of the body, JSON text
   std::string response_schema;  // JSON Schema of the successful answer
-  // The successful answer's media type when it is not application/json.
-  std::string response_type;
-  std::vector<std::pair<std::string, std::string>> query;      // name, text
   std::vector<std::pair<std::string, std::string>> responses;  // status, text
 };
+
+// A query parameter a route takes. The OpenAPI document lists it, and the
+// server refuses (400) a request to an /api/ route that names a parameter
+// its route does not declare, before the handler runs.
+struct QueryParam {
+  std::string name;  // lowerCamelCase
+  std::string description;
+  // Its JSON Schema, JSON text.
+  std::string schema = R"({"type":"string"})";
+  // Documented as required; the handler says what is missing.
+  bool required = false;
+};
+
+// The media type an /api/ route answers in when it declares none.
+inline constexpr const char* kJsonType = "application/json";
 
 struct RouteOptions {
   // Largest request body accepted; more gets 413 before the handler runs.
@@ -98,6 +111,17 @@ struct RouteOptions {
   // The media type a request body must have ("application/json" or
   // "text/csv"); anything else gets 415.
   std::string body_type = "application/json";
+  // The query parameters the route takes besides paging (in the OpenAPI
+  // document and checked before the handler runs).
+  std::vector<QueryParam> query;
+  // A collection route that pages with ?page= (from 1) and ?pageSize= (1 to
+  // 500, default_page_size when absent); api::PagedRoute reads them.
+  bool paged = false;
+  std::size_t default_page_size = 100;
+  // The media types the route answers in, the default first; empty means
+  // kJsonType. A request to an /api/ route whose Accept header allows none
+  // of them gets 406 before the handler runs.
+  std::vector<std::string> response_types;
   // For the OpenAPI document.
   std::string summary;
   std::string tag;

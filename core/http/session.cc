@@ -16,6 +16,7 @@
 #include "core/http/chunked_decoder.h"
 #include "core/http/http_logger.h"
 #include "core/http/response_cache.h"
+#include "core/http/route_checks.h"
 #include "core/http/shared_body.h"
 #include "core/http/static_files.h"
 #include "core/http/work_queue.h"
@@ -771,6 +772,11 @@ Response Session<Stream>::Preflight(const Request& request) {
 template <class Stream>
 void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
   const RouteOptions& options = route_->options;
+  // Before the cache, so that a stored answer never goes to a request its
+  // route would refuse.
+  if (auto refused = RouteContractProblem(*route_, *request)) {
+    return Respond(std::move(*refused));
+  }
   // A public answer rendered before, for the data as it is now: answered
   // here, without a thread hop.
   std::shared_ptr<ResponseCache> cache =

@@ -97,6 +97,36 @@ sc_role RoleOf(const std::string& role) {
   return SC_ROLE_NONE;
 }
 
+// The query parameters a route takes: those its manifest declaration names,
+// then those the plugin described that the declaration does not name.
+// page and pageSize together make it a paged route.
+void DeclareQuery(const domain::RouteDeclaration& declaration,
+                  const RouteDescription& description,
+                  http::RouteOptions& options) {
+  std::vector<http::QueryParam> query;
+  auto declare = [&](const std::pair<std::string, std::string>& param) {
+    for (const http::QueryParam& known : query) {
+      if (known.name == param.first) return;
+    }
+    http::QueryParam declared;
+    declared.name = param.first;
+    declared.description = param.second;
+    query.push_back(std::move(declared));
+  };
+  for (const auto& param : declaration.query) declare(param);
+  for (const auto& param : description.query) declare(param);
+  auto named = [&](std::string_view name) {
+    return std::find_if(query.begin(), query.end(),
+                        [&](const auto& param) { return param.name == name; });
+  };
+  if (named("page") != query.end() && named("pageSize") != query.end()) {
+    options.paged = true;
+    query.erase(named("page"));
+    query.erase(named("pageSize"));
+  }
+  options.query = std::move(query);
+}
+
 // The OpenAPI description of a route: its manifest declaration, with what
 // the plugin described filling what the declaration leaves out.
 http::RouteDoc DocOf(const domain::RouteDeclaration& declaration,
@@ -110,9 +140,6 @@ http::RouteDoc DocOf(const domain::RouteDeclaration& declaration,
   doc.response_schema = !declaration.response_schema.empty()
                             ? declaration.response_schema
                             : description.response_schema;
-  doc.response_type = declaration.response_type;
-  doc.query =
-      !declaration.query.empty() ? declaration.query : description.query;
   doc.responses = description.responses;
   for (const auto& response : declaration.responses) {
     std::erase_if(doc.responses, [&](const auto& described) {
@@ -467,6 +494,8 @@ Status PluginHost::Start(const std::shared_ptr<Module>& module) {
     options.body_type = route.declaration->body_type;
     options.summary = route.declaration->summary;
     options.doc = DocOf(*route.declaration, route.description);
+    DeclareQuery(*route.declaration, route.description, options);
+    options.response_types = route.declaration->response_types;
     options.tag = module->id;
     options.lane = http::Lane::kModule;
     options.gate = module->gate;

@@ -80,22 +80,28 @@ class ServerTest : public ::testing::Test {
     Add("GET", "/api/v1/echo", [](Request& request) {
       return Response::Json(200, "{\"path\":\"" + request.path + "\"}");
     });
-    Add("GET", "/api/v1/inspect/{name}", [](Request& request) {
-      nlohmann::json query = nlohmann::json::array();
-      for (const auto& [key, value] : request.query) {
-        query.push_back({key, value});
-      }
-      nlohmann::json body = {
-          {"method", request.method},
-          {"target", request.target},
-          {"path", request.path},
-          {"name", std::string(request.Param("name"))},
-          {"query", query},
-          {"custom", std::string(request.Header("x-custom").value_or(""))},
-          {"remote", request.remote_address},
-          {"id", request.request_id}};
-      return Response::Json(200, body.dump());
-    });
+    RouteOptions inspect;
+    inspect.query = {{"q", "Anything", R"({"type":"string"})", false}};
+    inspect.paged = true;
+    Add(
+        "GET", "/api/v1/inspect/{name}",
+        [](Request& request) {
+          nlohmann::json query = nlohmann::json::array();
+          for (const auto& [key, value] : request.query) {
+            query.push_back({key, value});
+          }
+          nlohmann::json body = {
+              {"method", request.method},
+              {"target", request.target},
+              {"path", request.path},
+              {"name", std::string(request.Param("name"))},
+              {"query", query},
+              {"custom", std::string(request.Header("x-custom").value_or(""))},
+              {"remote", request.remote_address},
+              {"id", request.request_id}};
+          return Response::Json(200, body.dump());
+        },
+        inspect);
     RouteOptions small;
     small.body_limit_bytes = 16;
     Add(
@@ -111,6 +117,8 @@ class ServerTest : public ::testing::Test {
     });
     RouteOptions patient;
     patient.deadline = milliseconds(5000);
+    patient.query = {
+        {"ms", "How long to sleep", R"({"type":"integer"})", false}};
     Add(
         "GET", "/api/v1/sleep",
         [](Request& request) {

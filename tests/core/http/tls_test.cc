@@ -142,7 +142,10 @@ class TlsTest : public ::testing::Test {
       return Response::Json(
           201, "{\"size\":" + std::to_string(request.body.size()) + "}");
     });
-    Add("GET", "/api/v1/sleep", {}, [](Request& request) {
+    RouteOptions sleepy;
+    sleepy.query = {
+        {"ms", "How long to sleep", R"({"type":"integer"})", false}};
+    Add("GET", "/api/v1/sleep", sleepy, [](Request& request) {
       int ms = std::stoi(std::string(request.Query("ms").value_or("0")));
       std::this_thread::sleep_for(milliseconds(ms));
       return Response::Json(200, "{\"slept\":" + std::to_string(ms) + "}");

@@ -1,10 +1,10 @@
-#include "core/api/content_negotiation.h"
+#include "core/http/content_negotiation.h"
 
 #include <cctype>
 #include <charconv>
 #include <vector>
 
-namespace smartercities::api {
+namespace smartercities::http {
 namespace {
 
 std::string_view Trim(std::string_view text) {
@@ -70,17 +70,18 @@ int Specificity(std::string_view range, std::string_view type) {
   return 0;
 }
 
-}  // namespace
-
-std::optional<std::string> Negotiate(
-    std::string_view accept, std::initializer_list<const char*> offered) {
+template <class Offered>
+std::optional<std::string> NegotiateAmong(std::string_view accept,
+                                          const Offered& offered) {
+  if (offered.size() == 0) return std::nullopt;
   accept = Trim(accept);
   if (accept.empty()) return std::string(*offered.begin());
   std::vector<Range> ranges = Ranges(accept);
-  const char* best = nullptr;
+  std::string_view best;
+  bool found = false;
   double best_quality = 0;
   int best_specificity = 0;
-  for (const char* type : offered) {
+  for (std::string_view type : offered) {
     // The quality of a type is that of the most specific range naming it.
     double quality = 0;
     int specificity = 0;
@@ -92,26 +93,49 @@ std::optional<std::string> Negotiate(
       }
     }
     if (specificity == 0 || quality <= 0) continue;
-    if (best == nullptr || quality > best_quality ||
+    if (!found || quality > best_quality ||
         (quality == best_quality && specificity > best_specificity)) {
       best = type;
+      found = true;
       best_quality = quality;
       best_specificity = specificity;
     }
   }
-  if (best == nullptr) return std::nullopt;
+  if (!found) return std::nullopt;
   return std::string(best);
 }
 
-http::Response NotAcceptable(std::initializer_list<const char*> offered) {
+template <class Offered>
+Response NotAcceptableAmong(const Offered& offered) {
   std::string names;
-  for (const char* type : offered) {
+  for (std::string_view type : offered) {
     if (!names.empty()) names += ", ";
     names += type;
   }
-  return http::Response::Problem(
-      406, "Not Acceptable",
-      "this endpoint answers in " + names + "; ask for one of them in Accept");
+  std::string detail = "this endpoint answers in ";
+  detail += names;
+  detail += "; ask for one of them in Accept";
+  return Response::Problem(406, "Not Acceptable", detail);
 }
 
-}  // namespace smartercities::api
+}  // namespace
+
+std::optional<std::string> Negotiate(
+    std::string_view accept, std::initializer_list<const char*> offered) {
+  return NegotiateAmong(accept, offered);
+}
+
+std::optional<std::string> Negotiate(std::string_view accept,
+                                     const std::vector<std::string>& offered) {
+  return NegotiateAmong(accept, offered);
+}
+
+Response NotAcceptable(std::initializer_list<const char*> offered) {
+  return NotAcceptableAmong(offered);
+}
+
+Response NotAcceptable(const std::vector<std::string>& offered) {
+  return NotAcceptableAmong(offered);
+}
+
+}  // namespace smartercities::http
