@@ -495,7 +495,13 @@ json Components(const std::string& session_cookie) {
               {"item", Schema("integer")},
               {"field", {{"type", "string"}, {"nullable", true}}},
               {"value", Schema("string")}}}}}}},
-        {"numProblems", Schema("integer")}}}};
+        {"numProblems", Schema("integer")},
+        {"rows",
+         {{"type", "integer"},
+          {"description", "A refused import: the rows it read"}}},
+        {"dryRun",
+         {{"type", "boolean"},
+          {"description", "A refused import: whether it was a dry run"}}}}}};
   schemas["Theme"] = {
       {"type", "object"},
       {"required", {"id", "name", "leaders"}},
@@ -824,7 +830,7 @@ json Components(const std::string& session_cookie) {
                 {"moderate", Schema("number")},
                 {"limited", Schema("number")}}}}}}}}}}}};
   json progress_ref = {
-      {"oneOf",
+      {"anyOf",
        {{{"$ref", "#/components/schemas/SeriesProgress"}},
         {{"$ref", "#/components/schemas/ProgressAssessment"}}}}};
   schemas["ProgressMethod"] = {
@@ -836,6 +842,8 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"indicator", Schema("string")},
         {"theme", Schema("string")},
+        {"unit", Schema("string")},
+        {"kind", {{"type", "string"}, {"enum", {"quantity", "milestone"}}}},
         {"at", MonthSchema()},
         {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
         {"target", Schema("number")},
@@ -855,7 +863,20 @@ json Components(const std::string& session_cookie) {
           {{"agreement", Schema("string")},
            {"letter", Schema("string")},
            {"kind", {{"type", "string"}, {"enum", {"result", "effort"}}}},
-           {"indicators", {{"type", "array"}, {"items", progress_ref}}}}}}}}};
+           {"indicators",
+            {{"type", "array"},
+             {"items",
+              {{"allOf",
+                {progress_ref,
+                 {{"type", "object"},
+                  {"required", {"indicator"}},
+                  {"properties",
+                   {{"indicator", Schema("string")},
+                    {"kind",
+                     {{"type", "string"}, {"enum", {"quantity", "milestone"}}}},
+                    {"scope",
+                     {{"type", "string"}, {"enum", {"city", "network"}}}},
+                    {"url", Url()}}}}}}}}}}}}}}}};
   schemas["ThemeProgress"] = {
       {"allOf",
        {{{"$ref", "#/components/schemas/ProgressAssessment"}},
@@ -1275,14 +1296,11 @@ json Components(const std::string& session_cookie) {
         {"paths", anything},
         {"components", anything}}}};
   schemas["PluginResponse"] = {
-      {"type", "object"},
-      {"additionalProperties", true},
       {"description",
-       "A theme module's answer whose manifest gives no schema"}};
+       "A theme module's answer whose manifest gives no schema: any JSON"}};
   schemas["PluginRequest"] = {
-      {"type", "object"},
-      {"additionalProperties", true},
-      {"description", "A theme module's body whose manifest gives no schema"}};
+      {"description",
+       "A theme module's body whose manifest gives no schema: any JSON"}};
   return {{"schemas", schemas},
           {"headers",
            {{"API-Version",
@@ -1576,6 +1594,17 @@ Status RegisterOpenApiRoute(ApiContext& context) {
            for (char& c : method) c = static_cast<char>(std::tolower(c));
            paths[relative][method] = Operation(*route);
          }
+         // The catch-all schemas of theme modules that describe no body
+         // are listed only while a route refers to them.
+         json components = Components(ctx->session_cookie);
+         std::string described = paths.dump();
+         for (const char* name : {"PluginRequest", "PluginResponse"}) {
+           std::string ref = "#/components/schemas/";
+           ref += name;
+           if (described.find(ref) == std::string::npos) {
+             components["schemas"].erase(name);
+           }
+         }
          json document = {
              {"openapi", "3.0.3"},
              {"info",
@@ -1591,7 +1620,7 @@ Status RegisterOpenApiRoute(ApiContext& context) {
                  {"url", "https://www.stedenlink.nl"}}}}},
              {"servers", {{{"url", "/api/v1"}}}},
              {"paths", paths},
-             {"components", Components(ctx->session_cookie)}};
+             {"components", components}};
          return Json(200, document);
        },
        options});

@@ -233,7 +233,7 @@ export async function callEveryPublicGet(origin: string, accounts: Accounts): Pr
   );
   const meeting = first(must(await api.GET('/meetings')).items, 'meeting');
   must(await api.GET('/meetings/{meetingId}', { params: { path: { meetingId: String(defined(meeting.id, 'meeting id')) } } }));
-  must(await api.GET('/meetings/rhythm', { params: { query: { year: '2013' } } }));
+  must(await api.GET('/meetings/rhythm', { params: { query: { year: 2013 } } }));
   must(await api.GET('/funding'));
 
   // The knowledge base and search.

@@ -126,13 +126,38 @@ const json& OpenApiContract::Resolve(const json& schema) const {
 std::vector<std::string> OpenApiContract::Validate(const json& schema,
                                                    const json& value) const {
   std::vector<std::string> errors;
-  ValidateInto(schema, value, "$", 0, errors);
+  ValidateInto(schema, value, "$", 0, true, errors);
   if (errors.size() > kMaxErrors) errors.resize(kMaxErrors);
   return errors;
 }
 
+void OpenApiContract::CollectProperties(const json& raw_schema,
+                                        std::set<std::string>& names,
+                                        bool& open, bool& described,
+                                        int depth) const {
+  const json& schema = Resolve(raw_schema);
+  if (!schema.is_object() || depth > 16) return;
+  if (schema.contains("properties")) {
+    described = true;
+    for (const auto& [name, ignored] : schema["properties"].items()) {
+      names.insert(name);
+    }
+  }
+  if (schema.contains("additionalProperties")) {
+    described = true;
+    if (schema["additionalProperties"] != false) open = true;
+  }
+  for (const char* combinator : {"allOf", "anyOf", "oneOf"}) {
+    if (!schema.contains(combinator)) continue;
+    for (const json& part : schema[combinator]) {
+      CollectProperties(part, names, open, described, depth + 1);
+    }
+  }
+}
+
 void OpenApiContract::ValidateInto(const json& raw_schema, const json& value,
                                    const std::string& where, int depth,
+                                   bool closed,
                                    std::vector<std::string>& errors) const {
   if (errors.size() > kMaxErrors || depth > 64) return;
   const json& schema = Resolve(raw_schema);
@@ -146,7 +171,7 @@ void OpenApiContract::ValidateInto(const json& raw_schema, const json& value,
   if (value.is_null() && schema.value("nullable", false)) return;
   if (schema.contains("allOf")) {
     for (const json& part : schema["allOf"]) {
-      ValidateInto(part, value, where, depth + 1, errors);
+      ValidateInto(part, value, where, depth + 1, false, errors);
     }
   }
   for (const char* combinator : {"anyOf", "oneOf"}) {
@@ -155,7 +180,7 @@ void OpenApiContract::ValidateInto(const json& raw_schema, const json& value,
     std::string first_reason;
     for (const json& part : schema[combinator]) {
       std::vector<std::string> part_errors;
-      ValidateInto(part, value, where, depth + 1, part_errors);
+      ValidateInto(part, value, where, depth + 1, false, part_errors);
       if (part_errors.empty()) {
         ++passing;
       } else if (first_reason.empty()) {
@@ -238,7 +263,8 @@ void OpenApiContract::ValidateInto(const json& raw_schema, const json& value,
     if (schema.contains("items")) {
       for (std::size_t i = 0; i < value.size(); ++i) {
         ValidateInto(schema["items"], value[i],
-                     where + "[" + std::to_string(i) + "]", depth + 1, errors);
+                     where + "[" + std::to_string(i) + "]", depth + 1, true,
+                     errors);
       }
     }
   }
@@ -256,14 +282,17 @@ void OpenApiContract::ValidateInto(const json& raw_schema, const json& value,
     const json* additional = schema.contains("additionalProperties")
                                  ? &schema["additionalProperties"]
                                  : nullptr;
+    std::set<std::string> names;
+    bool open = false;
+    bool described = false;
+    if (closed) CollectProperties(schema, names, open, described, 0);
     for (const auto& [name, member] : value.items()) {
       std::string at = where + "." + name;
       if (properties != nullptr && properties->contains(name)) {
-        ValidateInto((*properties)[name], member, at, depth + 1, errors);
+        ValidateInto((*properties)[name], member, at, depth + 1, true, errors);
       } else if (additional != nullptr && additional->is_object()) {
-        ValidateInto(*additional, member, at, depth + 1, errors);
-      } else if ((additional != nullptr && *additional == false) ||
-                 (additional == nullptr && properties != nullptr)) {
+        ValidateInto(*additional, member, at, depth + 1, true, errors);
+      } else if (closed && described && !open && !names.contains(name)) {
         errors.push_back(at + ": a property the schema does not describe");
       }
     }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,17 @@ class OpenApiContract {
   std::optional<std::string> MatchPath(const std::string& path) const;
 
  private:
+  // closed: whether a property that neither the schema nor its allOf,
+  // anyOf and oneOf parts describe is an error here (false while checking
+  // one part of a composition: its siblings may describe it).
   void ValidateInto(const nlohmann::json& schema, const nlohmann::json& value,
-                    const std::string& where, int depth,
+                    const std::string& where, int depth, bool closed,
                     std::vector<std::string>& errors) const;
+  // The property names schema and its composed parts describe; open when
+  // one of them allows other properties.
+  void CollectProperties(const nlohmann::json& schema,
+                         std::set<std::string>& names, bool& open,
+                         bool& described, int depth) const;
   const nlohmann::json& Resolve(const nlohmann::json& schema) const;
 
   nlohmann::json document_;

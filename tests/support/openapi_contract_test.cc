@@ -124,6 +124,32 @@ TEST(OpenApiContractTest, EachKindOfDriftIsNamed) {
               HasSubstr("where the document describes none"));
 }
 
+TEST(OpenApiContractTest, APropertyOfAnyPartOfACompositionIsDescribed) {
+  json document = Document();
+  json assessment = {{"type", "object"},
+                     {"required", {"status"}},
+                     {"properties", {{"status", {{"type", "string"}}}}}};
+  document["paths"]["/progress"]["get"]["responses"]["200"] = {
+      {"description", "x"},
+      {"content",
+       {{"application/json",
+         {{"schema",
+           {{"allOf",
+             {assessment,
+              {{"type", "object"},
+               {"properties", {{"theme", {{"type", "string"}}}}}}}}}}}}}}};
+  OpenApiContract contract(document);
+  EXPECT_THAT(contract.Check(Get("/api/v1/progress", 200,
+                                 R"({"status":"done","theme":"g"})")),
+              ::testing::IsEmpty());
+  auto problems =
+      contract.Check(Get("/api/v1/progress", 200, R"({"theme":"g","x":1})"));
+  std::string all;
+  for (const auto& line : problems) all += line + "\n";
+  EXPECT_THAT(all, HasSubstr("the required property status is missing"));
+  EXPECT_THAT(all, HasSubstr("$.x: a property the schema does not describe"));
+}
+
 TEST(OpenApiContractTest, ALiteralSegmentWinsOverAParameter) {
   OpenApiContract contract(Document());
   EXPECT_EQ(contract.MatchPath("/themes/count"), "/themes/count");
