@@ -9,8 +9,10 @@
 //          over the documents and the agenda's texts
 // Documents are added and removed by administrators, the theme's editors
 // and the city's editors (domain::DocumentWriteRefusal); everyone reads.
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -155,16 +157,18 @@ json CollectionSchema(json item) {
             {"pageSize", {{"type", "integer"}}}}}};
 }
 
+json HitTypeSchema() {
+  json types = json::array();
+  for (const char* type : domain::kSearchHitTypes) types.push_back(type);
+  return {{"type", "string"}, {"enum", types}};
+}
+
 json SearchHitSchema() {
   return {
       {"type", "object"},
       {"required", {"type", "id", "title", "snippet", "link"}},
       {"properties",
-       {{"type",
-         {{"type", "string"},
-          {"enum",
-           {"document", "theme", "agreement", "indicator", "city", "project",
-            "meeting", "record"}}}},
+       {{"type", HitTypeSchema()},
         {"id", StringSchema()},
         {"title", StringSchema()},
         {"snippet",
@@ -558,7 +562,11 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       QueryParameter("theme", "Only what belongs to this theme"),
       QueryParameter("kind", "Only documents of this kind", KindSchema()),
       QueryParameter("city", "Only what is attached to this city (a CBS code)"),
-      QueryParameter("year", "Only what is dated in this year", YearSchema())};
+      QueryParameter("year", "Only what is dated in this year", YearSchema()),
+      QueryParameter("type",
+                     "Only hits of this type (document, record, agreement, "
+                     "...)",
+                     HitTypeSchema())};
   // A page of hits is read, not processed: ten by default.
   options.default_page_size = 10;
   return context.router->Add(PagedRoute(
@@ -574,6 +582,16 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         query.city = TextParameter(request, "city");
         query.kind = std::get<std::optional<std::string>>(kind);
         query.year = std::get<std::optional<int>>(year);
+        query.type = TextParameter(request, "type");
+        if (query.type &&
+            std::find(std::begin(domain::kSearchHitTypes),
+                      std::end(domain::kSearchHitTypes),
+                      *query.type) == std::end(domain::kSearchHitTypes)) {
+          return ProblemFor(Status::InvalidArgument(
+              "type: must be one of document, theme, agreement, indicator, "
+              "city, project, meeting, record, got '" +
+              query.type->substr(0, 40) + "'"));
+        }
         // Filtering reads each match's row: only when a module is off.
         std::set<std::string> enabled;
         bool all_enabled = true;

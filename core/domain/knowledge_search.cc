@@ -356,6 +356,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   if (query.kind) add("type = 'document' AND kind = ?", *query.kind);
   if (query.city) add("city = ?", *query.city);
   if (query.year) add("year = ?", static_cast<std::int64_t>(*query.year));
+  if (query.type) add("type = ?", *query.type);
 
   QueryTerms terms = TermsOf(query.text);
   SearchAnswer answer;

@@ -40,12 +40,19 @@ namespace smartercities::domain {
 inline constexpr char kMatchStart = '\x02';
 inline constexpr char kMatchEnd = '\x03';
 
+// What a search finds: SearchHit::type, and what SearchQuery::type may
+// narrow it to.
+inline constexpr const char* kSearchHitTypes[] = {
+    "document", "theme",   "agreement", "indicator",
+    "city",     "project", "meeting",   "record"};
+
 struct SearchQuery {
   std::string text;  // the words; all must occur (in any inflection)
   std::optional<std::string> theme;
   std::optional<std::string> kind;  // a document kind; only documents then
   std::optional<std::string> city;
   std::optional<int> year;
+  std::optional<std::string> type;  // one of kSearchHitTypes; only those
   // The themes whose entries may be shown (the enabled modules) when some
   // are not; entries without a theme (cities, meetings without one)
   // always may. nullopt: every entry may (no filter to read rows for).

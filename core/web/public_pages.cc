@@ -1251,41 +1251,71 @@ http::Response SearchPage(Site& site, http::Request& request,
   add_group("agreements", std::move(agreement_hits));
   add_group("indicators", std::move(indicator_hits));
   add_group("cities", std::move(city_hits));
-  // The knowledge base's documents, from the full-text search with Dutch
-  // stems (GET /api/v1/search), with the passage that matched.
-  std::string target = "/api/v1/search?pageSize=25&q=" + QueryEncode(query);
-  for (const char* filter : {"theme", "kind", "year"}) {
-    auto value = request.Query(filter);
-    if (value && !value->empty()) {
-      target += '&';
-      target += filter;
-      target += '=';
-      target += QueryEncode(*value);
+  // The knowledge base's documents and the theme modules' register records,
+  // from the full-text search with Dutch stems (GET /api/v1/search), with
+  // the passage that matched; the filters narrow both.
+  auto full_text = [&](const char* type) {
+    std::string target = "/api/v1/search?pageSize=25&type=";
+    target += type;
+    target += "&q=" + QueryEncode(query);
+    for (const char* filter : {"theme", "kind", "year"}) {
+      auto value = request.Query(filter);
+      if (value && !value->empty()) {
+        target += '&';
+        target += filter;
+        target += '=';
+        target += QueryEncode(*value);
+      }
     }
+    http::Response answer = site.CallApi(request, "GET", target);
+    json found = json::parse(answer.body, nullptr, false);
+    if (answer.status != 200 || !found.is_object()) return json::array();
+    return found["items"];
+  };
+  json results = json::array();
+  for (const json& item : full_text("document")) {
+    results.push_back(
+        {{"title", {{"text", item["title"]}, {"lang", "nl"}}},
+         {"url", item["link"].get<std::string>() + "/file"},
+         {"kind", item["kind"].is_string()
+                      ? t["documents"]["kinds"][item["kind"].get<std::string>()]
+                      : json("")},
+         {"snippet", {{"parts", item["snippetParts"]}}}});
   }
-  http::Response answer = site.CallApi(request, "GET", target);
-  json found = json::parse(answer.body, nullptr, false);
-  if (answer.status == 200 && found.is_object()) {
-    json results = json::array();
-    for (const json& item : found["items"]) {
-      if (item.value("type", "") != "document") continue;
-      results.push_back(
-          {{"title", {{"text", item["title"]}, {"lang", "nl"}}},
-           {"url", item["link"].get<std::string>() + "/file"},
-           {"kind",
-            item["kind"].is_string()
-                ? t["documents"]["kinds"][item["kind"].get<std::string>()]
-                : json("")},
-           {"snippet", {{"parts", item["snippetParts"]}}}});
+  if (!results.empty()) {
+    total += results.size();
+    groups.push_back({{"id", "resultaten-documenten"},
+                      {"heading", t["search"]["groups"]["documents"]},
+                      {"count", results.size()},
+                      {"note", t["search"]["documentsNote"]},
+                      {"results", results}});
+  }
+  // A record is shown where the site lists it: on its city's page, or on
+  // its theme's page when it has no city.
+  json records = json::array();
+  for (const json& item : full_text("record")) {
+    std::string theme_id = item.value("theme", "");
+    json theme_name = json(nullptr);
+    for (const auto& theme : *themes) {
+      if (theme.id == theme_id) theme_name = Localized(theme.name, language);
     }
-    if (!results.empty()) {
-      total += results.size();
-      groups.push_back({{"id", "resultaten-documenten"},
-                        {"heading", t["search"]["groups"]["documents"]},
-                        {"count", results.size()},
-                        {"note", t["search"]["documentsNote"]},
-                        {"results", results}});
+    json entry = {
+        {"title", {{"text", item["title"]}, {"lang", "nl"}}},
+        {"url", item["city"].is_string()
+                    ? CityUrl(item["city"].get<std::string>(), language)
+                    : ThemeUrl(theme_id, language)},
+        {"theme", theme_name}};
+    if (!item["snippetParts"].empty()) {
+      entry["snippet"] = {{"parts", item["snippetParts"]}};
     }
+    records.push_back(std::move(entry));
+  }
+  if (!records.empty()) {
+    total += records.size();
+    groups.push_back({{"id", "resultaten-registers"},
+                      {"heading", t["search"]["groups"]["records"]},
+                      {"count", records.size()},
+                      {"results", records}});
   }
   model["groups"] = groups;
   model["total"] = total;

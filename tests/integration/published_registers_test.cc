@@ -320,6 +320,31 @@ TEST_F(PublishedRegistersTest, ASearchableRecordIsFoundUntilItIsRemoved) {
             "Standen van de verkeerslichten");
   EXPECT_EQ(Records("q=ringwegen").size(), 1u);
 
+  // ?type= narrows the hits to one type; a type there is not is refused.
+  json only_records =
+      GetJson("/api/v1/search?pageSize=100&type=record&q=verkeerslicht");
+  ASSERT_EQ(only_records["items"].size(), 1u) << only_records.dump();
+  EXPECT_EQ(only_records["items"][0]["type"], "record");
+  EXPECT_EQ(only_records["total"], 1);
+  json no_records =
+      GetJson("/api/v1/search?pageSize=100&type=document&q=verkeerslicht");
+  EXPECT_EQ(no_records["total"], 0) << no_records.dump();
+  HttpResponse bad_type = Get("/api/v1/search?type=records&q=verkeerslicht");
+  EXPECT_EQ(bad_type.status, 400);
+  EXPECT_THAT(bad_type.body, HasSubstr("type: must be one of"));
+
+  // The site's search page lists it among the themes' records, linked to
+  // its city's page, with the passage that matched.
+  HttpResponse page = Get("/zoeken?q=verkeerslicht");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("data-results=\"resultaten-registers\""));
+  EXPECT_THAT(page.body, HasSubstr(">Standen van de verkeerslichten</a>"));
+  EXPECT_THAT(page.body, HasSubstr("href=\"&#x2F;steden&#x2F;GM0794\""));
+  EXPECT_THAT(page.body, HasSubstr("<mark class=\"utrecht-mark\">"));
+  HttpResponse english = Get("/en/zoeken?q=verkeerslicht");
+  ASSERT_EQ(english.status, 200);
+  EXPECT_THAT(english.body, HasSubstr("Theme records"));
+
   // The theme and city filters.
   EXPECT_EQ(Records("q=verkeerslicht&theme=onze-stad").size(), 1u);
   EXPECT_EQ(Records("q=verkeerslicht&theme=bedrijvige-stad").size(), 0u);
