@@ -6,6 +6,7 @@
 //   GET /api/v1/exports/{dataset}-metadata.json CSVW metadata of the CSV
 //   GET /api/v1/exports/all.zip                 all of it, one snapshot
 //   GET /api/v1/catalog.jsonld                  DCAT-AP in JSON-LD
+//   GET /api/v1/catalog.ttl                     the same in Turtle
 // Onze Stad and Kennisdeling ask the cities to open their data and share
 // what they know (covenant, paragraphs "Onze Stad" and "Kennisdeling");
 // Stedenlink runs the agenda's "kennis- en platformfunctie" (art. 7b).
@@ -326,7 +327,7 @@ class Exports {
     return response;
   }
 
-  http::Response Catalog() {
+  json CatalogJson() {
     namespace dcat = smartercities::dcat;
     const OpenDataSettings& settings = context_.open_data;
     auto issued = CreatedAt();
@@ -392,10 +393,21 @@ class Exports {
     if (context_.modules.IsEnabled("onze-stad")) {
       catalog.parts.push_back(Url("/api/v1/themes/onze-stad/catalog-dcat"));
     }
+    return dcat::CatalogDocument(catalog);
+  }
+
+  // The catalogue as JSON-LD (turtle false) or as Turtle: the same triples.
+  http::Response Catalog(bool turtle) {
     http::Response response;
-    response.SetHeader("Content-Type", "application/ld+json");
-    response.body = dcat::CatalogDocument(catalog).dump(
-        2, ' ', false, json::error_handler_t::replace);
+    json document = CatalogJson();
+    if (turtle) {
+      response.SetHeader("Content-Type", "text/turtle; charset=utf-8");
+      response.body = smartercities::dcat::Turtle(document);
+    } else {
+      response.SetHeader("Content-Type", "application/ld+json");
+      response.body =
+          document.dump(2, ' ', false, json::error_handler_t::replace);
+    }
     return response;
   }
 
@@ -620,9 +632,18 @@ Status RegisterExportRoutes(ApiContext& context) {
   catalog.summary =
       "The DCAT-AP catalogue (JSON-LD) of the downloads, with Onze Stad's "
       "catalogue of the cities' datasets as a part";
-  return context.router->Add(
+  status = context.router->Add(
       {"GET", "/api/v1/catalog.jsonld", "core",
-       [exports](http::Request&) { return exports->Catalog(); }, catalog});
+       [exports](http::Request&) { return exports->Catalog(false); }, catalog});
+  if (!status.ok()) return status;
+
+  catalog.response_types = {"text/turtle"};
+  catalog.summary =
+      "The same DCAT-AP catalogue as Turtle (RDF 1.1), for a harvester that "
+      "reads Turtle";
+  return context.router->Add(
+      {"GET", "/api/v1/catalog.ttl", "core",
+       [exports](http::Request&) { return exports->Catalog(true); }, catalog});
 }
 
 }  // namespace smartercities::api

@@ -123,6 +123,7 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
         200,
         {"text/csv", "application/csvm+json", "application/zip"}}},
       {"GET /api/v1/catalog.jsonld", {"", "", 200, {"application/ld+json"}}},
+      {"GET /api/v1/catalog.ttl", {"", "", 200, {"text/turtle"}}},
       // Atom only: no JSON form.
       {"GET /api/v1/publications.atom",
        {"", "", 200, {"application/atom+xml"}}}};

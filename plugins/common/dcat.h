@@ -16,6 +16,7 @@
 #define SMARTERCITIES_PLUGINS_COMMON_DCAT_H_
 
 #include <cctype>
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -206,6 +207,175 @@ inline nlohmann::json CatalogDocument(const Catalog& c) {
     }
     out["dct:hasPart"] = parts;
     out["dcat:catalog"] = catalogs;
+  }
+  return out;
+}
+
+namespace turtle_detail {
+
+// text as the inside of a Turtle string or IRI: the characters Turtle does
+// not allow there as themselves are escaped (\" \\ \n, others \uXXXX).
+inline void AppendEscaped(std::string& out, std::string_view text, bool iri) {
+  static const char kHex[] = "0123456789ABCDEF";
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = iri ? u > 0x20 && c != '<' && c != '>' && c != '"' &&
+                           c != '{' && c != '}' && c != '|' && c != '^' &&
+                           c != '`' && c != '\\'
+                     : u >= 0x20 && c != '"' && c != '\\';
+    if (plain) {
+      out += c;
+    } else if (!iri && c == '\n') {
+      out += "\\n";
+    } else if (!iri && (c == '"' || c == '\\')) {
+      out += '\\';
+      out += c;
+    } else {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+}
+
+// A term of the document's vocabulary ("dcat:Dataset"): as a prefixed name
+// when its prefix is in the context and its local part is a plain name,
+// otherwise as a full IRI.
+inline std::string Term(const nlohmann::json& context,
+                        const std::string& term) {
+  std::size_t colon = term.find(':');
+  if (colon != std::string::npos && context.contains(term.substr(0, colon))) {
+    std::string local = term.substr(colon + 1);
+    bool plain = !local.empty();
+    for (char c : local) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+        plain = false;
+      }
+    }
+    if (plain) return term;
+    std::string out = "<";
+    AppendEscaped(
+        out, context[term.substr(0, colon)].get<std::string>() + local, true);
+    return out + ">";
+  }
+  std::string out = "<";
+  AppendEscaped(out, term, true);
+  return out + ">";
+}
+
+inline std::string Iri(const std::string& iri) {
+  std::string out = "<";
+  AppendEscaped(out, iri, true);
+  return out + ">";
+}
+
+inline std::string Literal(const nlohmann::json& context,
+                           const nlohmann::json& value) {
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return value.dump();
+  if (value.is_number()) {
+    return "\"" + value.dump() +
+           "\"^^<http://www.w3.org/2001/XMLSchema#double>";
+  }
+  const nlohmann::json& text = value.is_object() ? value["@value"] : value;
+  std::string out = "\"";
+  AppendEscaped(out, text.is_string() ? text.get<std::string>() : text.dump(),
+                false);
+  out += '"';
+  if (value.is_object() && value.contains("@language")) {
+    out += '@';
+    out += value["@language"].get<std::string>();
+  } else if (value.is_object() && value.contains("@type")) {
+    out += "^^";
+    out += Term(context, value["@type"].get<std::string>());
+  }
+  return out;
+}
+
+// The predicate-object list of node (its "@type" as "a"), each pair on a
+// line of its own at indent; nested nodes with an "@id" are queued to be
+// written as subjects of their own, those without one are written in
+// place as [ ... ].
+inline void AppendProperties(std::string& out, const nlohmann::json& context,
+                             const nlohmann::json& node,
+                             std::vector<const nlohmann::json*>& queue,
+                             const std::string& indent) {
+  // Each value of a property, in place (the queue keeps pointers to them).
+  auto values = [](const nlohmann::json& value) {
+    std::vector<const nlohmann::json*> each;
+    if (value.is_array()) {
+      for (const nlohmann::json& item : value) each.push_back(&item);
+    } else {
+      each.push_back(&value);
+    }
+    return each;
+  };
+  bool first = true;
+  auto start = [&](const std::string& predicate) {
+    out += first ? "\n" : " ;\n";
+    first = false;
+    out += indent;
+    out += predicate;
+    out += ' ';
+  };
+  if (node.contains("@type")) {
+    start("a");
+    bool more = false;
+    for (const nlohmann::json* type : values(node["@type"])) {
+      if (more) out += ", ";
+      more = true;
+      out += Term(context, type->get<std::string>());
+    }
+  }
+  for (const auto& [key, value] : node.items()) {
+    if (key.empty() || key[0] == '@' || value.is_null()) continue;
+    start(Term(context, key));
+    bool more = false;
+    for (const nlohmann::json* item : values(value)) {
+      const nlohmann::json& object = *item;
+      if (more) out += ", ";
+      more = true;
+      bool is_node = object.is_object() && !object.contains("@value");
+      if (is_node && object.contains("@id")) {
+        out += Iri(object["@id"].get<std::string>());
+        if (object.size() > 1) queue.push_back(&object);
+      } else if (is_node) {
+        out += '[';
+        AppendProperties(out, context, object, queue, indent + "    ");
+        out += '\n';
+        out += indent;
+        out += ']';
+      } else {
+        out += Literal(context, object);
+      }
+    }
+  }
+}
+
+}  // namespace turtle_detail
+
+// A JSON-LD document of the form CatalogDocument writes (compact IRIs of
+// its own @context, nodes nested, values as strings, numbers, booleans,
+// {"@id"}, {"@value", "@language" or "@type"}) as RDF 1.1 Turtle: the same
+// triples, for a harvester that reads Turtle rather than JSON-LD.
+inline std::string Turtle(const nlohmann::json& document) {
+  const nlohmann::json context =
+      document.value("@context", nlohmann::json::object());
+  std::string out;
+  for (const auto& [prefix, iri] : context.items()) {
+    if (!iri.is_string()) continue;
+    out += "@prefix " + prefix + ": " +
+           turtle_detail::Iri(iri.get<std::string>()) + " .\n";
+  }
+  std::vector<const nlohmann::json*> queue = {&document};
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const nlohmann::json& node = *queue[i];
+    out += '\n';
+    out += node.contains("@id")
+               ? turtle_detail::Iri(node["@id"].get<std::string>())
+               : std::string("[]");
+    turtle_detail::AppendProperties(out, context, node, queue, "    ");
+    out += " .\n";
   }
   return out;
 }

@@ -248,6 +248,7 @@ export async function callEveryPublicGet(origin: string, accounts: Accounts): Pr
   const exported = first(exports.items, 'exported dataset').id;
   must(await api.GET('/exports/{file}', { params: { path: { file: `${exported}.json` } } }));
   must(await api.GET('/catalog.jsonld', { parseAs: 'text' }));
+  must(await api.GET('/catalog.ttl', { parseAs: 'text' }));
 
   // The theme modules' own routes: each register's list and one record
   // from it, and the modules' other public reads.

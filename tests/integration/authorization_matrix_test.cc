@@ -105,6 +105,7 @@ const std::map<std::string, Policy>& CorePolicy() {
       {"GET /api/v1/exports", Policy::kPublic},
       {"GET /api/v1/exports/{file}", Policy::kPublic},
       {"GET /api/v1/catalog.jsonld", Policy::kPublic},
+      {"GET /api/v1/catalog.ttl", Policy::kPublic},
       {"GET /api/v1/modules", Policy::kAdmin},
       {"POST /api/v1/modules/rescan", Policy::kAdmin},
       {"PATCH /api/v1/modules/{id}", Policy::kAdmin},
