@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -610,6 +611,58 @@ TEST_F(ExportsTest, TheCatalogueIsDcatApWithResolvableDownloads) {
     EXPECT_EQ(GetJson(PathOf(node["@id"]))["title"], "Afvalkalender");
   }
   EXPECT_TRUE(found);
+}
+
+// Read as RDF (rdflib, from Debian), the catalogue and Onze Stad's carry
+// DCAT-AP's mandatory properties with EU vocabulary IRIs, and the Turtle
+// form holds exactly the JSON-LD form's triples.
+TEST_F(ExportsTest, TheCatalogueReadAsRdfIsDcatApAndTheSameInTurtle) {
+  HttpResponse jsonld = Get("/api/v1/catalog.jsonld");
+  HttpResponse turtle = Get("/api/v1/catalog.ttl");
+  ASSERT_EQ(jsonld.status, 200);
+  ASSERT_EQ(turtle.status, 200);
+  EXPECT_EQ(turtle.Header("Content-Type"), "text/turtle; charset=utf-8");
+  EXPECT_THAT(turtle.body, ::testing::HasSubstr(
+                               "@prefix dcat: <http://www.w3.org/ns/dcat#> ."));
+  HttpResponse cities = Get("/api/v1/themes/onze-stad/catalog-dcat");
+  ASSERT_EQ(cities.status, 200);
+  std::filesystem::path dir = dir_->path();
+  auto write = [&](const char* name, const std::string& bytes) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return "'" + (dir / name).string() + "'";
+  };
+  std::string check =
+      "/usr/bin/python3 '" +
+      (testing::SourceDir() / "tests/api/dcat_rdf_check.py").string() + "' ";
+  int code = -1;
+  std::string out =
+      RunCommand(check + write("catalog.jsonld", jsonld.body) + " " +
+                     write("catalog.ttl", turtle.body) + " 2>&1",
+                 &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, ::testing::StartsWith("ok "));
+  out =
+      RunCommand(check + write("cities.jsonld", cities.body) + " 2>&1", &code);
+  EXPECT_EQ(code, 0) << out;
+
+  // The check itself: a catalogue without its description or publisher,
+  // a format as a plain string, a Turtle form with a triple less.
+  json broken = json::parse(jsonld.body);
+  broken.erase("dct:description");
+  broken.erase("dct:publisher");
+  broken["dcat:dataset"][0]["dcat:distribution"][0]["dct:format"] = "CSV";
+  std::string shorter = turtle.body;
+  std::size_t title = shorter.find("dct:title");
+  ASSERT_NE(title, std::string::npos);
+  shorter.replace(title, 9, "dct:alternative");
+  out = RunCommand(check + write("broken.jsonld", broken.dump()) + " " +
+                       write("shorter.ttl", shorter) + " 2>&1",
+                   &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("no dct:description"));
+  EXPECT_THAT(out, ::testing::HasSubstr("no dct:publisher"));
+  EXPECT_THAT(out, ::testing::HasSubstr("not of the EU file-type vocabulary"));
+  EXPECT_THAT(out, ::testing::HasSubstr("only in the Turtle"));
 }
 
 }  // namespace
