@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 namespace smartercities::storage {
@@ -33,6 +32,16 @@ std::size_t SequenceLength(unsigned char lead) {
   return 4;
 }
 
+// ASCII letters and digits, without the C locale's function calls (the
+// tokenizer sees every byte of every document, and so does a snippet).
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+char AsciiLower(unsigned char c) {
+  return static_cast<char>(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+}
+
 // Calls on_word(folded, start, end) for every word of text, folded to lower
 // case without accents; start and end are byte offsets into text. Stops
 // when on_word returns false.
@@ -53,9 +62,9 @@ bool ForEachWord(std::string_view text, OnWord on_word) {
     if (i + length > text.size()) length = text.size() - i;
     bool letter = false;
     if (c < 0x80) {
-      if (std::isalnum(c)) {
+      if (IsAsciiAlnum(c)) {
         if (word.empty()) start = i;
-        word += static_cast<char>(std::tolower(c));
+        word += AsciiLower(c);
         letter = true;
       }
     } else if (length == 2 && c == 0xC3) {
