@@ -963,37 +963,31 @@ json Components(const std::string& session_cookie) {
       {"type", "object"},
       {"required", {"city", "cityName"}},
       {"properties", {{"city", city_ref}, {"cityName", Schema("string")}}}};
-  json report_indicator = {
-      {"type", "object"},
-      {"required", {"indicator", "name", "network", "cities"}},
-      {"properties",
-       {{"indicator", Schema("string")},
-        {"name", Schema("string")},
-        {"unit", Schema("string")},
-        {"kind", {{"type", "string"}, {"enum", {"quantity", "milestone"}}}},
-        {"scope", {{"type", "string"}, {"enum", {"city", "network"}}}},
-        {"target", Schema("number")},
-        {"deadline", MonthSchema()},
-        {"direction", Schema("string")},
-        {"deadlineBeforeCovenant", Schema("boolean")},
-        {"network", progress_ref},
-        {"cityStatuses", status_counts},
-        {"cities",
-         {{"type", "array"},
-          {"items",
-           {{"type", "object"},
-            {"required", {"city", "status", "level", "rated"}},
-            {"properties",
-             {{"city", city_ref},
-              {"cityName", Schema("string")},
-              {"status", status_enum},
-              {"level", Schema("integer")},
-              {"rated", Schema("boolean")},
-              {"current", figure}}}}}}},
-        {"chart",
-         {{"type", "boolean"},
-          {"description",
-           "Whether the report draws the indicator's chart"}}}}}};
+  // A report's indicator: what the progress endpoint says of it, with its
+  // name and the cities' statuses in short.
+  json report_indicator = schemas["IndicatorProgress"];
+  report_indicator["required"] = {"indicator", "name", "network", "cities"};
+  json& indicator_properties = report_indicator["properties"];
+  for (const char* dropped : {"theme", "at", "method"}) {
+    indicator_properties.erase(dropped);
+  }
+  indicator_properties["name"] = Schema("string");
+  indicator_properties["cityStatuses"] = status_counts;
+  indicator_properties["cities"] = {
+      {"type", "array"},
+      {"items",
+       {{"type", "object"},
+        {"required", {"city", "status", "level", "rated"}},
+        {"properties",
+         {{"city", city_ref},
+          {"cityName", Schema("string")},
+          {"status", status_enum},
+          {"level", Schema("integer")},
+          {"rated", Schema("boolean")},
+          {"current", figure}}}}}};
+  indicator_properties["chart"] = {
+      {"type", "boolean"},
+      {"description", "Whether the report draws the indicator's chart"}};
   json report_agreement = {
       {"allOf",
        {{{"$ref", "#/components/schemas/ProgressAssessment"}},
