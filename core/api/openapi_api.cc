@@ -1106,7 +1106,15 @@ json Components(const std::string& session_cookie) {
               {"period", MonthSchema()},
               {"rank", Schema("integer")}}}}}}},
         {"total", Schema("integer")},
-        {"withoutFigure", {{"type", "array"}, {"items", Schema("object")}}}}}};
+        {"withoutFigure",
+         {{"type", "array"},
+          {"description", "The participating cities without a figure then"},
+          {"items",
+           {{"type", "object"},
+            {"required", {"city", "cityName"}},
+            {"properties",
+             {{"city", {{"type", "string"}, {"pattern", "^GM[0-9]{4}$"}}},
+              {"cityName", Schema("string")}}}}}}}}}};
   schemas["ThemeCollection"] = CollectionOf("Theme");
   schemas["AgreementCollection"] = CollectionOf("Agreement");
   schemas["IndicatorCollection"] = CollectionOf("Indicator");
