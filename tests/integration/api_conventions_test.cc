@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -20,26 +21,8 @@ using testing::Fetch;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
 
-class ApiConventionsTest : public ::testing::Test {
+class ApiConventionsTest : public testing::ServedPlatformTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    app::Config config;
-    config.port = 0;
-    config.data_dir = dir_->path() / "data";
-    config.plugin_dir = testing::ThemePluginDir();
-    config.web_root = "";
-    auto platform = app::Platform::Start(config);
-    ASSERT_TRUE(platform.ok()) << platform.status().message();
-    platform_ = std::move(platform).value().release();
-    std::ifstream in(config.AdminTokenFile());
-    std::getline(in, token_);
-  }
-  static void TearDownTestSuite() {
-    delete platform_;
-    delete dir_;
-  }
-
   static HttpResponse Get(const std::string& target,
                           std::map<std::string, std::string> headers = {}) {
     return Fetch(platform_->port(), "GET", target, headers);
@@ -58,15 +41,7 @@ class ApiConventionsTest : public ::testing::Test {
     }
     return out;
   }
-
-  static testing::TempDir* dir_;
-  static app::Platform* platform_;
-  static std::string token_;
 };
-
-testing::TempDir* ApiConventionsTest::dir_ = nullptr;
-app::Platform* ApiConventionsTest::platform_ = nullptr;
-std::string ApiConventionsTest::token_;
 
 TEST_F(ApiConventionsTest, AnUndeclaredQueryParameterIsRefusedNamingIt) {
   HttpResponse refused = Get("/api/v1/themes?page_size=5");

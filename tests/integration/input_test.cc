@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -24,34 +25,12 @@ using testing::HttpResponse;
 constexpr const char* kParks = "/api/v1/themes/bedrijvige-stad/business-parks";
 constexpr const char* kImport = "/api/v1/themes/groene-stad/energy-use/import";
 
-class InputTest : public ::testing::Test {
+class InputTest : public testing::ServedPlatformTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    app::Config config;
-    config.port = 0;
-    config.data_dir = dir_->path() / "data";
-    config.plugin_dir = testing::ThemePluginDir();
-    config.web_root = testing::SourceDir() / "web";
-    auto platform = app::Platform::Start(config);
-    ASSERT_TRUE(platform.ok()) << platform.status().message();
-    platform_ = std::move(platform).value().release();
-    std::ifstream in(config.AdminTokenFile());
-    std::getline(in, token_);
-  }
-  static void TearDownTestSuite() {
-    delete platform_;
-    delete dir_;
-  }
-
-  static HttpResponse AsAdmin(const std::string& method,
-                              const std::string& target,
-                              const std::string& body = "",
-                              const std::string& type = "application/json") {
-    std::map<std::string, std::string> headers = {
-        {"Authorization", "Bearer " + token_}};
-    if (!body.empty()) headers["Content-Type"] = type;
-    return Fetch(platform_->port(), method, target, headers, body);
+    StartPlatform([](app::Config& config) {
+      config.web_root = testing::SourceDir() / "web";
+    });
   }
 
   // The answer's body as JSON; fails the test when it is not valid JSON
@@ -61,15 +40,7 @@ class InputTest : public ::testing::Test {
     EXPECT_FALSE(parsed.is_discarded()) << "not valid JSON: " << response.body;
     return parsed;
   }
-
-  static testing::TempDir* dir_;
-  static app::Platform* platform_;
-  static std::string token_;
 };
-
-testing::TempDir* InputTest::dir_ = nullptr;
-app::Platform* InputTest::platform_ = nullptr;
-std::string InputTest::token_;
 
 TEST_F(InputTest,
        ACsvImportWithBytesThatAreNotUtf8IsRefusedNamingLineAndColumn) {

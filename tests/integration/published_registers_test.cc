@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -84,26 +85,8 @@ std::string RunCommand(const std::string& command) {
   return out;
 }
 
-class PublishedRegistersTest : public ::testing::Test {
+class PublishedRegistersTest : public testing::ServedPlatformTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    app::Config config;
-    config.port = 0;
-    config.data_dir = dir_->path() / "data";
-    config.plugin_dir = testing::ThemePluginDir();
-    config.web_root = "";
-    auto platform = app::Platform::Start(config);
-    ASSERT_TRUE(platform.ok()) << platform.status().message();
-    platform_ = std::move(platform).value().release();
-    std::ifstream in(config.AdminTokenFile());
-    std::getline(in, token_);
-  }
-  static void TearDownTestSuite() {
-    delete platform_;
-    delete dir_;
-  }
-
   static HttpResponse Get(const std::string& target) {
     return Fetch(platform_->port(), "GET", target);
   }
@@ -169,15 +152,7 @@ class PublishedRegistersTest : public ::testing::Test {
     }
     return hits;
   }
-
-  static testing::TempDir* dir_;
-  static app::Platform* platform_;
-  static std::string token_;
 };
-
-testing::TempDir* PublishedRegistersTest::dir_ = nullptr;
-app::Platform* PublishedRegistersTest::platform_ = nullptr;
-std::string PublishedRegistersTest::token_;
 
 TEST_F(PublishedRegistersTest, AnExportedRegisterIsADatasetWhileItsModuleIsOn) {
   json park = {{"city", "GM0794"},

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -137,26 +138,8 @@ std::vector<RegisterCase> Cases() {
   };
 }
 
-class ThemeRegistersTest : public ::testing::Test {
+class ThemeRegistersTest : public testing::ServedPlatformTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    app::Config config;
-    config.port = 0;
-    config.data_dir = dir_->path() / "data";
-    config.plugin_dir = testing::ThemePluginDir();
-    config.web_root = "";
-    auto platform = app::Platform::Start(config);
-    ASSERT_TRUE(platform.ok()) << platform.status().message();
-    platform_ = std::move(platform).value().release();
-    std::ifstream in(config.AdminTokenFile());
-    std::getline(in, token_);
-  }
-  static void TearDownTestSuite() {
-    delete platform_;
-    delete dir_;
-  }
-
   static HttpResponse Send(const std::string& method, const std::string& target,
                            const std::string& body, bool as_admin = true,
                            const std::string& type = "application/json") {
@@ -169,15 +152,7 @@ class ThemeRegistersTest : public ::testing::Test {
     EXPECT_EQ(response.status, 200) << target << ": " << response.body;
     return json::parse(response.body, nullptr, false);
   }
-
-  static testing::TempDir* dir_;
-  static app::Platform* platform_;
-  static std::string token_;
 };
-
-testing::TempDir* ThemeRegistersTest::dir_ = nullptr;
-app::Platform* ThemeRegistersTest::platform_ = nullptr;
-std::string ThemeRegistersTest::token_;
 
 TEST_F(ThemeRegistersTest, EachRegisterStoresValidRecordsAndRefusesBadOnes) {
   for (const RegisterCase& c : Cases()) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -24,34 +25,14 @@ const std::vector<std::string>& ThemeIds() {
   return kIds;
 }
 
-class ThemesTest : public ::testing::Test {
+class ThemesTest : public testing::ServedPlatformTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    app::Config config;
-    config.port = 0;
-    config.data_dir = dir_->path() / "data";
-    config.plugin_dir = testing::ThemePluginDir();
-    config.web_root = "";
-    auto platform = app::Platform::Start(config);
-    ASSERT_TRUE(platform.ok()) << platform.status().message();
-    platform_ = std::move(platform).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete platform_;
-    delete dir_;
-  }
   json Get(const std::string& target) {
     auto response = testing::Fetch(platform_->port(), "GET", target);
     EXPECT_EQ(response.status, 200) << target << ": " << response.body;
     return json::parse(response.body, nullptr, false);
   }
-  static testing::TempDir* dir_;
-  static app::Platform* platform_;
 };
-
-testing::TempDir* ThemesTest::dir_ = nullptr;
-app::Platform* ThemesTest::platform_ = nullptr;
 
 TEST_F(ThemesTest, AllNineModulesLoadAndAreEnabled) {
   auto modules = platform_->modules().Modules();
