@@ -36,20 +36,21 @@ namespace {
 
 using nlohmann::json;
 
-// Why the caller may not write the theme's projects, or nullopt. Article 1e:
-// the leading cities lead the allocation and execution of the theme's
-// projects; the theme's editors keep its records.
-std::optional<std::string> ProjectWriteRefusal(
-    const http::Request& request, const domain::ThemeManifest& theme) {
+// Ok if the caller may write the theme's projects, otherwise
+// PermissionDenied saying who may. Article 1e: the leading cities lead the
+// allocation and execution of the theme's projects; the theme's editors
+// keep its records.
+Status MayWriteProjects(const http::Request& request,
+                        const domain::ThemeManifest& theme) {
   std::string_view role = request.CallerRole();
   std::string_view scope = request.CallerScope();
-  if (role == auth::kAdmin) return std::nullopt;
-  if (role == auth::kThemeEditor && scope == theme.id) return std::nullopt;
+  if (role == auth::kAdmin) return Status::Ok();
+  if (role == auth::kThemeEditor && scope == theme.id) return Status::Ok();
   std::string leaders;
   for (const domain::Leader& leader : theme.leaders) {
     if (leader.cbs_code.empty()) continue;
     if (role == auth::kCityEditor && scope == leader.cbs_code) {
-      return std::nullopt;
+      return Status::Ok();
     }
     if (!leaders.empty()) leaders += ", ";
     leaders += leader.cbs_code;
@@ -63,21 +64,21 @@ std::optional<std::string> ProjectWriteRefusal(
   reason += role;
   reason += " for ";
   reason += scope;
-  return reason;
+  return Status::PermissionDenied(std::move(reason));
 }
 
-http::Response Forbidden(const http::Request& request,
-                         const std::string& reason) {
+// The 403 for refused, written to the security log first.
+http::Response Forbidden(const http::Request& request, const Status& refused) {
   LogSecurityEvent("refused " + request.method + " " + request.path + " to " +
-                   request.CallerName("the public") + " with 403: " + reason +
-                   " (request id " + request.request_id + ")");
-  return http::Response::Problem(403, "Forbidden", reason);
+                   request.CallerName("the public") +
+                   " with 403: " + refused.message() + " (request id " +
+                   request.request_id + ")");
+  return ProblemFor(refused);
 }
 
 // ?status= as a list of statuses: "proposed,running" by default (the
 // active agenda), "all" for every status.
-std::variant<std::vector<std::string>, http::Response> Statuses(
-    const http::Request& request) {
+Result<std::vector<std::string>> Statuses(const http::Request& request) {
   auto text = request.Query("status");
   if (!text) {
     return std::vector<std::string>{std::string(domain::kProjectProposed),
@@ -93,11 +94,10 @@ std::variant<std::vector<std::string>, http::Response> Statuses(
     std::size_t comma = rest.find(',');
     std::string_view one = rest.substr(0, comma);
     if (!domain::IsProjectStatus(one)) {
-      return http::Response::Problem(
-          400, "Bad Request",
+      return Status::InvalidArgument(
           "query parameter status: '" + std::string(one).substr(0, 40) +
-              "' is not a status; give proposed, running, completed or "
-              "stopped, several separated by commas, or all");
+          "' is not a status; give proposed, running, completed or "
+          "stopped, several separated by commas, or all");
     }
     statuses.emplace_back(one);
     if (comma == std::string_view::npos) break;
@@ -106,15 +106,13 @@ std::variant<std::vector<std::string>, http::Response> Statuses(
   return statuses;
 }
 
-// ?name= as a year of the covenant's term, or the 400 to send. required:
+// ?year= as a year of the covenant's term, or InvalidArgument. required:
 // absent is an error; otherwise absent is 0.
-std::variant<int, http::Response> YearParameter(const http::Request& request,
-                                                bool required) {
+Result<int> YearParameter(const http::Request& request, bool required) {
   auto text = request.Query("year");
   if (!text) {
     if (!required) return 0;
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "query parameter year: give a calendar year of the covenant's term "
         "(2013 or 2014)");
   }
@@ -123,28 +121,27 @@ std::variant<int, http::Response> YearParameter(const http::Request& request,
       std::from_chars(text->data(), text->data() + text->size(), year);
   if (error != std::errc() || end != text->data() + text->size() ||
       year < 1900 || year > 2099) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "query parameter year: must be a year as 2013, got '" +
-            std::string(*text).substr(0, 20) + "'");
+        std::string(*text).substr(0, 20) + "'");
   }
   if (required && (year < 2013 || year > 2014)) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "query parameter year: the covenant ran from 2013-03-07 until "
         "2014-12-31 (art. 12), so its rhythm of meetings is for 2013 or "
         "2014, not " +
-            std::to_string(year));
+        std::to_string(year));
   }
   return year;
 }
 
-std::variant<json, http::Response> Body(const http::Request& request,
-                                        const std::vector<const char*>& keys) {
+// The body as a JSON object whose keys are all in keys, or
+// InvalidArgument naming the first unknown key.
+Result<json> Body(const http::Request& request,
+                  const std::vector<const char*>& keys) {
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
-    return http::Response::Problem(400, "Bad Request",
-                                   "the body must be a JSON object");
+    return Status::InvalidArgument("the body must be a JSON object");
   }
   std::string names;
   for (const char* key : keys) {
@@ -155,10 +152,9 @@ std::variant<json, http::Response> Body(const http::Request& request,
     bool known = false;
     for (const char* key : keys) known = known || item.key() == key;
     if (!known) {
-      return http::Response::Problem(
-          400, "Bad Request",
+      return Status::InvalidArgument(
           item.key().substr(0, 60) +
-              ": this field cannot be set here; the fields are " + names);
+          ": this field cannot be set here; the fields are " + names);
     }
   }
   return body;
@@ -357,22 +353,18 @@ Status AddProjectRoutes(ApiContext& context) {
        {"pattern",
         "^(all|(proposed|running|completed|stopped)"
         "(,(proposed|running|completed|stopped))*)$"}})};
-  Status status = context.router->Add(PagedRoute(
-      "/api/v1/themes/{theme}/projects", options,
-      [ctx](http::Request& request, const Page& page) {
-        auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme))
-          return *problem;
-        auto statuses = Statuses(request);
-        if (auto* problem = std::get_if<http::Response>(&statuses))
-          return *problem;
-        domain::Projects projects(ctx->database);
-        auto items =
-            projects.List(std::get<domain::ThemeManifest>(theme).id,
-                          std::get<std::vector<std::string>>(statuses));
-        if (!items.ok()) return ProblemFor(items.status());
-        return Collection(*items, page);
-      }));
+  Status status = context.router->Add(
+      PagedRoute("/api/v1/themes/{theme}/projects", options,
+                 [ctx](http::Request& request, const Page& page) {
+                   auto theme = LoadTheme(*ctx, request.Param("theme"));
+                   if (!theme.ok()) return ProblemFor(theme.status());
+                   auto statuses = Statuses(request);
+                   if (!statuses.ok()) return ProblemFor(statuses.status());
+                   domain::Projects projects(ctx->database);
+                   auto items = projects.List(theme->id, *statuses);
+                   if (!items.ok()) return ProblemFor(items.status());
+                   return Collection(*items, page);
+                 }));
   if (!status.ok()) return status;
 
   options = Options("authenticated",
@@ -386,19 +378,17 @@ Status AddProjectRoutes(ApiContext& context) {
       {"POST", "/api/v1/themes/{theme}/projects", "core",
        [ctx](http::Request& request) {
          auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
-         const auto& manifest = std::get<domain::ThemeManifest>(theme);
-         if (auto reason = ProjectWriteRefusal(request, manifest)) {
-           return Forbidden(request, *reason);
+         if (!theme.ok()) return ProblemFor(theme.status());
+         const auto& manifest = *theme;
+         if (Status may = MayWriteProjects(request, manifest); !may.ok()) {
+           return Forbidden(request, may);
          }
          auto body = Body(request, domain::ProjectFields());
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
+         if (!body.ok()) return ProblemFor(body.status());
          domain::Projects projects(ctx->database);
          auto made =
-             projects.Create(manifest, std::get<json>(body),
-                             request.CallerName("unknown"), domain::TodayUtc());
+             projects.Create(manifest, *body, request.CallerName("unknown"),
+                             domain::TodayUtc());
          if (!made.ok()) return ProblemFor(made.status());
          http::Response response = Json(201, *made);
          response.SetHeader(
@@ -415,13 +405,11 @@ Status AddProjectRoutes(ApiContext& context) {
       {"GET", "/api/v1/themes/{theme}/projects/{projectId}", "core",
        [ctx](http::Request& request) {
          auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
+         if (!theme.ok()) return ProblemFor(theme.status());
          auto id = IdParam(request, "projectId", "project");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          domain::Projects projects(ctx->database);
-         auto found = projects.Get(std::get<domain::ThemeManifest>(theme).id,
-                                   std::get<std::int64_t>(id));
+         auto found = projects.Get(theme->id, *id);
          if (!found.ok()) return ProblemFor(found.status());
          return Json(200, *found);
        },
@@ -443,21 +431,19 @@ Status AddProjectRoutes(ApiContext& context) {
       {"PATCH", "/api/v1/themes/{theme}/projects/{projectId}", "core",
        [ctx](http::Request& request) {
          auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
-         const auto& manifest = std::get<domain::ThemeManifest>(theme);
-         if (auto reason = ProjectWriteRefusal(request, manifest)) {
-           return Forbidden(request, *reason);
+         if (!theme.ok()) return ProblemFor(theme.status());
+         const auto& manifest = *theme;
+         if (Status may = MayWriteProjects(request, manifest); !may.ok()) {
+           return Forbidden(request, may);
          }
          auto id = IdParam(request, "projectId", "project");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto body = Body(request, domain::ProjectFields());
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
+         if (!body.ok()) return ProblemFor(body.status());
          domain::Projects projects(ctx->database);
-         auto changed = projects.Update(
-             manifest, std::get<std::int64_t>(id), std::get<json>(body),
-             request.CallerName("unknown"), domain::TodayUtc());
+         auto changed =
+             projects.Update(manifest, *id, *body,
+                             request.CallerName("unknown"), domain::TodayUtc());
          if (!changed.ok()) return ProblemFor(changed.status());
          return Json(200, *changed);
        },
@@ -485,20 +471,18 @@ Status AddMeetingRoutes(ApiContext& context) {
       "/api/v1/meetings", options,
       [ctx](http::Request& request, const Page& page) {
         auto year = YearParameter(request, false);
-        if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
+        if (!year.ok()) return ProblemFor(year.status());
         std::string kind(request.Query("kind").value_or(""));
         if (!kind.empty() && kind != "official" && kind != "administrative" &&
             kind != "theme-table") {
-          return http::Response::Problem(
-              400, "Bad Request",
+          return ProblemFor(Status::InvalidArgument(
               "query parameter kind: must be official, administrative or "
-              "theme-table");
+              "theme-table"));
         }
         domain::Meetings meetings(ctx->database);
-        auto items =
-            meetings.List(std::get<int>(year), kind,
-                          std::string(request.Query("theme").value_or("")),
-                          request.principal.has_value());
+        auto items = meetings.List(
+            *year, kind, std::string(request.Query("theme").value_or("")),
+            request.principal.has_value());
         if (!items.ok()) return ProblemFor(items.status());
         return Collection(*items, page);
       }));
@@ -513,11 +497,9 @@ Status AddMeetingRoutes(ApiContext& context) {
       {"POST", "/api/v1/meetings", "core",
        [ctx](http::Request& request) {
          auto body = Body(request, domain::MeetingFields());
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
+         if (!body.ok()) return ProblemFor(body.status());
          domain::Meetings meetings(ctx->database);
-         auto made = meetings.Save(0, std::get<json>(body),
-                                   request.CallerName("unknown"));
+         auto made = meetings.Save(0, *body, request.CallerName("unknown"));
          if (!made.ok()) return ProblemFor(made.status());
          http::Response response = Json(201, *made);
          response.SetHeader(
@@ -578,21 +560,23 @@ Status AddMeetingRoutes(ApiContext& context) {
                   {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
                  {"rule", {{"type", "string"}}}}}}}}}}
           .dump();
-  status = context.router->Add(
-      {"GET", "/api/v1/meetings/rhythm", "core",
-       [ctx](http::Request& request) {
-         auto year = YearParameter(request, true);
-         if (auto* problem = std::get_if<http::Response>(&year))
-           return *problem;
-         domain::Meetings meetings(ctx->database);
-         auto facts = meetings.Facts();
-         if (!facts.ok()) return ProblemFor(facts.status());
-         std::string today = domain::TodayUtc();
-         json out = domain::Rhythm(std::get<int>(year), *facts, today);
-         out["evaluation"] = domain::Evaluation(*facts, today);
-         return Json(200, out);
-       },
-       options});
+  status = context.router->Add({"GET", "/api/v1/meetings/rhythm", "core",
+                                [ctx](http::Request& request) {
+                                  auto year = YearParameter(request, true);
+                                  if (!year.ok())
+                                    return ProblemFor(year.status());
+                                  domain::Meetings meetings(ctx->database);
+                                  auto facts = meetings.Facts();
+                                  if (!facts.ok())
+                                    return ProblemFor(facts.status());
+                                  std::string today = domain::TodayUtc();
+                                  json out =
+                                      domain::Rhythm(*year, *facts, today);
+                                  out["evaluation"] =
+                                      domain::Evaluation(*facts, today);
+                                  return Json(200, out);
+                                },
+                                options});
   if (!status.ok()) return status;
 
   options = Options("public",
@@ -604,10 +588,9 @@ Status AddMeetingRoutes(ApiContext& context) {
       {"GET", "/api/v1/meetings/{meetingId}", "core",
        [ctx](http::Request& request) {
          auto id = IdParam(request, "meetingId", "meeting");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          domain::Meetings meetings(ctx->database);
-         auto found = meetings.Get(std::get<std::int64_t>(id),
-                                   request.principal.has_value());
+         auto found = meetings.Get(*id, request.principal.has_value());
          if (!found.ok()) return ProblemFor(found.status());
          return Json(200, *found);
        },
@@ -624,14 +607,12 @@ Status AddMeetingRoutes(ApiContext& context) {
       {"PATCH", "/api/v1/meetings/{meetingId}", "core",
        [ctx](http::Request& request) {
          auto id = IdParam(request, "meetingId", "meeting");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto body = Body(request, domain::MeetingFields());
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
+         if (!body.ok()) return ProblemFor(body.status());
          domain::Meetings meetings(ctx->database);
          auto changed =
-             meetings.Save(std::get<std::int64_t>(id), std::get<json>(body),
-                           request.CallerName("unknown"));
+             meetings.Save(*id, *body, request.CallerName("unknown"));
          if (!changed.ok()) return ProblemFor(changed.status());
          return Json(200, *changed);
        },
@@ -714,15 +695,13 @@ Status AddFundingRoutes(ApiContext& context) {
          [ctx, entry_kind](http::Request& request) {
            auto body = Body(request, {"date", "amountCents", "description",
                                       "documentReference", "justification"});
-           if (auto* problem = std::get_if<http::Response>(&body))
-             return *problem;
+           if (!body.ok()) return ProblemFor(body.status());
            domain::Funding funding(ctx->database);
-           auto recorded = funding.Record(entry_kind, std::get<json>(body),
-                                          request.CallerName("unknown"));
+           auto recorded =
+               funding.Record(entry_kind, *body, request.CallerName("unknown"));
            if (!recorded.ok()) return ProblemFor(recorded.status());
            if (auto* refused = std::get_if<domain::RuleRefusal>(&*recorded)) {
-             return http::Response::Problem(422, "Unprocessable Content",
-                                            refused->detail);
+             return ProblemFor(422, refused->detail);
            }
            return Json(201, std::get<json>(*recorded));
          },

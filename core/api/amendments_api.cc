@@ -100,9 +100,10 @@ http::Response Answer(const Result<domain::Amendment>& result,
   return response;
 }
 
-// A version number from the query, or a 400 naming the parameter.
-std::variant<std::optional<int>, http::Response> VersionParameter(
-    const http::Request& request, const char* name) {
+// A version number from the query (nullopt when absent), or
+// InvalidArgument naming the parameter.
+Result<std::optional<int>> VersionParameter(const http::Request& request,
+                                            const char* name) {
   auto text = request.Query(name);
   if (!text) return std::optional<int>();
   int version = 0;
@@ -115,7 +116,7 @@ std::variant<std::optional<int>, http::Response> VersionParameter(
     detail += "' must be a version number (1, 2, ...), got '";
     detail += std::string(*text).substr(0, 40);
     detail += "'";
-    return http::Response::Problem(400, "Bad Request", detail);
+    return Status::InvalidArgument(std::move(detail));
   }
   return std::optional<int>(version);
 }
@@ -153,8 +154,8 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
                      if (found.status().code() == StatusCode::kNotFound) {
                        // An unknown theme in the query is a bad parameter, not
                        // a missing resource.
-                       return http::Response::Problem(400, "Bad Request",
-                                                      found.status().message());
+                       return ProblemFor(
+                           Status::InvalidArgument(found.status().message()));
                      }
                      return ProblemFor(found.status());
                    }
@@ -170,14 +171,15 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   options.summary =
       "One amendment: the text it starts from, the new text and the word "
       "diff between them, the parties' responses and each step taken";
-  status = context.router->Add(
-      {"GET", "/api/v1/amendments/{amendmentId}", "core",
-       [amendments](http::Request& request) {
-         auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         return Answer(amendments->Get(std::get<std::int64_t>(id)));
-       },
-       options});
+  status =
+      context.router->Add({"GET", "/api/v1/amendments/{amendmentId}", "core",
+                           [amendments](http::Request& request) {
+                             auto id =
+                                 IdParam(request, "amendmentId", "amendment");
+                             if (!id.ok()) return ProblemFor(id.status());
+                             return Answer(amendments->Get(*id));
+                           },
+                           options});
   if (!status.ok()) return status;
 
   options.summary =
@@ -197,26 +199,23 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
          std::string theme_id(request.Param("theme"));
          std::string letter(request.Param("letter"));
          auto from = VersionParameter(request, "from");
-         if (auto* problem = std::get_if<http::Response>(&from))
-           return *problem;
+         if (!from.ok()) return ProblemFor(from.status());
          auto to = VersionParameter(request, "to");
-         if (auto* problem = std::get_if<http::Response>(&to)) return *problem;
+         if (!to.ok()) return ProblemFor(to.status());
          auto theme = ctx->catalog.GetTheme(theme_id);
          if (!theme.ok()) return ProblemFor(theme.status());
          if (!theme->has_value()) {
-           return http::Response::Problem(
-               404, "Not Found",
-               "there is no theme '" + theme_id.substr(0, 60) +
-                   "'; GET /api/v1/themes lists them");
+           return ProblemFor(
+               Status::NotFound("there is no theme '" + theme_id.substr(0, 60) +
+                                "'; GET /api/v1/themes lists them"));
          }
          auto history = ctx->catalog.AgreementHistory(theme_id + "/" + letter);
          if (!history.ok()) return ProblemFor(history.status());
          if (history->empty()) {
-           return http::Response::Problem(
-               404, "Not Found",
+           return ProblemFor(Status::NotFound(
                "theme '" + theme_id + "' has no agreement '" +
-                   letter.substr(0, 20) + "'; GET /api/v1/themes/" + theme_id +
-                   "/agreements lists them");
+               letter.substr(0, 20) + "'; GET /api/v1/themes/" + theme_id +
+               "/agreements lists them"));
          }
          json items = json::array();
          std::map<int, const domain::AgreementVersion*> by_number;
@@ -227,8 +226,8 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
                             {"recordedAt", version.recorded_at}});
            by_number[version.version] = &version;
          }
-         std::optional<int> first = std::get<std::optional<int>>(from);
-         std::optional<int> last = std::get<std::optional<int>>(to);
+         std::optional<int> first = *from;
+         std::optional<int> last = *to;
          if (!last) last = history->back().version;
          if (!first) {
            auto at = by_number.find(*last);
@@ -250,7 +249,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
              detail += std::to_string(*number);
              detail += "; its versions run from 1 to ";
              detail += std::to_string(history->back().version);
-             return http::Response::Problem(400, "Bad Request", detail);
+             return ProblemFor(Status::InvalidArgument(std::move(detail)));
            }
          }
          json diff = nullptr;
@@ -281,9 +280,8 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
          auto fields = StringFields(
              request, {"theme", "agreement", "article", "currentText",
                        "proposer", "text", "reason"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
          domain::AmendmentProposal proposal;
          proposal.theme_id = values["theme"];
          proposal.letter = values["agreement"];
@@ -306,15 +304,13 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       {"POST", "/api/v1/amendments/{amendmentId}/responses", "core",
        [amendments](http::Request& request) {
          auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"party", "position", "comment"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
          return Answer(
-             amendments->Respond(*request.principal, std::get<std::int64_t>(id),
-                                 values["party"], values["position"],
-                                 values["comment"]),
+             amendments->Respond(*request.principal, *id, values["party"],
+                                 values["position"], values["comment"]),
              201);
        },
        options});
@@ -327,24 +323,21 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       {"POST", "/api/v1/amendments/{amendmentId}/consent", "core",
        [amendments](http::Request& request) {
          auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          std::int64_t meeting = 0;
          if (!request.body.empty()) {
            auto body = ReadObject(request, {"meeting"});
-           if (auto* problem = std::get_if<http::Response>(&body))
-             return *problem;
-           const json& object = std::get<json>(body);
+           if (!body.ok()) return ProblemFor(body.status());
+           const json& object = *body;
            if (object.contains("meeting")) {
              if (!object["meeting"].is_number_integer()) {
-               return http::Response::Problem(
-                   400, "Bad Request",
-                   "meeting: must be the meeting's id, a whole number");
+               return ProblemFor(Status::InvalidArgument(
+                   "meeting: must be the meeting's id, a whole number"));
              }
              meeting = object["meeting"].get<std::int64_t>();
            }
          }
-         return Answer(amendments->Consent(
-             *request.principal, std::get<std::int64_t>(id), meeting));
+         return Answer(amendments->Consent(*request.principal, *id, meeting));
        },
        options});
   if (!status.ok()) return status;
@@ -356,13 +349,12 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       {"POST", "/api/v1/amendments/{amendmentId}/report", "core",
        [amendments](http::Request& request) {
          auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"note"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
-         return Answer(amendments->Report(
-             *request.principal, std::get<std::int64_t>(id), values["note"]));
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
+         return Answer(
+             amendments->Report(*request.principal, *id, values["note"]));
        },
        options});
   if (!status.ok()) return status;
@@ -375,14 +367,12 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       {"POST", "/api/v1/amendments/{amendmentId}/effect", "core",
        [amendments](http::Request& request) {
          auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          if (!request.body.empty()) {
            auto body = ReadObject(request, {});
-           if (auto* problem = std::get_if<http::Response>(&body))
-             return *problem;
+           if (!body.ok()) return ProblemFor(body.status());
          }
-         return Answer(amendments->TakeEffect(*request.principal,
-                                              std::get<std::int64_t>(id)));
+         return Answer(amendments->TakeEffect(*request.principal, *id));
        },
        options});
   if (!status.ok()) return status;
@@ -394,13 +384,12 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       {"POST", "/api/v1/amendments/{amendmentId}/withdrawal", "core",
        [amendments](http::Request& request) {
          auto id = IdParam(request, "amendmentId", "amendment");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"reason"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
-         return Answer(amendments->Withdraw(
-             *request.principal, std::get<std::int64_t>(id), values["reason"]));
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
+         return Answer(
+             amendments->Withdraw(*request.principal, *id, values["reason"]));
        },
        options});
 }

@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "core/auth/accounts.h"
 #include "core/auth/token_service.h"
@@ -105,10 +104,10 @@ Status RegisterMonitoringRoutes(ApiContext& context, http::Router& router);
 // Whether request may see /metrics and the modules in /readyz.
 bool MayMonitor(const ApiContext& context, const http::Request& request);
 
-// The theme called id if its module is enabled, or the 404 to send (a
+// The theme called id if its module is enabled, otherwise NotFound (a
 // disabled theme is not part of the agenda's answers).
-std::variant<domain::ThemeManifest, http::Response> LoadTheme(
-    ApiContext& context, std::string_view id);
+Result<domain::ThemeManifest> LoadTheme(ApiContext& context,
+                                        std::string_view id);
 
 }  // namespace smartercities::api
 

@@ -76,12 +76,11 @@ Status RegisterAuditRoutes(ApiContext& context) {
           auto value = request.Query(name);
           if (!value) continue;
           if (!IsTimestamp(*value)) {
-            return http::Response::Problem(
-                400, "Bad Request",
+            return ProblemFor(Status::InvalidArgument(
                 std::string("query parameter '") + name +
-                    "' must be a date (2026-11-28) or a UTC time "
-                    "(2026-11-28T19:30:00Z), got '" +
-                    std::string(value->substr(0, 40)) + "'");
+                "' must be a date (2026-11-28) or a UTC time "
+                "(2026-11-28T19:30:00Z), got '" +
+                std::string(value->substr(0, 40)) + "'"));
           }
           *target = std::string(*value);
         }

@@ -60,10 +60,9 @@ Status RegisterCityRoutes(ApiContext& context) {
          });
          if (!read.ok()) return ProblemFor(read);
          if (!city) {
-           return http::Response::Problem(
-               404, "Not Found",
-               "there is no city with CBS code '" + code +
-                   "'; GET /api/v1/cities lists them");
+           return ProblemFor(
+               Status::NotFound("there is no city with CBS code '" + code +
+                                "'; GET /api/v1/cities lists them"));
          }
          // The themes the city leads or is involved in (art. 1e, 1f).
          auto themes = domain::Participation(ctx->database).OfCity(code);

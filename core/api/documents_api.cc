@@ -191,9 +191,8 @@ json SearchHitSchema() {
         {"score", {{"type", "number"}}}}}};
 }
 
-// ?year= as a year, or the 400 to send.
-std::variant<std::optional<int>, http::Response> YearParameter(
-    const http::Request& request) {
+// ?year= as a year (nullopt when absent or empty), or InvalidArgument.
+Result<std::optional<int>> YearParameter(const http::Request& request) {
   auto text = request.Query("year");
   if (!text || text->empty()) return std::optional<int>();
   int year = 0;
@@ -201,10 +200,9 @@ std::variant<std::optional<int>, http::Response> YearParameter(
       std::from_chars(text->data(), text->data() + text->size(), year);
   if (error != std::errc() || end != text->data() + text->size() ||
       year < 1900 || year > 2099) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "year: must be a year from 1900 to 2099, got '" +
-            std::string(text->substr(0, 20)) + "'");
+        std::string(text->substr(0, 20)) + "'");
   }
   return std::optional<int>(year);
 }
@@ -213,19 +211,18 @@ nlohmann::json YearSchema() {
   return {{"type", "integer"}, {"minimum", 1900}, {"maximum", 2099}};
 }
 
-// ?kind= as a document kind, or the 400 to send.
-std::variant<std::optional<std::string>, http::Response> KindParameter(
-    const http::Request& request) {
+// ?kind= as a document kind (nullopt when absent or empty), or
+// InvalidArgument.
+Result<std::optional<std::string>> KindParameter(const http::Request& request) {
   auto text = request.Query("kind");
   if (!text || text->empty()) return std::optional<std::string>();
   for (const char* kind : domain::DocumentKinds()) {
     if (*text == kind) return std::optional<std::string>(std::string(*text));
   }
-  return http::Response::Problem(
-      400, "Bad Request",
+  return Status::InvalidArgument(
       "kind: must be one of project-plan, business-case, evaluation, "
       "minutes, presentation, reference-list, got '" +
-          std::string(text->substr(0, 40)) + "'");
+      std::string(text->substr(0, 40)) + "'");
 }
 
 std::optional<std::string> TextParameter(const http::Request& request,
@@ -235,29 +232,29 @@ std::optional<std::string> TextParameter(const http::Request& request,
   return std::string(*text);
 }
 
-// The document named by the path, or the 404 to send.
-std::variant<domain::Document, http::Response> LoadDocument(
-    ApiContext& context, const http::Request& request) {
+// The document named by the path, or NotFound.
+Result<domain::Document> LoadDocument(ApiContext& context,
+                                      const http::Request& request) {
   auto id = IdParam(request, "documentId", "document");
-  if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+  if (!id.ok()) return id.status();
   domain::Documents documents(context.database, context.documents_dir);
-  auto found = documents.Get(std::get<std::int64_t>(id));
-  if (!found.ok()) return ProblemFor(found.status());
+  auto found = documents.Get(*id);
+  if (!found.ok()) return found.status();
   if (!found->has_value()) {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no document " + std::to_string(std::get<std::int64_t>(id)) +
-            "; GET /api/v1/documents lists them");
+    return Status::NotFound("there is no document " + std::to_string(*id) +
+                            "; GET /api/v1/documents lists them");
   }
   return std::move(**found);
 }
 
+// The 403 for a refusal whose reason the domain gave, written to the
+// security log first.
 http::Response Forbidden(const http::Request& request,
                          const std::string& reason) {
   LogSecurityEvent("refused " + request.method + " " + request.path + " to " +
                    request.CallerName("the public") + " with 403: " + reason +
                    " (request id " + request.request_id + ")");
-  return http::Response::Problem(403, "Forbidden", reason);
+  return ProblemFor(Status::PermissionDenied(reason));
 }
 
 // The value of a Content-Disposition header that offers name for saving
@@ -289,10 +286,9 @@ std::string Disposition(const std::string& name) {
   return out;
 }
 
-// The form's fields as an upload's input; the 400 to send for a project or
+// The form's fields as an upload's input; InvalidArgument for a project or
 // meeting that is no number.
-std::variant<domain::DocumentInput, http::Response> InputOf(
-    const std::vector<web::FormPart>& parts) {
+Result<domain::DocumentInput> InputOf(const std::vector<web::FormPart>& parts) {
   domain::DocumentInput input;
   for (const web::FormPart& part : parts) {
     if (part.filename) continue;
@@ -312,10 +308,9 @@ std::variant<domain::DocumentInput, http::Response> InputOf(
       std::int64_t id = 0;
       auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), id);
       if (error != std::errc() || end != v.data() + v.size() || id < 1) {
-        return http::Response::Problem(400, "Bad Request",
-                                       n + ": must be the id of a " + n +
-                                           " (a whole number), got '" +
-                                           v.substr(0, 20) + "'");
+        return Status::InvalidArgument(n + ": must be the id of a " + n +
+                                       " (a whole number), got '" +
+                                       v.substr(0, 20) + "'");
       }
       (n == "project" ? input.project : input.meeting) = id;
     }
@@ -331,37 +326,34 @@ http::Response UploadDocument(ApiContext& context, http::Request& request) {
   auto parts = web::ParseMultipartForm(
       request.body, request.Header("content-type").value_or(""));
   if (!parts) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return ProblemFor(Status::InvalidArgument(
         "the body is not well-formed multipart/form-data; send the fields "
         "and the file as a browser form does (curl -F file=@plan.pdf -F "
-        "title=...)");
+        "title=...)"));
   }
   const web::FormPart* file = nullptr;
   for (const web::FormPart& part : *parts) {
     if (part.name == "file" && part.filename) {
       if (file != nullptr) {
-        return http::Response::Problem(400, "Bad Request",
-                                       "file: send one file per upload");
+        return ProblemFor(
+            Status::InvalidArgument("file: send one file per upload"));
       }
       file = &part;
     }
   }
   if (file == nullptr) {
-    return http::Response::Problem(
-        400, "Bad Request",
-        "file: is required, as a part named \"file\" with a filename");
+    return ProblemFor(Status::InvalidArgument(
+        "file: is required, as a part named \"file\" with a filename"));
   }
   if (file->data.size() > context.document_limit_bytes) {
-    return http::Response::Problem(
-        413, "Content Too Large",
-        "file: is " + std::to_string(file->data.size()) +
-            " bytes; a document may have at most " +
-            std::to_string(context.document_limit_bytes) + " bytes");
+    return ProblemFor(413, "file: is " + std::to_string(file->data.size()) +
+                               " bytes; a document may have at most " +
+                               std::to_string(context.document_limit_bytes) +
+                               " bytes");
   }
   auto input = InputOf(*parts);
-  if (auto* problem = std::get_if<http::Response>(&input)) return *problem;
-  auto& fields = std::get<domain::DocumentInput>(input);
+  if (!input.ok()) return ProblemFor(input.status());
+  auto& fields = *input;
   fields.file_name = *file->filename;
   domain::ApplyUploaderDefaults(request.CallerRole(), request.CallerScope(),
                                 fields);
@@ -374,8 +366,7 @@ http::Response UploadDocument(ApiContext& context, http::Request& request) {
                                  request.CallerName("unknown"));
   if (!stored.ok()) {
     if (stored.status().message().starts_with("file: ")) {
-      return http::Response::Problem(415, "Unsupported Media Type",
-                                     stored.status().message());
+      return ProblemFor(415, stored.status().message());
     }
     return ProblemFor(stored.status());
   }
@@ -421,14 +412,14 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       "/api/v1/documents", options,
       [ctx](http::Request& request, const Page& page) {
         auto year = YearParameter(request);
-        if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
+        if (!year.ok()) return ProblemFor(year.status());
         auto kind = KindParameter(request);
-        if (auto* problem = std::get_if<http::Response>(&kind)) return *problem;
+        if (!kind.ok()) return ProblemFor(kind.status());
         domain::DocumentFilter filter;
         filter.theme = TextParameter(request, "theme");
         filter.city = TextParameter(request, "city");
-        filter.kind = std::get<std::optional<std::string>>(kind);
-        filter.year = std::get<std::optional<int>>(year);
+        filter.kind = *kind;
+        filter.year = *year;
         domain::Documents documents(ctx->database, ctx->documents_dir);
         auto found = documents.List(filter);
         if (!found.ok()) return ProblemFor(found.status());
@@ -471,11 +462,8 @@ Status RegisterDocumentRoutes(ApiContext& context) {
   status = add("GET", "/api/v1/documents/{documentId}", options,
                [ctx](http::Request& request) {
                  auto document = LoadDocument(*ctx, request);
-                 if (auto* problem = std::get_if<http::Response>(&document)) {
-                   return *problem;
-                 }
-                 return Json(
-                     200, DocumentJson(std::get<domain::Document>(document)));
+                 if (!document.ok()) return ProblemFor(document.status());
+                 return Json(200, DocumentJson(*document));
                });
   if (!status.ok()) return status;
 
@@ -489,21 +477,18 @@ Status RegisterDocumentRoutes(ApiContext& context) {
   status = add("GET", "/api/v1/documents/{documentId}/file", options,
                [ctx](http::Request& request) {
                  auto loaded = LoadDocument(*ctx, request);
-                 if (auto* problem = std::get_if<http::Response>(&loaded)) {
-                   return *problem;
-                 }
-                 const auto& document = std::get<domain::Document>(loaded);
+                 if (!loaded.ok()) return ProblemFor(loaded.status());
+                 const auto& document = *loaded;
                  domain::Documents documents(ctx->database, ctx->documents_dir);
                  std::ifstream in(documents.FileOf(document), std::ios::binary);
                  std::ostringstream bytes;
                  bytes << in.rdbuf();
                  if (!in || bytes.str().size() !=
                                 static_cast<std::size_t>(document.size_bytes)) {
-                   return http::Response::Problem(
-                       500, "Internal Server Error",
+                   return ProblemFor(Status::Internal(
                        "the file of document " + std::to_string(document.id) +
-                           " is missing from the data directory; an operator "
-                           "restores it from a backup");
+                       " is missing from the data directory; an operator "
+                       "restores it from a backup"));
                  }
                  http::Response response;
                  response.status = 200;
@@ -529,10 +514,8 @@ Status RegisterDocumentRoutes(ApiContext& context) {
   status = add("DELETE", "/api/v1/documents/{documentId}", remove,
                [ctx](http::Request& request) {
                  auto loaded = LoadDocument(*ctx, request);
-                 if (auto* problem = std::get_if<http::Response>(&loaded)) {
-                   return *problem;
-                 }
-                 const auto& document = std::get<domain::Document>(loaded);
+                 if (!loaded.ok()) return ProblemFor(loaded.status());
+                 const auto& document = *loaded;
                  if (auto reason = domain::DocumentWriteRefusal(
                          request.CallerRole(), request.CallerScope(),
                          document.theme, document.city)) {
@@ -573,15 +556,15 @@ Status RegisterDocumentRoutes(ApiContext& context) {
       "/api/v1/search", options,
       [ctx, search](http::Request& request, const Page& chosen) {
         auto year = YearParameter(request);
-        if (auto* problem = std::get_if<http::Response>(&year)) return *problem;
+        if (!year.ok()) return ProblemFor(year.status());
         auto kind = KindParameter(request);
-        if (auto* problem = std::get_if<http::Response>(&kind)) return *problem;
+        if (!kind.ok()) return ProblemFor(kind.status());
         domain::SearchQuery query;
         query.text = std::string(request.Query("q").value_or(""));
         query.theme = TextParameter(request, "theme");
         query.city = TextParameter(request, "city");
-        query.kind = std::get<std::optional<std::string>>(kind);
-        query.year = std::get<std::optional<int>>(year);
+        query.kind = *kind;
+        query.year = *year;
         query.type = TextParameter(request, "type");
         if (query.type &&
             std::find(std::begin(domain::kSearchHitTypes),

@@ -263,7 +263,7 @@ class Exports {
       detail += name.substr(0, 80);
       detail += "'; the files are: ";
       detail += KnownFiles(datasets);
-      return http::Response::Problem(404, "Not Found", detail);
+      return ProblemFor(Status::NotFound(std::move(detail)));
     }
     std::string type = MediaType(file->kind);
     if (!http::Negotiate(request.Header("accept").value_or(""),
@@ -271,7 +271,7 @@ class Exports {
       std::string detail = "this file is ";
       detail += type;
       detail += "; send an Accept header that allows it";
-      return http::Response::Problem(406, "Not Acceptable", detail);
+      return ProblemFor(406, detail);
     }
     std::uint64_t version =
         file->dataset ? VersionOf(context_.database, file->dataset->tables)
@@ -312,10 +312,9 @@ class Exports {
       return response;
     }
     if (!state_.StartBuild()) {
-      response = http::Response::Problem(
-          503, "Service Unavailable",
+      response = ProblemFor(Status::Unavailable(
           "other downloads are being written now; try again in a few "
-          "seconds");
+          "seconds"));
       response.SetHeader("Retry-After", "5");
       return response;
     }

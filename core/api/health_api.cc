@@ -62,12 +62,11 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
       {"GET", "/metrics", "core",
        [ctx, shows_detail](http::Request& request) {
          if (!shows_detail(request)) {
-           http::Response refused = http::Response::Problem(
-               401, "Unauthorized",
+           http::Response refused = ProblemFor(Status::Unauthenticated(
                "the metrics are for administrators and monitoring: send "
                "'Authorization: Bearer <token>' with an administrator's token "
                "or the one in the file of --metrics-token-file, or scrape "
-               "the --monitoring-address listener");
+               "the --monitoring-address listener"));
            refused.SetHeader("WWW-Authenticate", "Bearer");
            return refused;
          }

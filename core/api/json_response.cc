@@ -11,9 +11,9 @@ namespace {
 constexpr std::size_t kMaxPage = 1000000;
 constexpr std::size_t kMaxPageSize = 500;
 
-std::variant<std::size_t, http::Response> ParsePositive(
-    const http::Request& request, std::string_view name, std::size_t fallback,
-    std::size_t max) {
+Result<std::size_t> ParsePositive(const http::Request& request,
+                                  std::string_view name, std::size_t fallback,
+                                  std::size_t max) {
   auto text = request.Query(name);
   if (!text) return fallback;
   std::size_t value = 0;
@@ -21,28 +21,24 @@ std::variant<std::size_t, http::Response> ParsePositive(
       std::from_chars(text->data(), text->data() + text->size(), value);
   if (error != std::errc() || end != text->data() + text->size() || value < 1 ||
       value > max) {
-    return http::Response::Problem(400, "Bad Request",
-                                   "query parameter '" + std::string(name) +
-                                       "' must be a whole number from 1 to " +
-                                       std::to_string(max) + ", got '" +
-                                       std::string(text->substr(0, 40)) + "'");
+    return Status::InvalidArgument("query parameter '" + std::string(name) +
+                                   "' must be a whole number from 1 to " +
+                                   std::to_string(max) + ", got '" +
+                                   std::string(text->substr(0, 40)) + "'");
   }
   return value;
 }
 
 }  // namespace
 
-std::variant<Page, http::Response> ParsePage(const http::Request& request,
-                                             std::size_t default_page_size) {
-  Page page;
-  auto number = ParsePositive(request, "page", 1, kMaxPage);
-  if (auto* problem = std::get_if<http::Response>(&number)) return *problem;
-  page.page = std::get<std::size_t>(number);
-  auto size =
+Result<Page> ParsePage(const http::Request& request,
+                       std::size_t default_page_size) {
+  Result<std::size_t> number = ParsePositive(request, "page", 1, kMaxPage);
+  if (!number.ok()) return number.status();
+  Result<std::size_t> size =
       ParsePositive(request, "pageSize", default_page_size, kMaxPageSize);
-  if (auto* problem = std::get_if<http::Response>(&size)) return *problem;
-  page.page_size = std::get<std::size_t>(size);
-  return page;
+  if (!size.ok()) return size.status();
+  return Page{*number, *size};
 }
 
 http::Route PagedRoute(std::string pattern, http::RouteOptions options,
@@ -52,11 +48,9 @@ http::Route PagedRoute(std::string pattern, http::RouteOptions options,
   return {"GET", std::move(pattern), "core",
           [handler = std::move(handler),
            default_page_size](http::Request& request) {
-            auto page = ParsePage(request, default_page_size);
-            if (auto* problem = std::get_if<http::Response>(&page)) {
-              return *problem;
-            }
-            return handler(request, std::get<Page>(page));
+            Result<Page> page = ParsePage(request, default_page_size);
+            if (!page.ok()) return ProblemFor(page.status());
+            return handler(request, *page);
           },
           std::move(options)};
 }
@@ -83,9 +77,8 @@ http::Response Collection(const nlohmann::json& all_items, const Page& page) {
                     {"pageSize", page.page_size}});
 }
 
-std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
-                                                   std::string_view name,
-                                                   std::string_view what) {
+Result<std::int64_t> IdParam(const http::Request& request,
+                             std::string_view name, std::string_view what) {
   std::string_view text = request.Param(name);
   std::int64_t id = 0;
   auto [end, error] =
@@ -96,31 +89,30 @@ std::variant<std::int64_t, http::Response> IdParam(const http::Request& request,
     detail += " '";
     detail += text.substr(0, 40);
     detail += "'; an id is a whole number";
-    return http::Response::Problem(404, "Not Found", detail);
+    return Status::NotFound(std::move(detail));
   }
   return id;
 }
 
-std::variant<std::map<std::string, std::string>, http::Response> StringFields(
+Result<std::map<std::string, std::string>> StringFields(
     const http::Request& request, std::initializer_list<const char*> names) {
   std::map<std::string, std::string> out;
   if (request.body.empty()) return out;
-  auto body = ReadObject(request, names);
-  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
+  Result<nlohmann::json> body = ReadObject(request, names);
+  if (!body.ok()) return body.status();
   for (const char* name : names) {
-    auto value = OptionalString(std::get<nlohmann::json>(body), name);
-    if (auto* problem = std::get_if<http::Response>(&value)) return *problem;
-    out[name] = std::get<std::optional<std::string>>(value).value_or("");
+    Result<std::optional<std::string>> value = OptionalString(*body, name);
+    if (!value.ok()) return value.status();
+    out[name] = value->value_or("");
   }
   return out;
 }
 
-std::variant<nlohmann::json, http::Response> ReadObject(
-    const http::Request& request, std::initializer_list<const char*> allowed) {
+Result<nlohmann::json> ReadObject(const http::Request& request,
+                                  std::initializer_list<const char*> allowed) {
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
-    return http::Response::Problem(400, "Bad Request",
-                                   "the body must be a JSON object");
+    return Status::InvalidArgument("the body must be a JSON object");
   }
   for (const auto& item : body.items()) {
     bool known = false;
@@ -130,24 +122,22 @@ std::variant<nlohmann::json, http::Response> ReadObject(
       names += (names.empty() ? "" : ", ") + std::string(name);
     }
     if (!known) {
-      return http::Response::Problem(
-          400, "Bad Request",
+      return Status::InvalidArgument(
           item.key().substr(0, 60) + ": this field cannot be set here; " +
-              (names.empty() ? "this endpoint takes no fields"
-                             : "the fields are " + names));
+          (names.empty() ? "this endpoint takes no fields"
+                         : "the fields are " + names));
     }
   }
   return body;
 }
 
-std::variant<std::optional<std::string>, http::Response> OptionalString(
-    const nlohmann::json& body, const char* key) {
+Result<std::optional<std::string>> OptionalString(const nlohmann::json& body,
+                                                  const char* key) {
   if (!body.contains(key) || body[key].is_null()) {
     return std::optional<std::string>();
   }
   if (!body[key].is_string()) {
-    return http::Response::Problem(400, "Bad Request",
-                                   std::string(key) + ": must be text");
+    return Status::InvalidArgument(std::string(key) + ": must be text");
   }
   return std::optional<std::string>(body[key].get<std::string>());
 }
@@ -177,29 +167,42 @@ http::Response Json(int status, const nlohmann::json& body) {
   }
 }
 
-http::Response ProblemFor(const Status& status) {
-  switch (status.code()) {
+namespace {
+
+int HttpStatusOf(StatusCode code) {
+  switch (code) {
     case StatusCode::kInvalidArgument:
-      return http::Response::Problem(400, "Bad Request", status.message());
+      return 400;
     case StatusCode::kUnauthenticated:
-      return http::Response::Problem(401, "Unauthorized", status.message());
+      return 401;
     case StatusCode::kPermissionDenied:
-      return http::Response::Problem(403, "Forbidden", status.message());
+      return 403;
     case StatusCode::kNotFound:
-      return http::Response::Problem(404, "Not Found", status.message());
+      return 404;
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
-      return http::Response::Problem(409, "Conflict", status.message());
+      return 409;
     case StatusCode::kResourceExhausted:
-      return http::Response::Problem(429, "Too Many Requests",
-                                     status.message());
+      return 429;
     case StatusCode::kUnavailable:
-      return http::Response::Problem(503, "Service Unavailable",
-                                     status.message());
-    default:
-      return http::Response::Problem(500, "Internal Server Error",
-                                     status.message());
+      return 503;
+    case StatusCode::kOk:
+    case StatusCode::kInternal:
+      break;
   }
+  // An ok Status is a fault of the caller's: there is nothing to report.
+  return 500;
+}
+
+}  // namespace
+
+http::Response ProblemFor(const Status& status) {
+  return ProblemFor(HttpStatusOf(status.code()), status.message());
+}
+
+http::Response ProblemFor(int http_status, std::string_view detail) {
+  return http::Response::Problem(http_status, http::ReasonPhrase(http_status),
+                                 detail);
 }
 
 }  // namespace smartercities::api

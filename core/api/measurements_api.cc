@@ -66,21 +66,19 @@ domain::Reporter ReporterOf(const http::Request& request) {
           std::string(request.CallerScope())};
 }
 
-// The enabled indicator, or the 404 to send.
-std::variant<domain::IndicatorRecord, http::Response> LoadIndicator(
-    ApiContext& context, std::string_view id) {
+// The enabled indicator, or NotFound.
+Result<domain::IndicatorRecord> LoadIndicator(ApiContext& context,
+                                              std::string_view id) {
   auto record = context.catalog.GetIndicator(id);
-  if (!record.ok()) return ProblemFor(record.status());
+  if (!record.ok()) return record.status();
   if (!record->has_value() || !context.modules.IsEnabled((*record)->theme_id)) {
-    return http::Response::Problem(
-        404, "Not Found", "there is no indicator '" + std::string(id) + "'");
+    return Status::NotFound("there is no indicator '" + std::string(id) + "'");
   }
   return std::move(**record);
 }
 
-// Whether the city exists; otherwise the 404 to send.
-std::optional<http::Response> CheckCity(ApiContext& context,
-                                        const std::string& code) {
+// Ok if the city exists, otherwise NotFound.
+Status CheckCity(ApiContext& context, const std::string& code) {
   bool found = false;
   Status read = context.database.Read([&](storage::Connection& db) {
     return db.Execute("SELECT 1 FROM cities WHERE cbs_code = ?1",
@@ -90,11 +88,10 @@ std::optional<http::Response> CheckCity(ApiContext& context,
                         return false;
                       });
   });
-  if (!read.ok()) return ProblemFor(read);
-  if (found) return std::nullopt;
-  return http::Response::Problem(404, "Not Found",
-                                 "there is no city with CBS code '" + code +
-                                     "'; GET /api/v1/cities lists them");
+  if (!read.ok()) return read;
+  if (found) return Status::Ok();
+  return Status::NotFound("there is no city with CBS code '" + code +
+                          "'; GET /api/v1/cities lists them");
 }
 
 // The themes of the indicators whose module is enabled now.
@@ -116,31 +113,29 @@ Result<std::map<std::string, std::string>> EnabledIndicators(
   return themes;
 }
 
-// ?name= as a month ("2014-06"), or the 400 to send.
-std::variant<std::optional<std::string>, http::Response> MonthParameter(
-    const http::Request& request, std::string_view name) {
+// ?name= as a month ("2014-06"; nullopt when absent), or InvalidArgument.
+Result<std::optional<std::string>> MonthParameter(const http::Request& request,
+                                                  std::string_view name) {
   auto text = request.Query(name);
   if (!text) return std::optional<std::string>();
   if (!domain::IsMonth(*text)) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "query parameter '" + std::string(name) +
-            "' must be a month as YYYY-MM, e.g. 2014-06");
+        "' must be a month as YYYY-MM, e.g. 2014-06");
   }
   return std::optional<std::string>(std::string(*text));
 }
 
 // The filters of the query (period, from, to, and for collections across
-// indicators: indicator, city, theme), or the 400 to send.
-std::variant<domain::MeasurementFilter, http::Response> FilterOf(
-    const http::Request& request) {
+// indicators: indicator, city, theme), or InvalidArgument.
+Result<domain::MeasurementFilter> FilterOf(const http::Request& request) {
   domain::MeasurementFilter filter;
   for (auto [name, field] :
        {std::pair{"period", &filter.period}, std::pair{"from", &filter.from},
         std::pair{"to", &filter.to}}) {
     auto month = MonthParameter(request, name);
-    if (auto* problem = std::get_if<http::Response>(&month)) return *problem;
-    *field = std::get<std::optional<std::string>>(month);
+    if (!month.ok()) return month.status();
+    *field = *month;
   }
   if (auto indicator = request.Query("indicator")) {
     filter.indicator_id = std::string(*indicator);
@@ -185,13 +180,13 @@ http::Response Figures(ApiContext& context, const http::Request& request,
   return response;
 }
 
-// ?dryRun=true|false, or the 400 to send.
-std::variant<bool, http::Response> DryRun(const http::Request& request) {
+// ?dryRun=true|false, or InvalidArgument.
+Result<bool> DryRun(const http::Request& request) {
   auto text = request.Query("dryRun");
   if (!text || *text == "false") return false;
   if (*text == "true") return true;
-  return http::Response::Problem(
-      400, "Bad Request", "query parameter 'dryRun' must be true or false");
+  return Status::InvalidArgument(
+      "query parameter 'dryRun' must be true or false");
 }
 
 domain::ImportOptions OptionsFor(ApiContext& context,
@@ -276,9 +271,8 @@ http::Response ImportCsv(ApiContext& context, const http::Request& request,
                          std::optional<std::string> indicator,
                          std::optional<std::string> city) {
   auto dry_run = DryRun(request);
-  if (auto* problem = std::get_if<http::Response>(&dry_run)) return *problem;
-  domain::ImportOptions options =
-      OptionsFor(context, request, std::get<bool>(dry_run));
+  if (!dry_run.ok()) return ProblemFor(dry_run.status());
+  domain::ImportOptions options = OptionsFor(context, request, *dry_run);
   options.indicator = std::move(indicator);
   options.city = std::move(city);
   domain::MeasurementImport import(context.database);
@@ -288,15 +282,14 @@ http::Response ImportCsv(ApiContext& context, const http::Request& request,
 }
 
 // A bulk write's body: {"items": [{"indicator", "city", "period", "value",
-// "source"}, ...]}, or the 400 to send.
-std::variant<std::vector<domain::FigureInput>, http::Response> ReadItems(
+// "source"}, ...]}, or InvalidArgument.
+Result<std::vector<domain::FigureInput>> ReadItems(
     const http::Request& request) {
   auto body = ReadObject(request, {"items"});
-  if (auto* problem = std::get_if<http::Response>(&body)) return *problem;
-  const json& object = std::get<json>(body);
+  if (!body.ok()) return body.status();
+  const json& object = *body;
   if (!object.contains("items") || !object["items"].is_array()) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "items: is required, a list of figures {indicator, city, period, "
         "value, source}");
   }
@@ -306,8 +299,7 @@ std::variant<std::vector<domain::FigureInput>, http::Response> ReadItems(
     const json& item = items[i];
     std::string where = "items[" + std::to_string(i) + "]";
     if (!item.is_object()) {
-      return http::Response::Problem(400, "Bad Request",
-                                     where + ": must be an object");
+      return Status::InvalidArgument(where + ": must be an object");
     }
     domain::FigureInput figure;
     for (const auto& [key, value] : item.items()) {
@@ -321,17 +313,15 @@ std::variant<std::vector<domain::FigureInput>, http::Response> ReadItems(
       } else if (key == "value" && value.is_number()) {
         figure.value = value.get<double>();
       } else if (text != nullptr || key == "value") {
-        return http::Response::Problem(
-            400, "Bad Request",
+        return Status::InvalidArgument(
             where + "." + key + ": wrong type " +
-                std::string(value.type_name()) + "; " +
-                (key == "value" ? "send a number" : "send a string"));
+            std::string(value.type_name()) + "; " +
+            (key == "value" ? "send a number" : "send a string"));
       } else {
-        return http::Response::Problem(
-            400, "Bad Request",
+        return Status::InvalidArgument(
             where + "." + key.substr(0, 60) +
-                ": unknown field; send indicator, city, period, value and "
-                "source");
+            ": unknown field; send indicator, city, period, value and "
+            "source");
       }
     }
     figures.push_back(std::move(figure));
@@ -339,20 +329,22 @@ std::variant<std::vector<domain::FigureInput>, http::Response> ReadItems(
   return figures;
 }
 
-std::optional<http::Response> ReadBody(const http::Request& request,
-                                       domain::Measurement& measurement) {
+// Whether the request says its body is JSON.
+bool IsJson(const http::Request& request) {
   auto content_type = request.Header("content-type");
-  if (!content_type || content_type->rfind("application/json", 0) != 0) {
-    return http::Response::Problem(415, "Unsupported Media Type",
-                                   "send the figure as application/json");
-  }
+  return content_type && content_type->rfind("application/json", 0) == 0;
+}
+
+// One figure's JSON body {"city", "period", "value", "source"}, or
+// InvalidArgument naming the field.
+Result<domain::Measurement> ReadFigure(const http::Request& request) {
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "the body must be a JSON object with period, value and (for a "
         "per-city indicator) city");
   }
+  domain::Measurement measurement;
   for (const auto& [key, value] : body.items()) {
     if (key == "city" && (value.is_string() || value.is_null())) {
       measurement.city = value.is_string() ? value.get<std::string>() : "";
@@ -364,23 +356,21 @@ std::optional<http::Response> ReadBody(const http::Request& request,
       measurement.source = value.is_string() ? value.get<std::string>() : "";
     } else if (key == "city" || key == "period" || key == "value" ||
                key == "source") {
-      return http::Response::Problem(
-          400, "Bad Request",
+      return Status::InvalidArgument(
           key + ": wrong type " + std::string(value.type_name()) + "; " +
-              (key == "value" ? "send a number" : "send a string"));
+          (key == "value" ? "send a number" : "send a string"));
     } else {
-      return http::Response::Problem(
-          400, "Bad Request",
+      return Status::InvalidArgument(
           key + ": unknown field; send city, period, value and source");
     }
   }
   if (!body.contains("period")) {
-    return http::Response::Problem(400, "Bad Request", "period: is required");
+    return Status::InvalidArgument("period: is required");
   }
   if (!body.contains("value")) {
-    return http::Response::Problem(400, "Bad Request", "value: is required");
+    return Status::InvalidArgument("value: is required");
   }
-  return std::nullopt;
+  return measurement;
 }
 
 }  // namespace
@@ -435,14 +425,10 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
       "/api/v1/indicators/{indicator}/measurements", read,
       [ctx](http::Request& request, const Page& page) {
         auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
-        if (auto* problem = std::get_if<http::Response>(&indicator)) {
-          return *problem;
-        }
+        if (!indicator.ok()) return ProblemFor(indicator.status());
         auto filter = FilterOf(request);
-        if (auto* problem = std::get_if<http::Response>(&filter)) {
-          return *problem;
-        }
-        auto& chosen = std::get<domain::MeasurementFilter>(filter);
+        if (!filter.ok()) return ProblemFor(filter.status());
+        auto& chosen = *filter;
         chosen.indicator_id = std::string(request.Param("indicator"));
         return Figures(*ctx, request, page, chosen);
       }));
@@ -455,24 +441,25 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   write.summary =
       "Report a figure for an indicator (replaces the same month's; the "
       "replaced value is kept as a correction)";
-  status = add("POST", "/api/v1/indicators/{indicator}/measurements", write,
-               [ctx](http::Request& request) {
-                 auto indicator =
-                     LoadIndicator(*ctx, request.Param("indicator"));
-                 if (auto* problem = std::get_if<http::Response>(&indicator)) {
-                   return *problem;
-                 }
-                 domain::Measurement measurement;
-                 if (auto problem = ReadBody(request, measurement))
-                   return *problem;
-                 measurement.recorded_by = ReporterOf(request).name;
-                 domain::Measurements measurements(ctx->database);
-                 auto stored = measurements.Record(
-                     std::get<domain::IndicatorRecord>(indicator).indicator,
-                     measurement, CurrentMonthUtc());
-                 if (!stored.ok()) return ProblemFor(stored.status());
-                 return Json(201, MeasurementJson(*stored));
-               });
+  status =
+      add("POST", "/api/v1/indicators/{indicator}/measurements", write,
+          [ctx](http::Request& request) {
+            auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
+            if (!indicator.ok()) return ProblemFor(indicator.status());
+            if (!IsJson(request)) {
+              return ProblemFor(415, "send the figure as application/json");
+            }
+            Result<domain::Measurement> measurement = ReadFigure(request);
+            if (!measurement.ok()) {
+              return ProblemFor(measurement.status());
+            }
+            measurement->recorded_by = ReporterOf(request).name;
+            domain::Measurements measurements(ctx->database);
+            auto stored = measurements.Record(indicator->indicator,
+                                              *measurement, CurrentMonthUtc());
+            if (!stored.ok()) return ProblemFor(stored.status());
+            return Json(201, MeasurementJson(*stored));
+          });
   if (!status.ok()) return status;
 
   import.summary =
@@ -482,9 +469,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
       "POST", "/api/v1/indicators/{indicator}/measurements/import", import,
       [ctx](http::Request& request) {
         auto indicator = LoadIndicator(*ctx, request.Param("indicator"));
-        if (auto* problem = std::get_if<http::Response>(&indicator)) {
-          return *problem;
-        }
+        if (!indicator.ok()) return ProblemFor(indicator.status());
         return ImportCsv(*ctx, request, std::string(request.Param("indicator")),
                          std::nullopt);
       });
@@ -499,12 +484,12 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
       PagedRoute("/api/v1/cities/{city}/measurements", read,
                  [ctx](http::Request& request, const Page& page) {
                    std::string city(request.Param("city"));
-                   if (auto problem = CheckCity(*ctx, city)) return *problem;
-                   auto filter = FilterOf(request);
-                   if (auto* problem = std::get_if<http::Response>(&filter)) {
-                     return *problem;
+                   if (Status found = CheckCity(*ctx, city); !found.ok()) {
+                     return ProblemFor(found);
                    }
-                   auto& chosen = std::get<domain::MeasurementFilter>(filter);
+                   auto filter = FilterOf(request);
+                   if (!filter.ok()) return ProblemFor(filter.status());
+                   auto& chosen = *filter;
                    chosen.city = city;
                    return Figures(*ctx, request, page, chosen);
                  }));
@@ -516,7 +501,9 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   status = add("POST", "/api/v1/cities/{city}/measurements/import", import,
                [ctx](http::Request& request) {
                  std::string city(request.Param("city"));
-                 if (auto problem = CheckCity(*ctx, city)) return *problem;
+                 if (Status found = CheckCity(*ctx, city); !found.ok()) {
+                   return ProblemFor(found);
+                 }
                  return ImportCsv(*ctx, request, std::nullopt, city);
                });
   if (!status.ok()) return status;
@@ -529,11 +516,8 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
       PagedRoute("/api/v1/measurements", read,
                  [ctx](http::Request& request, const Page& page) {
                    auto filter = FilterOf(request);
-                   if (auto* problem = std::get_if<http::Response>(&filter)) {
-                     return *problem;
-                   }
-                   return Figures(*ctx, request, page,
-                                  std::get<domain::MeasurementFilter>(filter));
+                   if (!filter.ok()) return ProblemFor(filter.status());
+                   return Figures(*ctx, request, page, *filter);
                  }));
   if (!status.ok()) return status;
 
@@ -549,17 +533,12 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   status =
       add("POST", "/api/v1/measurements", bulk, [ctx](http::Request& request) {
         auto dry_run = DryRun(request);
-        if (auto* problem = std::get_if<http::Response>(&dry_run)) {
-          return *problem;
-        }
+        if (!dry_run.ok()) return ProblemFor(dry_run.status());
         auto items = ReadItems(request);
-        if (auto* problem = std::get_if<http::Response>(&items)) {
-          return *problem;
-        }
+        if (!items.ok()) return ProblemFor(items.status());
         domain::MeasurementImport bulk_import(ctx->database);
-        auto report = bulk_import.ImportList(
-            std::get<std::vector<domain::FigureInput>>(items),
-            OptionsFor(*ctx, request, std::get<bool>(dry_run)));
+        auto report =
+            bulk_import.ImportList(*items, OptionsFor(*ctx, request, *dry_run));
         if (!report.ok()) return ProblemFor(report.status());
         return ImportAnswer(*report, false);
       });
@@ -582,23 +561,20 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
       "The corrections of figures: the value each replaced, who replaced it "
       "and when (filter by indicator, city and months)";
   corrections.query = read.query;
-  return context.router->Add(PagedRoute(
-      "/api/v1/measurements/corrections", corrections,
-      [ctx](http::Request& request, const Page& page) {
-        auto filter = FilterOf(request);
-        if (auto* problem = std::get_if<http::Response>(&filter)) {
-          return *problem;
-        }
-        domain::Measurements measurements(ctx->database);
-        auto history =
-            measurements.History(std::get<domain::MeasurementFilter>(filter));
-        if (!history.ok()) return ProblemFor(history.status());
-        json items = json::array();
-        for (const auto& c : *history) {
-          items.push_back(CorrectionJson(c));
-        }
-        return Collection(items, page);
-      }));
+  return context.router->Add(
+      PagedRoute("/api/v1/measurements/corrections", corrections,
+                 [ctx](http::Request& request, const Page& page) {
+                   auto filter = FilterOf(request);
+                   if (!filter.ok()) return ProblemFor(filter.status());
+                   domain::Measurements measurements(ctx->database);
+                   auto history = measurements.History(*filter);
+                   if (!history.ok()) return ProblemFor(history.status());
+                   json items = json::array();
+                   for (const auto& c : *history) {
+                     items.push_back(CorrectionJson(c));
+                   }
+                   return Collection(items, page);
+                 }));
 }
 
 }  // namespace smartercities::api

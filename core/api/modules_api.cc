@@ -89,27 +89,25 @@ Status RegisterModuleRoutes(ApiContext& context) {
          if (!content_type ||
              (content_type->rfind("application/json", 0) != 0 &&
               content_type->rfind("application/merge-patch+json", 0) != 0)) {
-           return http::Response::Problem(
-               415, "Unsupported Media Type",
+           return ProblemFor(
+               415,
                "send the body as application/json, e.g. {\"enabled\": false}");
          }
          nlohmann::json body =
              nlohmann::json::parse(request.body, nullptr, false);
          if (body.is_discarded() || !body.is_object()) {
-           return http::Response::Problem(
-               400, "Bad Request",
-               "the body must be a JSON object such as {\"enabled\": false}");
+           return ProblemFor(Status::InvalidArgument(
+               "the body must be a JSON object such as {\"enabled\": false}"));
          }
          for (const auto& [key, value] : body.items()) {
            if (key != "enabled") {
-             return http::Response::Problem(
-                 400, "Bad Request",
-                 "field '" + key + "' cannot be changed; only 'enabled' can");
+             return ProblemFor(Status::InvalidArgument(
+                 "field '" + key + "' cannot be changed; only 'enabled' can"));
            }
          }
          if (!body.contains("enabled") || !body["enabled"].is_boolean()) {
-           return http::Response::Problem(
-               400, "Bad Request", "field 'enabled' must be true or false");
+           return ProblemFor(Status::InvalidArgument(
+               "field 'enabled' must be true or false"));
          }
          std::string actor = request.CallerName("unknown");
          auto info = ctx->modules.SetEnabled(

@@ -128,8 +128,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       "/api/v1/themes/{theme}/participants", options,
       [ctx, participation](http::Request& request, const Page& page) {
         auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme))
-          return *problem;
+        if (!theme.ok()) return ProblemFor(theme.status());
         auto found = participation->OfTheme(request.Param("theme"));
         if (!found.ok()) return ProblemFor(found.status());
         json items = json::array();
@@ -145,8 +144,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       PagedRoute("/api/v1/themes/{theme}/join-requests", options,
                  [ctx, joins](http::Request& request, const Page& page) {
                    auto theme = LoadTheme(*ctx, request.Param("theme"));
-                   if (auto* problem = std::get_if<http::Response>(&theme))
-                     return *problem;
+                   if (!theme.ok()) return ProblemFor(theme.status());
                    auto found = joins->List(request.Param("theme"));
                    if (!found.ok()) return ProblemFor(found.status());
                    json items = json::array();
@@ -163,9 +161,8 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       {"GET", "/api/v1/themes/{theme}/join-requests/{requestId}", "core",
        [joins](http::Request& request) {
          auto id = IdParam(request, "requestId", "join request");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         return Answer(
-             joins->Get(request.Param("theme"), std::get<std::int64_t>(id)));
+         if (!id.ok()) return ProblemFor(id.status());
+         return Answer(joins->Get(request.Param("theme"), *id));
        },
        options});
   if (!status.ok()) return status;
@@ -182,12 +179,10 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       {"POST", "/api/v1/themes/{theme}/join-requests", "core",
        [ctx, joins](http::Request& request) {
          auto theme = LoadTheme(*ctx, request.Param("theme"));
-         if (auto* problem = std::get_if<http::Response>(&theme))
-           return *problem;
+         if (!theme.ok()) return ProblemFor(theme.status());
          auto fields = StringFields(request, {"city", "motivation"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
          return Answer(joins->Ask(*request.principal, request.Param("theme"),
                                   values["city"], values["motivation"]),
                        201);
@@ -204,14 +199,12 @@ Status RegisterParticipationRoutes(ApiContext& context) {
        "core",
        [joins](http::Request& request) {
          auto id = IdParam(request, "requestId", "join request");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"note"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
-         return Answer(
-             joins->Consult(*request.principal, request.Param("theme"),
-                            std::get<std::int64_t>(id), values["note"]));
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
+         return Answer(joins->Consult(
+             *request.principal, request.Param("theme"), *id, values["note"]));
        },
        options});
   if (!status.ok()) return status;
@@ -224,15 +217,13 @@ Status RegisterParticipationRoutes(ApiContext& context) {
        "core",
        [joins](http::Request& request) {
          auto id = IdParam(request, "requestId", "join request");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"position", "comment"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
          return Answer(
-             joins->Respond(*request.principal, request.Param("theme"),
-                            std::get<std::int64_t>(id), values["position"],
-                            values["comment"]),
+             joins->Respond(*request.principal, request.Param("theme"), *id,
+                            values["position"], values["comment"]),
              201);
        },
        options});
@@ -247,14 +238,12 @@ Status RegisterParticipationRoutes(ApiContext& context) {
        "core",
        [joins](http::Request& request) {
          auto id = IdParam(request, "requestId", "join request");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto fields = StringFields(request, {"outcome", "reason"});
-         if (auto* problem = std::get_if<http::Response>(&fields))
-           return *problem;
-         auto& values = std::get<std::map<std::string, std::string>>(fields);
+         if (!fields.ok()) return ProblemFor(fields.status());
+         auto& values = *fields;
          return Answer(joins->Decide(*request.principal, request.Param("theme"),
-                                     std::get<std::int64_t>(id),
-                                     values["outcome"], values["reason"]));
+                                     *id, values["outcome"], values["reason"]));
        },
        options});
   return status;

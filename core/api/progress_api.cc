@@ -20,17 +20,15 @@ namespace {
 
 using nlohmann::json;
 
-// ?name= as a month, the default when absent, or the 400 to send.
-std::variant<std::string, http::Response> Month(const http::Request& request,
-                                                std::string_view name,
-                                                std::string fallback) {
+// ?name= as a month, the fallback when absent, or InvalidArgument.
+Result<std::string> Month(const http::Request& request, std::string_view name,
+                          std::string fallback) {
   auto text = request.Query(name);
   if (!text) return fallback;
   if (!domain::IsMonth(*text)) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "query parameter '" + std::string(name) +
-            "' must be a month as YYYY-MM, e.g. 2014-06");
+        "' must be a month as YYYY-MM, e.g. 2014-06");
   }
   return std::string(*text);
 }
@@ -41,23 +39,21 @@ struct Loaded {
 };
 
 // The progress at month at of the enabled themes (only theme_id's when
-// set), or the problem to send.
-std::variant<Loaded, http::Response> Load(ApiContext& context,
-                                          std::optional<std::string> theme_id,
-                                          std::string at) {
+// set), or why not (NotFound for a theme_id that is not enabled).
+Result<Loaded> Load(ApiContext& context, std::optional<std::string> theme_id,
+                    std::string at) {
   std::vector<domain::ThemeManifest> themes;
   auto ids = context.catalog.ThemeIds();
-  if (!ids.ok()) return ProblemFor(ids.status());
+  if (!ids.ok()) return ids.status();
   for (const std::string& id : *ids) {
     if (theme_id && id != *theme_id) continue;
     if (!context.modules.IsEnabled(id)) continue;
     auto theme = context.catalog.GetTheme(id);
-    if (!theme.ok()) return ProblemFor(theme.status());
+    if (!theme.ok()) return theme.status();
     if (theme->has_value()) themes.push_back(std::move(**theme));
   }
   if (theme_id && themes.empty()) {
-    return http::Response::Problem(404, "Not Found",
-                                   "there is no theme '" + *theme_id + "'");
+    return Status::NotFound("there is no theme '" + *theme_id + "'");
   }
   report::CityNames names;
   std::vector<std::string> cities;
@@ -69,22 +65,20 @@ std::variant<Loaded, http::Response> Load(ApiContext& context,
                         return true;
                       });
   });
-  if (!read.ok()) return ProblemFor(read);
+  if (!read.ok()) return read;
   auto overview = domain::ProgressOverview::Compute(
       context.database, std::move(themes), std::move(cities), std::move(at));
-  if (!overview.ok()) return ProblemFor(overview.status());
+  if (!overview.ok()) return overview.status();
   return Loaded{std::move(overview).value(), std::move(names)};
 }
 
-// The theme of an enabled indicator, or the 404 to send.
-std::variant<std::string, http::Response> ThemeOf(ApiContext& context,
-                                                  std::string_view indicator) {
+// The theme of an enabled indicator, or NotFound.
+Result<std::string> ThemeOf(ApiContext& context, std::string_view indicator) {
   auto record = context.catalog.GetIndicator(indicator);
-  if (!record.ok()) return ProblemFor(record.status());
+  if (!record.ok()) return record.status();
   if (!record->has_value() || !context.modules.IsEnabled((*record)->theme_id)) {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no indicator '" + std::string(indicator) + "'");
+    return Status::NotFound("there is no indicator '" + std::string(indicator) +
+                            "'");
   }
   return (*record)->theme_id;
 }
@@ -113,22 +107,17 @@ Status RegisterProgressRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          std::string id(request.Param("indicator"));
          auto theme = ThemeOf(*ctx, id);
-         if (auto* problem = std::get_if<http::Response>(&theme)) {
-           return *problem;
-         }
+         if (!theme.ok()) return ProblemFor(theme.status());
          auto at = Month(request, "at", CurrentMonthUtc());
-         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
-         auto loaded = Load(*ctx, std::get<std::string>(theme),
-                            std::get<std::string>(at));
-         if (auto* problem = std::get_if<http::Response>(&loaded)) {
-           return *problem;
-         }
-         const Loaded& data = std::get<Loaded>(loaded);
+         if (!at.ok()) return ProblemFor(at.status());
+         auto loaded = Load(*ctx, *theme, *at);
+         if (!loaded.ok()) return ProblemFor(loaded.status());
+         const Loaded& data = *loaded;
          const domain::IndicatorProgress* progress =
              data.overview.Indicator(id);
          if (progress == nullptr) {
-           return http::Response::Problem(404, "Not Found",
-                                          "there is no indicator '" + id + "'");
+           return ProblemFor(
+               Status::NotFound("there is no indicator '" + id + "'"));
          }
          json body = report::IndicatorProgressJson(*progress, data.names);
          body["at"] = data.overview.at();
@@ -151,35 +140,28 @@ Status RegisterProgressRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          std::string id(request.Param("indicator"));
          auto theme = ThemeOf(*ctx, id);
-         if (auto* problem = std::get_if<http::Response>(&theme)) {
-           return *problem;
-         }
+         if (!theme.ok()) return ProblemFor(theme.status());
          std::optional<std::string> period;
          if (request.Query("period")) {
            auto month = Month(request, "period", "");
-           if (auto* problem = std::get_if<http::Response>(&month)) {
-             return *problem;
-           }
-           period = std::get<std::string>(month);
+           if (!month.ok()) return ProblemFor(month.status());
+           period = *month;
          }
          std::string at = period ? *period : CurrentMonthUtc();
-         auto loaded = Load(*ctx, std::get<std::string>(theme), at);
-         if (auto* problem = std::get_if<http::Response>(&loaded)) {
-           return *problem;
-         }
-         const Loaded& data = std::get<Loaded>(loaded);
+         auto loaded = Load(*ctx, *theme, at);
+         if (!loaded.ok()) return ProblemFor(loaded.status());
+         const Loaded& data = *loaded;
          const domain::IndicatorProgress* progress =
              data.overview.Indicator(id);
          if (progress == nullptr) {
-           return http::Response::Problem(404, "Not Found",
-                                          "there is no indicator '" + id + "'");
+           return ProblemFor(
+               Status::NotFound("there is no indicator '" + id + "'"));
          }
          if (progress->indicator.scope != domain::IndicatorScope::kCity) {
-           return http::Response::Problem(
-               400, "Bad Request",
+           return ProblemFor(Status::InvalidArgument(
                "indicator '" + id +
-                   "' is measured for the network as a whole; there are no "
-                   "cities to compare");
+               "' is measured for the network as a whole; there are no "
+               "cities to compare"));
          }
          return Json(200,
                      report::ComparisonJson(data.overview.Compare(id, period),
@@ -197,16 +179,14 @@ Status RegisterProgressRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          std::string id(request.Param("theme"));
          auto at = Month(request, "at", CurrentMonthUtc());
-         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
-         auto loaded = Load(*ctx, id, std::get<std::string>(at));
-         if (auto* problem = std::get_if<http::Response>(&loaded)) {
-           return *problem;
-         }
-         const Loaded& data = std::get<Loaded>(loaded);
+         if (!at.ok()) return ProblemFor(at.status());
+         auto loaded = Load(*ctx, id, *at);
+         if (!loaded.ok()) return ProblemFor(loaded.status());
+         const Loaded& data = *loaded;
          const domain::ThemeProgress* progress = data.overview.Theme(id);
          if (progress == nullptr) {
-           return http::Response::Problem(404, "Not Found",
-                                          "there is no theme '" + id + "'");
+           return ProblemFor(
+               Status::NotFound("there is no theme '" + id + "'"));
          }
          json body = report::ThemeProgressJson(*progress, data.overview);
          body["at"] = data.overview.at();
@@ -224,17 +204,14 @@ Status RegisterProgressRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          std::string code(request.Param("city"));
          auto at = Month(request, "at", CurrentMonthUtc());
-         if (auto* problem = std::get_if<http::Response>(&at)) return *problem;
-         auto loaded = Load(*ctx, std::nullopt, std::get<std::string>(at));
-         if (auto* problem = std::get_if<http::Response>(&loaded)) {
-           return *problem;
-         }
-         const Loaded& data = std::get<Loaded>(loaded);
+         if (!at.ok()) return ProblemFor(at.status());
+         auto loaded = Load(*ctx, std::nullopt, *at);
+         if (!loaded.ok()) return ProblemFor(loaded.status());
+         const Loaded& data = *loaded;
          if (!data.names.contains(code)) {
-           return http::Response::Problem(
-               404, "Not Found",
-               "there is no city with CBS code '" + code +
-                   "'; GET /api/v1/cities lists them");
+           return ProblemFor(
+               Status::NotFound("there is no city with CBS code '" + code +
+                                "'; GET /api/v1/cities lists them"));
          }
          return Json(200, report::CityProgressJson(data.overview.ForCity(code),
                                                    data.overview, data.names));

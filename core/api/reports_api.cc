@@ -88,21 +88,20 @@ Status RegisterReportRoutes(ApiContext& context) {
          std::string text(request.Param("period"));
          auto period = domain::ParseHalfYear(text);
          if (!period) {
-           return http::Response::Problem(400, "Bad Request",
-                                          "period: a half year as YYYY-H1 or "
-                                          "YYYY-H2 (e.g. 2013-H2), got '" +
-                                              text.substr(0, 20) + "'");
+           return ProblemFor(Status::InvalidArgument(
+               "period: a half year as YYYY-H1 or YYYY-H2 (e.g. 2013-H2), "
+               "got '" +
+               text.substr(0, 20) + "'"));
          }
          if (period->first_month > CurrentMonthUtc()) {
-           return http::Response::Problem(
-               404, "Not Found",
+           return ProblemFor(Status::NotFound(
                "the half year " + period->name +
-                   " has not begun; GET /api/v1/reports lists the reports");
+               " has not begun; GET /api/v1/reports lists the reports"));
          }
          auto lang = request.Query("lang");
          if (lang && *lang != "nl" && *lang != "en") {
-           return http::Response::Problem(
-               400, "Bad Request", "query parameter 'lang' must be nl or en");
+           return ProblemFor(Status::InvalidArgument(
+               "query parameter 'lang' must be nl or en"));
          }
          web::Language language =
              lang == "en" ? web::Language::kEnglish : web::Language::kDutch;

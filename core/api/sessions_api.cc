@@ -27,18 +27,18 @@ std::int64_t SessionId(const http::Request& request) {
   return request.principal ? request.principal->session_id : 0;
 }
 
-// The account of a session caller ("user:<name>"), or a problem.
-std::variant<auth::User, http::Response> CurrentUser(ApiContext& context,
-                                                     http::Request& request) {
+// The account of a session caller ("user:<name>"), InvalidArgument for a
+// caller without a login session, or why it cannot be read.
+Result<auth::User> CurrentUser(ApiContext& context,
+                               const http::Request& request) {
   std::string name = request.CallerName();
   if (!name.starts_with("user:") || SessionId(request) == 0) {
-    return http::Response::Problem(
-        400, "Bad Request",
+    return Status::InvalidArgument(
         "this needs a login session; an API token has no password or "
         "session");
   }
   auto user = context.accounts->FindByName(name.substr(5));
-  if (!user.ok()) return ProblemFor(user.status());
+  if (!user.ok()) return user.status();
   return *user;
 }
 
@@ -62,14 +62,12 @@ Status RegisterSessionRoutes(ApiContext& context) {
       {"POST", "/api/v1/sessions", "core",
        [ctx](http::Request& request) {
          auto body = ReadObject(request, {"username", "password"});
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
-         const json& fields = std::get<json>(body);
+         if (!body.ok()) return ProblemFor(body.status());
+         const json& fields = *body;
          if (!fields.contains("username") || !fields["username"].is_string() ||
              !fields.contains("password") || !fields["password"].is_string()) {
-           return http::Response::Problem(
-               400, "Bad Request",
-               "username and password: both are required, as text");
+           return ProblemFor(Status::InvalidArgument(
+               "username and password: both are required, as text"));
          }
          std::string username = fields["username"].get<std::string>();
          std::chrono::seconds retry_after{0};
@@ -122,10 +120,9 @@ Status RegisterSessionRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          std::int64_t session = SessionId(request);
          if (session == 0) {
-           return http::Response::Problem(
-               400, "Bad Request",
+           return ProblemFor(Status::InvalidArgument(
                "this request has no login session to end (an API token is "
-               "revoked with DELETE /api/v1/tokens/{tokenId})");
+               "revoked with DELETE /api/v1/tokens/{tokenId})"));
          }
          Status ended = ctx->accounts->Logout(session);
          if (!ended.ok()) return ProblemFor(ended);
@@ -150,9 +147,8 @@ Status RegisterSessionRoutes(ApiContext& context) {
          out["session"] = session != 0;
          if (session != 0) {
            auto user = CurrentUser(*ctx, request);
-           if (auto* problem = std::get_if<http::Response>(&user))
-             return *problem;
-           out["user"] = UserJson(std::get<auth::User>(user));
+           if (!user.ok()) return ProblemFor(user.status());
+           out["user"] = UserJson(*user);
            // The same token the login answer gave; pages that were reloaded
            // read it here.
            out["csrfToken"] = request.principal->csrf_token;
@@ -176,36 +172,33 @@ Status RegisterSessionRoutes(ApiContext& context) {
       {"PUT", "/api/v1/me/password", "core",
        [ctx](http::Request& request) {
          auto user = CurrentUser(*ctx, request);
-         if (auto* problem = std::get_if<http::Response>(&user))
-           return *problem;
+         if (!user.ok()) return ProblemFor(user.status());
          auto body = ReadObject(
              request, {"currentPassword", "newPassword", "endOtherSessions"});
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
-         const json& fields = std::get<json>(body);
+         if (!body.ok()) return ProblemFor(body.status());
+         const json& fields = *body;
          if (!fields.contains("currentPassword") ||
              !fields["currentPassword"].is_string() ||
              !fields.contains("newPassword") ||
              !fields["newPassword"].is_string()) {
-           return http::Response::Problem(
-               400, "Bad Request",
-               "currentPassword and newPassword: both are required, as text");
+           return ProblemFor(Status::InvalidArgument(
+               "currentPassword and newPassword: both are required, as text"));
          }
          bool end_others = true;
          if (fields.contains("endOtherSessions")) {
            if (!fields["endOtherSessions"].is_boolean()) {
-             return http::Response::Problem(
-                 400, "Bad Request", "endOtherSessions: must be true or false");
+             return ProblemFor(Status::InvalidArgument(
+                 "endOtherSessions: must be true or false"));
            }
            end_others = fields["endOtherSessions"].get<bool>();
          }
-         const auth::User& account = std::get<auth::User>(user);
+         const auth::User& account = *user;
          auto matches = ctx->accounts->CheckPassword(
              account.id, fields["currentPassword"].get<std::string>());
          if (!matches.ok()) return ProblemFor(matches.status());
          if (!*matches) {
-           return http::Response::Problem(403, "Forbidden",
-                                          "currentPassword: is not right");
+           return ProblemFor(
+               Status::PermissionDenied("currentPassword: is not right"));
          }
          Status changed = ctx->accounts->SetPassword(
              account.id, fields["newPassword"].get<std::string>(), end_others,

@@ -172,10 +172,8 @@ Status RegisterThemeRoutes(ApiContext& context) {
                "A theme with its introduction, challenges and panels",
                [ctx](http::Request& request) {
                  auto theme = LoadTheme(*ctx, request.Param("theme"));
-                 if (auto* problem = std::get_if<http::Response>(&theme)) {
-                   return *problem;
-                 }
-                 return Json(200, ThemeJson(std::get<0>(theme)));
+                 if (!theme.ok()) return ProblemFor(theme.status());
+                 return Json(200, ThemeJson(*theme));
                });
   if (!status.ok()) return status;
 
@@ -188,15 +186,13 @@ Status RegisterThemeRoutes(ApiContext& context) {
       context, "/api/v1/themes/{theme}/agreements", agreements,
       [ctx](http::Request& request, const Page& page) {
         auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme))
-          return *problem;
-        const auto& manifest = std::get<0>(theme);
+        if (!theme.ok()) return ProblemFor(theme.status());
+        const auto& manifest = *theme;
         auto kind = request.Query("kind");
         if (kind && *kind != "result" && *kind != "effort") {
-          return http::Response::Problem(
-              400, "Bad Request",
+          return ProblemFor(Status::InvalidArgument(
               "query parameter 'kind' must be 'result' or 'effort', got '" +
-                  std::string(*kind) + "'");
+              std::string(*kind) + "'"));
         }
         json items = json::array();
         for (const auto& agreement : manifest.agreements) {
@@ -207,44 +203,40 @@ Status RegisterThemeRoutes(ApiContext& context) {
       });
   if (!status.ok()) return status;
 
-  status =
-      Add(context, "/api/v1/themes/{theme}/agreements/{letter}",
-          "One agreement with its text, parties, dates and version history",
-          [ctx](http::Request& request) {
-            auto theme = LoadTheme(*ctx, request.Param("theme"));
-            if (auto* problem = std::get_if<http::Response>(&theme))
-              return *problem;
-            const auto& manifest = std::get<0>(theme);
-            std::string_view letter = request.Param("letter");
-            for (const auto& agreement : manifest.agreements) {
-              if (agreement.letter != letter) continue;
-              json out = AgreementJson(manifest.id, agreement);
-              auto history = ctx->catalog.AgreementHistory(manifest.id + "/" +
-                                                           agreement.letter);
-              if (!history.ok()) return ProblemFor(history.status());
-              json versions = json::array();
-              for (const auto& version : *history) {
-                versions.push_back({{"version", version.version},
-                                    {"text", version.text},
-                                    {"source", version.source},
-                                    {"recordedAt", version.recorded_at}});
-              }
-              out["history"] = versions;
-              return Json(200, out);
-            }
-            return http::Response::Problem(
-                404, "Not Found",
-                "theme '" + manifest.id + "' has no agreement '" +
-                    std::string(letter) + "'; its letters run from '" +
-                    (manifest.agreements.empty()
-                         ? std::string("-")
-                         : manifest.agreements.front().letter) +
-                    "' to '" +
-                    (manifest.agreements.empty()
-                         ? std::string("-")
-                         : manifest.agreements.back().letter) +
-                    "'");
-          });
+  status = Add(
+      context, "/api/v1/themes/{theme}/agreements/{letter}",
+      "One agreement with its text, parties, dates and version history",
+      [ctx](http::Request& request) {
+        auto theme = LoadTheme(*ctx, request.Param("theme"));
+        if (!theme.ok()) return ProblemFor(theme.status());
+        const auto& manifest = *theme;
+        std::string_view letter = request.Param("letter");
+        for (const auto& agreement : manifest.agreements) {
+          if (agreement.letter != letter) continue;
+          json out = AgreementJson(manifest.id, agreement);
+          auto history = ctx->catalog.AgreementHistory(manifest.id + "/" +
+                                                       agreement.letter);
+          if (!history.ok()) return ProblemFor(history.status());
+          json versions = json::array();
+          for (const auto& version : *history) {
+            versions.push_back({{"version", version.version},
+                                {"text", version.text},
+                                {"source", version.source},
+                                {"recordedAt", version.recorded_at}});
+          }
+          out["history"] = versions;
+          return Json(200, out);
+        }
+        return ProblemFor(Status::NotFound(
+            "theme '" + manifest.id + "' has no agreement '" +
+            std::string(letter) + "'; its letters run from '" +
+            (manifest.agreements.empty() ? std::string("-")
+                                         : manifest.agreements.front().letter) +
+            "' to '" +
+            (manifest.agreements.empty() ? std::string("-")
+                                         : manifest.agreements.back().letter) +
+            "'"));
+      });
   if (!status.ok()) return status;
 
   status = AddPaged(
@@ -252,10 +244,8 @@ Status RegisterThemeRoutes(ApiContext& context) {
       ReadOptions("What the theme measures, with targets and deadlines"),
       [ctx](http::Request& request, const Page& page) {
         auto theme = LoadTheme(*ctx, request.Param("theme"));
-        if (auto* problem = std::get_if<http::Response>(&theme)) {
-          return *problem;
-        }
-        const auto& manifest = std::get<0>(theme);
+        if (!theme.ok()) return ProblemFor(theme.status());
+        const auto& manifest = *theme;
         json items = json::array();
         for (const auto& indicator : manifest.indicators) {
           items.push_back(IndicatorJson(manifest.id, indicator));
@@ -272,28 +262,25 @@ Status RegisterThemeRoutes(ApiContext& context) {
                if (!record.ok()) return ProblemFor(record.status());
                if (!record->has_value() ||
                    !ctx->modules.IsEnabled((*record)->theme_id)) {
-                 return http::Response::Problem(
-                     404, "Not Found",
+                 return ProblemFor(Status::NotFound(
                      "there is no indicator '" + std::string(id) +
-                         "'; GET /api/v1/themes/{theme}/indicators lists a "
-                         "theme's indicators");
+                     "'; GET /api/v1/themes/{theme}/indicators lists a "
+                     "theme's indicators"));
                }
                return Json(200, IndicatorJson((*record)->theme_id,
                                               (*record)->indicator));
              });
 }
 
-std::variant<domain::ThemeManifest, http::Response> LoadTheme(
-    ApiContext& context, std::string_view id) {
+Result<domain::ThemeManifest> LoadTheme(ApiContext& context,
+                                        std::string_view id) {
   auto missing = [&] {
-    return http::Response::Problem(
-        404, "Not Found",
-        "there is no theme '" + std::string(id) +
-            "'; GET /api/v1/themes lists the themes");
+    return Status::NotFound("there is no theme '" + std::string(id) +
+                            "'; GET /api/v1/themes lists the themes");
   };
   if (!context.modules.IsEnabled(id)) return missing();
   auto theme = context.catalog.GetTheme(id);
-  if (!theme.ok()) return ProblemFor(theme.status());
+  if (!theme.ok()) return theme.status();
   if (!theme->has_value()) return missing();
   return std::move(**theme);
 }

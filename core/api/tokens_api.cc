@@ -34,16 +34,14 @@ Status RegisterTokenRoutes(ApiContext& context) {
       {"POST", "/api/v1/tokens", "core",
        [ctx](http::Request& request) {
          auto body = ReadObject(request, {"name", "role", "scope"});
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
-         const json& fields = std::get<json>(body);
+         if (!body.ok()) return ProblemFor(body.status());
+         const json& fields = *body;
          std::string values[3];
          const char* keys[3] = {"name", "role", "scope"};
          for (int i = 0; i < 3; ++i) {
            auto value = OptionalString(fields, keys[i]);
-           if (auto* problem = std::get_if<http::Response>(&value))
-             return *problem;
-           values[i] = std::get<std::optional<std::string>>(value).value_or("");
+           if (!value.ok()) return ProblemFor(value.status());
+           values[i] = value->value_or("");
          }
          auto created = ctx->tokens->Create(values[0], values[1], values[2],
                                             request.CallerName("unknown"));
@@ -67,9 +65,8 @@ Status RegisterTokenRoutes(ApiContext& context) {
          auto [end, error] =
              std::from_chars(text.data(), text.data() + text.size(), id);
          if (error != std::errc() || end != text.data() + text.size()) {
-           return http::Response::Problem(
-               404, "Not Found",
-               "there is no token '" + std::string(text) + "'");
+           return ProblemFor(Status::NotFound("there is no token '" +
+                                              std::string(text) + "'"));
          }
          auto revoked = ctx->tokens->Revoke(id);
          if (!revoked.ok()) return ProblemFor(revoked.status());

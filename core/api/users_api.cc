@@ -35,9 +35,8 @@ Status RegisterUserRoutes(ApiContext& context) {
        [ctx](http::Request& request) {
          auto body = ReadObject(
              request, {"username", "displayName", "role", "scope", "password"});
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
-         const json& fields = std::get<json>(body);
+         if (!body.ok()) return ProblemFor(body.status());
+         const json& fields = *body;
          auth::NewUser user;
          for (auto [key, target] :
               {std::pair{"username", &user.username},
@@ -45,9 +44,8 @@ Status RegisterUserRoutes(ApiContext& context) {
                std::pair{"role", &user.role}, std::pair{"scope", &user.scope},
                std::pair{"password", &user.password}}) {
            auto value = OptionalString(fields, key);
-           if (auto* problem = std::get_if<http::Response>(&value))
-             return *problem;
-           *target = std::get<std::optional<std::string>>(value).value_or("");
+           if (!value.ok()) return ProblemFor(value.status());
+           *target = value->value_or("");
          }
          auto added = ctx->accounts->Add(user);
          if (!added.ok()) return ProblemFor(added.status());
@@ -63,16 +61,17 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.body_limit_bytes = 0;
   options.doc = {};
   options.summary = "One account";
-  status = context.router->Add(
-      {"GET", "/api/v1/users/{userId}", "core",
-       [ctx](http::Request& request) {
-         auto id = IdParam(request, "userId", "account");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
-         auto user = ctx->accounts->Find(std::get<std::int64_t>(id));
-         if (!user.ok()) return ProblemFor(user.status());
-         return Json(200, UserJson(*user));
-       },
-       options});
+  status = context.router->Add({"GET", "/api/v1/users/{userId}", "core",
+                                [ctx](http::Request& request) {
+                                  auto id =
+                                      IdParam(request, "userId", "account");
+                                  if (!id.ok()) return ProblemFor(id.status());
+                                  auto user = ctx->accounts->Find(*id);
+                                  if (!user.ok())
+                                    return ProblemFor(user.status());
+                                  return Json(200, UserJson(*user));
+                                },
+                                options});
   if (!status.ok()) return status;
 
   options.body_limit_bytes = 4096;
@@ -87,30 +86,28 @@ Status RegisterUserRoutes(ApiContext& context) {
       {"PATCH", "/api/v1/users/{userId}", "core",
        [ctx](http::Request& request) {
          auto id = IdParam(request, "userId", "account");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          auto body =
              ReadObject(request, {"displayName", "role", "scope", "disabled"});
-         if (auto* problem = std::get_if<http::Response>(&body))
-           return *problem;
-         const json& fields = std::get<json>(body);
+         if (!body.ok()) return ProblemFor(body.status());
+         const json& fields = *body;
          auth::UserChange change;
          for (auto [key, target] :
               {std::pair{"displayName", &change.display_name},
                std::pair{"role", &change.role},
                std::pair{"scope", &change.scope}}) {
            auto value = OptionalString(fields, key);
-           if (auto* problem = std::get_if<http::Response>(&value))
-             return *problem;
-           *target = std::get<std::optional<std::string>>(value);
+           if (!value.ok()) return ProblemFor(value.status());
+           *target = *value;
          }
          if (fields.contains("disabled")) {
            if (!fields["disabled"].is_boolean()) {
-             return http::Response::Problem(400, "Bad Request",
-                                            "disabled: must be true or false");
+             return ProblemFor(
+                 Status::InvalidArgument("disabled: must be true or false"));
            }
            change.disabled = fields["disabled"].get<bool>();
          }
-         auto after = ctx->accounts->Update(std::get<std::int64_t>(id), change);
+         auto after = ctx->accounts->Update(*id, change);
          if (!after.ok()) return ProblemFor(after.status());
          return Json(200, UserJson(*after));
        },
@@ -129,14 +126,12 @@ Status RegisterUserRoutes(ApiContext& context) {
       {"POST", "/api/v1/users/{userId}/password-reset", "core",
        [ctx](http::Request& request) {
          auto id = IdParam(request, "userId", "account");
-         if (auto* problem = std::get_if<http::Response>(&id)) return *problem;
+         if (!id.ok()) return ProblemFor(id.status());
          if (!request.body.empty()) {
            auto body = ReadObject(request, {});
-           if (auto* problem = std::get_if<http::Response>(&body))
-             return *problem;
+           if (!body.ok()) return ProblemFor(body.status());
          }
-         auto password =
-             ctx->accounts->ResetPassword(std::get<std::int64_t>(id));
+         auto password = ctx->accounts->ResetPassword(*id);
          if (!password.ok()) return ProblemFor(password.status());
          http::Response response = Json(201, {{"password", *password}});
          response.SetHeader("Cache-Control", "no-store");
