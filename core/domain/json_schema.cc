@@ -226,18 +226,20 @@ class Checker {
 
   void CheckString(const json& schema, const std::string& text,
                    const std::string& path) {
+    // Lengths are counted in characters, as a person counts them.
+    std::size_t characters = sdk::CharacterCount(text);
     if (schema.contains("minLength") &&
-        text.size() < schema["minLength"].get<std::size_t>()) {
+        characters < schema["minLength"].get<std::size_t>()) {
       Problem(path, text.empty()
                         ? "must not be empty"
-                        : "is shorter than " + schema["minLength"].dump() +
-                              " characters");
+                        : "must be at least " + schema["minLength"].dump() +
+                              " characters, got " + std::to_string(characters));
     }
     if (schema.contains("maxLength") &&
-        text.size() > schema["maxLength"].get<std::size_t>()) {
-      StringProblem(
-          schema, path, text,
-          "is longer than " + schema["maxLength"].dump() + " characters");
+        characters > schema["maxLength"].get<std::size_t>()) {
+      StringProblem(schema, path, text,
+                    "must be at most " + schema["maxLength"].dump() +
+                        " characters, got " + std::to_string(characters));
       return;
     }
     if (auto format = schema.find("format");
@@ -352,8 +354,9 @@ class Checker {
                  extra != schema.end()) {
         if (*extra == false) {
           std::string reason = options_.unknown_field_reason;
-          if (options_.name_known_fields && !properties.empty() &&
-              properties.size() <= 20) {
+          if (options_.name_known_fields && properties.empty()) {
+            reason += " (it takes no fields)";
+          } else if (options_.name_known_fields && properties.size() <= 20) {
             std::vector<std::string> names;
             for (const auto& [name, property] : properties.items()) {
               if (options_.refuse_read_only && IsReadOnly(property)) continue;

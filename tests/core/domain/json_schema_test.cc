@@ -253,5 +253,14 @@ TEST(FindSchemaBreachesTest, CompositionsReportTheClosestForm) {
   EXPECT_EQ(FindSchemaBreaches(one, 2).size(), 1u);
 }
 
+TEST(FindSchemaBreachesTest, LengthsAreCountedInCharacters) {
+  json schema = {{"type", "string"}, {"maxLength", 3}};
+  EXPECT_THAT(FindSchemaBreaches(schema, "\u00e9\u00e9\u00e9"),
+              ::testing::IsEmpty());
+  EXPECT_THAT(FindSchemaBreaches(schema, "\u00e9\u00e9\u00e9\u00e9"),
+              ::testing::ElementsAre(
+                  SchemaBreach{"", "must be at most 3 characters, got 4"}));
+}
+
 }  // namespace
 }  // namespace smartercities::domain
