@@ -1210,8 +1210,11 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"party",
          {{"type", "string"},
-          {"enum", {"ez", "g32", "g4", "stedenlink"}},
-          {"description", "The party an administrator responds for"}}},
+          {"pattern", "^(ez|g32|g4|stedenlink|GM[0-9]{4})$"},
+          {"description",
+           "The party an administrator responds for (ez, g32, g4, "
+           "stedenlink), or the city's CBS code a city editor responds "
+           "for (their own, also when left out)"}}},
         {"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
         {"comment", {{"type", "string"}, {"maxLength", 4000}}}}}};
   schemas["AmendmentConsentInput"] = {
