@@ -10,6 +10,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/domain/amendments.h"
 #include "core/domain/word_diff.h"
 
@@ -274,6 +275,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       "Any party proposes an amendment of an agreement or an article, with "
       "the new text and a reason (art. 9a): a city editor for their city, an "
       "administrator for one of the four parties";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentInput");
   status = context.router->Add(
       {"POST", "/api/v1/amendments", "core",
        [amendments](http::Request& request) {
@@ -300,6 +302,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       "An involved party agrees to or objects to the amendment, once (art. "
       "9c; for the general part EZ, art. 9b): a city editor for their city, "
       "an administrator naming the party";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentResponseInput");
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/responses", "core",
        [amendments](http::Request& request) {
@@ -319,6 +322,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   options.summary =
       "An administrator records the administrative meeting's consent to an "
       "amendment of the general part, after EZ agreed (art. 9b, 6b)";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentConsentInput");
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/consent", "core",
        [amendments](http::Request& request) {
@@ -345,6 +349,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   options.summary =
       "The leading city reports the involved parties' agreement to "
       "Stedenlink (art. 9d): a city editor of a leading city of the theme";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentReportInput");
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/report", "core",
        [amendments](http::Request& request) {
@@ -363,6 +368,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
       "Stedenlink (an administrator) applies the amendment: an agreement "
       "gets the new text as its next version; the change is published "
       "(art. 9d, 9e)";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentEffectInput");
   status = context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/effect", "core",
        [amendments](http::Request& request) {
@@ -380,6 +386,7 @@ Status RegisterAmendmentRoutes(ApiContext& context) {
   options.summary =
       "The proposer withdraws the amendment before it takes effect, with an "
       "optional reason";
+  options.doc.request_schema = ComponentSchemaRef("AmendmentWithdrawalInput");
   return context.router->Add(
       {"POST", "/api/v1/amendments/{amendmentId}/withdrawal", "core",
        [amendments](http::Request& request) {

@@ -129,8 +129,10 @@ json UploadSchema() {
       {"author",
        {{"type", "string"},
         {"description",
-         "A CBS code or a covenant party; a city editor's city when left "
-         "out"}}},
+         "The authoring party: a CBS code (GM0363) or a covenant party (ez, "
+         "g32, g4, stedenlink). Required from administrators and theme "
+         "editors; a city editor who leaves it out uploads as their city, "
+         "and may name no other"}}},
       {"date", {{"type", "string"}, {"format", "date"}}},
       {"language", {{"type", "string"}, {"enum", {"nl", "en"}}}},
       {"licence", text},

@@ -20,6 +20,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/base/time_format.h"
 #include "core/domain/measurement_import.h"
 #include "core/domain/measurements.h"
@@ -415,6 +416,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   import.body_limit_bytes = kImportBodyLimitBytes;
   import.deadline = std::chrono::minutes(2);
   import.query = dry_run_query;
+  import.doc.request_schema = ComponentSchemaRef("FiguresCsv");
 
   read.summary =
       "The figures reported for an indicator, per city and month (JSON, or "
@@ -441,6 +443,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   write.summary =
       "Report a figure for an indicator (replaces the same month's; the "
       "replaced value is kept as a correction)";
+  write.doc.request_schema = ComponentSchemaRef("MeasurementInput");
   status =
       add("POST", "/api/v1/indicators/{indicator}/measurements", write,
           [ctx](http::Request& request) {
@@ -530,6 +533,7 @@ Status RegisterMeasurementRoutes(ApiContext& context) {
   bulk.summary =
       "Report many figures at once (all or nothing; ?dryRun=true checks "
       "only)";
+  bulk.doc.request_schema = ComponentSchemaRef("MeasurementBulkInput");
   status =
       add("POST", "/api/v1/measurements", bulk, [ctx](http::Request& request) {
         auto dry_run = DryRun(request);

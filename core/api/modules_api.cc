@@ -3,6 +3,7 @@
 //   PATCH /api/v1/modules/{id}    {"enabled": true|false} switches it now
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 
 namespace smartercities::api {
 namespace {
@@ -68,6 +69,7 @@ Status RegisterModuleRoutes(ApiContext& context) {
   options.summary =
       "Load theme plugins added to the plugin directory since the last scan";
   options.body_limit_bytes = 1024;
+  options.doc.request_schema = ComponentSchemaRef("RescanRequest");
   status = context.router->Add(
       {"POST", "/api/v1/modules/rescan", "core",
        [ctx](http::Request&) {
@@ -82,6 +84,7 @@ Status RegisterModuleRoutes(ApiContext& context) {
 
   options.summary = "Switch a theme module on or off";
   options.body_limit_bytes = 1024;
+  options.doc.request_schema = ComponentSchemaRef("ModulePatch");
   return context.router->Add(
       {"PATCH", "/api/v1/modules/{id}", "core",
        [ctx](http::Request& request) {

@@ -8,6 +8,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/http/route_checks.h"
 
 namespace smartercities::api {
@@ -17,18 +18,18 @@ using nlohmann::json;
 
 constexpr std::string_view kBase = "/api/v1";
 
-// What the document says of each core operation. A plugin operation says
-// what its manifest declaration and the plugin's description say
-// (http::RouteDoc); without them, that it takes and answers a JSON object.
+// What the document says of each core operation's answers. Its request
+// body is what the route declares (http::RouteDoc::request_schema, which the
+// server checks bodies against); a plugin operation says what its manifest
+// declaration and the plugin's description say; without them, that it takes
+// and answers a JSON object.
 struct OperationDoc {
-  OperationDoc(std::string response, std::string request = "", int status = 200,
+  OperationDoc(std::string response, int status = 200,
                std::vector<std::string> other_types = {})
       : response_schema(std::move(response)),
-        request_schema(std::move(request)),
         success_status(status),
         other_response_types(std::move(other_types)) {}
   std::string response_schema;
-  std::string request_schema;
   int success_status;
   // Media types the operation also answers in, chosen with Accept (a text
   // or a file, described as a string).
@@ -44,19 +45,18 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/themes/{theme}/indicators", {"IndicatorCollection"}},
       {"GET /api/v1/indicators/{indicator}", {"Indicator"}},
       {"GET /api/v1/indicators/{indicator}/measurements",
-       {"MeasurementCollection", "", 200, {"text/csv"}}},
+       {"MeasurementCollection", 200, {"text/csv"}}},
       {"POST /api/v1/indicators/{indicator}/measurements",
-       {"Measurement", "MeasurementInput", 201}},
+       {"Measurement", 201}},
       {"POST /api/v1/indicators/{indicator}/measurements/import",
-       {"ImportReport", "FiguresCsv"}},
+       {"ImportReport"}},
       {"GET /api/v1/cities/{city}/measurements",
-       {"MeasurementCollection", "", 200, {"text/csv"}}},
-      {"POST /api/v1/cities/{city}/measurements/import",
-       {"ImportReport", "FiguresCsv"}},
+       {"MeasurementCollection", 200, {"text/csv"}}},
+      {"POST /api/v1/cities/{city}/measurements/import", {"ImportReport"}},
       {"GET /api/v1/measurements",
-       {"MeasurementCollection", "", 200, {"text/csv"}}},
-      {"POST /api/v1/measurements", {"ImportReport", "MeasurementBulkInput"}},
-      {"POST /api/v1/measurements/import", {"ImportReport", "FiguresCsv"}},
+       {"MeasurementCollection", 200, {"text/csv"}}},
+      {"POST /api/v1/measurements", {"ImportReport"}},
+      {"POST /api/v1/measurements/import", {"ImportReport"}},
       {"GET /api/v1/measurements/corrections", {"CorrectionCollection"}},
       {"GET /api/v1/indicators/{indicator}/progress", {"IndicatorProgress"}},
       {"GET /api/v1/indicators/{indicator}/comparison", {"Comparison"}},
@@ -64,69 +64,61 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/cities/{city}/progress", {"CityProgress"}},
       {"GET /api/v1/reports", {"ReportPeriodCollection"}},
       {"GET /api/v1/reports/{period}",
-       {"ProgressReport", "", 200, {"text/html", "application/pdf"}}},
+       {"ProgressReport", 200, {"text/html", "application/pdf"}}},
       {"GET /api/v1/cities", {"CityCollection"}},
       {"GET /api/v1/cities/{city}", {"City"}},
       {"GET /api/v1/modules", {"ModuleCollection"}},
-      {"PATCH /api/v1/modules/{id}", {"Module", "ModulePatch"}},
-      {"POST /api/v1/modules/rescan", {"ModuleCollection", "RescanRequest"}},
+      {"PATCH /api/v1/modules/{id}", {"Module"}},
+      {"POST /api/v1/modules/rescan", {"ModuleCollection"}},
       {"GET /api/v1/openapi.json", {"OpenApiDocument"}},
       {"GET /api/v1/parties", {"PartyCollection"}},
       {"GET /api/v1/themes/{theme}/participants", {"ParticipantCollection"}},
       {"GET /api/v1/themes/{theme}/join-requests", {"JoinRequestCollection"}},
-      {"POST /api/v1/themes/{theme}/join-requests",
-       {"JoinRequest", "JoinRequestInput", 201}},
+      {"POST /api/v1/themes/{theme}/join-requests", {"JoinRequest", 201}},
       {"GET /api/v1/themes/{theme}/join-requests/{requestId}", {"JoinRequest"}},
       {"POST /api/v1/themes/{theme}/join-requests/{requestId}/consultation",
-       {"JoinRequest", "JoinConsultationInput"}},
+       {"JoinRequest"}},
       {"POST /api/v1/themes/{theme}/join-requests/{requestId}/responses",
-       {"JoinRequest", "JoinResponseInput", 201}},
+       {"JoinRequest", 201}},
       {"POST /api/v1/themes/{theme}/join-requests/{requestId}/decision",
-       {"JoinRequest", "JoinDecisionInput"}},
+       {"JoinRequest"}},
       {"GET /api/v1/publications", {"PublicationCollection"}},
       {"GET /api/v1/amendments", {"AmendmentCollection"}},
-      {"POST /api/v1/amendments", {"Amendment", "AmendmentInput", 201}},
+      {"POST /api/v1/amendments", {"Amendment", 201}},
       {"GET /api/v1/amendments/{amendmentId}", {"Amendment"}},
-      {"POST /api/v1/amendments/{amendmentId}/responses",
-       {"Amendment", "AmendmentResponseInput", 201}},
-      {"POST /api/v1/amendments/{amendmentId}/consent",
-       {"Amendment", "AmendmentConsentInput"}},
-      {"POST /api/v1/amendments/{amendmentId}/report",
-       {"Amendment", "AmendmentReportInput"}},
-      {"POST /api/v1/amendments/{amendmentId}/effect",
-       {"Amendment", "AmendmentEffectInput"}},
-      {"POST /api/v1/amendments/{amendmentId}/withdrawal",
-       {"Amendment", "AmendmentWithdrawalInput"}},
+      {"POST /api/v1/amendments/{amendmentId}/responses", {"Amendment", 201}},
+      {"POST /api/v1/amendments/{amendmentId}/consent", {"Amendment"}},
+      {"POST /api/v1/amendments/{amendmentId}/report", {"Amendment"}},
+      {"POST /api/v1/amendments/{amendmentId}/effect", {"Amendment"}},
+      {"POST /api/v1/amendments/{amendmentId}/withdrawal", {"Amendment"}},
       {"GET /api/v1/themes/{theme}/agreements/{letter}/versions",
        {"AgreementVersions"}},
       {"GET /api/v1/users", {"UserCollection"}},
-      {"POST /api/v1/users", {"UserCreated", "UserInput", 201}},
+      {"POST /api/v1/users", {"UserCreated", 201}},
       {"GET /api/v1/users/{userId}", {"User"}},
-      {"PATCH /api/v1/users/{userId}", {"User", "UserPatch"}},
+      {"PATCH /api/v1/users/{userId}", {"User"}},
       {"POST /api/v1/users/{userId}/password-reset",
-       {"GeneratedPassword", "EmptyInput", 201}},
+       {"GeneratedPassword", 201}},
       {"GET /api/v1/tokens", {"TokenCollection"}},
-      {"POST /api/v1/tokens", {"TokenCreated", "TokenInput", 201}},
-      {"DELETE /api/v1/tokens/{tokenId}", {"", "", 204}},
-      {"POST /api/v1/sessions", {"Session", "SessionInput", 201}},
-      {"DELETE /api/v1/sessions/current", {"", "", 204}},
+      {"POST /api/v1/tokens", {"TokenCreated", 201}},
+      {"DELETE /api/v1/tokens/{tokenId}", {"", 204}},
+      {"POST /api/v1/sessions", {"Session", 201}},
+      {"DELETE /api/v1/sessions/current", {"", 204}},
       {"GET /api/v1/me", {"Me"}},
-      {"PUT /api/v1/me/password", {"", "PasswordChange", 204}},
+      {"PUT /api/v1/me/password", {"", 204}},
       {"GET /api/v1/audit-events", {"AuditEventCollection"}},
       {"GET /api/v1/audit-events/verification", {"AuditVerification"}},
-      {"GET /api/v1/documents/{documentId}/file", {"", "", 200, {"*/*"}}},
+      {"GET /api/v1/documents/{documentId}/file", {"", 200, {"*/*"}}},
       {"GET /api/v1/exports", {"ExportCollection"}},
       // The JSON form is a dataset's items or a CSV file's CSVW metadata.
       {"GET /api/v1/exports/{file}",
        {"ExportFile",
-        "",
         200,
         {"text/csv", "application/csvm+json", "application/zip"}}},
-      {"GET /api/v1/catalog.jsonld", {"", "", 200, {"application/ld+json"}}},
-      {"GET /api/v1/catalog.ttl", {"", "", 200, {"text/turtle"}}},
+      {"GET /api/v1/catalog.jsonld", {"", 200, {"application/ld+json"}}},
+      {"GET /api/v1/catalog.ttl", {"", 200, {"text/turtle"}}},
       // Atom only: no JSON form.
-      {"GET /api/v1/publications.atom",
-       {"", "", 200, {"application/atom+xml"}}}};
+      {"GET /api/v1/publications.atom", {"", 200, {"application/atom+xml"}}}};
   return kOperations;
 }
 
@@ -480,10 +472,12 @@ json Components(const std::string& session_cookie) {
         {"invalidParams",
          {{"type", "array"},
           {"description",
-           "Every problem of a bulk write or an import: "
-           "its line and column (a CSV file) or item and "
-           "field (a list), what the field held and why "
-           "it was refused"},
+           "Every problem of a request body that breaks the "
+           "operation's request schema (name: the field's path, "
+           "as partners.cities[1]), or of a bulk write or an "
+           "import: its line and column (a CSV file) or item "
+           "and field (a list), what the field held and why it "
+           "was refused"},
           {"items",
            {{"type", "object"},
             {"required", {"name", "reason"}},
@@ -1363,8 +1357,11 @@ json Components(const std::string& session_cookie) {
       {"properties",
        {{"party",
          {{"type", "string"},
-          {"enum", {"ez", "g32", "g4", "stedenlink"}},
-          {"description", "The party an administrator responds for"}}},
+          {"pattern", "^(ez|g32|g4|stedenlink|GM[0-9]{4})$"},
+          {"description",
+           "The party an administrator responds for (ez, g32, g4, "
+           "stedenlink), or the city's CBS code a city editor responds "
+           "for (their own, also when left out)"}}},
         {"position", {{"type", "string"}, {"enum", {"agree", "object"}}}},
         {"comment", {{"type", "string"}, {"maxLength", 4000}}}}}};
   schemas["AmendmentConsentInput"] = {
@@ -1558,7 +1555,7 @@ json Operation(const http::Route& route) {
   }
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
-  OperationDoc doc{"PluginResponse", "PluginRequest", 200};
+  OperationDoc doc{"PluginResponse", 200};
   std::string key = route.method + " " + route.pattern;
   if (route.owner == "core") {
     auto it = CoreOperations().find(key);
@@ -1582,18 +1579,14 @@ json Operation(const http::Route& route) {
     std::string media_type = route.options.body_type.empty()
                                  ? std::string("application/json")
                                  : route.options.body_type;
-    // A body of another type (a CSV file, a multipart form) is a string
-    // unless the route describes its form (an upload's fields and file) or
-    // the core names its schema (FiguresCsv).
-    bool names_schema =
-        !doc.request_schema.empty() && doc.request_schema != "PluginRequest";
+    // The schema the route declares, the one the server checks a JSON body
+    // against; without one, a JSON body is any object and a body of another
+    // type (a CSV file) a string.
     json body_schema =
         media_type == "application/json"
-            ? schema_of(described.request_schema, doc.request_schema)
+            ? schema_of(described.request_schema, "PluginRequest")
         : !described.request_schema.empty()
             ? ToOpenApi30(json::parse(described.request_schema, nullptr, false))
-        : names_schema
-            ? json{{"$ref", "#/components/schemas/" + doc.request_schema}}
             : json{{"type", "string"}};
     operation["requestBody"] = {
         {"required", true},
@@ -1722,6 +1715,12 @@ json Operation(const http::Route& route) {
 
 }  // namespace
 
+const json& ComponentSchemas() {
+  // The schemas do not depend on the session cookie's name.
+  static const json kSchemas = Components("sc_session")["schemas"];
+  return kSchemas;
+}
+
 Status RegisterOpenApiRoute(ApiContext& context) {
   ApiContext* ctx = &context;
   http::RouteOptions options;
@@ -1771,22 +1770,6 @@ Status RegisterOpenApiRoute(ApiContext& context) {
          return Json(200, document);
        },
        options});
-}
-
-Status RegisterCoreRoutes(ApiContext& context) {
-  for (auto add :
-       {&RegisterHealthRoutes, &RegisterThemeRoutes, &RegisterCityRoutes,
-        &RegisterModuleRoutes, &RegisterMeasurementRoutes,
-        &RegisterProgressRoutes, &RegisterReportRoutes, &RegisterSessionRoutes,
-        &RegisterUserRoutes, &RegisterTokenRoutes, &RegisterAuditRoutes,
-        &RegisterAgendaRoutes, &RegisterParticipationRoutes,
-        &RegisterPublicationRoutes, &RegisterAmendmentRoutes,
-        &RegisterExportRoutes, &RegisterDocumentRoutes,
-        &RegisterOpenApiRoute}) {
-    Status status = add(context);
-    if (!status.ok()) return status;
-  }
-  return Status::Ok();
 }
 
 }  // namespace smartercities::api

@@ -8,6 +8,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/domain/join_requests.h"
 #include "core/domain/participation.h"
 #include "core/domain/parties.h"
@@ -175,6 +176,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   options.summary =
       "A city asks to join the theme as involved city (art. 8); a city "
       "editor of that city";
+  options.doc.request_schema = ComponentSchemaRef("JoinRequestInput");
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests", "core",
        [ctx, joins](http::Request& request) {
@@ -194,6 +196,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       "The leading city puts the request to the other involved cities "
       "(art. 8); a city editor of a leading city, or an administrator for "
       "Stedenlink";
+  options.doc.request_schema = ComponentSchemaRef("JoinConsultationInput");
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/consultation",
        "core",
@@ -212,6 +215,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
   options.summary =
       "An involved city responds to a request put to it: agree or object, "
       "with a comment; once per city";
+  options.doc.request_schema = ComponentSchemaRef("JoinResponseInput");
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/responses",
        "core",
@@ -233,6 +237,7 @@ Status RegisterParticipationRoutes(ApiContext& context) {
       "The leading city records the outcome, accepted or refused, with a "
       "reason; on acceptance the city takes part from that day and the join "
       "is published";
+  options.doc.request_schema = ComponentSchemaRef("JoinDecisionInput");
   status = context.router->Add(
       {"POST", "/api/v1/themes/{theme}/join-requests/{requestId}/decision",
        "core",

@@ -8,6 +8,7 @@
 #include "core/api/account_json.h"
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/base/time_format.h"
 
 namespace smartercities::api {
@@ -58,6 +59,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
        "while; try again after Retry-After"}};
   // Hashing a password burns CPU: it has a queue of its own (router.h).
   options.lane = http::Lane::kPasswords;
+  options.doc.request_schema = ComponentSchemaRef("SessionInput");
   Status status = context.router->Add(
       {"POST", "/api/v1/sessions", "core",
        [ctx](http::Request& request) {
@@ -115,6 +117,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
   options.permission = "authenticated";
   options.body_limit_bytes = 0;
   options.summary = "Log out: end the current session";
+  options.doc.request_schema.clear();
   status = context.router->Add(
       {"DELETE", "/api/v1/sessions/current", "core",
        [ctx](http::Request& request) {
@@ -168,6 +171,7 @@ Status RegisterSessionRoutes(ApiContext& context) {
   options.lane = http::Lane::kPasswords;
   options.summary =
       "Change your password (other sessions end unless you say otherwise)";
+  options.doc.request_schema = ComponentSchemaRef("PasswordChange");
   return context.router->Add(
       {"PUT", "/api/v1/me/password", "core",
        [ctx](http::Request& request) {

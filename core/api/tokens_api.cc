@@ -5,6 +5,7 @@
 #include "core/api/account_json.h"
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 
 namespace smartercities::api {
 
@@ -30,6 +31,7 @@ Status RegisterTokenRoutes(ApiContext& context) {
   options.body_limit_bytes = 4096;
   options.summary =
       "Create an API token for a role and scope (its text is shown once)";
+  options.doc.request_schema = ComponentSchemaRef("TokenInput");
   status = context.router->Add(
       {"POST", "/api/v1/tokens", "core",
        [ctx](http::Request& request) {
@@ -57,6 +59,7 @@ Status RegisterTokenRoutes(ApiContext& context) {
 
   options.body_limit_bytes = 0;
   options.summary = "Revoke an API token";
+  options.doc.request_schema.clear();
   return context.router->Add(
       {"DELETE", "/api/v1/tokens/{tokenId}", "core",
        [ctx](http::Request& request) {

@@ -4,6 +4,7 @@
 #include "core/api/account_json.h"
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 
 namespace smartercities::api {
 using nlohmann::json;
@@ -30,6 +31,7 @@ Status RegisterUserRoutes(ApiContext& context) {
       "Create an account (a password is generated and shown once when none "
       "is given)";
   options.doc.responses = {{"409", "An account with that username exists"}};
+  options.doc.request_schema = ComponentSchemaRef("UserInput");
   status = context.router->Add(
       {"POST", "/api/v1/users", "core",
        [ctx](http::Request& request) {
@@ -61,6 +63,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.body_limit_bytes = 0;
   options.doc = {};
   options.summary = "One account";
+  options.doc.request_schema.clear();
   status = context.router->Add({"GET", "/api/v1/users/{userId}", "core",
                                 [ctx](http::Request& request) {
                                   auto id =
@@ -82,6 +85,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.summary =
       "Change an account's display name, role and scope, or disable it "
       "(which ends its sessions)";
+  options.doc.request_schema = ComponentSchemaRef("UserPatch");
   status = context.router->Add(
       {"PATCH", "/api/v1/users/{userId}", "core",
        [ctx](http::Request& request) {
@@ -122,6 +126,7 @@ Status RegisterUserRoutes(ApiContext& context) {
   options.summary =
       "Give an account a new generated password (shown once) and end its "
       "sessions";
+  options.doc.request_schema = ComponentSchemaRef("EmptyInput");
   return context.router->Add(
       {"POST", "/api/v1/users/{userId}/password-reset", "core",
        [ctx](http::Request& request) {

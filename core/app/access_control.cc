@@ -9,6 +9,7 @@
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
+#include "core/api/request_body.h"
 #include "core/auth/audit.h"
 #include "core/auth/passwords.h"
 #include "core/web/form.h"
@@ -453,6 +454,14 @@ http::Response AccessControl::Intercept(http::Request& request,
     if (auto reason =
             Refusal(caller, permission, theme, city, changes_stored_object)) {
       return Refuse(request, 403, "Forbidden", *reason, who);
+    }
+  }
+
+  // What the route's declared request schema says of the body, every
+  // breach at once, once the caller may make the request at all.
+  if (body) {
+    if (auto problem = api::RequestBodyProblem(route, *body)) {
+      return std::move(*problem);
     }
   }
 

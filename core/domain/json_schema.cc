@@ -58,20 +58,77 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
+// "2013-04-01": a date of the proleptic Gregorian calendar.
+bool IsDate(std::string_view text) {
+  static const std::regex kDate(R"(^(\d{4})-(\d{2})-(\d{2})$)");
+  std::match_results<std::string_view::const_iterator> parts;
+  if (!std::regex_match(text.begin(), text.end(), parts, kDate)) return false;
+  int year = std::stoi(parts[1].str());
+  int month = std::stoi(parts[2].str());
+  int day = std::stoi(parts[3].str());
+  if (month < 1 || month > 12 || day < 1) return false;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// "2013-04-01T09:30:00Z" or with an offset: RFC 3339's date-time, which
+// names its time zone.
+bool IsDateTime(std::string_view text) {
+  static const std::regex kDateTime(
+      R"(^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$)");
+  std::match_results<std::string_view::const_iterator> parts;
+  if (!std::regex_match(text.begin(), text.end(), parts, kDateTime)) {
+    return false;
+  }
+  if (!IsDate(std::string_view(&*parts[1].first, parts[1].length()))) {
+    return false;
+  }
+  bool offset_ok = !parts[7].matched || (std::stoi(parts[7].str()) < 24 &&
+                                         std::stoi(parts[8].str()) < 60);
+  return std::stoi(parts[2].str()) < 24 && std::stoi(parts[3].str()) < 60 &&
+         std::stoi(parts[4].str()) <= 60 && offset_ok;
+}
+
+bool IsEmail(std::string_view text) {
+  static const std::regex kEmail(R"(^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$)");
+  return std::regex_match(text.begin(), text.end(), kEmail);
+}
+
+bool IsUri(std::string_view text) {
+  static const std::regex kUri(R"(^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$)");
+  return std::regex_match(text.begin(), text.end(), kUri);
+}
+
+// Deeper than this, a chain of $refs is taken to loop.
+constexpr int kMaxSchemaDepth = 64;
+
 class Checker {
  public:
-  Checker(const json& root, std::vector<std::string>& problems)
-      : root_(root), problems_(problems) {}
+  Checker(const json& root, const SchemaCheckOptions& options,
+          std::vector<SchemaBreach>& breaches)
+      : root_(root), options_(options), breaches_(breaches) {}
 
-  void Check(const json& schema, const json& value, const std::string& path) {
-    if (schema.contains("$ref")) {
-      std::string ref = schema["$ref"].get<std::string>();
-      constexpr std::string_view kDefs = "#/$defs/";
-      if (ref.rfind(kDefs, 0) == 0) {
-        Check(root_["$defs"][ref.substr(kDefs.size())], value, path);
-      }
+  void Check(const json& schema, const json& value, const std::string& path,
+             int depth = 0) {
+    if (!schema.is_object()) return;
+    if (depth > kMaxSchemaDepth) {
+      Problem(path, "cannot be checked: the schema refers to itself in a loop");
       return;
     }
+    if (auto ref = schema.find("$ref"); ref != schema.end()) {
+      const json* target = Resolve(*ref);
+      if (target == nullptr) {
+        Problem(path,
+                "cannot be checked: the schema names " +
+                    (ref->is_string() ? ref->get<std::string>() : ref->dump()) +
+                    ", which is not defined");
+        return;
+      }
+      Check(*target, value, path, depth + 1);
+      return;
+    }
+    if (value.is_null() && schema.value("nullable", false)) return;
     if (auto type = schema.find("type"); type != schema.end()) {
       std::vector<std::string> types;
       if (type->is_array()) {
@@ -82,12 +139,17 @@ class Checker {
       bool matches = false;
       for (const auto& t : types) matches = matches || HasType(value, t);
       if (!matches) {
+        if (types == std::vector<std::string>{"integer"} && value.is_number()) {
+          Problem(path, "must be a whole number, got " + value.dump());
+          return;
+        }
         std::vector<std::string> named;
         for (const auto& t : types) {
           named.push_back((t == "array" || t == "object" || t == "integer")
                               ? "an " + t
                               : "a " + t);
         }
+        if (schema.value("nullable", false)) named.emplace_back("null");
         Problem(path, "must be " + Join(named) + ", got " + TypeOf(value));
         return;
       }
@@ -100,19 +162,53 @@ class Checker {
         quoted.push_back(choice.dump());
       }
       if (!known) {
-        Problem(path, "must be " + Join(quoted) + ", got " + value.dump());
+        Problem(path, "must be " + Join(quoted) + ", got " +
+                          sdk::Printable(value.dump(), 100));
         return;
       }
     }
     if (value.is_string()) CheckString(schema, value.get<std::string>(), path);
     if (value.is_number()) CheckNumber(schema, value.get<double>(), path);
-    if (value.is_array()) CheckArray(schema, value, path);
-    if (value.is_object()) CheckObject(schema, value, path);
+    if (value.is_array()) CheckArray(schema, value, path, depth);
+    if (value.is_object()) CheckObject(schema, value, path, depth);
+    CheckComposition(schema, value, path, depth);
   }
 
  private:
   void Problem(const std::string& path, const std::string& what) {
-    problems_.push_back((path.empty() ? "the manifest" : path) + ": " + what);
+    breaches_.push_back({path, what});
+  }
+
+  // The schema ref names: the root's own "#/$defs/..." or the resolver's.
+  const json* Resolve(const json& ref) const {
+    if (!ref.is_string()) return nullptr;
+    const std::string& name = ref.get_ref<const std::string&>();
+    constexpr std::string_view kDefs = "#/$defs/";
+    if (name.starts_with(kDefs)) {
+      auto defs = root_.find("$defs");
+      if (defs == root_.end()) return nullptr;
+      auto def = defs->find(name.substr(kDefs.size()));
+      return def == defs->end() ? nullptr : &*def;
+    }
+    return options_.resolver ? options_.resolver(name) : nullptr;
+  }
+
+  // schema with its $refs followed, for a look at its keywords.
+  const json& Followed(const json& schema) const {
+    const json* at = &schema;
+    for (int i = 0; i < kMaxSchemaDepth && at->is_object(); ++i) {
+      auto ref = at->find("$ref");
+      if (ref == at->end()) break;
+      const json* target = Resolve(*ref);
+      if (target == nullptr) break;
+      at = target;
+    }
+    return *at;
+  }
+
+  bool IsReadOnly(const json& schema) const {
+    const json& followed = Followed(schema);
+    return followed.is_object() && followed.value("readOnly", false);
   }
 
   // The schema's own words for a string that breaks its pattern or length
@@ -130,19 +226,25 @@ class Checker {
 
   void CheckString(const json& schema, const std::string& text,
                    const std::string& path) {
+    // Lengths are counted in characters, as a person counts them.
+    std::size_t characters = sdk::CharacterCount(text);
     if (schema.contains("minLength") &&
-        text.size() < schema["minLength"].get<std::size_t>()) {
+        characters < schema["minLength"].get<std::size_t>()) {
       Problem(path, text.empty()
                         ? "must not be empty"
-                        : "is shorter than " + schema["minLength"].dump() +
-                              " characters");
+                        : "must be at least " + schema["minLength"].dump() +
+                              " characters, got " + std::to_string(characters));
     }
     if (schema.contains("maxLength") &&
-        text.size() > schema["maxLength"].get<std::size_t>()) {
-      StringProblem(
-          schema, path, text,
-          "is longer than " + schema["maxLength"].dump() + " characters");
+        characters > schema["maxLength"].get<std::size_t>()) {
+      StringProblem(schema, path, text,
+                    "must be at most " + schema["maxLength"].dump() +
+                        " characters, got " + std::to_string(characters));
       return;
+    }
+    if (auto format = schema.find("format");
+        format != schema.end() && format->is_string()) {
+      CheckFormat(format->get<std::string>(), text, path);
     }
     if (!schema.contains("pattern")) return;
     const std::string pattern = schema["pattern"].get<std::string>();
@@ -158,6 +260,26 @@ class Checker {
     }
   }
 
+  void CheckFormat(const std::string& format, const std::string& text,
+                   const std::string& path) {
+    // The formats' own patterns are short; a longer text cannot be one.
+    bool too_long = text.size() > kMaxPatternTextBytes;
+    std::string got = ", got \"" + sdk::Printable(text, 100) + "\"";
+    if (format == "date" && (too_long || !IsDate(text))) {
+      Problem(path, "must be a date as 2013-04-01 (YYYY-MM-DD)" + got);
+    } else if (format == "date-time" && (too_long || !IsDateTime(text))) {
+      Problem(path,
+              "must be a date and time with its time zone as "
+              "2013-04-01T09:30:00Z or 2013-04-01T11:30:00+02:00" +
+                  got);
+    } else if (format == "email" && (too_long || !IsEmail(text))) {
+      Problem(path, "must be an e-mail address as naam@example.nl" + got);
+    } else if (format == "uri" && (too_long || !IsUri(text))) {
+      Problem(path,
+              "must be an absolute URI as https://example.nl/pagina" + got);
+    }
+  }
+
   void CheckNumber(const json& schema, double number, const std::string& path) {
     if (schema.contains("minimum") &&
         number < schema["minimum"].get<double>()) {
@@ -170,15 +292,21 @@ class Checker {
   }
 
   void CheckArray(const json& schema, const json& array,
-                  const std::string& path) {
+                  const std::string& path, int depth) {
     if (schema.contains("minItems") &&
         array.size() < schema["minItems"].get<std::size_t>()) {
       Problem(path, "must have at least " + schema["minItems"].dump() +
                         (schema["minItems"] == 1 ? " item" : " items"));
     }
+    if (schema.contains("maxItems") &&
+        array.size() > schema["maxItems"].get<std::size_t>()) {
+      Problem(path, "must have at most " + schema["maxItems"].dump() +
+                        (schema["maxItems"] == 1 ? " item" : " items"));
+    }
     if (auto items = schema.find("items"); items != schema.end()) {
       for (std::size_t i = 0; i < array.size(); ++i) {
-        Check(*items, array[i], path + "[" + std::to_string(i) + "]");
+        Check(*items, array[i], path + "[" + std::to_string(i) + "]",
+              depth + 1);
       }
     }
     if (schema.value("uniqueItems", false)) {
@@ -186,7 +314,7 @@ class Checker {
         for (std::size_t j = 0; j < i; ++j) {
           if (array[i] == array[j]) {
             Problem(path + "[" + std::to_string(i) + "]",
-                    array[i].dump() + " is named twice");
+                    sdk::Printable(array[i].dump(), 100) + " is named twice");
             break;
           }
         }
@@ -195,45 +323,118 @@ class Checker {
   }
 
   void CheckObject(const json& schema, const json& object,
-                   const std::string& path) {
+                   const std::string& path, int depth) {
     std::string prefix = path.empty() ? "" : path + ".";
-    if (auto required = schema.find("required"); required != schema.end()) {
-      for (const auto& name : *required) {
-        if (!object.contains(name.get<std::string>())) {
-          Problem(prefix + name.get<std::string>(), "is required");
-        }
-      }
-    }
     const json empty = json::object();
     const json& properties =
         schema.contains("properties") ? schema["properties"] : empty;
+    if (auto required = schema.find("required"); required != schema.end()) {
+      for (const auto& name : *required) {
+        const std::string& key = name.get_ref<const std::string&>();
+        if (object.contains(key)) continue;
+        // A property the server sets is not the client's to send.
+        if (options_.refuse_read_only && properties.contains(key) &&
+            IsReadOnly(properties[key])) {
+          continue;
+        }
+        Problem(prefix + key, "is required");
+      }
+    }
     for (const auto& [key, value] : object.items()) {
       if (auto names = schema.find("propertyNames"); names != schema.end()) {
-        Check(*names, key, prefix + key);
+        Check(*names, key, prefix + key, depth + 1);
       }
       if (properties.contains(key)) {
-        Check(properties[key], value, prefix + key);
+        if (options_.refuse_read_only && IsReadOnly(properties[key])) {
+          Problem(prefix + key, "is set by the server and cannot be sent");
+          continue;
+        }
+        Check(properties[key], value, prefix + key, depth + 1);
       } else if (auto extra = schema.find("additionalProperties");
                  extra != schema.end()) {
         if (*extra == false) {
-          Problem(prefix + key, "unknown field (see docs/manifest.md)");
+          std::string reason = options_.unknown_field_reason;
+          if (options_.name_known_fields && properties.empty()) {
+            reason += " (it takes no fields)";
+          } else if (options_.name_known_fields && properties.size() <= 20) {
+            std::vector<std::string> names;
+            for (const auto& [name, property] : properties.items()) {
+              if (options_.refuse_read_only && IsReadOnly(property)) continue;
+              names.push_back(name);
+            }
+            reason += " (it takes ";
+            for (std::size_t i = 0; i < names.size(); ++i) {
+              if (i > 0) reason += i + 1 == names.size() ? " and " : ", ";
+              reason += names[i];
+            }
+            reason += ")";
+          }
+          Problem(prefix + key, reason);
         } else if (extra->is_object()) {
-          Check(*extra, value, prefix + key);
+          Check(*extra, value, prefix + key, depth + 1);
         }
       }
     }
   }
 
+  // allOf: each part's breaches. anyOf and oneOf: a value that fits no
+  // part gets the breaches of the part it comes closest to.
+  void CheckComposition(const json& schema, const json& value,
+                        const std::string& path, int depth) {
+    if (auto all = schema.find("allOf"); all != schema.end()) {
+      for (const json& part : *all) Check(part, value, path, depth + 1);
+    }
+    for (const char* keyword : {"anyOf", "oneOf"}) {
+      auto parts = schema.find(keyword);
+      if (parts == schema.end() || !parts->is_array() || parts->empty()) {
+        continue;
+      }
+      std::size_t fitting = 0;
+      std::vector<SchemaBreach> closest;
+      bool first = true;
+      for (const json& part : *parts) {
+        std::vector<SchemaBreach> found;
+        Checker(root_, options_, found).Check(part, value, path, depth + 1);
+        if (found.empty()) ++fitting;
+        if (first || found.size() < closest.size()) closest = std::move(found);
+        first = false;
+      }
+      if (fitting == 0) {
+        breaches_.insert(breaches_.end(), closest.begin(), closest.end());
+      } else if (fitting > 1 && std::string_view(keyword) == "oneOf") {
+        Problem(path,
+                "fits more than one of the forms it may take; send "
+                "one of them only");
+      }
+    }
+  }
+
   const json& root_;
-  std::vector<std::string>& problems_;
+  const SchemaCheckOptions& options_;
+  std::vector<SchemaBreach>& breaches_;
 };
 
 }  // namespace
 
+std::vector<SchemaBreach> FindSchemaBreaches(
+    const json& schema, const json& instance,
+    const SchemaCheckOptions& options) {
+  std::vector<SchemaBreach> breaches;
+  Checker(schema, options, breaches).Check(schema, instance, "");
+  return breaches;
+}
+
 std::vector<std::string> CheckAgainstSchema(const json& schema,
                                             const json& instance) {
+  SchemaCheckOptions options;
+  options.unknown_field_reason = "unknown field (see docs/manifest.md)";
+  options.name_known_fields = false;
   std::vector<std::string> problems;
-  Checker(schema, problems).Check(schema, instance, "");
+  for (const SchemaBreach& breach :
+       FindSchemaBreaches(schema, instance, options)) {
+    problems.push_back((breach.path.empty() ? "the manifest" : breach.path) +
+                       ": " + breach.reason);
+  }
   return problems;
 }
 

@@ -194,25 +194,34 @@ struct FormState {
   bool submitted = false;
 };
 
-// The API's 400 names a field in its own terms ("partners.cities[0]: must
+// The API's 400 names fields in its own terms ("partners.cities[0]: must
 // be a CBS code"); fields maps those (without the index) to the form's
-// field names. Anything else is shown above the form.
+// field names. What names no field of the form is shown above it.
 void TakeProblem(const http::Response& answer,
                  const std::map<std::string, std::string>& fields,
                  FormState& state) {
-  std::string detail = ProblemDetail(answer);
-  std::size_t colon = detail.find(": ");
-  std::string field = colon == std::string::npos ? "" : detail.substr(0, colon);
-  std::size_t bracket = field.find('[');
-  if (bracket != std::string::npos) field.resize(bracket);
-  auto found = fields.find(field);
-  if (found == fields.end() && field.find('.') != std::string::npos) {
-    found = fields.find(field.substr(0, field.find('.')));
+  std::string elsewhere;
+  bool placed = false;
+  for (const FieldProblem& problem : FieldProblems(answer)) {
+    std::string field = problem.name;
+    std::size_t bracket = field.find('[');
+    if (bracket != std::string::npos) field.resize(bracket);
+    auto found = fields.find(field);
+    if (found == fields.end() && field.find('.') != std::string::npos) {
+      found = fields.find(field.substr(0, field.find('.')));
+    }
+    if (found != fields.end()) {
+      state.errors.emplace(found->second, problem.reason);
+      placed = true;
+    } else {
+      if (!elsewhere.empty()) elsewhere += "; ";
+      elsewhere += problem.name + ": " + problem.reason;
+    }
   }
-  if (answer.status == 400 && found != fields.end()) {
-    state.errors[found->second] = detail.substr(colon + 2);
-  } else {
-    state.problem = detail;
+  if (!placed) {
+    state.problem = ProblemDetail(answer);
+  } else if (!elsewhere.empty()) {
+    state.problem = elsewhere;
   }
 }
 
@@ -623,32 +632,39 @@ bool SourcesFromForm(const http::Pairs& form, Language language, const json& t,
 }
 
 // The API names a source's field as "fundingSources[2].name": the error is
-// put next to that row's field. False when the problem is about something
+// put next to that row's field. False when a problem is about something
 // else.
 bool TakeSourceProblem(const http::Response& answer,
                        const std::vector<int>& row_of, FormState& state) {
-  std::string detail = ProblemDetail(answer);
+  std::vector<FieldProblem> problems = FieldProblems(answer);
   constexpr std::string_view kPrefix = "fundingSources[";
-  if (answer.status != 400 || !detail.starts_with(kPrefix)) return false;
-  std::size_t index = 0;
-  const char* begin = detail.data() + kPrefix.size();
-  auto [end, error] =
-      std::from_chars(begin, detail.data() + detail.size(), index);
-  std::size_t colon = detail.find(": ");
-  if (error != std::errc() || index >= row_of.size() ||
-      colon == std::string::npos) {
-    return false;
+  for (const FieldProblem& problem : problems) {
+    const std::string& name = problem.name;
+    if (!name.starts_with(kPrefix)) return false;
+    std::size_t index = 0;
+    const char* begin = name.data() + kPrefix.size();
+    auto [end, error] =
+        std::from_chars(begin, name.data() + name.size(), index);
+    if (error != std::errc() || index >= row_of.size()) return false;
   }
-  std::string field(end, static_cast<std::size_t>(detail.data() + colon - end));
-  if (field.starts_with("].")) field = field.substr(2);
-  if (field == "amountCents") field = "amount";
-  if (field == "documentReference") field = "document";
-  if (std::find(std::begin(kSourceFields), std::end(kSourceFields), field) ==
-      std::end(kSourceFields)) {
-    field = "kind";
+  for (const FieldProblem& problem : problems) {
+    const std::string& name = problem.name;
+    std::size_t index = 0;
+    const char* begin = name.data() + kPrefix.size();
+    auto [end, error] =
+        std::from_chars(begin, name.data() + name.size(), index);
+    std::string field(
+        end, static_cast<std::size_t>(name.data() + name.size() - end));
+    if (field.starts_with("].")) field = field.substr(2);
+    if (field == "amountCents") field = "amount";
+    if (field == "documentReference") field = "document";
+    if (std::find(std::begin(kSourceFields), std::end(kSourceFields), field) ==
+        std::end(kSourceFields)) {
+      field = "kind";
+    }
+    state.errors.emplace(SourceKey(row_of[index], field), problem.reason);
   }
-  state.errors[SourceKey(row_of[index], field)] = detail.substr(colon + 2);
-  return true;
+  return !problems.empty();
 }
 
 json SourcesModel(const FormState& state, const json& t) {

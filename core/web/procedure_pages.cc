@@ -52,19 +52,26 @@ struct FormState {
   std::string problem;
 };
 
-// The API's answer to a form as the form's state: a 400 whose detail starts
-// with one of fields ("reason: must not be empty") is put next to that
-// field, anything else above the form.
+// The API's answer to a form as the form's state: a 400 that names one of
+// fields ("reason: must not be empty") has its reason put next to that
+// field; anything else is shown above the form.
 void TakeProblem(const http::Response& answer,
                  const std::vector<std::string>& fields, FormState& state) {
-  std::string detail = ProblemDetail(answer);
-  std::size_t colon = detail.find(": ");
-  std::string field = colon == std::string::npos ? "" : detail.substr(0, colon);
-  if (answer.status == 400 &&
-      std::find(fields.begin(), fields.end(), field) != fields.end()) {
-    state.errors[field] = detail.substr(colon + 2);
-  } else {
-    state.problem = detail;
+  std::string elsewhere;
+  bool placed = false;
+  for (const FieldProblem& problem : FieldProblems(answer)) {
+    if (std::find(fields.begin(), fields.end(), problem.name) != fields.end()) {
+      state.errors.emplace(problem.name, problem.reason);
+      placed = true;
+    } else {
+      if (!elsewhere.empty()) elsewhere += "; ";
+      elsewhere += problem.name + ": " + problem.reason;
+    }
+  }
+  if (!placed) {
+    state.problem = ProblemDetail(answer);
+  } else if (!elsewhere.empty()) {
+    state.problem = elsewhere;
   }
 }
 
@@ -862,11 +869,12 @@ http::Response AmendmentStep(Site& site, http::Request& request,
     std::int64_t number = 0;
     auto [end, error] =
         std::from_chars(value.data(), value.data() + value.size(), number);
+    // A field left empty is left out: the API names one it needs, and an
+    // empty choice (party, position) is none of its values.
+    if (value.empty()) continue;
     if (field == "meeting" && error == std::errc() &&
         end == value.data() + value.size()) {
       body[field] = number;
-    } else if (field == "meeting" && value.empty()) {
-      continue;  // the API names the missing meeting
     } else {
       body[field] = value;
     }

@@ -328,16 +328,24 @@ http::Response Save(Site& site, http::Request& request, Language language,
   if (answer.status == 200 || answer.status == 201) {
     return Redirect(Base(reg, language) + "?opgeslagen=1");
   }
-  json problem = json::parse(answer.body, nullptr, false);
-  std::string detail = problem.is_object() ? problem.value("detail", "") : "";
-  std::size_t colon = detail.find(": ");
-  std::string field = colon == std::string::npos ? "" : detail.substr(0, colon);
-  bool known = std::any_of(fields.begin(), fields.end(),
-                           [&](const FieldInfo& f) { return f.key == field; });
-  if (answer.status == 400 && known) {
-    state.errors[field] = detail.substr(colon + 2);
-  } else {
-    state.problem = detail.empty() ? answer.body.substr(0, 300) : detail;
+  std::string elsewhere;
+  bool placed = false;
+  for (const FieldProblem& problem : FieldProblems(answer)) {
+    bool known =
+        std::any_of(fields.begin(), fields.end(),
+                    [&](const FieldInfo& f) { return f.key == problem.name; });
+    if (known) {
+      state.errors.emplace(problem.name, problem.reason);
+      placed = true;
+    } else {
+      if (!elsewhere.empty()) elsewhere += "; ";
+      elsewhere += problem.name + ": " + problem.reason;
+    }
+  }
+  if (!placed) {
+    state.problem = ProblemDetail(answer);
+  } else if (!elsewhere.empty()) {
+    state.problem = elsewhere;
   }
   return RegisterPage(site, request, language, reg, id, state,
                       answer.status == 400 ? 422 : answer.status);

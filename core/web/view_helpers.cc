@@ -86,6 +86,28 @@ std::string ProblemDetail(const http::Response& answer) {
   return answer.body.substr(0, 300);
 }
 
+std::vector<FieldProblem> FieldProblems(const http::Response& answer) {
+  std::vector<FieldProblem> problems;
+  if (answer.status != 400) return problems;
+  nlohmann::json problem = nlohmann::json::parse(answer.body, nullptr, false);
+  if (problem.is_object() && problem.contains("invalidParams") &&
+      problem["invalidParams"].is_array()) {
+    for (const nlohmann::json& param : problem["invalidParams"]) {
+      if (!param.is_object()) continue;
+      std::string name = param.value("name", "");
+      std::string reason = param.value("reason", "");
+      if (!name.empty()) problems.push_back({name, reason});
+    }
+    if (!problems.empty()) return problems;
+  }
+  std::string detail = ProblemDetail(answer);
+  std::size_t colon = detail.find(": ");
+  if (colon != std::string::npos) {
+    problems.push_back({detail.substr(0, colon), detail.substr(colon + 2)});
+  }
+  return problems;
+}
+
 Result<std::map<std::string, CityRow>> Cities(Site& site) {
   std::map<std::string, CityRow> cities;
   Status status = site.database().Read([&](storage::Connection& db) {

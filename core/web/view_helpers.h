@@ -57,6 +57,18 @@ http::Response Redirect(const std::string& location);
 // body when it is no problem document.
 std::string ProblemDetail(const http::Response& answer);
 
+// A field a 400 names and what is wrong with it.
+struct FieldProblem {
+  std::string name;  // the API's path: "title", "partners.cities[0]"
+  std::string reason;
+};
+
+// The fields answer (a 400) names: every entry of its invalidParams (a body
+// that breaks the API's schema), or else the field its detail starts with
+// ("lead: there is no city ..."). Empty for another status or a detail that
+// names no field.
+std::vector<FieldProblem> FieldProblems(const http::Response& answer);
+
 // Every city of the covenant by CBS code.
 Result<std::map<std::string, CityRow>> Cities(Site& site);
 

@@ -72,6 +72,17 @@ class AgendaTest : public ::testing::Test {
     return json::parse(response.body, nullptr, false);
   }
 
+  // What a 400 says: its detail and each of its invalidParams as "name:
+  // reason".
+  static std::string Explained(const json& problem) {
+    std::string out = problem.value("detail", "");
+    for (const json& param : problem.value("invalidParams", json::array())) {
+      out += "; " + param["name"].get<std::string>() + ": " +
+             param["reason"].get<std::string>();
+    }
+    return out;
+  }
+
   static json Project(const std::string& title) {
     return {{"title", title},
             {"aim", "Bedrijventerreinen krijgen glasvezel"},
@@ -140,7 +151,7 @@ TEST_F(AgendaTest, ProjectsAreCheckedFieldByField) {
             "agreements[0]: 'groene-stad/a' is not an agreement of theme "
             "bedrijvige-stad"},
            {{{"partners", {{"parties", {"vng"}}}}}, "partners.parties[0]"},
-           {{{"status", "finished"}}, "status: must be one of"},
+           {{{"status", "finished"}}, "status: must be \"proposed\""},
            {{{"status", "completed"}, {"startedOn", "2013-04-01"}},
             "results: a completed project records its results"},
            {{{"proposedOn", "2013-02-30"}}, "proposedOn: must be a date"},
@@ -158,8 +169,7 @@ TEST_F(AgendaTest, ProjectsAreCheckedFieldByField) {
     json body = Project("Proef");
     body.update(c.change);
     json problem = Admin("POST", kProjects, body, 400);
-    EXPECT_THAT(problem["detail"].get<std::string>(), HasSubstr(c.field))
-        << c.change.dump();
+    EXPECT_THAT(Explained(problem), HasSubstr(c.field)) << c.change.dump();
   }
   // An EU request with EZ's support (7e) and the open action it concretises
   // (4d) are kept as given.
@@ -312,6 +322,58 @@ TEST_F(AgendaTest, AYearWithThreeOfficialMeetingsIsFlagged) {
 
   EXPECT_EQ(Call("", "GET", "/api/v1/meetings/rhythm?year=2015").status, 400);
   EXPECT_EQ(Call("", "GET", "/api/v1/meetings/rhythm").status, 400);
+}
+
+TEST_F(AgendaTest, ABodyThatBreaksTheSchemaGetsEveryBreachAndNothingIsStored) {
+  json body = Project("Proef");
+  body["title"] = 5;
+  body["status"] = "finished";
+  body["partners"]["cities"] = {"GM0772", 794};
+  HttpResponse refused = Call(admin_, "POST", kProjects, body.dump());
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.Header("content-type"), "application/problem+json");
+  json problem = json::parse(refused.body);
+  EXPECT_THAT(problem["detail"].get<std::string>(),
+              HasSubstr("the body has 3 problems; nothing was stored"));
+  std::map<std::string, std::string> reasons;
+  for (const json& param : problem["invalidParams"]) {
+    reasons[param["name"]] = param["reason"];
+  }
+  EXPECT_THAT(reasons,
+              ::testing::ElementsAre(
+                  ::testing::Pair("partners.cities[1]",
+                                  "must be a string, got integer"),
+                  ::testing::Pair("status", HasSubstr("got \"finished\"")),
+                  ::testing::Pair("title", "must be a string, got integer")));
+  EXPECT_EQ(json::parse(Call("", "GET", std::string(kProjects) + "?status=all")
+                            .body)["total"],
+            0);
+
+  // A meeting: a date that is not one, a kind there is not, a field there
+  // is not.
+  json meeting = {{"kind", "dinner"},
+                  {"date", "2013-02-30"},
+                  {"decisions", {"a"}},
+                  {"venue", "Helmond"}};
+  HttpResponse refused_meeting =
+      Call(admin_, "POST", "/api/v1/meetings", meeting.dump());
+  ASSERT_EQ(refused_meeting.status, 400) << refused_meeting.body;
+  json meeting_problem = json::parse(refused_meeting.body);
+  std::set<std::string> names;
+  for (const json& param : meeting_problem["invalidParams"]) {
+    names.insert(param["name"].get<std::string>());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"date", "kind", "venue"}))
+      << refused_meeting.body;
+  EXPECT_THAT(Explained(meeting_problem),
+              HasSubstr("date: must be a date as 2013-04-01 (YYYY-MM-DD), "
+                        "got \"2013-02-30\""));
+  EXPECT_EQ(json::parse(Call(admin_, "GET", "/api/v1/meetings").body)["total"],
+            0);
+
+  // The same bodies, put right, are stored.
+  Admin("POST", kProjects, Project("Proef"), 201);
+  Admin("POST", "/api/v1/meetings", Meeting("official", "2013-10-01"), 201);
 }
 
 TEST_F(AgendaTest, MeetingsAreRecordedByAdministratorsAndMinutesNeedALogin) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
@@ -209,6 +210,57 @@ TEST_F(InputTest, TraceIsNotAllowedAndAResetWithAnEmptyBodyNeedsALogin) {
       AsAdmin("POST", "/api/v1/users/1/password-reset", R"({"password":"x"})");
   EXPECT_EQ(with_field.status, 400);
   EXPECT_THAT(with_field.body, HasSubstr("takes no fields"));
+}
+
+TEST_F(InputTest, AThemeModulesBodyIsCheckedAgainstItsManifestSchema) {
+  const std::string target = "/api/v1/themes/regelluwe-stad/city-status/GM0772";
+  std::string before = Fetch(platform_->port(), "GET", target).body;
+  // The module's schema requires eherkenningImplemented, takes a
+  // percentage up to 100 and a date.
+  HttpResponse refused = AsAdmin("PUT", target,
+                                 json{{"eherkenningServicesPercent", 150},
+                                      {"eherkenningImplementedOn", "gisteren"}}
+                                     .dump());
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.Header("content-type"), "application/problem+json");
+  json problem = Parsed(refused);
+  EXPECT_THAT(problem["detail"].get<std::string>(),
+              HasSubstr("the body has 3 problems; nothing was stored"));
+  std::map<std::string, std::string> reasons;
+  for (const json& param : problem["invalidParams"]) {
+    reasons[param["name"]] = param["reason"];
+  }
+  EXPECT_THAT(reasons,
+              ::testing::ElementsAre(
+                  ::testing::Pair("eherkenningImplemented", "is required"),
+                  ::testing::Pair("eherkenningImplementedOn",
+                                  HasSubstr("must be a date as 2013-04-01")),
+                  ::testing::Pair("eherkenningServicesPercent",
+                                  "must be at most 100")));
+  EXPECT_EQ(Fetch(platform_->port(), "GET", target).body, before);
+
+  // The body put right is stored.
+  HttpResponse stored = AsAdmin("PUT", target,
+                                json{{"eherkenningImplemented", true},
+                                     {"eherkenningImplementedOn", "2013-05-01"},
+                                     {"eherkenningServicesPercent", 80}}
+                                    .dump());
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(Parsed(Fetch(platform_->port(), "GET",
+                         target))["eherkenningServicesPercent"],
+            80);
+}
+
+TEST_F(InputTest, BrokenJsonIsNamedByLineAndColumnWithoutTheParsersWords) {
+  HttpResponse refused =
+      AsAdmin("POST", "/api/v1/meetings", "{\n  \"kind\": official\n}");
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  std::string detail = Parsed(refused)["detail"];
+  EXPECT_THAT(detail, HasSubstr("line 2"));
+  for (const char* internal :
+       {"parse_error", "syntax error", "last read", "[json.exception"}) {
+    EXPECT_THAT(detail, ::testing::Not(HasSubstr(internal))) << detail;
+  }
 }
 
 }  // namespace
