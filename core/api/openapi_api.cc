@@ -24,16 +24,10 @@ constexpr std::string_view kBase = "/api/v1";
 // declaration and the plugin's description say; without them, that it takes
 // and answers a JSON object.
 struct OperationDoc {
-  OperationDoc(std::string response, int status = 200,
-               std::vector<std::string> other_types = {})
-      : response_schema(std::move(response)),
-        success_status(status),
-        other_response_types(std::move(other_types)) {}
+  OperationDoc(std::string response, int status = 200)
+      : response_schema(std::move(response)), success_status(status) {}
   std::string response_schema;
   int success_status;
-  // Media types the operation also answers in, chosen with Accept (a text
-  // or a file, described as a string).
-  std::vector<std::string> other_response_types;
 };
 
 const std::map<std::string, OperationDoc>& CoreOperations() {
@@ -45,16 +39,14 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/themes/{theme}/indicators", {"IndicatorCollection"}},
       {"GET /api/v1/indicators/{indicator}", {"Indicator"}},
       {"GET /api/v1/indicators/{indicator}/measurements",
-       {"MeasurementCollection", 200, {"text/csv"}}},
+       {"MeasurementCollection"}},
       {"POST /api/v1/indicators/{indicator}/measurements",
        {"Measurement", 201}},
       {"POST /api/v1/indicators/{indicator}/measurements/import",
        {"ImportReport"}},
-      {"GET /api/v1/cities/{city}/measurements",
-       {"MeasurementCollection", 200, {"text/csv"}}},
+      {"GET /api/v1/cities/{city}/measurements", {"MeasurementCollection"}},
       {"POST /api/v1/cities/{city}/measurements/import", {"ImportReport"}},
-      {"GET /api/v1/measurements",
-       {"MeasurementCollection", 200, {"text/csv"}}},
+      {"GET /api/v1/measurements", {"MeasurementCollection"}},
       {"POST /api/v1/measurements", {"ImportReport"}},
       {"POST /api/v1/measurements/import", {"ImportReport"}},
       {"GET /api/v1/measurements/corrections", {"CorrectionCollection"}},
@@ -63,8 +55,7 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"GET /api/v1/themes/{theme}/progress", {"ThemeProgress"}},
       {"GET /api/v1/cities/{city}/progress", {"CityProgress"}},
       {"GET /api/v1/reports", {"ReportPeriodCollection"}},
-      {"GET /api/v1/reports/{period}",
-       {"ProgressReport", 200, {"text/html", "application/pdf"}}},
+      {"GET /api/v1/reports/{period}", {"ProgressReport"}},
       {"GET /api/v1/cities", {"CityCollection"}},
       {"GET /api/v1/cities/{city}", {"City"}},
       {"GET /api/v1/modules", {"ModuleCollection"}},
@@ -108,17 +99,14 @@ const std::map<std::string, OperationDoc>& CoreOperations() {
       {"PUT /api/v1/me/password", {"", 204}},
       {"GET /api/v1/audit-events", {"AuditEventCollection"}},
       {"GET /api/v1/audit-events/verification", {"AuditVerification"}},
-      {"GET /api/v1/documents/{documentId}/file", {"", 200, {"*/*"}}},
+      {"GET /api/v1/documents/{documentId}/file", {""}},
       {"GET /api/v1/exports", {"ExportCollection"}},
       // The JSON form is a dataset's items or a CSV file's CSVW metadata.
-      {"GET /api/v1/exports/{file}",
-       {"ExportFile",
-        200,
-        {"text/csv", "application/csvm+json", "application/zip"}}},
-      {"GET /api/v1/catalog.jsonld", {"", 200, {"application/ld+json"}}},
-      {"GET /api/v1/catalog.ttl", {"", 200, {"text/turtle"}}},
+      {"GET /api/v1/exports/{file}", {"ExportFile"}},
+      {"GET /api/v1/catalog.jsonld", {""}},
+      {"GET /api/v1/catalog.ttl", {""}},
       // Atom only: no JSON form.
-      {"GET /api/v1/publications.atom", {"", 200, {"application/atom+xml"}}}};
+      {"GET /api/v1/publications.atom", {""}}};
   return kOperations;
 }
 
@@ -1555,7 +1543,7 @@ json Operation(const http::Route& route) {
   }
   bool has_body = route.method == "POST" || route.method == "PUT" ||
                   route.method == "PATCH";
-  OperationDoc doc{"PluginResponse", 200};
+  OperationDoc doc{"PluginResponse"};
   std::string key = route.method + " " + route.pattern;
   if (route.owner == "core") {
     auto it = CoreOperations().find(key);
@@ -1617,7 +1605,12 @@ json Operation(const http::Route& route) {
       content[json_type] = {{"schema", schema_of(described.response_schema,
                                                  doc.response_schema)}};
     }
-    for (const std::string& type : doc.other_response_types) {
+    // The other media types the route answers in, as it declares them (the
+    // same declaration the server's 406 reads).
+    for (const std::string& type : http::ResponseTypes(route.options)) {
+      if (answers_json ? content.contains(type) : type == http::kJsonType) {
+        continue;
+      }
       if (type == "application/csvm+json" || type == "application/ld+json") {
         content[type] = {{"schema", LinkedDataSchema(type)}};
         continue;
