@@ -200,29 +200,18 @@ struct FormState {
 void TakeProblem(const http::Response& answer,
                  const std::map<std::string, std::string>& fields,
                  FormState& state) {
-  std::string elsewhere;
-  bool placed = false;
-  for (const FieldProblem& problem : FieldProblems(answer)) {
-    std::string field = problem.name;
-    std::size_t bracket = field.find('[');
-    if (bracket != std::string::npos) field.resize(bracket);
-    auto found = fields.find(field);
-    if (found == fields.end() && field.find('.') != std::string::npos) {
-      found = fields.find(field.substr(0, field.find('.')));
-    }
-    if (found != fields.end()) {
-      state.errors.emplace(found->second, problem.reason);
-      placed = true;
-    } else {
-      if (!elsewhere.empty()) elsewhere += "; ";
-      elsewhere += problem.name + ": " + problem.reason;
-    }
-  }
-  if (!placed) {
-    state.problem = ProblemDetail(answer);
-  } else if (!elsewhere.empty()) {
-    state.problem = elsewhere;
-  }
+  PlacedProblems placed = PlaceProblems(
+      answer, [&](const std::string& name) -> std::optional<std::string> {
+        std::string field = name.substr(0, name.find('['));
+        auto found = fields.find(field);
+        if (found == fields.end() && field.find('.') != std::string::npos) {
+          found = fields.find(field.substr(0, field.find('.')));
+        }
+        if (found == fields.end()) return std::nullopt;
+        return found->second;
+      });
+  state.errors.insert(placed.errors.begin(), placed.errors.end());
+  if (!placed.above.empty()) state.problem = placed.above;
 }
 
 // A text field of a form: {key, label, value, error}.

@@ -57,22 +57,15 @@ struct FormState {
 // field; anything else is shown above the form.
 void TakeProblem(const http::Response& answer,
                  const std::vector<std::string>& fields, FormState& state) {
-  std::string elsewhere;
-  bool placed = false;
-  for (const FieldProblem& problem : FieldProblems(answer)) {
-    if (std::find(fields.begin(), fields.end(), problem.name) != fields.end()) {
-      state.errors.emplace(problem.name, problem.reason);
-      placed = true;
-    } else {
-      if (!elsewhere.empty()) elsewhere += "; ";
-      elsewhere += problem.name + ": " + problem.reason;
-    }
-  }
-  if (!placed) {
-    state.problem = ProblemDetail(answer);
-  } else if (!elsewhere.empty()) {
-    state.problem = elsewhere;
-  }
+  PlacedProblems placed = PlaceProblems(
+      answer, [&](const std::string& name) -> std::optional<std::string> {
+        if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+          return std::nullopt;
+        }
+        return name;
+      });
+  state.errors.insert(placed.errors.begin(), placed.errors.end());
+  if (!placed.above.empty()) state.problem = placed.above;
 }
 
 json ErrorsJson(const FormState& state) {

@@ -328,25 +328,16 @@ http::Response Save(Site& site, http::Request& request, Language language,
   if (answer.status == 200 || answer.status == 201) {
     return Redirect(Base(reg, language) + "?opgeslagen=1");
   }
-  std::string elsewhere;
-  bool placed = false;
-  for (const FieldProblem& problem : FieldProblems(answer)) {
-    bool known =
-        std::any_of(fields.begin(), fields.end(),
-                    [&](const FieldInfo& f) { return f.key == problem.name; });
-    if (known) {
-      state.errors.emplace(problem.name, problem.reason);
-      placed = true;
-    } else {
-      if (!elsewhere.empty()) elsewhere += "; ";
-      elsewhere += problem.name + ": " + problem.reason;
-    }
-  }
-  if (!placed) {
-    state.problem = ProblemDetail(answer);
-  } else if (!elsewhere.empty()) {
-    state.problem = elsewhere;
-  }
+  PlacedProblems placed = PlaceProblems(
+      answer, [&](const std::string& name) -> std::optional<std::string> {
+        bool known =
+            std::any_of(fields.begin(), fields.end(),
+                        [&](const FieldInfo& f) { return f.key == name; });
+        if (!known) return std::nullopt;
+        return name;
+      });
+  state.errors.insert(placed.errors.begin(), placed.errors.end());
+  if (!placed.above.empty()) state.problem = placed.above;
   return RegisterPage(site, request, language, reg, id, state,
                       answer.status == 400 ? 422 : answer.status);
 }

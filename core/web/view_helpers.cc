@@ -108,6 +108,24 @@ std::vector<FieldProblem> FieldProblems(const http::Response& answer) {
   return problems;
 }
 
+PlacedProblems PlaceProblems(
+    const http::Response& answer,
+    const std::function<std::optional<std::string>(const std::string& name)>&
+        field_of) {
+  PlacedProblems placed;
+  std::string elsewhere;
+  for (const FieldProblem& problem : FieldProblems(answer)) {
+    if (std::optional<std::string> field = field_of(problem.name)) {
+      placed.errors.emplace(*field, problem.reason);
+    } else {
+      if (!elsewhere.empty()) elsewhere += "; ";
+      elsewhere += problem.name + ": " + problem.reason;
+    }
+  }
+  placed.above = placed.errors.empty() ? ProblemDetail(answer) : elsewhere;
+  return placed;
+}
+
 Result<std::map<std::string, CityRow>> Cities(Site& site) {
   std::map<std::string, CityRow> cities;
   Status status = site.database().Read([&](storage::Connection& db) {

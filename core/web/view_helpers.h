@@ -6,6 +6,7 @@
 #define SMARTERCITIES_CORE_WEB_VIEW_HELPERS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -68,6 +69,19 @@ struct FieldProblem {
 // ("lead: there is no city ..."). Empty for another status or a detail that
 // names no field.
 std::vector<FieldProblem> FieldProblems(const http::Response& answer);
+
+// Where a form shows the API's answer to it: each field problem whose name
+// field_of maps to a field of the form, next to that field (errors, by the
+// form's field name); the others above the form, or the answer's detail
+// when no problem has a field of the form.
+struct PlacedProblems {
+  std::map<std::string, std::string> errors;
+  std::string above;
+};
+PlacedProblems PlaceProblems(
+    const http::Response& answer,
+    const std::function<std::optional<std::string>(const std::string& name)>&
+        field_of);
 
 // Every city of the covenant by CBS code.
 Result<std::map<std::string, CityRow>> Cities(Site& site);
