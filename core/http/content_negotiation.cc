@@ -4,29 +4,10 @@
 #include <charconv>
 #include <vector>
 
+#include "core/http/header_text.h"
+
 namespace smartercities::http {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 struct Range {
   std::string_view type;  // "text/csv", "text/*" or "*/*"
@@ -60,11 +41,11 @@ std::vector<Range> Ranges(std::string_view accept) {
 
 // How well range names type: 3 exactly, 2 as "text/*", 1 as "*/*", 0 not.
 int Specificity(std::string_view range, std::string_view type) {
-  if (EqualsIgnoringCase(range, type)) return 3;
+  if (EqualsIgnoreCase(range, type)) return 3;
   if (range == "*/*") return 1;
   std::size_t slash = type.find('/');
   if (range.size() == slash + 2 && range.ends_with("/*") &&
-      EqualsIgnoringCase(range.substr(0, slash), type.substr(0, slash))) {
+      EqualsIgnoreCase(range.substr(0, slash), type.substr(0, slash))) {
     return 2;
   }
   return 0;

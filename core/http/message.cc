@@ -3,19 +3,10 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "core/http/header_text.h"
+
 namespace smartercities::http {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::optional<std::string_view> Find(const Pairs& pairs,
                                      std::string_view name) {

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/http/header_text.h"
+
 namespace smartercities::http {
 namespace {
 
@@ -52,23 +54,6 @@ std::string Gzip(std::string_view bytes) {
   if (result != Z_STREAM_END) return {};
   out.resize(written);
   return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
 }
 
 // Whether an If-None-Match list names etag (weak comparison, RFC 9110

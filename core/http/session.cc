@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/http/chunked_decoder.h"
+#include "core/http/header_text.h"
 #include "core/http/http_logger.h"
 #include "core/http/response_cache.h"
 #include "core/http/route_checks.h"
@@ -104,29 +105,12 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 std::string NewRequestId() {

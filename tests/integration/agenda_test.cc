@@ -335,11 +335,7 @@ TEST_F(AgendaTest, ABodyThatBreaksTheSchemaGetsEveryBreachAndNothingIsStored) {
   json problem = json::parse(refused.body);
   EXPECT_THAT(problem["detail"].get<std::string>(),
               HasSubstr("the body has 3 problems; nothing was stored"));
-  std::map<std::string, std::string> reasons;
-  for (const json& param : problem["invalidParams"]) {
-    reasons[param["name"]] = param["reason"];
-  }
-  EXPECT_THAT(reasons,
+  EXPECT_THAT(testing::InvalidParamReasons(refused.body),
               ::testing::ElementsAre(
                   ::testing::Pair("partners.cities[1]",
                                   "must be a string, got integer"),

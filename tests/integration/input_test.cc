@@ -226,11 +226,7 @@ TEST_F(InputTest, AThemeModulesBodyIsCheckedAgainstItsManifestSchema) {
   json problem = Parsed(refused);
   EXPECT_THAT(problem["detail"].get<std::string>(),
               HasSubstr("the body has 3 problems; nothing was stored"));
-  std::map<std::string, std::string> reasons;
-  for (const json& param : problem["invalidParams"]) {
-    reasons[param["name"]] = param["reason"];
-  }
-  EXPECT_THAT(reasons,
+  EXPECT_THAT(testing::InvalidParamReasons(refused.body),
               ::testing::ElementsAre(
                   ::testing::Pair("eherkenningImplemented", "is required"),
                   ::testing::Pair("eherkenningImplementedOn",

@@ -92,6 +92,19 @@ void CopyPlugin(const std::filesystem::path& from, const std::string& name,
   }
 }
 
+std::map<std::string, std::string> InvalidParamReasons(
+    const std::string& body) {
+  std::map<std::string, std::string> reasons;
+  nlohmann::json problem = nlohmann::json::parse(body, nullptr, false);
+  if (!problem.is_object() || !problem["invalidParams"].is_array()) {
+    return reasons;
+  }
+  for (const nlohmann::json& param : problem["invalidParams"]) {
+    reasons[param.value("name", "")] = param.value("reason", "");
+  }
+  return reasons;
+}
+
 std::string HttpResponse::Header(const std::string& name) const {
   auto it = headers.find(Lower(name));
   return it == headers.end() ? std::string() : it->second;

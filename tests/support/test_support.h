@@ -43,6 +43,10 @@ struct HttpResponse {
   std::string Header(const std::string& name) const;
 };
 
+// The invalidParams of a 400 problem body, each field's name with its
+// reason; empty when the body has none.
+std::map<std::string, std::string> InvalidParamReasons(const std::string& body);
+
 // Sends one request on a new connection (Connection: close) and reads the
 // whole response. Throws std::runtime_error when the connection fails.
 HttpResponse Fetch(std::uint16_t port, const std::string& method,
