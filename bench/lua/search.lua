@@ -2,9 +2,9 @@
 -- query of a list,
 --   GET /api/v1/search?q=QUERY
 -- with the query's letters written differently from one request to the
--- next (each letter as itself, %XX or %xx, chosen by a counter), so that
--- the response cache, which keys on the target as sent, does not answer
--- it; the server decodes them all to the same words, so every request does
+-- next (each letter as itself, %XX or %xx, chosen by a counter that starts
+-- at a random point in every run), so that the response cache, which keys
+-- on the target as sent, does not answer it; the server decodes them all to the same words, so every request does
 -- the same search work.
 --
 --   wrk ... -s search.lua URL -- QUERIES
@@ -22,7 +22,10 @@ local queries, counter
 function init(args)
   queries = {}
   for query in string.gmatch(args[1], "[^,]+") do table.insert(queries, query) end
-  counter = thread_index * 1000000
+  -- Each run (the warm-up, every round) and each thread starts somewhere
+  -- else, so that no run asks what an earlier one left in the cache.
+  math.randomseed(os.time() * 64 + thread_index)
+  counter = math.random(0, 2 ^ 30) * #queries
 end
 
 -- query with its letters spelled by the digits of variant in base 3.
