@@ -650,7 +650,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
                            {"kind", or_null(hit.kind)},
                            {"city", or_null(hit.city)},
                            {"year", hit.year ? json(*hit.year) : json(nullptr)},
-                           {"score", -hit.rank}});
+                           {"score", hit.score}});
         }
         return Json(200, {{"items", items},
                           {"total", answer->total},

@@ -495,6 +495,35 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 INSERT INTO search_index (search_index, rank)
   VALUES ('rank', 'bm25(0, 0, 0, 0, 0, 0, 4.0, 1.0)');
 )sql"},
+      {13, "the knowledge base's best documents per word", R"sql(
+-- What a one-word search reads instead of weighing every document with the
+-- word (core/domain/search_ranking.h): per term of the index (a stem), how
+-- many documents have it and, in search_index_champions, the best of them
+-- (all, or the best kChampions) with their weight for it. The agenda's
+-- entries are not counted here.
+CREATE TABLE search_index_terms (
+  term TEXT PRIMARY KEY,
+  documents INTEGER NOT NULL CHECK (documents > 0),
+  champions INTEGER NOT NULL CHECK (champions BETWEEN 0 AND documents),
+  least REAL
+) WITHOUT ROWID;
+CREATE TABLE search_index_champions (
+  term TEXT NOT NULL,
+  weight REAL NOT NULL,
+  entry INTEGER NOT NULL,
+  PRIMARY KEY (term, weight DESC, entry)
+) WITHOUT ROWID;
+-- How many documents are indexed, and whether the lists above hold them
+-- all: not for a database whose documents were indexed before the lists
+-- existed; its first search builds them.
+CREATE TABLE search_index_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  documents INTEGER NOT NULL,
+  built INTEGER NOT NULL CHECK (built IN (0, 1))
+);
+INSERT INTO search_index_totals (id, documents, built)
+  SELECT 1, 0, NOT EXISTS (SELECT 1 FROM documents);
+)sql"},
   };
 }
 

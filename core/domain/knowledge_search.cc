@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "core/domain/search_ranking.h"
 #include "core/storage/dutch_tokenizer.h"
+#include "core/storage/search_functions.h"
 
 namespace smartercities::domain {
 namespace {
@@ -51,7 +54,8 @@ constexpr const char* kAgendaEntries[] = {
     "WHERE decisions != '[]'",
 };
 
-constexpr std::int64_t kAgendaRowids = std::int64_t{1} << 40;
+static_assert(kFirstAgendaRowid == 1099511627776,
+              "kAgendaEntries' rowids start at kFirstAgendaRowid");
 // The searched registers' entries follow the agenda's, a range of 10^9
 // rowids per register (the record's id within it).
 constexpr std::int64_t kRegisterRowids = 1105511627776;
@@ -135,8 +139,14 @@ struct QueryTerms {
   std::vector<std::string> prefixes;
 };
 
-QueryTerms TermsOf(std::string_view query) {
-  QueryTerms terms;
+// A word of a query: one phrase of its MATCH expression.
+struct QueryWord {
+  std::string_view text;
+  bool prefix = false;  // it ended in '*'
+};
+
+std::vector<QueryWord> WordsOf(std::string_view query) {
+  std::vector<QueryWord> words;
   std::size_t i = 0;
   while (i < query.size()) {
     while (i < query.size() &&
@@ -149,10 +159,29 @@ QueryTerms TermsOf(std::string_view query) {
       ++i;
     }
     if (i == start) break;
-    bool prefix = i < query.size() && query[i] == '*';
-    std::string_view word = query.substr(start, i - start);
-    for (std::string& term :
-         prefix ? storage::FoldedWords(word) : storage::DutchTerms(word)) {
+    words.push_back(
+        {query.substr(start, i - start), i < query.size() && query[i] == '*'});
+  }
+  return words;
+}
+
+// The FTS5 phrase of a word: in double quotes (FTS5 stems it with the
+// table's tokenizer), '*' after a prefix. A word holds no quote:
+// IsWordByte excludes it.
+std::string PhraseOf(const QueryWord& word) {
+  std::string phrase = "\"";
+  phrase.append(word.text);
+  phrase += '"';
+  if (word.prefix) phrase += '*';
+  return phrase;
+}
+
+QueryTerms TermsOf(std::string_view query) {
+  QueryTerms terms;
+  for (const QueryWord& word : WordsOf(query)) {
+    bool prefix = word.prefix;
+    for (std::string& term : prefix ? storage::FoldedWords(word.text)
+                                    : storage::DutchTerms(word.text)) {
       if (prefix) {
         terms.prefixes.push_back(std::move(term));
       } else {
@@ -180,14 +209,26 @@ void AppendCollapsed(std::string& out, std::string_view text) {
 
 // The passage of body around the first word the query matches, with the
 // matched words between kMatchStart and kMatchEnd; the start of body when
-// only the title matched. Reads body only up to the passage's end, which
-// for a long document is what makes a page of hits fast (FTS5's snippet()
-// reads every document to its end).
-std::string Snippet(std::string_view body, const QueryTerms& terms) {
+// only the title matched. first_match is the position (in words) of the
+// first word in body that the query matched, nullopt for none: the scan for
+// matched words starts there, and reads body only up to the passage's end,
+// which for a long document is what makes a page of hits fast (FTS5's
+// snippet() reads every document to its end).
+std::string Snippet(std::string_view body, const QueryTerms& terms,
+                    std::optional<std::int64_t> first_match) {
   constexpr std::size_t kBefore = 60;
   constexpr std::size_t kLength = 240;
-  std::vector<storage::TermMatch> matches =
-      storage::FindTerms(body, terms.exact, terms.prefixes, kLength);
+  std::vector<storage::TermMatch> matches;
+  if (first_match) {
+    std::size_t skipped =
+        storage::WordOffset(body, static_cast<std::size_t>(*first_match));
+    matches = storage::FindTerms(body.substr(skipped), terms.exact,
+                                 terms.prefixes, kLength);
+    for (storage::TermMatch& match : matches) {
+      match.start += skipped;
+      match.end += skipped;
+    }
+  }
   std::size_t from = 0;
   if (!matches.empty() && matches.front().start > kBefore) {
     std::size_t first = matches.front().start;
@@ -229,24 +270,9 @@ std::string Snippet(std::string_view body, const QueryTerms& terms) {
 
 std::string MatchExpression(std::string_view query) {
   std::string expression;
-  std::size_t i = 0;
-  while (i < query.size()) {
-    while (i < query.size() &&
-           !IsWordByte(static_cast<unsigned char>(query[i]))) {
-      ++i;
-    }
-    std::size_t start = i;
-    while (i < query.size() &&
-           IsWordByte(static_cast<unsigned char>(query[i]))) {
-      ++i;
-    }
-    if (i == start) break;
+  for (const QueryWord& word : WordsOf(query)) {
     if (!expression.empty()) expression += ' ';
-    expression += '"';
-    // A word holds no quote: IsWordByte excludes it.
-    expression.append(query.substr(start, i - start));
-    expression += '"';
-    if (i < query.size() && query[i] == '*') expression += '*';
+    expression += PhraseOf(word);
   }
   return expression;
 }
@@ -292,7 +318,7 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
   if (is_current(generation)) return Status::Ok();
   Status status = database_.Write([&](storage::Connection& db) {
     Status cleared = db.Execute("DELETE FROM search_index WHERE rowid >= ?1",
-                                std::vector<storage::Value>{kAgendaRowids});
+                                std::vector<storage::Value>{kFirstAgendaRowid});
     if (!cleared.ok()) return cleared;
     for (const char* sql : kAgendaEntries) {
       Status added = db.Execute(sql, {});
@@ -321,6 +347,29 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
   return Status::Ok();
 }
 
+Status KnowledgeSearch::BuildChampionsOnce() {
+  if (champions_built_.load()) return Status::Ok();
+  bool built = false;
+  Status read = database_.Read([&](storage::Connection& db) {
+    auto answer = ChampionsBuilt(db);
+    if (!answer.ok()) return answer.status();
+    built = *answer;
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  if (!built) {
+    std::lock_guard<std::mutex> lock(refresh_mutex_);
+    Status status = database_.Write([](storage::Connection& db) {
+      auto again = ChampionsBuilt(db);
+      if (!again.ok()) return again.status();
+      return *again ? Status::Ok() : BuildChampions(db);
+    });
+    if (!status.ok()) return status.WithContext("building the search's lists");
+  }
+  champions_built_.store(true);
+  return Status::Ok();
+}
+
 Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   if (query.text.size() > kMaxQueryBytes) {
     return Status::InvalidArgument("q: the query is longer than " +
@@ -333,6 +382,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
         "q: give at least one word to search for (?q=verkeerslichten)");
   }
   Status refreshed = RefreshAgenda();
+  if (refreshed.ok()) refreshed = BuildChampionsOnce();
   if (!refreshed.ok()) return refreshed;
 
   std::vector<storage::Value> params = {match};
@@ -357,37 +407,144 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   if (query.city) add("city = ?", *query.city);
   if (query.year) add("year = ?", static_cast<std::int64_t>(*query.year));
   if (query.type) add("type = ?", *query.type);
+  bool unfiltered = params.size() == 1;
+
+  std::vector<QueryWord> words = WordsOf(query.text);
+  std::size_t need = query.offset + query.limit;
+  // The statement that weighs every row it matches: one rarity per word,
+  // bound after the filters' values.
+  auto weigh_sql = [&](const std::string& conditions, std::size_t first) {
+    std::string sql = "SELECT rowid, ";
+    sql += storage::kSearchWeightFunction;
+    sql += "(search_index, ";
+    sql += kColumnWeights;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      sql += ", ?";
+      sql += std::to_string(first + i);
+    }
+    sql += ") AS weight";
+    sql += conditions;
+    return sql;
+  };
+  struct Ranked {
+    std::int64_t entry;
+    double score;
+  };
+  std::vector<Ranked> ranked;
+  auto collect = [&](const storage::Row& row) {
+    ranked.push_back({row.Integer("rowid"), *row.OptionalReal("weight")});
+    return true;
+  };
 
   QueryTerms terms = TermsOf(query.text);
   SearchAnswer answer;
-  std::string count_sql = "SELECT count(*) AS total" + where;
-  std::string page_sql =
-      "SELECT type, ref, title, theme, kind, city, year, "
-      "body, rank" +
-      where + " ORDER BY rank LIMIT " + std::to_string(query.limit) +
-      " OFFSET " + std::to_string(query.offset);
-  Status status = database_.Read([&](storage::Connection& db) {
-    Status counted =
-        db.Execute(count_sql, params, [&](const storage::Row& row) {
-          answer.total = row.Integer("total");
-          return false;
-        });
-    if (!counted.ok()) return counted;
-    if (answer.total == 0) return Status::Ok();
-    return db.Execute(page_sql, params, [&](const storage::Row& row) {
-      SearchHit hit;
-      hit.type = row.Text("type");
-      hit.ref = row.Text("ref");
-      hit.title = row.Text("title");
-      hit.theme = row.Text("theme");
-      hit.kind = row.Text("kind");
-      hit.city = row.Text("city");
-      if (!row.IsNull("year")) hit.year = static_cast<int>(row.Integer("year"));
-      hit.snippet = Snippet(row.Text("body"), terms);
-      hit.rank = row.OptionalReal("rank").value_or(0);
-      answer.hits.push_back(std::move(hit));
-      return true;
-    });
+  // Weighs the matches into ranked and answer.total.
+  auto weigh = [&](storage::Connection& db) -> Status {
+    auto documents = IndexedDocuments(db);
+    if (!documents.ok()) return documents.status();
+    // How much a word counts: BM25's idf over the documents, always > 0.
+    auto rarity = [&](std::int64_t with_word) {
+      double n = static_cast<double>(std::min(with_word, *documents));
+      double all = static_cast<double>(*documents);
+      return std::log(1 + (all - n + 0.5) / (n + 0.5));
+    };
+    std::vector<std::string> one_term;
+    if (unfiltered && words.size() == 1 && !words[0].prefix) {
+      one_term = storage::DutchTerms(words[0].text);
+    }
+    if (one_term.size() == 1) {
+      // One word: its best documents are listed; only the agenda's
+      // entries with it are weighed here.
+      auto champions = ReadChampions(db, one_term[0], need);
+      if (!champions.ok()) return champions.status();
+      if (champions->complete || champions->best.size() >= need) {
+        double factor = rarity(champions->documents);
+        for (const Champion& champion : champions->best) {
+          ranked.push_back({champion.entry, factor * champion.weight});
+        }
+        std::size_t listed = ranked.size();
+        std::vector<storage::Value> agenda = {match, factor, kFirstAgendaRowid};
+        Status read = db.Execute(weigh_sql(where + " AND rowid >= ?3", 2),
+                                 agenda, collect);
+        if (!read.ok()) return read;
+        answer.total = champions->documents +
+                       static_cast<std::int64_t>(ranked.size() - listed);
+        return Status::Ok();
+      }
+    }
+    // Otherwise every match is weighed: each word by its own rarity.
+    std::vector<storage::Value> weighed = params;
+    for (const QueryWord& word : words) {
+      std::vector<std::string> word_terms;
+      if (!word.prefix) word_terms = storage::DutchTerms(word.text);
+      std::int64_t with_word = 0;
+      if (word_terms.size() == 1) {
+        auto champions = ReadChampions(db, word_terms[0], 0);
+        if (!champions.ok()) return champions.status();
+        with_word = champions->documents;
+      } else {
+        Status counted = db.Execute(
+            "SELECT count(*) AS n FROM search_index WHERE search_index "
+            "MATCH ?1 AND rowid < ?2",
+            std::vector<storage::Value>{PhraseOf(word), kFirstAgendaRowid},
+            [&](const storage::Row& row) {
+              with_word = row.Integer("n");
+              return false;
+            });
+        if (!counted.ok()) return counted;
+      }
+      weighed.emplace_back(rarity(with_word));
+    }
+    Status read =
+        db.Execute(weigh_sql(where, params.size() + 1), weighed, collect);
+    if (!read.ok()) return read;
+    answer.total = static_cast<std::int64_t>(ranked.size());
+    return Status::Ok();
+  };
+  // One snapshot for the weighing and the page's rows.
+  Status status = database_.Read([&](storage::Connection& db) -> Status {
+    Status weighed = weigh(db);
+    if (!weighed.ok() || query.offset >= ranked.size()) return weighed;
+    auto end = ranked.begin() +
+               static_cast<std::ptrdiff_t>(std::min(need, ranked.size()));
+    std::partial_sort(ranked.begin(), end, ranked.end(),
+                      [](const Ranked& a, const Ranked& b) {
+                        return a.score != b.score ? a.score > b.score
+                                                  : a.entry < b.entry;
+                      });
+    for (auto it = ranked.begin() + static_cast<std::ptrdiff_t>(query.offset);
+         it != end; ++it) {
+      Status read = db.Execute(
+          std::string("SELECT type, ref, title, theme, kind, city, year, "
+                      "body, ") +
+              storage::kSearchFirstFunction + "(search_index, " +
+              std::to_string(kBodyColumn) +
+              ") AS first FROM search_index WHERE "
+              "search_index MATCH ?1 AND rowid = ?2",
+          std::vector<storage::Value>{match, it->entry},
+          [&](const storage::Row& row) {
+            SearchHit hit;
+            hit.type = row.Text("type");
+            hit.ref = row.Text("ref");
+            hit.title = row.Text("title");
+            hit.theme = row.Text("theme");
+            hit.kind = row.Text("kind");
+            hit.city = row.Text("city");
+            if (!row.IsNull("year")) {
+              hit.year = static_cast<int>(row.Integer("year"));
+            }
+            // A long text is read from its first match on.
+            hit.snippet = Snippet(row.Text("body"), terms,
+                                  row.IsNull("first")
+                                      ? std::nullopt
+                                      : std::optional(row.Integer("first")));
+            hit.score = it->score;
+            answer.hits.push_back(std::move(hit));
+            return false;
+          });
+      if (!read.ok()) return read;
+    }
+    return Status::Ok();
   });
   if (!status.ok()) {
     // A query FTS5 cannot parse is the caller's to fix.
@@ -401,9 +558,11 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
 
 Status IndexDocument(storage::Connection& db, const Document& document,
                      std::string_view text) {
+  std::string title = Indexable(document.title);
+  std::string body = Indexable(text);
   std::vector<storage::Value> params = {
-      Indexable(document.title),
-      Indexable(text),
+      title,
+      body,
       std::to_string(document.id),
       document.theme.empty() ? storage::Value(nullptr)
                              : storage::Value(document.theme),
@@ -412,15 +571,30 @@ Status IndexDocument(storage::Connection& db, const Document& document,
                             : storage::Value(document.city),
       static_cast<std::int64_t>(std::stoi(document.date.substr(0, 4))),
       document.id};
-  return db.Execute(
+  Status indexed = db.Execute(
       "INSERT INTO search_index (rowid, title, body, type, ref, theme, kind, "
       "city, year) VALUES (?8, ?1, ?2, 'document', ?3, ?4, ?5, ?6, ?7)",
       params);
+  if (!indexed.ok()) return indexed;
+  return AddToChampions(db, document.id, title, body);
 }
 
 Status UnindexDocument(storage::Connection& db, std::int64_t id) {
-  return db.Execute("DELETE FROM search_index WHERE rowid = ?1",
-                    std::vector<storage::Value>{id});
+  std::vector<storage::Value> params = {id};
+  std::string title;
+  std::string body;
+  Status read =
+      db.Execute("SELECT title, body FROM search_index WHERE rowid = ?1",
+                 params, [&](const storage::Row& row) {
+                   title = row.Text("title");
+                   body = row.Text("body");
+                   return false;
+                 });
+  if (!read.ok()) return read;
+  Status removed =
+      db.Execute("DELETE FROM search_index WHERE rowid = ?1", params);
+  if (!removed.ok()) return removed;
+  return RemoveFromChampions(db, id, title, body);
 }
 
 }  // namespace smartercities::domain

@@ -3,9 +3,12 @@
 // text, indicators, cities, projects, meetings' decisions) in one SQLite
 // FTS5 index (table search_index), stemmed with the Dutch tokenizer
 // (core/storage/dutch_tokenizer.h) so that "verkeerslichten" finds
-// "verkeerslicht". Answers are ranked with bm25 (a word in a title weighs
-// four times one in a text) and carry a snippet with the matched words
-// marked.
+// "verkeerslicht". Answers are ranked by BM25 (a word in a title weighs
+// four times one in a text; search_ranking.h and storage/search_functions.h
+// say how) and carry a snippet with the matched words marked. A one-word
+// search without filters reads the word's best documents from the lists
+// kept beside the index (search_ranking.h) and weighs only the agenda's
+// entries; any other search weighs every row it matches.
 //
 // The documents' entries are written with the documents
 // (IndexDocument/UnindexDocument, inside their audited write). The agenda's
@@ -74,7 +77,7 @@ struct SearchHit {
   std::string kind;     // a document's kind
   std::string city;
   std::optional<int> year;
-  double rank = 0;  // bm25: lower is better
+  double score = 0;  // higher is better (search_ranking.h)
 };
 
 struct SearchAnswer {
@@ -111,6 +114,9 @@ class KnowledgeSearch {
  private:
   // The registers with "search" now.
   std::vector<PublishedRegister> SearchedRegisters() const;
+  // Builds the search's lists of best documents when the database's
+  // documents were indexed before they existed (search_ranking.h).
+  Status BuildChampionsOnce();
   // The sum of the generations of the agenda's tables and of tables.
   std::uint64_t AgendaGeneration(const std::set<std::string>& tables) const;
 
@@ -120,6 +126,7 @@ class KnowledgeSearch {
   std::atomic<std::uint64_t> indexed_generation_{~std::uint64_t{0}};
   // Which registers the index holds: a hash of their declarations.
   std::atomic<std::size_t> indexed_registers_{0};
+  std::atomic<bool> champions_built_{false};
 };
 
 // The index entry of a document, written inside the caller's write.

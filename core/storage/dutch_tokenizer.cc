@@ -6,8 +6,15 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/storage/search_functions.h"
+
 namespace smartercities::storage {
 namespace {
+
+// What starts a query phrase that names a term as the index holds it
+// (TermPhrase): a control character, which no word has and which the
+// search's own MATCH expressions never contain.
+constexpr char kTermMark = '\x1F';
 
 // Longer runs of letters are no words a person searches for (a hash, a
 // base64 blob); they are indexed as they are, without stemming.
@@ -42,6 +49,30 @@ char AsciiLower(unsigned char c) {
   return static_cast<char>(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 }
 
+// The UTF-8 sequence at text[i]: its length, and whether it is part of a
+// word: an ASCII letter or digit, a Latin-1 letter, or a character beyond
+// Latin-1 (other scripts) except U+2000..U+2FFF (quotes, dashes, arrows,
+// ...), which separate words.
+struct Sequence {
+  std::size_t length = 1;
+  bool letter = false;
+};
+
+Sequence SequenceAt(std::string_view text, std::size_t i) {
+  auto c = static_cast<unsigned char>(text[i]);
+  Sequence out;
+  out.length = std::min(SequenceLength(c), text.size() - i);
+  if (c < 0x80) {
+    out.letter = IsAsciiAlnum(c);
+  } else if (out.length == 2 && c == 0xC3) {
+    char plain = Unaccent(c, static_cast<unsigned char>(text[i + 1]));
+    out.letter = plain != 0 && plain != '/';
+  } else {
+    out.letter = out.length >= 2 && !(out.length == 3 && c == 0xE2);
+  }
+  return out;
+}
+
 // Calls on_word(folded, start, end) for every word of text, folded to lower
 // case without accents; start and end are byte offsets into text. Stops
 // when on_word returns false.
@@ -57,32 +88,22 @@ bool ForEachWord(std::string_view text, OnWord on_word) {
   };
   std::size_t i = 0;
   while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = SequenceLength(c);
-    if (i + length > text.size()) length = text.size() - i;
-    bool letter = false;
-    if (c < 0x80) {
-      if (IsAsciiAlnum(c)) {
-        if (word.empty()) start = i;
-        word += AsciiLower(c);
-        letter = true;
-      }
-    } else if (length == 2 && c == 0xC3) {
-      char plain = Unaccent(c, static_cast<unsigned char>(text[i + 1]));
-      if (plain != 0 && plain != '/') {
-        if (word.empty()) start = i;
-        word += plain;
-        letter = true;
-      }
-    } else if (length >= 2 && !(length == 3 && c == 0xE2)) {
-      // Other scripts and letters beyond Latin-1 are kept as written;
-      // U+2000..U+2FFF (quotes, dashes, arrows, ...) separate words.
+    Sequence sequence = SequenceAt(text, i);
+    if (sequence.letter) {
       if (word.empty()) start = i;
-      word.append(text.substr(i, length));
-      letter = true;
+      auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        word += AsciiLower(c);
+      } else if (c == 0xC3 && sequence.length == 2) {
+        word += Unaccent(c, static_cast<unsigned char>(text[i + 1]));
+      } else {
+        // Other scripts and letters beyond Latin-1 are kept as written.
+        word.append(text.substr(i, sequence.length));
+      }
+    } else if (!flush(i)) {
+      return false;
     }
-    if (!letter && !flush(i)) return false;
-    i += length;
+    i += sequence.length;
   }
   return flush(text.size());
 }
@@ -128,6 +149,11 @@ int Tokenize(Fts5Tokenizer* self, void* context, int flags, const char* text,
              int (*on_token)(void*, int, const char*, int, int, int)) {
   auto* tokenizer = reinterpret_cast<Tokenizer*>(self);
   if (text == nullptr || text_bytes <= 0) return SQLITE_OK;
+  if ((flags & FTS5_TOKENIZE_QUERY) != 0 && text[0] == kTermMark) {
+    // TermPhrase's: the term as it is, one token.
+    int rc = on_token(context, 0, text + 1, text_bytes - 1, 0, text_bytes);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
   int rc = SQLITE_OK;
   ForEachWord(
       std::string_view(text, static_cast<std::size_t>(text_bytes)),
@@ -145,19 +171,6 @@ int Tokenize(Fts5Tokenizer* self, void* context, int flags, const char* text,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-fts5_api* Fts5Api(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr",
-                         nullptr);
-    sqlite3_step(statement);
-  }
-  sqlite3_finalize(statement);
-  return api;
-}
-
 }  // namespace
 
 std::vector<std::string> DutchTerms(std::string_view text) {
@@ -171,6 +184,14 @@ std::vector<std::string> DutchTerms(std::string_view text) {
   return terms;
 }
 
+std::string TermPhrase(std::string_view term) {
+  std::string phrase = "\"";
+  phrase += kTermMark;
+  phrase += term;
+  phrase += '"';
+  return phrase;
+}
+
 std::vector<std::string> FoldedWords(std::string_view text) {
   std::vector<std::string> words;
   ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t) {
@@ -178,6 +199,21 @@ std::vector<std::string> FoldedWords(std::string_view text) {
     return true;
   });
   return words;
+}
+
+std::size_t WordOffset(std::string_view text, std::size_t index) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (std::size_t i = 0; i < text.size();) {
+    Sequence sequence = SequenceAt(text, i);
+    if (sequence.letter && !in_word) {
+      if (words == index) return i;
+      ++words;
+    }
+    in_word = sequence.letter;
+    i += sequence.length;
+  }
+  return text.size();
 }
 
 std::vector<TermMatch> FindTerms(std::string_view text,

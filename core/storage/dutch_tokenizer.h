@@ -35,10 +35,21 @@ inline constexpr const char* kDutchTokenizer = "dutch";
 // The terms of text in order, as the index holds them.
 std::vector<std::string> DutchTerms(std::string_view text);
 
+// The FTS5 query phrase (in double quotes) that finds term as the index
+// holds it, without stemming it again: for the index's own bookkeeping,
+// which knows stems, not the words they came from (a stem's stem is not
+// always the stem).
+std::string TermPhrase(std::string_view term);
+
 // The words of text lower-cased without accents, not stemmed: what a
 // prefix query's words are compared with (the tokenizer does not stem a
 // prefix either, so "verkeers*" finds "verkeerslichten").
 std::vector<std::string> FoldedWords(std::string_view text);
+
+// The byte offset at which the word numbered index (from 0, as the
+// tokenizer counts them: FTS5's positions) starts; text.size() when text
+// has fewer words. Counts without folding or stemming.
+std::size_t WordOffset(std::string_view text, std::size_t index);
 
 // A word of a text found by FindTerms: its bytes [start, end).
 struct TermMatch {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/storage/dutch_tokenizer.h"
+#include "core/storage/search_functions.h"
 
 namespace smartercities::storage {
 namespace {
@@ -179,6 +180,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   // Every connection that may read or write the knowledge base's index
   // needs its tokenizer; registering it costs a few microseconds.
   Status tokenizer = RegisterDutchTokenizer(db);
+  if (tokenizer.ok()) tokenizer = RegisterSearchFunctions(db);
   if (!tokenizer.ok()) {
     sqlite3_close_v2(db);
     return tokenizer.WithContext("opening '" + path + "'");

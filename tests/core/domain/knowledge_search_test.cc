@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/domain/core_schema.h"
+#include "core/domain/search_ranking.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities::domain {
@@ -40,6 +41,85 @@ class KnowledgeSearchTest : public ::testing::Test {
     return answer.ok() ? answer->total : -1;
   }
 
+  // Indexes document id with title and text, as an upload does.
+  void Index(std::int64_t id, const std::string& title,
+             const std::string& text) {
+    Document document;
+    document.id = id;
+    document.title = title;
+    document.kind = "evaluation";
+    document.date = "2014-06-01";
+    Status indexed = database_->Write([&](storage::Connection& db) {
+      return IndexDocument(db, document, text);
+    });
+    ASSERT_TRUE(indexed.ok()) << indexed.message();
+  }
+
+  void Unindex(std::int64_t id) {
+    Status removed = database_->Write(
+        [&](storage::Connection& db) { return UnindexDocument(db, id); });
+    ASSERT_TRUE(removed.ok()) << removed.message();
+  }
+
+  // A page of hits as (ref, score), and the total.
+  struct Page {
+    std::vector<std::pair<std::string, double>> hits;
+    std::int64_t total = 0;
+  };
+  Page Find(KnowledgeSearch& search, const std::string& text,
+            std::size_t offset, bool weigh_every_match) {
+    SearchQuery query;
+    query.text = text;
+    query.offset = offset;
+    query.limit = 10;
+    // A filter that keeps every document makes the search weigh each
+    // match instead of reading the lists.
+    if (weigh_every_match) query.type = "document";
+    auto answer = search.Search(query);
+    EXPECT_TRUE(answer.ok()) << answer.status().message();
+    Page page;
+    if (!answer.ok()) return page;
+    page.total = answer->total;
+    for (const SearchHit& hit : answer->hits) {
+      EXPECT_EQ(hit.type, "document");
+      page.hits.emplace_back(hit.ref, hit.score);
+    }
+    return page;
+  }
+
+  // More documents with "fietspad" than a list keeps, each with it a
+  // different number of times in a text of a different length, some with
+  // it in the title.
+  void IndexManyCyclePaths() {
+    for (int i = 1; i <= kChampions + 30; ++i) {
+      std::string text;
+      for (int word = 0; word < 20 + (i * 37) % 300; ++word) {
+        text += word % (1 + i % 23) == 0 ? "fietspaden " : "gemeente ";
+      }
+      Index(i, i % 9 == 0 ? "Het fietspad" : "Plan " + std::to_string(i), text);
+    }
+  }
+
+  // The one-word search (from the lists) and the same search weighing
+  // every match give the same pages, scores included.
+  void ExpectListsAgreeWithWeighing(KnowledgeSearch& search) {
+    for (std::size_t offset : {0, 10, 90}) {
+      Page listed = Find(search, "fietspaden", offset, false);
+      Page weighed = Find(search, "fietspaden", offset, true);
+      ASSERT_EQ(listed.hits.size(), weighed.hits.size()) << offset;
+      if (offset == 0) {
+        EXPECT_EQ(listed.hits.size(), 10u);
+      }
+      EXPECT_EQ(listed.total, weighed.total);
+      for (std::size_t i = 0; i < listed.hits.size(); ++i) {
+        EXPECT_EQ(listed.hits[i].first, weighed.hits.at(i).first)
+            << "hit " << offset + i;
+        EXPECT_DOUBLE_EQ(listed.hits[i].second, weighed.hits.at(i).second)
+            << "hit " << offset + i;
+      }
+    }
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<storage::Database> database_;
 };
@@ -70,6 +150,94 @@ TEST_F(KnowledgeSearchTest, AQueryWithoutWordsOrTooLongIsRefusedNamingQ) {
   }
   EXPECT_EQ(MatchExpression("Verkeers-lichten  fiets*"),
             "\"Verkeers\" \"lichten\" \"fiets\"*");
+}
+
+TEST_F(KnowledgeSearchTest,
+       AOneWordSearchFromTheListsRanksAsWeighingEveryMatch) {
+  IndexManyCyclePaths();
+  KnowledgeSearch search(*database_);
+  ExpectListsAgreeWithWeighing(search);
+  Page first = Find(search, "fietspad", 0, false);
+  EXPECT_EQ(first.total, kChampions + 30);
+  for (std::size_t i = 1; i < first.hits.size(); ++i) {
+    EXPECT_GE(first.hits[i - 1].second, first.hits[i].second) << i;
+  }
+  // Of two texts alike, the one with the word in its title ranks first.
+  Index(500, "Plan", "gemeente fietsenstalling");
+  Index(501, "Fietsenstalling", "gemeente fietsenstalling");
+  Page both = Find(search, "fietsenstallingen", 0, false);
+  ASSERT_EQ(both.hits.size(), 2u);
+  EXPECT_EQ(both.hits[0].first, "501");
+  // Past what the lists keep, the search weighs every match.
+  Page last = Find(search, "fietspad", kChampions + 25, false);
+  EXPECT_EQ(last.hits.size(), 5u);
+}
+
+TEST_F(KnowledgeSearchTest,
+       ADocumentRemovedFromAFullListIsReplacedByTheNextBest) {
+  IndexManyCyclePaths();
+  KnowledgeSearch search(*database_);
+  // The best ones go, one by one; each time the list is read anew.
+  for (int round = 0; round < 3; ++round) {
+    Page before = Find(search, "fietspaden", 0, false);
+    Unindex(std::stoll(before.hits.at(0).first));
+    Page after = Find(search, "fietspaden", 0, false);
+    EXPECT_EQ(after.total, before.total - 1);
+    EXPECT_EQ(after.hits.at(0).first, before.hits.at(1).first);
+  }
+  ExpectListsAgreeWithWeighing(search);
+  // Down to fewer than a list keeps: the list is all of them.
+  for (int i = 1; i <= kChampions + 30; i += 2) Unindex(i);
+  ExpectListsAgreeWithWeighing(search);
+}
+
+TEST_F(KnowledgeSearchTest,
+       ListsMissingFromAnOlderDatabaseAreBuiltByTheFirstSearch) {
+  IndexManyCyclePaths();
+  // As a database indexed before the lists existed.
+  Status cleared = database_->Write([](storage::Connection& db) {
+    for (const char* sql : {"DELETE FROM search_index_champions",
+                            "DELETE FROM search_index_terms",
+                            "UPDATE search_index_totals SET documents = 0, "
+                            "built = 0"}) {
+      Status status = db.Execute(sql, {});
+      if (!status.ok()) return status;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(cleared.ok()) << cleared.message();
+  // Written while unbuilt: the build takes it in.
+  Index(1000, "Fietsenstalling", "fietspaden");
+  KnowledgeSearch search(*database_);
+  EXPECT_EQ(Find(search, "fietspaden", 0, false).total, kChampions + 31);
+  Page stalling = Find(search, "fietsenstallingen", 0, false);
+  ASSERT_EQ(stalling.hits.size(), 1u);
+  EXPECT_EQ(stalling.hits[0].first, "1000");
+  ExpectListsAgreeWithWeighing(search);
+}
+
+TEST_F(KnowledgeSearchTest,
+       TheSnippetShowsAMatchFarIntoALongTextAndSkipsATitleOnlyOne) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "Gemeenteraad vergadert. ";
+  Index(1, "Verslag", text + "Eén verkeerslicht staat op rood. " + text);
+  Index(2, "Verkeerslichten", text);
+  KnowledgeSearch search(*database_);
+  SearchQuery query;
+  query.text = "verkeerslichten";
+  auto answer = search.Search(query);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  ASSERT_EQ(answer->hits.size(), 2u);
+  for (const SearchHit& hit : answer->hits) {
+    if (hit.ref == "1") {
+      EXPECT_THAT(hit.snippet,
+                  ::testing::HasSubstr(std::string("Eén ") + kMatchStart +
+                                       "verkeerslicht" + kMatchEnd));
+    } else {
+      EXPECT_THAT(hit.snippet, ::testing::StartsWith("Gemeenteraad"));
+      EXPECT_EQ(hit.snippet.find(kMatchStart), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -54,6 +54,17 @@ TEST(FindTermsTest, FindsEveryFormOfATermAsWrittenAndStopsAfterTheWindow) {
   EXPECT_TRUE(FindTerms(text, DutchTerms("zwembad"), {}, 100).empty());
 }
 
+TEST(WordOffsetTest, CountsWordsAsTheTokenizerDoes) {
+  std::string text = "Ideeën \xE2\x80\x93 voor GM0794, één-twee";
+  // Ideeën(0) voor(1) GM0794(2) één(3) twee(4): the dash separates.
+  EXPECT_EQ(WordOffset(text, 0), 0u);
+  EXPECT_EQ(text.substr(WordOffset(text, 1), 4), "voor");
+  EXPECT_EQ(text.substr(WordOffset(text, 2), 6), "GM0794");
+  EXPECT_EQ(text.substr(WordOffset(text, 4)), "twee");
+  EXPECT_EQ(WordOffset(text, 5), text.size());
+  EXPECT_EQ(DutchTerms(text).size(), 5u);
+}
+
 class DutchIndexTest : public DatabaseTest {};
 
 TEST_F(DutchIndexTest, AnFts5TableFindsEveryFormAndMarksTheWordAsWritten) {
@@ -78,6 +89,18 @@ TEST_F(DutchIndexTest, AnFts5TableFindsEveryFormAndMarksTheWordAsWritten) {
   EXPECT_EQ(One("SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH "
                 "'verkeerslicht' ORDER BY rowid LIMIT 1"),
             "Helmond vervangt de [Verkeerslichten] op de ring.");
+  // TermPhrase finds a term as indexed, not stemmed once more.
+  std::string term = DutchTerms("gegevens").at(0);
+  ASSERT_NE(DutchTerms(term).at(0), term) << "a stem whose stem differs";
+  Status added = database_->Write([](Connection& db) {
+    return db.Execute("INSERT INTO t (body) VALUES ('Open gegevens')", {});
+  });
+  ASSERT_TRUE(added.ok()) << added.message();
+  EXPECT_EQ(
+      One("SELECT count(*) FROM t WHERE t MATCH '" + TermPhrase(term) + "'"),
+      "1");
+  EXPECT_EQ(One("SELECT count(*) FROM t WHERE t MATCH '\"" + term + "\"'"),
+            "0");
   // Another thread's reader as well.
   std::string counted;
   std::thread reader(

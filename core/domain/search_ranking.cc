@@ -1,0 +1,300 @@
+#include "core/domain/search_ranking.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/storage/dutch_tokenizer.h"
+#include "core/storage/search_functions.h"
+
+namespace smartercities::domain {
+namespace {
+
+using storage::Value;
+
+// Best first: the higher weight, then the older entry.
+bool Better(const Champion& a, const Champion& b) {
+  return a.weight != b.weight ? a.weight > b.weight : a.entry < b.entry;
+}
+
+// The best kChampions of champions, best first.
+void KeepBest(std::vector<Champion>& champions) {
+  auto end = champions.size() > static_cast<std::size_t>(kChampions)
+                 ? champions.begin() + kChampions
+                 : champions.end();
+  std::partial_sort(champions.begin(), end, champions.end(), Better);
+  champions.erase(end, champions.end());
+}
+
+Status WriteList(storage::Connection& db, const std::string& term,
+                 std::int64_t documents, const std::vector<Champion>& best) {
+  for (const Champion& champion : best) {
+    Status added = db.Execute(
+        "INSERT INTO search_index_champions (term, weight, entry) "
+        "VALUES (?1, ?2, ?3)",
+        std::vector<Value>{term, champion.weight, champion.entry});
+    if (!added.ok()) return added;
+  }
+  return db.Execute(
+      "INSERT INTO search_index_terms (term, documents, champions, least) "
+      "VALUES (?1, ?2, ?3, ?4)",
+      std::vector<Value>{term, documents,
+                         static_cast<std::int64_t>(best.size()),
+                         best.empty() ? Value(nullptr) : best.back().weight});
+}
+
+// Reads term's list anew from the index: every document with the term
+// weighed, the best kChampions kept.
+Status RefillList(storage::Connection& db, const std::string& term,
+                  std::int64_t documents) {
+  std::vector<Champion> all;
+  Status read = db.Execute(
+      std::string("SELECT rowid, ") + storage::kSearchWeightFunction +
+          "(search_index, " + kColumnWeights +
+          ", 1.0) AS weight FROM search_index WHERE search_index MATCH ?1 "
+          "AND rowid < ?2",
+      std::vector<Value>{storage::TermPhrase(term), kFirstAgendaRowid},
+      [&](const storage::Row& row) {
+        all.push_back({row.Integer("rowid"), *row.OptionalReal("weight")});
+        return true;
+      });
+  if (!read.ok()) return read;
+  KeepBest(all);
+  Status cleared =
+      db.Execute("DELETE FROM search_index_champions WHERE term = ?1",
+                 std::vector<Value>{term});
+  if (!cleared.ok()) return cleared;
+  cleared = db.Execute("DELETE FROM search_index_terms WHERE term = ?1",
+                       std::vector<Value>{term});
+  if (!cleared.ok()) return cleared;
+  return WriteList(db, term, documents, all);
+}
+
+Status CountDocuments(storage::Connection& db, std::int64_t change) {
+  return db.Execute("UPDATE search_index_totals SET documents = documents + ?1",
+                    std::vector<Value>{change});
+}
+
+struct TermRow {
+  bool exists = false;
+  std::int64_t documents = 0;
+  std::int64_t champions = 0;
+  double least = 0;
+};
+
+Result<TermRow> ReadTerm(storage::Connection& db, const std::string& term) {
+  TermRow out;
+  Status read = db.Execute(
+      "SELECT documents, champions, least FROM search_index_terms "
+      "WHERE term = ?1",
+      std::vector<Value>{term}, [&](const storage::Row& row) {
+        out.exists = true;
+        out.documents = row.Integer("documents");
+        out.champions = row.Integer("champions");
+        out.least = row.OptionalReal("least").value_or(0);
+        return false;
+      });
+  if (!read.ok()) return read;
+  return out;
+}
+
+}  // namespace
+
+std::unordered_map<std::string, double> EntryWeights(std::string_view title,
+                                                     std::string_view body) {
+  std::unordered_map<std::string, double> weights;
+  std::vector<std::string> title_terms = storage::DutchTerms(title);
+  std::vector<std::string> body_terms = storage::DutchTerms(body);
+  for (std::string& term : title_terms) weights[term] += kTitleWeight;
+  for (std::string& term : body_terms) weights[term] += 1;
+  auto length = static_cast<double>(title_terms.size() + body_terms.size());
+  for (auto& [term, weight] : weights) {
+    weight = storage::TermWeight(weight, length);
+  }
+  return weights;
+}
+
+Result<bool> ChampionsBuilt(storage::Connection& db) {
+  bool built = false;
+  Status read = db.Execute("SELECT built FROM search_index_totals", {},
+                           [&](const storage::Row& row) {
+                             built = row.Integer("built") != 0;
+                             return false;
+                           });
+  if (!read.ok()) return read;
+  return built;
+}
+
+Result<std::int64_t> IndexedDocuments(storage::Connection& db) {
+  std::int64_t documents = 0;
+  Status read = db.Execute("SELECT documents FROM search_index_totals", {},
+                           [&](const storage::Row& row) {
+                             documents = row.Integer("documents");
+                             return false;
+                           });
+  if (!read.ok()) return read;
+  return documents;
+}
+
+Status AddToChampions(storage::Connection& db, std::int64_t entry,
+                      std::string_view title, std::string_view body) {
+  auto built = ChampionsBuilt(db);
+  if (!built.ok()) return built.status();
+  if (!*built) return Status::Ok();
+  Status counted = CountDocuments(db, 1);
+  if (!counted.ok()) return counted;
+  for (const auto& [term, weight] : EntryWeights(title, body)) {
+    auto row = ReadTerm(db, term);
+    if (!row.ok()) return row.status();
+    if (!row->exists) {
+      Status written = WriteList(db, term, 1, {{entry, weight}});
+      if (!written.ok()) return written;
+      continue;
+    }
+    std::vector<Value> params = {term, weight, entry};
+    Status status;
+    if (row->champions < kChampions) {
+      status = db.Execute(
+          "INSERT INTO search_index_champions (term, weight, entry) "
+          "VALUES (?1, ?2, ?3)",
+          params);
+      if (status.ok()) {
+        status = db.Execute(
+            "UPDATE search_index_terms SET documents = documents + 1, "
+            "champions = champions + 1, least = min(least, ?2) "
+            "WHERE term = ?1",
+            std::vector<Value>{term, weight});
+      }
+    } else if (weight >= row->least) {
+      // In, and the last one out (which may be this one on a tie).
+      status = db.Execute(
+          "INSERT INTO search_index_champions (term, weight, entry) "
+          "VALUES (?1, ?2, ?3)",
+          params);
+      if (status.ok()) {
+        status = db.Execute(
+            "DELETE FROM search_index_champions WHERE term = ?1 AND "
+            "(weight, entry) = (SELECT weight, entry FROM "
+            "search_index_champions WHERE term = ?1 "
+            "ORDER BY weight, entry DESC LIMIT 1)",
+            std::vector<Value>{term});
+      }
+      if (status.ok()) {
+        status = db.Execute(
+            "UPDATE search_index_terms SET documents = documents + 1, "
+            "least = (SELECT min(weight) FROM search_index_champions "
+            "WHERE term = ?1) WHERE term = ?1",
+            std::vector<Value>{term});
+      }
+    } else {
+      status = db.Execute(
+          "UPDATE search_index_terms SET documents = documents + 1 "
+          "WHERE term = ?1",
+          std::vector<Value>{term});
+    }
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+Status RemoveFromChampions(storage::Connection& db, std::int64_t entry,
+                           std::string_view title, std::string_view body) {
+  auto built = ChampionsBuilt(db);
+  if (!built.ok()) return built.status();
+  if (!*built) return Status::Ok();
+  Status counted = CountDocuments(db, -1);
+  if (!counted.ok()) return counted;
+  for (const auto& [term, weight] : EntryWeights(title, body)) {
+    auto row = ReadTerm(db, term);
+    if (!row.ok()) return row.status();
+    if (!row->exists) continue;
+    Status status = db.Execute(
+        "DELETE FROM search_index_champions WHERE term = ?1 AND entry = ?2",
+        std::vector<Value>{term, entry});
+    if (!status.ok()) return status;
+    bool was_listed = db.Changes() > 0;
+    std::int64_t documents = row->documents - 1;
+    if (documents <= 0) {
+      status = db.Execute("DELETE FROM search_index_terms WHERE term = ?1",
+                          std::vector<Value>{term});
+    } else if (was_listed && documents >= kChampions) {
+      // A full list lost one, and documents beyond it may take its place.
+      status = RefillList(db, term, documents);
+    } else {
+      status = db.Execute(
+          "UPDATE search_index_terms SET documents = ?2, "
+          "champions = champions - ?3, least = (SELECT min(weight) FROM "
+          "search_index_champions WHERE term = ?1) WHERE term = ?1",
+          std::vector<Value>{term, documents,
+                             std::int64_t{was_listed ? 1 : 0}});
+    }
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+Status BuildChampions(storage::Connection& db) {
+  for (const char* sql : {"DELETE FROM search_index_champions",
+                          "DELETE FROM search_index_terms"}) {
+    Status cleared = db.Execute(sql, {});
+    if (!cleared.ok()) return cleared;
+  }
+  // term -> its documents' count and its best; a list is trimmed to its
+  // best whenever it doubles, so memory stays near kChampions per term.
+  struct List {
+    std::int64_t documents = 0;
+    std::vector<Champion> best;
+  };
+  std::map<std::string, List> lists;
+  std::int64_t documents = 0;
+  Status read = db.Execute(
+      "SELECT rowid, title, body FROM search_index WHERE rowid < ?1",
+      std::vector<Value>{kFirstAgendaRowid}, [&](const storage::Row& row) {
+        ++documents;
+        std::int64_t entry = row.Integer("rowid");
+        for (const auto& [term, weight] :
+             EntryWeights(row.Text("title"), row.Text("body"))) {
+          List& list = lists[term];
+          ++list.documents;
+          list.best.push_back({entry, weight});
+          if (list.best.size() >= 2 * static_cast<std::size_t>(kChampions)) {
+            KeepBest(list.best);
+          }
+        }
+        return true;
+      });
+  if (!read.ok()) return read;
+  for (auto& [term, list] : lists) {
+    KeepBest(list.best);
+    Status written = WriteList(db, term, list.documents, list.best);
+    if (!written.ok()) return written;
+  }
+  return db.Execute("UPDATE search_index_totals SET documents = ?1, built = 1",
+                    std::vector<Value>{documents});
+}
+
+Result<TermChampions> ReadChampions(storage::Connection& db,
+                                    const std::string& term,
+                                    std::size_t count) {
+  TermChampions out;
+  auto row = ReadTerm(db, term);
+  if (!row.ok()) return row.status();
+  if (!row->exists) {
+    out.complete = true;
+    return out;
+  }
+  out.documents = row->documents;
+  out.complete = row->champions == row->documents;
+  Status read = db.Execute(
+      "SELECT entry, weight FROM search_index_champions WHERE term = ?1 "
+      "ORDER BY weight DESC, entry LIMIT ?2",
+      std::vector<Value>{term, static_cast<std::int64_t>(count)},
+      [&](const storage::Row& item) {
+        out.best.push_back(
+            {item.Integer("entry"), *item.OptionalReal("weight")});
+        return true;
+      });
+  if (!read.ok()) return read;
+  return out;
+}
+
+}  // namespace smartercities::domain

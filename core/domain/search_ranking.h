@@ -1,0 +1,86 @@
+// search_ranking.h — the documents' best entries per term, kept beside the
+// knowledge base's full-text index so that a one-word search reads its best
+// documents instead of weighing every document that has the word.
+//
+// For each term (a stem as the index holds it) search_index_terms counts
+// the documents that have it, and search_index_champions holds the
+// kChampions documents (all of them when fewer) that weigh most for it, with
+// that weight (storage::TermWeight: BM25 with a fixed length pivot, so that
+// a weight never changes once written; a word in a title counts
+// kTitleWeight times). The lists are exact, not estimates: an added
+// document enters the lists it beats the last entry of; a removed one
+// leaves them, and a list it leaves short while more documents have the
+// term is read anew from the index. The agenda's entries (rowids from
+// kFirstAgendaRowid on) are not in the lists: they are few and change
+// together, and the search weighs them per query.
+//
+// Written inside the caller's write (the document's own); not thread-safe
+// beyond what the connection is.
+#ifndef SMARTERCITIES_CORE_DOMAIN_SEARCH_RANKING_H_
+#define SMARTERCITIES_CORE_DOMAIN_SEARCH_RANKING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/storage/database.h"
+
+namespace smartercities::domain {
+
+// How many of a term's best documents are kept: enough for the first pages
+// of hits (a page holds 10 by default, at most 100).
+inline constexpr std::int64_t kChampions = 100;
+
+// A word in a title weighs this many words of a text.
+inline constexpr double kTitleWeight = 4;
+
+// The search_index rowids of the agenda's entries start here; a document's
+// entry has the document's id.
+inline constexpr std::int64_t kFirstAgendaRowid = std::int64_t{1} << 40;
+
+// The SQL arguments that give search_weight() (storage/search_functions.h)
+// the weights of search_index's columns: only title and body hold words.
+inline constexpr const char* kColumnWeights = "0, 0, 0, 0, 0, 0, 4.0, 1.0";
+// The number of search_index's body column, for search_first().
+inline constexpr int kBodyColumn = 7;
+
+// The terms of an entry with their weights.
+std::unordered_map<std::string, double> EntryWeights(std::string_view title,
+                                                     std::string_view body);
+
+// Adds (after the entry was indexed) or removes (after its row left the
+// index) a document's entry from the lists; nothing when the lists are
+// still to be built (ChampionsBuilt).
+Status AddToChampions(storage::Connection& db, std::int64_t entry,
+                      std::string_view title, std::string_view body);
+Status RemoveFromChampions(storage::Connection& db, std::int64_t entry,
+                           std::string_view title, std::string_view body);
+
+// Whether the lists hold every indexed document: false for a database
+// whose documents were indexed before the lists existed.
+Result<bool> ChampionsBuilt(storage::Connection& db);
+// Builds every list anew from the index's documents.
+Status BuildChampions(storage::Connection& db);
+
+// What the lists hold for one term.
+struct Champion {
+  std::int64_t entry = 0;
+  double weight = 0;
+};
+struct TermChampions {
+  std::int64_t documents = 0;  // that have the term
+  std::vector<Champion> best;  // best first, at most the count asked for
+  bool complete = false;       // every document with the term is listed
+};
+// The first count of term's list, and how many documents there are.
+Result<TermChampions> ReadChampions(storage::Connection& db,
+                                    const std::string& term, std::size_t count);
+// How many documents are indexed.
+Result<std::int64_t> IndexedDocuments(storage::Connection& db);
+
+}  // namespace smartercities::domain
+
+#endif  // SMARTERCITIES_CORE_DOMAIN_SEARCH_RANKING_H_

@@ -1,0 +1,133 @@
+#include "core/storage/search_functions.h"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace smartercities::storage {
+namespace {
+
+// search_weight(table, column weights..., phrase factors...).
+void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
+                  sqlite3_context* context, int num_values,
+                  sqlite3_value** values) {
+  int num_columns = api->xColumnCount(fts);
+  int num_phrases = api->xPhraseCount(fts);
+  if (num_values != num_columns + num_phrases) {
+    std::string message = std::string(kSearchWeightFunction) + "() takes " +
+                          std::to_string(num_columns) + " column weights and " +
+                          std::to_string(num_phrases) +
+                          " phrase factors, got " + std::to_string(num_values) +
+                          " values";
+    sqlite3_result_error(context, message.c_str(), -1);
+    return;
+  }
+  int length = 0;
+  int rc = api->xColumnSize(fts, -1, &length);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  // Each phrase's occurrences read from its own position list (cheaper
+  // than xInst, which merges all phrases' lists into one array first).
+  double sum = 0;
+  for (int p = 0; rc == SQLITE_OK && p < num_phrases; ++p) {
+    Fts5PhraseIter iter;
+    int column = 0;
+    int offset = 0;
+    double count = 0;
+    rc = api->xPhraseFirst(fts, p, &iter, &column, &offset);
+    for (; rc == SQLITE_OK && column >= 0;
+         api->xPhraseNext(fts, &iter, &column, &offset)) {
+      count += sqlite3_value_double(values[column]);
+    }
+    if (count > 0) {
+      sum += sqlite3_value_double(values[num_columns + p]) *
+             TermWeight(count, length);
+    }
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  sqlite3_result_double(context, sum);
+}
+
+// search_first(table, column).
+void SearchFirst(const Fts5ExtensionApi* api, Fts5Context* fts,
+                 sqlite3_context* context, int num_values,
+                 sqlite3_value** values) {
+  if (num_values != 1) {
+    sqlite3_result_error(context, "search_first() takes one column number", -1);
+    return;
+  }
+  int wanted = sqlite3_value_int(values[0]);
+  int first = -1;
+  int rc = SQLITE_OK;
+  // A phrase's occurrences come by column, then position.
+  for (int p = 0; rc == SQLITE_OK && p < api->xPhraseCount(fts); ++p) {
+    Fts5PhraseIter iter;
+    int column = 0;
+    int offset = 0;
+    rc = api->xPhraseFirst(fts, p, &iter, &column, &offset);
+    while (rc == SQLITE_OK && column >= 0 && column < wanted) {
+      api->xPhraseNext(fts, &iter, &column, &offset);
+    }
+    if (rc == SQLITE_OK && column == wanted && (first < 0 || offset < first)) {
+      first = offset;
+    }
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(context, rc);
+  } else if (first < 0) {
+    sqlite3_result_null(context);
+  } else {
+    sqlite3_result_int(context, first);
+  }
+}
+
+}  // namespace
+
+double TermWeight(double count, double length) {
+  constexpr double kK1 = 1.2;
+  constexpr double kB = 0.75;
+  return count * (kK1 + 1) /
+         (count + kK1 * (1 - kB + kB * length / kPivotWords));
+}
+
+fts5_api* Fts5Api(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr",
+                         nullptr);
+    sqlite3_step(statement);
+  }
+  sqlite3_finalize(statement);
+  return api;
+}
+
+Status RegisterSearchFunctions(sqlite3* db) {
+  fts5_api* api = Fts5Api(db);
+  if (api == nullptr) {
+    return Status::Internal(
+        "this SQLite library has no FTS5; the knowledge base's search needs "
+        "it (Debian's libsqlite3 has it)");
+  }
+  for (auto [name, function] :
+       {std::pair{kSearchWeightFunction, &SearchWeight},
+        std::pair{kSearchFirstFunction, &SearchFirst}}) {
+    int rc = api->xCreateFunction(api, name, nullptr, function, nullptr);
+    if (rc != SQLITE_OK) {
+      return Status::Internal(
+          std::string("cannot register the FTS5 function ") + name +
+          "(): " + sqlite3_errstr(rc));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace smartercities::storage

@@ -1,0 +1,56 @@
+// search_functions.h — the knowledge base's own FTS5 functions, and how
+// much a text weighs for a word of a search, in one place for the search's
+// two ways of ranking (core/domain/knowledge_search.h): the weights kept
+// per word when a text is indexed, and the SQL function search_weight()
+// that computes them for the rows a query matches.
+//
+// The weight is BM25's (k1 = 1.2, b = 0.75) without the word's rarity
+// (idf), which the search multiplies in at query time. Its length
+// normalisation uses a fixed pivot, kPivotWords, rather than the average
+// length of the indexed texts: a text's weight for a word then never
+// changes after the text is written, which is what lets the best texts of
+// each word be kept instead of computed per query.
+//
+// Thread-safety: TermWeight is a pure function. RegisterSearchFunctions
+// registers on one connection.
+#ifndef SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
+#define SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
+
+#include "core/base/status.h"
+
+struct sqlite3;
+struct fts5_api;
+
+namespace smartercities::storage {
+
+// The text length (in words) at which BM25's length normalisation is
+// neutral: about three pages.
+inline constexpr double kPivotWords = 1000;
+
+// The weight of a word that occurs count times (each occurrence counted
+// with its column's weight) in a text of length words.
+double TermWeight(double count, double length);
+
+// The FTS5 auxiliary function search_weight(table, w_1, ..., w_C, idf_1,
+// ..., idf_P): one weight per column of the table (as bm25() takes them),
+// then one factor per phrase of the MATCH expression; answers
+// sum_p idf_p * TermWeight(count_p, length) for the row, where count_p
+// counts the phrase's occurrences by their columns' weights. Higher is
+// better.
+inline constexpr const char* kSearchWeightFunction = "search_weight";
+
+// The FTS5 auxiliary function search_first(table, column): the position
+// (in words) of the first word in the column that the MATCH expression
+// matches, or NULL when it matches none there. What tells a snippet
+// whether to look for a match in a long text at all.
+inline constexpr const char* kSearchFirstFunction = "search_first";
+
+// Registers search_weight and search_first with the FTS5 module of db.
+Status RegisterSearchFunctions(sqlite3* db);
+
+// The FTS5 module's API of db; null when the library has no FTS5.
+fts5_api* Fts5Api(sqlite3* db);
+
+}  // namespace smartercities::storage
+
+#endif  // SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
