@@ -4,8 +4,8 @@
 -- with the query's letters written differently from one request to the
 -- next (each letter as itself, %XX or %xx, chosen by a counter that starts
 -- at a random point in every run), so that the response cache, which keys
--- on the target as sent, does not answer it; the server decodes them all to the same words, so every request does
--- the same search work.
+-- on the target as sent, does not answer it; the server decodes them all
+-- to the same words, so every request does the same search work.
 --
 --   wrk ... -s search.lua URL -- QUERIES
 -- QUERIES is comma-separated; a query of two words joins them with '+'.
