@@ -150,27 +150,16 @@ Status AddToChampions(storage::Connection& db, std::int64_t entry,
       if (!written.ok()) return written;
       continue;
     }
-    std::vector<Value> params = {term, weight, entry};
+    bool room = row->champions < kChampions;
     Status status;
-    if (row->champions < kChampions) {
+    if (room || weight >= row->least) {
+      // In; when the list was full, its last one out (which may be this
+      // one on a tie).
       status = db.Execute(
           "INSERT INTO search_index_champions (term, weight, entry) "
           "VALUES (?1, ?2, ?3)",
-          params);
-      if (status.ok()) {
-        status = db.Execute(
-            "UPDATE search_index_terms SET documents = documents + 1, "
-            "champions = champions + 1, least = min(least, ?2) "
-            "WHERE term = ?1",
-            std::vector<Value>{term, weight});
-      }
-    } else if (weight >= row->least) {
-      // In, and the last one out (which may be this one on a tie).
-      status = db.Execute(
-          "INSERT INTO search_index_champions (term, weight, entry) "
-          "VALUES (?1, ?2, ?3)",
-          params);
-      if (status.ok()) {
+          std::vector<Value>{term, weight, entry});
+      if (status.ok() && !room) {
         status = db.Execute(
             "DELETE FROM search_index_champions WHERE term = ?1 AND "
             "(weight, entry) = (SELECT weight, entry FROM "
@@ -181,9 +170,9 @@ Status AddToChampions(storage::Connection& db, std::int64_t entry,
       if (status.ok()) {
         status = db.Execute(
             "UPDATE search_index_terms SET documents = documents + 1, "
-            "least = (SELECT min(weight) FROM search_index_champions "
-            "WHERE term = ?1) WHERE term = ?1",
-            std::vector<Value>{term});
+            "champions = champions + ?2, least = (SELECT min(weight) FROM "
+            "search_index_champions WHERE term = ?1) WHERE term = ?1",
+            std::vector<Value>{term, std::int64_t{room ? 1 : 0}});
       }
     } else {
       status = db.Execute(

@@ -254,12 +254,8 @@ std::vector<TermMatch> FindTerms(std::string_view text,
 }
 
 Status RegisterDutchTokenizer(sqlite3* db) {
-  fts5_api* api = Fts5Api(db);
-  if (api == nullptr) {
-    return Status::Internal(
-        "this SQLite library has no FTS5; the knowledge base's search needs "
-        "it (Debian's libsqlite3 has it)");
-  }
+  auto api = Fts5Api(db);
+  if (!api.ok()) return api.status();
   // Checked once here, so that a missing Dutch stemmer is a clear failure
   // at start-up rather than a failing search.
   if (!NewStemmer()) {
@@ -267,8 +263,8 @@ Status RegisterDutchTokenizer(sqlite3* db) {
         "libstemmer has no Dutch stemmer (sb_stemmer_new(\"dutch\") failed)");
   }
   fts5_tokenizer tokenizer = {&CreateTokenizer, &DeleteTokenizer, &Tokenize};
-  int rc =
-      api->xCreateTokenizer(api, kDutchTokenizer, nullptr, &tokenizer, nullptr);
+  int rc = (*api)->xCreateTokenizer(*api, kDutchTokenizer, nullptr, &tokenizer,
+                                    nullptr);
   if (rc != SQLITE_OK) {
     return Status::Internal(std::string("cannot register the FTS5 tokenizer "
                                         "'dutch': ") +

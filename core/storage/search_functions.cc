@@ -97,7 +97,7 @@ double TermWeight(double count, double length) {
          (count + kK1 * (1 - kB + kB * length / kPivotWords));
 }
 
-fts5_api* Fts5Api(sqlite3* db) {
+Result<fts5_api*> Fts5Api(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) ==
@@ -107,20 +107,21 @@ fts5_api* Fts5Api(sqlite3* db) {
     sqlite3_step(statement);
   }
   sqlite3_finalize(statement);
-  return api;
-}
-
-Status RegisterSearchFunctions(sqlite3* db) {
-  fts5_api* api = Fts5Api(db);
   if (api == nullptr) {
     return Status::Internal(
         "this SQLite library has no FTS5; the knowledge base's search needs "
         "it (Debian's libsqlite3 has it)");
   }
+  return api;
+}
+
+Status RegisterSearchFunctions(sqlite3* db) {
+  auto api = Fts5Api(db);
+  if (!api.ok()) return api.status();
   for (auto [name, function] :
        {std::pair{kSearchWeightFunction, &SearchWeight},
         std::pair{kSearchFirstFunction, &SearchFirst}}) {
-    int rc = api->xCreateFunction(api, name, nullptr, function, nullptr);
+    int rc = (*api)->xCreateFunction(*api, name, nullptr, function, nullptr);
     if (rc != SQLITE_OK) {
       return Status::Internal(
           std::string("cannot register the FTS5 function ") + name +

@@ -48,8 +48,8 @@ inline constexpr const char* kSearchFirstFunction = "search_first";
 // Registers search_weight and search_first with the FTS5 module of db.
 Status RegisterSearchFunctions(sqlite3* db);
 
-// The FTS5 module's API of db; null when the library has no FTS5.
-fts5_api* Fts5Api(sqlite3* db);
+// The FTS5 module's API of db; kInternal when the library has no FTS5.
+Result<fts5_api*> Fts5Api(sqlite3* db);
 
 }  // namespace smartercities::storage
 
