@@ -507,10 +507,12 @@ class Exports {
                        since.time_since_epoch())
                        .count();
     // Level 1: the archive is written while the client waits, and figures
-    // compress well even so.
+    // compress well even so. Compressed on a second thread while this one
+    // reads and formats the rows: the two take about as long each.
     http::ZipWriter zip([&out](std::string_view bytes) { out.Append(bytes); },
                         1, http::ZipWriter::DosTime(seconds),
-                        http::ZipWriter::DosDate(seconds));
+                        http::ZipWriter::DosDate(seconds),
+                        http::ZipWriter::Threads::kTwo);
     std::string counts;
     Status status = context_.database.Read([&](storage::Connection& db) {
       for (const auto& dataset : datasets) {

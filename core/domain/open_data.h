@@ -58,8 +58,24 @@ struct ExportScope {
   std::function<bool(std::string_view theme)> theme_enabled;
 };
 
-// One row: a value per column, in the columns' order (null: empty).
-using ExportRowSink = std::function<void(std::span<const storage::Value>)>;
+// Takes a dataset's rows, one at a time: a value per column, in the
+// columns' order (null: empty). A reader hands either values it owns or
+// views of a cursor's buffers (storage::Connection::ExecuteViews), which
+// need only live until the call returns; the millions of figures go
+// through without a copy.
+class ExportRowSink {
+ public:
+  explicit ExportRowSink(
+      std::function<void(std::span<const storage::ValueView>)> on_row)
+      : on_row_(std::move(on_row)) {}
+  void operator()(std::span<const storage::ValueView> row) const {
+    on_row_(row);
+  }
+  void operator()(std::span<const storage::Value> row) const;
+
+ private:
+  std::function<void(std::span<const storage::ValueView>)> on_row_;
+};
 
 struct ExportDataset {
   std::string id;  // "figures": /api/v1/exports/figures.csv
@@ -84,11 +100,13 @@ struct ExportDataset {
 const std::vector<ExportDataset>& CoreExportDatasets();
 
 // Buffers what a writer produces and hands it on in pieces of at least
-// 64 KiB (and the rest on Flush).
+// 256 KiB (and the rest on Flush).
 class ExportSink {
  public:
   explicit ExportSink(std::function<void(std::string_view)> out)
-      : out_(std::move(out)) {}
+      : out_(std::move(out)) {
+    buffer_.reserve(kFlushBytes + kRowReserveBytes);
+  }
   std::string& buffer() { return buffer_; }
   void MaybeFlush() {
     if (buffer_.size() >= kFlushBytes) Flush();
@@ -99,7 +117,10 @@ class ExportSink {
   }
 
  private:
-  static constexpr std::size_t kFlushBytes = 64 * 1024;
+  static constexpr std::size_t kFlushBytes = 256 * 1024;
+  // Room for the row that crosses kFlushBytes, so that the buffer is not
+  // grown for it.
+  static constexpr std::size_t kRowReserveBytes = 4 * 1024;
   std::function<void(std::string_view)> out_;
   std::string buffer_;
 };
@@ -113,7 +134,7 @@ class ExportWriter {
   enum class Format { kCsv, kJson };
   ExportWriter(const ExportDataset& dataset, Format format, ExportSink& sink);
   void Begin();
-  void Row(std::span<const storage::Value> values);
+  void Row(std::span<const storage::ValueView> values);
   void End();
   std::uint64_t num_rows() const { return num_rows_; }
 

@@ -2,8 +2,15 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 namespace smartercities::http {
 namespace {
@@ -36,17 +43,124 @@ struct ZipWriter::Stream {
   }
 };
 
+// The second thread and what the caller hands it. Pieces are taken in
+// order; a piece's buffer goes back to spare afterwards, so that a long
+// archive reuses a few buffers rather than allocating one per piece.
+struct ZipWriter::Worker {
+  struct Piece {
+    bool starts_entry = false;  // bytes is then the entry's name
+    std::string bytes;
+  };
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Piece> queue;
+  std::vector<std::string> spare;
+  bool stopping = false;
+  bool cancelled = false;     // drop what is queued
+  bool failed = false;        // out threw; later pieces are dropped
+  std::exception_ptr thrown;  // not yet rethrown to the caller
+  std::thread thread;
+
+  // Waits for room in the queue and appends a piece; false when the
+  // worker has failed and takes no more.
+  bool Push(bool starts_entry, std::string_view bytes) {
+    std::string buffer;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock,
+                   [&] { return queue.size() < kQueuedPieces || failed; });
+      if (failed) return false;
+      if (!spare.empty()) {
+        buffer = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    // Copied outside the lock, while the worker compresses.
+    buffer.assign(bytes);
+    {
+      std::lock_guard lock(mutex);
+      queue.push_back(Piece{starts_entry, std::move(buffer)});
+    }
+    changed.notify_all();
+    return true;
+  }
+};
+
 ZipWriter::ZipWriter(std::function<void(std::string_view)> out, int level,
-                     std::uint16_t dos_time, std::uint16_t dos_date)
+                     std::uint16_t dos_time, std::uint16_t dos_date,
+                     Threads threads)
     : out_(std::move(out)),
       level_(level),
       dos_time_(dos_time),
       dos_date_(dos_date),
       stream_(std::make_unique<Stream>()) {
   compressed_.resize(kChunkBytes);
+  if (threads == Threads::kOne) return;
+  worker_ = std::make_unique<Worker>();
+  worker_->thread = std::thread([this, &worker = *worker_] {
+    while (true) {
+      Worker::Piece piece;
+      bool drop = false;
+      {
+        std::unique_lock lock(worker.mutex);
+        worker.changed.wait(
+            lock, [&] { return !worker.queue.empty() || worker.stopping; });
+        if (worker.queue.empty()) return;
+        piece = std::move(worker.queue.front());
+        worker.queue.pop_front();
+        drop = worker.failed || worker.cancelled;
+      }
+      // Nothing more is written after a failure, or for a writer that is
+      // going away.
+      if (!drop) {
+        try {
+          if (piece.starts_entry) {
+            StartEntry(piece.bytes);
+          } else {
+            Compress(piece.bytes);
+          }
+        } catch (...) {
+          std::lock_guard lock(worker.mutex);
+          worker.failed = true;
+          worker.thrown = std::current_exception();
+          worker.queue.clear();
+        }
+      }
+      {
+        std::lock_guard lock(worker.mutex);
+        if (!piece.starts_entry) worker.spare.push_back(std::move(piece.bytes));
+      }
+      worker.changed.notify_all();
+    }
+  });
 }
 
-ZipWriter::~ZipWriter() = default;
+ZipWriter::~ZipWriter() {
+  if (worker_) StopWorker(false);
+}
+
+void ZipWriter::StopWorker(bool rethrow) {
+  {
+    std::lock_guard lock(worker_->mutex);
+    worker_->stopping = true;
+    worker_->cancelled = !rethrow;
+  }
+  worker_->changed.notify_all();
+  worker_->thread.join();
+  std::exception_ptr thrown = std::exchange(worker_->thrown, nullptr);
+  if (worker_->failed) failed_ = true;
+  worker_.reset();
+  if (rethrow && thrown) std::rethrow_exception(thrown);
+}
+
+void ZipWriter::RethrowWorkerFailure() {
+  std::exception_ptr thrown;
+  {
+    std::lock_guard lock(worker_->mutex);
+    thrown = std::exchange(worker_->thrown, nullptr);
+  }
+  if (thrown) std::rethrow_exception(thrown);
+}
 
 void ZipWriter::Emit(std::string_view bytes) {
   out_(bytes);
@@ -54,6 +168,12 @@ void ZipWriter::Emit(std::string_view bytes) {
 }
 
 void ZipWriter::BeginEntry(const std::string& name) {
+  if (!worker_) return StartEntry(name);
+  RethrowWorkerFailure();
+  if (!worker_->Push(true, name)) RethrowWorkerFailure();
+}
+
+void ZipWriter::StartEntry(const std::string& name) {
   if (in_entry_) EndEntry();
   Entry entry;
   entry.name = name;
@@ -109,6 +229,18 @@ void ZipWriter::Deflate(std::string_view bytes, bool finish) {
 }
 
 void ZipWriter::Write(std::string_view bytes) {
+  if (!worker_) return Compress(bytes);
+  RethrowWorkerFailure();
+  // In pieces, so that what waits in the queue stays bounded.
+  while (!bytes.empty()) {
+    std::string_view piece = bytes.substr(0, kPieceBytes);
+    if (!worker_->Push(false, piece)) break;
+    bytes.remove_prefix(piece.size());
+  }
+  RethrowWorkerFailure();
+}
+
+void ZipWriter::Compress(std::string_view bytes) {
   if (!in_entry_ || bytes.empty()) return;
   Entry& entry = entries_.back();
   // zlib counts lengths in uInt: large pieces go in parts.
@@ -140,6 +272,9 @@ void ZipWriter::EndEntry() {
 }
 
 Status ZipWriter::Finish() {
+  // What is left is written on this thread, after everything queued.
+  if (worker_) StopWorker(true);
+  if (failed_) return Status::Internal("compressing the ZIP archive failed");
   if (in_entry_) EndEntry();
   if (failed_) return Status::Internal("compressing the ZIP archive failed");
   if (entries_.size() > 0xffff) {

@@ -113,6 +113,35 @@ Value ColumnValue(sqlite3_stmt* statement, int column) {
   }
 }
 
+// A column of the current row without a copy: text and blobs point into
+// SQLite's buffer until the next step.
+ValueView ColumnView(sqlite3_stmt* statement, int column) {
+  switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_INTEGER:
+      return static_cast<std::int64_t>(sqlite3_column_int64(statement, column));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(statement, column);
+    case SQLITE_NULL:
+      return nullptr;
+    case SQLITE_BLOB: {
+      const void* bytes = sqlite3_column_blob(statement, column);
+      auto size =
+          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      if (bytes == nullptr) return std::string_view();
+      return std::string_view(static_cast<const char*>(bytes), size);
+    }
+    default: {
+      // Text before its length, as SQLite asks: the length is of the UTF-8
+      // form that sqlite3_column_text made.
+      const unsigned char* text = sqlite3_column_text(statement, column);
+      auto size =
+          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      if (text == nullptr) return std::string_view();
+      return std::string_view(reinterpret_cast<const char*>(text), size);
+    }
+  }
+}
+
 Value ToValue(sqlite3_value* value) {
   if (value == nullptr) return nullptr;
   switch (sqlite3_value_type(value)) {
@@ -338,6 +367,50 @@ Result<SqliteConnection::Prepared> SqliteConnection::Prepare(
 Status SqliteConnection::Run(std::string_view sql,
                              std::span<const Value> params,
                              const RowCallback& on_row) {
+  if (!on_row) return RunSteps(sql, params, nullptr);
+  std::shared_ptr<std::vector<std::string>> names;
+  return RunSteps(sql, params, [&](sqlite3_stmt* statement) {
+    int num_columns = sqlite3_column_count(statement);
+    if (!names) {
+      names = std::make_shared<std::vector<std::string>>();
+      names->reserve(static_cast<std::size_t>(num_columns));
+      for (int i = 0; i < num_columns; ++i) {
+        const char* name = sqlite3_column_name(statement, i);
+        names->emplace_back(name == nullptr ? "" : name);
+      }
+    }
+    std::vector<Value> values;
+    values.reserve(static_cast<std::size_t>(num_columns));
+    for (int i = 0; i < num_columns; ++i) {
+      values.push_back(ColumnValue(statement, i));
+    }
+    return on_row(Row(names, std::move(values)));
+  });
+}
+
+Status SqliteConnection::ExecuteViews(std::string_view sql,
+                                      std::span<const Value> params,
+                                      const RowViewCallback& on_row) {
+  bool outer = std::exchange(as_host_, false);
+  OnExit restore([&] { as_host_ = outer; });
+  if (!on_row) return RunSteps(sql, params, nullptr);
+  // Reused from row to row: the views point into SQLite's buffers, which
+  // stay valid until the next step.
+  std::vector<ValueView> values;
+  return RunSteps(sql, params, [&](sqlite3_stmt* statement) {
+    auto num_columns =
+        static_cast<std::size_t>(sqlite3_column_count(statement));
+    values.resize(num_columns);
+    for (std::size_t i = 0; i < num_columns; ++i) {
+      values[i] = ColumnView(statement, static_cast<int>(i));
+    }
+    return on_row(values);
+  });
+}
+
+Status SqliteConnection::RunSteps(
+    std::string_view sql, std::span<const Value> params,
+    const std::function<bool(sqlite3_stmt*)>& on_step) {
   Status open = CheckTransaction(sql);
   if (!open.ok()) return open;
   // on_row of an outer statement may run this one; the outer statement gets
@@ -370,27 +443,11 @@ Status SqliteConnection::Run(std::string_view sql,
     if (rc != SQLITE_OK) return Failure(rc, sql);
   }
 
-  std::shared_ptr<std::vector<std::string>> names;
   while (true) {
     int rc = sqlite3_step(statement);
     if (rc == SQLITE_DONE) return Status::Ok();
     if (rc != SQLITE_ROW) return Failure(rc, sql);
-    if (!on_row) continue;
-    int num_columns = sqlite3_column_count(statement);
-    if (!names) {
-      names = std::make_shared<std::vector<std::string>>();
-      names->reserve(static_cast<std::size_t>(num_columns));
-      for (int i = 0; i < num_columns; ++i) {
-        const char* name = sqlite3_column_name(statement, i);
-        names->emplace_back(name == nullptr ? "" : name);
-      }
-    }
-    std::vector<Value> values;
-    values.reserve(static_cast<std::size_t>(num_columns));
-    for (int i = 0; i < num_columns; ++i) {
-      values.push_back(ColumnValue(statement, i));
-    }
-    if (!on_row(Row(names, std::move(values)))) return Status::Ok();
+    if (on_step && !on_step(statement)) return Status::Ok();
   }
 }
 

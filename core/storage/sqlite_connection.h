@@ -46,6 +46,8 @@ class SqliteConnection : public Connection {
 
   Status Execute(std::string_view sql, std::span<const Value> params,
                  const RowCallback& on_row = nullptr) override;
+  Status ExecuteViews(std::string_view sql, std::span<const Value> params,
+                      const RowViewCallback& on_row) override;
   Result<std::vector<Row>> Query(std::string_view sql,
                                  std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
@@ -145,6 +147,10 @@ class SqliteConnection : public Connection {
   Result<Prepared> Prepare(std::string_view sql);
   Status Run(std::string_view sql, std::span<const Value> params,
              const RowCallback& on_row);
+  // Prepares and binds as Run does and calls on_step with the statement at
+  // each row (null: the rows are dropped) until it returns false.
+  Status RunSteps(std::string_view sql, std::span<const Value> params,
+                  const std::function<bool(sqlite3_stmt*)>& on_step);
   Status RunTransactionStatement(const char* sql);
   void FinalizeIdleStatements();
 

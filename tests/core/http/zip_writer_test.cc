@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -87,6 +88,92 @@ TEST(ZipWriterTest, MoreEntriesThanTheClassicFormatHoldsAreRefused) {
   EXPECT_FALSE(finished.ok());
   EXPECT_THAT(finished.message(), HasSubstr("65535"));
   EXPECT_THAT(finished.message(), HasSubstr("ZIP64"));
+}
+
+// The figures as the export hands them over: many rows, in pieces.
+std::string ManyRows() {
+  std::string rows;
+  for (int i = 0; i < 200000; ++i) {
+    rows += "groene-stad-solar-panels,GM0";
+    rows += std::to_string(300 + i % 97);
+    rows += ",2015-0";
+    rows += std::to_string(1 + i % 9);
+    rows += ',';
+    rows += std::to_string(i * 0.25);
+    rows += ",CBS\r\n";
+  }
+  return rows;
+}
+
+std::string WriteArchive(ZipWriter::Threads threads, const std::string& rows) {
+  std::string archive;
+  ZipWriter zip([&](std::string_view bytes) { archive.append(bytes); }, 1,
+                ZipWriter::DosTime(1796107200), ZipWriter::DosDate(1796107200),
+                threads);
+  zip.BeginEntry("figures.csv");
+  // Pieces smaller and larger than the worker's, as the export's sink and a
+  // whole file would give.
+  for (std::size_t at = 0; at < rows.size(); at += 100000) {
+    zip.Write(std::string_view(rows).substr(at, 100000));
+  }
+  zip.BeginEntry("empty.csv");
+  zip.BeginEntry("all-at-once.csv");
+  zip.Write(rows);
+  zip.BeginEntry("README.txt");
+  zip.Write("Open data\n");
+  EXPECT_TRUE(zip.Finish().ok());
+  return archive;
+}
+
+TEST(ZipWriterTest, ASecondThreadWritesTheSameBytes) {
+  std::string rows = ManyRows();
+  ASSERT_GT(rows.size(), ZipWriter::kQueuedPieces * ZipWriter::kPieceBytes);
+  std::string one = WriteArchive(ZipWriter::Threads::kOne, rows);
+  std::string two = WriteArchive(ZipWriter::Threads::kTwo, rows);
+  EXPECT_LT(one.size(), rows.size());
+  // Compared whole, not with EXPECT_EQ: a failure would print megabytes.
+  EXPECT_EQ(one.size(), two.size());
+  EXPECT_TRUE(one == two);
+}
+
+TEST(ZipWriterTest, AFailedWriteOnTheSecondThreadReachesTheCaller) {
+  std::size_t calls = 0;
+  std::size_t calls_when_thrown = 0;
+  ZipWriter zip(
+      [&](std::string_view) {
+        // The local header and the first compressed bytes get through.
+        if (++calls == 3) throw std::runtime_error("disk full");
+      },
+      1, 0, 0, ZipWriter::Threads::kTwo);
+  std::string rows = ManyRows();
+  bool caught = false;
+  try {
+    zip.BeginEntry("figures.csv");
+    for (int round = 0; round < 20; ++round) zip.Write(rows);
+    static_cast<void>(zip.Finish());
+  } catch (const std::runtime_error& error) {
+    caught = true;
+    calls_when_thrown = calls;
+    EXPECT_STREQ(error.what(), "disk full");
+  }
+  EXPECT_TRUE(caught);
+  // Nothing is written after the failure, and the writer still ends its
+  // thread and reports the archive as failed.
+  Status finished = zip.Finish();
+  EXPECT_FALSE(finished.ok());
+  EXPECT_EQ(calls, calls_when_thrown);
+}
+
+TEST(ZipWriterTest, AFailedCompressionOnTheSecondThreadFailsFinish) {
+  std::size_t written = 0;
+  // Level 42 is not zlib's: deflateInit2 refuses it on the worker.
+  ZipWriter zip([&](std::string_view bytes) { written += bytes.size(); }, 42, 0,
+                0, ZipWriter::Threads::kTwo);
+  zip.BeginEntry("figures.csv");
+  zip.Write("GM0363,2014-01,1\r\n");
+  Status finished = zip.Finish();
+  EXPECT_FALSE(finished.ok());
+  EXPECT_THAT(finished.message(), HasSubstr("compressing"));
 }
 
 }  // namespace

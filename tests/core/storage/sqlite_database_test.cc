@@ -631,5 +631,72 @@ TEST_F(SqliteDatabaseTest,
   EXPECT_EQ(One("SELECT COUNT(*) FROM child"), "1");
 }
 
+TEST_F(SqliteDatabaseTest, ExecuteViewsSeesEachTypeAndStopsWhenAsked) {
+  ASSERT_TRUE(Exec("CREATE TABLE v (id INTEGER, name TEXT, value REAL, "
+                   "note TEXT, data BLOB)")
+                  .ok());
+  ASSERT_TRUE(Exec("INSERT INTO v VALUES (1, 'één, \"twee\"', 55.5, NULL, "
+                   "x'00ff'), (2, '', -1.25, 'b', NULL), (3, 'c', 0, 'c', "
+                   "NULL)")
+                  .ok());
+  std::vector<std::string> seen;
+  Status status = database_->Read([&](Connection& db) {
+    std::vector<Value> params = {std::int64_t{2}};
+    return db.ExecuteViews(
+        "SELECT id, name, value, note, data FROM v WHERE id <= ?1 ORDER BY id",
+        params, [&](std::span<const ValueView> row) {
+          EXPECT_EQ(row.size(), 5u);
+          std::string text = std::to_string(std::get<std::int64_t>(row[0]));
+          text += '|';
+          text += std::get<std::string_view>(row[1]);
+          text += '|';
+          text += std::to_string(std::get<double>(row[2]));
+          text += '|';
+          if (const auto* note = std::get_if<std::string_view>(&row[3])) {
+            text += *note;
+          } else {
+            text +=
+                std::holds_alternative<std::nullptr_t>(row[3]) ? "NULL" : "?";
+          }
+          text += '|';
+          if (const auto* data = std::get_if<std::string_view>(&row[4])) {
+            text += std::to_string(data->size());
+          }
+          seen.push_back(text);
+          return true;
+        });
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_THAT(seen, ::testing::ElementsAre("1|één, \"twee\"|55.500000|NULL|2",
+                                           "2||-1.250000|b|"));
+
+  int rows = 0;
+  status = database_->Read([&](Connection& db) {
+    return db.ExecuteViews("SELECT id FROM v", {},
+                           [&](std::span<const ValueView>) {
+                             ++rows;
+                             return false;
+                           });
+  });
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(rows, 1);
+}
+
+TEST_F(SqliteDatabaseTest, ExecuteViewsRefusesWhatExecuteRefuses) {
+  ASSERT_TRUE(Exec("CREATE TABLE w (id INTEGER)").ok());
+  Status status = database_->Read([&](Connection& db) {
+    return db.ExecuteViews("INSERT INTO w VALUES (1)", {},
+                           [](std::span<const ValueView>) { return true; });
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("read connection"));
+  status = database_->Read([&](Connection& db) {
+    return db.ExecuteViews("SELECT id FROM missing", {},
+                           [](std::span<const ValueView>) { return true; });
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("missing"));
+}
+
 }  // namespace
 }  // namespace smartercities::storage
