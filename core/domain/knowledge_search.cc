@@ -512,16 +512,17 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
                         return a.score != b.score ? a.score > b.score
                                                   : a.entry < b.entry;
                       });
+    const std::string hit_sql =
+        std::string(
+            "SELECT type, ref, title, theme, kind, city, year, body, ") +
+        storage::kSearchFirstFunction + "(search_index, " +
+        std::to_string(kBodyColumn) +
+        ") AS first FROM search_index WHERE search_index MATCH ?1 AND "
+        "rowid = ?2";
     for (auto it = ranked.begin() + static_cast<std::ptrdiff_t>(query.offset);
          it != end; ++it) {
       Status read = db.Execute(
-          std::string("SELECT type, ref, title, theme, kind, city, year, "
-                      "body, ") +
-              storage::kSearchFirstFunction + "(search_index, " +
-              std::to_string(kBodyColumn) +
-              ") AS first FROM search_index WHERE "
-              "search_index MATCH ?1 AND rowid = ?2",
-          std::vector<storage::Value>{match, it->entry},
+          hit_sql, std::vector<storage::Value>{match, it->entry},
           [&](const storage::Row& row) {
             SearchHit hit;
             hit.type = row.Text("type");

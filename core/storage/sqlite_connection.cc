@@ -6,7 +6,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "core/storage/dutch_tokenizer.h"
 #include "core/storage/search_functions.h"
@@ -88,31 +90,6 @@ class OnExit {
   Function function_;
 };
 
-Value ColumnValue(sqlite3_stmt* statement, int column) {
-  switch (sqlite3_column_type(statement, column)) {
-    case SQLITE_INTEGER:
-      return static_cast<std::int64_t>(sqlite3_column_int64(statement, column));
-    case SQLITE_FLOAT:
-      return sqlite3_column_double(statement, column);
-    case SQLITE_NULL:
-      return nullptr;
-    case SQLITE_BLOB: {
-      const void* bytes = sqlite3_column_blob(statement, column);
-      auto size =
-          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-      if (bytes == nullptr) return std::string();
-      return std::string(static_cast<const char*>(bytes), size);
-    }
-    default: {
-      const unsigned char* text = sqlite3_column_text(statement, column);
-      auto size =
-          static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-      if (text == nullptr) return std::string();
-      return std::string(reinterpret_cast<const char*>(text), size);
-    }
-  }
-}
-
 // A column of the current row without a copy: text and blobs point into
 // SQLite's buffer until the next step.
 ValueView ColumnView(sqlite3_stmt* statement, int column) {
@@ -140,6 +117,19 @@ ValueView ColumnView(sqlite3_stmt* statement, int column) {
       return std::string_view(reinterpret_cast<const char*>(text), size);
     }
   }
+}
+
+// A column of the current row, copied.
+Value ColumnValue(sqlite3_stmt* statement, int column) {
+  return std::visit(
+      [](auto view) -> Value {
+        if constexpr (std::is_same_v<decltype(view), std::string_view>) {
+          return std::string(view);
+        } else {
+          return view;
+        }
+      },
+      ColumnView(statement, column));
 }
 
 Value ToValue(sqlite3_value* value) {
