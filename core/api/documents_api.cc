@@ -554,6 +554,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
                      HitTypeSchema())};
   // A page of hits is read, not processed: ten by default.
   options.default_page_size = 10;
+  options.lane = http::Lane::kSearch;
   return context.router->Add(PagedRoute(
       "/api/v1/search", options,
       [ctx, search](http::Request& request, const Page& chosen) {

@@ -1676,7 +1676,8 @@ json Operation(const http::Route& route) {
                                             : route.options.body_type));
   }
   if (route.options.lane == http::Lane::kCore ||
-      route.options.lane == http::Lane::kPasswords) {
+      route.options.lane == http::Lane::kPasswords ||
+      route.options.lane == http::Lane::kSearch) {
     responses["503"] = ProblemResponse(
         "The server is busy: this kind of work's queue is full; try again "
         "after Retry-After");

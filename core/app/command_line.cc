@@ -32,6 +32,8 @@ constexpr Setting kSettings[] = {
     {"threads", "N", "I/O threads (default 2)", true},
     {"worker-threads", "N",
      "threads for the core's database reads and writes (default 8)", true},
+    {"search-threads", "N",
+     "threads for full-text searches (default: one per core)", true},
     {"module-threads", "N",
      "threads for the theme modules' handlers (default 8)", true},
     {"module-share", "N",

@@ -74,6 +74,10 @@ Status ApplySetting(std::string_view name, const std::string& value,
     Status s = ParseInt(value, 1, 256, where, number);
     if (!s.ok()) return s;
     config.worker_threads = static_cast<int>(number);
+  } else if (name == "search-threads") {
+    Status s = ParseInt(value, 1, 256, where, number);
+    if (!s.ok()) return s;
+    config.search_threads = static_cast<int>(number);
   } else if (name == "module-threads") {
     Status s = ParseInt(value, 1, 256, where, number);
     if (!s.ok()) return s;

@@ -33,6 +33,7 @@ struct Config {
   // (Database::WriteGrouped), and more writers at once share more.
   int worker_threads = 8;
   int module_threads = 8;
+  int search_threads = 0;  // 0: one per core
   // How many requests of one theme module run or wait at once.
   int module_share = 4;
   int handler_deadline_ms = 10000;

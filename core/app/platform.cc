@@ -108,6 +108,7 @@ Status Platform::Init(const Config& config) {
   server_config.port = config.port;
   server_config.io_threads = config.io_threads;
   server_config.worker_threads = config.worker_threads;
+  server_config.search_threads = config.search_threads;
   server_config.module_threads = config.module_threads;
   server_config.access_log_json = config.log_format == "json";
   server_config.access_log =

@@ -52,6 +52,11 @@ enum class Lane {
   kCore,
   // The theme modules' workers, each module within its share (its gate).
   kModule,
+  // Full-text searches: reads that only burn CPU, on as many threads as
+  // there are cores, so that each runs to its end instead of sharing the
+  // cores with many others, and a burst of them leaves the core's workers
+  // free.
+  kSearch,
   // Password hashing: logins and password changes, at a low CPU priority.
   kPasswords,
 };

@@ -188,7 +188,14 @@ class Server::Impl {
     password_queue_.emplace("password hashing",
                             std::max(1, config.password_threads),
                             config.password_queue_limit, config.password_nice);
-    context_->set_queues(&*core_queue_, &*module_queue_, &*password_queue_);
+    int search_threads = config.search_threads;
+    if (search_threads <= 0) {
+      search_threads =
+          static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
+    search_queue_.emplace("search", search_threads, config.search_queue_limit);
+    context_->set_queues(&*core_queue_, &*module_queue_, &*password_queue_,
+                         &*search_queue_);
     if (config.access_log) {
       context_->set_access_log(std::make_unique<AccessLog>(
           STDOUT_FILENO, config.access_log_json ? AccessLog::Format::kJson
@@ -293,6 +300,7 @@ class Server::Impl {
     core_queue_->Stop();
     module_queue_->Stop();
     password_queue_->Stop();
+    search_queue_->Stop();
   }
 
   // One io_context per I/O thread: a connection stays on the thread that
@@ -403,6 +411,7 @@ class Server::Impl {
   std::optional<WorkQueue> core_queue_;
   std::optional<WorkQueue> module_queue_;
   std::optional<WorkQueue> password_queue_;
+  std::optional<WorkQueue> search_queue_;
   std::vector<std::thread> io_threads_;
   std::atomic<std::uint16_t> port_{0};
 

@@ -59,6 +59,9 @@ struct ServerConfig {
   int module_threads = 8;
   std::size_t module_queue_limit = 256;
   int password_threads = 2;
+  // 0: one per core.
+  int search_threads = 0;
+  std::size_t search_queue_limit = 256;
   std::size_t password_queue_limit = 16;
   // Password hashing only burns CPU: at this niceness it takes what the
   // other work leaves.

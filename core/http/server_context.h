@@ -59,10 +59,12 @@ class ServerContext {
   // Where handlers run, one queue per lane (kInline runs on the I/O
   // thread and has none). Set once by Server::Impl::Start before the first
   // connection is accepted; read by sessions afterwards.
-  void set_queues(WorkQueue* core, WorkQueue* modules, WorkQueue* passwords) {
+  void set_queues(WorkQueue* core, WorkQueue* modules, WorkQueue* passwords,
+                  WorkQueue* search) {
     core_ = core;
     modules_ = modules;
     passwords_ = passwords;
+    search_ = search;
   }
   WorkQueue* queue(Lane lane) const {
     switch (lane) {
@@ -70,6 +72,8 @@ class ServerContext {
         return modules_;
       case Lane::kPasswords:
         return passwords_;
+      case Lane::kSearch:
+        return search_;
       case Lane::kInline:
       case Lane::kCore:
         break;
@@ -105,6 +109,7 @@ class ServerContext {
   WorkQueue* core_ = nullptr;
   WorkQueue* modules_ = nullptr;
   WorkQueue* passwords_ = nullptr;
+  WorkQueue* search_ = nullptr;
   std::shared_ptr<ResponseCache> cache_;
   std::unique_ptr<AccessLog> access_log_;
   std::atomic<bool> stopping_{false};

@@ -1363,7 +1363,9 @@ Status RegisterPublicPages(Site& site) {
                           return CitiesPage(*s, request, language);
                         });
   if (!status.ok()) return status;
-  status = site.AddPage("/zoeken", PublicPageOptions("Search the site"),
+  http::RouteOptions search_options = PublicPageOptions("Search the site");
+  search_options.lane = http::Lane::kSearch;
+  status = site.AddPage("/zoeken", search_options,
                         [s](http::Request& request, Language language) {
                           return SearchPage(*s, request, language);
                         });

@@ -22,14 +22,16 @@ std::filesystem::path WriteConfig(const testing::TempDir& dir,
 TEST(ConfigFileTest, AppliesEverySettingItNames) {
   testing::TempDir dir;
   Config config;
-  Status status =
-      ApplyConfigFile(WriteConfig(dir, R"({"port": 9090, "workerThreads": "8",
+  Status status = ApplyConfigFile(
+      WriteConfig(dir,
+                  R"({"port": 9090, "workerThreads": "8", "searchThreads": 3,
                            "logFormat": "json", "enableNewModules": false,
                            "plugins": {"groene-stad": {"limit": "10"}}})"),
-                      config);
+      config);
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(config.port, 9090);
   EXPECT_EQ(config.worker_threads, 8);
+  EXPECT_EQ(config.search_threads, 3);
   EXPECT_EQ(config.log_format, "json");
   EXPECT_FALSE(config.enable_new_modules);
   EXPECT_EQ(config.plugin_config["groene-stad"]["limit"], "10");

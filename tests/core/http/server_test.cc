@@ -143,6 +143,15 @@ class ServerTest : public ::testing::Test {
           return Response::Json(200, "{\"late\":true}");
         },
         patient);
+    RouteOptions search = patient;
+    search.lane = Lane::kSearch;
+    Add(
+        "GET", "/api/v1/search-gated",
+        [this](Request&) {
+          gate_.Wait();
+          return Response::Json(200, "{\"found\":true}");
+        },
+        search);
     Add("GET", "/api/v1/throws", [](Request&) -> Response {
       throw std::runtime_error("broken on purpose");
     });
@@ -775,6 +784,38 @@ TEST_F(ServerTest, AHangingHandlerGets504WhileOthersAreServed) {
   ASSERT_TRUE(after);
   EXPECT_EQ(nlohmann::json::parse(after->body)["name"], "after");
   EXPECT_FALSE(hanging.ReadResponse(100));
+}
+
+TEST_F(ServerTest, SearchesWaitInTheirOwnQueueWhileOtherWorkIsServed) {
+  Restart([](ServerConfig& config) {
+    config.search_threads = 1;
+    config.search_queue_limit = 2;
+    config.overload_pause = milliseconds(0);
+  });
+  RawConnection running(port());
+  running.Send(Get("/api/v1/search-gated"));
+  RawConnection waiting(port());
+  waiting.Send(Get("/api/v1/search-gated"));
+  std::this_thread::sleep_for(milliseconds(100));
+  // The core's workers are free for everything else.
+  RawConnection other(port());
+  other.Send(Get("/api/v1/echo"));
+  auto served = other.ReadResponse();
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200);
+  // One search runs, one waits: a third is told to come back.
+  RawConnection third(port());
+  third.Send(Get("/api/v1/search-gated"));
+  auto refused = third.ReadResponse();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_FALSE(refused->Header("Retry-After").empty());
+  gate_.Open();
+  for (RawConnection* connection : {&running, &waiting}) {
+    auto found = connection->ReadResponse();
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->status, 200);
+  }
 }
 
 TEST_F(ServerTest, ALateAnswerForAClosedConnectionIsDroppedSafely) {
