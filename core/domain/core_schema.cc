@@ -524,6 +524,25 @@ CREATE TABLE search_index_totals (
 INSERT INTO search_index_totals (id, documents, built)
   SELECT 1, 0, NOT EXISTS (SELECT 1 FROM documents);
 )sql"},
+      {14,
+       "where a listed document's snippet starts, and the index's generation",
+       R"sql(
+-- first: the byte offset in the document's text at which the term's
+-- first word starts, NULL when only its title has the term; a hit's
+-- snippet starts there. The lists are built anew by the first search, with it.
+ALTER TABLE search_index_champions ADD COLUMN first INTEGER;
+-- generation: replaced by every write that adds or removes a document's
+-- entry, so that a search knows whether the lengths it keeps of the
+-- entries are still those of the index (core/storage/search_functions.h).
+ALTER TABLE search_index_totals ADD COLUMN generation INTEGER NOT NULL
+  DEFAULT 0;
+UPDATE search_index_totals SET generation = random(),
+  built = NOT EXISTS (SELECT 1 FROM documents);
+-- The index's segments are merged as soon as two share a level
+-- (MergeIndexSegments after each write), not four: a search reads each
+-- segment that holds its words, so fewer segments make it faster.
+INSERT INTO search_index (search_index, rank) VALUES ('usermerge', 2);
+)sql"},
   };
 }
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <variant>
 
 #include "core/domain/search_ranking.h"
 #include "core/storage/dutch_tokenizer.h"
@@ -207,21 +209,42 @@ void AppendCollapsed(std::string& out, std::string_view text) {
   }
 }
 
+// A column's value as text: "" for NULL.
+std::string TextOf(const storage::ValueView& value) {
+  if (const auto* text = std::get_if<std::string_view>(&value)) {
+    return std::string(*text);
+  }
+  if (const auto* number = std::get_if<std::int64_t>(&value)) {
+    return std::to_string(*number);
+  }
+  return "";
+}
+
+// Where in a text its first word that a query matched starts: the byte
+// offset, or the position in words (as FTS5 counts them) to find it by; or
+// neither, when the query matched only the title.
+struct FirstMatch {
+  std::int64_t byte = -1;
+  std::int64_t word = -1;
+};
+
 // The passage of body around the first word the query matches, with the
 // matched words between kMatchStart and kMatchEnd; the start of body when
-// only the title matched. first_match is the position (in words) of the
-// first word in body that the query matched, nullopt for none: the scan for
-// matched words starts there, and reads body only up to the passage's end,
-// which for a long document is what makes a page of hits fast (FTS5's
-// snippet() reads every document to its end).
+// only the title matched. The scan for matched words starts at first_match,
+// and reads body only up to the passage's end, which for a long document is
+// what makes a page of hits fast (FTS5's snippet() reads every document to
+// its end).
 std::string Snippet(std::string_view body, const QueryTerms& terms,
-                    std::optional<std::int64_t> first_match) {
+                    FirstMatch first_match) {
   constexpr std::size_t kBefore = 60;
   constexpr std::size_t kLength = 240;
   std::vector<storage::TermMatch> matches;
-  if (first_match) {
+  if (first_match.byte >= 0 || first_match.word >= 0) {
     std::size_t skipped =
-        storage::WordOffset(body, static_cast<std::size_t>(*first_match));
+        first_match.byte >= 0
+            ? std::min(body.size(), static_cast<std::size_t>(first_match.byte))
+            : storage::WordOffset(body,
+                                  static_cast<std::size_t>(first_match.word));
     matches = storage::FindTerms(body.substr(skipped), terms.exact,
                                  terms.prefixes, kLength);
     for (storage::TermMatch& match : matches) {
@@ -331,7 +354,7 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
       Status added = db.Execute(RegisterEntries(registers[i], i), params);
       if (!added.ok()) return added;
     }
-    return Status::Ok();
+    return MergeIndexSegments(db);
   });
   if (!status.ok()) return status;
   // SQLite's update hook does not see the rows of a virtual table, so the
@@ -411,28 +434,42 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
 
   std::vector<QueryWord> words = WordsOf(query.text);
   std::size_t need = query.offset + query.limit;
-  // The statement that weighs every row it matches: one rarity per word,
-  // bound after the filters' values.
+  // The statement that weighs every row it matches and says where in its
+  // body the first match is: bound after the filters' values, the index's
+  // generation at ?first, then one rarity per word.
   auto weigh_sql = [&](const std::string& conditions, std::size_t first) {
     std::string sql = "SELECT rowid, ";
     sql += storage::kSearchWeightFunction;
-    sql += "(search_index, ";
+    sql += "(search_index, ?";
+    sql += std::to_string(first);
+    sql += ", ";
     sql += kColumnWeights;
     for (std::size_t i = 0; i < words.size(); ++i) {
       sql += ", ?";
-      sql += std::to_string(first + i);
+      sql += std::to_string(first + 1 + i);
     }
-    sql += ") AS weight";
+    sql += ") AS weight, ";
+    sql += storage::kSearchFirstFunction;
+    sql += "(search_index, ";
+    sql += std::to_string(kBodyColumn);
+    sql += ") AS first";
     sql += conditions;
     return sql;
   };
   struct Ranked {
     std::int64_t entry;
     double score;
+    FirstMatch first;
   };
   std::vector<Ranked> ranked;
-  auto collect = [&](const storage::Row& row) {
-    ranked.push_back({row.Integer("rowid"), *row.OptionalReal("weight")});
+  // Columns rowid, weight, first: read as views, with no allocation per
+  // match (a query may weigh thousands).
+  auto collect = [&](std::span<const storage::ValueView> row) {
+    const auto* entry = std::get_if<std::int64_t>(&row[0]);
+    const auto* weight = std::get_if<double>(&row[1]);
+    const auto* word = std::get_if<std::int64_t>(&row[2]);
+    if (entry == nullptr || weight == nullptr) return true;
+    ranked.push_back({*entry, *weight, {.word = word ? *word : -1}});
     return true;
   };
 
@@ -440,12 +477,12 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   SearchAnswer answer;
   // Weighs the matches into ranked and answer.total.
   auto weigh = [&](storage::Connection& db) -> Status {
-    auto documents = IndexedDocuments(db);
-    if (!documents.ok()) return documents.status();
+    auto totals = ReadIndexTotals(db);
+    if (!totals.ok()) return totals.status();
     // How much a word counts: BM25's idf over the documents, always > 0.
     auto rarity = [&](std::int64_t with_word) {
-      double n = static_cast<double>(std::min(with_word, *documents));
-      double all = static_cast<double>(*documents);
+      double n = static_cast<double>(std::min(with_word, totals->documents));
+      double all = static_cast<double>(totals->documents);
       return std::log(1 + (all - n + 0.5) / (n + 0.5));
     };
     std::vector<std::string> one_term;
@@ -460,12 +497,14 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
       if (champions->complete || champions->best.size() >= need) {
         double factor = rarity(champions->documents);
         for (const Champion& champion : champions->best) {
-          ranked.push_back({champion.entry, factor * champion.weight});
+          ranked.push_back({champion.entry, factor * champion.weight,
+                            FirstMatch{.byte = champion.first}});
         }
         std::size_t listed = ranked.size();
-        std::vector<storage::Value> agenda = {match, factor, kFirstAgendaRowid};
-        Status read = db.Execute(weigh_sql(where + " AND rowid >= ?3", 2),
-                                 agenda, collect);
+        std::vector<storage::Value> agenda = {match, kFirstAgendaRowid,
+                                              totals->generation, factor};
+        Status read = db.ExecuteViews(weigh_sql(where + " AND rowid >= ?2", 3),
+                                      agenda, collect);
         if (!read.ok()) return read;
         answer.total = champions->documents +
                        static_cast<std::int64_t>(ranked.size() - listed);
@@ -474,6 +513,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
     }
     // Otherwise every match is weighed: each word by its own rarity.
     std::vector<storage::Value> weighed = params;
+    weighed.emplace_back(totals->generation);
     for (const QueryWord& word : words) {
       std::vector<std::string> word_terms;
       if (!word.prefix) word_terms = storage::DutchTerms(word.text);
@@ -496,7 +536,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
       weighed.emplace_back(rarity(with_word));
     }
     Status read =
-        db.Execute(weigh_sql(where, params.size() + 1), weighed, collect);
+        db.ExecuteViews(weigh_sql(where, params.size() + 1), weighed, collect);
     if (!read.ok()) return read;
     answer.total = static_cast<std::int64_t>(ranked.size());
     return Status::Ok();
@@ -512,33 +552,28 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
                         return a.score != b.score ? a.score > b.score
                                                   : a.entry < b.entry;
                       });
-    const std::string hit_sql =
-        std::string(
-            "SELECT type, ref, title, theme, kind, city, year, body, ") +
-        storage::kSearchFirstFunction + "(search_index, " +
-        std::to_string(kBodyColumn) +
-        ") AS first FROM search_index WHERE search_index MATCH ?1 AND "
-        "rowid = ?2";
     for (auto it = ranked.begin() + static_cast<std::ptrdiff_t>(query.offset);
          it != end; ++it) {
-      Status read = db.Execute(
-          hit_sql, std::vector<storage::Value>{match, it->entry},
-          [&](const storage::Row& row) {
+      // Read as views: the text (tens of kilobytes) is not copied.
+      Status read = db.ExecuteViews(
+          "SELECT type, ref, title, theme, kind, city, year, body "
+          "FROM search_index WHERE rowid = ?1",
+          std::vector<storage::Value>{it->entry},
+          [&](std::span<const storage::ValueView> row) {
             SearchHit hit;
-            hit.type = row.Text("type");
-            hit.ref = row.Text("ref");
-            hit.title = row.Text("title");
-            hit.theme = row.Text("theme");
-            hit.kind = row.Text("kind");
-            hit.city = row.Text("city");
-            if (!row.IsNull("year")) {
-              hit.year = static_cast<int>(row.Integer("year"));
+            hit.type = TextOf(row[0]);
+            hit.ref = TextOf(row[1]);
+            hit.title = TextOf(row[2]);
+            hit.theme = TextOf(row[3]);
+            hit.kind = TextOf(row[4]);
+            hit.city = TextOf(row[5]);
+            if (const auto* year = std::get_if<std::int64_t>(&row[6])) {
+              hit.year = static_cast<int>(*year);
             }
             // A long text is read from its first match on.
-            hit.snippet = Snippet(row.Text("body"), terms,
-                                  row.IsNull("first")
-                                      ? std::nullopt
-                                      : std::optional(row.Integer("first")));
+            const auto* body = std::get_if<std::string_view>(&row[7]);
+            hit.snippet =
+                Snippet(body ? *body : std::string_view(), terms, it->first);
             hit.score = it->score;
             answer.hits.push_back(std::move(hit));
             return false;
@@ -577,7 +612,10 @@ Status IndexDocument(storage::Connection& db, const Document& document,
       "city, year) VALUES (?8, ?1, ?2, 'document', ?3, ?4, ?5, ?6, ?7)",
       params);
   if (!indexed.ok()) return indexed;
-  return AddToChampions(db, document.id, title, body);
+  Status renewed = NewGeneration(db);
+  if (renewed.ok()) renewed = AddToChampions(db, document.id, title, body);
+  if (!renewed.ok()) return renewed;
+  return MergeIndexSegments(db);
 }
 
 Status UnindexDocument(storage::Connection& db, std::int64_t id) {
@@ -595,7 +633,10 @@ Status UnindexDocument(storage::Connection& db, std::int64_t id) {
   Status removed =
       db.Execute("DELETE FROM search_index WHERE rowid = ?1", params);
   if (!removed.ok()) return removed;
-  return RemoveFromChampions(db, id, title, body);
+  Status renewed = NewGeneration(db);
+  if (renewed.ok()) renewed = RemoveFromChampions(db, id, title, body);
+  if (!renewed.ok()) return renewed;
+  return MergeIndexSegments(db);
 }
 
 }  // namespace smartercities::domain

@@ -25,13 +25,19 @@ void KeepBest(std::vector<Champion>& champions) {
   champions.erase(end, champions.end());
 }
 
+// A first position as stored: NULL for none.
+Value FirstValue(std::int64_t first) {
+  return first < 0 ? Value(nullptr) : Value(first);
+}
+
 Status WriteList(storage::Connection& db, const std::string& term,
                  std::int64_t documents, const std::vector<Champion>& best) {
   for (const Champion& champion : best) {
     Status added = db.Execute(
-        "INSERT INTO search_index_champions (term, weight, entry) "
-        "VALUES (?1, ?2, ?3)",
-        std::vector<Value>{term, champion.weight, champion.entry});
+        "INSERT INTO search_index_champions (term, weight, entry, first) "
+        "VALUES (?1, ?2, ?3, ?4)",
+        std::vector<Value>{term, champion.weight, champion.entry,
+                           FirstValue(champion.first)});
     if (!added.ok()) return added;
   }
   return db.Execute(
@@ -49,16 +55,31 @@ Status RefillList(storage::Connection& db, const std::string& term,
   std::vector<Champion> all;
   Status read = db.Execute(
       std::string("SELECT rowid, ") + storage::kSearchWeightFunction +
-          "(search_index, " + kColumnWeights +
-          ", 1.0) AS weight FROM search_index WHERE search_index MATCH ?1 "
+          "(search_index, NULL, " + kColumnWeights + ", 1.0) AS weight, " +
+          storage::kSearchFirstFunction + "(search_index, " +
+          std::to_string(kBodyColumn) +
+          ") AS first FROM search_index WHERE search_index MATCH ?1 "
           "AND rowid < ?2",
       std::vector<Value>{storage::TermPhrase(term), kFirstAgendaRowid},
       [&](const storage::Row& row) {
-        all.push_back({row.Integer("rowid"), *row.OptionalReal("weight")});
+        all.push_back({row.Integer("rowid"), *row.OptionalReal("weight"),
+                       row.IsNull("first") ? -1 : row.Integer("first")});
         return true;
       });
   if (!read.ok()) return read;
   KeepBest(all);
+  // search_first() counts words; the lists keep bytes.
+  for (Champion& champion : all) {
+    if (champion.first < 0) continue;
+    read = db.Execute(
+        "SELECT body FROM search_index WHERE rowid = ?1",
+        std::vector<Value>{champion.entry}, [&](const storage::Row& row) {
+          champion.first = static_cast<std::int64_t>(storage::WordOffset(
+              row.Text("body"), static_cast<std::size_t>(champion.first)));
+          return false;
+        });
+    if (!read.ok()) return read;
+  }
   Status cleared =
       db.Execute("DELETE FROM search_index_champions WHERE term = ?1",
                  std::vector<Value>{term});
@@ -99,18 +120,22 @@ Result<TermRow> ReadTerm(storage::Connection& db, const std::string& term) {
 
 }  // namespace
 
-std::unordered_map<std::string, double> EntryWeights(std::string_view title,
-                                                     std::string_view body) {
-  std::unordered_map<std::string, double> weights;
+std::unordered_map<std::string, TermInEntry> EntryTerms(std::string_view title,
+                                                        std::string_view body) {
+  std::unordered_map<std::string, TermInEntry> terms;
   std::vector<std::string> title_terms = storage::DutchTerms(title);
-  std::vector<std::string> body_terms = storage::DutchTerms(body);
-  for (std::string& term : title_terms) weights[term] += kTitleWeight;
-  for (std::string& term : body_terms) weights[term] += 1;
-  auto length = static_cast<double>(title_terms.size() + body_terms.size());
-  for (auto& [term, weight] : weights) {
-    weight = storage::TermWeight(weight, length);
+  std::vector<storage::TermAt> body_terms = storage::DutchTermsAt(body);
+  for (std::string& term : title_terms) terms[term].weight += kTitleWeight;
+  for (const storage::TermAt& term : body_terms) {
+    TermInEntry& entry = terms[term.term];
+    entry.weight += 1;
+    if (entry.first < 0) entry.first = static_cast<std::int64_t>(term.start);
   }
-  return weights;
+  auto length = static_cast<double>(title_terms.size() + body_terms.size());
+  for (auto& [term, entry] : terms) {
+    entry.weight = storage::TermWeight(entry.weight, length);
+  }
+  return terms;
 }
 
 Result<bool> ChampionsBuilt(storage::Connection& db) {
@@ -124,15 +149,27 @@ Result<bool> ChampionsBuilt(storage::Connection& db) {
   return built;
 }
 
-Result<std::int64_t> IndexedDocuments(storage::Connection& db) {
-  std::int64_t documents = 0;
-  Status read = db.Execute("SELECT documents FROM search_index_totals", {},
-                           [&](const storage::Row& row) {
-                             documents = row.Integer("documents");
-                             return false;
-                           });
+Result<IndexTotals> ReadIndexTotals(storage::Connection& db) {
+  IndexTotals totals;
+  Status read =
+      db.Execute("SELECT documents, generation FROM search_index_totals", {},
+                 [&](const storage::Row& row) {
+                   totals.documents = row.Integer("documents");
+                   totals.generation = row.Integer("generation");
+                   return false;
+                 });
   if (!read.ok()) return read;
-  return documents;
+  return totals;
+}
+
+Status MergeIndexSegments(storage::Connection& db) {
+  return db.Execute(
+      "INSERT INTO search_index (search_index, rank) VALUES ('merge', ?1)",
+      std::vector<Value>{std::int64_t{kMergePages}});
+}
+
+Status NewGeneration(storage::Connection& db) {
+  return db.Execute("UPDATE search_index_totals SET generation = random()", {});
 }
 
 Status AddToChampions(storage::Connection& db, std::int64_t entry,
@@ -142,11 +179,13 @@ Status AddToChampions(storage::Connection& db, std::int64_t entry,
   if (!*built) return Status::Ok();
   Status counted = CountDocuments(db, 1);
   if (!counted.ok()) return counted;
-  for (const auto& [term, weight] : EntryWeights(title, body)) {
+  for (const auto& [term, in_entry] : EntryTerms(title, body)) {
+    double weight = in_entry.weight;
     auto row = ReadTerm(db, term);
     if (!row.ok()) return row.status();
     if (!row->exists) {
-      Status written = WriteList(db, term, 1, {{entry, weight}});
+      Status written =
+          WriteList(db, term, 1, {{entry, weight, in_entry.first}});
       if (!written.ok()) return written;
       continue;
     }
@@ -156,9 +195,9 @@ Status AddToChampions(storage::Connection& db, std::int64_t entry,
       // In; when the list was full, its last one out (which may be this
       // one on a tie).
       status = db.Execute(
-          "INSERT INTO search_index_champions (term, weight, entry) "
-          "VALUES (?1, ?2, ?3)",
-          std::vector<Value>{term, weight, entry});
+          "INSERT INTO search_index_champions (term, weight, entry, first) "
+          "VALUES (?1, ?2, ?3, ?4)",
+          std::vector<Value>{term, weight, entry, FirstValue(in_entry.first)});
       if (status.ok() && !room) {
         status = db.Execute(
             "DELETE FROM search_index_champions WHERE term = ?1 AND "
@@ -192,7 +231,7 @@ Status RemoveFromChampions(storage::Connection& db, std::int64_t entry,
   if (!*built) return Status::Ok();
   Status counted = CountDocuments(db, -1);
   if (!counted.ok()) return counted;
-  for (const auto& [term, weight] : EntryWeights(title, body)) {
+  for (const auto& [term, in_entry] : EntryTerms(title, body)) {
     auto row = ReadTerm(db, term);
     if (!row.ok()) return row.status();
     if (!row->exists) continue;
@@ -240,11 +279,11 @@ Status BuildChampions(storage::Connection& db) {
       std::vector<Value>{kFirstAgendaRowid}, [&](const storage::Row& row) {
         ++documents;
         std::int64_t entry = row.Integer("rowid");
-        for (const auto& [term, weight] :
-             EntryWeights(row.Text("title"), row.Text("body"))) {
+        for (const auto& [term, in_entry] :
+             EntryTerms(row.Text("title"), row.Text("body"))) {
           List& list = lists[term];
           ++list.documents;
-          list.best.push_back({entry, weight});
+          list.best.push_back({entry, in_entry.weight, in_entry.first});
           if (list.best.size() >= 2 * static_cast<std::size_t>(kChampions)) {
             KeepBest(list.best);
           }
@@ -274,12 +313,12 @@ Result<TermChampions> ReadChampions(storage::Connection& db,
   out.documents = row->documents;
   out.complete = row->champions == row->documents;
   Status read = db.Execute(
-      "SELECT entry, weight FROM search_index_champions WHERE term = ?1 "
-      "ORDER BY weight DESC, entry LIMIT ?2",
+      "SELECT entry, weight, first FROM search_index_champions "
+      "WHERE term = ?1 ORDER BY weight DESC, entry LIMIT ?2",
       std::vector<Value>{term, static_cast<std::int64_t>(count)},
       [&](const storage::Row& item) {
-        out.best.push_back(
-            {item.Integer("entry"), *item.OptionalReal("weight")});
+        out.best.push_back({item.Integer("entry"), *item.OptionalReal("weight"),
+                            item.IsNull("first") ? -1 : item.Integer("first")});
         return true;
       });
   if (!read.ok()) return read;

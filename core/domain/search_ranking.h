@@ -47,9 +47,16 @@ inline constexpr const char* kColumnWeights = "0, 0, 0, 0, 0, 0, 4.0, 1.0";
 // The number of search_index's body column, for search_first().
 inline constexpr int kBodyColumn = 7;
 
-// The terms of an entry with their weights.
-std::unordered_map<std::string, double> EntryWeights(std::string_view title,
-                                                     std::string_view body);
+// What an entry holds of one term: its weight, and the byte offset in the
+// body at which the term's first word starts, -1 when only the title has
+// it: where the entry's snippet for a search of the term starts.
+struct TermInEntry {
+  double weight = 0;
+  std::int64_t first = -1;
+};
+// The terms of an entry.
+std::unordered_map<std::string, TermInEntry> EntryTerms(std::string_view title,
+                                                        std::string_view body);
 
 // Adds (after the entry was indexed) or removes (after its row left the
 // index) a document's entry from the lists; nothing when the lists are
@@ -69,6 +76,7 @@ Status BuildChampions(storage::Connection& db);
 struct Champion {
   std::int64_t entry = 0;
   double weight = 0;
+  std::int64_t first = -1;  // as TermInEntry's
 };
 struct TermChampions {
   std::int64_t documents = 0;  // that have the term
@@ -78,8 +86,28 @@ struct TermChampions {
 // The first count of term's list, and how many documents there are.
 Result<TermChampions> ReadChampions(storage::Connection& db,
                                     const std::string& term, std::size_t count);
-// How many documents are indexed.
-Result<std::int64_t> IndexedDocuments(storage::Connection& db);
+// How many documents are indexed, and the index's generation: a value
+// that every change to a document's entry replaces (NewGeneration), which
+// lets search_weight() keep the entries' lengths between searches
+// (storage/search_functions.h).
+struct IndexTotals {
+  std::int64_t documents = 0;
+  std::int64_t generation = 0;
+};
+Result<IndexTotals> ReadIndexTotals(storage::Connection& db);
+// Gives the index a new generation: inside each write that adds or removes
+// a document's entry.
+Status NewGeneration(storage::Connection& db);
+
+// Does up to kMergePages pages of the work of merging the FTS5 index's
+// segments: each write to the index adds a segment, and a search seeks its
+// words in every segment, so that a search over an index of many
+// segments costs several times one over a merged index. Merges two
+// segments of a level into the next (usermerge = 2, migration 14), so an
+// index holds about one segment per level; a merge larger than the budget
+// goes on with the next writes. Inside each write to the index, after it.
+Status MergeIndexSegments(storage::Connection& db);
+inline constexpr int kMergePages = 1000;
 
 }  // namespace smartercities::domain
 

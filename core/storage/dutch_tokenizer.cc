@@ -171,15 +171,32 @@ int Tokenize(Fts5Tokenizer* self, void* context, int flags, const char* text,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+// Calls on_term(term, start) for each term of text in order.
+template <typename OnTerm>
+void ForEachTerm(std::string_view text, OnTerm on_term) {
+  Stemmer stemmer = NewStemmer();
+  ForEachWord(
+      text, [&](const std::string& word, std::size_t start, std::size_t) {
+        on_term(stemmer ? Stem(stemmer.get(), word) : std::string_view(word),
+                start);
+        return true;
+      });
+}
+
 }  // namespace
 
 std::vector<std::string> DutchTerms(std::string_view text) {
   std::vector<std::string> terms;
-  Stemmer stemmer = NewStemmer();
-  ForEachWord(text, [&](const std::string& word, std::size_t, std::size_t) {
-    terms.emplace_back(stemmer ? Stem(stemmer.get(), word)
-                               : std::string_view(word));
-    return true;
+  ForEachTerm(text, [&](std::string_view term, std::size_t) {
+    terms.emplace_back(term);
+  });
+  return terms;
+}
+
+std::vector<TermAt> DutchTermsAt(std::string_view text) {
+  std::vector<TermAt> terms;
+  ForEachTerm(text, [&](std::string_view term, std::size_t start) {
+    terms.push_back({std::string(term), start});
   });
   return terms;
 }

@@ -35,6 +35,14 @@ inline constexpr const char* kDutchTokenizer = "dutch";
 // The terms of text in order, as the index holds them.
 std::vector<std::string> DutchTerms(std::string_view text);
 
+// A term of a text, and the byte offset at which its word starts.
+struct TermAt {
+  std::string term;
+  std::size_t start = 0;
+};
+// DutchTerms with where each term's word starts.
+std::vector<TermAt> DutchTermsAt(std::string_view text);
+
 // The FTS5 query phrase (in double quotes) that finds term as the index
 // holds it, without stemming it again: for the index's own bookkeeping,
 // which knows stems, not the words they came from (a stem's stem is not

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,27 +12,66 @@
 namespace smartercities::storage {
 namespace {
 
-// search_weight(table, column weights..., phrase factors...).
+// One connection's lengths of rows, by rowid (-1: not read yet), as they
+// were in generation.
+struct LengthCache {
+  std::optional<std::int64_t> generation;
+  std::vector<int> words;
+};
+
+void DeleteLengthCache(void* cache) { delete static_cast<LengthCache*>(cache); }
+
+// The row's length in words: from the cache when generation is not NULL
+// and the row's is there, else from FTS5 (and then kept).
+int RowLength(const Fts5ExtensionApi* api, Fts5Context* fts,
+              sqlite3_value* generation, int* length) {
+  auto* cache = static_cast<LengthCache*>(api->xUserData(fts));
+  sqlite3_int64 rowid = api->xRowid(fts);
+  if (sqlite3_value_type(generation) == SQLITE_NULL || rowid < 0 ||
+      rowid >= kMaxCachedRowid) {
+    return api->xColumnSize(fts, -1, length);
+  }
+  std::int64_t now = sqlite3_value_int64(generation);
+  if (cache->generation != now) {
+    cache->words.clear();
+    cache->generation = now;
+  }
+  auto slot = static_cast<std::size_t>(rowid);
+  if (slot < cache->words.size() && cache->words[slot] >= 0) {
+    *length = cache->words[slot];
+    return SQLITE_OK;
+  }
+  int rc = api->xColumnSize(fts, -1, length);
+  if (rc != SQLITE_OK) return rc;
+  if (slot >= cache->words.size()) {
+    cache->words.resize(std::max(slot + 1, 2 * cache->words.size()), -1);
+  }
+  cache->words[slot] = *length;
+  return SQLITE_OK;
+}
+
+// search_weight(table, generation, column weights..., phrase factors...).
 void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
                   sqlite3_context* context, int num_values,
                   sqlite3_value** values) {
   int num_columns = api->xColumnCount(fts);
   int num_phrases = api->xPhraseCount(fts);
-  if (num_values != num_columns + num_phrases) {
-    std::string message = std::string(kSearchWeightFunction) + "() takes " +
-                          std::to_string(num_columns) + " column weights and " +
-                          std::to_string(num_phrases) +
-                          " phrase factors, got " + std::to_string(num_values) +
-                          " values";
+  if (num_values != 1 + num_columns + num_phrases) {
+    std::string message =
+        std::string(kSearchWeightFunction) + "() takes the generation, " +
+        std::to_string(num_columns) + " column weights and " +
+        std::to_string(num_phrases) + " phrase factors, got " +
+        std::to_string(num_values) + " values";
     sqlite3_result_error(context, message.c_str(), -1);
     return;
   }
   int length = 0;
-  int rc = api->xColumnSize(fts, -1, &length);
+  int rc = RowLength(api, fts, values[0], &length);
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(context, rc);
     return;
   }
+  ++values;
   // Each phrase's occurrences read from its own position list (cheaper
   // than xInst, which merges all phrases' lists into one array first).
   double sum = 0;
@@ -118,15 +160,22 @@ Result<fts5_api*> Fts5Api(sqlite3* db) {
 Status RegisterSearchFunctions(sqlite3* db) {
   auto api = Fts5Api(db);
   if (!api.ok()) return api.status();
+  auto cache = std::make_unique<LengthCache>();
   for (auto [name, function] :
        {std::pair{kSearchWeightFunction, &SearchWeight},
         std::pair{kSearchFirstFunction, &SearchFirst}}) {
-    int rc = (*api)->xCreateFunction(*api, name, nullptr, function, nullptr);
+    // The cache is the connection's; FTS5 deletes it with the connection
+    // (but not when registering fails).
+    bool weight = function == &SearchWeight;
+    int rc = (*api)->xCreateFunction(*api, name, weight ? cache.get() : nullptr,
+                                     function,
+                                     weight ? &DeleteLengthCache : nullptr);
     if (rc != SQLITE_OK) {
       return Status::Internal(
           std::string("cannot register the FTS5 function ") + name +
           "(): " + sqlite3_errstr(rc));
     }
+    if (weight) static_cast<void>(cache.release());
   }
   return Status::Ok();
 }

@@ -16,6 +16,8 @@
 #ifndef SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
 #define SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
 
+#include <cstdint>
+
 #include "core/base/status.h"
 
 struct sqlite3;
@@ -31,12 +33,22 @@ inline constexpr double kPivotWords = 1000;
 // with its column's weight) in a text of length words.
 double TermWeight(double count, double length);
 
-// The FTS5 auxiliary function search_weight(table, w_1, ..., w_C, idf_1,
-// ..., idf_P): one weight per column of the table (as bm25() takes them),
-// then one factor per phrase of the MATCH expression; answers
+// The FTS5 auxiliary function search_weight(table, generation, w_1, ...,
+// w_C, idf_1, ..., idf_P): the index's generation (see below), one weight
+// per column of the table (as bm25() takes them), then one factor per
+// phrase of the MATCH expression; answers
 // sum_p idf_p * TermWeight(count_p, length) for the row, where count_p
 // counts the phrase's occurrences by their columns' weights. Higher is
 // better.
+//
+// A row's length comes from FTS5's own table of lengths, one B-tree lookup
+// per row: most of the cost of weighing a match. With a generation that is
+// not NULL, each connection keeps the lengths it read (rowids below
+// kMaxCachedRowid, about 4 bytes per rowid) until it is called with another
+// generation. The caller passes a value that changes whenever a row below
+// kMaxCachedRowid is written or deleted, read in the same transaction, or
+// NULL when it cannot (inside the write that changes the rows).
+inline constexpr std::int64_t kMaxCachedRowid = std::int64_t{1} << 22;
 inline constexpr const char* kSearchWeightFunction = "search_weight";
 
 // The FTS5 auxiliary function search_first(table, column): the position

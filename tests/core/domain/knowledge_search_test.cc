@@ -191,6 +191,34 @@ TEST_F(KnowledgeSearchTest,
   ExpectListsAgreeWithWeighing(search);
 }
 
+TEST_F(KnowledgeSearchTest, ADocumentWrittenAgainUnderItsIdIsWeighedAsItIsNow) {
+  // Weighing keeps each entry's length between searches; an id given
+  // again (the highest, after its document was deleted) to a longer text
+  // must not be weighed with the old length.
+  IndexManyCyclePaths();
+  KnowledgeSearch search(*database_);
+  std::int64_t last = kChampions + 30;
+  Find(search, "fietspaden", 0, true);
+  Unindex(last);
+  std::string longer = "fietspaden";
+  for (int i = 0; i < 3000; ++i) longer += " gemeente";
+  Index(last, "Plan", longer);
+  ExpectListsAgreeWithWeighing(search);
+  // The same search on connections of a database opened anew (nothing
+  // kept) weighs every entry alike, the rewritten one included.
+  auto fresh = storage::OpenSqlite({(dir_.path() / "k.db").string()});
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  KnowledgeSearch anew(**fresh);
+  Page kept = Find(search, "fietspaden", kChampions + 20, true);
+  Page read = Find(anew, "fietspaden", kChampions + 20, true);
+  ASSERT_EQ(kept.hits.size(), 10u);
+  EXPECT_EQ(kept.hits.back().first, std::to_string(last))
+      << "the rewritten text is the longest, so it weighs least";
+  for (std::size_t i = 0; i < kept.hits.size(); ++i) {
+    EXPECT_EQ(kept.hits[i], read.hits.at(i)) << i;
+  }
+}
+
 TEST_F(KnowledgeSearchTest,
        ListsMissingFromAnOlderDatabaseAreBuiltByTheFirstSearch) {
   IndexManyCyclePaths();
@@ -223,19 +251,25 @@ TEST_F(KnowledgeSearchTest,
   Index(1, "Verslag", text + "Eén verkeerslicht staat op rood. " + text);
   Index(2, "Verkeerslichten", text);
   KnowledgeSearch search(*database_);
-  SearchQuery query;
-  query.text = "verkeerslichten";
-  auto answer = search.Search(query);
-  ASSERT_TRUE(answer.ok()) << answer.status().message();
-  ASSERT_EQ(answer->hits.size(), 2u);
-  for (const SearchHit& hit : answer->hits) {
-    if (hit.ref == "1") {
-      EXPECT_THAT(hit.snippet,
-                  ::testing::HasSubstr(std::string("Eén ") + kMatchStart +
-                                       "verkeerslicht" + kMatchEnd));
-    } else {
-      EXPECT_THAT(hit.snippet, ::testing::StartsWith("Gemeenteraad"));
-      EXPECT_EQ(hit.snippet.find(kMatchStart), std::string::npos);
+  // From the lists (where the match starts is kept in bytes) and from
+  // weighing every match (FTS5 gives it in words).
+  for (bool weigh_every_match : {false, true}) {
+    SearchQuery query;
+    query.text = "verkeerslichten";
+    if (weigh_every_match) query.type = "document";
+    auto answer = search.Search(query);
+    ASSERT_TRUE(answer.ok()) << answer.status().message();
+    ASSERT_EQ(answer->hits.size(), 2u);
+    for (const SearchHit& hit : answer->hits) {
+      if (hit.ref == "1") {
+        EXPECT_THAT(hit.snippet,
+                    ::testing::HasSubstr(std::string("Eén ") + kMatchStart +
+                                         "verkeerslicht" + kMatchEnd))
+            << weigh_every_match;
+      } else {
+        EXPECT_THAT(hit.snippet, ::testing::StartsWith("Gemeenteraad"));
+        EXPECT_EQ(hit.snippet.find(kMatchStart), std::string::npos);
+      }
     }
   }
 }
