@@ -235,6 +235,22 @@ std::optional<std::string> TextParameter(const http::Request& request,
 }
 
 // The document named by the path, or NotFound.
+// The themes whose documents and records the public sees: nullopt when
+// every module is on (nothing to filter).
+std::optional<std::set<std::string>> VisibleThemes(ApiContext& context) {
+  std::set<std::string> enabled;
+  bool all_enabled = true;
+  for (const auto& info : context.modules.Modules()) {
+    if (context.modules.IsEnabled(info.id)) {
+      enabled.insert(info.id);
+    } else {
+      all_enabled = false;
+    }
+  }
+  if (all_enabled) return std::nullopt;
+  return enabled;
+}
+
 Result<domain::Document> LoadDocument(ApiContext& context,
                                       const http::Request& request) {
   auto id = IdParam(request, "documentId", "document");
@@ -422,15 +438,17 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         filter.city = TextParameter(request, "city");
         filter.kind = *kind;
         filter.year = *year;
+        // A switched-off module's documents are not listed.
+        filter.visible_themes = VisibleThemes(*ctx);
         domain::Documents documents(ctx->database, ctx->documents_dir);
-        auto found = documents.List(filter);
+        auto found = documents.ListPage(
+            filter, (page.page - 1) * page.page_size, page.page_size);
         if (!found.ok()) return ProblemFor(found.status());
         json items = json::array();
-        for (const domain::Document& d : *found) {
-          if (!d.theme.empty() && !ctx->modules.IsEnabled(d.theme)) continue;
+        for (const domain::Document& d : found->items) {
           items.push_back(DocumentJson(d));
         }
-        return Collection(items, page);
+        return CollectionPage(items, found->total, page);
       }));
   if (!status.ok()) return status;
 
@@ -579,16 +597,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
               query.type->substr(0, 40) + "'"));
         }
         // Filtering reads each match's row: only when a module is off.
-        std::set<std::string> enabled;
-        bool all_enabled = true;
-        for (const auto& info : ctx->modules.Modules()) {
-          if (ctx->modules.IsEnabled(info.id)) {
-            enabled.insert(info.id);
-          } else {
-            all_enabled = false;
-          }
-        }
-        if (!all_enabled) query.visible_themes = std::move(enabled);
+        query.visible_themes = VisibleThemes(*ctx);
         query.offset = (chosen.page - 1) * chosen.page_size;
         query.limit = chosen.page_size;
         auto answer = search->Search(query);

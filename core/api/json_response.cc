@@ -77,6 +77,14 @@ http::Response Collection(const nlohmann::json& all_items, const Page& page) {
                     {"pageSize", page.page_size}});
 }
 
+http::Response CollectionPage(nlohmann::json page_items, std::int64_t total,
+                              const Page& page) {
+  return Json(200, {{"items", std::move(page_items)},
+                    {"total", total},
+                    {"page", page.page},
+                    {"pageSize", page.page_size}});
+}
+
 Result<std::int64_t> IdParam(const http::Request& request,
                              std::string_view name, std::string_view what) {
   std::string_view text = request.Param(name);

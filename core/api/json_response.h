@@ -58,6 +58,9 @@ nlohmann::json MonthSchema();
 
 // {"items": [...the page...], "total": N, "page": p, "pageSize": s}.
 http::Response Collection(const nlohmann::json& all_items, const Page& page);
+// The same answer when the page's items were read alone: total counts all.
+http::Response CollectionPage(nlohmann::json page_items, std::int64_t total,
+                              const Page& page);
 
 http::Response Json(int status, const nlohmann::json& body);
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "core/base/time_format.h"
 #include "core/domain/covenant_term.h"
@@ -431,15 +432,17 @@ Result<Document> Documents::Upload(DocumentInput input, std::string_view bytes,
   return document;
 }
 
-Result<std::vector<Document>> Documents::List(const DocumentFilter& filter) {
-  std::vector<storage::Value> params;
-  std::string sql = kSelect;
-  sql += " WHERE 1 = 1";
+namespace {
+
+// The WHERE clause of filter, its values appended to params.
+std::string WhereOf(const DocumentFilter& filter,
+                    std::vector<storage::Value>& params) {
+  std::string where = " WHERE 1 = 1";
   auto add = [&](const char* condition, storage::Value value) {
     params.push_back(std::move(value));
-    sql += " AND ";
-    sql += condition;
-    sql += std::to_string(params.size());
+    where += " AND ";
+    where += condition;
+    where += std::to_string(params.size());
   };
   if (filter.theme) add("theme_id = ?", *filter.theme);
   if (filter.kind) add("kind = ?", *filter.kind);
@@ -447,6 +450,25 @@ Result<std::vector<Document>> Documents::List(const DocumentFilter& filter) {
   if (filter.year) {
     add("substr(date, 1, 4) = ?", std::to_string(*filter.year));
   }
+  if (filter.visible_themes) {
+    nlohmann::json visible = nlohmann::json::array();
+    for (const std::string& theme : *filter.visible_themes) {
+      visible.push_back(theme);
+    }
+    params.emplace_back(visible.dump());
+    where +=
+        " AND (theme_id IS NULL OR theme_id IN (SELECT value FROM "
+        "json_each(?" +
+        std::to_string(params.size()) + ")))";
+  }
+  return where;
+}
+
+}  // namespace
+
+Result<std::vector<Document>> Documents::List(const DocumentFilter& filter) {
+  std::vector<storage::Value> params;
+  std::string sql = kSelect + WhereOf(filter, params);
   sql += " ORDER BY date DESC, id DESC";
   std::vector<Document> out;
   Status status = database_.Read([&](storage::Connection& db) {
@@ -457,6 +479,34 @@ Result<std::vector<Document>> Documents::List(const DocumentFilter& filter) {
   });
   if (!status.ok()) return status;
   return out;
+}
+
+Result<DocumentPage> Documents::ListPage(const DocumentFilter& filter,
+                                         std::size_t offset,
+                                         std::size_t limit) {
+  std::vector<storage::Value> params;
+  std::string where = WhereOf(filter, params);
+  std::string count = "SELECT count(*) AS n FROM documents" + where;
+  std::vector<storage::Value> paged = params;
+  paged.emplace_back(static_cast<std::int64_t>(limit));
+  paged.emplace_back(static_cast<std::int64_t>(offset));
+  std::string sql = kSelect + where + " ORDER BY date DESC, id DESC LIMIT ?" +
+                    std::to_string(params.size() + 1) + " OFFSET ?" +
+                    std::to_string(params.size() + 2);
+  DocumentPage page;
+  Status status = database_.Read([&](storage::Connection& db) {
+    Status counted = db.Execute(count, params, [&](const storage::Row& row) {
+      page.total = row.Integer("n");
+      return false;
+    });
+    if (!counted.ok()) return counted;
+    return db.Execute(sql, paged, [&](const storage::Row& row) {
+      page.items.push_back(DocumentOf(row));
+      return true;
+    });
+  });
+  if (!status.ok()) return status;
+  return page;
 }
 
 Result<std::optional<Document>> Documents::Get(std::int64_t id) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -88,6 +89,15 @@ struct DocumentFilter {
   std::optional<std::string> kind;
   std::optional<std::string> city;
   std::optional<int> year;
+  // When set, only documents of these themes or of none (the enabled
+  // modules' documents).
+  std::optional<std::set<std::string>> visible_themes;
+};
+
+// A page of the documents a filter selects, and how many it selects.
+struct DocumentPage {
+  std::vector<Document> items;
+  std::int64_t total = 0;
 };
 
 class Documents {
@@ -106,6 +116,10 @@ class Documents {
 
   // The documents filter selects, newest date first.
   Result<std::vector<Document>> List(const DocumentFilter& filter);
+  // limit of them from offset on, and the total, read in one snapshot:
+  // only the page's rows are read.
+  Result<DocumentPage> ListPage(const DocumentFilter& filter,
+                                std::size_t offset, std::size_t limit);
 
   // The document, or nullopt when there is none with id.
   Result<std::optional<Document>> Get(std::int64_t id);

@@ -273,6 +273,31 @@ TEST_F(DocumentsTest, SearchFiltersAndRefusesAnEmptyOrLongQuery) {
                            R"({"enabled":false})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Search("zonnedakkaart")["total"], 0);
+  // Nor are its documents listed.
+  EXPECT_EQ(json::parse(Get("/api/v1/documents").body)["total"], 0);
+}
+
+TEST_F(DocumentsTest, TheListPagesNewestFirstAndCountsAll) {
+  for (int day = 1; day <= 5; ++day) {
+    auto fields = Plan("Verslag " + std::to_string(day));
+    fields["date"] = "2014-03-0" + std::to_string(day);
+    ASSERT_EQ(Upload(admin_, fields, "v.txt",
+                     "Verslag van dag " + std::to_string(day))
+                  .status,
+              201);
+  }
+  json second = json::parse(Get("/api/v1/documents?page=2&pageSize=2").body);
+  EXPECT_EQ(second["total"], 5);
+  EXPECT_EQ(second["page"], 2);
+  ASSERT_EQ(second["items"].size(), 2u);
+  EXPECT_EQ(second["items"][0]["title"], "Verslag 3");
+  EXPECT_EQ(second["items"][1]["title"], "Verslag 2");
+  json last = json::parse(Get("/api/v1/documents?page=3&pageSize=2").body);
+  ASSERT_EQ(last["items"].size(), 1u);
+  EXPECT_EQ(last["items"][0]["title"], "Verslag 1");
+  json past = json::parse(Get("/api/v1/documents?page=4&pageSize=2").body);
+  EXPECT_EQ(past["total"], 5);
+  EXPECT_TRUE(past["items"].empty());
 }
 
 TEST_F(DocumentsTest, WrongTypesAndTooLargeFilesAreRefusedAndNotStored) {
