@@ -541,8 +541,11 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
     answer.total = static_cast<std::int64_t>(ranked.size());
     return Status::Ok();
   };
-  // One snapshot for the weighing and the page's rows.
+  // One snapshot for the weighing and the page's rows; the hits' long
+  // texts are read in place.
   Status status = database_.Read([&](storage::Connection& db) -> Status {
+    Status mapped = db.MapPages();
+    if (!mapped.ok()) return mapped;
     Status weighed = weigh(db);
     if (!weighed.ok() || query.offset >= ranked.size()) return weighed;
     auto end = ranked.begin() +

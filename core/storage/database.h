@@ -128,6 +128,15 @@ class Connection {
   // Restricts what later statements may touch until reset with a default
   // (unrestricted) scope.
   virtual void SetScope(AccessScope scope) = 0;
+
+  // Asks that this connection read pages in place rather than copy each
+  // (SQLite: it maps the database file), for reads of many long texts
+  // spread over the file (the search's hits). Lasts as long as the
+  // connection; call it first in a Read, before any statement. Mapped
+  // pages count as the process's resident memory, which is why a bulk
+  // read (an export) does not ask for it. A no-op where the engine has no
+  // such mode.
+  virtual Status MapPages() { return Status::Ok(); }
 };
 
 // One row changed inside a Write: the table, the row's key (its rowid), and

@@ -207,13 +207,6 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   std::unique_ptr<SqliteConnection> connection(
       new SqliteConnection(db, read_only));
   Status status = connection->RunAsHost("PRAGMA foreign_keys = ON");
-  // A reader maps the file (its first 2 GB, SQLite's limit) rather than
-  // copying every page it reads with pread(2): a search reads whole long
-  // texts for its snippets, and every read gets cheaper. Writes still go
-  // through the write connection's own I/O.
-  if (status.ok() && read_only) {
-    status = connection->RunAsHost("PRAGMA mmap_size = 2147418112");
-  }
   if (!status.ok()) return status.WithContext("opening '" + path + "'");
   return connection;
 }
@@ -233,6 +226,15 @@ int SqliteConnection::Authorize(void* self, int action, const char* arg1,
     return SQLITE_DENY;
   }
   return SQLITE_OK;
+}
+
+Status SqliteConnection::MapPages() {
+  if (mapped_) return Status::Ok();
+  // The file's first 2 GB (SQLite's limit), read without pread(2)'s copy
+  // of every page.
+  Status mapped = RunAsHost("PRAGMA mmap_size = 2147418112");
+  mapped_ = mapped.ok();
+  return mapped;
 }
 
 void SqliteConnection::SetScope(AccessScope scope) {

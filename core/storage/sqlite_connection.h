@@ -56,6 +56,7 @@ class SqliteConnection : public Connection {
   std::int64_t Changes() const override;
   std::int64_t LastInsertId() const override;
   void SetScope(AccessScope scope) override;
+  Status MapPages() override;
 
   // The scope later statements run in.
   const AccessScope& scope() const { return scope_; }
@@ -163,6 +164,8 @@ class SqliteConnection : public Connection {
   AuthorizerState authorizer_;
   // The statement running is the host's own: the authorizer allows all.
   bool as_host_ = false;
+  // MapPages has mapped the file.
+  bool mapped_ = false;
   // Begin has started a transaction that Commit or Rollback has not ended.
   bool in_transaction_ = false;
   // While capturing: whose tables, and the rows changed so far.
