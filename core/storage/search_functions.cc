@@ -6,7 +6,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace smartercities::storage {
@@ -160,23 +159,22 @@ Result<fts5_api*> Fts5Api(sqlite3* db) {
 Status RegisterSearchFunctions(sqlite3* db) {
   auto api = Fts5Api(db);
   if (!api.ok()) return api.status();
+  auto registered = [&](const char* name, fts5_extension_function function,
+                        void* user_data, void (*destroy)(void*)) {
+    int rc = (*api)->xCreateFunction(*api, name, user_data, function, destroy);
+    if (rc == SQLITE_OK) return Status::Ok();
+    return Status::Internal(std::string("cannot register the FTS5 function ") +
+                            name + "(): " + sqlite3_errstr(rc));
+  };
+  // The cache is the connection's; FTS5 deletes it with the connection
+  // (but not when registering fails).
   auto cache = std::make_unique<LengthCache>();
-  for (auto [name, function] :
-       {std::pair{kSearchWeightFunction, &SearchWeight},
-        std::pair{kSearchFirstFunction, &SearchFirst}}) {
-    // The cache is the connection's; FTS5 deletes it with the connection
-    // (but not when registering fails).
-    bool weight = function == &SearchWeight;
-    int rc = (*api)->xCreateFunction(*api, name, weight ? cache.get() : nullptr,
-                                     function,
-                                     weight ? &DeleteLengthCache : nullptr);
-    if (rc != SQLITE_OK) {
-      return Status::Internal(
-          std::string("cannot register the FTS5 function ") + name +
-          "(): " + sqlite3_errstr(rc));
-    }
-    if (weight) static_cast<void>(cache.release());
-  }
+  Status status = registered(kSearchWeightFunction, &SearchWeight, cache.get(),
+                             &DeleteLengthCache);
+  if (!status.ok()) return status;
+  static_cast<void>(cache.release());
+  status = registered(kSearchFirstFunction, &SearchFirst, nullptr, nullptr);
+  if (!status.ok()) return status;
   return Status::Ok();
 }
 
