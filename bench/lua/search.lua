@@ -2,10 +2,16 @@
 -- query of a list,
 --   GET /api/v1/search?q=QUERY
 -- with the query's letters written differently from one request to the
--- next (each letter as itself, %XX or %xx, chosen by a counter that starts
--- at a random point in every run), so that the response cache, which keys
--- on the target as sent, does not answer it; the server decodes them all
--- to the same words, so every request does the same search work.
+-- next, so that the response cache, which keys on the target as sent, does
+-- not answer it. Each letter is written in one of four ways: as itself, as
+-- its capital, or either of those percent-encoded; the server decodes and
+-- folds them all to the same words, so every request does the same search
+-- work. A counter, started at a random point in every run, picks the
+-- spelling: its digits in base 4, one per letter. A query of n letters has
+-- 4^n spellings, all different as targets, and comes back to one only
+-- after 4^n requests of it. (A letter as %XX or %xx gave one target for
+-- the many letters whose code has no hex letter, 'e' = %65, and most
+-- requests were answered from the cache.)
 --
 --   wrk ... -s search.lua URL -- QUERIES
 -- QUERIES is comma-separated; a query of two words joins them with '+'.
@@ -28,19 +34,17 @@ function init(args)
   counter = math.random(0, 2 ^ 30) * #queries
 end
 
--- query with its letters spelled by the digits of variant in base 3.
+-- query with its letters spelled by the digits of variant in base 4: 0 the
+-- letter, 1 its capital, 2 and 3 those percent-encoded.
 local function spelled(query, variant)
   local out = {}
   for i = 1, #query do
     local c = query:sub(i, i)
     if c:match("%a") then
-      local digit = variant % 3
-      variant = (variant - digit) / 3
-      if digit == 1 then
-        c = string.format("%%%02X", c:byte())
-      elseif digit == 2 then
-        c = string.format("%%%02x", c:byte())
-      end
+      local digit = variant % 4
+      variant = (variant - digit) / 4
+      if digit % 2 == 1 then c = c:upper() end
+      if digit >= 2 then c = string.format("%%%02X", c:byte()) end
     end
     table.insert(out, c)
   end
