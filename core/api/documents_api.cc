@@ -238,17 +238,9 @@ std::optional<std::string> TextParameter(const http::Request& request,
 // The themes whose documents and records the public sees: nullopt when
 // every module is on (nothing to filter).
 std::optional<std::set<std::string>> VisibleThemes(ApiContext& context) {
-  std::set<std::string> enabled;
-  bool all_enabled = true;
-  for (const auto& info : context.modules.Modules()) {
-    if (context.modules.IsEnabled(info.id)) {
-      enabled.insert(info.id);
-    } else {
-      all_enabled = false;
-    }
-  }
-  if (all_enabled) return std::nullopt;
-  return enabled;
+  plugins::PluginHost::EnabledModules enabled = context.modules.Enabled();
+  if (enabled.all) return std::nullopt;
+  return std::move(enabled.ids);
 }
 
 Result<domain::Document> LoadDocument(ApiContext& context,

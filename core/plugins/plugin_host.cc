@@ -802,6 +802,19 @@ bool PluginHost::IsEnabled(std::string_view id) const {
   return module && module->accepting.load();
 }
 
+PluginHost::EnabledModules PluginHost::Enabled() const {
+  EnabledModules out;
+  std::lock_guard lock(modules_mutex_);
+  for (const auto& module : modules_) {
+    if (module->accepting.load()) {
+      out.ids.insert(module->id);
+    } else {
+      out.all = false;
+    }
+  }
+  return out;
+}
+
 std::string PluginHost::RenderMetrics() const {
   std::map<std::string_view, int> counts;
   for (ModuleState state :

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,20 +12,32 @@
 namespace smartercities::storage {
 namespace {
 
-// One connection's lengths of rows, by rowid (-1: not read yet), as they
-// were in generation.
-struct LengthCache {
+// The most columns whose first matches search_weight() notes.
+constexpr int kNotedColumns = 16;
+
+// One connection's state of the two functions: the lengths of rows, by
+// rowid (-1: not read yet), as they were in generation; and where in each
+// column search_weight() found the row it weighed last matched, so that
+// search_first() on the same row of the same statement reads it instead of
+// walking the row's positions again.
+struct SearchState {
   std::optional<std::int64_t> generation;
   std::vector<int> words;
+  // The row weighed last (by its statement's FTS5 cursor and rowid), and
+  // the word position of its first match in each column (-1: none);
+  // valid until search_first() takes it.
+  const Fts5Context* weighed = nullptr;
+  sqlite3_int64 weighed_rowid = 0;
+  std::array<int, kNotedColumns> first_in_column{};
 };
 
-void DeleteLengthCache(void* cache) { delete static_cast<LengthCache*>(cache); }
+void DeleteSearchState(void* state) { delete static_cast<SearchState*>(state); }
 
 // The row's length in words: from the cache when generation is not NULL
 // and the row's is there, else from FTS5 (and then kept).
 int RowLength(const Fts5ExtensionApi* api, Fts5Context* fts,
               sqlite3_value* generation, int* length) {
-  auto* cache = static_cast<LengthCache*>(api->xUserData(fts));
+  auto* cache = static_cast<SearchState*>(api->xUserData(fts));
   sqlite3_int64 rowid = api->xRowid(fts);
   if (sqlite3_value_type(generation) == SQLITE_NULL || rowid < 0 ||
       rowid >= kMaxCachedRowid) {
@@ -53,6 +66,8 @@ int RowLength(const Fts5ExtensionApi* api, Fts5Context* fts,
 void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
                   sqlite3_context* context, int num_values,
                   sqlite3_value** values) {
+  auto* state = static_cast<SearchState*>(api->xUserData(fts));
+  state->weighed = nullptr;
   int num_columns = api->xColumnCount(fts);
   int num_phrases = api->xPhraseCount(fts);
   if (num_values != 1 + num_columns + num_phrases) {
@@ -71,18 +86,32 @@ void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
     return;
   }
   ++values;
+  bool noted = num_columns <= kNotedColumns;
+  if (noted) state->first_in_column.fill(-1);
   // Each phrase's occurrences read from its own position list (cheaper
   // than xInst, which merges all phrases' lists into one array first).
+  // They come by column, then position: a column's weight is read at its
+  // first occurrence, which is the phrase's first there.
   double sum = 0;
   for (int p = 0; rc == SQLITE_OK && p < num_phrases; ++p) {
     Fts5PhraseIter iter;
     int column = 0;
     int offset = 0;
+    int last_column = -1;
+    double column_weight = 0;
     double count = 0;
     rc = api->xPhraseFirst(fts, p, &iter, &column, &offset);
     for (; rc == SQLITE_OK && column >= 0;
          api->xPhraseNext(fts, &iter, &column, &offset)) {
-      count += sqlite3_value_double(values[column]);
+      if (column != last_column) {
+        column_weight = sqlite3_value_double(values[column]);
+        last_column = column;
+        if (noted) {
+          int& first = state->first_in_column[static_cast<std::size_t>(column)];
+          if (first < 0 || offset < first) first = offset;
+        }
+      }
+      count += column_weight;
     }
     if (count > 0) {
       sum += sqlite3_value_double(values[num_columns + p]) *
@@ -92,6 +121,10 @@ void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(context, rc);
     return;
+  }
+  if (noted) {
+    state->weighed = fts;
+    state->weighed_rowid = api->xRowid(fts);
   }
   sqlite3_result_double(context, sum);
 }
@@ -105,6 +138,19 @@ void SearchFirst(const Fts5ExtensionApi* api, Fts5Context* fts,
     return;
   }
   int wanted = sqlite3_value_int(values[0]);
+  // What search_weight() found on this row, when it ran just before.
+  auto* state = static_cast<SearchState*>(api->xUserData(fts));
+  if (state->weighed == fts && state->weighed_rowid == api->xRowid(fts) &&
+      wanted >= 0 && wanted < kNotedColumns) {
+    state->weighed = nullptr;
+    int noted = state->first_in_column[static_cast<std::size_t>(wanted)];
+    if (noted < 0) {
+      sqlite3_result_null(context);
+    } else {
+      sqlite3_result_int(context, noted);
+    }
+    return;
+  }
   int first = -1;
   int rc = SQLITE_OK;
   // A phrase's occurrences come by column, then position.
@@ -166,16 +212,15 @@ Status RegisterSearchFunctions(sqlite3* db) {
     return Status::Internal(std::string("cannot register the FTS5 function ") +
                             name + "(): " + sqlite3_errstr(rc));
   };
-  // The cache is the connection's; FTS5 deletes it with the connection
-  // (but not when registering fails).
-  auto cache = std::make_unique<LengthCache>();
-  Status status = registered(kSearchWeightFunction, &SearchWeight, cache.get(),
-                             &DeleteLengthCache);
+  // The state is the connection's, shared by both functions; FTS5 deletes
+  // it with the connection, through search_weight (but not when
+  // registering fails).
+  auto state = std::make_unique<SearchState>();
+  Status status = registered(kSearchWeightFunction, &SearchWeight, state.get(),
+                             &DeleteSearchState);
   if (!status.ok()) return status;
-  static_cast<void>(cache.release());
-  status = registered(kSearchFirstFunction, &SearchFirst, nullptr, nullptr);
-  if (!status.ok()) return status;
-  return Status::Ok();
+  SearchState* shared = state.release();
+  return registered(kSearchFirstFunction, &SearchFirst, shared, nullptr);
 }
 
 }  // namespace smartercities::storage

@@ -54,7 +54,10 @@ inline constexpr const char* kSearchWeightFunction = "search_weight";
 // The FTS5 auxiliary function search_first(table, column): the position
 // (in words) of the first word in the column that the MATCH expression
 // matches, or NULL when it matches none there. What tells a snippet
-// whether to look for a match in a long text at all.
+// whether to look for a match in a long text at all. Called after
+// search_weight() on the same row of the same statement (the search's
+// weighing pass), it answers what that call found on its walk over the
+// row's positions instead of walking them again.
 inline constexpr const char* kSearchFirstFunction = "search_first";
 
 // Registers search_weight and search_first with the FTS5 module of db.

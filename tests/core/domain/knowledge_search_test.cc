@@ -274,5 +274,80 @@ TEST_F(KnowledgeSearchTest,
   }
 }
 
+TEST_F(KnowledgeSearchTest, AHitCarriesEveryFieldOfItsEntry) {
+  Document document;
+  document.id = 7;
+  document.title = "Verslag laadpalen";
+  document.kind = "minutes";
+  document.theme = "groene-stad";
+  document.city = "GM0794";
+  document.date = "2016-03-01";
+  Status indexed = database_->Write([&](storage::Connection& db) {
+    return IndexDocument(db, document, "De raad sprak over de laadpalen.");
+  });
+  ASSERT_TRUE(indexed.ok()) << indexed.message();
+  KnowledgeSearch search(*database_);
+  for (bool weigh_every_match : {false, true}) {
+    SearchQuery query;
+    query.text = "laadpaal";
+    if (weigh_every_match) query.type = "document";
+    auto answer = search.Search(query);
+    ASSERT_TRUE(answer.ok()) << answer.status().message();
+    ASSERT_EQ(answer->hits.size(), 1u) << weigh_every_match;
+    const SearchHit& hit = answer->hits[0];
+    EXPECT_EQ(hit.type, "document");
+    EXPECT_EQ(hit.ref, "7");
+    EXPECT_EQ(hit.title, "Verslag laadpalen");
+    EXPECT_EQ(hit.theme, "groene-stad");
+    EXPECT_EQ(hit.kind, "minutes");
+    EXPECT_EQ(hit.city, "GM0794");
+    EXPECT_EQ(hit.year, 2016);
+    EXPECT_EQ(hit.snippet, std::string("De raad sprak over de ") + kMatchStart +
+                               "laadpalen" + kMatchEnd + ".");
+  }
+  // An entry of the agenda: a city, without theme, kind or year.
+  SearchQuery query;
+  query.text = "helmond";
+  auto answer = search.Search(query);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  ASSERT_EQ(answer->hits.size(), 1u);
+  EXPECT_EQ(answer->hits[0].type, "city");
+  EXPECT_EQ(answer->hits[0].ref, "GM0794");
+  EXPECT_EQ(answer->hits[0].title, "Helmond");
+  EXPECT_EQ(answer->hits[0].city, "GM0794");
+  EXPECT_EQ(answer->hits[0].theme, "");
+  EXPECT_EQ(answer->hits[0].year, std::nullopt);
+}
+
+TEST_F(KnowledgeSearchTest,
+       ASnippetOfTwoWordsStartsAtWhicheverOfThemComesFirstInItsText) {
+  std::string filler;
+  for (int i = 0; i < 400; ++i) filler += "Gemeenteraad vergadert. ";
+  // Each text has the other word first, so a snippet that took the first
+  // word's place, or the row before's, starts at the wrong one.
+  Index(1, "Plan", "Een rotonde hier. " + filler + "Een verkeerslicht daar.");
+  Index(2, "Plan",
+        filler + "Een verkeerslicht daar. " + filler + "Een rotonde hier.");
+  KnowledgeSearch search(*database_);
+  for (const char* text :
+       {"verkeerslichten rotonde", "rotonde verkeerslicht"}) {
+    SearchQuery query;
+    query.text = text;
+    auto answer = search.Search(query);
+    ASSERT_TRUE(answer.ok()) << answer.status().message();
+    ASSERT_EQ(answer->hits.size(), 2u) << text;
+    for (const SearchHit& hit : answer->hits) {
+      std::string first = hit.ref == "1" ? "rotonde" : "verkeerslicht";
+      EXPECT_THAT(hit.snippet,
+                  ::testing::HasSubstr(std::string("Een ") + kMatchStart +
+                                       first + kMatchEnd))
+          << text << ", document " << hit.ref << ": " << hit.snippet;
+      if (hit.ref == "1") {
+        EXPECT_THAT(hit.snippet, ::testing::StartsWith("Een "));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smartercities::domain
