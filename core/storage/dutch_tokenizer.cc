@@ -60,11 +60,12 @@ struct Sequence {
 
 Sequence SequenceAt(std::string_view text, std::size_t i) {
   auto c = static_cast<unsigned char>(text[i]);
+  // ASCII first: most of a Dutch text, and every caller walks it byte by
+  // byte.
+  if (c < 0x80) return {1, IsAsciiAlnum(c)};
   Sequence out;
   out.length = std::min(SequenceLength(c), text.size() - i);
-  if (c < 0x80) {
-    out.letter = IsAsciiAlnum(c);
-  } else if (out.length == 2 && c == 0xC3) {
+  if (out.length == 2 && c == 0xC3) {
     char plain = Unaccent(c, static_cast<unsigned char>(text[i + 1]));
     out.letter = plain != 0 && plain != '/';
   } else {
@@ -222,18 +223,6 @@ std::size_t WordOffset(std::string_view text, std::size_t index) {
   std::size_t words = 0;
   bool in_word = false;
   for (std::size_t i = 0; i < text.size();) {
-    // ASCII, most of a Dutch text, without SequenceAt's cases.
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      bool letter = IsAsciiAlnum(c);
-      if (letter && !in_word) {
-        if (words == index) return i;
-        ++words;
-      }
-      in_word = letter;
-      ++i;
-      continue;
-    }
     Sequence sequence = SequenceAt(text, i);
     if (sequence.letter && !in_word) {
       if (words == index) return i;

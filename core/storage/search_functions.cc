@@ -37,28 +37,28 @@ void DeleteSearchState(void* state) { delete static_cast<SearchState*>(state); }
 // and the row's is there, else from FTS5 (and then kept).
 int RowLength(const Fts5ExtensionApi* api, Fts5Context* fts,
               sqlite3_value* generation, int* length) {
-  auto* cache = static_cast<SearchState*>(api->xUserData(fts));
+  auto* state = static_cast<SearchState*>(api->xUserData(fts));
   sqlite3_int64 rowid = api->xRowid(fts);
   if (sqlite3_value_type(generation) == SQLITE_NULL || rowid < 0 ||
       rowid >= kMaxCachedRowid) {
     return api->xColumnSize(fts, -1, length);
   }
   std::int64_t now = sqlite3_value_int64(generation);
-  if (cache->generation != now) {
-    cache->words.clear();
-    cache->generation = now;
+  if (state->generation != now) {
+    state->words.clear();
+    state->generation = now;
   }
   auto slot = static_cast<std::size_t>(rowid);
-  if (slot < cache->words.size() && cache->words[slot] >= 0) {
-    *length = cache->words[slot];
+  if (slot < state->words.size() && state->words[slot] >= 0) {
+    *length = state->words[slot];
     return SQLITE_OK;
   }
   int rc = api->xColumnSize(fts, -1, length);
   if (rc != SQLITE_OK) return rc;
-  if (slot >= cache->words.size()) {
-    cache->words.resize(std::max(slot + 1, 2 * cache->words.size()), -1);
+  if (slot >= state->words.size()) {
+    state->words.resize(std::max(slot + 1, 2 * state->words.size()), -1);
   }
-  cache->words[slot] = *length;
+  state->words[slot] = *length;
   return SQLITE_OK;
 }
 
