@@ -16,12 +16,16 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
 #include "core/domain/documents.h"
 #include "core/domain/knowledge_search.h"
 #include "core/web/form.h"
+#include "smartercities/json.h"
+#include "smartercities/text.h"
 
 namespace smartercities::api {
 namespace {
@@ -191,6 +195,105 @@ json SearchHitSchema() {
         {"city", NullableString()},
         {"year", {{"type", "integer"}, {"nullable", true}}},
         {"score", {{"type", "number"}}}}}};
+}
+
+// Where a hit's object is read in the API.
+std::string HitLink(const domain::SearchHit& hit) {
+  if (hit.type == "document") return "/api/v1/documents/" + hit.ref;
+  if (hit.type == "theme") return "/api/v1/themes/" + hit.ref;
+  if (hit.type == "agreement") {
+    std::size_t slash = hit.ref.find('/');
+    return "/api/v1/themes/" + hit.ref.substr(0, slash) + "/agreements/" +
+           hit.ref.substr(slash + 1);
+  }
+  if (hit.type == "indicator") return "/api/v1/indicators/" + hit.ref;
+  if (hit.type == "city") return "/api/v1/cities/" + hit.ref;
+  if (hit.type == "project") {
+    return "/api/v1/themes/" + hit.theme + "/projects/" + hit.ref;
+  }
+  if (hit.type == "record")
+    return "/api/v1/themes/" + hit.theme + "/" + hit.ref;
+  return "/api/v1/meetings/" + hit.ref;
+}
+
+void AppendString(std::string& out, std::string_view text) {
+  out += '"';
+  out += sdk::JsonEscape(text);
+  out += '"';
+}
+
+void AppendStringOrNull(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    AppendString(out, text);
+  }
+}
+
+// A page of search hits as the collection envelope, written directly: as
+// nlohmann objects it cost a fifth of a search's time. The members are in
+// the order nlohmann::json wrote them (by name).
+std::string SearchPageBody(const domain::SearchAnswer& answer,
+                           const Page& page) {
+  std::string out = "{\"items\":[";
+  for (const domain::SearchHit& hit : answer.hits) {
+    if (out.back() != '[') out += ',';
+    out += "{\"city\":";
+    AppendStringOrNull(out, hit.city);
+    out += ",\"id\":";
+    AppendString(out, hit.ref);
+    out += ",\"kind\":";
+    AppendStringOrNull(out, hit.kind);
+    out += ",\"link\":";
+    AppendString(out, HitLink(hit));
+    out += ",\"score\":";
+    out += sdk::JsonNumber(hit.score);
+    // The snippet as plain text, then in pieces that say which matched.
+    std::string plain;
+    std::string parts;
+    bool in_match = false;
+    std::size_t from = 0;
+    auto piece_to = [&](std::size_t to) {
+      if (to == from) return;
+      std::string_view piece(hit.snippet.data() + from, to - from);
+      plain += piece;
+      parts += parts.empty() ? "[" : ",";
+      parts +=
+          in_match ? "{\"match\":true,\"text\":" : "{\"match\":false,\"text\":";
+      AppendString(parts, piece);
+      parts += '}';
+    };
+    for (std::size_t i = 0; i < hit.snippet.size(); ++i) {
+      char c = hit.snippet[i];
+      if (c == domain::kMatchStart || c == domain::kMatchEnd) {
+        piece_to(i);
+        from = i + 1;
+        in_match = c == domain::kMatchStart;
+      }
+    }
+    piece_to(hit.snippet.size());
+    out += ",\"snippet\":";
+    AppendString(out, plain);
+    out += ",\"snippetParts\":";
+    out += parts.empty() ? "[" : parts;
+    out += "],\"theme\":";
+    AppendStringOrNull(out, hit.theme);
+    out += ",\"title\":";
+    AppendString(out, hit.title);
+    out += ",\"type\":";
+    AppendString(out, hit.type);
+    out += ",\"year\":";
+    out += hit.year ? std::to_string(*hit.year) : "null";
+    out += '}';
+  }
+  out += "],\"page\":";
+  out += std::to_string(page.page);
+  out += ",\"pageSize\":";
+  out += std::to_string(page.page_size);
+  out += ",\"total\":";
+  out += std::to_string(answer.total);
+  out += '}';
+  return out;
 }
 
 // ?year= as a year (nullopt when absent or empty), or InvalidArgument.
@@ -594,70 +697,7 @@ Status RegisterDocumentRoutes(ApiContext& context) {
         query.limit = chosen.page_size;
         auto answer = search->Search(query);
         if (!answer.ok()) return ProblemFor(answer.status());
-        json items = json::array();
-        for (const domain::SearchHit& hit : answer->hits) {
-          json parts = json::array();
-          std::string plain;
-          std::string piece;
-          bool in_match = false;
-          auto flush = [&] {
-            if (!piece.empty()) {
-              parts.push_back({{"text", piece}, {"match", in_match}});
-            }
-            piece.clear();
-          };
-          for (char c : hit.snippet) {
-            if (c == domain::kMatchStart || c == domain::kMatchEnd) {
-              flush();
-              in_match = c == domain::kMatchStart;
-              continue;
-            }
-            piece += c;
-            plain += c;
-          }
-          flush();
-          std::string link;
-          if (hit.type == "document") {
-            link = "/api/v1/documents/" + hit.ref;
-          } else if (hit.type == "theme") {
-            link = "/api/v1/themes/" + hit.ref;
-          } else if (hit.type == "agreement") {
-            std::size_t slash = hit.ref.find('/');
-            link = "/api/v1/themes/" + hit.ref.substr(0, slash) +
-                   "/agreements/" + hit.ref.substr(slash + 1);
-          } else if (hit.type == "indicator") {
-            link = "/api/v1/indicators/" + hit.ref;
-          } else if (hit.type == "city") {
-            link = "/api/v1/cities/" + hit.ref;
-          } else if (hit.type == "project") {
-            link = "/api/v1/themes/" + hit.theme + "/projects/" + hit.ref;
-          } else if (hit.type == "record") {
-            link = "/api/v1/themes/";
-            link += hit.theme;
-            link += '/';
-            link += hit.ref;
-          } else {
-            link = "/api/v1/meetings/" + hit.ref;
-          }
-          auto or_null = [](const std::string& text) {
-            return text.empty() ? json(nullptr) : json(text);
-          };
-          items.push_back({{"type", hit.type},
-                           {"id", hit.ref},
-                           {"title", hit.title},
-                           {"snippet", plain},
-                           {"snippetParts", parts},
-                           {"link", link},
-                           {"theme", or_null(hit.theme)},
-                           {"kind", or_null(hit.kind)},
-                           {"city", or_null(hit.city)},
-                           {"year", hit.year ? json(*hit.year) : json(nullptr)},
-                           {"score", hit.score}});
-        }
-        return Json(200, {{"items", items},
-                          {"total", answer->total},
-                          {"page", chosen.page},
-                          {"pageSize", chosen.page_size}});
+        return http::Response::Json(200, SearchPageBody(*answer, chosen));
       }));
 }
 
