@@ -216,9 +216,25 @@ std::string HitLink(const domain::SearchHit& hit) {
   return "/api/v1/meetings/" + hit.ref;
 }
 
+// text as a JSON string: runs of printable ASCII as they are, the rest
+// through sdk::JsonEscape (which also replaces bytes that are not UTF-8).
 void AppendString(std::string& out, std::string_view text) {
+  auto plain = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  };
   out += '"';
-  out += sdk::JsonEscape(text);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t from = i;
+    while (i < text.size() && plain(text[i])) ++i;
+    out.append(text.substr(from, i - from));
+    from = i;
+    // A run of other bytes ends at a printable ASCII one, which no UTF-8
+    // sequence contains.
+    while (i < text.size() && !plain(text[i])) ++i;
+    if (i > from) out += sdk::JsonEscape(text.substr(from, i - from));
+  }
   out += '"';
 }
 

@@ -56,7 +56,7 @@ constexpr const char* kAgendaEntries[] = {
     "WHERE decisions != '[]'",
 };
 
-// A hit's columns (type, ref, title, theme, kind, city, year, body), read
+// A hit's columns (type, ref, title, theme, kind, city, year), read
 // from the table in which FTS5 keeps search_index's rows: column i of
 // search_index is c<i> there. One B-tree lookup, where reading the virtual
 // table also copies each value twice (a document's text is tens of
@@ -64,8 +64,12 @@ constexpr const char* kAgendaEntries[] = {
 // KnowledgeSearchTest.AHitCarriesEveryFieldOfItsEntry fails if FTS5 ever
 // keeps them otherwise.
 constexpr const char* kHitColumns =
-    "SELECT c0, c1, c6, c2, c3, c4, c5, c7 FROM search_index_content "
+    "SELECT c0, c1, c6, c2, c3, c4, c5 FROM search_index_content "
     "WHERE id = ?1";
+// The table and column of a hit's body (search_index's body), of which
+// only a part is read (SnippetOf).
+constexpr const char* kContentTable = "search_index_content";
+constexpr const char* kBodyContentColumn = "c7";
 
 static_assert(kFirstAgendaRowid == 1099511627776,
               "kAgendaEntries' rowids start at kFirstAgendaRowid");
@@ -239,65 +243,182 @@ struct FirstMatch {
   std::int64_t word = -1;
 };
 
-// The passage of body around the first word the query matches, with the
-// matched words between kMatchStart and kMatchEnd; the start of body when
-// only the title matched. The scan for matched words starts at first_match,
-// and reads body only up to the passage's end, which for a long document is
-// what makes a page of hits fast (FTS5's snippet() reads every document to
-// its end).
-std::string Snippet(std::string_view body, const QueryTerms& terms,
-                    FirstMatch first_match) {
-  constexpr std::size_t kBefore = 60;
-  constexpr std::size_t kLength = 240;
+// A snippet's passage: from up to kSnippetBefore bytes before the first
+// match, kSnippetLength bytes long.
+constexpr std::size_t kSnippetBefore = 60;
+constexpr std::size_t kSnippetLength = 240;
+// How much of a hit's text is read past its passage, for the end of the
+// passage's last word.
+constexpr std::size_t kSnippetSlack = 256;
+// The most hits (page times page size) a search keeps inside its weighing
+// statement; a page further on is sorted from every match.
+constexpr std::size_t kMaxBestKept = 1000;
+// A hit's text is read in parts of at least this many bytes.
+constexpr std::size_t kTextPartBytes = 16 * 1024;
+
+// Part of a hit's text (the column kBodyColumn of its entry): its bytes
+// from start on, of a text whole bytes long.
+struct TextPart {
+  std::string bytes;
+  std::size_t start = 0;
+  std::size_t whole = 0;
+  std::size_t end() const { return start + bytes.size(); }
+};
+
+// Bytes [offset, offset + length) of entry's text; the empty text when the
+// entry has none.
+Result<TextPart> ReadText(storage::Connection& db, std::int64_t entry,
+                          std::size_t offset, std::size_t length) {
+  auto read =
+      db.ReadPart(kContentTable, kBodyContentColumn, entry, offset, length);
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kNotFound) return TextPart();
+    return read.status();
+  }
+  return TextPart{std::move(read->bytes), offset, read->whole};
+}
+
+// The byte offset of entry's word numbered word (from 0, as FTS5 counts),
+// reading its text from the start a part at a time; the text's length when
+// it has fewer words. *text is the part read last.
+Result<std::int64_t> ByteOfWord(storage::Connection& db, std::int64_t entry,
+                                std::size_t word, TextPart* text) {
+  std::size_t offset = 0;
+  std::size_t length = kTextPartBytes;
+  while (true) {
+    auto part = ReadText(db, entry, offset, length);
+    if (!part.ok()) return part.status();
+    *text = std::move(*part);
+    std::string_view counted = text->bytes;
+    bool last = text->end() >= text->whole;
+    if (!last) {
+      // Up to the last space read: the next part starts a word.
+      std::size_t space = counted.size();
+      while (space > 0 && !IsSpace(counted[space - 1])) --space;
+      if (space == 0) {
+        length *= 2;  // one word longer than a part
+        continue;
+      }
+      counted = counted.substr(0, space);
+    }
+    std::size_t words = 0;
+    std::size_t found = storage::WordOffset(counted, word, &words);
+    if (found < counted.size()) {
+      return static_cast<std::int64_t>(offset + found);
+    }
+    if (last) return static_cast<std::int64_t>(text->whole);
+    word -= words;
+    offset += counted.size();
+  }
+}
+
+// The passage of a text around the first word the query matches, with the
+// matched words between kMatchStart and kMatchEnd; the start of the text
+// when only the title matched (first_byte < 0). The scan for matched words
+// starts at first_byte and stops at the passage's end, which for a long
+// document is what makes a page of hits fast (FTS5's snippet() reads every
+// document to its end). nullopt when the passage needs bytes that text
+// does not hold: the caller reads more.
+std::optional<std::string> Snippet(const TextPart& text,
+                                   const QueryTerms& terms,
+                                   std::int64_t first_byte) {
+  // Byte i of the whole text; i within text.
+  auto at = [&](std::size_t i) { return text.bytes[i - text.start]; };
+  auto slice = [&](std::size_t from, std::size_t to) {
+    return std::string_view(text.bytes).substr(from - text.start, to - from);
+  };
   std::vector<storage::TermMatch> matches;
-  if (first_match.byte >= 0 || first_match.word >= 0) {
+  if (first_byte >= 0) {
     std::size_t skipped =
-        first_match.byte >= 0
-            ? std::min(body.size(), static_cast<std::size_t>(first_match.byte))
-            : storage::WordOffset(body,
-                                  static_cast<std::size_t>(first_match.word));
-    matches = storage::FindTerms(body.substr(skipped), terms.exact,
-                                 terms.prefixes, kLength);
+        std::min(text.whole, static_cast<std::size_t>(first_byte));
+    if (skipped < text.start) return std::nullopt;
+    std::string_view rest =
+        std::string_view(text.bytes)
+            .substr(std::min(text.bytes.size(), skipped - text.start));
+    matches =
+        storage::FindTerms(rest, terms.exact, terms.prefixes, kSnippetLength);
     for (storage::TermMatch& match : matches) {
       match.start += skipped;
       match.end += skipped;
     }
+    // No match in the part read: one may follow.
+    if (matches.empty() && text.end() < text.whole) return std::nullopt;
   }
   std::size_t from = 0;
-  if (!matches.empty() && matches.front().start > kBefore) {
+  if (!matches.empty() && matches.front().start > kSnippetBefore) {
     std::size_t first = matches.front().start;
-    from = first - kBefore;
-    while (from < first && !IsSpace(body[from])) ++from;
+    from = first - kSnippetBefore;
+    if (from < text.start) return std::nullopt;
+    while (from < first && !IsSpace(at(from))) ++from;
   }
-  std::size_t to = std::min(body.size(), from + kLength);
-  if (to < body.size()) {
+  std::size_t to = std::min(text.whole, from + kSnippetLength);
+  if (from < text.start || (to < text.whole && to >= text.end())) {
+    return std::nullopt;
+  }
+  if (to < text.whole) {
     std::size_t space = to;
-    while (space > from && !IsSpace(body[space])) --space;
+    while (space > from && !IsSpace(at(space))) --space;
     std::size_t least = matches.empty() ? from : matches.front().end;
     if (space > least) {
       to = space;
     } else {
       while (to > least &&
-             (static_cast<unsigned char>(body[to]) & 0xC0) == 0x80) {
+             (static_cast<unsigned char>(at(to)) & 0xC0) == 0x80) {
         --to;
       }
     }
   }
   std::string out;
   if (from > 0) out += "… ";
-  std::size_t at = from;
+  std::size_t next = from;
   for (const storage::TermMatch& match : matches) {
-    if (match.start < at || match.end > to) continue;
-    AppendCollapsed(out, body.substr(at, match.start - at));
+    if (match.start < next || match.end > to) continue;
+    AppendCollapsed(out, slice(next, match.start));
     out += kMatchStart;
-    out.append(body.substr(match.start, match.end - match.start));
+    out.append(slice(match.start, match.end));
     out += kMatchEnd;
-    at = match.end;
+    next = match.end;
   }
-  AppendCollapsed(out, body.substr(at, to - at));
+  AppendCollapsed(out, slice(next, to));
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (to < body.size()) out += " …";
+  if (to < text.whole) out += " …";
   return out;
+}
+
+// The snippet of entry, whose first match is first: reads the part of its
+// text the passage needs, and the whole text only when that is not
+// enough.
+Result<std::string> SnippetOf(storage::Connection& db, std::int64_t entry,
+                              const QueryTerms& terms, FirstMatch first) {
+  TextPart text;
+  std::int64_t byte = first.byte;
+  if (byte < 0 && first.word >= 0) {
+    auto found =
+        ByteOfWord(db, entry, static_cast<std::size_t>(first.word), &text);
+    if (!found.ok()) return found.status();
+    byte = *found;
+  }
+  std::size_t from =
+      byte < 0 ? 0
+               : static_cast<std::size_t>(byte) -
+                     std::min<std::size_t>(static_cast<std::size_t>(byte),
+                                           kSnippetBefore);
+  std::size_t to = (byte < 0 ? 0 : static_cast<std::size_t>(byte)) +
+                   kSnippetLength + kSnippetSlack;
+  bool covered = first.byte < 0 && first.word >= 0 && text.start <= from &&
+                 (text.end() >= to || text.end() >= text.whole);
+  if (!covered) {
+    auto part = ReadText(db, entry, from, to - from);
+    if (!part.ok()) return part.status();
+    text = std::move(*part);
+  }
+  std::optional<std::string> snippet = Snippet(text, terms, byte);
+  if (!snippet && text.whole > 0) {
+    auto whole = ReadText(db, entry, 0, text.whole);
+    if (!whole.ok()) return whole.status();
+    snippet = Snippet(*whole, terms, byte);
+  }
+  return snippet.value_or("");
 }
 
 }  // namespace
@@ -467,6 +588,24 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
     sql += conditions;
     return sql;
   };
+  // The statement that counts the matches and keeps the best `need` of
+  // them (search_best()): the match, the collection's number, need, the
+  // column of the first match, the index's generation, then one rarity
+  // per word.
+  auto best_sql = [&] {
+    std::string sql =
+        "SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?1 "
+        "AND ";
+    sql += storage::kSearchBestFunction;
+    sql += "(search_index, ?2, ?3, ?4, ?5, ";
+    sql += kColumnWeights;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      sql += ", ?";
+      sql += std::to_string(6 + i);
+    }
+    sql += ")";
+    return sql;
+  };
   struct Ranked {
     std::int64_t entry;
     double score;
@@ -523,8 +662,7 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
       }
     }
     // Otherwise every match is weighed: each word by its own rarity.
-    std::vector<storage::Value> weighed = params;
-    weighed.emplace_back(totals->generation);
+    std::vector<double> rarities;
     for (const QueryWord& word : words) {
       std::vector<std::string> word_terms;
       if (!word.prefix) word_terms = storage::DutchTerms(word.text);
@@ -544,8 +682,37 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
             });
         if (!counted.ok()) return counted;
       }
-      weighed.emplace_back(rarity(with_word));
+      rarities.push_back(rarity(with_word));
     }
+    if (unfiltered && need <= kMaxBestKept) {
+      // The statement keeps the best rows itself and returns their count.
+      std::int64_t number = ++best_queries_;
+      std::vector<storage::Value> best = {
+          match, number, static_cast<std::int64_t>(need),
+          std::int64_t{kBodyColumn}, totals->generation};
+      best.insert(best.end(), rarities.begin(), rarities.end());
+      Status counted =
+          db.Execute(best_sql(), best, [&](const storage::Row& row) {
+            answer.total = row.Integer("n");
+            return false;
+          });
+      if (!counted.ok()) return counted;
+      return db.ExecuteViews(
+          std::string("SELECT ") + storage::kSearchBestRowsFunction + "(?1)",
+          std::vector<storage::Value>{number},
+          [&](std::span<const storage::ValueView> row) {
+            const auto* blob = std::get_if<std::string_view>(&row[0]);
+            if (blob == nullptr) return false;
+            for (const storage::BestRow& kept : storage::BestRowsOf(*blob)) {
+              ranked.push_back(
+                  {kept.rowid, kept.weight, FirstMatch{.word = kept.first}});
+            }
+            return false;
+          });
+    }
+    std::vector<storage::Value> weighed = params;
+    weighed.emplace_back(totals->generation);
+    weighed.insert(weighed.end(), rarities.begin(), rarities.end());
     Status read =
         db.ExecuteViews(weigh_sql(where, params.size() + 1), weighed, collect);
     if (!read.ok()) return read;
@@ -582,15 +749,15 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
             if (const auto* year = std::get_if<std::int64_t>(&row[6])) {
               hit.year = static_cast<int>(*year);
             }
-            // A long text is read from its first match on.
-            const auto* body = std::get_if<std::string_view>(&row[7]);
-            hit.snippet =
-                Snippet(body ? *body : std::string_view(), terms, it->first);
             hit.score = it->score;
             answer.hits.push_back(std::move(hit));
             return false;
           });
       if (!read.ok()) return read;
+      // Of a long text, only the part around its first match is read.
+      auto snippet = SnippetOf(db, it->entry, terms, it->first);
+      if (!snippet.ok()) return snippet.status();
+      answer.hits.back().snippet = std::move(*snippet);
     }
     return Status::Ok();
   });

@@ -127,6 +127,8 @@ class KnowledgeSearch {
   // Which registers the index holds: a hash of their declarations.
   std::atomic<std::size_t> indexed_registers_{0};
   std::atomic<bool> champions_built_{false};
+  // The number of the last search_best() collection (search_functions.h).
+  std::atomic<std::int64_t> best_queries_{0};
 };
 
 // The index entry of a document, written inside the caller's write.

@@ -137,6 +137,22 @@ class Connection {
   // read (an export) does not ask for it. A no-op where the engine has no
   // such mode.
   virtual Status MapPages() { return Status::Ok(); }
+
+  // Part of one long value: bytes [offset, offset + length) of the text or
+  // blob in column of table's row rowid, read without the rest of it, and
+  // the value's whole length in bytes. A snippet needs a few hundred bytes
+  // of a document's text of tens of kilobytes. Fewer bytes come back when
+  // the value ends sooner. NotFound when there is no such row or its value
+  // is NULL or not text or a blob. For the core's own tables: refused on a
+  // connection whose scope is a plugin's.
+  struct ValuePart {
+    std::string bytes;
+    std::size_t whole = 0;
+  };
+  virtual Result<ValuePart> ReadPart(std::string_view table,
+                                     std::string_view column,
+                                     std::int64_t rowid, std::size_t offset,
+                                     std::size_t length) = 0;
 };
 
 // One row changed inside a Write: the table, the row's key (its rowid), and

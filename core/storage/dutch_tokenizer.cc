@@ -219,18 +219,20 @@ std::vector<std::string> FoldedWords(std::string_view text) {
   return words;
 }
 
-std::size_t WordOffset(std::string_view text, std::size_t index) {
-  std::size_t words = 0;
+std::size_t WordOffset(std::string_view text, std::size_t index,
+                       std::size_t* words) {
+  std::size_t counted = 0;
   bool in_word = false;
   for (std::size_t i = 0; i < text.size();) {
     Sequence sequence = SequenceAt(text, i);
     if (sequence.letter && !in_word) {
-      if (words == index) return i;
-      ++words;
+      if (counted == index) return i;
+      ++counted;
     }
     in_word = sequence.letter;
     i += sequence.length;
   }
+  if (words != nullptr) *words = counted;
   return text.size();
 }
 

@@ -56,8 +56,10 @@ std::vector<std::string> FoldedWords(std::string_view text);
 
 // The byte offset at which the word numbered index (from 0, as the
 // tokenizer counts them: FTS5's positions) starts; text.size() when text
-// has fewer words. Counts without folding or stemming.
-std::size_t WordOffset(std::string_view text, std::size_t index);
+// has fewer words, and then *words (when given) says how many it has.
+// Counts without folding or stemming.
+std::size_t WordOffset(std::string_view text, std::size_t index,
+                       std::size_t* words = nullptr);
 
 // A word of a text found by FindTerms: its bytes [start, end).
 struct TermMatch {

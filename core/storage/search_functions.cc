@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,17 @@ struct SearchState {
   const Fts5Context* weighed = nullptr;
   sqlite3_int64 weighed_rowid = 0;
   std::array<int, kNotedColumns> first_in_column{};
+  // search_best()'s collection: its number, how many rows it keeps, and
+  // the rows, as a heap with the worst kept row on top.
+  std::optional<std::int64_t> best_query;
+  std::size_t best_keep = 0;
+  std::vector<BestRow> best;
 };
+
+// Whether a ranks before b: higher weight, then lower rowid.
+bool Better(const BestRow& a, const BestRow& b) {
+  return a.weight != b.weight ? a.weight > b.weight : a.rowid < b.rowid;
+}
 
 void DeleteSearchState(void* state) { delete static_cast<SearchState*>(state); }
 
@@ -62,28 +73,31 @@ int RowLength(const Fts5ExtensionApi* api, Fts5Context* fts,
   return SQLITE_OK;
 }
 
-// search_weight(table, generation, column weights..., phrase factors...).
-void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
-                  sqlite3_context* context, int num_values,
-                  sqlite3_value** values) {
+// Weighs the row for search_weight() and search_best(): values are the
+// generation, the column weights and the phrase factors. Notes the first
+// matched position in each column for search_first(). false after setting
+// context's error.
+bool Weigh(const Fts5ExtensionApi* api, Fts5Context* fts,
+           sqlite3_context* context, const char* function, int num_values,
+           sqlite3_value** values, double* weight) {
   auto* state = static_cast<SearchState*>(api->xUserData(fts));
   state->weighed = nullptr;
   int num_columns = api->xColumnCount(fts);
   int num_phrases = api->xPhraseCount(fts);
   if (num_values != 1 + num_columns + num_phrases) {
-    std::string message =
-        std::string(kSearchWeightFunction) + "() takes the generation, " +
-        std::to_string(num_columns) + " column weights and " +
-        std::to_string(num_phrases) + " phrase factors, got " +
-        std::to_string(num_values) + " values";
+    std::string message = std::string(function) + "() takes the generation, " +
+                          std::to_string(num_columns) + " column weights and " +
+                          std::to_string(num_phrases) +
+                          " phrase factors, got " + std::to_string(num_values) +
+                          " values";
     sqlite3_result_error(context, message.c_str(), -1);
-    return;
+    return false;
   }
   int length = 0;
   int rc = RowLength(api, fts, values[0], &length);
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(context, rc);
-    return;
+    return false;
   }
   ++values;
   bool noted = num_columns <= kNotedColumns;
@@ -120,13 +134,88 @@ void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
   }
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(context, rc);
-    return;
+    return false;
   }
   if (noted) {
     state->weighed = fts;
     state->weighed_rowid = api->xRowid(fts);
   }
-  sqlite3_result_double(context, sum);
+  *weight = sum;
+  return true;
+}
+
+// search_weight(table, generation, column weights..., phrase factors...).
+void SearchWeight(const Fts5ExtensionApi* api, Fts5Context* fts,
+                  sqlite3_context* context, int num_values,
+                  sqlite3_value** values) {
+  double weight = 0;
+  if (Weigh(api, fts, context, kSearchWeightFunction, num_values, values,
+            &weight)) {
+    sqlite3_result_double(context, weight);
+  }
+}
+
+// search_best(table, query, keep, column, generation, column weights...,
+// phrase factors...).
+void SearchBest(const Fts5ExtensionApi* api, Fts5Context* fts,
+                sqlite3_context* context, int num_values,
+                sqlite3_value** values) {
+  if (num_values < 3) {
+    sqlite3_result_error(
+        context, "search_best() takes the query, how many to keep, a column",
+        -1);
+    return;
+  }
+  auto* state = static_cast<SearchState*>(api->xUserData(fts));
+  std::int64_t query = sqlite3_value_int64(values[0]);
+  std::int64_t keep = sqlite3_value_int64(values[1]);
+  int column = sqlite3_value_int(values[2]);
+  if (state->best_query != query) {
+    state->best_query = query;
+    state->best_keep =
+        static_cast<std::size_t>(std::max<std::int64_t>(keep, 0));
+    state->best.clear();
+  }
+  double weight = 0;
+  if (!Weigh(api, fts, context, kSearchBestFunction, num_values - 3, values + 3,
+             &weight)) {
+    return;
+  }
+  sqlite3_result_int(context, 1);
+  BestRow row{.rowid = api->xRowid(fts), .weight = weight};
+  std::vector<BestRow>& best = state->best;
+  if (best.size() == state->best_keep &&
+      (best.empty() || !Better(row, best.front()))) {
+    return;
+  }
+  if (column >= 0 && column < kNotedColumns && state->weighed == fts) {
+    row.first = state->first_in_column[static_cast<std::size_t>(column)];
+  }
+  if (best.size() == state->best_keep) {
+    std::pop_heap(best.begin(), best.end(), Better);
+    best.back() = row;
+  } else {
+    best.push_back(row);
+  }
+  std::push_heap(best.begin(), best.end(), Better);
+}
+
+// search_best_rows(query).
+void SearchBestRows(sqlite3_context* context, int num_values,
+                    sqlite3_value** values) {
+  auto* state = static_cast<SearchState*>(sqlite3_user_data(context));
+  std::vector<BestRow> rows;
+  if (num_values == 1 && state->best_query == sqlite3_value_int64(values[0])) {
+    rows = std::move(state->best);
+    state->best.clear();
+    std::sort_heap(rows.begin(), rows.end(), Better);
+  }
+  if (rows.empty()) {
+    sqlite3_result_zeroblob(context, 0);  // a NULL pointer would be NULL
+  } else {
+    sqlite3_result_blob64(context, rows.data(), rows.size() * sizeof(BestRow),
+                          SQLITE_TRANSIENT);
+  }
 }
 
 // search_first(table, column).
@@ -177,6 +266,14 @@ void SearchFirst(const Fts5ExtensionApi* api, Fts5Context* fts,
 
 }  // namespace
 
+std::vector<BestRow> BestRowsOf(std::string_view blob) {
+  std::vector<BestRow> rows;
+  if (blob.size() % sizeof(BestRow) != 0) return rows;
+  rows.resize(blob.size() / sizeof(BestRow));
+  std::memcpy(rows.data(), blob.data(), blob.size());
+  return rows;
+}
+
 double TermWeight(double count, double length) {
   constexpr double kK1 = 1.2;
   constexpr double kB = 0.75;
@@ -220,7 +317,19 @@ Status RegisterSearchFunctions(sqlite3* db) {
                              &DeleteSearchState);
   if (!status.ok()) return status;
   SearchState* shared = state.release();
-  return registered(kSearchFirstFunction, &SearchFirst, shared, nullptr);
+  status = registered(kSearchFirstFunction, &SearchFirst, shared, nullptr);
+  if (!status.ok()) return status;
+  status = registered(kSearchBestFunction, &SearchBest, shared, nullptr);
+  if (!status.ok()) return status;
+  int rc = sqlite3_create_function_v2(
+      db, kSearchBestRowsFunction, 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, shared,
+      &SearchBestRows, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    return Status::Internal(std::string("cannot register the function ") +
+                            kSearchBestRowsFunction +
+                            "(): " + sqlite3_errstr(rc));
+  }
+  return Status::Ok();
 }
 
 }  // namespace smartercities::storage

@@ -1,8 +1,8 @@
 // search_functions.h — the knowledge base's own FTS5 functions, and how
 // much a text weighs for a word of a search, in one place for the search's
 // two ways of ranking (core/domain/knowledge_search.h): the weights kept
-// per word when a text is indexed, and the SQL function search_weight()
-// that computes them for the rows a query matches.
+// per word when a text is indexed, and the SQL functions search_weight()
+// and search_best() that compute them for the rows a query matches.
 //
 // The weight is BM25's (k1 = 1.2, b = 0.75) without the word's rarity
 // (idf), which the search multiplies in at query time. Its length
@@ -17,6 +17,8 @@
 #define SMARTERCITIES_CORE_STORAGE_SEARCH_FUNCTIONS_H_
 
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "core/base/status.h"
 
@@ -60,7 +62,36 @@ inline constexpr const char* kSearchWeightFunction = "search_weight";
 // row's positions instead of walking them again.
 inline constexpr const char* kSearchFirstFunction = "search_first";
 
-// Registers search_weight and search_first with the FTS5 module of db.
+// The FTS5 auxiliary function search_best(table, query, keep, column,
+// generation, w_1, ..., w_C, idf_1, ..., idf_P), for a WHERE clause: true
+// for every row. It weighs the row as search_weight() does with the
+// arguments from generation on, and keeps the best `keep` rows (highest
+// weight, then lowest rowid) with the position of their first match in
+// column, as search_first() gives it. `query` numbers the collection: a
+// number other than the last one's starts afresh, so the caller uses a new
+// number each time. With count(*) over the rows the statement gives the
+// number of matches, and no row is returned to the caller one by one (for
+// a query with thousands of matches that was a fifth of its time).
+inline constexpr const char* kSearchBestFunction = "search_best";
+
+// The SQL function search_best_rows(query): the rows search_best() kept
+// for query, best first, as a blob that BestRowsOf reads; taken, so a
+// second call answers none. An empty blob when query is not the last one
+// collected.
+inline constexpr const char* kSearchBestRowsFunction = "search_best_rows";
+
+struct BestRow {
+  std::int64_t rowid = 0;
+  double weight = 0;
+  std::int64_t first = -1;  // -1: no match in the column
+};
+
+// The rows in a blob from search_best_rows(); empty for a blob that is not
+// one.
+std::vector<BestRow> BestRowsOf(std::string_view blob);
+
+// Registers search_weight, search_first, search_best and search_best_rows
+// on db.
 Status RegisterSearchFunctions(sqlite3* db);
 
 // The FTS5 module's API of db; kInternal when the library has no FTS5.

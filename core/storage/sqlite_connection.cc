@@ -174,6 +174,7 @@ SqliteConnection::SqliteConnection(sqlite3* db, bool read_only)
 }
 
 SqliteConnection::~SqliteConnection() {
+  ClosePartBlob();
   for (auto& [key, statement] : statements_) sqlite3_finalize(statement);
   sqlite3_close_v2(db_);
 }
@@ -235,6 +236,64 @@ Status SqliteConnection::MapPages() {
   Status mapped = RunAsHost("PRAGMA mmap_size = 2147418112");
   mapped_ = mapped.ok();
   return mapped;
+}
+
+Result<Connection::ValuePart> SqliteConnection::ReadPart(
+    std::string_view table, std::string_view column, std::int64_t rowid,
+    std::size_t offset, std::size_t length) {
+  std::string where = std::string(table) + "." + std::string(column) +
+                      " of row " + std::to_string(rowid);
+  if (!scope_.table_prefix.empty()) {
+    return Status::PermissionDenied(
+        "reading part of " + where + " is for the core's tables; " +
+        scope_.owner + " reads its values with SQL");
+  }
+  // Incremental blob I/O: copies only the bytes asked for, where a column
+  // read assembles the whole value from its overflow pages. Within a
+  // transaction the handle of the last read moves to the next row.
+  int rc = SQLITE_ABORT;
+  if (part_blob_ != nullptr && in_transaction_ && table == part_table_ &&
+      column == part_column_) {
+    rc = sqlite3_blob_reopen(part_blob_, rowid);
+  }
+  if (rc != SQLITE_OK) {
+    // Not open, another column, or the handle could not move (no such
+    // row, or one written since): opened afresh for the reason.
+    ClosePartBlob();
+    part_table_ = table;
+    part_column_ = column;
+    rc = sqlite3_blob_open(db_, "main", part_table_.c_str(),
+                           part_column_.c_str(), rowid, 0, &part_blob_);
+  }
+  if (rc != SQLITE_OK) {
+    std::string reason = sqlite3_errmsg(db_);
+    ClosePartBlob();
+    if ((rc & 0xff) == SQLITE_ERROR) {
+      return Status::NotFound("no text to read in " + where + ": " + reason);
+    }
+    return Status::Internal("reading " + where + ": " + reason);
+  }
+  sqlite3_blob* blob = part_blob_;
+  ValuePart part;
+  part.whole = static_cast<std::size_t>(sqlite3_blob_bytes(blob));
+  if (offset < part.whole) {
+    part.bytes.resize(std::min(length, part.whole - offset));
+    rc = sqlite3_blob_read(blob, part.bytes.data(),
+                           static_cast<int>(part.bytes.size()),
+                           static_cast<int>(offset));
+  }
+  if (rc != SQLITE_OK) {
+    std::string reason = sqlite3_errmsg(db_);
+    ClosePartBlob();
+    return Status::Internal("reading " + where + ": " + reason);
+  }
+  if (!in_transaction_) ClosePartBlob();
+  return part;
+}
+
+void SqliteConnection::ClosePartBlob() {
+  if (part_blob_ != nullptr) sqlite3_blob_close(part_blob_);
+  part_blob_ = nullptr;
 }
 
 void SqliteConnection::SetScope(AccessScope scope) {
@@ -733,6 +792,7 @@ Status SqliteConnection::Begin(const char* begin_sql) {
 }
 
 Status SqliteConnection::Commit() {
+  ClosePartBlob();
   if (!in_transaction_) {
     return Status::FailedPrecondition("there is no transaction to commit");
   }
@@ -756,6 +816,7 @@ Status SqliteConnection::Commit() {
 }
 
 Status SqliteConnection::Rollback() {
+  ClosePartBlob();
   in_transaction_ = false;
   if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
   return RunTransactionStatement("ROLLBACK");

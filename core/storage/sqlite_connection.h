@@ -24,6 +24,7 @@
 #include "core/storage/database.h"
 
 struct sqlite3;
+struct sqlite3_blob;
 struct sqlite3_stmt;
 
 namespace smartercities::storage {
@@ -57,6 +58,9 @@ class SqliteConnection : public Connection {
   std::int64_t LastInsertId() const override;
   void SetScope(AccessScope scope) override;
   Status MapPages() override;
+  Result<ValuePart> ReadPart(std::string_view table, std::string_view column,
+                             std::int64_t rowid, std::size_t offset,
+                             std::size_t length) override;
 
   // The scope later statements run in.
   const AccessScope& scope() const { return scope_; }
@@ -168,6 +172,13 @@ class SqliteConnection : public Connection {
   bool mapped_ = false;
   // Begin has started a transaction that Commit or Rollback has not ended.
   bool in_transaction_ = false;
+  // ReadPart's open blob handle and its table and column, moved from row
+  // to row within a transaction (opening one prepares a statement); closed
+  // when the transaction ends.
+  sqlite3_blob* part_blob_ = nullptr;
+  std::string part_table_;
+  std::string part_column_;
+  void ClosePartBlob();
   // While capturing: whose tables, and the rows changed so far.
   const WriteObserver* capture_for_ = nullptr;
   std::vector<RowChange> captured_;

@@ -174,6 +174,51 @@ TEST_F(KnowledgeSearchTest,
 }
 
 TEST_F(KnowledgeSearchTest,
+       ATwoWordSearchKeepsItsBestWhileWeighingAsSortingEveryMatch) {
+  // Unfiltered, the weighing statement keeps the best of a page itself
+  // (search_best); filtered, every match comes back and is sorted. Both
+  // give the same pages, scores and totals.
+  IndexManyCyclePaths();
+  KnowledgeSearch search(*database_);
+  // All but the five whose texts are "fietspaden" only have both words.
+  const std::int64_t total = kChampions + 30 - 5;
+  for (std::size_t offset : {0, 10, 90, 120, 125}) {
+    Page kept = Find(search, "fietspaden gemeenten", offset, false);
+    Page sorted = Find(search, "fietspaden gemeenten", offset, true);
+    EXPECT_EQ(kept.total, total);
+    EXPECT_EQ(kept.total, sorted.total);
+    ASSERT_EQ(kept.hits.size(), sorted.hits.size()) << offset;
+    EXPECT_EQ(
+        kept.hits.size(),
+        std::min<std::size_t>(10, static_cast<std::size_t>(total) - offset))
+        << offset;
+    for (std::size_t i = 0; i < kept.hits.size(); ++i) {
+      EXPECT_EQ(kept.hits[i].first, sorted.hits[i].first)
+          << "hit " << offset + i;
+      EXPECT_DOUBLE_EQ(kept.hits[i].second, sorted.hits[i].second)
+          << "hit " << offset + i;
+    }
+  }
+  // Of texts alike the lower id ranks first, also where a page ends
+  // among them: the second of three is 902.
+  for (std::int64_t id : {903, 901, 902}) {
+    Index(id, "Plan", "rotonde verkeerslicht");
+  }
+  for (bool weigh_every_match : {false, true}) {
+    SearchQuery query;
+    query.text = "rotonde verkeerslichten";
+    query.offset = 1;
+    query.limit = 1;
+    if (weigh_every_match) query.type = "document";
+    auto answer = search.Search(query);
+    ASSERT_TRUE(answer.ok()) << answer.status().message();
+    EXPECT_EQ(answer->total, 3);
+    ASSERT_EQ(answer->hits.size(), 1u);
+    EXPECT_EQ(answer->hits[0].ref, "902") << weigh_every_match;
+  }
+}
+
+TEST_F(KnowledgeSearchTest,
        ADocumentRemovedFromAFullListIsReplacedByTheNextBest) {
   IndexManyCyclePaths();
   KnowledgeSearch search(*database_);
@@ -272,6 +317,27 @@ TEST_F(KnowledgeSearchTest,
       }
     }
   }
+}
+
+TEST_F(KnowledgeSearchTest,
+       ASnippetFarIntoATextIsFoundPastAWordLongerThanAPart) {
+  // The text is read a part at a time up to its first match: here a
+  // "word" of 40,000 letters spans the first parts.
+  std::string text = "Aanhef " + std::string(40000, 'x') + " ";
+  for (int i = 0; i < 3000; ++i) text += "Gemeenteraad vergadert. ";
+  Index(1, "Verslag", text + "Eén verkeerslicht op de rotonde. " + text);
+  KnowledgeSearch search(*database_);
+  SearchQuery query;
+  query.text = "verkeerslichten rotonde";
+  auto answer = search.Search(query);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  ASSERT_EQ(answer->hits.size(), 1u);
+  EXPECT_THAT(answer->hits[0].snippet,
+              ::testing::HasSubstr(std::string("Eén ") + kMatchStart +
+                                   "verkeerslicht" + kMatchEnd + " op de " +
+                                   kMatchStart + "rotonde" + kMatchEnd));
+  EXPECT_THAT(answer->hits[0].snippet, ::testing::StartsWith("… "));
+  EXPECT_THAT(answer->hits[0].snippet, ::testing::EndsWith(" …"));
 }
 
 TEST_F(KnowledgeSearchTest, AHitCarriesEveryFieldOfItsEntry) {

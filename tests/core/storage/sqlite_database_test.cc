@@ -698,5 +698,66 @@ TEST_F(SqliteDatabaseTest, ExecuteViewsRefusesWhatExecuteRefuses) {
   EXPECT_THAT(status.message(), HasSubstr("missing"));
 }
 
+TEST_F(SqliteDatabaseTest, ReadPartReadsOnlyTheBytesAskedOfALongValue) {
+  ASSERT_TRUE(Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body, n)").ok());
+  std::string long_text;
+  for (int i = 0; i < 5000; ++i)
+    long_text += std::to_string(i % 10) + "abcdefghi";
+  Status written = database_->Write([&](Connection& db) {
+    return db.Execute(
+        "INSERT INTO t VALUES (1, ?1, 5), (2, 'kort', NULL), "
+        "(3, NULL, 7)",
+        std::vector<Value>{long_text});
+  });
+  ASSERT_TRUE(written.ok()) << written.message();
+  Status read = database_->Read([&](Connection& db) -> Status {
+    // Rows one after another, as a page of search hits reads them.
+    auto middle = db.ReadPart("t", "body", 1, 30000, 20);
+    EXPECT_TRUE(middle.ok()) << middle.status().message();
+    EXPECT_EQ(middle->bytes, long_text.substr(30000, 20));
+    EXPECT_EQ(middle->whole, long_text.size());
+    auto short_one = db.ReadPart("t", "body", 2, 1, 100);
+    EXPECT_TRUE(short_one.ok()) << short_one.status().message();
+    EXPECT_EQ(short_one->bytes, "ort");
+    EXPECT_EQ(short_one->whole, 4u);
+    auto past_end = db.ReadPart("t", "body", 1, long_text.size() - 3, 100);
+    EXPECT_EQ(past_end->bytes, long_text.substr(long_text.size() - 3));
+    EXPECT_EQ(db.ReadPart("t", "body", 1, long_text.size() + 5, 10)->bytes, "");
+    // No value to read: a NULL, a number, no such row.
+    EXPECT_EQ(db.ReadPart("t", "body", 3, 0, 10).status().code(),
+              StatusCode::kNotFound);
+    EXPECT_EQ(db.ReadPart("t", "n", 1, 0, 10).status().code(),
+              StatusCode::kNotFound);
+    auto missing = db.ReadPart("t", "body", 9, 0, 10);
+    EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+    EXPECT_THAT(missing.status().message(), HasSubstr("t.body of row 9"));
+    // After a failure the next row reads as before.
+    EXPECT_EQ(db.ReadPart("t", "body", 1, 0, 10)->bytes,
+              long_text.substr(0, 10));
+    // A plugin's connection may not: its tables are read with SQL.
+    db.SetScope(AccessScope{"onze-stad", "onze_stad_"});
+    auto refused = db.ReadPart("t", "body", 1, 0, 10);
+    db.SetScope(AccessScope{});
+    EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+    EXPECT_THAT(refused.status().message(), HasSubstr("onze-stad"));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+  // Outside a transaction as well.
+  Status written_again = database_->Write([&](Connection& db) -> Status {
+    auto part = db.ReadPart("t", "body", 1, 10, 5);
+    if (!part.ok()) return part.status();
+    EXPECT_EQ(part->bytes, long_text.substr(10, 5));
+    return db.Execute("UPDATE t SET body = 'nieuw' WHERE id = 1", {});
+  });
+  ASSERT_TRUE(written_again.ok()) << written_again.message();
+  read = database_->Read([&](Connection& db) -> Status {
+    auto part = db.ReadPart("t", "body", 1, 0, 100);
+    if (!part.ok()) return part.status();
+    EXPECT_EQ(part->bytes, "nieuw");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+}
 }  // namespace
 }  // namespace smartercities::storage
