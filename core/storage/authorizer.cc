@@ -6,6 +6,8 @@
 #include <array>
 #include <optional>
 
+#include "core/storage/search_functions.h"
+
 namespace smartercities::storage {
 namespace {
 
@@ -44,8 +46,10 @@ bool IsSequenceTable(std::string_view name) {
 
 // Functions that reach outside the database or into SQLite's internals.
 bool IsForbiddenFunction(std::string_view name) {
-  constexpr std::array<std::string_view, 5> kForbidden = {
-      "load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"};
+  constexpr std::array<std::string_view, 6> kForbidden = {
+      "load_extension", "fts3_tokenizer", "readfile", "writefile", "edit",
+      // What the core's last search on the connection kept.
+      kSearchBestRowsFunction};
   return std::any_of(kForbidden.begin(), kForbidden.end(),
                      [&](std::string_view forbidden) {
                        return EqualsIgnoreCase(name, forbidden);

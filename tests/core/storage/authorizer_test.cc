@@ -216,6 +216,7 @@ TEST(AuthorizerTest, APluginNeverControlsTheConnection) {
   EXPECT_FALSE(Allowed(SQLITE_FUNCTION, nullptr, "load_extension"));
   EXPECT_FALSE(Allowed(SQLITE_FUNCTION, nullptr, "LOAD_EXTENSION"));
   EXPECT_FALSE(Allowed(SQLITE_FUNCTION, nullptr, "fts3_tokenizer"));
+  EXPECT_FALSE(Allowed(SQLITE_FUNCTION, nullptr, "search_best_rows"));
   EXPECT_TRUE(Allowed(SQLITE_FUNCTION, nullptr, "lower"));
   EXPECT_TRUE(Allowed(SQLITE_RECURSIVE, nullptr));
 }
