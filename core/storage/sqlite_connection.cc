@@ -241,11 +241,14 @@ Status SqliteConnection::MapPages() {
 Result<Connection::ValuePart> SqliteConnection::ReadPart(
     std::string_view table, std::string_view column, std::int64_t rowid,
     std::size_t offset, std::size_t length) {
-  std::string where = std::string(table) + "." + std::string(column) +
-                      " of row " + std::to_string(rowid);
+  // Named only in a failure: a page of hits reads several parts.
+  auto where = [&] {
+    return std::string(table) + "." + std::string(column) + " of row " +
+           std::to_string(rowid);
+  };
   if (!scope_.table_prefix.empty()) {
     return Status::PermissionDenied(
-        "reading part of " + where + " is for the core's tables; " +
+        "reading part of " + where() + " is for the core's tables; " +
         scope_.owner + " reads its values with SQL");
   }
   // Incremental blob I/O: copies only the bytes asked for, where a column
@@ -269,9 +272,9 @@ Result<Connection::ValuePart> SqliteConnection::ReadPart(
     std::string reason = sqlite3_errmsg(db_);
     ClosePartBlob();
     if ((rc & 0xff) == SQLITE_ERROR) {
-      return Status::NotFound("no text to read in " + where + ": " + reason);
+      return Status::NotFound("no text to read in " + where() + ": " + reason);
     }
-    return Status::Internal("reading " + where + ": " + reason);
+    return Status::Internal("reading " + where() + ": " + reason);
   }
   sqlite3_blob* blob = part_blob_;
   ValuePart part;
@@ -285,7 +288,7 @@ Result<Connection::ValuePart> SqliteConnection::ReadPart(
   if (rc != SQLITE_OK) {
     std::string reason = sqlite3_errmsg(db_);
     ClosePartBlob();
-    return Status::Internal("reading " + where + ": " + reason);
+    return Status::Internal("reading " + where() + ": " + reason);
   }
   if (!in_transaction_) ClosePartBlob();
   return part;
