@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base/time_format.h"
+#include "core/storage/migration_rules.h"
 
 namespace smartercities::storage {
 namespace {
@@ -48,10 +49,6 @@ std::string StartsWithPattern(std::string_view prefix) {
     pattern += c;
   }
   return pattern + '%';
-}
-
-std::string KnownVersions(std::size_t count) {
-  return count == 0 ? "none" : "1.." + std::to_string(count);
 }
 
 }  // namespace
@@ -448,26 +445,14 @@ Status SqliteDatabase::ReadAsHost(
 Status SqliteDatabase::Migrate(const AccessScope& scope,
                                std::span<const Migration> migrations) {
   std::string owner = scope.owner.empty() ? "core" : scope.owner;
-  for (std::size_t i = 0; i < migrations.size(); ++i) {
-    int version = migrations[i].version;
-    int expected = static_cast<int>(i + 1);
-    if (version == expected) continue;
-    std::string problem = version < 1 ? "is not a version (versions start at 1)"
-                          : version < expected
-                              ? "comes twice or out of order"
-                              : "leaves a gap (migration " +
-                                    std::to_string(expected) + " is missing)";
-    return Status::InvalidArgument(owner + " migration " +
-                                   std::to_string(version) + " " + problem +
-                                   "; versions run 1, 2, 3, ... in order");
+  if (Status order = CheckMigrationOrder(owner, migrations); !order.ok()) {
+    return order;
   }
   auto applied = SchemaVersion(owner);
   if (!applied.ok()) return applied.status();
-  if (*applied > static_cast<int>(migrations.size())) {
-    return Status::FailedPrecondition(
-        "the database has " + owner + " migration " + std::to_string(*applied) +
-        " but this build knows " + KnownVersions(migrations.size()) +
-        "; a newer build wrote it");
+  if (Status newer = CheckNotNewer(owner, *applied, migrations.size());
+      !newer.ok()) {
+    return newer;
   }
   for (std::size_t i = static_cast<std::size_t>(*applied);
        i < migrations.size(); ++i) {

@@ -1,0 +1,472 @@
+#include "core/storage/postgres_database.h"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <utility>
+
+#include "core/base/time_format.h"
+#include "core/storage/migration_rules.h"
+
+namespace smartercities::storage {
+namespace {
+
+// The advisory lock every Write holds until it commits (any number; this is
+// "smartercities" in the first 8 bytes of its ASCII).
+constexpr std::int64_t kWriteLock = 0x736d617274657263;
+constexpr const char* kChannel = "smartercities_changes";
+constexpr std::size_t kMaxIdleReaders = 32;
+
+// The reads in progress on this thread, so that a nested Read shares the
+// outer one's snapshot.
+struct ActiveRead {
+  const PostgresDatabase* database;
+  PostgresConnection* connection;
+};
+thread_local std::vector<ActiveRead> active_reads;
+
+// The databases this thread is writing to, so that a nested Write fails
+// instead of waiting for the lock it holds itself.
+thread_local std::vector<const PostgresDatabase*> writing_to;
+
+// Sends the changed table's name to every node at commit. PostgreSQL folds
+// the same name sent twice in one transaction into one notification.
+constexpr const char* kSetUp = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  owner TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  description TEXT NOT NULL,
+  applied_at TEXT NOT NULL,
+  PRIMARY KEY (owner, version));
+CREATE OR REPLACE FUNCTION public.smartercities_notify_change()
+  RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('smartercities_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+)sql";
+
+// Gives every table without it the trigger that tells the other nodes of
+// its changes, and the plugins' roles the right to read the public_ views.
+constexpr const char* kAfterMigration = R"sql(
+DO $$
+DECLARE t record;
+BEGIN
+  FOR t IN
+    SELECT c.oid::regclass AS name FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p')
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND n.nspname NOT LIKE 'pg\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_trigger g
+                        WHERE g.tgrelid = c.oid
+                          AND g.tgname = 'smartercities_notify')
+  LOOP
+    EXECUTE format('CREATE TRIGGER smartercities_notify AFTER INSERT OR '
+                   'UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT '
+                   'EXECUTE FUNCTION public.smartercities_notify_change()',
+                   t.name);
+  END LOOP;
+  FOR t IN
+    SELECT r.rolname, v.viewname FROM pg_roles r CROSS JOIN pg_views v
+     WHERE r.rolname LIKE 'smartercities\_plugin\_%'
+       AND v.schemaname = 'public' AND v.viewname LIKE 'public\_%'
+  LOOP
+    EXECUTE format('GRANT SELECT ON public.%I TO %I', t.viewname, t.rolname);
+  END LOOP;
+END $$;
+)sql";
+
+class WritingMark {
+ public:
+  explicit WritingMark(const PostgresDatabase* database) {
+    writing_to.push_back(database);
+  }
+  ~WritingMark() { writing_to.pop_back(); }
+  WritingMark(const WritingMark&) = delete;
+  WritingMark& operator=(const WritingMark&) = delete;
+};
+
+std::string Quoted(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
+  auto database = PostgresDatabase::Open(options);
+  if (!database.ok()) return database.status();
+  return std::unique_ptr<Database>(std::move(database).value());
+}
+
+bool IsPostgresUrl(std::string_view location) {
+  return location.starts_with("postgresql://") ||
+         location.starts_with("postgres://");
+}
+
+std::string RedactedUrl(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  std::size_t start = scheme + 3;
+  std::size_t at = url.find('@', start);
+  std::size_t slash = url.find('/', start);
+  if (at == std::string_view::npos ||
+      (slash != std::string_view::npos && slash < at)) {
+    return std::string(url);
+  }
+  std::size_t colon = url.find(':', start);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon)) + ":***" +
+         std::string(url.substr(at));
+}
+
+Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
+    const PostgresOptions& options) {
+  std::string context = "opening " + RedactedUrl(options.url);
+  auto writer = PostgresConnection::Connect(options.url);
+  if (!writer.ok()) return writer.status().WithContext(context);
+  // Under the write lock: two nodes starting together would otherwise both
+  // create the table.
+  Status status = (*writer)->Begin(false);
+  if (status.ok()) {
+    status = (*writer)->Command("SELECT pg_advisory_xact_lock(" +
+                                std::to_string(kWriteLock) + ")");
+  }
+  if (status.ok()) status = (*writer)->Command(kSetUp);
+  if (status.ok()) {
+    status = (*writer)->Commit();
+  } else {
+    (*writer)->Rollback();
+  }
+  if (status.ok()) {
+    status = (*writer)->Command(std::string("LISTEN ") + kChannel);
+  }
+  if (!status.ok()) return status.WithContext(context);
+  std::unique_ptr<PostgresDatabase> database(
+      new PostgresDatabase(options, std::move(writer).value()));
+  status = database->LoadSearchPath();
+  if (!status.ok()) return status.WithContext(context);
+  database->listener_ = std::thread([db = database.get()] { db->Listen(); });
+  return database;
+}
+
+PostgresDatabase::PostgresDatabase(PostgresOptions options,
+                                   std::unique_ptr<PostgresConnection> writer)
+    : options_(std::move(options)),
+      writer_(std::move(writer)),
+      writer_pid_(writer_->backend_pid()) {}
+
+PostgresDatabase::~PostgresDatabase() {
+  stopping_ = true;
+  if (listener_.joinable()) listener_.join();
+}
+
+void PostgresDatabase::SetPrivateTables(
+    std::set<std::string, std::less<>> tables) {
+  std::unique_lock lock(tables_mutex_);
+  private_tables_ = std::move(tables);
+}
+
+std::uint64_t PostgresDatabase::TableGeneration(std::string_view table) const {
+  std::shared_lock lock(tables_mutex_);
+  auto it = table_generations_.find(table);
+  std::uint64_t own = it == table_generations_.end() ? 0 : it->second;
+  return own + every_table_generation_.load();
+}
+
+void PostgresDatabase::CountChanges(
+    const std::vector<PostgresConnection::Notification>& all,
+    int sender_filter) {
+  bool public_change = false;
+  bool any = false;
+  {
+    std::unique_lock lock(tables_mutex_);
+    for (const auto& notification : all) {
+      if (notification.channel != kChannel) continue;
+      if (sender_filter != 0 && notification.sender == sender_filter) continue;
+      any = true;
+      ++table_generations_[notification.payload];
+      if (!private_tables_.contains(notification.payload)) public_change = true;
+    }
+  }
+  if (sender_filter != 0 && any) external_changes_.fetch_add(1);
+  if (public_change) generation_.fetch_add(1);
+}
+
+void PostgresDatabase::Listen() {
+  std::unique_ptr<PostgresConnection> connection;
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    if (!connection) {
+      auto connected = PostgresConnection::Connect(options_.url);
+      Status status =
+          connected.ok()
+              ? (*connected)->Command(std::string("LISTEN ") + kChannel)
+              : connected.status();
+      if (!status.ok()) {
+        spdlog::warn("storage: cannot listen for other nodes' changes: {}",
+                     status.message());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      connection = std::move(connected).value();
+      backoff = std::chrono::milliseconds(100);
+      // Whatever changed while nobody listened is unknown: every table
+      // counts as changed.
+      every_table_generation_.fetch_add(1);
+      generation_.fetch_add(1);
+    }
+    pollfd waiting{connection->socket(), POLLIN, 0};
+    int ready = poll(&waiting, 1, 200);
+    if (ready < 0) continue;
+    if (ready > 0 && !connection->ConsumeInput()) {
+      connection.reset();
+      continue;
+    }
+    CountChanges(connection->TakeNotifications(), writer_pid_);
+  }
+}
+
+Status PostgresDatabase::LoadSearchPath() {
+  std::string path = "public";
+  std::lock_guard lock(write_mutex_);
+  auto rows = writer_->Query(
+      "SELECT n.nspname AS name FROM pg_namespace n "
+      "JOIN pg_roles r ON r.oid = n.nspowner "
+      "WHERE r.rolname LIKE 'smartercities\\_plugin\\_%' ORDER BY 1",
+      {});
+  if (!rows.ok()) return rows.status().WithContext("listing plugin schemas");
+  for (const Row& row : *rows) path += ", " + QuoteIdentifier(row.Text("name"));
+  std::lock_guard path_lock(search_path_mutex_);
+  search_path_ = path;
+  writer_->SetHostSearchPath(path);
+  return Status::Ok();
+}
+
+std::string PostgresDatabase::SearchPath() const {
+  std::lock_guard lock(search_path_mutex_);
+  return search_path_;
+}
+
+Result<std::unique_ptr<PostgresConnection>> PostgresDatabase::TakeReader() {
+  std::unique_ptr<PostgresConnection> reader;
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  if (!reader) {
+    auto connected = PostgresConnection::Connect(options_.url);
+    if (!connected.ok()) return connected.status();
+    reader = std::move(connected).value();
+  }
+  reader->SetHostSearchPath(SearchPath());
+  return reader;
+}
+
+void PostgresDatabase::GiveBack(std::unique_ptr<PostgresConnection> reader) {
+  if (reader->in_transaction() || !reader->ConsumeInput()) return;
+  std::lock_guard lock(readers_mutex_);
+  if (idle_readers_.size() < kMaxIdleReaders) {
+    idle_readers_.push_back(std::move(reader));
+  }
+}
+
+Status PostgresDatabase::Read(const std::function<Status(Connection&)>& fn) {
+  for (const ActiveRead& read : active_reads) {
+    if (read.database == this) return fn(*read.connection);
+  }
+  auto reader = TakeReader();
+  if (!reader.ok()) return reader.status();
+  std::unique_ptr<PostgresConnection> connection = std::move(reader).value();
+  Status status = connection->Begin(true);
+  if (!status.ok()) return status;
+  active_reads.push_back({this, connection.get()});
+  try {
+    status = fn(*connection);
+  } catch (...) {
+    active_reads.pop_back();
+    connection->Rollback();
+    GiveBack(std::move(connection));
+    throw;
+  }
+  active_reads.pop_back();
+  // A read-only transaction has nothing to commit; a failed one is over.
+  Status ended = connection->Commit();
+  if (status.ok() && !ended.ok()) status = ended;
+  GiveBack(std::move(connection));
+  return status;
+}
+
+Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
+  for (const PostgresDatabase* database : writing_to) {
+    if (database == this) {
+      return Status::FailedPrecondition(
+          "a write transaction is already open on this thread; Write does "
+          "not nest");
+    }
+  }
+  if (ScopedWriteObserver::Current() != nullptr) {
+    return Status::FailedPrecondition(
+        "this Write has an observer (the audit trail), and PostgreSQL does "
+        "not yet capture the rows a Write changes for it");
+  }
+  WritingMark mark(this);
+  std::lock_guard lock(write_mutex_);
+  Status status = writer_->Begin(false);
+  if (status.ok()) {
+    status = writer_->Command("SELECT pg_advisory_xact_lock(" +
+                              std::to_string(kWriteLock) + ")");
+  }
+  if (!status.ok()) {
+    writer_->Rollback();
+    return status;
+  }
+  try {
+    status = fn(*writer_);
+  } catch (...) {
+    writer_->Rollback();
+    throw;
+  }
+  // Tables created outside a migration get their change trigger too.
+  if (status.ok() && writer_->TakeCreatedTables()) {
+    writer_->SetScope({});
+    status = writer_->Command(kAfterMigration);
+  }
+  if (!status.ok()) {
+    writer_->Rollback();
+    return status;
+  }
+  status = writer_->Commit();
+  // Its own commit's notifications arrive with the commit's answer.
+  CountChanges(writer_->TakeNotifications(), 0);
+  return status;
+}
+
+Status PostgresDatabase::PreparePluginSchema(const AccessScope& scope) {
+  std::string role = PluginRole(scope);
+  std::string schema = PluginSchema(scope);
+  if (schema.empty()) {
+    return Status::InvalidArgument("plugin '" + scope.owner +
+                                   "' has no table prefix to name its schema");
+  }
+  std::string sql =
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " +
+      Quoted(role) + ") THEN CREATE ROLE " + QuoteIdentifier(role) +
+      " NOLOGIN; END IF; END $$; GRANT " + QuoteIdentifier(role) +
+      " TO CURRENT_USER; CREATE SCHEMA IF NOT EXISTS " +
+      QuoteIdentifier(schema) + " AUTHORIZATION " + QuoteIdentifier(role) +
+      "; GRANT USAGE ON SCHEMA public TO " + QuoteIdentifier(role) +
+      "; REVOKE CREATE ON SCHEMA public FROM PUBLIC;";
+  Status status = Write([&](Connection& connection) -> Status {
+    auto& db = static_cast<PostgresConnection&>(connection);
+    Status made = db.Command(sql);
+    if (!made.ok()) return made;
+    return db.Command(kAfterMigration);
+  });
+  if (!status.ok()) return status;
+  return LoadSearchPath();
+}
+
+Status PostgresDatabase::Migrate(const AccessScope& scope,
+                                 std::span<const Migration> migrations) {
+  std::string owner = scope.owner.empty() ? "core" : scope.owner;
+  if (Status order = CheckMigrationOrder(owner, migrations); !order.ok()) {
+    return order;
+  }
+  auto applied = SchemaVersion(owner);
+  if (!applied.ok()) return applied.status();
+  if (Status newer = CheckNotNewer(owner, *applied, migrations.size());
+      !newer.ok()) {
+    return newer;
+  }
+  if (!scope.table_prefix.empty()) {
+    Status status = PreparePluginSchema(scope);
+    if (!status.ok()) {
+      return status.WithContext("preparing the schema of plugin '" + owner +
+                                "'");
+    }
+  }
+  for (std::size_t i = static_cast<std::size_t>(*applied);
+       i < migrations.size(); ++i) {
+    Status status = ApplyMigration(scope, owner, migrations[i]);
+    every_table_generation_.fetch_add(1);
+    if (!status.ok()) {
+      return status.WithContext(owner + " migration " +
+                                std::to_string(migrations[i].version) + " (" +
+                                migrations[i].description + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Status PostgresDatabase::ApplyMigration(const AccessScope& scope,
+                                        const std::string& owner,
+                                        const Migration& migration) {
+  return Write([&](Connection& connection) -> Status {
+    auto& db = static_cast<PostgresConnection&>(connection);
+    bool done = false;
+    Status status = db.Execute(
+        "SELECT 1 FROM schema_migrations WHERE owner = ?1 AND version = ?2",
+        std::vector<Value>{owner, std::int64_t{migration.version}},
+        [&](const Row&) {
+          done = true;
+          return false;
+        });
+    if (!status.ok()) return status;
+    // Another node applied it while this one waited for the write lock.
+    if (done) return Status::Ok();
+    db.SetScope(scope);
+    status = db.ExecuteScript(migration.sql);
+    db.SetScope({});
+    if (!status.ok()) return status;
+    // New tables' triggers, and the plugins' rights to new public_ views.
+    status = db.Command(kAfterMigration);
+    if (!status.ok()) return status;
+    return db.Execute(
+        "INSERT INTO schema_migrations (owner, version, description, "
+        "applied_at) VALUES (?1, ?2, ?3, ?4)",
+        std::vector<Value>{owner, std::int64_t{migration.version},
+                           migration.description, NowUtc()});
+  });
+}
+
+Result<int> PostgresDatabase::SchemaVersion(std::string_view owner) {
+  std::int64_t version = 0;
+  Status status = Read([&](Connection& db) {
+    db.SetScope({});
+    return db.Execute(
+        "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations "
+        "WHERE owner = ?1",
+        std::vector<Value>{std::string(owner)}, [&](const Row& row) {
+          version = row.Integer("version");
+          return false;
+        });
+  });
+  if (!status.ok()) return status;
+  return static_cast<int>(version);
+}
+
+Status PostgresDatabase::Backup(const std::string& path) {
+  return Status::FailedPrecondition(
+      "cannot write a backup to '" + path +
+      "' from a PostgreSQL database: back it up with PostgreSQL's own tools "
+      "(pg_dump, pg_basebackup; docs/admin-guide.md)");
+}
+
+Result<std::string> PostgresDatabase::IntegrityCheck() {
+  return Status::FailedPrecondition(
+      "PostgreSQL checks its own pages (data checksums, the amcheck "
+      "extension); the platform's integrity check is SQLite's");
+}
+
+}  // namespace smartercities::storage
