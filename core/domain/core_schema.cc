@@ -1,6 +1,261 @@
 #include "core/domain/core_schema.h"
 
+#include <string>
+
 namespace smartercities::domain {
+
+namespace {
+
+constexpr const char* kAccounts = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE
+    CHECK (length(username) BETWEEN 2 AND 64),
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
+  scope TEXT,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  CHECK ((role = 'admin') = (scope IS NULL))
+);
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE api_tokens_v2 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
+  scope TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT,
+  CHECK ((role = 'admin') = (scope IS NULL))
+);
+INSERT INTO api_tokens_v2 (id, name, role, token_hash, created_at, created_by,
+                           revoked_at)
+  SELECT id, name, role, token_hash, created_at, 'system', revoked_at
+  FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_v2 RENAME TO api_tokens;
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+  object TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  request_id TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_object ON audit_log (object);
+CREATE INDEX audit_log_by_actor ON audit_log (actor);
+)sql";
+
+constexpr const char* kAuditAppendOnlySqlite =
+    R"sql(CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be changed');
+END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be deleted');
+END;
+)sql";
+
+constexpr const char* kFigureHistory = R"sql(
+CREATE TABLE measurement_imports (
+  id INTEGER PRIMARY KEY,
+  imported_at TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  file_blake2b TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  inserted INTEGER NOT NULL,
+  corrected INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL
+);
+
+ALTER TABLE measurements ADD COLUMN import_id INTEGER;
+
+CREATE TABLE measurement_history (
+  id INTEGER PRIMARY KEY,
+  indicator_id TEXT NOT NULL,
+  city TEXT,
+  period TEXT NOT NULL,
+  old_value REAL NOT NULL,
+  new_value REAL NOT NULL,
+  old_source TEXT,
+  new_source TEXT,
+  old_recorded_at TEXT NOT NULL,
+  old_recorded_by TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  import_id INTEGER
+);
+CREATE INDEX measurement_history_by_figure
+  ON measurement_history (indicator_id, COALESCE(city, ''), period);
+
+)sql";
+
+constexpr const char* kKeepHistorySqlite =
+    R"sql(-- Every way of writing a figure keeps what it replaces.
+CREATE TRIGGER measurements_keep_history
+AFTER UPDATE OF value, source ON measurements
+WHEN OLD.value IS NOT NEW.value OR OLD.source IS NOT NEW.source
+BEGIN
+  INSERT INTO measurement_history (indicator_id, city, period, old_value,
+    new_value, old_source, new_source, old_recorded_at, old_recorded_by,
+    changed_at, changed_by, import_id)
+  VALUES (OLD.indicator_id, OLD.city, OLD.period, OLD.value, NEW.value,
+    OLD.source, NEW.source, OLD.recorded_at, OLD.recorded_by,
+    NEW.recorded_at, NEW.recorded_by, NEW.import_id);
+END;
+)sql";
+
+constexpr const char* kDocuments = R"sql(
+-- A document of the knowledge base ("kennis- en platformfunctie", art. 7b):
+-- its description, what it is attached to, and its file, kept in the data
+-- directory under its SHA-256 (documents/<sha256>), never under the name
+-- the uploader gave it (file_name is only offered on download). The text
+-- taken from the file is held in search_index only; text_status says
+-- whether there is any and text_reason why not.
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('project-plan', 'business-case',
+    'evaluation', 'minutes', 'presentation', 'reference-list')),
+  author TEXT NOT NULL,
+  date TEXT NOT NULL,
+  language TEXT NOT NULL CHECK (language IN ('nl', 'en')),
+  licence TEXT NOT NULL,
+  theme_id TEXT REFERENCES themes(id),
+  agreement_id TEXT REFERENCES agreements(id),
+  indicator_id TEXT REFERENCES indicators(id),
+  city TEXT REFERENCES cities(cbs_code),
+  project_id INTEGER REFERENCES projects(id),
+  meeting_id INTEGER REFERENCES meetings(id),
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL CHECK (size_bytes > 0),
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  text_status TEXT NOT NULL
+    CHECK (text_status IN ('extracted', 'empty', 'failed')),
+  text_reason TEXT,
+  uploaded_at TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL
+);
+CREATE INDEX documents_by_theme ON documents (theme_id, date);
+CREATE INDEX documents_by_city ON documents (city, date);
+CREATE INDEX documents_by_sha256 ON documents (sha256);
+
+)sql";
+
+constexpr const char* kSearchIndexSqlite =
+    R"sql(-- The full-text index: one row per document and per text of the agenda
+-- (theme, agreement, indicator, city, project, meeting), stemmed with the
+-- Dutch tokenizer (core/storage/dutch_tokenizer.h). type and ref name the
+-- object; theme, kind, city and year are the search's filters. They come
+-- before title and body, so that reading them for every match does not
+-- walk a long document's overflow pages.
+CREATE VIRTUAL TABLE search_index USING fts5(
+  type UNINDEXED, ref UNINDEXED, theme UNINDEXED, kind UNINDEXED,
+  city UNINDEXED, year UNINDEXED, title, body,
+  tokenize = 'dutch');
+-- Its rank: bm25 with a word in a title weighing four times one in a
+-- text. ORDER BY rank lets FTS5 sort by it itself, so that only the rows
+-- of the page asked for are read.
+INSERT INTO search_index (search_index, rank)
+  VALUES ('rank', 'bm25(0, 0, 0, 0, 0, 0, 4.0, 1.0)');
+)sql";
+
+// PostgreSQL's forms of what SQLite writes in its own way: triggers with
+// a function of their own, and the knowledge base's index as a plain table
+// (full-text search on PostgreSQL is docs/postgresql.md's open item).
+constexpr const char* kAuditAppendOnlyPostgres = R"sql(
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit trail is append-only: a row cannot be %',
+    CASE TG_OP WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END
+    USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+)sql";
+
+constexpr const char* kKeepHistoryPostgres = R"sql(
+-- Every way of writing a figure keeps what it replaces.
+CREATE FUNCTION measurements_keep_history() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.value IS DISTINCT FROM NEW.value
+     OR OLD.source IS DISTINCT FROM NEW.source THEN
+    INSERT INTO measurement_history (indicator_id, city, period, old_value,
+      new_value, old_source, new_source, old_recorded_at, old_recorded_by,
+      changed_at, changed_by, import_id)
+    VALUES (OLD.indicator_id, OLD.city, OLD.period, OLD.value, NEW.value,
+      OLD.source, NEW.source, OLD.recorded_at, OLD.recorded_by,
+      NEW.recorded_at, NEW.recorded_by, NEW.import_id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER measurements_keep_history
+  AFTER UPDATE OF value, source ON measurements
+  FOR EACH ROW EXECUTE FUNCTION measurements_keep_history();
+)sql";
+
+constexpr const char* kSearchIndexPostgres = R"sql(
+-- The full-text index's rows, with the columns FTS5's table has.
+CREATE TABLE search_index (
+  rowid INTEGER PRIMARY KEY,
+  type TEXT, ref TEXT, theme TEXT, kind TEXT, city TEXT, year TEXT,
+  title TEXT, body TEXT);
+)sql";
+
+constexpr const char* kSearchListsPostgres = R"sql(
+CREATE TABLE search_index_terms (
+  term TEXT PRIMARY KEY,
+  documents INTEGER NOT NULL CHECK (documents > 0),
+  champions INTEGER NOT NULL CHECK (champions BETWEEN 0 AND documents),
+  least REAL
+);
+CREATE TABLE search_index_champions (
+  term TEXT NOT NULL,
+  weight REAL NOT NULL,
+  entry INTEGER NOT NULL,
+  PRIMARY KEY (term, weight, entry)
+);
+CREATE TABLE search_index_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  documents INTEGER NOT NULL,
+  built INTEGER NOT NULL CHECK (built IN (0, 1))
+);
+INSERT INTO search_index_totals (id, documents, built)
+  SELECT 1, 0, CASE WHEN EXISTS (SELECT 1 FROM documents) THEN 0 ELSE 1 END;
+)sql";
+
+constexpr const char* kSearchFirstPostgres = R"sql(
+ALTER TABLE search_index_champions ADD COLUMN first INTEGER;
+ALTER TABLE search_index_totals ADD COLUMN generation INTEGER NOT NULL
+  DEFAULT 0;
+UPDATE search_index_totals
+  SET generation = floor(random() * 4611686018427387904)::bigint,
+      built = CASE WHEN EXISTS (SELECT 1 FROM documents) THEN 0 ELSE 1 END;
+)sql";
+}  // namespace
 
 std::vector<storage::Migration> CoreMigrations() {
   return {
@@ -120,73 +375,9 @@ CREATE TABLE operator_requests (
   requested_by TEXT NOT NULL
 );
 )sql"},
-      {4, "accounts, sessions, scoped API tokens and the audit trail", R"sql(
-CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
-  username TEXT NOT NULL UNIQUE COLLATE NOCASE
-    CHECK (length(username) BETWEEN 2 AND 64),
-  display_name TEXT NOT NULL DEFAULT '',
-  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
-  scope TEXT,
-  password_hash TEXT NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
-  created_at TEXT NOT NULL,
-  password_changed_at TEXT NOT NULL,
-  CHECK ((role = 'admin') = (scope IS NULL))
-);
-
-CREATE TABLE sessions (
-  id INTEGER PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  csrf_token TEXT NOT NULL,
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  created_at INTEGER NOT NULL,
-  last_seen_at INTEGER NOT NULL
-);
-CREATE INDEX sessions_by_user ON sessions (user_id);
-
-CREATE TABLE api_tokens_v2 (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'theme-editor', 'city-editor')),
-  scope TEXT,
-  token_hash TEXT NOT NULL UNIQUE,
-  created_at TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  revoked_at TEXT,
-  CHECK ((role = 'admin') = (scope IS NULL))
-);
-INSERT INTO api_tokens_v2 (id, name, role, token_hash, created_at, created_by,
-                           revoked_at)
-  SELECT id, name, role, token_hash, created_at, 'system', revoked_at
-  FROM api_tokens;
-DROP TABLE api_tokens;
-ALTER TABLE api_tokens_v2 RENAME TO api_tokens;
-
-CREATE TABLE audit_log (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  role TEXT NOT NULL,
-  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
-  object TEXT NOT NULL,
-  old_value TEXT,
-  new_value TEXT,
-  request_id TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE INDEX audit_log_by_object ON audit_log (object);
-CREATE INDEX audit_log_by_actor ON audit_log (actor);
-CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
-BEGIN
-  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be changed');
-END;
-CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
-BEGIN
-  SELECT RAISE(ABORT, 'the audit trail is append-only: a row cannot be deleted');
-END;
-)sql"},
+      {4, "accounts, sessions, scoped API tokens and the audit trail",
+       std::string(kAccounts) + kAuditAppendOnlySqlite,
+       std::string(kAccounts) + kAuditAppendOnlyPostgres},
       {5, "agreements' preambles, indicators' named cities", R"sql(
 ALTER TABLE agreements ADD COLUMN preamble TEXT;
 ALTER TABLE indicators ADD COLUMN cities TEXT NOT NULL DEFAULT '[]';
@@ -215,51 +406,9 @@ CREATE TABLE login_notices (
 
 ALTER TABLE sessions ADD COLUMN notice TEXT;
 )sql"},
-      {7, "the history of corrected figures, and CSV imports", R"sql(
-CREATE TABLE measurement_imports (
-  id INTEGER PRIMARY KEY,
-  imported_at TEXT NOT NULL,
-  imported_by TEXT NOT NULL,
-  file_blake2b TEXT NOT NULL,
-  rows INTEGER NOT NULL,
-  inserted INTEGER NOT NULL,
-  corrected INTEGER NOT NULL,
-  unchanged INTEGER NOT NULL
-);
-
-ALTER TABLE measurements ADD COLUMN import_id INTEGER;
-
-CREATE TABLE measurement_history (
-  id INTEGER PRIMARY KEY,
-  indicator_id TEXT NOT NULL,
-  city TEXT,
-  period TEXT NOT NULL,
-  old_value REAL NOT NULL,
-  new_value REAL NOT NULL,
-  old_source TEXT,
-  new_source TEXT,
-  old_recorded_at TEXT NOT NULL,
-  old_recorded_by TEXT NOT NULL,
-  changed_at TEXT NOT NULL,
-  changed_by TEXT NOT NULL,
-  import_id INTEGER
-);
-CREATE INDEX measurement_history_by_figure
-  ON measurement_history (indicator_id, COALESCE(city, ''), period);
-
--- Every way of writing a figure keeps what it replaces.
-CREATE TRIGGER measurements_keep_history
-AFTER UPDATE OF value, source ON measurements
-WHEN OLD.value IS NOT NEW.value OR OLD.source IS NOT NEW.source
-BEGIN
-  INSERT INTO measurement_history (indicator_id, city, period, old_value,
-    new_value, old_source, new_source, old_recorded_at, old_recorded_by,
-    changed_at, changed_by, import_id)
-  VALUES (OLD.indicator_id, OLD.city, OLD.period, OLD.value, NEW.value,
-    OLD.source, NEW.source, OLD.recorded_at, OLD.recorded_by,
-    NEW.recorded_at, NEW.recorded_by, NEW.import_id);
-END;
-)sql"},
+      {7, "the history of corrected figures, and CSV imports",
+       std::string(kFigureHistory) + kKeepHistorySqlite,
+       std::string(kFigureHistory) + kKeepHistoryPostgres},
       {8, "the running server's answers to requests from the command line",
        R"sql(
 -- A request stays until the server has answered it: answered_at is when,
@@ -443,58 +592,8 @@ CREATE TABLE amendment_responses (
       {12,
        "the knowledge base: documents and the full-text search over them "
        "and the agenda's texts (art. 7b)",
-       R"sql(
--- A document of the knowledge base ("kennis- en platformfunctie", art. 7b):
--- its description, what it is attached to, and its file, kept in the data
--- directory under its SHA-256 (documents/<sha256>), never under the name
--- the uploader gave it (file_name is only offered on download). The text
--- taken from the file is held in search_index only; text_status says
--- whether there is any and text_reason why not.
-CREATE TABLE documents (
-  id INTEGER PRIMARY KEY,
-  title TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('project-plan', 'business-case',
-    'evaluation', 'minutes', 'presentation', 'reference-list')),
-  author TEXT NOT NULL,
-  date TEXT NOT NULL,
-  language TEXT NOT NULL CHECK (language IN ('nl', 'en')),
-  licence TEXT NOT NULL,
-  theme_id TEXT REFERENCES themes(id),
-  agreement_id TEXT REFERENCES agreements(id),
-  indicator_id TEXT REFERENCES indicators(id),
-  city TEXT REFERENCES cities(cbs_code),
-  project_id INTEGER REFERENCES projects(id),
-  meeting_id INTEGER REFERENCES meetings(id),
-  file_name TEXT NOT NULL,
-  media_type TEXT NOT NULL,
-  size_bytes INTEGER NOT NULL CHECK (size_bytes > 0),
-  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-  text_status TEXT NOT NULL
-    CHECK (text_status IN ('extracted', 'empty', 'failed')),
-  text_reason TEXT,
-  uploaded_at TEXT NOT NULL,
-  uploaded_by TEXT NOT NULL
-);
-CREATE INDEX documents_by_theme ON documents (theme_id, date);
-CREATE INDEX documents_by_city ON documents (city, date);
-CREATE INDEX documents_by_sha256 ON documents (sha256);
-
--- The full-text index: one row per document and per text of the agenda
--- (theme, agreement, indicator, city, project, meeting), stemmed with the
--- Dutch tokenizer (core/storage/dutch_tokenizer.h). type and ref name the
--- object; theme, kind, city and year are the search's filters. They come
--- before title and body, so that reading them for every match does not
--- walk a long document's overflow pages.
-CREATE VIRTUAL TABLE search_index USING fts5(
-  type UNINDEXED, ref UNINDEXED, theme UNINDEXED, kind UNINDEXED,
-  city UNINDEXED, year UNINDEXED, title, body,
-  tokenize = 'dutch');
--- Its rank: bm25 with a word in a title weighing four times one in a
--- text. ORDER BY rank lets FTS5 sort by it itself, so that only the rows
--- of the page asked for are read.
-INSERT INTO search_index (search_index, rank)
-  VALUES ('rank', 'bm25(0, 0, 0, 0, 0, 0, 4.0, 1.0)');
-)sql"},
+       std::string(kDocuments) + kSearchIndexSqlite,
+       std::string(kDocuments) + kSearchIndexPostgres},
       {13, "the knowledge base's best documents per word", R"sql(
 -- What a one-word search reads instead of weighing every document with the
 -- word (core/domain/search_ranking.h): per term of the index (a stem), how
@@ -523,7 +622,8 @@ CREATE TABLE search_index_totals (
 );
 INSERT INTO search_index_totals (id, documents, built)
   SELECT 1, 0, NOT EXISTS (SELECT 1 FROM documents);
-)sql"},
+)sql",
+       kSearchListsPostgres},
       {14,
        "where a listed document's snippet starts, and the index's generation",
        R"sql(
@@ -542,7 +642,8 @@ UPDATE search_index_totals SET generation = random(),
 -- (MergeIndexSegments after each write), not four: a search reads each
 -- segment that holds its words, so fewer segments make it faster.
 INSERT INTO search_index (search_index, rank) VALUES ('usermerge', 2);
-)sql"},
+)sql",
+       kSearchFirstPostgres},
   };
 }
 

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -202,9 +203,21 @@ class ScopedWriteObserver {
 
 // One numbered migration of one owner. Versions start at 1 and grow by one.
 struct Migration {
+  Migration() = default;
+  Migration(int version_, std::string description_, std::string sql_,
+            std::string postgres_sql_ = {})
+      : version(version_),
+        description(std::move(description_)),
+        sql(std::move(sql_)),
+        postgres_sql(std::move(postgres_sql_)) {}
+
   int version = 0;
   std::string description;
   std::string sql;  // one or more statements
+  // What PostgreSQL runs instead, where the engines differ by more than
+  // spelling (triggers' bodies, full-text search); empty: sql, as
+  // postgres_sql.h spells it.
+  std::string postgres_sql;
 };
 
 class Database {

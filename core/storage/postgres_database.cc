@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "core/base/time_format.h"
@@ -33,12 +34,30 @@ thread_local std::vector<const PostgresDatabase*> writing_to;
 // Sends the changed table's name to every node at commit. PostgreSQL folds
 // the same name sent twice in one transaction into one notification.
 constexpr const char* kSetUp = R"sql(
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'nocase') THEN
+    CREATE COLLATION public.nocase (provider = icu,
+      locale = 'und-u-ks-level2', deterministic = false);
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS schema_migrations (
   owner TEXT NOT NULL,
   version BIGINT NOT NULL,
   description TEXT NOT NULL,
   applied_at TEXT NOT NULL,
   PRIMARY KEY (owner, version));
+CREATE OR REPLACE FUNCTION public.smartercities_capture_row()
+  RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog AS $$
+BEGIN
+  IF current_setting('smartercities.capture', true) = 'on' THEN
+    INSERT INTO pg_temp.smartercities_row_changes (tbl, kind, before, after)
+    VALUES (TG_TABLE_NAME, TG_OP,
+            CASE WHEN TG_OP <> 'INSERT' THEN row_to_json(OLD)::text END,
+            CASE WHEN TG_OP <> 'DELETE' THEN row_to_json(NEW)::text END);
+  END IF;
+  RETURN NULL;
+END $$;
 CREATE OR REPLACE FUNCTION public.smartercities_notify_change()
   RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -67,6 +86,10 @@ BEGIN
                    'UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT '
                    'EXECUTE FUNCTION public.smartercities_notify_change()',
                    t.name);
+    EXECUTE format('CREATE TRIGGER smartercities_capture AFTER INSERT OR '
+                   'UPDATE OR DELETE ON %s FOR EACH ROW '
+                   'EXECUTE FUNCTION public.smartercities_capture_row()',
+                   t.name);
   END LOOP;
   FOR t IN
     SELECT r.rolname, v.viewname FROM pg_roles r CROSS JOIN pg_views v
@@ -77,6 +100,32 @@ BEGIN
   END LOOP;
 END $$;
 )sql";
+
+// The columns and values of a row as row_to_json wrote it, in the table's
+// column order.
+void RowFromJson(const std::string& text, std::vector<std::string>* columns,
+                 std::vector<Value>* values) {
+  nlohmann::ordered_json row =
+      nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!row.is_object()) return;
+  for (const auto& [column, value] : row.items()) {
+    columns->push_back(column);
+    // Assigned, then moved in: GCC 12 warns of a variant built in place.
+    Value converted;
+    if (value.is_number_integer()) {
+      converted = value.get<std::int64_t>();
+    } else if (value.is_number_float()) {
+      converted = value.get<double>();
+    } else if (value.is_string()) {
+      converted = value.get<std::string>();
+    } else if (value.is_boolean()) {
+      converted = std::int64_t{value.get<bool>() ? 1 : 0};
+    } else if (!value.is_null()) {
+      converted = value.dump();
+    }
+    values->push_back(std::move(converted));
+  }
+}
 
 class WritingMark {
  public:
@@ -146,6 +195,15 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
   }
   if (status.ok()) {
     status = (*writer)->Command(std::string("LISTEN ") + kChannel);
+  }
+  // Where the rows a Write changes are captured for its observer (the
+  // trigger smartercities_capture_row writes them while the Write sets
+  // smartercities.capture); emptied at every commit.
+  if (status.ok()) {
+    status = (*writer)->Command(
+        "CREATE TEMP TABLE smartercities_row_changes (seq BIGSERIAL, "
+        "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT) "
+        "ON COMMIT DELETE ROWS");
   }
   if (!status.ok()) return status.WithContext(context);
   std::unique_ptr<PostgresDatabase> database(
@@ -315,17 +373,16 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
           "not nest");
     }
   }
-  if (ScopedWriteObserver::Current() != nullptr) {
-    return Status::FailedPrecondition(
-        "this Write has an observer (the audit trail), and PostgreSQL does "
-        "not yet capture the rows a Write changes for it");
-  }
+  WriteObserver* observer = ScopedWriteObserver::Current();
   WritingMark mark(this);
   std::lock_guard lock(write_mutex_);
   Status status = writer_->Begin(false);
   if (status.ok()) {
     status = writer_->Command("SELECT pg_advisory_xact_lock(" +
                               std::to_string(kWriteLock) + ")");
+  }
+  if (status.ok() && observer != nullptr) {
+    status = writer_->Command("SET LOCAL smartercities.capture = 'on'");
   }
   if (!status.ok()) {
     writer_->Rollback();
@@ -336,6 +393,10 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   } catch (...) {
     writer_->Rollback();
     throw;
+  }
+  if (status.ok() && observer != nullptr) {
+    writer_->SetScope({});
+    status = ObserveChanges(*observer);
   }
   // Tables created outside a migration get their change trigger too.
   if (status.ok() && writer_->TakeCreatedTables()) {
@@ -349,6 +410,49 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   status = writer_->Commit();
   // Its own commit's notifications arrive with the commit's answer.
   CountChanges(writer_->TakeNotifications(), 0);
+  return status;
+}
+
+Status PostgresDatabase::ObserveChanges(WriteObserver& observer) {
+  std::vector<RowChange> changes;
+  Status status = writer_->Command("SET LOCAL smartercities.capture = 'off'");
+  if (!status.ok()) return status;
+  status = writer_->Execute(
+      "SELECT tbl, kind, before, after FROM pg_temp.smartercities_row_changes "
+      "ORDER BY seq",
+      {}, [&](const Row& row) {
+        std::string table = row.Text("tbl");
+        if (!observer.Watches(table)) return true;
+        RowChange change;
+        change.table = std::move(table);
+        std::string kind = row.Text("kind");
+        change.kind = kind == "INSERT"   ? RowChange::Kind::kInsert
+                      : kind == "UPDATE" ? RowChange::Kind::kUpdate
+                                         : RowChange::Kind::kDelete;
+        if (auto before = row.OptionalText("before")) {
+          RowFromJson(*before, &change.columns, &change.before);
+        }
+        if (auto after = row.OptionalText("after")) {
+          change.columns.clear();
+          RowFromJson(*after, &change.columns, &change.after);
+        }
+        const std::vector<Value>& values =
+            change.after.empty() ? change.before : change.after;
+        for (std::size_t i = 0; i < change.columns.size(); ++i) {
+          if (change.columns[i] != "id" && change.columns[i] != "rowid") {
+            continue;
+          }
+          if (const auto* id = std::get_if<std::int64_t>(&values[i])) {
+            change.rowid = *id;
+          }
+        }
+        changes.push_back(std::move(change));
+        return true;
+      });
+  if (!status.ok()) return status.WithContext("reading the changed rows");
+  if (changes.empty()) return Status::Ok();
+  status = observer.BeforeCommit(*writer_, changes);
+  writer_->SetScope({});
   return status;
 }
 
@@ -426,7 +530,9 @@ Status PostgresDatabase::ApplyMigration(const AccessScope& scope,
     // Another node applied it while this one waited for the write lock.
     if (done) return Status::Ok();
     db.SetScope(scope);
-    status = db.ExecuteScript(migration.sql);
+    status = db.ExecuteScript(migration.postgres_sql.empty()
+                                  ? migration.sql
+                                  : migration.postgres_sql);
     db.SetScope({});
     if (!status.ok()) return status;
     // New tables' triggers, and the plugins' rights to new public_ views.

@@ -20,8 +20,12 @@
 // role (PluginSchema, PluginRole), made by Migrate; the role may use its
 // schema and read the public_ views, nothing else (PostgresConnection).
 //
-// Not yet here (see docs/postgresql.md): write observers (the audit trail's
-// row capture), Backup (use pg_dump) and the search functions of FTS5.
+// Write observers (the audit trail) see the rows a Write changed as a row
+// trigger on every table captured them (smartercities_capture_row), into a
+// temporary table of the write connection, in the order they changed.
+//
+// Not here (see docs/postgresql.md): Backup and IntegrityCheck (PostgreSQL's
+// own tools do both) and the full-text search functions of FTS5.
 //
 // Thread-safety: as Database.
 #ifndef SMARTERCITIES_CORE_STORAGE_POSTGRES_DATABASE_H_
@@ -101,6 +105,8 @@ class PostgresDatabase final : public Database {
   // Reads which plugin schemas exist, for the host's search path.
   Status LoadSearchPath();
   std::string SearchPath() const;
+  // Hands observer the rows this Write changed in the tables it watches.
+  Status ObserveChanges(WriteObserver& observer);
   // Makes the plugin's role and schema when missing.
   Status PreparePluginSchema(const AccessScope& scope);
   // Counts the tables named by notifications; sender_filter, when not 0,

@@ -207,6 +207,20 @@ std::string ToPostgresSql(std::string_view sql, int* num_params) {
       out += "BIGINT";
       continue;
     }
+    if (IsWord(token, "glob")) {
+      // GLOB's * and ? are SIMILAR TO's % and _; both match the whole text.
+      out += "SIMILAR TO";
+      std::size_t pattern = next_word(i);
+      if (pattern < tokens.size() &&
+          tokens[pattern].kind == Token::Kind::kString) {
+        for (std::size_t k = i + 1; k < pattern; ++k) out += tokens[k].text;
+        for (char c : tokens[pattern].text) {
+          out += c == '*' ? '%' : c == '?' ? '_' : c;
+        }
+        i = pattern;
+      }
+      continue;
+    }
     if (IsWord(token, "real")) {
       out += "DOUBLE PRECISION";
       continue;

@@ -468,6 +468,85 @@ TEST_P(EngineTest, AWriteOnOneNodeIsSeenOnAnotherWithinASecond) {
   EXPECT_EQ(One(*other, "SELECT COUNT(*) FROM figures"), "2");
 }
 
+// Records what it sees; refuses the commit when asked to.
+class RecordingObserver : public WriteObserver {
+ public:
+  bool Watches(std::string_view table) const override {
+    return table != "unwatched";
+  }
+  Status BeforeCommit(Connection& connection,
+                      std::span<const RowChange> changes) override {
+    seen.assign(changes.begin(), changes.end());
+    if (refuse) return Status::FailedPrecondition("refused by the observer");
+    // What it writes itself is part of the Write, and not observed.
+    return connection.Execute("INSERT INTO trail VALUES (?1)",
+                              std::vector<Value>{std::int64_t{
+                                  static_cast<std::int64_t>(changes.size())}});
+  }
+  std::vector<RowChange> seen;
+  bool refuse = false;
+};
+
+TEST_P(EngineTest, AnObserverSeesEveryChangedRowBeforeTheCommit) {
+  ASSERT_TRUE(Script("CREATE TABLE parks (id INTEGER PRIMARY KEY, "
+                     "name TEXT NOT NULL, area REAL);"
+                     "CREATE TABLE unwatched (a TEXT);"
+                     "CREATE TABLE trail (n INTEGER);"
+                     "INSERT INTO parks (id, name, area) VALUES (1, 'Oud', "
+                     "2.5), (2, 'Weg', NULL);")
+                  .ok());
+  RecordingObserver observer;
+  {
+    ScopedWriteObserver scoped(&observer);
+    Status status = database_->Write([](Connection& db) -> Status {
+      for (const char* sql :
+           {"INSERT INTO parks (id, name, area) VALUES (3, 'Nieuw', 1.5)",
+            "UPDATE parks SET name = 'Vernieuwd' WHERE id = 1",
+            "DELETE FROM parks WHERE id = 2",
+            "INSERT INTO unwatched VALUES ('x')"}) {
+        Status done = db.Execute(sql, {});
+        if (!done.ok()) return done;
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(status.ok()) << status.message();
+  }
+  ASSERT_EQ(observer.seen.size(), 3u);
+  const RowChange& inserted = observer.seen[0];
+  EXPECT_EQ(inserted.kind, RowChange::Kind::kInsert);
+  EXPECT_EQ(inserted.table, "parks");
+  EXPECT_EQ(inserted.rowid, 3);
+  EXPECT_THAT(inserted.columns, ::testing::ElementsAre("id", "name", "area"));
+  EXPECT_TRUE(inserted.before.empty());
+  EXPECT_EQ(inserted.after,
+            (std::vector<Value>{std::int64_t{3}, std::string("Nieuw"), 1.5}));
+  const RowChange& updated = observer.seen[1];
+  EXPECT_EQ(updated.kind, RowChange::Kind::kUpdate);
+  EXPECT_EQ(updated.before,
+            (std::vector<Value>{std::int64_t{1}, std::string("Oud"), 2.5}));
+  EXPECT_EQ(updated.after, (std::vector<Value>{std::int64_t{1},
+                                               std::string("Vernieuwd"), 2.5}));
+  const RowChange& deleted = observer.seen[2];
+  EXPECT_EQ(deleted.kind, RowChange::Kind::kDelete);
+  EXPECT_EQ(deleted.before,
+            (std::vector<Value>{std::int64_t{2}, std::string("Weg"), nullptr}));
+  EXPECT_TRUE(deleted.after.empty());
+  EXPECT_EQ(One("SELECT n FROM trail"), "3");
+
+  // A refusal undoes the whole Write; a Write without an observer is not
+  // captured.
+  observer.refuse = true;
+  {
+    ScopedWriteObserver scoped(&observer);
+    Status refused = Exec("INSERT INTO parks (id, name) VALUES (4, 'Nooit')");
+    EXPECT_EQ(refused.message(), "refused by the observer");
+  }
+  EXPECT_EQ(One("SELECT COUNT(*) FROM parks WHERE id = 4"), "0");
+  observer.seen.clear();
+  ASSERT_TRUE(Exec("INSERT INTO parks (id, name) VALUES (5, 'Stil')").ok());
+  EXPECT_TRUE(observer.seen.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(BothEngines, EngineTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          EngineName);

@@ -45,6 +45,13 @@ TEST(PostgresSqlTest, SqliteTypesGetTheirPostgresSizes) {
             "SELECT integers, realm FROM t");
 }
 
+TEST(PostgresSqlTest, GlobPatternsBecomeSimilarTo) {
+  EXPECT_EQ(ToPostgresSql("CHECK (code GLOB 'GM[0-9][0-9]*' AND a glob\n"
+                          "  'x?y')"),
+            "CHECK (code SIMILAR TO 'GM[0-9][0-9]%' AND a SIMILAR TO\n"
+            "  'x_y')");
+}
+
 TEST(PostgresSqlTest, AScriptIsCutAtSemicolonsOutsideQuotesAndComments) {
   EXPECT_THAT(SplitStatements("CREATE TABLE a (x TEXT DEFAULT ';');\n"
                               "-- a note; still a note\n"
