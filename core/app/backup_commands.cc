@@ -227,9 +227,24 @@ Result<std::int64_t> RestoreDocumentFiles(const fs::path& copy,
   return restored;
 }
 
+// The backup commands copy the SQLite file; PostgreSQL has its own tools.
+Status RefusePostgres(const Config& config, std::string_view command) {
+  if (config.database_url.empty()) return Status::Ok();
+  return Status::FailedPrecondition(
+      std::string(command) +
+      ": the data is in PostgreSQL (--database), not in an SQLite file; " +
+      (command == "backup" ? "back it up with pg_dump"
+                           : "restore it with "
+                             "pg_restore") +
+      " (docs/admin-guide.md)");
+}
+
 }  // namespace
 
 Status Backup(const Config& config, const fs::path& file, std::ostream& out) {
+  if (Status refused = RefusePostgres(config, "backup"); !refused.ok()) {
+    return refused;
+  }
   std::error_code ec;
   if (fs::exists(fs::symlink_status(file, ec))) {
     return Status::AlreadyExists("backup: '" + file.string() +
@@ -277,6 +292,9 @@ Status Backup(const Config& config, const fs::path& file, std::ostream& out) {
 }
 
 Status Restore(const Config& config, const fs::path& file, std::ostream& out) {
+  if (Status refused = RefusePostgres(config, "restore"); !refused.ok()) {
+    return refused;
+  }
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
     return Status::NotFound("restore: '" + file.string() +

@@ -1,6 +1,7 @@
 #include "core/app/command_line.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -21,6 +22,11 @@ constexpr Setting kSettings[] = {
     {"host", "ADDRESS", "address to bind (default 127.0.0.1)", true},
     {"port", "N", "port (default 8080; 0 picks a free one)", true},
     {"data-dir", "DIR", "database and administrator token (default ./var)",
+     false},
+    {"database", "URL",
+     "a PostgreSQL database to keep the data in, "
+     "postgresql://user:password@host:5432/name (also DATABASE_URL; "
+     "default: the SQLite file in --data-dir)",
      false},
     {"plugin-dir", "DIR",
      "theme plugin libraries (default: beside the executable)", false},
@@ -332,6 +338,13 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
       Command::kRestore, true)
       ->add_option("file", word1, "a file written by 'smartercities backup'")
       ->required();
+  add(&app, "migrate-to",
+      "copy the SQLite database of --data-dir into an empty PostgreSQL "
+      "database, and check the copy (stop the server first)",
+      Command::kMigrateTo, true)
+      ->add_option("url", word1,
+                   "the PostgreSQL database, postgresql://user@host:5432/name")
+      ->required();
 
   bool dry_run = false;
   CLI::App* import = group("import", "bring data in from files");
@@ -429,6 +442,14 @@ Invocation ParseCommandLine(const std::vector<std::string>& args,
     }
     Status status =
         ApplySetting(name, given.values.at(name), where, invocation.config);
+    if (!status.ok()) return mistake(status.message());
+  }
+  // DATABASE_URL, the name other platforms read it from, when neither the
+  // flag, SMARTERCITIES_DATABASE nor the file gave one.
+  if (const char* url = std::getenv("DATABASE_URL");
+      invocation.config.database_url.empty() && url != nullptr && *url) {
+    Status status =
+        ApplySetting("database", url, "DATABASE_URL", invocation.config);
     if (!status.ok()) return mistake(status.message());
   }
   Status checked = CheckConfig(invocation.config);

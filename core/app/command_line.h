@@ -35,6 +35,7 @@ enum class Command {
   kAuditVerify,
   kBackup,
   kRestore,
+  kMigrateTo,
   kImportMeasurements,
   kReport,
 };

@@ -52,6 +52,15 @@ Status ApplySetting(std::string_view name, const std::string& value,
     config.port = static_cast<std::uint16_t>(number);
   } else if (name == "data-dir") {
     config.data_dir = value;
+  } else if (name == "database") {
+    if (!value.empty() && !value.starts_with("postgresql://") &&
+        !value.starts_with("postgres://")) {
+      return Status::InvalidArgument(
+          where +
+          ": must be a PostgreSQL URL (postgresql://user@host:5432/name); "
+          "leave it out to keep the data in the SQLite file in --data-dir");
+    }
+    config.database_url = value;
   } else if (name == "plugin-dir") {
     config.plugin_dir = value;
   } else if (name == "web-root") {

@@ -22,6 +22,11 @@ struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::filesystem::path data_dir = "var";
+  // A PostgreSQL database (postgresql://user:password@host:5432/name) to
+  // keep the data in instead of the SQLite file in data_dir, for several
+  // nodes sharing one database (docs/postgresql.md). data_dir still holds
+  // the administrator token and the knowledge base's files.
+  std::string database_url;
   std::filesystem::path plugin_dir;  // default: next to the executable
   std::filesystem::path web_root;    // default: next to the executable
   // PEM certificate (chain) and private key: with both, the server speaks

@@ -17,6 +17,7 @@
 #include "core/domain/city_list.h"
 #include "core/domain/core_schema.h"
 #include "core/domain/manifest_parser.h"
+#include "core/storage/postgres_database.h"
 
 namespace smartercities::app {
 
@@ -101,6 +102,7 @@ class LockedDatabase : public storage::Database {
   Result<std::string> IntegrityCheck() override {
     return database_->IntegrityCheck();
   }
+  storage::Engine engine() const override { return database_->engine(); }
   std::uint64_t Generation() const override { return database_->Generation(); }
   std::uint64_t TableGeneration(std::string_view table) const override {
     return database_->TableGeneration(table);
@@ -228,9 +230,16 @@ Result<std::unique_ptr<storage::Database>> OpenDataDirectory(
   if (!prepared.ok()) return prepared;
   auto lock = DataDirectoryLock::Take(config, DataDirectoryLock::kShared);
   if (!lock.ok()) return lock.status();
-  Status created = CreatePrivateFile(config.DatabaseFile());
-  if (!created.ok()) return created;
-  auto opened = storage::OpenSqlite({config.DatabaseFile().string()});
+  Result<std::unique_ptr<storage::Database>> opened =
+      Status::Internal("no database opened");
+  if (!config.database_url.empty()) {
+    // Several nodes share it; each keeps its own data directory lock.
+    opened = storage::OpenPostgres({config.database_url});
+  } else {
+    Status created = CreatePrivateFile(config.DatabaseFile());
+    if (!created.ok()) return created;
+    opened = storage::OpenSqlite({config.DatabaseFile().string()});
+  }
   if (!opened.ok()) return opened.status();
   std::unique_ptr<storage::Database> database =
       std::make_unique<LockedDatabase>(std::move(opened).value(),

@@ -16,6 +16,7 @@
 #include "core/app/config.h"
 #include "core/app/figure_commands.h"
 #include "core/app/logging.h"
+#include "core/app/migrate_command.h"
 #include "core/app/platform.h"
 #include "core/app/plugin_check.h"
 #include "core/app/report_commands.h"
@@ -153,6 +154,9 @@ int main(int argc, char** argv) {
       break;
     case Command::kRestore:
       status = smartercities::app::Restore(config, words.at(0), std::cout);
+      break;
+    case Command::kMigrateTo:
+      status = smartercities::app::MigrateTo(config, words.at(0), std::cout);
       break;
     case Command::kImportMeasurements:
       status = smartercities::app::ImportMeasurements(

@@ -250,16 +250,24 @@ Status Platform::Init(const Config& config) {
 }
 
 void Platform::WatchModuleSettings() {
-  // The CLI (`smartercities modules enable|disable`, `demo load`, ...)
-  // writes to the database; the running server notices within 100 ms that
-  // the data changed (so no cached answer outlives it) and follows module
-  // settings and rescan requests every two seconds.
+  // The CLI (`smartercities modules enable|disable`, `demo load`, ...) and,
+  // on PostgreSQL, the other nodes write to the database; the running
+  // server notices within 100 ms that the data changed (so no cached answer
+  // outlives it), follows module settings and rescan requests as soon as
+  // their tables changed, and every two seconds whatever happened.
+  std::uint64_t seen = 0;
+  auto watched = [this] {
+    return database_->TableGeneration("modules") +
+           database_->TableGeneration("operator_requests");
+  };
   while (!stopping_.load()) {
     for (int i = 0; i < 20 && !stopping_.load(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       database_->PollExternalChanges();
+      if (watched() != seen) break;
     }
     if (stopping_.load()) break;
+    seen = watched();
     modules_->ApplyStoredSettings();
     HandleOperatorRequests();
   }

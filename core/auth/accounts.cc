@@ -449,7 +449,7 @@ std::optional<Status> Accounts::Blocked(const std::string& account,
       Status counted = db.Execute(
           "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM (SELECT "
           "failed_at FROM login_failures WHERE client = ?1 AND failed_at > ?2 "
-          "ORDER BY failed_at DESC LIMIT ?3)",
+          "ORDER BY failed_at DESC LIMIT ?3) AS newest",
           std::vector<storage::Value>{
               client, client_since,
               static_cast<std::int64_t>(limits_.max_failures_per_client)},
@@ -463,7 +463,7 @@ std::optional<Status> Accounts::Blocked(const std::string& account,
     return db.Execute(
         "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM (SELECT "
         "failed_at FROM login_failures WHERE account = ?1 AND failed_at > ?2 "
-        "AND refused = 0 ORDER BY failed_at DESC LIMIT ?3)",
+        "AND refused = 0 ORDER BY failed_at DESC LIMIT ?3) AS newest",
         std::vector<storage::Value>{
             account, account_since,
             static_cast<std::int64_t>(limits_.max_failures_per_hour)},
@@ -537,10 +537,11 @@ void Accounts::RecordFailure(const std::string& account,
         "INSERT INTO login_notices (user_id, failures, first_failed_at, "
         "last_failed_at, last_client, blocked_at, refused) VALUES (?1, ?2, "
         "?3, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE SET failures = "
-        "failures + ?2, last_failed_at = CASE WHEN ?6 = 0 THEN ?3 ELSE "
-        "last_failed_at END, last_client = CASE WHEN ?6 = 0 THEN ?4 ELSE "
-        "last_client END, blocked_at = COALESCE(?5, blocked_at), refused = "
-        "refused + ?6",
+        "login_notices.failures + ?2, last_failed_at = CASE WHEN ?6 = 0 THEN "
+        "?3 ELSE login_notices.last_failed_at END, last_client = CASE WHEN "
+        "?6 = 0 THEN ?4 ELSE login_notices.last_client END, blocked_at = "
+        "COALESCE(?5, login_notices.blocked_at), refused = "
+        "login_notices.refused + ?6",
         std::vector<storage::Value>{
             user_id, std::int64_t{refused ? 0 : 1}, now,
             client.empty() ? std::string("unknown") : client,

@@ -182,6 +182,67 @@ INSERT INTO search_index (search_index, rank)
   VALUES ('rank', 'bm25(0, 0, 0, 0, 0, 0, 4.0, 1.0)');
 )sql";
 
+constexpr const char* kParticipations = R"sql(
+-- Who takes part in a theme (art. 1e-1g): a city (CBS code) or a party
+-- (core/domain/parties.h), leading or involved, since a date. source says
+-- who recorded it: a manifest's leaders, the covenant's theme paragraph, or
+-- an accepted join request (art. 8).
+CREATE TABLE participations (
+  id INTEGER PRIMARY KEY,
+  theme_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('city', 'party')),
+  participant TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('leading', 'involved')),
+  since TEXT NOT NULL
+    CHECK (since GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+  source TEXT NOT NULL
+    CHECK (source IN ('manifest', 'covenant', 'join-request')),
+  join_request_id INTEGER REFERENCES join_requests(id),
+  UNIQUE (theme_id, participant)
+);
+CREATE INDEX participations_by_participant ON participations (participant);
+
+)sql";
+
+constexpr const char* kJoinRequests =
+    R"sql(-- A city's request to join a theme as involved city (art. 8), from asking
+-- to the leading city's decision.
+CREATE TABLE join_requests (
+  id INTEGER PRIMARY KEY,
+  theme_id TEXT NOT NULL,
+  city TEXT NOT NULL REFERENCES cities(cbs_code),
+  motivation TEXT NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('requested', 'in-consultation', 'accepted', 'refused')),
+  requested_at TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  consulted_at TEXT,
+  consulted_by TEXT,
+  consulted_for TEXT,
+  consultation_note TEXT,
+  decided_at TEXT,
+  decided_by TEXT,
+  decided_for TEXT,
+  decision_reason TEXT,
+  joined_on TEXT
+);
+CREATE UNIQUE INDEX join_requests_one_open ON join_requests (theme_id, city)
+  WHERE state IN ('requested', 'in-consultation');
+
+-- The involved cities' answers when the leading city puts a request to
+-- them: one per city.
+CREATE TABLE join_request_responses (
+  id INTEGER PRIMARY KEY,
+  join_request_id INTEGER NOT NULL REFERENCES join_requests(id),
+  city TEXT NOT NULL REFERENCES cities(cbs_code),
+  position TEXT NOT NULL CHECK (position IN ('agree', 'object')),
+  comment TEXT NOT NULL,
+  responded_at TEXT NOT NULL,
+  responded_by TEXT NOT NULL,
+  UNIQUE (join_request_id, city)
+);
+)sql";
+
 // PostgreSQL's forms of what SQLite writes in its own way: triggers with
 // a function of their own, and the knowledge base's index as a plain table
 // (full-text search on PostgreSQL is docs/postgresql.md's open item).
@@ -417,63 +478,10 @@ ALTER TABLE operator_requests ADD COLUMN answered_at TEXT;
 ALTER TABLE operator_requests ADD COLUMN answer TEXT;
 )sql"},
       {9, "participation in the themes and the join procedure (art. 1, 8)",
-       R"sql(
--- Who takes part in a theme (art. 1e-1g): a city (CBS code) or a party
--- (core/domain/parties.h), leading or involved, since a date. source says
--- who recorded it: a manifest's leaders, the covenant's theme paragraph, or
--- an accepted join request (art. 8).
-CREATE TABLE participations (
-  id INTEGER PRIMARY KEY,
-  theme_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('city', 'party')),
-  participant TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('leading', 'involved')),
-  since TEXT NOT NULL
-    CHECK (since GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
-  source TEXT NOT NULL
-    CHECK (source IN ('manifest', 'covenant', 'join-request')),
-  join_request_id INTEGER REFERENCES join_requests(id),
-  UNIQUE (theme_id, participant)
-);
-CREATE INDEX participations_by_participant ON participations (participant);
-
--- A city's request to join a theme as involved city (art. 8), from asking
--- to the leading city's decision.
-CREATE TABLE join_requests (
-  id INTEGER PRIMARY KEY,
-  theme_id TEXT NOT NULL,
-  city TEXT NOT NULL REFERENCES cities(cbs_code),
-  motivation TEXT NOT NULL,
-  state TEXT NOT NULL
-    CHECK (state IN ('requested', 'in-consultation', 'accepted', 'refused')),
-  requested_at TEXT NOT NULL,
-  requested_by TEXT NOT NULL,
-  consulted_at TEXT,
-  consulted_by TEXT,
-  consulted_for TEXT,
-  consultation_note TEXT,
-  decided_at TEXT,
-  decided_by TEXT,
-  decided_for TEXT,
-  decision_reason TEXT,
-  joined_on TEXT
-);
-CREATE UNIQUE INDEX join_requests_one_open ON join_requests (theme_id, city)
-  WHERE state IN ('requested', 'in-consultation');
-
--- The involved cities' answers when the leading city puts a request to
--- them: one per city.
-CREATE TABLE join_request_responses (
-  id INTEGER PRIMARY KEY,
-  join_request_id INTEGER NOT NULL REFERENCES join_requests(id),
-  city TEXT NOT NULL REFERENCES cities(cbs_code),
-  position TEXT NOT NULL CHECK (position IN ('agree', 'object')),
-  comment TEXT NOT NULL,
-  responded_at TEXT NOT NULL,
-  responded_by TEXT NOT NULL,
-  UNIQUE (join_request_id, city)
-);
-)sql"},
+       std::string(kParticipations) + kJoinRequests,
+       // PostgreSQL checks a reference when it is made: the table it names
+       // comes first.
+       std::string(kJoinRequests) + kParticipations},
       {10,
        "the rolling agenda: projects (art. 5), meetings (art. 6) and EZ's "
        "contribution to Stedenlink's costs (art. 7)",

@@ -456,6 +456,7 @@ std::uint64_t KnowledgeSearch::AgendaGeneration(
 }
 
 Status KnowledgeSearch::RefreshAgenda(bool force) {
+  if (database_.engine() != storage::Engine::kSqlite) return Status::Ok();
   std::vector<PublishedRegister> registers = SearchedRegisters();
   std::size_t registers_hash = RegistersHash(registers);
   std::set<std::string> tables;
@@ -526,6 +527,12 @@ Status KnowledgeSearch::BuildChampionsOnce() {
 }
 
 Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
+  if (database_.engine() != storage::Engine::kSqlite) {
+    return Status::Unavailable(
+        "the knowledge base's full-text search runs on SQLite only so far, "
+        "and this platform keeps its data in PostgreSQL (docs/"
+        "postgresql.md); the documents are listed at /api/v1/documents");
+  }
   if (query.text.size() > kMaxQueryBytes) {
     return Status::InvalidArgument("q: the query is longer than " +
                                    std::to_string(kMaxQueryBytes) +
@@ -790,7 +797,11 @@ Status IndexDocument(storage::Connection& db, const Document& document,
       "INSERT INTO search_index (rowid, title, body, type, ref, theme, kind, "
       "city, year) VALUES (?8, ?1, ?2, 'document', ?3, ?4, ?5, ?6, ?7)",
       params);
-  if (!indexed.ok()) return indexed;
+  // PostgreSQL keeps the entry, for a search to come; the ranking lists
+  // and FTS5's segments are SQLite's.
+  if (!indexed.ok() || db.engine() != storage::Engine::kSqlite) {
+    return indexed;
+  }
   Status renewed = NewGeneration(db);
   if (renewed.ok()) renewed = AddToChampions(db, document.id, title, body);
   if (!renewed.ok()) return renewed;
@@ -799,6 +810,9 @@ Status IndexDocument(storage::Connection& db, const Document& document,
 
 Status UnindexDocument(storage::Connection& db, std::int64_t id) {
   std::vector<storage::Value> params = {id};
+  if (db.engine() != storage::Engine::kSqlite) {
+    return db.Execute("DELETE FROM search_index WHERE rowid = ?1", params);
+  }
   std::string title;
   std::string body;
   Status read =

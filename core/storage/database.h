@@ -29,6 +29,14 @@
 
 namespace smartercities::storage {
 
+// The engine behind the interface: for the few features only one of them
+// has so far (the knowledge base's full-text search is SQLite's FTS5), and
+// for plugins whose own SQL is written for some engines only.
+enum class Engine { kSqlite, kPostgres };
+
+// "sqlite" or "postgresql", as plugins' manifests name them.
+std::string_view EngineName(Engine engine);
+
 // A value bound to a statement or read from a column.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 
@@ -95,6 +103,8 @@ struct AccessScope {
 class Connection {
  public:
   virtual ~Connection() = default;
+
+  virtual Engine engine() const = 0;
 
   // Prepares (cached by SQL text), binds params to ?1..?N, steps, calls
   // on_row for each row. The message of a failure names the SQL's first
@@ -223,6 +233,8 @@ struct Migration {
 class Database {
  public:
   virtual ~Database() = default;
+
+  virtual Engine engine() const = 0;
 
   // Runs fn on this thread's read connection (a consistent snapshot for the
   // duration of fn). fn's Status is returned.

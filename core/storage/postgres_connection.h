@@ -44,6 +44,7 @@ std::string QuoteIdentifier(std::string_view name);
 
 class PostgresConnection final : public Connection {
  public:
+  Engine engine() const override { return Engine::kPostgres; }
   // Connects to url (a libpq connection URI). Fails with Unavailable,
   // naming the server (never the password) and libpq's reason.
   static Result<std::unique_ptr<PostgresConnection>> Connect(

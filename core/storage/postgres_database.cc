@@ -46,13 +46,71 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
   description TEXT NOT NULL,
   applied_at TEXT NOT NULL,
   PRIMARY KEY (owner, version));
+-- SQLite's functions that the core's SQL uses, with SQLite's results.
+CREATE OR REPLACE FUNCTION public.json_each(document text)
+  RETURNS TABLE (key text, value text, type text)
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT (e.n - 1)::text, e.v #>> '{}', json_typeof(e.v)
+    FROM json_array_elements(CASE WHEN json_typeof(document::json) = 'array'
+                             THEN document::json ELSE '[]' END)
+         WITH ORDINALITY AS e(v, n)
+  UNION ALL
+  SELECT o.key, o.value #>> '{}', json_typeof(o.value)
+    FROM json_each(CASE WHEN json_typeof(document::json) = 'object'
+                   THEN document::json ELSE '{}' END) AS o
+$$;
+CREATE OR REPLACE FUNCTION public.json_group_array_step(state jsonb,
+                                                        value anyelement)
+  RETURNS jsonb LANGUAGE sql IMMUTABLE AS
+  $$ SELECT state || jsonb_build_array(value) $$;
+CREATE OR REPLACE AGGREGATE public.json_group_array(anyelement) (
+  SFUNC = public.json_group_array_step, STYPE = jsonb, INITCOND = '[]');
+CREATE OR REPLACE FUNCTION public.group_concat_step(state text, value text,
+                                                    separator text)
+  RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
+  $$ SELECT state || separator || value $$;
+CREATE OR REPLACE AGGREGATE public.group_concat(text, text) (
+  SFUNC = public.group_concat_step, STYPE = text);
+CREATE OR REPLACE FUNCTION public.pragma_table_info(table_name text)
+  RETURNS TABLE (cid integer, name text, type text, "notnull" integer,
+                 dflt_value text, pk integer)
+  LANGUAGE sql STABLE AS $$
+  SELECT (a.attnum - 1)::integer, a.attname::text,
+         format_type(a.atttypid, a.atttypmod),
+         CASE WHEN a.attnotnull THEN 1 ELSE 0 END,
+         pg_get_expr(d.adbin, d.adrelid),
+         COALESCE((SELECT array_position(i.indkey::int2[], a.attnum)
+                     FROM pg_index i
+                    WHERE i.indrelid = a.attrelid AND i.indisprimary), 0)
+    FROM pg_attribute a
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE a.attrelid = to_regclass(table_name) AND a.attnum > 0
+     AND NOT a.attisdropped
+   ORDER BY a.attnum
+$$;
+CREATE OR REPLACE VIEW public.sqlite_schema AS
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'i' THEN 'index'
+                        ELSE 'table' END AS type,
+         c.relname::text AS name, c.relname::text AS tbl_name,
+         NULL::text AS sql
+    FROM pg_class c
+   WHERE c.relkind IN ('r', 'p', 'v', 'i')
+     AND c.relnamespace = ANY (SELECT oid FROM pg_namespace
+                                WHERE nspname = ANY (current_schemas(false)));
 CREATE OR REPLACE FUNCTION public.smartercities_capture_row()
   RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
+DECLARE n bigint;
 BEGIN
   IF current_setting('smartercities.capture', true) = 'on' THEN
-    INSERT INTO pg_temp.smartercities_row_changes (tbl, kind, before, after)
-    VALUES (TG_TABLE_NAME, TG_OP,
+    -- Numbered by a setting of the transaction, not a sequence: lastval()
+    -- must still give the id the caller's INSERT drew.
+    n := COALESCE(NULLIF(current_setting('smartercities.capture_seq', true),
+                         ''), '0')::bigint + 1;
+    PERFORM set_config('smartercities.capture_seq', n::text, true);
+    INSERT INTO pg_temp.smartercities_row_changes (seq, tbl, kind, before,
+                                                   after)
+    VALUES (n, TG_TABLE_NAME, TG_OP,
             CASE WHEN TG_OP <> 'INSERT' THEN row_to_json(OLD)::text END,
             CASE WHEN TG_OP <> 'DELETE' THEN row_to_json(NEW)::text END);
   END IF;
@@ -201,7 +259,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
   // smartercities.capture); emptied at every commit.
   if (status.ok()) {
     status = (*writer)->Command(
-        "CREATE TEMP TABLE smartercities_row_changes (seq BIGSERIAL, "
+        "CREATE TEMP TABLE smartercities_row_changes (seq BIGINT NOT NULL, "
         "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT) "
         "ON COMMIT DELETE ROWS");
   }

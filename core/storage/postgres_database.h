@@ -65,6 +65,7 @@ std::string RedactedUrl(std::string_view url);
 
 class PostgresDatabase final : public Database {
  public:
+  Engine engine() const override { return Engine::kPostgres; }
   // Connects, creates schema_migrations and the change trigger's function
   // when missing, and starts listening for other nodes' changes. Fails
   // naming the server and the reason.

@@ -145,6 +145,44 @@ bool IsWord(const Token& token, std::string_view lower_word) {
   return token.kind == Token::Kind::kWord && Lower(token.text) == lower_word;
 }
 
+// INSERT OR IGNORE INTO ... becomes INSERT INTO ... ON CONFLICT DO NOTHING,
+// before a RETURNING when there is one.
+std::string IgnoringConflicts(const std::string& sql) {
+  std::vector<Token> tokens;
+  Scanner scanner(sql);
+  for (Token token; scanner.Next(&token);) tokens.push_back(token);
+  std::vector<std::size_t> words;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == Token::Kind::kWord) words.push_back(i);
+  }
+  if (words.size() < 3 || !IsWord(tokens[words[0]], "insert") ||
+      !IsWord(tokens[words[1]], "or") || !IsWord(tokens[words[2]], "ignore")) {
+    return sql;
+  }
+  std::size_t returning = tokens.size();
+  for (std::size_t i : words) {
+    if (IsWord(tokens[i], "returning")) returning = i;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (i == words[1] || i == words[2]) continue;
+    // The space after OR and after IGNORE goes with them.
+    if ((i == words[1] + 1 || i == words[2] + 1) &&
+        tokens[i].kind == Token::Kind::kSpace) {
+      continue;
+    }
+    if (i == returning) out += "ON CONFLICT DO NOTHING ";
+    out += tokens[i].text;
+  }
+  if (returning == tokens.size()) {
+    std::size_t end = out.find_last_not_of(" \t\r\n;");
+    std::string tail = out.substr(end + 1);
+    out.resize(end + 1);
+    out += " ON CONFLICT DO NOTHING" + tail;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ToPostgresSql(std::string_view sql, int* num_params) {
@@ -228,7 +266,7 @@ std::string ToPostgresSql(std::string_view sql, int* num_params) {
     out += token.text;
   }
   if (num_params != nullptr) *num_params = highest;
-  return out;
+  return IgnoringConflicts(out);
 }
 
 std::vector<std::string_view> SplitStatements(std::string_view script) {

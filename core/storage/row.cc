@@ -71,6 +71,10 @@ std::optional<double> TextToReal(std::string_view text) {
 
 }  // namespace
 
+std::string_view EngineName(Engine engine) {
+  return engine == Engine::kPostgres ? "postgresql" : "sqlite";
+}
+
 const Value& Row::Get(std::string_view name) const {
   for (std::size_t i = 0; i < names_->size() && i < values_.size(); ++i) {
     if ((*names_)[i] == name) return values_[i];

@@ -31,6 +31,7 @@ namespace smartercities::storage {
 
 class SqliteConnection : public Connection {
  public:
+  Engine engine() const override { return Engine::kSqlite; }
   // How many prepared statements a connection keeps; beyond this the idle
   // ones are finalized.
   static constexpr std::size_t kMaxCachedStatements = 256;

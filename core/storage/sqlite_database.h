@@ -34,6 +34,7 @@ namespace smartercities::storage {
 
 class SqliteDatabase : public Database {
  public:
+  Engine engine() const override { return Engine::kSqlite; }
   // As OpenSqlite, with the concrete type.
   static Result<std::unique_ptr<SqliteDatabase>> Open(
       const SqliteOptions& options);

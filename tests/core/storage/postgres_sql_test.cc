@@ -45,6 +45,17 @@ TEST(PostgresSqlTest, SqliteTypesGetTheirPostgresSizes) {
             "SELECT integers, realm FROM t");
 }
 
+TEST(PostgresSqlTest, InsertOrIgnoreBecomesOnConflictDoNothing) {
+  EXPECT_EQ(ToPostgresSql("INSERT OR IGNORE INTO t (a) VALUES (?1)"),
+            "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(ToPostgresSql("insert or ignore into t SELECT a FROM u;\n"),
+            "insert into t SELECT a FROM u ON CONFLICT DO NOTHING;\n");
+  EXPECT_EQ(ToPostgresSql("INSERT OR IGNORE INTO t VALUES (1) RETURNING a"),
+            "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING RETURNING a");
+  EXPECT_EQ(ToPostgresSql("INSERT INTO t VALUES ('or ignore')"),
+            "INSERT INTO t VALUES ('or ignore')");
+}
+
 TEST(PostgresSqlTest, GlobPatternsBecomeSimilarTo) {
   EXPECT_EQ(ToPostgresSql("CHECK (code GLOB 'GM[0-9][0-9]*' AND a glob\n"
                           "  'x?y')"),

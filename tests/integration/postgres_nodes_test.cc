@@ -1,0 +1,304 @@
+// Several nodes on one PostgreSQL database: real `smartercities serve`
+// processes, each with its own data directory, sharing nothing but the
+// database. What one node does (a figure written, a login, a failed login, a
+// module switched off) is what every node serves; a node killed under write
+// load loses no write it acknowledged.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "tests/support/postgres_test_database.h"
+#include "tests/support/server_process.h"
+#include "tests/support/test_support.h"
+
+namespace smartercities {
+namespace {
+
+using nlohmann::json;
+using testing::Fetch;
+using testing::FetchFrom;
+using ::testing::HasSubstr;
+using testing::HttpResponse;
+
+constexpr const char* kPassword = "beheer-Kanaal-tulp-93";
+constexpr const char* kParks = "/api/v1/themes/bedrijvige-stad/business-parks";
+
+class PostgresNodesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) {
+      if (testing::PostgresTestDatabase::Required()) {
+        FAIL() << database_.unavailable();
+      }
+      GTEST_SKIP() << database_.unavailable();
+    }
+    std::filesystem::create_directories(plugin_dir());
+    testing::CopyPlugin(testing::ThemePluginDir(), "bedrijvige_stad",
+                        plugin_dir());
+  }
+
+  std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
+  std::filesystem::path data_dir(const std::string& node) const {
+    return dir_.path() / node;
+  }
+
+  // Starts node `name` (its own data directory) on the shared database.
+  std::unique_ptr<testing::ServerProcess> StartNode(const std::string& name) {
+    auto node = std::make_unique<testing::ServerProcess>(
+        std::vector<std::string>{"--data-dir", data_dir(name).string(),
+                                 "--plugin-dir", plugin_dir().string(),
+                                 "--database", database_.url(), "--log-level",
+                                 "warn"},
+        std::map<std::string, std::string>{
+            {"SMARTERCITIES_ADMIN_PASSWORD", kPassword}});
+    EXPECT_NE(node->port(), 0) << node->Output();
+    return node;
+  }
+
+  // The administrator's API token, from the data directory of the node that
+  // started first (the others find the administrator made).
+  std::string AdminToken(const std::string& node) const {
+    std::ifstream in(data_dir(node) / "admin-token");
+    std::string token;
+    std::getline(in, token);
+    return token;
+  }
+
+  static HttpResponse AddPark(std::uint16_t port, const std::string& token,
+                              const std::string& name) {
+    return Fetch(
+        port, "POST", kParks,
+        {{"Authorization", "Bearer " + token},
+         {"Content-Type", "application/json"}},
+        json{{"city", "GM0794"}, {"name", name}, {"hasFibre", true}}.dump());
+  }
+
+  // The first column of every row of sql, run on the shared database.
+  std::vector<std::string> Query(const std::string& sql) {
+    std::vector<std::string> rows;
+    PGconn* connection = PQconnectdb(database_.url().c_str());
+    EXPECT_EQ(PQstatus(connection), CONNECTION_OK)
+        << PQerrorMessage(connection);
+    PGresult* result = PQexec(connection, sql.c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_TUPLES_OK)
+        << PQresultErrorMessage(result);
+    for (int row = 0; row < PQntuples(result); ++row) {
+      rows.emplace_back(PQgetvalue(result, row, 0));
+    }
+    PQclear(result);
+    PQfinish(connection);
+    return rows;
+  }
+
+  testing::PostgresTestDatabase database_;
+  testing::TempDir dir_;
+};
+
+TEST_F(PostgresNodesTest, WhatOneNodeDoesEveryNodeServes) {
+  auto a = StartNode("a");
+  ASSERT_NE(a->port(), 0);
+  auto b = StartNode("b");
+  ASSERT_NE(b->port(), 0);
+  std::string token = AdminToken("a");
+  ASSERT_FALSE(token.empty());
+
+  for (const auto* node : {a.get(), b.get()}) {
+    EXPECT_EQ(Fetch(node->port(), "GET", "/readyz").status, 200)
+        << node->Output();
+  }
+  HttpResponse themes_a = Fetch(a->port(), "GET", "/api/v1/themes");
+  HttpResponse themes_b = Fetch(b->port(), "GET", "/api/v1/themes");
+  EXPECT_EQ(themes_a.status, 200);
+  EXPECT_EQ(themes_a.body, themes_b.body);
+
+  // A figure written on A is read on B.
+  HttpResponse added = AddPark(a->port(), token, "Brainport Park");
+  ASSERT_EQ(added.status, 201) << added.body << a->Output();
+  HttpResponse listed = Fetch(b->port(), "GET", kParks);
+  ASSERT_EQ(listed.status, 200) << listed.body << b->Output();
+  EXPECT_THAT(listed.body, HasSubstr("Brainport Park"));
+
+  // A session made on A works on B.
+  HttpResponse login =
+      Fetch(a->port(), "POST", "/api/v1/sessions",
+            {{"Content-Type", "application/json"}},
+            json{{"username", "admin"}, {"password", kPassword}}.dump());
+  ASSERT_EQ(login.status, 201) << login.body << a->Output();
+  std::string cookie = login.Header("set-cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(
+      Fetch(b->port(), "GET", "/api/v1/modules", {{"Cookie", cookie}}).status,
+      200);
+
+  // Failed logins on A count on B.
+  for (int i = 0; i < 20; ++i) {
+    HttpResponse wrong = FetchFrom(
+        "127.0.0.2", a->port(), "POST", "/api/v1/sessions",
+        {{"Content-Type", "application/json"}},
+        json{{"username", "admin"}, {"password", "wrong-" + std::to_string(i)}}
+            .dump());
+    ASSERT_EQ(wrong.status, 401) << wrong.body;
+  }
+  HttpResponse refused =
+      FetchFrom("127.0.0.2", b->port(), "POST", "/api/v1/sessions",
+                {{"Content-Type", "application/json"}},
+                json{{"username", "admin"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(refused.status, 429) << refused.body;
+
+  // A module switched off on A is gone on B within a second.
+  HttpResponse off =
+      Fetch(a->port(), "PATCH", "/api/v1/modules/bedrijvige-stad",
+            {{"Authorization", "Bearer " + token},
+             {"Content-Type", "application/json"}},
+            R"({"enabled":false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  auto switched = std::chrono::steady_clock::now();
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() - switched <
+                              std::chrono::seconds(1)) {
+    status = Fetch(b->port(), "GET", kParks).status;
+    if (status == 200) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_NE(status, 200) << "node B still serves the module a second after "
+                            "node A switched it off";
+}
+
+TEST_F(PostgresNodesTest, ANodeKilledUnderWritesLosesNoAcknowledgedWrite) {
+  auto a = StartNode("a");
+  ASSERT_NE(a->port(), 0);
+  auto b = StartNode("b");
+  ASSERT_NE(b->port(), 0);
+  std::string token = AdminToken("a");
+
+  std::map<std::int64_t, std::string> acknowledged;
+  std::mutex mutex;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    // Two writers on each node.
+    std::uint16_t port = w % 2 == 0 ? a->port() : b->port();
+    writers.emplace_back([&, w, port] {
+      for (int n = 0; !stop.load(); ++n) {
+        std::string name = "w" + std::to_string(w) + "-" + std::to_string(n);
+        try {
+          HttpResponse response = AddPark(port, token, name);
+          if (response.status != 201) continue;
+          json body = json::parse(response.body, nullptr, false);
+          if (!body.is_object() || !body.contains("id")) continue;
+          std::lock_guard lock(mutex);
+          acknowledged[body["id"].get<std::int64_t>()] = name;
+        } catch (const std::exception&) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  a->Kill();
+  // B goes on taking writes after A is gone.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  for (std::thread& writer : writers) writer.join();
+
+  std::set<std::string> stored;
+  for (const std::string& row :
+       Query("SELECT id || ' ' || name FROM "
+             "bedrijvige_stad.bedrijvige_stad_parks")) {
+    stored.insert(row);
+  }
+  std::set<std::string> audited;
+  for (const std::string& row :
+       Query("SELECT object FROM audit_log WHERE action = 'insert' AND "
+             "object LIKE 'bedrijvige_stad_parks/%'")) {
+    audited.insert(row);
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_GT(acknowledged.size(), 20u);
+  for (const auto& [id, name] : acknowledged) {
+    EXPECT_TRUE(stored.contains(std::to_string(id) + " " + name))
+        << "acknowledged write " << id << " (" << name << ") is lost";
+    EXPECT_TRUE(audited.contains("bedrijvige_stad_parks/" + std::to_string(id)))
+        << "write " << id << " has no audit row";
+  }
+  // Every id was handed out once, whichever node wrote it.
+  EXPECT_EQ(
+      stored.size(),
+      Query("SELECT id FROM bedrijvige_stad.bedrijvige_stad_parks").size());
+
+  // The audit trail's chain is whole.
+  auto [code, output] = testing::RunCommand(
+      {"audit", "verify", "--data-dir", data_dir("b").string(), "--plugin-dir",
+       plugin_dir().string(), "--database", database_.url()});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("intact"));
+}
+
+TEST_F(PostgresNodesTest, MigrateToCopiesAnSqliteDataDirectoryAsItIs) {
+  // A platform on SQLite with the demo data and a park of its own.
+  std::string sqlite_dir = data_dir("sqlite").string();
+  auto demo =
+      testing::RunCommand({"demo", "load", "--data-dir", sqlite_dir,
+                           "--plugin-dir", plugin_dir().string()},
+                          {{"SMARTERCITIES_ADMIN_PASSWORD", kPassword}});
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  const std::vector<std::string> pages = {
+      "/api/v1/themes", "/api/v1/cities", "/api/v1/measurements?pageSize=500",
+      kParks, "/api/v1/themes/bedrijvige-stad"};
+  std::map<std::string, std::string> before;
+  {
+    testing::ServerProcess sqlite(
+        {"--data-dir", sqlite_dir, "--plugin-dir", plugin_dir().string()},
+        {{"SMARTERCITIES_ADMIN_PASSWORD", kPassword}});
+    ASSERT_NE(sqlite.port(), 0) << sqlite.Output();
+    std::string token = AdminToken("sqlite");
+    ASSERT_EQ(AddPark(sqlite.port(), token, "Strijp-S").status, 201);
+    for (const std::string& page : pages) {
+      HttpResponse response = Fetch(sqlite.port(), "GET", page);
+      ASSERT_EQ(response.status, 200) << page << ": " << response.body;
+      before[page] = response.body;
+    }
+  }
+
+  auto copied =
+      testing::RunCommand({"migrate-to", database_.url(), "--data-dir",
+                           sqlite_dir, "--plugin-dir", plugin_dir().string()});
+  ASSERT_EQ(copied.exit_code, 0) << copied.output;
+  EXPECT_THAT(copied.output, HasSubstr("the audit trail is intact"));
+
+  // The same pages from a node on the copy.
+  testing::ServerProcess node({"--data-dir", data_dir("node").string(),
+                               "--plugin-dir", plugin_dir().string(),
+                               "--database", database_.url()});
+  ASSERT_NE(node.port(), 0) << node.Output();
+  for (const std::string& page : pages) {
+    HttpResponse response = Fetch(node.port(), "GET", page);
+    EXPECT_EQ(response.status, 200) << page << ": " << response.body;
+    EXPECT_EQ(response.body, before[page]) << page;
+  }
+  // The ids go on after the copied ones; the SQLite token works.
+  HttpResponse added = AddPark(node.port(), AdminToken("sqlite"), "Nieuw");
+  EXPECT_EQ(added.status, 201) << added.body;
+
+  // A database that is not empty is refused, and keeps what it has.
+  auto again =
+      testing::RunCommand({"migrate-to", database_.url(), "--data-dir",
+                           sqlite_dir, "--plugin-dir", plugin_dir().string()});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_THAT(again.output, HasSubstr("is not empty"));
+  EXPECT_THAT(Fetch(node.port(), "GET", kParks).body, HasSubstr("Nieuw"));
+}
+
+}  // namespace
+}  // namespace smartercities
