@@ -8,12 +8,12 @@
 #include <set>
 #include <utility>
 
+#include "core/storage/migration_rules.h"
 #include "core/storage/postgres_sql.h"
 
 namespace smartercities::storage {
 namespace {
 
-constexpr std::size_t kExcerptChars = 40;
 constexpr std::size_t kMaxCachedStatements = 512;
 
 // PostgreSQL's type oids (catalog/pg_type_d.h, which Debian's libpq-dev
@@ -28,25 +28,13 @@ constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
-// The first words of a statement for messages, on one line and quoted.
-std::string Excerpt(std::string_view sql) {
-  std::string out = "'";
-  bool space = false;
-  for (char c : sql) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = out.size() > 1;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  if (out.size() > 1 + kExcerptChars + 3) {
-    out.resize(1 + kExcerptChars);
-    out += "...";
-  }
-  out += '\'';
-  return out;
+// What a statement after a failed one in the same transaction hears:
+// PostgreSQL ends the transaction at a failure (SQLite goes on).
+Status NotRunAfterAFailure(std::string_view sql) {
+  return Status::FailedPrecondition(
+      Excerpt(sql) +
+      ": not run, because PostgreSQL ended the transaction after an "
+      "earlier failure");
 }
 
 // libpq's messages end in a newline.
@@ -517,10 +505,7 @@ Status PostgresConnection::Run(std::string_view sql,
                                std::span<const ValueView> params,
                                const RowViewCallback& on_row) {
   if (aborted_) {
-    return Status::FailedPrecondition(
-        Excerpt(sql) +
-        ": not run, because PostgreSQL ended the transaction after an "
-        "earlier failure");
+    return NotRunAfterAFailure(sql);
   }
   if (Status scoped = ApplyScope(); !scoped.ok()) return scoped;
   std::vector<unsigned> types;
@@ -627,10 +612,7 @@ Result<std::vector<Row>> PostgresConnection::Query(
 
 Status PostgresConnection::ExecuteScript(std::string_view sql) {
   if (aborted_) {
-    return Status::FailedPrecondition(
-        Excerpt(sql) +
-        ": not run, because PostgreSQL ended the transaction after an "
-        "earlier failure");
+    return NotRunAfterAFailure(sql);
   }
   if (Status scoped = ApplyScope(); !scoped.ok()) return scoped;
   // Each statement is checked, and run on its own, so that a failure names

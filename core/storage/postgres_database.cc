@@ -558,17 +558,14 @@ Status PostgresDatabase::Migrate(const AccessScope& scope,
                                 "'");
     }
   }
-  for (std::size_t i = static_cast<std::size_t>(*applied);
-       i < migrations.size(); ++i) {
-    Status status = ApplyMigration(scope, owner, migrations[i]);
-    every_table_generation_.fetch_add(1);
-    if (!status.ok()) {
-      return status.WithContext(owner + " migration " +
-                                std::to_string(migrations[i].version) + " (" +
-                                migrations[i].description + ")");
-    }
-  }
-  return Status::Ok();
+  return ApplyInOrder(owner, migrations, *applied,
+                      [&](const Migration& migration) {
+                        Status status = ApplyMigration(scope, owner, migration);
+                        // A schema change may alter any table's rows
+                        // without the change being traced to them.
+                        every_table_generation_.fetch_add(1);
+                        return status;
+                      });
 }
 
 Status PostgresDatabase::ApplyMigration(const AccessScope& scope,

@@ -11,39 +11,14 @@
 #include <variant>
 
 #include "core/storage/dutch_tokenizer.h"
+#include "core/storage/migration_rules.h"
 #include "core/storage/search_functions.h"
 
 namespace smartercities::storage {
 namespace {
 
-constexpr std::size_t kExcerptChars = 40;
-
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-// The first words of a statement for messages, on one line and in single
-// quotes. Built by appending: GCC 12 at -O3 reports a false -Wrestrict for
-// "'" + std::string (GCC bug 105329).
-std::string Excerpt(std::string_view sql) {
-  std::string out = "'";
-  bool space = false;
-  for (char c : sql) {
-    if (IsSpace(c)) {
-      space = out.size() > 1;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  // Cutting off fewer characters than the ellipsis takes gains nothing.
-  if (out.size() > 1 + kExcerptChars + 3) {
-    out.resize(1 + kExcerptChars);
-    out += "...";
-  }
-  out += '\'';
-  return out;
 }
 
 // The first statement of a script, up to and with its semicolon; all of it
