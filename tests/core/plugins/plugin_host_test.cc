@@ -1,5 +1,6 @@
 // The plugin host with real plugin libraries built by the test build, loaded
-// through the real loader into a real SQLite file.
+// through the real loader into a real SQLite file; the tests of a plugin's
+// confinement also into a real PostgreSQL database.
 #include "core/plugins/plugin_host.h"
 
 #include <gmock/gmock.h>
@@ -12,6 +13,8 @@
 
 #include "core/domain/catalog.h"
 #include "core/domain/core_schema.h"
+#include "core/storage/postgres_database.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities::plugins {
@@ -24,9 +27,24 @@ using ::testing::HasSubstr;
 
 class PluginHostTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { SetUpOn(storage::Engine::kSqlite); }
+
+  void SetUpOn(storage::Engine engine) {
     std::filesystem::create_directories(plugin_dir());
-    auto database = storage::OpenSqlite({(dir_.path() / "test.db").string()});
+    Result<std::unique_ptr<storage::Database>> database =
+        Status::Internal("no engine");
+    if (engine == storage::Engine::kPostgres) {
+      postgres_ = std::make_unique<testing::PostgresTestDatabase>();
+      if (postgres_->url().empty()) {
+        if (testing::PostgresTestDatabase::Required()) {
+          FAIL() << postgres_->unavailable();
+        }
+        GTEST_SKIP() << postgres_->unavailable();
+      }
+      database = storage::OpenPostgres({postgres_->url()});
+    } else {
+      database = storage::OpenSqlite({(dir_.path() / "test.db").string()});
+    }
     ASSERT_TRUE(database.ok()) << database.status().message();
     database_ = std::move(database).value();
     ASSERT_TRUE(
@@ -84,13 +102,33 @@ class PluginHostTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // Before database_, so that the database is dropped after it is closed.
+  std::unique_ptr<testing::PostgresTestDatabase> postgres_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<domain::Catalog> catalog_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<PluginHost> host_;
 };
 
-TEST_F(PluginHostTest, LoadsAGoodPluginAndMountsItsRoutes) {
+// The same loader on each engine: what a plugin may reach must not depend on
+// where the data is.
+class PluginHostOnBothEnginesTest
+    : public PluginHostTest,
+      public ::testing::WithParamInterface<storage::Engine> {
+ protected:
+  void SetUp() override { SetUpOn(GetParam()); }
+};
+
+std::string EngineName(const ::testing::TestParamInfo<storage::Engine>& param) {
+  return param.param == storage::Engine::kSqlite ? "Sqlite" : "Postgres";
+}
+
+INSTANTIATE_TEST_SUITE_P(BothEngines, PluginHostOnBothEnginesTest,
+                         ::testing::Values(storage::Engine::kSqlite,
+                                           storage::Engine::kPostgres),
+                         EngineName);
+
+TEST_P(PluginHostOnBothEnginesTest, LoadsAGoodPluginAndMountsItsRoutes) {
   Add("fixture_good");
   PluginHost& host = Host();
   ModuleInfo info = Only();
@@ -110,7 +148,7 @@ TEST_F(PluginHostTest, LoadsAGoodPluginAndMountsItsRoutes) {
   EXPECT_EQ((*theme)->agreements.size(), 2u);
 }
 
-TEST_F(PluginHostTest, PluginReadsPublicViewsOfTheCore) {
+TEST_P(PluginHostOnBothEnginesTest, PluginReadsPublicViewsOfTheCore) {
   Add("fixture_good");
   Host();
   http::Response response =
@@ -303,7 +341,7 @@ TEST_F(PluginHostTest, RefusesARouteOutsideItsPrefix) {
   EXPECT_FALSE(router_->Find("GET", "/api/v1/modules").route);
 }
 
-TEST_F(PluginHostTest, APluginCannotReadAnotherPluginsTable) {
+TEST_P(PluginHostOnBothEnginesTest, APluginCannotReadAnotherPluginsTable) {
   Add("fixture_good");
   Add("fixture_other");
   Host();
@@ -319,7 +357,7 @@ TEST_F(PluginHostTest, APluginCannotReadAnotherPluginsTable) {
   EXPECT_THAT(core.body, HasSubstr("api_tokens"));
 }
 
-TEST_F(PluginHostTest, DisableAndEnableAtRunTimeKeepTheData) {
+TEST_P(PluginHostOnBothEnginesTest, DisableAndEnableAtRunTimeKeepTheData) {
   Add("fixture_good");
   PluginHost& host = Host();
   EXPECT_EQ(Call("POST", "/api/v1/themes/test-good/items", "kept").status, 201);
