@@ -247,7 +247,10 @@ Status MigrateTo(const Config& config, const std::string& url,
   }
 
   // The check: every table as many rows as copied, and the chain intact.
-  for (const auto& [table, count] : copied) {
+  for (const auto& copy : copied) {
+    // Named, not bound: a lambda below reads it.
+    const std::string& table = copy.first;
+    std::int64_t count = copy.second;
     std::int64_t stored = -1;
     status = (*target)->Read([&](storage::Connection& db) {
       return db.Execute(

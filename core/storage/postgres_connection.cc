@@ -74,7 +74,8 @@ bool PluginMayBegin(const std::vector<std::string>& words) {
       "select", "insert", "update", "delete", "with", "values"};
   const std::string& first = words[0];
   if (kRows.contains(first)) return true;
-  std::string_view second = words.size() > 1 ? words[1] : "";
+  std::string_view second =
+      words.size() > 1 ? std::string_view(words[1]) : std::string_view();
   if (first == "create") {
     return second == "table" || second == "index" || second == "unique" ||
            second == "view";
