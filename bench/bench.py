@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The platform's benchmarks: the goals R1-R13 and R15 of docs/performance.md.
+"""The platform's benchmarks: the goals R1-R18 of docs/performance.md.
 
 Run through scripts/bench, which installs wrk and nginx, builds the Release
 build with the benchmark programs and then calls this file:
@@ -10,8 +10,9 @@ build with the benchmark programs and then calls this file:
 
 Every figure is a ratio against a baseline measured in the same run: nginx
 serving the very same bytes, a plain SQLite loop writing the same rows,
-sqlite3's .import of the same CSV file, the platform itself without load, or
-with a smaller database; a few are absolute times. A timing never
+sqlite3's .import of the same CSV file, the platform itself without load,
+with a smaller database, on SQLite rather than PostgreSQL, or as one node
+rather than two on one database; a few are absolute times. A timing never
 fails the run; a workload that errors (an answer that is not 2xx, a server
 that does not start) does, after the table is printed.
 
@@ -38,6 +39,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -131,6 +133,11 @@ GOALS = {
     "R14": Goal("≥ 0.5× sqlite3 -csv", min_ratio=0.5),
     "R14 memory": Goal("≤ 100 MiB", max_value=100),
     "R15": Goal("p99 ≤ 20 ms at c=16", max_p99_ms=20),
+    "R16": Goal("≥ 0.8× SQLite", min_ratio=0.8),
+    "R17": Goal("≥ 0.5× SQLite", min_ratio=0.5),
+    # Two nodes share the machine's two cores with PostgreSQL and wrk: the
+    # ratio shows what sharing costs, it cannot double (docs/performance.md).
+    "R18": Goal("none, reported (2 cores)"),
 }
 
 
@@ -258,11 +265,13 @@ class Platform:
 
     def __init__(self, bench: "Bench", name: str, data_dir: pathlib.Path,
                  plugin_dir: Optional[pathlib.Path] = None,
-                 num_modules: int = 9):
+                 num_modules: int = 9, database: str = ""):
         self.bench = bench
         self.name = name
         self.data_dir = data_dir
         self.plugin_dir = plugin_dir
+        # A PostgreSQL URL (R16-R18); empty: SQLite in the data directory.
+        self.database = database
         self.num_modules = num_modules
         self.port = 0
         self.process: Optional[subprocess.Popen] = None
@@ -276,8 +285,10 @@ class Platform:
                    "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.plugin_dir:
             command += ["--plugin-dir", str(self.plugin_dir)]
+        if self.database:
+            command += ["--database", self.database]
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith("SMARTERCITIES_")}
+               if not k.startswith("SMARTERCITIES_") and k != "DATABASE_URL"}
         log = open(self.log_path, "ab")
         started = time.perf_counter()
         self.process = subprocess.Popen(command, stdout=log,
@@ -474,6 +485,159 @@ def nginx_quote(value: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# PostgreSQL (R16-R18): a throwaway server of the run's own.
+
+
+PG_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
+# The role the nodes connect as: the database's owner with CREATEROLE, as
+# docs/postgresql.md asks of a deployment (not a superuser).
+PG_ROLE = "smartercities"
+PG_TEMPLATE = "bench_main"
+# What the server is told beyond initdb's defaults. The durability is
+# SQLite's in the platform (WAL, synchronous=NORMAL): fsync on, so that a
+# crash never corrupts the database, and synchronous_commit off, so that a
+# commit is not flushed to disk before the answer, as SQLite's is not; a
+# node that crashes loses nothing either way, a machine that loses power
+# the last moment's commits (docs/performance.md, "PostgreSQL (R16-R18)").
+PG_SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "max_connections": "200",
+    "fsync": "on",
+    "synchronous_commit": "off",
+}
+
+
+def pg_quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class Postgres:
+    """PostgreSQL 15 from Debian with a cluster of its own: initdb into a
+    directory of the run owned by the user postgres, a free port of
+    127.0.0.1 and a Unix socket in that directory. stop() shuts it down and
+    removes the directory (the server's log is kept in the run directory).
+    Never pg_virtualenv: scripts/test's tests use that, with a fixed
+    cluster name."""
+
+    def __init__(self, bench: "Bench"):
+        self.bench = bench
+        self.dir = bench.run_dir / "postgres"
+        self.data = self.dir / "data"
+        self.log_path = bench.run_dir / "postgres.log"
+        self.port = 0
+        self.version = ""
+        self.started = False
+
+    def _as_owner(self, command: list) -> list:
+        # The server refuses to run as root.
+        if os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--", *map(str, command)]
+        return [str(c) for c in command]
+
+    def _run(self, what: str, command: list, timeout: float = 120) -> str:
+        try:
+            done = subprocess.run(self._as_owner(command), capture_output=True,
+                                  text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BenchError(f"PostgreSQL: {what} failed: {error}")
+        if done.returncode != 0:
+            raise BenchError(f"PostgreSQL: {what} failed ({done.returncode}): "
+                             f"{(done.stderr or done.stdout).strip()[-800:]}")
+        return done.stdout
+
+    def start(self) -> None:
+        if not (PG_BIN / "initdb").exists():
+            raise BenchError(f"PostgreSQL: {PG_BIN / 'initdb'} is missing "
+                             "(Debian's postgresql-15, which scripts/setup "
+                             "installs)")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(mode=0o700)
+        if os.geteuid() == 0:
+            try:
+                shutil.chown(self.dir, "postgres", "postgres")
+            except (LookupError, OSError) as error:
+                raise BenchError(f"PostgreSQL: cannot give {self.dir} to the "
+                                 f"user postgres: {error}")
+            reach = subprocess.run(self._as_owner(["test", "-w", self.dir]))
+            if reach.returncode != 0:
+                # A checkout under a directory closed to other users (such
+                # as /root): the server's directory goes to /tmp instead.
+                shutil.rmtree(self.dir, ignore_errors=True)
+                self.dir = pathlib.Path(tempfile.mkdtemp(
+                    prefix="smartercities-bench-postgres-"))
+                self.data = self.dir / "data"
+                shutil.chown(self.dir, "postgres", "postgres")
+        self._run("initdb", [PG_BIN / "initdb", "-D", self.data, "-A", "trust",
+                             "-U", "postgres", "-E", "UTF8", "--locale=C",
+                             "--no-sync"])
+        self.port = free_port()
+        settings = dict(PG_SETTINGS, port=str(self.port),
+                        unix_socket_directories=str(self.dir))
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write("\n# bench/bench.py\n")
+            for name, value in settings.items():
+                conf.write(f"{name} = {pg_quote(value)}\n")
+        self.started = True
+        self._run("pg_ctl start", [PG_BIN / "pg_ctl", "-D", self.data, "-l",
+                                   self.dir / "server.log", "-w", "-t", "60",
+                                   "start"], timeout=90)
+        self.version = self.sql("SHOW server_version").strip()
+        self.sql(f"CREATE ROLE {PG_ROLE} LOGIN CREATEROLE")
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        """Runs one statement with psql as the superuser; its rows as
+        text, fields separated by '|'."""
+        try:
+            done = subprocess.run(
+                [str(PG_BIN / "psql"), "-X", "-q", "-A", "-t", "-v",
+                 "ON_ERROR_STOP=1", "-h", str(self.dir), "-p", str(self.port),
+                 "-U", "postgres", "-d", database, "-c", statement],
+                capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BenchError(f"PostgreSQL: psql failed: {error}")
+        if done.returncode != 0:
+            raise BenchError(f"PostgreSQL: {statement[:200]!r} on {database} "
+                             f"failed: {done.stderr.strip()[-500:]}")
+        return done.stdout
+
+    def url(self, database: str) -> str:
+        return f"postgresql://{PG_ROLE}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str, template: str = "") -> str:
+        """A new database owned by the nodes' role, empty or a copy of
+        template; returns its URL."""
+        self.sql(f'CREATE DATABASE "{name}" OWNER {PG_ROLE}' +
+                 (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        if self.started:
+            self.started = False
+            with contextlib.suppress(BenchError):
+                self._run("pg_ctl stop", [PG_BIN / "pg_ctl", "-D", self.data,
+                                          "-m", "fast", "-w", "-t", "60",
+                                          "stop"], timeout=90)
+        with contextlib.suppress(OSError):
+            shutil.copyfile(self.dir / "server.log", self.log_path)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def stop_leftover_postgres(run_dir: pathlib.Path) -> None:
+    """A run killed before its end leaves its server running in a directory
+    the next run removes: stop that server, by its data directory."""
+    data = run_dir / "postgres" / "data"
+    if (data / "postmaster.pid").exists():
+        command = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                   "stop"]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, capture_output=True, timeout=60)
+
+
+# --------------------------------------------------------------------------
 # wrk.
 
 
@@ -558,10 +722,39 @@ def run_wrk(label: str, url: str, seconds: float, connections: int = 64,
     command = wrk_command(url, seconds, connections, threads, script, script_args)
     done = subprocess.run(command, capture_output=True, text=True,
                           timeout=seconds + 60)
-    if done.returncode != 0:
-        raise BenchError(f"{label}: wrk failed ({done.returncode}): "
-                         f"{done.stderr.strip() or done.stdout.strip()}")
-    result = parse_wrk(done.stdout)
+    return wrk_outcome(label, url, done.returncode, done.stdout, done.stderr,
+                       script, may_get_no_answer)
+
+
+def run_wrk_together(runs: list, seconds: float) -> list:
+    """Several wrk runs at the same time (R18: one per node), each given as
+    (label, url, connections, threads, script, script_args); their results
+    in the same order, each checked as run_wrk checks one."""
+    processes = []
+    try:
+        for label, url, connections, threads, script, script_args in runs:
+            command = wrk_command(url, seconds, connections, threads, script,
+                                  script_args)
+            processes.append(subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True))
+        outputs = [p.communicate(timeout=seconds + 60) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return [wrk_outcome(run[0], run[1], process.returncode, out, err, run[4])
+            for run, process, (out, err) in zip(runs, processes, outputs)]
+
+
+def wrk_outcome(label: str, url: str, returncode: int, stdout: str,
+                stderr: str, script: Optional[str] = None,
+                may_get_no_answer: bool = False) -> WrkResult:
+    if returncode != 0:
+        raise BenchError(f"{label}: wrk failed ({returncode}): "
+                         f"{stderr.strip() or stdout.strip()}")
+    result = parse_wrk(stdout)
     if result.requests == 0:
         if not may_get_no_answer:
             raise BenchError(f"{label}: no request was answered ({url})")
@@ -769,6 +962,7 @@ class Bench:
         self.sqlite_writer = self.build_dir / "bin" / "smartercities_bench_sqlite_writes"
         self.data_root = self.build_dir / "bench-data"
         self.run_dir = self.build_dir / "bench-run"
+        stop_leftover_postgres(self.run_dir)
         shutil.rmtree(self.run_dir, ignore_errors=True)
         self.run_dir.mkdir(parents=True)
         self.rounds = args.rounds or mode.rounds
@@ -779,6 +973,8 @@ class Bench:
         self._main: Optional[Platform] = None
         self._main_error: Optional[BenchError] = None
         self._nginx: Optional[Nginx] = None
+        self._postgres: Optional[Postgres] = None
+        self._postgres_error: Optional[BenchError] = None
         self._servers: list = []
 
     def main_data(self) -> pathlib.Path:
@@ -816,6 +1012,53 @@ class Bench:
             nginx.start(responses)
             self._nginx = nginx
         return self._nginx
+
+    def postgres(self) -> Postgres:
+        """The run's PostgreSQL server with PG_TEMPLATE, a database holding
+        the main data set copied by `smartercities migrate-to`; started
+        once per run, stopped and removed by close()."""
+        if self._postgres_error:
+            raise self._postgres_error
+        if not self._postgres:
+            try:
+                server = self.track(Postgres(self))
+                server.start()
+                source = copy_data_dir(self.main_data(),
+                                       self.run_dir / "pg-source")
+                server.create_database(PG_TEMPLATE)
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [str(self.executable), "migrate-to",
+                     server.url(PG_TEMPLATE), "--data-dir", str(source)],
+                    capture_output=True, text=True, timeout=1800)
+                if done.returncode != 0:
+                    raise BenchError(
+                        f"smartercities migrate-to failed ({done.returncode}): "
+                        f"{(done.stderr or done.stdout).strip()[-800:]}")
+                copied = (done.stdout.strip().splitlines() or [""])[-1]
+                self.notes.append(
+                    f"R16-R18: PostgreSQL {server.version.split()[0]} of the "
+                    f"run's own (fsync {PG_SETTINGS['fsync']}, "
+                    f"synchronous_commit {PG_SETTINGS['synchronous_commit']}); "
+                    f"migrate-to copied the main data set into it in "
+                    f"{time.perf_counter() - started:.1f} s ({copied})")
+            except BenchError as error:
+                self._postgres_error = error
+                raise
+            self._postgres = server
+        return self._postgres
+
+    def postgres_node_dir(self, name: str) -> pathlib.Path:
+        """A node's own data directory for a database copied from the main
+        data set: its files but the SQLite database, so that the
+        administrator token of the copy is the one the node reads."""
+        self.postgres()
+        target = self.run_dir / name
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(self.run_dir / "pg-source", target,
+                        ignore=shutil.ignore_patterns("smartercities.db*",
+                                                      "smartercities.lock"))
+        return target
 
     def track(self, server):
         self._servers.append(server)
@@ -975,32 +1218,10 @@ def r7_writes(bench: Bench) -> list:
     SQLite loop writing the same rows, each side on a fresh copy of the main
     data set in every round."""
     main_data = bench.main_data()
-    with contextlib.closing(sqlite3.connect(main_data / "smartercities.db")) as db:
-        cities = [r[0] for r in db.execute(
-            "SELECT cbs_code FROM cities ORDER BY cbs_code")]
-    sequence = (",".join(WRITE_INDICATORS), ",".join(cities), WRITE_LAST_PERIOD,
-                WRITE_MONTHS)
-    connections, threads = 16, 2
+    sequence = write_sequence(bench)
 
     def platform_round() -> WrkResult:
-        data = copy_data_dir(main_data, bench.run_dir / "r7-platform-data")
-        platform = bench.track(Platform(bench, "r7", data))
-        try:
-            platform.start()
-            result = run_wrk("R7", platform.url("/"), bench.seconds,
-                             connections, threads, "post_measurements.lua",
-                             (platform.admin_token(), *sequence, threads))
-        finally:
-            platform.stop()
-        with contextlib.closing(sqlite3.connect(data / "smartercities.db")) as db:
-            written = db.execute(
-                "SELECT COUNT(*) FROM measurements WHERE indicator_id IN "
-                f"({','.join('?' * len(WRITE_INDICATORS))}) AND source IS NULL",
-                WRITE_INDICATORS).fetchone()[0]
-        if written < result.requests * 0.9:
-            raise BenchError(f"R7: wrk counted {result.requests} answers but only "
-                             f"{written} figures are in the database")
-        return result
+        return sqlite_write_round(bench, "r7", sequence)
 
     def sqlite_round() -> WrkResult:
         data = copy_data_dir(main_data, bench.run_dir / "r7-sqlite-data")
@@ -1652,6 +1873,255 @@ def r15_search(bench: Bench) -> list:
     return [row.judge()]
 
 
+# R16-R18: the platform on PostgreSQL. Each node gets a database copied
+# from PG_TEMPLATE (the main data set, through migrate-to) and a data
+# directory of its own.
+R16_PATHS = (("themes", R1_PATH), ("figures", R4_PATH))
+
+
+def r16_postgres_reads(bench: Bench) -> list:
+    """R1's and R4's GET on a node on PostgreSQL against the main platform
+    on SQLite, the same data on both (checked: the same bytes), both
+    running, alternating."""
+    main = bench.main_platform()
+    postgres = bench.postgres()
+    url = postgres.create_database("r16", PG_TEMPLATE)
+    node = bench.track(Platform(bench, "r16-postgres",
+                                bench.postgres_node_dir("r16-data"),
+                                database=url))
+    rows = []
+    try:
+        node.start()
+        for name, path in R16_PATHS:
+            on_sqlite = http_request(main.port, path)
+            on_postgres = http_request(node.port, path)
+            if on_postgres.status != 200 or on_postgres.body != on_sqlite.body:
+                raise BenchError(
+                    f"R16: GET {path} answers differently on PostgreSQL "
+                    f"(status {on_postgres.status}, {len(on_postgres.body)} "
+                    f"bytes; on SQLite {on_sqlite.status}, "
+                    f"{len(on_sqlite.body)} bytes)")
+            label = f"R16 {name}"
+            warm_up(bench, [node.url(path), main.url(path)])
+            postgres_runs, sqlite_runs = alternate(bench, [
+                lambda: run_wrk(label + " (PostgreSQL)", node.url(path),
+                                bench.seconds),
+                lambda: run_wrk(label + " (SQLite)", main.url(path),
+                                bench.seconds)])
+            row = Row(f"R16 {name}, PostgreSQL",
+                      f"GET {path}, c=64, a node on PostgreSQL", "R16",
+                      bytes=len(on_sqlite.body), baseline="the same on SQLite")
+            fill_rates(row, postgres_runs, sqlite_runs)
+            rows.append(row.judge())
+    finally:
+        node.stop()
+        postgres.drop_database("r16")
+    return rows
+
+
+def write_sequence(bench: Bench) -> tuple:
+    """The figures R7, R17 and R18 write (bench/lua/post_measurements.lua):
+    the indicators, every city, the last month and the number of months."""
+    with contextlib.closing(sqlite3.connect(bench.main_data() /
+                                            "smartercities.db")) as db:
+        cities = [r[0] for r in db.execute(
+            "SELECT cbs_code FROM cities ORDER BY cbs_code")]
+    return (",".join(WRITE_INDICATORS), ",".join(cities), WRITE_LAST_PERIOD,
+            WRITE_MONTHS)
+
+
+def sqlite_write_round(bench: Bench, name: str, sequence: tuple,
+                       connections: int = 16, threads: int = 2) -> WrkResult:
+    """R7's measurement: POST figures at c=16 to a platform on a fresh copy
+    of the main data set, then the figures counted in its database."""
+    data = copy_data_dir(bench.main_data(), bench.run_dir / f"{name}-data")
+    platform = bench.track(Platform(bench, name, data))
+    try:
+        platform.start()
+        try:
+            result = run_wrk(name.upper(), platform.url("/"), bench.seconds,
+                             connections, threads, "post_measurements.lua",
+                             (platform.admin_token(), *sequence, threads))
+        except BenchError as error:
+            raise BenchError(f"{error}{sample_post(platform, sequence)}")
+    finally:
+        platform.stop()
+    with contextlib.closing(sqlite3.connect(data / "smartercities.db")) as db:
+        written = db.execute(
+            "SELECT COUNT(*) FROM measurements WHERE indicator_id IN "
+            f"({','.join('?' * len(WRITE_INDICATORS))}) AND source IS NULL",
+            WRITE_INDICATORS).fetchone()[0]
+    if written < result.requests * 0.9:
+        raise BenchError(f"{name.upper()}: wrk counted {result.requests} "
+                         f"answers but only {written} figures are in the "
+                         f"database")
+    return result
+
+
+def sample_post(platform: Platform, sequence: tuple) -> str:
+    """What one POST of the sequence's first figure answers now, for an
+    error message (wrk does not keep the answers)."""
+    indicator, city = sequence[0].split(",")[0], sequence[1].split(",")[0]
+    path = f"/api/v1/indicators/{indicator}/measurements"
+    try:
+        answer = http_request(
+            platform.port, path, "POST",
+            json.dumps({"city": city, "period": sequence[2],
+                        "value": 0.0}).encode(),
+            {"Authorization": f"Bearer {platform.admin_token()}",
+             "Content-Type": "application/json"})
+    except OSError as error:
+        return f" (a single POST now fails: {error})"
+    body = " ".join(answer.body[:400].decode(errors="replace").split())
+    return f" (a single POST {path} now answers {answer.status}: {body})"
+
+
+# What R17 and R18 count in PostgreSQL before and after writing.
+POSTGRES_WRITTEN_SQL = (
+    "SELECT (SELECT COUNT(*) FROM measurements WHERE indicator_id IN (" +
+    ", ".join(f"'{i}'" for i in WRITE_INDICATORS) + ") AND source IS NULL), "
+    "(SELECT COUNT(*) FROM audit_log)")
+
+
+def postgres_write_round(bench: Bench, name: str, sequence: tuple,
+                         nodes: int) -> WrkResult:
+    """POST figures at c=16 in all, spread evenly over `nodes` nodes on one
+    fresh copy of the main data set in PostgreSQL (one wrk per node, the
+    nodes writing disjoint parts of one sequence). Afterwards every
+    acknowledged figure must be in the database with its audit row, and
+    `smartercities audit verify` must find the chain intact."""
+    postgres = bench.postgres()
+    url = postgres.create_database(name, PG_TEMPLATE)
+    figures_before, audit_before = map(
+        int, postgres.sql(POSTGRES_WRITTEN_SQL, name).strip().split("|"))
+    platforms = []
+    connections, threads = 16, 2
+    try:
+        for index in range(nodes):
+            node = f"{name}-node{index + 1}" if nodes > 1 else name
+            platform = bench.track(Platform(
+                bench, node, bench.postgres_node_dir(f"{node}-data"),
+                database=url))
+            platforms.append(platform)
+            platform.start()
+        label = name.upper()
+        try:
+            results = run_wrk_together(
+                [(f"{label} ({p.name})", p.url("/"), connections // nodes,
+                  threads // nodes, "post_measurements.lua",
+                  (p.admin_token(), *sequence, threads, index))
+                 for index, p in enumerate(platforms)], bench.seconds)
+        except BenchError as error:
+            raise BenchError(f"{error}{sample_post(platforms[0], sequence)}")
+    finally:
+        for platform in platforms:
+            platform.stop()
+    try:
+        figures, audit = map(
+            int, postgres.sql(POSTGRES_WRITTEN_SQL, name).strip().split("|"))
+        acknowledged = sum(r.requests for r in results)
+        if figures - figures_before < acknowledged:
+            raise BenchError(
+                f"{label}: the nodes acknowledged {acknowledged} figures but "
+                f"only {figures - figures_before} are in the database")
+        if audit - audit_before < acknowledged:
+            raise BenchError(
+                f"{label}: the nodes acknowledged {acknowledged} figures but "
+                f"the audit trail holds only {audit - audit_before} new rows")
+        done = subprocess.run(
+            [str(bench.executable), "audit", "verify", "--database", url,
+             "--data-dir", str(platforms[0].data_dir)],
+            capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            raise BenchError(f"{label}: smartercities audit verify failed "
+                             f"({done.returncode}) after the writes: "
+                             f"{(done.stderr or done.stdout).strip()[-500:]}")
+    finally:
+        postgres.drop_database(name)
+    if len(results) == 1:
+        return results[0]
+    # The nodes' runs side by side: their rates add up; the slower tail.
+    return WrkResult(rps=sum(r.rps for r in results),
+                     p50_ms=max(r.p50_ms for r in results),
+                     p99_ms=max(r.p99_ms for r in results),
+                     requests=sum(r.requests for r in results), non_2xx=0,
+                     socket_errors={},
+                     output="\n".join(r.output for r in results))
+
+
+def r17_postgres_writes(bench: Bench) -> list:
+    """R7's POST of figures (c=16, each with its audit row) on a node on
+    PostgreSQL against the same on a node on SQLite, each side on a fresh
+    copy of the main data set in every round."""
+    sequence = write_sequence(bench)
+    bench.postgres()
+    postgres_runs, sqlite_runs = alternate(bench, [
+        lambda: postgres_write_round(bench, "r17", sequence, nodes=1),
+        lambda: sqlite_write_round(bench, "r17-sqlite", sequence)])
+    row = Row("R17 POST figures, PostgreSQL",
+              "POST …/measurements + audit row, c=16, a node on PostgreSQL",
+              "R17", baseline="the same on SQLite")
+    fill_rates(row, postgres_runs, sqlite_runs)
+    return [row.judge()]
+
+
+def r18_two_nodes(bench: Bench) -> list:
+    """Two nodes on one PostgreSQL database against one node on it: POST
+    figures at c=16 in all (each round on a fresh copy of the database,
+    every acknowledged figure counted afterwards), and R4's GET at c=64 in
+    all (both nodes running throughout; one wrk on the first, or one on
+    each)."""
+    sequence = write_sequence(bench)
+    postgres = bench.postgres()
+    two_runs, one_runs = alternate(bench, [
+        lambda: postgres_write_round(bench, "r18-two", sequence, nodes=2),
+        lambda: postgres_write_round(bench, "r18-one", sequence, nodes=1)])
+    writes = Row("R18 POST figures, two nodes",
+                 "POST …/measurements + audit row, c=16 in all, spread over "
+                 "two nodes on one PostgreSQL database", "R18",
+                 baseline="one node on it")
+    fill_rates(writes, two_runs, one_runs)
+
+    url = postgres.create_database("r18-reads", PG_TEMPLATE)
+    nodes = [bench.track(Platform(bench, f"r18-reads-node{i}",
+                                  bench.postgres_node_dir(f"r18-reads-node{i}-data"),
+                                  database=url)) for i in (1, 2)]
+    try:
+        for node in nodes:
+            node.start()
+        first = http_request(nodes[0].port, R4_PATH)
+        second = http_request(nodes[1].port, R4_PATH)
+        if first.status != 200 or second.body != first.body:
+            raise BenchError(f"R18: GET {R4_PATH} answers differently on the "
+                             f"two nodes (status {first.status} and "
+                             f"{second.status})")
+        warm_up(bench, [node.url(R4_PATH) for node in nodes])
+
+        def on_both() -> WrkResult:
+            results = run_wrk_together(
+                [(f"R18 figures ({node.name})", node.url(R4_PATH), 32, 1,
+                  None, ()) for node in nodes], bench.seconds)
+            return WrkResult(rps=sum(r.rps for r in results),
+                             p50_ms=max(r.p50_ms for r in results),
+                             p99_ms=max(r.p99_ms for r in results),
+                             requests=sum(r.requests for r in results),
+                             non_2xx=0, socket_errors={}, output="")
+
+        both_runs, one_node_runs = alternate(bench, [
+            on_both,
+            lambda: run_wrk("R18 figures (one node)", nodes[0].url(R4_PATH),
+                            bench.seconds)])
+    finally:
+        for node in nodes:
+            node.stop()
+        postgres.drop_database("r18-reads")
+    reads = Row("R18 figures, two nodes",
+                f"GET {R4_PATH}, c=64 in all, spread over two nodes on one "
+                f"PostgreSQL database", "R18", bytes=len(first.body),
+                baseline="one node on it")
+    fill_rates(reads, both_runs, one_node_runs)
+    return [writes.judge(), reads.judge()]
+
 WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R1": r1_themes,
     "R2": r2_healthz,
@@ -1668,6 +2138,9 @@ WORKLOADS: dict[str, Callable[[Bench], list]] = {
     "R13": r13_report,
     "R14": r14_bulk_download,
     "R15": r15_search,
+    "R16": r16_postgres_reads,
+    "R17": r17_postgres_writes,
+    "R18": r18_two_nodes,
 }
 
 
@@ -1834,7 +2307,7 @@ def parse_args(argv: list) -> argparse.Namespace:
                         help="one short round of each workload on small data "
                              "(what scripts/test runs)")
     parser.add_argument("--only", default="",
-                        help="comma-separated workloads, e.g. R1,R4 (R1-R15)")
+                        help="comma-separated workloads, e.g. R1,R4 (R1-R18)")
     parser.add_argument("--rounds", type=int, default=0,
                         help="rounds per workload (default 3; smoke 1)")
     parser.add_argument("--seconds", type=float, default=0,

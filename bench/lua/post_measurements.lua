@@ -5,9 +5,12 @@
 -- city (k / months) % cities, and the month k % months before the last one,
 -- so no two requests write the same indicator, city and month.
 --
---   wrk -tT ... -s post_measurements.lua URL -- TOKEN INDICATORS CITIES LAST_PERIOD MONTHS T
+--   wrk -tT ... -s post_measurements.lua URL -- TOKEN INDICATORS CITIES LAST_PERIOD MONTHS T [FIRST]
 -- INDICATORS and CITIES are comma-separated; LAST_PERIOD is YYYY-MM; T is
--- wrk's thread count (thread i writes figures i, i + T, i + 2T, ...).
+-- the number of writing threads (thread i writes figures FIRST + i,
+-- FIRST + i + T, FIRST + i + 2T, ...). FIRST (default 0) lets several wrk
+-- processes share one sequence (R18: two processes of one thread each, with
+-- T = 2 and FIRST 0 and 1), so that no two of them write the same figure.
 -- wrk runs LuaJIT (Lua 5.1): no integer division operator.
 
 local thread_count = 0
@@ -33,7 +36,7 @@ function init(args)
   last_month_index = tonumber(year) * 12 + tonumber(month) - 1
   months = tonumber(args[5])
   stride = tonumber(args[6])
-  k = thread_index
+  k = thread_index + (tonumber(args[7]) or 0)
 end
 
 function request()
