@@ -80,7 +80,8 @@ const char* const kStoreFigureSql =
     "period) DO UPDATE SET value = excluded.value, source = excluded.source, "
     "is_demo = excluded.is_demo, recorded_at = excluded.recorded_at, "
     "recorded_by = excluded.recorded_by, import_id = excluded.import_id "
-    "WHERE value IS NOT excluded.value OR source IS NOT excluded.source";
+    "WHERE measurements.value IS NOT excluded.value OR "
+    "measurements.source IS NOT excluded.source";
 
 std::string StoreFiguresSql(std::size_t count) {
   std::string sql =

@@ -184,6 +184,36 @@ std::string MissingRelation(std::string_view message) {
   return std::string(message.substr(open + 1, close - open - 1));
 }
 
+// SQLite's words for a unique key's violation, "UNIQUE constraint failed:
+// t.a, t.b", from PostgreSQL's table and its detail "Key (a, b)=(...) already
+// exists.", so that callers read one form on both engines (the SDK's
+// registers name the fields from it). "" when the detail has no plain
+// column list (a key on an expression).
+std::string UniqueViolation(const PGresult* result) {
+  const char* table = PQresultErrorField(result, PG_DIAG_TABLE_NAME);
+  const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
+  if (table == nullptr || detail == nullptr) return "";
+  std::string_view text = detail;
+  constexpr std::string_view kKey = "Key (";
+  if (!text.starts_with(kKey)) return "";
+  text.remove_prefix(kKey.size());
+  std::size_t end = text.find(")=(");
+  if (end == std::string_view::npos) return "";
+  std::string_view columns = text.substr(0, end);
+  if (columns.find_first_of("()'") != std::string_view::npos) return "";
+  std::string out = "UNIQUE constraint failed: ";
+  while (true) {
+    std::size_t comma = columns.find(", ");
+    out += table;
+    out += '.';
+    out += columns.substr(0, comma);
+    if (comma == std::string_view::npos) break;
+    out += ", ";
+    columns.remove_prefix(comma + 2);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string PluginSchema(const AccessScope& scope) {
@@ -438,7 +468,11 @@ Status PostgresConnection::Failure(std::string_view sql,
         ": not run, because PostgreSQL ended the transaction after "
         "an earlier failure");
   }
-  if (state == "23505") return Status::AlreadyExists(message);
+  if (state == "23505") {
+    std::string unique = UniqueViolation(result);
+    return Status::AlreadyExists(unique.empty() ? message
+                                                : where + ": " + unique);
+  }
   if (state == "23503" || state == "23514" || state == "23502" ||
       state.starts_with("22")) {
     return Status::InvalidArgument(message);

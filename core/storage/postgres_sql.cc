@@ -263,6 +263,24 @@ std::string ToPostgresSql(std::string_view sql, int* num_params) {
       out += "DOUBLE PRECISION";
       continue;
     }
+    if (IsWord(token, "is")) {
+      // SQLite's a IS b and a IS NOT b compare any values, NULL included;
+      // PostgreSQL spells that IS [NOT] DISTINCT FROM and keeps IS for
+      // NULL, TRUE and FALSE.
+      std::size_t operand = next_word(i);
+      bool negated = operand < tokens.size() && IsWord(tokens[operand], "not");
+      std::size_t not_token = operand;
+      if (negated) operand = next_word(operand);
+      if (operand < tokens.size() && !IsWord(tokens[operand], "null") &&
+          !IsWord(tokens[operand], "true") &&
+          !IsWord(tokens[operand], "false") &&
+          !IsWord(tokens[operand], "distinct") &&
+          !IsWord(tokens[operand], "unknown")) {
+        out += negated ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM";
+        if (negated) i = not_token;
+        continue;
+      }
+    }
     out += token.text;
   }
   if (num_params != nullptr) *num_params = highest;

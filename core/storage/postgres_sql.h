@@ -12,7 +12,10 @@
 //   - INSERT OR IGNORE INTO ... becomes INSERT INTO ... ON CONFLICT DO
 //     NOTHING;
 //   - x GLOB 'GM[0-9]*' becomes x SIMILAR TO 'GM[0-9]%' (both match the
-//     whole text; a pattern that is not a literal keeps GLOB's wildcards).
+//     whole text; a pattern that is not a literal keeps GLOB's wildcards);
+//   - a IS b and a IS NOT b, which compare any two values on SQLite, become
+//     a IS NOT DISTINCT FROM b and a IS DISTINCT FROM b (IS NULL, IS TRUE
+//     and IS FALSE stay as they are).
 // COLLATE NOCASE needs nothing here: PostgresDatabase makes a collation of
 // that name (case-insensitive, ICU).
 // Text in quotes and comments is left as it is.

@@ -32,7 +32,7 @@ inline nlohmann::json ShareByCity(const smartercities::sdk::Host& host,
               flag_column + ") AS flagged, MAX(t.is_demo) AS demo FROM " +
               table +
               " t JOIN public_cities c ON c.cbs_code = t.city GROUP BY "
-              "t.city ORDER BY c.name")
+              "t.city, c.name ORDER BY c.name")
           .value();
   auto share = [](std::int64_t part, std::int64_t whole) {
     return 100.0 * static_cast<double>(part) / static_cast<double>(whole);

@@ -177,7 +177,8 @@ class GroeneStad : public sdk::Theme {
                 "COUNT(*) AS areas, MAX(e.is_demo) AS demo FROM "
                 "groene_stad_energy_use "
                 "e JOIN public_cities c ON c.cbs_code = e.city" +
-                    where + " GROUP BY e.city, e.year ORDER BY c.name, e.year",
+                    where +
+                    " GROUP BY e.city, c.name, e.year ORDER BY c.name, e.year",
                 params)
             .value();
     json items = json::array();

@@ -194,6 +194,14 @@ TEST_P(EngineTest, FailuresNameTheStatementAndMapToCodes) {
   Status twice = Exec("INSERT INTO t VALUES ('a', 2)");
   EXPECT_EQ(twice.code(), StatusCode::kAlreadyExists);
   EXPECT_THAT(twice.message(), HasSubstr("'INSERT INTO t VALUES ('a', 2)'"));
+  // In SQLite's words on both engines: the SDK's registers name the fields
+  // of a duplicate from them.
+  EXPECT_THAT(twice.message(), HasSubstr("UNIQUE constraint failed: t.code"));
+  ASSERT_TRUE(
+      Script("CREATE TABLE pairs (a TEXT, b TEXT, UNIQUE (a, b))").ok());
+  ASSERT_TRUE(Exec("INSERT INTO pairs VALUES ('x', 'y')").ok());
+  EXPECT_THAT(Exec("INSERT INTO pairs VALUES ('x', 'y')").message(),
+              HasSubstr("UNIQUE constraint failed: pairs.a, pairs.b"));
   Status missing = Exec("INSERT INTO t (code) VALUES ('b')");
   EXPECT_EQ(missing.code(), StatusCode::kInvalidArgument);
   Status unknown = Exec("SELECT nothing FROM nowhere");

@@ -63,6 +63,20 @@ TEST(PostgresSqlTest, GlobPatternsBecomeSimilarTo) {
             "  'x_y')");
 }
 
+TEST(PostgresSqlTest, IsComparesAnyValueAsInSqlite) {
+  EXPECT_EQ(ToPostgresSql("WHERE v IS NOT excluded.v OR s IS ?1"),
+            "WHERE v IS DISTINCT FROM excluded.v OR s IS NOT DISTINCT FROM $1");
+  // IS with NULL, TRUE or FALSE means the same on both.
+  EXPECT_EQ(ToPostgresSql("WHERE a IS NULL AND b IS NOT NULL AND c IS TRUE "
+                          "AND d is not false"),
+            "WHERE a IS NULL AND b IS NOT NULL AND c IS TRUE "
+            "AND d is not false");
+  EXPECT_EQ(ToPostgresSql("WHERE a IS NOT DISTINCT FROM b"),
+            "WHERE a IS NOT DISTINCT FROM b");
+  // Not in text.
+  EXPECT_EQ(ToPostgresSql("SELECT 'a IS b'"), "SELECT 'a IS b'");
+}
+
 TEST(PostgresSqlTest, AScriptIsCutAtSemicolonsOutsideQuotesAndComments) {
   EXPECT_THAT(SplitStatements("CREATE TABLE a (x TEXT DEFAULT ';');\n"
                               "-- a note; still a note\n"
