@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -30,9 +31,12 @@ class AccessTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
+    database_ = new testing::TestDatabase();
+    if (!database_->unavailable().empty()) return;  // SetUp says why
     app::Config config;
     config.port = 0;
     config.data_dir = dir_->path() / "data";
+    config.database_url = database_->url();
     config.plugin_dir = testing::ThemePluginDir();
     config.web_root = "";
     config.initial_admin_password = kAdminPassword;
@@ -58,9 +62,15 @@ class AccessTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    platform_->Stop();
+    if (platform_ != nullptr) platform_->Stop();
     delete platform_;
+    platform_ = nullptr;
+    delete database_;
     delete dir_;
+  }
+  void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(*database_);
+    ASSERT_NE(platform_, nullptr) << "the suite's platform did not start";
   }
 
   static std::uint16_t port() { return platform_->port(); }
@@ -121,6 +131,7 @@ class AccessTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
+  static inline testing::TestDatabase* database_ = nullptr;
   static inline app::Platform* platform_ = nullptr;
   static inline std::string token_;
 };

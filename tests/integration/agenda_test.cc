@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -32,9 +33,11 @@ constexpr const char* kProjects = "/api/v1/themes/bedrijvige-stad/projects";
 class AgendaTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     app::Config config;
     config.port = 0;
     config.data_dir = dir_.path() / "data";
+    config.database_url = database_.url();
     config.plugin_dir = testing::ThemePluginDir();
     config.web_root = "";
     config.initial_admin_password = "beheer-Kanaal-tulp-93";
@@ -96,6 +99,7 @@ class AgendaTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_;
 };

@@ -21,6 +21,7 @@
 
 #include "core/app/platform.h"
 #include "core/domain/catalog.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
@@ -48,8 +49,10 @@ std::vector<std::string> Strings(const json& array) {
 class AmendmentTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     config_.port = 0;
     config_.data_dir = dir_.path() / "data";
+    config_.database_url = database_.url();
     config_.plugin_dir = testing::ThemePluginDir();
     config_.web_root = "";
     config_.initial_admin_password = "beheer-Kanaal-tulp-93";
@@ -119,6 +122,7 @@ class AmendmentTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   app::Config config_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_;
@@ -615,10 +619,15 @@ TEST_F(AmendmentTest, AnAgreedAmendmentBecomesTheTextAManifestDoesNotReplace) {
   }
   EXPECT_TRUE(has_english) << english["sections"].dump();
   // The command line's report has the same sections as the API's.
-  testing::CommandResult written =
-      testing::RunCommand({"report", period, "--format", "json", "--data-dir",
-                           config_.data_dir.string(), "--plugin-dir",
-                           testing::ThemePluginDir().string()});
+  std::vector<std::string> args = {
+      "report",       period,
+      "--format",     "json",
+      "--data-dir",   config_.data_dir.string(),
+      "--plugin-dir", testing::ThemePluginDir().string()};
+  for (const std::string& arg : database_.ServeArguments()) {
+    args.push_back(arg);
+  }
+  testing::CommandResult written = testing::RunCommand(args);
   ASSERT_EQ(written.exit_code, 0) << written.output;
   json from_command = json::parse(written.output, nullptr, false);
   ASSERT_FALSE(from_command.is_discarded()) << written.output;

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -409,8 +410,10 @@ struct Caller {
 class AuthorizationMatrixTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     config_.port = 0;
     config_.data_dir = dir_.path() / "data";
+    config_.database_url = database_.url();
     config_.plugin_dir = testing::ThemePluginDir();
     config_.web_root = "";
     config_.initial_admin_password = "beheer-Kanaal-tulp-93";
@@ -456,6 +459,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   app::Config config_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_token_;
@@ -829,7 +833,14 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
       if (!allowed && !refused) problems.push_back("unexpected allow: " + what);
       if (!allowed && caller.role.empty() && response.status != 401)
         problems.push_back("the public must get 401: " + what);
-      if (response.status >= 500) problems.push_back("server error: " + what);
+      // The knowledge base's search answers 503 on PostgreSQL, saying so
+      // (docs/postgresql.md, "Not yet").
+      bool search_not_yet = testing::TestOnPostgres() &&
+                            key == "GET /api/v1/search" &&
+                            response.status == 503;
+      if (response.status >= 500 && !search_not_yet) {
+        problems.push_back("server error: " + what);
+      }
       ++checked;
     }
   }

@@ -1,8 +1,8 @@
 // Durability: a server process takes concurrent writes and is killed with
 // SIGKILL at random moments, twenty times over. After each kill, every write
 // the server acknowledged (201) is in the database with its audit row, and
-// the database passes PRAGMA integrity_check; at the end the audit trail's
-// hash chain is intact.
+// an SQLite database passes PRAGMA integrity_check; at the end the audit
+// trail's hash chain is intact. On both engines.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -20,6 +20,7 @@
 #include <regex>
 #include <thread>
 
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
@@ -28,41 +29,9 @@ namespace {
 
 using nlohmann::json;
 
-class DurabilityTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::filesystem::create_directories(plugin_dir());
-    testing::CopyPlugin(testing::ThemePluginDir(), "bedrijvige_stad",
-                        plugin_dir());
-  }
-
-  std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
-  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
-
-  // Starts `smartercities serve --port 0`; returns the port it printed.
-  std::uint16_t Serve() {
-    server_.reset();
-    server_.emplace(
-        std::vector<std::string>{"--data-dir", data_dir().string(),
-                                 "--plugin-dir", plugin_dir().string(),
-                                 "--log-level", "warn"},
-        std::map<std::string, std::string>{
-            {"SMARTERCITIES_ADMIN_PASSWORD", "beheer-Kanaal-tulp-93"}});
-    EXPECT_NE(server_->port(), 0) << server_->Output();
-    return server_->port();
-  }
-
-  void Kill() {
-    if (server_) server_->Kill();
-  }
-
-  testing::TempDir dir_;
-  std::optional<testing::ServerProcess> server_;
-};
-
 // Runs sql on the database file and returns the first column of each row.
-std::vector<std::string> Query(const std::filesystem::path& file,
-                               const std::string& sql) {
+std::vector<std::string> QuerySqlite(const std::filesystem::path& file,
+                                     const std::string& sql) {
   sqlite3* db = nullptr;
   std::vector<std::string> out;
   if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) !=
@@ -86,13 +55,63 @@ std::vector<std::string> Query(const std::filesystem::path& file,
   return out;
 }
 
+class DurabilityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
+    std::filesystem::create_directories(plugin_dir());
+    testing::CopyPlugin(testing::ThemePluginDir(), "bedrijvige_stad",
+                        plugin_dir());
+  }
+
+  std::filesystem::path plugin_dir() const { return dir_.path() / "plugins"; }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+
+  // The platform's arguments: its directories and database.
+  std::vector<std::string> Arguments(std::vector<std::string> args) const {
+    for (const std::string& arg :
+         std::vector<std::string>{"--data-dir", data_dir().string(),
+                                  "--plugin-dir", plugin_dir().string()}) {
+      args.push_back(arg);
+    }
+    for (const std::string& arg : database_.ServeArguments()) {
+      args.push_back(arg);
+    }
+    return args;
+  }
+
+  // Starts `smartercities serve --port 0`; returns the port it printed.
+  std::uint16_t Serve() {
+    server_.reset();
+    server_.emplace(
+        Arguments({"--log-level", "warn"}),
+        std::map<std::string, std::string>{
+            {"SMARTERCITIES_ADMIN_PASSWORD", "beheer-Kanaal-tulp-93"}});
+    EXPECT_NE(server_->port(), 0) << server_->Output();
+    return server_->port();
+  }
+
+  void Kill() {
+    if (server_) server_->Kill();
+  }
+
+  // Runs sql on the database and returns the first column of each row.
+  std::vector<std::string> Query(const std::string& sql) const {
+    if (testing::TestOnPostgres()) return database_.QueryPostgres(sql);
+    return QuerySqlite(data_dir() / "smartercities.db", sql);
+  }
+
+  testing::TempDir dir_;
+  testing::TestDatabase database_;
+  std::optional<testing::ServerProcess> server_;
+};
+
 TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
   std::random_device seed_source;
   unsigned seed = seed_source();
   SCOPED_TRACE("random seed " + std::to_string(seed));
   std::mt19937 random(seed);
   std::uniform_int_distribution<int> run_ms(30, 400);
-  std::filesystem::path database = data_dir() / "smartercities.db";
 
   // id -> name of every acknowledged write.
   std::map<std::int64_t, std::string> acknowledged;
@@ -141,19 +160,18 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
     for (auto& writer : writers) writer.join();
     total_attempts += attempts.load();
 
-    ASSERT_EQ(Query(database, "PRAGMA integrity_check"),
-              std::vector<std::string>{"ok"})
-        << "round " << round;
+    if (!testing::TestOnPostgres()) {
+      ASSERT_EQ(Query("PRAGMA integrity_check"), std::vector<std::string>{"ok"})
+          << "round " << round;
+    }
     std::set<std::string> stored;
-    for (const auto& row : Query(database,
-                                 "SELECT id || ' ' || name FROM "
+    for (const auto& row : Query("SELECT id || ' ' || name FROM "
                                  "bedrijvige_stad_parks")) {
       stored.insert(row);
     }
     std::set<std::string> audited;
     for (const auto& row :
-         Query(database,
-               "SELECT object FROM audit_log WHERE action = 'insert' AND "
+         Query("SELECT object FROM audit_log WHERE action = 'insert' AND "
                "object LIKE 'bedrijvige_stad_parks/%'")) {
       audited.insert(row);
     }
@@ -170,9 +188,7 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
   EXPECT_GT(acknowledged.size(), 100u) << total_attempts << " attempts";
 
   // The chain survived every kill.
-  auto [code, output] =
-      testing::RunCommand({"audit", "verify", "--data-dir", data_dir().string(),
-                           "--plugin-dir", plugin_dir().string()});
+  auto [code, output] = testing::RunCommand(Arguments({"audit", "verify"}));
   EXPECT_EQ(code, 0) << output;
   EXPECT_NE(output.find("intact"), std::string::npos) << output;
 }

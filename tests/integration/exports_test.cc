@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -89,9 +90,12 @@ class ExportsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
+    database_ = new testing::TestDatabase();
+    if (!database_->unavailable().empty()) return;  // SetUp says why
     app::Config config;
     config.port = 0;
     config.data_dir = dir_->path() / "data";
+    config.database_url = database_->url();
     config.plugin_dir = testing::ThemePluginDir();
     config.web_root = "";
     config.catalog_contact_email = "opendata@stedenlink.example";
@@ -102,8 +106,15 @@ class ExportsTest : public ::testing::Test {
     SeedFigures();
   }
   static void TearDownTestSuite() {
+    if (platform_ != nullptr) platform_->Stop();
     delete platform_;
+    platform_ = nullptr;
+    delete database_;
     delete dir_;
+  }
+  void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(*database_);
+    ASSERT_NE(platform_, nullptr) << "the suite's platform did not start";
   }
 
   static HttpResponse Get(const std::string& target,
@@ -167,12 +178,14 @@ class ExportsTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  static testing::TestDatabase* database_;
   static app::Platform* platform_;
   static std::string token_;
   static std::vector<std::string> city_indicators_;
 };
 
 testing::TempDir* ExportsTest::dir_ = nullptr;
+testing::TestDatabase* ExportsTest::database_ = nullptr;
 app::Platform* ExportsTest::platform_ = nullptr;
 std::string ExportsTest::token_;
 std::vector<std::string> ExportsTest::city_indicators_;
@@ -302,9 +315,11 @@ TEST_F(ExportsTest, TheFiguresCsvImportedAgainGivesTheSameFigures) {
 
   // Into a new platform: its export is the same file, byte for byte.
   testing::TempDir other_dir;
+  testing::TestDatabase other_database;
   app::Config config;
   config.port = 0;
   config.data_dir = other_dir.path() / "data";
+  config.database_url = other_database.url();
   config.plugin_dir = testing::ThemePluginDir();
   config.web_root = "";
   auto other = app::Platform::Start(config);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -41,8 +42,10 @@ std::vector<std::string> Strings(const json& array) {
 class JoinTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     config_.port = 0;
     config_.data_dir = dir_.path() / "data";
+    config_.database_url = database_.url();
     config_.plugin_dir = testing::ThemePluginDir();
     config_.web_root = "";
     config_.initial_admin_password = "beheer-Kanaal-tulp-93";
@@ -101,6 +104,7 @@ class JoinTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   app::Config config_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_;

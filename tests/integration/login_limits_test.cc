@@ -9,8 +9,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
@@ -27,6 +30,7 @@ constexpr const char* kAnnaPassword = "fiets-Kanaal-roos-17";
 class LoginLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     Start();
     std::string token;
     std::ifstream in(data_dir() / "admin-token");
@@ -48,6 +52,7 @@ class LoginLimitsTest : public ::testing::Test {
     app::Config config;
     config.port = 0;
     config.data_dir = data_dir();
+    config.database_url = database_.url();
     config.plugin_dir = testing::ThemePluginDir();
     config.web_root = "";
     auto platform = app::Platform::Start(config);
@@ -56,6 +61,19 @@ class LoginLimitsTest : public ::testing::Test {
   }
 
   std::uint16_t port() const { return platform_->port(); }
+
+  // args for the command line on this platform's data.
+  std::vector<std::string> Command(std::vector<std::string> args) const {
+    for (const std::string& arg : std::vector<std::string>{
+             "--data-dir", data_dir().string(), "--plugin-dir",
+             testing::ThemePluginDir().string()}) {
+      args.push_back(arg);
+    }
+    for (const std::string& arg : database_.ServeArguments()) {
+      args.push_back(arg);
+    }
+    return args;
+  }
 
   HttpResponse LogIn(const std::string& client, const std::string& username,
                      const std::string& password) {
@@ -66,6 +84,7 @@ class LoginLimitsTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   std::unique_ptr<app::Platform> platform_;
 };
 
@@ -106,9 +125,8 @@ TEST_F(LoginLimitsTest,
   Start();
   EXPECT_EQ(LogIn("127.0.1.7", "anna", kAnnaPassword).status, 429);
 
-  auto [code, output] = testing::RunCommand(
-      {"users", "unlock", "anna", "--data-dir", data_dir().string(),
-       "--plugin-dir", testing::ThemePluginDir().string()});
+  auto [code, output] =
+      testing::RunCommand(Command({"users", "unlock", "anna"}));
   EXPECT_EQ(code, 0) << output;
   EXPECT_THAT(output, HasSubstr("100 failed logins"));
 
@@ -138,9 +156,8 @@ TEST_F(LoginLimitsTest, AnUnknownNameIsCountedAndAnsweredLikeAWrongPassword) {
   HttpResponse wrong = LogIn("127.0.2.1", "anna", "wrong-password-1");
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(unknown.body, wrong.body);
-  auto [code, output] = testing::RunCommand(
-      {"users", "unlock", "nobody", "--data-dir", data_dir().string(),
-       "--plugin-dir", testing::ThemePluginDir().string()});
+  auto [code, output] =
+      testing::RunCommand(Command({"users", "unlock", "nobody"}));
   EXPECT_NE(code, 0);
   EXPECT_THAT(output, HasSubstr("no account"));
 }

@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_support.h"
 
@@ -51,6 +52,7 @@ std::string CommandOutput(const std::string& command) {
 class MonitoringTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     auto platform = app::Platform::Start(Config());
     ASSERT_TRUE(platform.ok()) << platform.status().message();
     platform_ = std::move(platform).value();
@@ -65,6 +67,7 @@ class MonitoringTest : public ::testing::Test {
     app::Config config;
     config.port = 0;
     config.data_dir = dir_.path() / "data";
+    config.database_url = database_.url();
     config.plugin_dir = testing::ThemePluginDir();
     config.web_root = "";
     return config;
@@ -108,6 +111,7 @@ class MonitoringTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_token_;
 };
@@ -400,6 +404,9 @@ TEST_F(MonitoringTest, TheCommandLineImportsAndWritesTheReport) {
   std::vector<std::string> common = {
       "--data-dir", (dir_.path() / "data").string(), "--plugin-dir",
       testing::ThemePluginDir().string()};
+  for (const std::string& arg : database_.ServeArguments()) {
+    common.push_back(arg);
+  }
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.end(), common.begin(), common.end());
     return testing::RunCommand(args);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -27,6 +28,7 @@ using testing::HttpResponse;
 class PlatformTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     plugin_dir_ = dir_.path() / "plugins";
     std::filesystem::create_directories(plugin_dir_);
     testing::CopyPlugin(testing::ThemePluginDir(), "regelluwe_stad",
@@ -39,6 +41,7 @@ class PlatformTest : public ::testing::Test {
     app::Config config;
     config.port = 0;
     config.data_dir = dir_.path() / "data";
+    config.database_url = database_.url();
     config.plugin_dir = plugin_dir_;
     config.web_root = testing::SourceDir() / "web";
     config.handler_deadline_ms = 500;
@@ -79,6 +82,7 @@ class PlatformTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   std::filesystem::path plugin_dir_;
   app::Config config_;
   std::unique_ptr<app::Platform> platform_;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities {
@@ -42,8 +43,10 @@ std::string InHtml(const std::string& text) {
 class ProcedurePagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
     config_.port = 0;
     config_.data_dir = dir_.path() / "data";
+    config_.database_url = database_.url();
     config_.plugin_dir = testing::ThemePluginDir();
     config_.web_root = "";
     config_.initial_admin_password = "beheer-Kanaal-tulp-93";
@@ -82,6 +85,7 @@ class ProcedurePagesTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase database_;
   app::Config config_;
   std::unique_ptr<app::Platform> platform_;
   std::string admin_;

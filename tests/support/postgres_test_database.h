@@ -8,7 +8,11 @@
 #ifndef SMARTERCITIES_TESTS_SUPPORT_POSTGRES_TEST_DATABASE_H_
 #define SMARTERCITIES_TESTS_SUPPORT_POSTGRES_TEST_DATABASE_H_
 
+#include <gtest/gtest.h>
+
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace smartercities::testing {
 
@@ -33,6 +37,62 @@ class PostgresTestDatabase {
   std::string unavailable_;
 };
 
+// The engine the integration suites run on. tests/CMakeLists.txt registers
+// a suite marked BOTH_ENGINES twice: as it is, on SQLite, and with
+// SMARTERCITIES_TEST_ENGINE=postgresql, its tests named "postgresql.…".
+bool TestOnPostgres();
+
+// The database of one platform under test: nothing on SQLite (the data
+// directory holds its file), a fresh PostgreSQL database otherwise. A suite
+// keeps it for as long as its platform runs and gives its url() to the
+// platform (Config::database_url, or serve's --database):
+//
+//   testing::TestDatabase database_;   // declared before the platform
+//   SMARTERCITIES_SKIP_WITHOUT_DATABASE(database_);
+//   config.database_url = database_.url();
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // "" on SQLite; postgresql:///… on PostgreSQL.
+  const std::string& url() const;
+  // Why there is no database to test on; "" when there is one.
+  const std::string& unavailable() const;
+  // serve's arguments for this database: none, or {"--database", url}.
+  std::vector<std::string> ServeArguments() const;
+  // Runs sql on the PostgreSQL database, with the plugins' schemas on the
+  // search path; the first column of each row as text (NULL as ""). A
+  // failure is added to the test's failures.
+  std::vector<std::string> QueryPostgres(const std::string& sql) const;
+
+ private:
+  std::unique_ptr<PostgresTestDatabase> postgres_;
+};
+
 }  // namespace smartercities::testing
+
+// Skips the test (or the suite, in SetUpTestSuite) when its database cannot
+// be made, saying why; fails instead when PostgreSQL is required.
+#define SMARTERCITIES_SKIP_WITHOUT_DATABASE(database)                   \
+  do {                                                                  \
+    if (!(database).unavailable().empty()) {                            \
+      if (::smartercities::testing::PostgresTestDatabase::Required()) { \
+        FAIL() << (database).unavailable();                             \
+      }                                                                 \
+      GTEST_SKIP() << (database).unavailable();                         \
+    }                                                                   \
+  } while (false)
+
+// Skips a test that needs what the PostgreSQL engine does not have yet,
+// saying what (docs/postgresql.md, "Not yet"); ctest counts it as skipped.
+#define SMARTERCITIES_SKIP_ON_POSTGRES(missing)                      \
+  do {                                                               \
+    if (::smartercities::testing::TestOnPostgres()) {                \
+      GTEST_SKIP() << "not on PostgreSQL yet: " << (missing);        \
+    }                                                                \
+  } while (false)
 
 #endif  // SMARTERCITIES_TESTS_SUPPORT_POSTGRES_TEST_DATABASE_H_

@@ -7,15 +7,19 @@
 namespace smartercities::testing {
 
 TempDir* ServedPlatformTest::dir_ = nullptr;
+TestDatabase* ServedPlatformTest::database_ = nullptr;
 app::Platform* ServedPlatformTest::platform_ = nullptr;
 std::string ServedPlatformTest::token_;
 
 void ServedPlatformTest::StartPlatform(
     const std::function<void(app::Config&)>& adjust) {
   dir_ = new TempDir();
+  database_ = new TestDatabase();
+  if (!database_->unavailable().empty()) return;  // SetUp says why
   app::Config config;
   config.port = 0;
   config.data_dir = dir_->path() / "data";
+  config.database_url = database_->url();
   config.plugin_dir = ThemePluginDir();
   config.web_root = "";
   if (adjust) adjust(config);
@@ -29,9 +33,16 @@ void ServedPlatformTest::StartPlatform(
 void ServedPlatformTest::StopPlatform() {
   delete platform_;
   platform_ = nullptr;
+  delete database_;
+  database_ = nullptr;
   delete dir_;
   dir_ = nullptr;
   token_.clear();
+}
+
+void ServedPlatformTest::SetUp() {
+  SMARTERCITIES_SKIP_WITHOUT_DATABASE(*database_);
+  ASSERT_NE(platform_, nullptr) << "the suite's platform did not start";
 }
 
 HttpResponse ServedPlatformTest::AsAdmin(const std::string& method,

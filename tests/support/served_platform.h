@@ -20,6 +20,7 @@
 
 #include "core/app/config.h"
 #include "core/app/platform.h"
+#include "tests/support/postgres_test_database.h"
 #include "tests/support/test_support.h"
 
 namespace smartercities::testing {
@@ -28,6 +29,9 @@ class ServedPlatformTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { StartPlatform(); }
   static void TearDownTestSuite() { StopPlatform(); }
+  // Skips when the engine under test has no server (failing when it is
+  // required), and fails when the suite's platform did not start.
+  void SetUp() override;
 
   // Starts the suite's platform (the web site's assets off unless adjust
   // sets web_root); adjust may change any setting first. A failed start
@@ -44,6 +48,8 @@ class ServedPlatformTest : public ::testing::Test {
 
   // The suite's temporary directory (the data directory is its "data").
   static TempDir* dir_;
+  // Its database: on PostgreSQL when the run tests that engine.
+  static TestDatabase* database_;
   static app::Platform* platform_;
   static std::string token_;
 };
