@@ -1,5 +1,6 @@
 // Operations endpoints: GET /healthz (the process answers), GET /readyz (the
-// database answers and no module is stuck), GET /metrics (Prometheus).
+// database answers, no module is stuck, and the plugin files are the
+// versions the database records), GET /metrics (Prometheus).
 //
 // /healthz and the readiness itself are for everyone; /metrics and the
 // modules in /readyz, which tell an attacker what runs and how busy it is,
@@ -13,6 +14,33 @@ namespace smartercities::api {
 namespace {
 
 using ShowsDetail = std::function<bool(const http::Request&)>;
+
+// What makes this node's plugins differ from the other nodes': a module
+// refused because the database records a newer version, or a loaded module
+// whose version is not the one recorded (another node synced a newer one).
+std::vector<std::string> VersionProblems(
+    ApiContext& context, const std::vector<plugins::ModuleInfo>& infos) {
+  std::vector<std::string> problems;
+  auto recorded = context.catalog.RecordedVersions();
+  for (const plugins::ModuleInfo& info : infos) {
+    if (info.failure == plugins::LoadFailure::kVersion) {
+      problems.push_back(info.reason);
+      continue;
+    }
+    bool loaded = info.state == plugins::ModuleState::kEnabled ||
+                  info.state == plugins::ModuleState::kDisabled ||
+                  info.state == plugins::ModuleState::kInitialized;
+    if (!loaded || !recorded.ok()) continue;
+    auto found = recorded->find(info.id);
+    if (found != recorded->end() && found->second != info.version) {
+      problems.push_back("theme '" + info.id + "' is " + info.version +
+                         " on this node and " + found->second +
+                         " in the database; install the same plugin files "
+                         "on every node and restart this one");
+    }
+  }
+  return problems;
+}
 
 Status AddOperationsRoutes(ApiContext& context, http::Router& router,
                            const ShowsDetail& shows_detail) {
@@ -40,17 +68,25 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
          auto check = ctx->database.Read([](storage::Connection& db) {
            return db.Execute("SELECT 1", {});
          });
-         nlohmann::json out = {{"status", check.ok() ? "ready" : "unavailable"},
+         // Plugin files that differ from the versions the database records
+         // (several nodes on one database must run the same files).
+         std::vector<std::string> differ;
+         std::vector<plugins::ModuleInfo> infos = ctx->modules.Modules();
+         if (check.ok()) differ = VersionProblems(*ctx, infos);
+         bool ready = check.ok() && differ.empty();
+         nlohmann::json out = {{"status", ready ? "ready" : "unavailable"},
                                {"database", check.ok() ? "ok" : "unavailable"}};
+         if (check.ok()) out["plugins"] = differ.empty() ? "ok" : "differ";
          if (shows_detail(request)) {
            nlohmann::json modules = nlohmann::json::object();
-           for (const auto& info : ctx->modules.Modules()) {
+           for (const auto& info : infos) {
              modules[info.id] = std::string(plugins::ToString(info.state));
            }
            out["modules"] = modules;
+           if (!differ.empty()) out["pluginProblems"] = differ;
            if (!check.ok()) out["database"] = check.message();
          }
-         return Json(check.ok() ? 200 : 503, out);
+         return Json(ready ? 200 : 503, out);
        },
        options});
   if (!status.ok()) return status;

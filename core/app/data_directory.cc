@@ -260,6 +260,18 @@ Result<std::unique_ptr<storage::Database>> OpenDataDirectory(
       continue;
     }
     const domain::ThemeManifest& manifest = *module.manifest;
+    if (!manifest.SupportsEngine(storage::EngineName(database->engine()))) {
+      notes << "skipping " << module.file.string() << ": theme '" << manifest.id
+            << "' does not run on " << storage::EngineName(database->engine())
+            << " (docs/manifest.md, \"Storage engines\")\n";
+      continue;
+    }
+    if (Status newer = catalog.CheckVersion(manifest, module.file.string());
+        !newer.ok()) {
+      notes << "skipping " << module.file.string() << ": " << newer.message()
+            << "\n";
+      continue;
+    }
     std::vector<storage::Migration> migrations;
     for (const auto& migration : manifest.migrations) {
       migrations.push_back(

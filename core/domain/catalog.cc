@@ -212,6 +212,39 @@ Status LoadIndicatorLinks(Connection& db, Indicator& indicator) {
 
 }  // namespace
 
+Status Catalog::CheckVersion(const ThemeManifest& manifest,
+                             std::string_view file) {
+  // An SQLite database has one node (its data directory's lock): a version
+  // older than the recorded one is a rollback its operator chose.
+  if (database_.engine() == storage::Engine::kSqlite) return Status::Ok();
+  auto recorded = RecordedVersions();
+  if (!recorded.ok()) return recorded.status();
+  auto found = recorded->find(manifest.id);
+  if (found == recorded->end() ||
+      CompareVersions(manifest.version, found->second) >= 0) {
+    return Status::Ok();
+  }
+  return Status::FailedPrecondition(
+      "theme '" + manifest.id + "' " + manifest.version + " from " +
+      std::string(file) + " is older than " + found->second +
+      ", the version the database records (another node on this database, "
+      "or an earlier run, has the newer plugin file); install the same "
+      "plugin files on every node");
+}
+
+Result<std::map<std::string, std::string>> Catalog::RecordedVersions() {
+  std::map<std::string, std::string> versions;
+  Status status = database_.Read([&](Connection& db) {
+    return db.Execute("SELECT id, version FROM themes", {},
+                      [&](const Row& row) {
+                        versions[row.Text("id")] = row.Text("version");
+                        return true;
+                      });
+  });
+  if (!status.ok()) return status;
+  return versions;
+}
+
 Status Catalog::Sync(const ThemeManifest& manifest) {
   std::string now = NowUtc();
   return database_

@@ -49,6 +49,14 @@ class Catalog {
 
   // Writes manifest's theme, agreements and indicators in one transaction.
   Status Sync(const ThemeManifest& manifest);
+  // Whether manifest may be synced over what a database shared by several
+  // nodes (PostgreSQL) holds: refused (FailedPrecondition, naming file and
+  // both versions) when it records a newer version of the theme, which
+  // another node, or an earlier run, loaded from a newer plugin file. On
+  // SQLite, with one node, an older version is a rollback and allowed.
+  Status CheckVersion(const ThemeManifest& manifest, std::string_view file);
+  // The version of every stored theme, by id.
+  Result<std::map<std::string, std::string>> RecordedVersions();
 
   // The stored theme with its current agreements and indicators, or nullopt.
   // Routes, panels and migrations are not stored and come back empty except

@@ -250,6 +250,7 @@ void ReadPanelsAndStorage(const json& root, ThemeManifest& manifest) {
   }
   if (auto storage = root.find("storage");
       storage != root.end() && storage->is_object()) {
+    manifest.storage_engines = Texts(*storage, "engines");
     for (const json& item : Array(*storage, "migrations")) {
       if (!item.is_object()) continue;
       manifest.migrations.push_back(

@@ -32,6 +32,32 @@ bool ThemeManifest::TablesOverlap(const ThemeManifest& other) const {
   return mine.starts_with(theirs) || theirs.starts_with(mine);
 }
 
+int CompareVersions(std::string_view a, std::string_view b) {
+  auto next = [](std::string_view& text) {
+    long number = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] != '.'; ++i) {
+      if (text[i] < '0' || text[i] > '9') return 0L;
+      number = number * 10 + (text[i] - '0');
+      if (number > 1000000000L) return 1000000000L;
+    }
+    text.remove_prefix(i < text.size() ? i + 1 : i);
+    return number;
+  };
+  for (int part = 0; part < 3; ++part) {
+    long left = next(a);
+    long right = next(b);
+    if (left != right) return left < right ? -1 : 1;
+  }
+  return 0;
+}
+
+bool ThemeManifest::SupportsEngine(std::string_view engine) const {
+  if (storage_engines.empty()) return engine == "sqlite" || migrations.empty();
+  return std::find(storage_engines.begin(), storage_engines.end(), engine) !=
+         storage_engines.end();
+}
+
 std::string ThemeManifest::RoutePrefix() const {
   return "/api/v1/themes/" + id;
 }

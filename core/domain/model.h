@@ -186,6 +186,9 @@ struct ThemeManifest {
   std::vector<RegisterDeclaration> registers;
   std::vector<Panel> panels;
   std::vector<PluginMigration> migrations;
+  // The storage engines its own SQL is written for, as storage.engines
+  // names them ("sqlite", "postgresql"); empty when it does not say.
+  std::vector<std::string> storage_engines;
   // Statements that insert the theme's sample data, marked is_demo = 1.
   std::vector<std::string> demo;
 
@@ -195,6 +198,12 @@ struct ThemeManifest {
   // prefix starts with the other ("groene_stad_" and "groene_stad_x_"), so
   // one plugin could reach the other's tables.
   bool TablesOverlap(const ThemeManifest& other) const;
+  // Whether it may be enabled on engine ("sqlite", "postgresql"): when
+  // storage.engines names it. Without that declaration a plugin without
+  // tables of its own (no storage.migrations: registers and public views
+  // only) runs on both, and one with tables on SQLite only, the engine its
+  // SQL was written for.
+  bool SupportsEngine(std::string_view engine) const;
   // The URL prefix of the theme: /api/v1/themes/<id>.
   std::string RoutePrefix() const;
   const RouteDeclaration* FindRoute(std::string_view method,
@@ -202,6 +211,11 @@ struct ThemeManifest {
 };
 
 std::string_view ToString(AgreementKind kind);
+
+// Compares two MAJOR.MINOR.PATCH versions by their numbers: < 0 when a is
+// older than b, 0 when they are the same, > 0 when a is newer. A part that
+// is not a number counts as 0.
+int CompareVersions(std::string_view a, std::string_view b);
 
 }  // namespace smartercities::domain
 

@@ -36,6 +36,8 @@ enum class LoadFailure {
   kDescriptor,  // descriptor too small or without a function
   kManifest,    // the embedded manifest is invalid or its id differs
   kDuplicate,   // another module has the id, or its table prefix overlaps
+  kEngine,      // its manifest does not name the database's storage engine
+  kVersion,     // the database records a newer version of its theme
   kStorage,     // its migrations or the catalogue sync failed
   kInit,        // its init returned a failure
   kRoutes,      // the router refused one of its routes

@@ -192,6 +192,10 @@ std::string_view ToString(LoadFailure failure) {
       return "manifest";
     case LoadFailure::kDuplicate:
       return "duplicate";
+    case LoadFailure::kEngine:
+      return "engine";
+    case LoadFailure::kVersion:
+      return "version";
     case LoadFailure::kStorage:
       return "storage";
     case LoadFailure::kInit:
@@ -426,6 +430,23 @@ Status PluginHost::Load(Module& module) {
     std::lock_guard lock(module.mutex);
     module.state = ModuleState::kLoaded;
   }
+
+  std::string_view engine = storage::EngineName(database_.engine());
+  if (!module.manifest.SupportsEngine(engine)) {
+    return Refuse(
+        module, LoadFailure::kEngine,
+        Status::FailedPrecondition(
+            Describe(module) + " is not enabled: this platform stores in " +
+            std::string(engine) +
+            (module.manifest.storage_engines.empty()
+                 ? ", and a plugin with tables of its own "
+                   "(storage.migrations) that does not name its engines in "
+                   "storage.engines runs on sqlite only"
+                 : ", and its storage.engines does not name it") +
+            " (docs/manifest.md, \"Storage engines\")"));
+  }
+  status = catalog_.CheckVersion(module.manifest, module.file.string());
+  if (!status.ok()) return Refuse(module, LoadFailure::kVersion, status);
 
   std::vector<storage::Migration> migrations;
   for (const auto& migration : module.manifest.migrations) {

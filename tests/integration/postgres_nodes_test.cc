@@ -52,13 +52,15 @@ class PostgresNodesTest : public ::testing::Test {
     return dir_.path() / node;
   }
 
-  // Starts node `name` (its own data directory) on the shared database.
-  std::unique_ptr<testing::ServerProcess> StartNode(const std::string& name) {
+  // Starts node `name` (its own data directory) on the shared database,
+  // with the plugins in plugins (plugin_dir() when empty).
+  std::unique_ptr<testing::ServerProcess> StartNode(
+      const std::string& name, std::filesystem::path plugins = {}) {
+    if (plugins.empty()) plugins = plugin_dir();
     auto node = std::make_unique<testing::ServerProcess>(
         std::vector<std::string>{"--data-dir", data_dir(name).string(),
-                                 "--plugin-dir", plugin_dir().string(),
-                                 "--database", database_.url(), "--log-level",
-                                 "warn"},
+                                 "--plugin-dir", plugins.string(), "--database",
+                                 database_.url(), "--log-level", "warn"},
         std::map<std::string, std::string>{
             {"SMARTERCITIES_ADMIN_PASSWORD", kPassword}});
     EXPECT_NE(node->port(), 0) << node->Output();
@@ -103,6 +105,57 @@ class PostgresNodesTest : public ::testing::Test {
   testing::PostgresTestDatabase database_;
   testing::TempDir dir_;
 };
+
+TEST_F(PostgresNodesTest, ANodeWithAnOlderPluginThanTheDatabaseSaysSo) {
+  std::filesystem::path older = dir_.path() / "plugins-older";
+  std::filesystem::path newer = dir_.path() / "plugins-newer";
+  std::filesystem::create_directories(older);
+  std::filesystem::create_directories(newer);
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good_older", older);
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", newer);
+  auto a = StartNode("a", older);
+  ASSERT_NE(a->port(), 0);
+  std::map<std::string, std::string> admin = {
+      {"Authorization", "Bearer " + AdminToken("a")}};
+  HttpResponse ready = Fetch(a->port(), "GET", "/readyz", admin);
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(json::parse(ready.body)["plugins"], "ok") << ready.body;
+
+  // b upgrades the theme: it migrates and records 1.2.3.
+  auto b = StartNode("b", newer);
+  ASSERT_NE(b->port(), 0);
+  EXPECT_EQ(Fetch(b->port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(Query("SELECT version FROM themes WHERE id = 'test-good'"),
+            std::vector<std::string>{"1.2.3"});
+
+  // a still runs 1.2.2: it leaves the balancer, saying why.
+  HttpResponse stale = Fetch(a->port(), "GET", "/readyz", admin);
+  EXPECT_EQ(stale.status, 503);
+  json stale_body = json::parse(stale.body);
+  EXPECT_EQ(stale_body["plugins"], "differ");
+  EXPECT_THAT(stale_body["pluginProblems"].dump(),
+              HasSubstr("1.2.2 on this node and 1.2.3 in the database"));
+  // The public sees that it is not ready, not which plugin.
+  HttpResponse stale_public = Fetch(a->port(), "GET", "/readyz");
+  EXPECT_EQ(stale_public.status, 503);
+  EXPECT_FALSE(json::parse(stale_public.body).contains("pluginProblems"));
+
+  // A node started with the older file refuses the theme, and does not
+  // write its older manifest over the newer.
+  auto c = StartNode("c", older);
+  ASSERT_NE(c->port(), 0);
+  HttpResponse refused = Fetch(c->port(), "GET", "/readyz", admin);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  json refused_body = json::parse(refused.body);
+  EXPECT_EQ(refused_body["modules"]["test-good"], "failed");
+  EXPECT_THAT(refused_body["pluginProblems"].dump(), HasSubstr("1.2.2 from"));
+  EXPECT_THAT(refused_body["pluginProblems"].dump(),
+              HasSubstr("older than 1.2.3"));
+  EXPECT_EQ(Fetch(c->port(), "GET", "/api/v1/themes/test-good/items").status,
+            404);
+  EXPECT_EQ(Query("SELECT version FROM themes WHERE id = 'test-good'"),
+            std::vector<std::string>{"1.2.3"});
+}
 
 TEST_F(PostgresNodesTest, WhatOneNodeDoesEveryNodeServes) {
   auto a = StartNode("a");

@@ -57,6 +57,35 @@ TEST(ManifestParserTest, ReadsAValidManifest) {
   EXPECT_EQ(result->migrations[0].version, 1);
 }
 
+TEST(ManifestParserTest, StorageEnginesSayWhereAPluginsOwnTablesMayLive) {
+  // Tables of its own and no declaration: written for SQLite.
+  auto undeclared = ParseManifest(Valid().dump(), "theme.json");
+  ASSERT_TRUE(undeclared.ok()) << undeclared.status().message();
+  EXPECT_TRUE(undeclared->SupportsEngine("sqlite"));
+  EXPECT_FALSE(undeclared->SupportsEngine("postgresql"));
+
+  json both = Valid();
+  both["storage"]["engines"] = {"sqlite", "postgresql"};
+  auto declared = ParseManifest(both.dump(), "theme.json");
+  ASSERT_TRUE(declared.ok()) << declared.status().message();
+  EXPECT_TRUE(declared->SupportsEngine("sqlite"));
+  EXPECT_TRUE(declared->SupportsEngine("postgresql"));
+
+  // No tables of its own (registers and public views only): both.
+  json tableless = Valid();
+  tableless.erase("storage");
+  auto none = ParseManifest(tableless.dump(), "theme.json");
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_TRUE(none->SupportsEngine("postgresql"));
+
+  json unknown = Valid();
+  unknown["storage"]["engines"] = {"sqlite", "mysql"};
+  EXPECT_THAT(ProblemsOf(unknown), HasSubstr("storage.engines[1]"));
+  json empty = Valid();
+  empty["storage"]["engines"] = json::array();
+  EXPECT_THAT(ProblemsOf(empty), HasSubstr("storage.engines"));
+}
+
 TEST(ManifestParserTest, ADateIsADeadlineUnlessItSaysOtherwise) {
   json manifest = Valid();
   manifest["agreements"][0]["dates"].push_back(

@@ -371,6 +371,64 @@ TEST_P(PluginHostOnBothEnginesTest, DisableAndEnableAtRunTimeKeepTheData) {
             "[\"kept\",\"seeded\"]");
 }
 
+TEST_P(PluginHostOnBothEnginesTest, APluginRunsOnlyOnTheEnginesItNames) {
+  Add("fixture_sqlite_only");
+  Host();
+  ModuleInfo info = Only();
+  if (GetParam() == storage::Engine::kSqlite) {
+    EXPECT_EQ(info.state, ModuleState::kEnabled) << info.reason;
+    return;
+  }
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_EQ(info.failure, LoadFailure::kEngine);
+  EXPECT_THAT(info.reason, HasSubstr("stores in postgresql"));
+  EXPECT_THAT(info.reason, HasSubstr("storage.engines"));
+  EXPECT_FALSE(
+      router_->Find("GET", "/api/v1/themes/test-sqlite-only/items").route);
+  // Nothing of it reached the database: no theme, no migration.
+  auto theme = catalog_->GetTheme("test-sqlite-only");
+  ASSERT_TRUE(theme.ok());
+  EXPECT_FALSE(theme->has_value());
+  auto enabled = host_->SetEnabled("test-sqlite-only", true, "tester");
+  EXPECT_FALSE(enabled.ok());
+}
+
+TEST_P(PluginHostOnBothEnginesTest,
+       AnOlderPluginThanTheDatabaseRecordsIsRefused) {
+  Add("fixture_good");
+  Host();
+  ASSERT_EQ(Only().state, ModuleState::kEnabled);
+  // Another node synced a newer version of the theme.
+  ASSERT_TRUE(database_
+                  ->Write([](storage::Connection& db) {
+                    return db.Execute(
+                        "UPDATE themes SET version = '1.10.0' WHERE id = "
+                        "'test-good'",
+                        {});
+                  })
+                  .ok());
+  host_.reset();
+  router_ = std::make_shared<http::Router>();
+  Host();
+  ModuleInfo info = Only();
+  if (GetParam() == storage::Engine::kSqlite) {
+    // One node only: an older file is a rollback, and its version is
+    // recorded again.
+    EXPECT_EQ(info.state, ModuleState::kEnabled) << info.reason;
+    auto versions = catalog_->RecordedVersions();
+    ASSERT_TRUE(versions.ok());
+    EXPECT_EQ(versions->at("test-good"), "1.2.3");
+    return;
+  }
+  EXPECT_EQ(info.state, ModuleState::kFailed);
+  EXPECT_EQ(info.failure, LoadFailure::kVersion);
+  EXPECT_THAT(info.reason, HasSubstr("1.2.3"));
+  EXPECT_THAT(info.reason, HasSubstr("older than 1.10.0"));
+  auto versions = catalog_->RecordedVersions();
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->at("test-good"), "1.10.0");
+}
+
 TEST_F(PluginHostTest, TheDisabledSettingSurvivesARestart) {
   Add("fixture_good");
   ASSERT_TRUE(Host().SetEnabled("test-good", false, "tester").ok());
