@@ -204,6 +204,26 @@ std::string Quoted(std::string_view text) {
   return out + "'";
 }
 
+// The write connection: listening to the channel (its own commits'
+// notifications come back with the commit's answer), with the temporary
+// table where the trigger smartercities_capture_row writes the rows a Write
+// changes while the Write sets smartercities.capture (emptied at every
+// commit).
+Result<std::unique_ptr<PostgresConnection>> ConnectWriter(
+    const std::string& url) {
+  auto writer = PostgresConnection::Connect(url);
+  if (!writer.ok()) return writer.status();
+  Status status = (*writer)->Command(std::string("LISTEN ") + kChannel);
+  if (status.ok()) {
+    status = (*writer)->Command(
+        "CREATE TEMP TABLE smartercities_row_changes (seq BIGINT NOT NULL, "
+        "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT) "
+        "ON COMMIT DELETE ROWS");
+  }
+  if (!status.ok()) return status;
+  return writer;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenPostgres(const PostgresOptions& options) {
@@ -236,7 +256,7 @@ std::string RedactedUrl(std::string_view url) {
 Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
     const PostgresOptions& options) {
   std::string context = "opening " + RedactedUrl(options.url);
-  auto writer = PostgresConnection::Connect(options.url);
+  auto writer = ConnectWriter(options.url);
   if (!writer.ok()) return writer.status().WithContext(context);
   // Under the write lock: two nodes starting together would otherwise both
   // create the table.
@@ -250,18 +270,6 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
     status = (*writer)->Commit();
   } else {
     (*writer)->Rollback();
-  }
-  if (status.ok()) {
-    status = (*writer)->Command(std::string("LISTEN ") + kChannel);
-  }
-  // Where the rows a Write changes are captured for its observer (the
-  // trigger smartercities_capture_row writes them while the Write sets
-  // smartercities.capture); emptied at every commit.
-  if (status.ok()) {
-    status = (*writer)->Command(
-        "CREATE TEMP TABLE smartercities_row_changes (seq BIGINT NOT NULL, "
-        "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT) "
-        "ON COMMIT DELETE ROWS");
   }
   if (!status.ok()) return status.WithContext(context);
   std::unique_ptr<PostgresDatabase> database(
@@ -346,7 +354,7 @@ void PostgresDatabase::Listen() {
       connection.reset();
       continue;
     }
-    CountChanges(connection->TakeNotifications(), writer_pid_);
+    CountChanges(connection->TakeNotifications(), writer_pid_.load());
   }
 }
 
@@ -405,6 +413,19 @@ Status PostgresDatabase::Read(const std::function<Status(Connection&)>& fn) {
   if (!reader.ok()) return reader.status();
   std::unique_ptr<PostgresConnection> connection = std::move(reader).value();
   Status status = connection->Begin(true);
+  if (status.code() == StatusCode::kUnavailable) {
+    // The server ended the pooled connection (it restarted, or an
+    // administrator ended it), and likely the others too. Nothing has run
+    // yet: a new connection may begin again.
+    {
+      std::lock_guard lock(readers_mutex_);
+      idle_readers_.clear();
+    }
+    auto fresh = TakeReader();
+    if (!fresh.ok()) return fresh.status();
+    connection = std::move(fresh).value();
+    status = connection->Begin(true);
+  }
   if (!status.ok()) return status;
   active_reads.push_back({this, connection.get()});
   try {
@@ -435,6 +456,12 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   WritingMark mark(this);
   std::lock_guard lock(write_mutex_);
   Status status = writer_->Begin(false);
+  if (status.code() == StatusCode::kUnavailable) {
+    // The write connection is gone (the server restarted, or ended it);
+    // nothing of this Write has run, so it may begin on a new one.
+    status = ReconnectWriter();
+    if (status.ok()) status = writer_->Begin(false);
+  }
   if (status.ok()) {
     status = writer_->Command("SELECT pg_advisory_xact_lock(" +
                               std::to_string(kWriteLock) + ")");
@@ -469,6 +496,18 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   // Its own commit's notifications arrive with the commit's answer.
   CountChanges(writer_->TakeNotifications(), 0);
   return status;
+}
+
+Status PostgresDatabase::ReconnectWriter() {
+  auto writer = ConnectWriter(options_.url);
+  if (!writer.ok()) {
+    return writer.status().WithContext(
+        "connecting again after the write connection was lost");
+  }
+  writer_ = std::move(writer).value();
+  writer_->SetHostSearchPath(SearchPath());
+  writer_pid_.store(writer_->backend_pid());
+  return Status::Ok();
 }
 
 Status PostgresDatabase::ObserveChanges(WriteObserver& observer) {

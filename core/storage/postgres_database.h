@@ -106,6 +106,8 @@ class PostgresDatabase final : public Database {
   // Reads which plugin schemas exist, for the host's search path.
   Status LoadSearchPath();
   std::string SearchPath() const;
+  // Replaces a lost write connection with a new one (under write_mutex_).
+  Status ReconnectWriter();
   // Hands observer the rows this Write changed in the tables it watches.
   Status ObserveChanges(WriteObserver& observer);
   // Makes the plugin's role and schema when missing.
@@ -119,7 +121,8 @@ class PostgresDatabase final : public Database {
   const PostgresOptions options_;
   std::mutex write_mutex_;
   std::unique_ptr<PostgresConnection> writer_;
-  int writer_pid_ = 0;
+  // Its server process, for the listener (which leaves out what it sent).
+  std::atomic<int> writer_pid_{0};
   mutable std::mutex search_path_mutex_;
   std::string search_path_ = "public";
   std::mutex readers_mutex_;

@@ -157,6 +157,28 @@ TEST_F(PostgresNodesTest, ANodeWithAnOlderPluginThanTheDatabaseSaysSo) {
             std::vector<std::string>{"1.2.3"});
 }
 
+TEST_F(PostgresNodesTest, ANodeGoesOnAfterTheServerEndedItsConnections) {
+  auto a = StartNode("a");
+  ASSERT_NE(a->port(), 0);
+  std::string token = AdminToken("a");
+  ASSERT_EQ(AddPark(a->port(), token, "Voor").status, 201);
+  // Every connection of the node ends, as when the database server restarts.
+  std::vector<std::string> ended = Query(
+      "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE "
+      "datname = current_database() AND pid <> pg_backend_pid()");
+  EXPECT_GE(ended.size(), 2u);  // at least its write and listen connections
+  // Its next write and read connect again, and nothing is lost.
+  HttpResponse after = AddPark(a->port(), token, "Na");
+  EXPECT_EQ(after.status, 201) << after.body;
+  HttpResponse listed = Fetch(a->port(), "GET", kParks);
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  EXPECT_THAT(listed.body, HasSubstr("Voor"));
+  EXPECT_THAT(listed.body, HasSubstr("Na"));
+  EXPECT_EQ(Query("SELECT count(*)::text FROM audit_log WHERE object LIKE "
+                  "'bedrijvige_stad_parks/%'"),
+            std::vector<std::string>{"2"});
+}
+
 TEST_F(PostgresNodesTest, WhatOneNodeDoesEveryNodeServes) {
   auto a = StartNode("a");
   ASSERT_NE(a->port(), 0);
