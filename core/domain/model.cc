@@ -33,15 +33,16 @@ bool ThemeManifest::TablesOverlap(const ThemeManifest& other) const {
 }
 
 int CompareVersions(std::string_view a, std::string_view b) {
+  // The next part's number (0 when it is not one), and the text after it.
   auto next = [](std::string_view& text) {
+    std::size_t dot = text.find('.');
+    std::string_view part = text.substr(0, dot);
+    text.remove_prefix(dot == std::string_view::npos ? text.size() : dot + 1);
     long number = 0;
-    std::size_t i = 0;
-    for (; i < text.size() && text[i] != '.'; ++i) {
-      if (text[i] < '0' || text[i] > '9') return 0L;
-      number = number * 10 + (text[i] - '0');
-      if (number > 1000000000L) return 1000000000L;
+    for (char c : part) {
+      if (c < '0' || c > '9') return 0L;
+      if (number < 1000000000L) number = number * 10 + (c - '0');
     }
-    text.remove_prefix(i < text.size() ? i + 1 : i);
     return number;
   };
   for (int part = 0; part < 3; ++part) {

@@ -57,6 +57,15 @@ TEST(ManifestParserTest, ReadsAValidManifest) {
   EXPECT_EQ(result->migrations[0].version, 1);
 }
 
+TEST(ManifestParserTest, VersionsCompareByTheirNumbers) {
+  EXPECT_LT(CompareVersions("1.2.3", "1.10.0"), 0);
+  EXPECT_GT(CompareVersions("2.0.0", "1.99.99"), 0);
+  EXPECT_EQ(CompareVersions("1.2.3", "1.2.3"), 0);
+  EXPECT_LT(CompareVersions("1.2", "1.2.1"), 0);
+  // A part that is not a number counts as 0; the parts after it still count.
+  EXPECT_LT(CompareVersions("1.x.1", "1.0.2"), 0);
+}
+
 TEST(ManifestParserTest, StorageEnginesSayWhereAPluginsOwnTablesMayLive) {
   // Tables of its own and no declaration: written for SQLite.
   auto undeclared = ParseManifest(Valid().dump(), "theme.json");
