@@ -534,10 +534,14 @@ class Postgres:
             return ["runuser", "-u", "postgres", "--", *map(str, command)]
         return [str(c) for c in command]
 
-    def _run(self, what: str, command: list, timeout: float = 120) -> str:
+    def _run(self, what: str, command: list, timeout: float = 120,
+             as_owner: bool = True) -> str:
+        if as_owner:
+            command = self._as_owner(command)
         try:
-            done = subprocess.run(self._as_owner(command), capture_output=True,
-                                  text=True, timeout=timeout)
+            done = subprocess.run([str(c) for c in command],
+                                  capture_output=True, text=True,
+                                  timeout=timeout)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise BenchError(f"PostgreSQL: {what} failed: {error}")
         if done.returncode != 0:
@@ -587,18 +591,12 @@ class Postgres:
     def sql(self, statement: str, database: str = "postgres") -> str:
         """Runs one statement with psql as the superuser; its rows as
         text, fields separated by '|'."""
-        try:
-            done = subprocess.run(
-                [str(PG_BIN / "psql"), "-X", "-q", "-A", "-t", "-v",
-                 "ON_ERROR_STOP=1", "-h", str(self.dir), "-p", str(self.port),
-                 "-U", "postgres", "-d", database, "-c", statement],
-                capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise BenchError(f"PostgreSQL: psql failed: {error}")
-        if done.returncode != 0:
-            raise BenchError(f"PostgreSQL: {statement[:200]!r} on {database} "
-                             f"failed: {done.stderr.strip()[-500:]}")
-        return done.stdout
+        return self._run(
+            f"{statement[:200]!r} on {database}",
+            [PG_BIN / "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+             "-h", self.dir, "-p", self.port, "-U", "postgres", "-d",
+             database, "-c", statement],
+            timeout=600, as_owner=False)
 
     def url(self, database: str) -> str:
         return f"postgresql://{PG_ROLE}@127.0.0.1:{self.port}/{database}"

@@ -6,6 +6,10 @@
 // modules in /readyz, which tell an attacker what runs and how busy it is,
 // only for administrators, for callers with the configured metrics token,
 // for everyone when so configured, and on the monitoring listener.
+#include <map>
+#include <string>
+#include <vector>
+
 #include "core/api/api_context.h"
 #include "core/api/json_response.h"
 #include "core/auth/passwords.h"
@@ -19,9 +23,9 @@ using ShowsDetail = std::function<bool(const http::Request&)>;
 // refused because the database records a newer version, or a loaded module
 // whose version is not the one recorded (another node synced a newer one).
 std::vector<std::string> VersionProblems(
-    ApiContext& context, const std::vector<plugins::ModuleInfo>& infos) {
+    const std::map<std::string, std::string>& recorded,
+    const std::vector<plugins::ModuleInfo>& infos) {
   std::vector<std::string> problems;
-  auto recorded = context.catalog.RecordedVersions();
   for (const plugins::ModuleInfo& info : infos) {
     if (info.failure == plugins::LoadFailure::kVersion) {
       problems.push_back(info.reason);
@@ -30,9 +34,9 @@ std::vector<std::string> VersionProblems(
     bool loaded = info.state == plugins::ModuleState::kEnabled ||
                   info.state == plugins::ModuleState::kDisabled ||
                   info.state == plugins::ModuleState::kInitialized;
-    if (!loaded || !recorded.ok()) continue;
-    auto found = recorded->find(info.id);
-    if (found != recorded->end() && found->second != info.version) {
+    if (!loaded) continue;
+    auto found = recorded.find(info.id);
+    if (found != recorded.end() && found->second != info.version) {
       problems.push_back("theme '" + info.id + "' is " + info.version +
                          " on this node and " + found->second +
                          " in the database; install the same plugin files "
@@ -65,14 +69,15 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
   status = router.Add(
       {"GET", "/readyz", "core",
        [ctx, shows_detail](http::Request& request) {
-         auto check = ctx->database.Read([](storage::Connection& db) {
-           return db.Execute("SELECT 1", {});
-         });
+         // Reading the recorded versions is also the check that the
+         // database answers.
+         auto recorded = ctx->catalog.RecordedVersions();
+         Status check = recorded.status();
          // Plugin files that differ from the versions the database records
          // (several nodes on one database must run the same files).
          std::vector<std::string> differ;
          std::vector<plugins::ModuleInfo> infos = ctx->modules.Modules();
-         if (check.ok()) differ = VersionProblems(*ctx, infos);
+         if (check.ok()) differ = VersionProblems(*recorded, infos);
          bool ready = check.ok() && differ.empty();
          nlohmann::json out = {{"status", ready ? "ready" : "unavailable"},
                                {"database", check.ok() ? "ok" : "unavailable"}};
