@@ -244,8 +244,8 @@ CREATE TABLE join_request_responses (
 )sql";
 
 // PostgreSQL's forms of what SQLite writes in its own way: triggers with
-// a function of their own, and the knowledge base's index as a plain table
-// (full-text search on PostgreSQL is docs/postgresql.md's open item).
+// a function of their own, and the knowledge base's index as plain tables
+// (postgres_search.h).
 constexpr const char* kAuditAppendOnlyPostgres = R"sql(
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -315,6 +315,34 @@ ALTER TABLE search_index_totals ADD COLUMN generation INTEGER NOT NULL
 UPDATE search_index_totals
   SET generation = floor(random() * 4611686018427387904)::bigint,
       built = CASE WHEN EXISTS (SELECT 1 FROM documents) THEN 0 ELSE 1 END;
+)sql";
+// The knowledge base's index on PostgreSQL (core/domain/postgres_search.h).
+constexpr const char* kSearchPostingsPostgres = R"sql(
+-- length: the entry's words (title and body); NULL for a row written
+-- without its postings (indexed before this migration, or copied from
+-- SQLite by migrate-to), which the next search lists.
+ALTER TABLE search_index ADD COLUMN length BIGINT;
+ALTER TABLE search_index ALTER COLUMN year TYPE BIGINT USING CAST(year AS BIGINT);
+CREATE INDEX search_index_unlisted ON search_index (rowid) WHERE length IS NULL;
+-- Per term of an entry (a stem of the core's Dutch tokenizer): its
+-- occurrences, a title's counted four times, and the byte of the body at
+-- which its first word starts (NULL: the title only). Terms compare byte by
+-- byte, so that a prefix is a range of the key.
+CREATE TABLE search_index_postings (
+  term TEXT COLLATE "C" NOT NULL,
+  entry BIGINT NOT NULL,
+  occurrences DOUBLE PRECISION NOT NULL CHECK (occurrences > 0),
+  first_byte BIGINT,
+  PRIMARY KEY (term, entry)
+);
+CREATE INDEX search_index_postings_by_entry ON search_index_postings (entry);
+-- The index is derived from tables whose changes are audited: its rows
+-- are not captured for the audit trail (core/auth/audit.cc), where a
+-- document's whole text would be copied for nothing.
+DROP TRIGGER IF EXISTS smartercities_capture ON search_index;
+DROP TRIGGER IF EXISTS smartercities_capture ON search_index_terms;
+DROP TRIGGER IF EXISTS smartercities_capture ON search_index_champions;
+DROP TRIGGER IF EXISTS smartercities_capture ON search_index_totals;
 )sql";
 }  // namespace
 
@@ -652,6 +680,9 @@ UPDATE search_index_totals SET generation = random(),
 INSERT INTO search_index (search_index, rank) VALUES ('usermerge', 2);
 )sql",
        kSearchFirstPostgres},
+      {15, "the knowledge base's postings on PostgreSQL",
+       "-- Nothing on SQLite: FTS5 keeps search_index's postings itself.\n",
+       kSearchPostingsPostgres},
   };
 }
 

@@ -4,10 +4,12 @@
 #include <cctype>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <variant>
 
+#include "core/domain/postgres_search.h"
 #include "core/domain/search_ranking.h"
 #include "core/storage/dutch_tokenizer.h"
 #include "core/storage/search_functions.h"
@@ -66,6 +68,10 @@ constexpr const char* kAgendaEntries[] = {
 constexpr const char* kHitColumns =
     "SELECT c0, c1, c6, c2, c3, c4, c5 FROM search_index_content "
     "WHERE id = ?1";
+// The same on PostgreSQL, whose search_index is a plain table.
+constexpr const char* kHitColumnsPostgres =
+    "SELECT type, ref, title, theme, kind, city, year FROM search_index "
+    "WHERE rowid = ?1";
 // The table and column of a hit's body (search_index's body), of which
 // only a part is read (SnippetOf).
 constexpr const char* kContentTable = "search_index_content";
@@ -76,7 +82,11 @@ static_assert(kFirstAgendaRowid == 1099511627776,
 // The searched registers' entries follow the agenda's, a range of 10^9
 // rowids per register (the record's id within it).
 constexpr std::int64_t kRegisterRowids = 1105511627776;
-constexpr std::int64_t kRowidsPerRegister = 1000000000;
+constexpr std::int64_t kRowidsPerRegister = kRowidsPerAgendaTable;
+static_assert(kRegisterRowids ==
+                  kFirstAgendaRowid +
+                      std::ssize(kAgendaEntries) * kRowidsPerAgendaTable,
+              "the registers' rowids follow the agenda tables' ranges");
 
 std::string Quoted(std::string_view name) {
   std::string out = "\"";
@@ -255,6 +265,8 @@ constexpr std::size_t kSnippetSlack = 256;
 constexpr std::size_t kMaxBestKept = 1000;
 // A hit's text is read in parts of at least this many bytes.
 constexpr std::size_t kTextPartBytes = 16 * 1024;
+// How many rows without postings one write lists on PostgreSQL.
+constexpr std::size_t kListedPerWrite = 200;
 
 // Part of a hit's text (the column kBodyColumn of its entry): its bytes
 // from start on, of a text whole bytes long.
@@ -269,8 +281,10 @@ struct TextPart {
 // entry has none.
 Result<TextPart> ReadText(storage::Connection& db, std::int64_t entry,
                           std::size_t offset, std::size_t length) {
-  auto read =
-      db.ReadPart(kContentTable, kBodyContentColumn, entry, offset, length);
+  auto read = db.engine() == storage::Engine::kSqlite
+                  ? db.ReadPart(kContentTable, kBodyContentColumn, entry,
+                                offset, length)
+                  : postgres_search::ReadBody(db, entry, offset, length);
   if (!read.ok()) {
     if (read.status().code() == StatusCode::kNotFound) return TextPart();
     return read.status();
@@ -456,7 +470,6 @@ std::uint64_t KnowledgeSearch::AgendaGeneration(
 }
 
 Status KnowledgeSearch::RefreshAgenda(bool force) {
-  if (database_.engine() != storage::Engine::kSqlite) return Status::Ok();
   std::vector<PublishedRegister> registers = SearchedRegisters();
   std::size_t registers_hash = RegistersHash(registers);
   std::set<std::string> tables;
@@ -473,6 +486,14 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
   generation = AgendaGeneration(tables);
   if (is_current(generation)) return Status::Ok();
   Status status = database_.Write([&](storage::Connection& db) {
+    if (db.engine() != storage::Engine::kSqlite) {
+      Status cleared = postgres_search::RemoveEntries(
+          db, kFirstAgendaRowid, std::numeric_limits<std::int64_t>::max());
+      if (!cleared.ok()) return cleared;
+      auto entries = postgres_search::AgendaEntries(db, registers);
+      if (!entries.ok()) return entries.status();
+      return postgres_search::AddEntries(db, *entries);
+    }
     Status cleared = db.Execute("DELETE FROM search_index WHERE rowid >= ?1",
                                 std::vector<storage::Value>{kFirstAgendaRowid});
     if (!cleared.ok()) return cleared;
@@ -494,7 +515,8 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
   // storage counts this write as one it cannot trace to its tables: it
   // moves every table's generation by one, ours by one per agenda table.
   // That is this write alone unless the sum moved otherwise; then another
-  // write came in between, and the next search rebuilds again.
+  // write came in between, and the next search rebuilds again. (On
+  // PostgreSQL this write moves only the index's own tables.)
   std::uint64_t after = AgendaGeneration(tables);
   std::uint64_t own_write = std::size(kAgendaTables) + tables.size();
   bool only_ours = after == generation || after == generation + own_write;
@@ -505,6 +527,24 @@ Status KnowledgeSearch::RefreshAgenda(bool force) {
 
 Status KnowledgeSearch::BuildChampionsOnce() {
   if (champions_built_.load()) return Status::Ok();
+  if (database_.engine() != storage::Engine::kSqlite) {
+    // PostgreSQL's index has no lists of best documents; what it may lack
+    // are the postings of rows written without them, listed a batch per
+    // write so that other writers wait for one batch at most.
+    std::size_t listed = 0;
+    do {
+      std::lock_guard<std::mutex> lock(refresh_mutex_);
+      Status status = database_.Write([&](storage::Connection& db) {
+        auto done = postgres_search::ListUnlistedEntries(db, kListedPerWrite);
+        if (!done.ok()) return done.status();
+        listed = *done;
+        return Status::Ok();
+      });
+      if (!status.ok()) return status.WithContext("listing the search's terms");
+    } while (listed == kListedPerWrite);
+    champions_built_.store(true);
+    return Status::Ok();
+  }
   bool built = false;
   Status read = database_.Read([&](storage::Connection& db) {
     auto answer = ChampionsBuilt(db);
@@ -527,12 +567,6 @@ Status KnowledgeSearch::BuildChampionsOnce() {
 }
 
 Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
-  if (database_.engine() != storage::Engine::kSqlite) {
-    return Status::Unavailable(
-        "the knowledge base's full-text search runs on SQLite only so far, "
-        "and this platform keeps its data in PostgreSQL (docs/"
-        "postgresql.md); the documents are listed at /api/v1/documents");
-  }
   if (query.text.size() > kMaxQueryBytes) {
     return Status::InvalidArgument("q: the query is longer than " +
                                    std::to_string(kMaxQueryBytes) +
@@ -632,6 +666,27 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
 
   QueryTerms terms = TermsOf(query.text);
   SearchAnswer answer;
+  // On PostgreSQL: the entries with every word, weighed alike
+  // (postgres_search.h).
+  auto weigh_postgres = [&](storage::Connection& db) -> Status {
+    std::vector<postgres_search::Word> searched;
+    for (const QueryWord& word : words) {
+      postgres_search::Word terms_of_word;
+      for (std::string& term : word.prefix ? storage::FoldedWords(word.text)
+                                           : storage::DutchTerms(word.text)) {
+        terms_of_word.push_back({std::move(term), word.prefix});
+      }
+      if (!terms_of_word.empty()) searched.push_back(std::move(terms_of_word));
+    }
+    auto weighed = postgres_search::Weigh(db, searched, query);
+    if (!weighed.ok()) return weighed.status();
+    for (const postgres_search::Weighed& entry : *weighed) {
+      ranked.push_back(
+          {entry.entry, entry.score, FirstMatch{.byte = entry.first_byte}});
+    }
+    answer.total = static_cast<std::int64_t>(ranked.size());
+    return Status::Ok();
+  };
   // Weighs the matches into ranked and answer.total.
   auto weigh = [&](storage::Connection& db) -> Status {
     auto totals = ReadIndexTotals(db);
@@ -729,9 +784,10 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
   // One snapshot for the weighing and the page's rows; the hits' long
   // texts are read in place.
   Status status = database_.Read([&](storage::Connection& db) -> Status {
+    bool sqlite = db.engine() == storage::Engine::kSqlite;
     Status mapped = db.MapPages();
     if (!mapped.ok()) return mapped;
-    Status weighed = weigh(db);
+    Status weighed = sqlite ? weigh(db) : weigh_postgres(db);
     if (!weighed.ok() || query.offset >= ranked.size()) return weighed;
     auto end = ranked.begin() +
                static_cast<std::ptrdiff_t>(std::min(need, ranked.size()));
@@ -744,7 +800,8 @@ Result<SearchAnswer> KnowledgeSearch::Search(const SearchQuery& query) {
          it != end; ++it) {
       // Read as views: the text (tens of kilobytes) is not copied.
       Status read = db.ExecuteViews(
-          kHitColumns, std::vector<storage::Value>{it->entry},
+          sqlite ? kHitColumns : kHitColumnsPostgres,
+          std::vector<storage::Value>{it->entry},
           [&](std::span<const storage::ValueView> row) {
             SearchHit hit;
             hit.type = TextOf(row[0]);
@@ -782,6 +839,19 @@ Status IndexDocument(storage::Connection& db, const Document& document,
                      std::string_view text) {
   std::string title = Indexable(document.title);
   std::string body = Indexable(text);
+  if (db.engine() != storage::Engine::kSqlite) {
+    postgres_search::Entry entry;
+    entry.rowid = document.id;
+    entry.type = "document";
+    entry.ref = std::to_string(document.id);
+    if (!document.theme.empty()) entry.theme = document.theme;
+    entry.kind = document.kind;
+    if (!document.city.empty()) entry.city = document.city;
+    entry.year = std::stoi(document.date.substr(0, 4));
+    entry.title = std::move(title);
+    entry.body = std::move(body);
+    return postgres_search::AddEntries(db, {entry});
+  }
   std::vector<storage::Value> params = {
       title,
       body,
@@ -797,11 +867,7 @@ Status IndexDocument(storage::Connection& db, const Document& document,
       "INSERT INTO search_index (rowid, title, body, type, ref, theme, kind, "
       "city, year) VALUES (?8, ?1, ?2, 'document', ?3, ?4, ?5, ?6, ?7)",
       params);
-  // PostgreSQL keeps the entry, for a search to come; the ranking lists
-  // and FTS5's segments are SQLite's.
-  if (!indexed.ok() || db.engine() != storage::Engine::kSqlite) {
-    return indexed;
-  }
+  if (!indexed.ok()) return indexed;
   Status renewed = NewGeneration(db);
   if (renewed.ok()) renewed = AddToChampions(db, document.id, title, body);
   if (!renewed.ok()) return renewed;
@@ -809,10 +875,10 @@ Status IndexDocument(storage::Connection& db, const Document& document,
 }
 
 Status UnindexDocument(storage::Connection& db, std::int64_t id) {
-  std::vector<storage::Value> params = {id};
   if (db.engine() != storage::Engine::kSqlite) {
-    return db.Execute("DELETE FROM search_index WHERE rowid = ?1", params);
+    return postgres_search::RemoveEntries(db, id, id + 1);
   }
+  std::vector<storage::Value> params = {id};
   std::string title;
   std::string body;
   Status read =

@@ -17,6 +17,10 @@
 // their tables, in one write, by the first search after any of those
 // tables changed or a module was switched on or off.
 //
+// On PostgreSQL the index is kept in plain tables of postings
+// (postgres_search.h), with the same terms and weights: a search finds the
+// same hits in the same order there.
+//
 // Thread-safety: a KnowledgeSearch may be used from many threads.
 #ifndef SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_
 #define SMARTERCITIES_CORE_DOMAIN_KNOWLEDGE_SEARCH_H_
@@ -115,7 +119,8 @@ class KnowledgeSearch {
   // The registers with "search" now.
   std::vector<PublishedRegister> SearchedRegisters() const;
   // Builds the search's lists of best documents when the database's
-  // documents were indexed before they existed (search_ranking.h).
+  // documents were indexed before they existed (search_ranking.h); on
+  // PostgreSQL, the postings of rows written without them.
   Status BuildChampionsOnce();
   // The sum of the generations of the agenda's tables and of tables.
   std::uint64_t AgendaGeneration(const std::set<std::string>& tables) const;

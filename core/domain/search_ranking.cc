@@ -120,22 +120,30 @@ Result<TermRow> ReadTerm(storage::Connection& db, const std::string& term) {
 
 }  // namespace
 
-std::unordered_map<std::string, TermInEntry> EntryTerms(std::string_view title,
-                                                        std::string_view body) {
-  std::unordered_map<std::string, TermInEntry> terms;
+EntryCounts CountEntryTerms(std::string_view title, std::string_view body) {
+  EntryCounts counts;
   std::vector<std::string> title_terms = storage::DutchTerms(title);
   std::vector<storage::TermAt> body_terms = storage::DutchTermsAt(body);
-  for (std::string& term : title_terms) terms[term].weight += kTitleWeight;
+  for (std::string& term : title_terms)
+    counts.terms[term].weight += kTitleWeight;
   for (const storage::TermAt& term : body_terms) {
-    TermInEntry& entry = terms[term.term];
+    TermInEntry& entry = counts.terms[term.term];
     entry.weight += 1;
     if (entry.first < 0) entry.first = static_cast<std::int64_t>(term.start);
   }
-  auto length = static_cast<double>(title_terms.size() + body_terms.size());
-  for (auto& [term, entry] : terms) {
+  counts.length =
+      static_cast<std::int64_t>(title_terms.size() + body_terms.size());
+  return counts;
+}
+
+std::unordered_map<std::string, TermInEntry> EntryTerms(std::string_view title,
+                                                        std::string_view body) {
+  EntryCounts counts = CountEntryTerms(title, body);
+  auto length = static_cast<double>(counts.length);
+  for (auto& [term, entry] : counts.terms) {
     entry.weight = storage::TermWeight(entry.weight, length);
   }
-  return terms;
+  return std::move(counts.terms);
 }
 
 Result<bool> ChampionsBuilt(storage::Connection& db) {

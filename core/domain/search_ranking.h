@@ -40,6 +40,9 @@ inline constexpr double kTitleWeight = 4;
 // The search_index rowids of the agenda's entries start here; a document's
 // entry has the document's id.
 inline constexpr std::int64_t kFirstAgendaRowid = std::int64_t{1} << 40;
+// Each of the agenda's six tables, then each searched register, has a range
+// of this many rowids from kFirstAgendaRowid on.
+inline constexpr std::int64_t kRowidsPerAgendaTable = 1000000000;
 
 // The SQL arguments that give search_weight() (storage/search_functions.h)
 // the weights of search_index's columns: only title and body hold words.
@@ -57,6 +60,17 @@ struct TermInEntry {
 // The terms of an entry.
 std::unordered_map<std::string, TermInEntry> EntryTerms(std::string_view title,
                                                         std::string_view body);
+
+// The terms of an entry before they are weighed: TermInEntry::weight holds
+// the term's occurrences, each in the title counted kTitleWeight times;
+// length is the entry's number of words (title and body), for
+// storage::TermWeight. What PostgreSQL's index keeps (postgres_search.h),
+// which weighs a prefix's terms together at query time.
+struct EntryCounts {
+  std::unordered_map<std::string, TermInEntry> terms;
+  std::int64_t length = 0;
+};
+EntryCounts CountEntryTerms(std::string_view title, std::string_view body);
 
 // Adds (after the entry was indexed) or removes (after its row left the
 // index) a document's entry from the lists; nothing when the lists are

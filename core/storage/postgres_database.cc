@@ -144,10 +144,15 @@ BEGIN
                    'UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT '
                    'EXECUTE FUNCTION public.smartercities_notify_change()',
                    t.name);
-    EXECUTE format('CREATE TRIGGER smartercities_capture AFTER INSERT OR '
-                   'UPDATE OR DELETE ON %s FOR EACH ROW '
-                   'EXECUTE FUNCTION public.smartercities_capture_row()',
-                   t.name);
+    -- The knowledge base's index is derived from captured tables, and the
+    -- audit trail leaves it out: capturing it would copy every document's
+    -- text once more in each write that indexes it.
+    IF t.name::text NOT LIKE 'search\_index%' THEN
+      EXECUTE format('CREATE TRIGGER smartercities_capture AFTER INSERT OR '
+                     'UPDATE OR DELETE ON %s FOR EACH ROW '
+                     'EXECUTE FUNCTION public.smartercities_capture_row()',
+                     t.name);
+    END IF;
   END LOOP;
   FOR t IN
     SELECT r.rolname, v.viewname FROM pg_roles r CROSS JOIN pg_views v

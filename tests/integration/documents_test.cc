@@ -24,9 +24,6 @@
 namespace smartercities {
 namespace {
 
-// What the tests that search need (docs/postgresql.md, "Not yet").
-constexpr const char* kNoSearch = "the knowledge base's full-text search";
-
 using nlohmann::json;
 using testing::Fetch;
 using ::testing::HasSubstr;
@@ -153,7 +150,6 @@ class DocumentsTest : public ::testing::Test {
 };
 
 TEST_F(DocumentsTest, EachAcceptedTypeIsStoredByContentAndItsTextFound) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   struct Case {
     std::string file_name;
     std::string bytes;
@@ -197,7 +193,6 @@ TEST_F(DocumentsTest, EachAcceptedTypeIsStoredByContentAndItsTextFound) {
 }
 
 TEST_F(DocumentsTest, DutchStemmingFindsOtherFormsOfAWord) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   HttpResponse stored =
       Upload(admin_, Plan("Slimme verkeersregeling"), "regeling.txt",
              "Helmond vervangt alle verkeerslichten op de ring door slimme "
@@ -239,7 +234,6 @@ TEST_F(DocumentsTest, DutchStemmingFindsOtherFormsOfAWord) {
 }
 
 TEST_F(DocumentsTest, SearchFiltersAndRefusesAnEmptyOrLongQuery) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   auto with = [&](const std::string& kind, const std::string& date) {
     auto fields = Plan("Document " + kind);
     fields["kind"] = kind;
@@ -341,7 +335,6 @@ TEST_F(DocumentsTest, WrongTypesAndTooLargeFilesAreRefusedAndNotStored) {
 }
 
 TEST_F(DocumentsTest, EditorsUploadWithinTheirScopeOnly) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   // The public.
   EXPECT_EQ(Upload("", Plan(), "plan.txt", "tekst").status, 401);
   // A city editor attaching to another city, or writing as another.
@@ -426,7 +419,6 @@ TEST_F(DocumentsTest, ANameWithAPathIsStoredWithoutIt) {
 }
 
 TEST_F(DocumentsTest, APdfThatCannotBeReadIsStoredWithEmptyTextAndAReason) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   HttpResponse stored =
       Upload(admin_, Plan("Kapot verslag"), "kapot.pdf",
              "%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without xref");
@@ -463,7 +455,6 @@ TEST_F(DocumentsTest, TheFileIsServedAsAnAttachmentOfTheTypeFoundByContent) {
 }
 
 TEST_F(DocumentsTest, AFailedInsertLeavesNothingHalfWritten) {
-  SMARTERCITIES_SKIP_ON_POSTGRES(kNoSearch);
   // The same content stored before: its file stays when a later upload of
   // it fails.
   HttpResponse first = Upload(admin_, Plan(), "plan.txt", "Gedeelde inhoud");

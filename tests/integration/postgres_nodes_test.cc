@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -83,6 +84,64 @@ class PostgresNodesTest : public ::testing::Test {
         {{"Authorization", "Bearer " + token},
          {"Content-Type", "application/json"}},
         json{{"city", "GM0794"}, {"name", name}, {"hasFibre", true}}.dump());
+  }
+
+  // Uploads a text document of theme bedrijvige-stad, as curl -F does.
+  static HttpResponse AddDocument(std::uint16_t port, const std::string& token,
+                                  const std::string& title,
+                                  const std::string& text) {
+    const std::string boundary = "----sc-nodes-boundary";
+    std::map<std::string, std::string> fields = {{"title", title},
+                                                 {"kind", "project-plan"},
+                                                 {"author", "GM0794"},
+                                                 {"date", "2014-03-01"},
+                                                 {"language", "nl"},
+                                                 {"licence", "CC-BY-4.0"},
+                                                 {"theme", "bedrijvige-stad"},
+                                                 {"city", "GM0794"}};
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
+              name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--" + boundary +
+            "\r\nContent-Disposition: form-data; name=\"file\"; "
+            "filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
+            text + "\r\n--" + boundary + "--\r\n";
+    return Fetch(
+        port, "POST", "/api/v1/documents",
+        {{"Authorization", "Bearer " + token},
+         {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+        body);
+  }
+
+  // A page of search hits as lines "score type id title snippet", in the
+  // order of the scores and then of type and id: the order of entries
+  // that score the same follows their place in the index, which each
+  // engine gives the agenda's entries in its own way. Then the total.
+  static std::vector<std::string> Hits(std::uint16_t port,
+                                       const std::string& query) {
+    HttpResponse found = Fetch(port, "GET", "/api/v1/search?" + query);
+    EXPECT_EQ(found.status, 200) << query << ": " << found.body;
+    json page = json::parse(found.body, nullptr, false);
+    if (!page.is_object()) return {found.body};
+    std::vector<std::pair<double, std::string>> hits;
+    for (const json& hit : page["items"]) {
+      hits.emplace_back(hit["score"].get<double>(),
+                        hit["type"].get<std::string>() + " " +
+                            hit["id"].get<std::string>() + " " +
+                            hit["title"].get<std::string>() + " " +
+                            hit["snippet"].get<std::string>());
+    }
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<std::string> lines;
+    for (const auto& [score, line] : hits) {
+      lines.push_back(std::to_string(score) + " " + line);
+    }
+    lines.push_back("total " + page["total"].dump());
+    return lines;
   }
 
   // The first column of every row of sql, run on the shared database.
@@ -343,7 +402,20 @@ TEST_F(PostgresNodesTest, MigrateToCopiesAnSqliteDataDirectoryAsItIs) {
   const std::vector<std::string> pages = {
       "/api/v1/themes", "/api/v1/cities", "/api/v1/measurements?pageSize=500",
       kParks, "/api/v1/themes/bedrijvige-stad"};
+  // Searches of the documents, the agenda and the registers: by a word,
+  // another inflection, a prefix, two words, with filters, a later page.
+  const std::vector<std::string> searches = {
+      "q=verkeerslicht",
+      "q=energie",
+      "q=verkeer*",
+      "q=glasvezel%20bedrijventerrein",
+      "q=stad&type=theme",
+      "q=stad&theme=groene-stad&pageSize=5",
+      "q=gemeente&pageSize=5&page=2",
+      "q=plan&kind=project-plan&year=2014",
+      "q=Strijp"};
   std::map<std::string, std::string> before;
+  std::map<std::string, std::vector<std::string>> hits_before;
   {
     testing::ServerProcess sqlite(
         {"--data-dir", sqlite_dir, "--plugin-dir", plugin_dir().string()},
@@ -351,6 +423,20 @@ TEST_F(PostgresNodesTest, MigrateToCopiesAnSqliteDataDirectoryAsItIs) {
     ASSERT_NE(sqlite.port(), 0) << sqlite.Output();
     std::string token = AdminToken("sqlite");
     ASSERT_EQ(AddPark(sqlite.port(), token, "Strijp-S").status, 201);
+    HttpResponse document = AddDocument(
+        sqlite.port(), token, "Verkeerslichten op bedrijventerreinen",
+        "Het plan legt glasvezel naar de verkeerslichten van de "
+        "bedrijventerreinen, zodat elk verkeerslicht de energie meet die het "
+        "verbruikt. De gemeente Helmond begint op Strijp-S.");
+    ASSERT_EQ(document.status, 201) << document.body;
+    document =
+        AddDocument(sqlite.port(), token, "Energieplan",
+                    "Energie besparen op bedrijventerreinen: zonne-"
+                    "energie op elk dak en verkeer dat minder stilstaat.");
+    ASSERT_EQ(document.status, 201) << document.body;
+    for (const std::string& query : searches) {
+      hits_before[query] = Hits(sqlite.port(), query);
+    }
     for (const std::string& page : pages) {
       HttpResponse response = Fetch(sqlite.port(), "GET", page);
       ASSERT_EQ(response.status, 200) << page << ": " << response.body;
@@ -374,6 +460,13 @@ TEST_F(PostgresNodesTest, MigrateToCopiesAnSqliteDataDirectoryAsItIs) {
     EXPECT_EQ(response.status, 200) << page << ": " << response.body;
     EXPECT_EQ(response.body, before[page]) << page;
   }
+  // The same hits with the same scores and snippets: the copied documents'
+  // entries are listed by the node's first search.
+  for (const std::string& query : searches) {
+    EXPECT_EQ(Hits(node.port(), query), hits_before[query]) << query;
+  }
+  EXPECT_GT(hits_before["q=verkeerslicht"].size(), 1u);
+
   // The ids go on after the copied ones; the SQLite token works.
   HttpResponse added = AddPark(node.port(), AdminToken("sqlite"), "Nieuw");
   EXPECT_EQ(added.status, 201) << added.body;

@@ -267,7 +267,6 @@ TEST_F(PublishedRegistersTest, AnExportedRegisterIsADatasetWhileItsModuleIsOn) {
 }
 
 TEST_F(PublishedRegistersTest, ASearchableRecordIsFoundUntilItIsRemoved) {
-  SMARTERCITIES_SKIP_ON_POSTGRES("the knowledge base's full-text search");
   json dataset = {{"city", "GM0794"},
                   {"title", "Standen van de verkeerslichten"},
                   {"description",

@@ -86,13 +86,4 @@ class TestDatabase {
     }                                                                   \
   } while (false)
 
-// Skips a test that needs what the PostgreSQL engine does not have yet,
-// saying what (docs/postgresql.md, "Not yet"); ctest counts it as skipped.
-#define SMARTERCITIES_SKIP_ON_POSTGRES(missing)               \
-  do {                                                        \
-    if (::smartercities::testing::TestOnPostgres()) {         \
-      GTEST_SKIP() << "not on PostgreSQL yet: " << (missing); \
-    }                                                         \
-  } while (false)
-
 #endif  // SMARTERCITIES_TESTS_SUPPORT_POSTGRES_TEST_DATABASE_H_
