@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -16,6 +17,9 @@ namespace {
 // The advisory lock every Write holds until it commits (any number; this is
 // "smartercities" in the first 8 bytes of its ASCII).
 constexpr std::int64_t kWriteLock = 0x736d617274657263;
+// After how many writes with changed rows the write connection's table of
+// them is truncated.
+constexpr int kEmptyChangesEvery = 1000;
 constexpr const char* kChannel = "smartercities_changes";
 constexpr std::size_t kMaxIdleReaders = 32;
 
@@ -212,8 +216,11 @@ std::string Quoted(std::string_view text) {
 // The write connection: listening to the channel (its own commits'
 // notifications come back with the commit's answer), with the temporary
 // table where the trigger smartercities_capture_row writes the rows a Write
-// changes while the Write sets smartercities.capture (emptied at every
-// commit).
+// changes while the Write sets smartercities.capture. The Write takes them
+// out again (DELETE ... RETURNING) before it commits, so the table is empty
+// between writes. Not ON COMMIT DELETE ROWS: that truncates the table and
+// its TOAST index at every commit that used it, a catalogue update that
+// cost 0.55 ms of each write's 0.9 ms COMMIT.
 Result<std::unique_ptr<PostgresConnection>> ConnectWriter(
     const std::string& url) {
   auto writer = PostgresConnection::Connect(url);
@@ -222,8 +229,7 @@ Result<std::unique_ptr<PostgresConnection>> ConnectWriter(
   if (status.ok()) {
     status = (*writer)->Command(
         "CREATE TEMP TABLE smartercities_row_changes (seq BIGINT NOT NULL, "
-        "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT) "
-        "ON COMMIT DELETE ROWS");
+        "tbl TEXT NOT NULL, kind TEXT NOT NULL, before TEXT, after TEXT)");
   }
   if (!status.ok()) return status;
   return writer;
@@ -468,11 +474,14 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
     if (status.ok()) status = writer_->Begin(false);
   }
   if (status.ok()) {
-    status = writer_->Command("SELECT pg_advisory_xact_lock(" +
-                              std::to_string(kWriteLock) + ")");
-  }
-  if (status.ok() && observer != nullptr) {
-    status = writer_->Command("SET LOCAL smartercities.capture = 'on'");
+    // One round trip: the lock, and the capture of changed rows when
+    // someone observes them.
+    std::string start =
+        "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")";
+    if (observer != nullptr) {
+      start += "; SET LOCAL smartercities.capture = 'on'";
+    }
+    status = writer_->Command(start);
   }
   if (!status.ok()) {
     writer_->Rollback();
@@ -484,9 +493,10 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
     writer_->Rollback();
     throw;
   }
+  bool taken = false;
   if (status.ok() && observer != nullptr) {
     writer_->SetScope({});
-    status = ObserveChanges(*observer);
+    status = ObserveChanges(*observer, &taken);
   }
   // Tables created outside a migration get their change trigger too.
   if (status.ok() && writer_->TakeCreatedTables()) {
@@ -500,6 +510,17 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   status = writer_->Commit();
   // Its own commit's notifications arrive with the commit's answer.
   CountChanges(writer_->TakeNotifications(), 0);
+  // The rows taken out stay in the temporary table as dead rows, which no
+  // autovacuum visits; emptied now and then, outside any transaction.
+  if (status.ok() && taken && ++writes_since_emptied_ >= kEmptyChangesEvery) {
+    writes_since_emptied_ = 0;
+    Status emptied =
+        writer_->Command("TRUNCATE pg_temp.smartercities_row_changes");
+    if (!emptied.ok()) {
+      spdlog::warn("storage: could not empty the table of changed rows: {}",
+                   emptied.message());
+    }
+  }
   return status;
 }
 
@@ -515,14 +536,15 @@ Status PostgresDatabase::ReconnectWriter() {
   return Status::Ok();
 }
 
-Status PostgresDatabase::ObserveChanges(WriteObserver& observer) {
-  std::vector<RowChange> changes;
+Status PostgresDatabase::ObserveChanges(WriteObserver& observer, bool* taken) {
+  std::vector<std::pair<std::int64_t, RowChange>> numbered;
   Status status = writer_->Command("SET LOCAL smartercities.capture = 'off'");
   if (!status.ok()) return status;
   status = writer_->Execute(
-      "SELECT tbl, kind, before, after FROM pg_temp.smartercities_row_changes "
-      "ORDER BY seq",
+      "DELETE FROM pg_temp.smartercities_row_changes RETURNING seq, tbl, "
+      "kind, before, after",
       {}, [&](const Row& row) {
+        *taken = true;
         std::string table = row.Text("tbl");
         if (!observer.Watches(table)) return true;
         RowChange change;
@@ -548,10 +570,16 @@ Status PostgresDatabase::ObserveChanges(WriteObserver& observer) {
             change.rowid = *id;
           }
         }
-        changes.push_back(std::move(change));
+        numbered.emplace_back(row.Integer("seq"), std::move(change));
         return true;
       });
   if (!status.ok()) return status.WithContext("reading the changed rows");
+  // In the order they changed.
+  std::sort(numbered.begin(), numbered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<RowChange> changes;
+  changes.reserve(numbered.size());
+  for (auto& [seq, change] : numbered) changes.push_back(std::move(change));
   if (changes.empty()) return Status::Ok();
   status = observer.BeforeCommit(*writer_, changes);
   writer_->SetScope({});

@@ -108,8 +108,10 @@ class PostgresDatabase final : public Database {
   std::string SearchPath() const;
   // Replaces a lost write connection with a new one (under write_mutex_).
   Status ReconnectWriter();
-  // Hands observer the rows this Write changed in the tables it watches.
-  Status ObserveChanges(WriteObserver& observer);
+  // Hands observer the rows this Write changed in the tables it watches,
+  // taking them out of the write connection's table of changed rows; *taken
+  // says whether there were any.
+  Status ObserveChanges(WriteObserver& observer, bool* taken);
   // Makes the plugin's role and schema when missing.
   Status PreparePluginSchema(const AccessScope& scope);
   // Counts the tables named by notifications; sender_filter, when not 0,
@@ -123,6 +125,9 @@ class PostgresDatabase final : public Database {
   std::unique_ptr<PostgresConnection> writer_;
   // Its server process, for the listener (which leaves out what it sent).
   std::atomic<int> writer_pid_{0};
+  // Writes whose changed rows were taken since the table of changed rows
+  // was last emptied (under write_mutex_).
+  int writes_since_emptied_ = 0;
   mutable std::mutex search_path_mutex_;
   std::string search_path_ = "public";
   std::mutex readers_mutex_;
