@@ -24,26 +24,33 @@ constexpr const char* kAgendaTables[] = {"themes", "agreements", "indicators",
 // The agenda's entries, rebuilt from their tables in one statement each.
 // A document's entry has the document's id as its rowid; the agenda's have
 // rowids from kAgendaRowids on (a range of 10^9 per table), so that both
-// are found by rowid rather than by a scan of the index's content.
+// are found by rowid rather than by a scan of the index's content: their
+// id, or their place in the order of their key, as on PostgreSQL
+// (postgres_search.cc), where entries that score the same then come in the
+// same order.
 // Meetings give their decisions only: the minutes are for logged-in
 // readers (docs/agenda.md).
 constexpr const char* kAgendaEntries[] = {
     "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
-    "SELECT 1099511627776 + rowid, name_nl, introduction_nl || ' ' || "
+    "SELECT 1099511627776 + row_number() OVER (ORDER BY id), name_nl, "
+    "introduction_nl || ' ' || "
     "COALESCE(name_en, '') || ' ' "
     "|| COALESCE(introduction_en, ''), 'theme', id, id FROM themes",
     "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
-    "SELECT 1100511627776 + rowid, goal, COALESCE(topic, '') || ' ' || "
+    "SELECT 1100511627776 + row_number() OVER (ORDER BY id), goal, "
+    "COALESCE(topic, '') || ' ' || "
     "COALESCE(preamble, '') || "
     "' ' || text, 'agreement', id, theme_id FROM agreements "
     "WHERE retired_at IS NULL",
     "INSERT INTO search_index (rowid, title, body, type, ref, theme) "
-    "SELECT 1101511627776 + rowid, name_nl, COALESCE(description_nl, '') || ' "
+    "SELECT 1101511627776 + row_number() OVER (ORDER BY id), name_nl, "
+    "COALESCE(description_nl, '') || ' "
     "' || "
     "COALESCE(name_en, '') || ' ' || COALESCE(description_en, ''), "
     "'indicator', id, theme_id FROM indicators WHERE retired_at IS NULL",
     "INSERT INTO search_index (rowid, title, body, type, ref, city) "
-    "SELECT 1102511627776 + rowid, name, cbs_code || ' ' || network, 'city', "
+    "SELECT 1102511627776 + row_number() OVER (ORDER BY cbs_code), name, "
+    "cbs_code || ' ' || network, 'city', "
     "cbs_code, cbs_code "
     "FROM cities",
     "INSERT INTO search_index (rowid, title, body, type, ref, theme, year) "

@@ -115,40 +115,49 @@ std::string Dumped(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// The entries that have every term of words: columns entry, length, then
-// o<j> (occurrences) and f<j> (first byte) for the j-th term of all words.
-// Conditions on search_index's row (alias i) follow; params gets the
-// terms' values.
+// The entries that have every term of words and meet conditions (on
+// search_index's row, alias i, with their values already in params):
+// columns entry, length, then o<j> (occurrences) and f<j> (first byte) for
+// the j-th term of all words. One pass over the terms' postings, grouped by
+// entry, rather than a join per term: a query of many words stays one
+// simple plan.
 std::string MatchSql(const std::vector<Word>& words,
+                     const std::string& conditions,
                      std::vector<Value>& params) {
-  std::string columns = "SELECT i.rowid AS entry, i.length AS length";
-  std::string joins;
-  std::size_t j = 0;
+  std::vector<std::string> term_conditions;
   for (const Word& word : words) {
     for (const Term& term : word) {
-      std::string name = std::to_string(j);
-      columns += ", w" + name + ".occurrences AS o" + name + ", w" + name +
-                 ".first_byte AS f" + name;
       params.emplace_back(term.text);
-      std::string condition = "term = ?" + std::to_string(params.size());
-      if (term.prefix) {
-        // Every text that starts with the prefix sorts (byte by byte)
-        // before the prefix followed by the highest code point.
-        params.emplace_back(term.text + "\xF4\x8F\xBF\xBF");
-        condition = "term >= ?" + std::to_string(params.size() - 1) +
-                    " AND term < ?" + std::to_string(params.size());
+      std::string first = "?" + std::to_string(params.size());
+      if (!term.prefix) {
+        term_conditions.push_back("p.term = " + first);
+        continue;
       }
-      joins +=
-          " JOIN (SELECT entry, sum(occurrences) AS occurrences, "
-          "min(first_byte) AS first_byte FROM search_index_postings "
-          "WHERE " +
-          condition + " GROUP BY entry) w" + name + " ON w" + name +
-          ".entry = i.rowid";
-      ++j;
+      // Every text that starts with the prefix sorts (byte by byte) before
+      // the prefix followed by the highest code point.
+      params.emplace_back(term.text + "\xF4\x8F\xBF\xBF");
+      term_conditions.push_back("(p.term >= " + first + " AND p.term < ?" +
+                                std::to_string(params.size()) + ")");
     }
   }
-  return columns + " FROM search_index i" + joins +
-         " WHERE i.length IS NOT NULL";
+  std::string sql = "SELECT p.entry AS entry, i.length AS length";
+  std::string any;
+  std::string every;
+  for (std::size_t j = 0; j < term_conditions.size(); ++j) {
+    const std::string& condition = term_conditions[j];
+    std::string name = std::to_string(j);
+    sql += ", sum(CASE WHEN " + condition + " THEN p.occurrences END) AS o" +
+           name + ", min(CASE WHEN " + condition +
+           " THEN p.first_byte END) AS f" + name;
+    any += (j > 0 ? " OR " : "") + condition;
+    every += (j > 0 ? " AND " : "") + std::string("count(CASE WHEN ") +
+             condition + " THEN 1 END) > 0";
+  }
+  sql +=
+      " FROM search_index_postings p JOIN search_index i ON i.rowid = "
+      "p.entry WHERE i.length IS NOT NULL AND (" +
+      any + ")" + conditions + " GROUP BY p.entry, i.length HAVING " + every;
+  return sql;
 }
 
 }  // namespace
@@ -304,11 +313,11 @@ Result<std::vector<Weighed>> Weigh(storage::Connection& db,
   if (!counted.ok()) return counted;
   std::vector<double> rarities;
   for (const Word& word : words) {
-    std::vector<Value> params;
-    std::string sql = "SELECT count(*) AS n FROM (" +
-                      MatchSql(std::vector<Word>(1, word), params);
-    params.emplace_back(kFirstAgendaRowid);
-    sql += " AND i.rowid < ?" + std::to_string(params.size()) + ") AS m";
+    std::vector<Value> params = {kFirstAgendaRowid};
+    std::string sql =
+        "SELECT count(*) AS n FROM (" +
+        MatchSql(std::vector<Word>(1, word), " AND i.rowid < ?1", params) +
+        ") AS m";
     std::int64_t with_word = 0;
     counted = db.Execute(sql, params, [&](const storage::Row& row) {
       with_word = row.Integer("n");
@@ -320,34 +329,36 @@ Result<std::vector<Weighed>> Weigh(storage::Connection& db,
     rarities.push_back(std::log(1 + (all - n + 0.5) / (n + 0.5)));
   }
 
+  // The filters first, then the terms.
   std::vector<Value> params;
-  std::string sql = MatchSql(words, params);
+  std::string conditions;
   auto add = [&](const char* condition, Value value) {
     params.push_back(std::move(value));
-    sql += " AND ";
-    sql += condition;
-    sql += std::to_string(params.size());
+    conditions += " AND ";
+    conditions += condition;
+    conditions += std::to_string(params.size());
   };
   if (query.visible_themes) {
-    sql += " AND (i.theme IS NULL";
+    conditions += " AND (i.theme IS NULL";
     if (!query.visible_themes->empty()) {
-      sql += " OR i.theme IN (";
+      conditions += " OR i.theme IN (";
       bool first = true;
       for (const std::string& theme : *query.visible_themes) {
         params.emplace_back(theme);
-        sql += first ? "?" : ", ?";
-        sql += std::to_string(params.size());
+        conditions += first ? "?" : ", ?";
+        conditions += std::to_string(params.size());
         first = false;
       }
-      sql += ")";
+      conditions += ")";
     }
-    sql += ")";
+    conditions += ")";
   }
   if (query.theme) add("i.theme = ?", *query.theme);
   if (query.kind) add("i.type = 'document' AND i.kind = ?", *query.kind);
   if (query.city) add("i.city = ?", *query.city);
   if (query.year) add("i.year = ?", static_cast<std::int64_t>(*query.year));
   if (query.type) add("i.type = ?", *query.type);
+  std::string sql = MatchSql(words, conditions, params);
 
   Status read = db.Execute(sql, params, [&](const storage::Row& row) {
     auto length = static_cast<double>(row.Integer("length"));
