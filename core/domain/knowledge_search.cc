@@ -95,45 +95,17 @@ static_assert(kRegisterRowids ==
                       std::ssize(kAgendaEntries) * kRowidsPerAgendaTable,
               "the registers' rowids follow the agenda tables' ranges");
 
-std::string Quoted(std::string_view name) {
-  std::string out = "\"";
-  out += name;
-  out += '"';
-  return out;
-}
-
-// The statement that writes the entries of the register's records: the
-// first search field is the title, the others the text.
+// The statement that writes the entries of the register's records (the
+// first search field is the title, the others the text): ?1 is the ref's
+// start, ?2 the theme.
 std::string RegisterEntries(const PublishedRegister& published,
                             std::size_t index) {
-  const std::vector<std::string>& keys = published.declaration.search_fields;
-  auto column_of = [&](const std::string& key) {
-    std::string out = "COALESCE(";
-    for (const RegisterField& field : published.fields) {
-      if (field.key == key) out += Quoted(field.column);
-    }
-    out += ", '')";
-    return out;
-  };
-  std::string sql =
-      "INSERT INTO search_index (rowid, title, body, type, ref, theme, city) "
-      "SELECT ";
-  sql += std::to_string(kRegisterRowids +
-                        static_cast<std::int64_t>(index) * kRowidsPerRegister);
-  sql += " + id, ";
-  sql += column_of(keys.at(0));
-  sql += ", ";
-  if (keys.size() == 1) sql += "''";
-  for (std::size_t i = 1; i < keys.size(); ++i) {
-    if (i > 1) sql += " || ' ' || ";
-    sql += column_of(keys[i]);
-  }
-  sql += ", 'record', ?1 || id, ?2, ";
-  const RegisterField* city = published.CityField();
-  sql += city != nullptr ? Quoted(city->column) : std::string("NULL");
-  sql += " FROM ";
-  sql += Quoted(published.declaration.table);
-  return sql;
+  return "INSERT INTO search_index (rowid, title, body, type, ref, theme, "
+         "city) SELECT " +
+         std::to_string(kRegisterRowids +
+                        static_cast<std::int64_t>(index) * kRowidsPerRegister) +
+         " + id, title, body, 'record', ?1 || id, ?2, city FROM (" +
+         SearchEntriesSelect(published) + ")";
 }
 
 // What distinguishes one set of searched registers from another.

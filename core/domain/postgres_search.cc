@@ -71,40 +71,6 @@ std::string DecisionsText(const std::string& decisions) {
   return out;
 }
 
-std::string Quoted(std::string_view name) {
-  std::string out = "\"";
-  out += name;
-  out += '"';
-  return out;
-}
-
-// The statement that reads a searched register's records: id, title (the
-// first search field), body (the others) and city.
-std::string RegisterSelect(const PublishedRegister& published) {
-  const std::vector<std::string>& keys = published.declaration.search_fields;
-  auto column_of = [&](const std::string& key) {
-    std::string out = "COALESCE(CAST(";
-    for (const RegisterField& field : published.fields) {
-      if (field.key == key) out += Quoted(field.column);
-    }
-    out += " AS TEXT), '')";
-    return out;
-  };
-  std::string sql = "SELECT id, " + column_of(keys.at(0)) + " AS title, ";
-  if (keys.size() == 1) sql += "''";
-  for (std::size_t i = 1; i < keys.size(); ++i) {
-    if (i > 1) sql += " || ' ' || ";
-    sql += column_of(keys[i]);
-  }
-  sql += " AS body, ";
-  const RegisterField* city = published.CityField();
-  sql += city != nullptr ? "CAST(" + Quoted(city->column) + " AS TEXT)"
-                         : std::string("NULL");
-  sql += " AS city FROM ";
-  sql += Quoted(published.declaration.table);
-  return sql;
-}
-
 json OptionalJson(const std::optional<std::string>& text) {
   return text ? json(*text) : json(nullptr);
 }
@@ -243,20 +209,20 @@ Result<std::vector<Entry>> AgendaEntries(
     std::string ref = published.declaration.path.substr(1) + "/";
     std::int64_t first = kFirstRegisterRowid +
                          static_cast<std::int64_t>(i) * kRowidsPerAgendaTable;
-    Status read =
-        db.Execute(RegisterSelect(published), {}, [&](const storage::Row& row) {
-          std::int64_t id = row.Integer("id");
-          Entry entry;
-          entry.rowid = first + id;
-          entry.type = "record";
-          entry.ref = ref + std::to_string(id);
-          entry.theme = published.theme;
-          entry.city = row.OptionalText("city");
-          entry.title = row.Text("title");
-          entry.body = row.Text("body");
-          entries.push_back(std::move(entry));
-          return true;
-        });
+    Status read = db.Execute(SearchEntriesSelect(published), {},
+                             [&](const storage::Row& row) {
+                               std::int64_t id = row.Integer("id");
+                               Entry entry;
+                               entry.rowid = first + id;
+                               entry.type = "record";
+                               entry.ref = ref + std::to_string(id);
+                               entry.theme = published.theme;
+                               entry.city = row.OptionalText("city");
+                               entry.title = row.Text("title");
+                               entry.body = row.Text("body");
+                               entries.push_back(std::move(entry));
+                               return true;
+                             });
     if (!read.ok()) {
       return read.WithContext("the search entries of register " +
                               published.declaration.path);

@@ -282,4 +282,29 @@ ExportDataset RegisterDataset(const PublishedRegister& published) {
   return dataset;
 }
 
+std::string SearchEntriesSelect(const PublishedRegister& published) {
+  const std::vector<std::string>& keys = published.declaration.search_fields;
+  auto column_of = [&](const std::string& key) {
+    std::string out = "COALESCE(CAST(";
+    for (const RegisterField& field : published.fields) {
+      if (field.key == key) out += Quoted(field.column);
+    }
+    out += " AS TEXT), '')";
+    return out;
+  };
+  std::string sql = "SELECT id, " + column_of(keys.at(0)) + " AS title, ";
+  if (keys.size() == 1) sql += "''";
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (i > 1) sql += " || ' ' || ";
+    sql += column_of(keys[i]);
+  }
+  sql += " AS body, ";
+  const RegisterField* city = published.CityField();
+  sql += city != nullptr ? "CAST(" + Quoted(city->column) + " AS TEXT)"
+                         : std::string("NULL");
+  sql += " AS city FROM ";
+  sql += Quoted(published.declaration.table);
+  return sql;
+}
+
 }  // namespace smartercities::domain

@@ -67,6 +67,12 @@ Result<PublishedRegister> ResolveRegister(
 // and updatedAt, and the record's API address; never who wrote a record.
 ExportDataset RegisterDataset(const PublishedRegister& published);
 
+// The statement that reads a searched register's records as the knowledge
+// base's entries (knowledge_search.h): columns id, title (the first search
+// field), body (the others, space-separated) and city (NULL without a city
+// field), every value as text, "" for NULL. Both engines accept it.
+std::string SearchEntriesSelect(const PublishedRegister& published);
+
 }  // namespace smartercities::domain
 
 #endif  // SMARTERCITIES_CORE_DOMAIN_REGISTER_RECORDS_H_
