@@ -528,30 +528,18 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
   std::string amendment_id =
       std::to_string(json::parse(proposed.body)["id"].get<int>());
   // A document of the home city in the theme, as a multipart upload.
-  const std::string boundary = "matrix-boundary";
   auto multipart = [&](const std::string& title) {
-    std::string body;
-    for (const auto& [name, value] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"title", title},
-             {"kind", "evaluation"},
-             {"author", kHomeCity},
-             {"date", "2014-01-31"},
-             {"theme", kTheme},
-             {"city", kHomeCity}}) {
-      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
-              name + "\"\r\n\r\n" + value + "\r\n";
-    }
-    body += "--" + boundary +
-            "\r\nContent-Disposition: form-data; name=\"file\"; "
-            "filename=\"matrix.txt\"\r\n\r\nEen evaluatie.\r\n--" +
-            boundary + "--\r\n";
-    return body;
+    return testing::Multipart({{"title", title},
+                               {"kind", "evaluation"},
+                               {"author", kHomeCity},
+                               {"date", "2014-01-31"},
+                               {"theme", kTheme},
+                               {"city", kHomeCity}},
+                              "matrix.txt", "Een evaluatie.");
   };
-  const std::string multipart_type =
-      "multipart/form-data; boundary=" + boundary;
+  const std::string multipart_type = multipart("").content_type;
   HttpResponse made_document = Call(admin_token_, "POST", "/api/v1/documents",
-                                    multipart("Matrix"), multipart_type);
+                                    multipart("Matrix").body, multipart_type);
   ASSERT_EQ(made_document.status, 201) << made_document.body;
   std::string document_id =
       std::to_string(json::parse(made_document.body)["id"].get<int>());
@@ -607,7 +595,7 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAllowsExactlyWhatThePolicySays) {
     fill("documentId", document_id);
     if (key == "POST /api/v1/documents" ||
         (route->method == "POST" && key.ends_with("/documenten"))) {
-      call.body = multipart("Matrix " + std::to_string(checked));
+      call.body = multipart("Matrix " + std::to_string(checked)).body;
       call.type = multipart_type;
     }
     if (key == "GET /api/v1/search") target += "?q=matrix";

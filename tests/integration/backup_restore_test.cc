@@ -249,29 +249,21 @@ TEST_F(BackupRestoreTest, AFileThatFailsACheckIsRefusedAndChangesNothing) {
 // written without it.
 TEST_F(BackupRestoreTest, DocumentFilesTravelWithTheBackup) {
   ASSERT_NO_FATAL_FAILURE(Serve());
-  const std::string boundary = "----sc-backup-boundary";
   const std::string content = "Plan voor slimme verkeerslichten in Helmond";
-  std::string body;
-  for (const auto& [name, value] :
-       std::map<std::string, std::string>{{"title", "Verkeersplan"},
-                                          {"kind", "project-plan"},
-                                          {"author", "GM0794"},
-                                          {"date", "2014-03-01"},
-                                          {"language", "nl"},
-                                          {"licence", "CC0-1.0"},
-                                          {"theme", "bedrijvige-stad"}}) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
-            name + "\"\r\n\r\n" + value + "\r\n";
-  }
-  body += "--" + boundary +
-          "\r\nContent-Disposition: form-data; name=\"file\"; "
-          "filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
-          content + "\r\n--" + boundary + "--\r\n";
-  testing::HttpResponse uploaded = testing::Fetch(
-      server_->port(), "POST", "/api/v1/documents",
-      {{"Authorization", "Bearer " + token_},
-       {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-      body);
+  testing::MultipartForm form =
+      testing::Multipart({{"title", "Verkeersplan"},
+                          {"kind", "project-plan"},
+                          {"author", "GM0794"},
+                          {"date", "2014-03-01"},
+                          {"language", "nl"},
+                          {"licence", "CC0-1.0"},
+                          {"theme", "bedrijvige-stad"}},
+                         "plan.txt", content, "text/plain");
+  testing::HttpResponse uploaded =
+      testing::Fetch(server_->port(), "POST", "/api/v1/documents",
+                     {{"Authorization", "Bearer " + token_},
+                      {"Content-Type", form.content_type}},
+                     form.body);
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
   std::string file_url = json::parse(uploaded.body)["file"];
 

@@ -30,7 +30,6 @@ using ::testing::HasSubstr;
 using testing::HttpResponse;
 
 constexpr const char* kTheme = "bedrijvige-stad";
-constexpr const char* kBoundary = "----sc-test-boundary-7f3a";
 
 // A PDF of one page with text, drawn with cairo as the progress report is.
 std::string PdfWithText(const std::string& text) {
@@ -88,29 +87,14 @@ class DocumentsTest : public ::testing::Test {
   HttpResponse Upload(const std::string& token,
                       const std::map<std::string, std::string>& fields,
                       const std::string& file_name, const std::string& bytes) {
-    std::string body;
-    for (const auto& [name, value] : fields) {
-      body += std::string("--") + kBoundary + "\r\n";
-      body += "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n";
-      body += value + "\r\n";
-    }
-    body += std::string("--") + kBoundary + "\r\n";
-    // The name as a quoted string: a backslash is escaped.
-    std::string quoted;
-    for (char c : file_name) {
-      if (c == '\\') quoted += '\\';
-      quoted += c;
-    }
-    body += "Content-Disposition: form-data; name=\"file\"; filename=\"" +
-            quoted + "\"\r\n";
-    body += "Content-Type: application/octet-stream\r\n\r\n";
-    body += bytes + "\r\n";
-    body += std::string("--") + kBoundary + "--\r\n";
+    testing::MultipartForm form =
+        testing::Multipart({fields.begin(), fields.end()}, file_name, bytes,
+                           "application/octet-stream");
     std::map<std::string, std::string> headers = {
-        {"Content-Type",
-         std::string("multipart/form-data; boundary=") + kBoundary}};
+        {"Content-Type", form.content_type}};
     if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-    return Fetch(platform_->port(), "POST", "/api/v1/documents", headers, body);
+    return Fetch(platform_->port(), "POST", "/api/v1/documents", headers,
+                 form.body);
   }
 
   static std::map<std::string, std::string> Plan(

@@ -89,29 +89,20 @@ class PostgresNodesTest : public ::testing::Test {
   static HttpResponse AddDocument(std::uint16_t port, const std::string& token,
                                   const std::string& title,
                                   const std::string& text) {
-    const std::string boundary = "----sc-nodes-boundary";
-    std::map<std::string, std::string> fields = {{"title", title},
-                                                 {"kind", "project-plan"},
-                                                 {"author", "GM0794"},
-                                                 {"date", "2014-03-01"},
-                                                 {"language", "nl"},
-                                                 {"licence", "CC-BY-4.0"},
-                                                 {"theme", "bedrijvige-stad"},
-                                                 {"city", "GM0794"}};
-    std::string body;
-    for (const auto& [name, value] : fields) {
-      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
-              name + "\"\r\n\r\n" + value + "\r\n";
-    }
-    body += "--" + boundary +
-            "\r\nContent-Disposition: form-data; name=\"file\"; "
-            "filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
-            text + "\r\n--" + boundary + "--\r\n";
-    return Fetch(
-        port, "POST", "/api/v1/documents",
-        {{"Authorization", "Bearer " + token},
-         {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-        body);
+    testing::MultipartForm form =
+        testing::Multipart({{"title", title},
+                            {"kind", "project-plan"},
+                            {"author", "GM0794"},
+                            {"date", "2014-03-01"},
+                            {"language", "nl"},
+                            {"licence", "CC-BY-4.0"},
+                            {"theme", "bedrijvige-stad"},
+                            {"city", "GM0794"}},
+                           "plan.txt", text, "text/plain");
+    return Fetch(port, "POST", "/api/v1/documents",
+                 {{"Authorization", "Bearer " + token},
+                  {"Content-Type", form.content_type}},
+                 form.body);
   }
 
   // The first column of every row of sql, run on the shared database.

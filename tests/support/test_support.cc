@@ -110,6 +110,32 @@ std::string HttpResponse::Header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+MultipartForm Multipart(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    const std::string& file_name, const std::string& bytes,
+    const std::string& file_type) {
+  const std::string boundary = "----sc-test-boundary-7f3a";
+  MultipartForm form;
+  form.content_type = "multipart/form-data; boundary=" + boundary;
+  for (const auto& [name, value] : fields) {
+    form.body += "--" + boundary +
+                 "\r\nContent-Disposition: form-data; name=\"" + name +
+                 "\"\r\n\r\n" + value + "\r\n";
+  }
+  std::string quoted;
+  for (char c : file_name) {
+    if (c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  form.body += "--" + boundary +
+               "\r\nContent-Disposition: form-data; name=\"file\"; "
+               "filename=\"" +
+               quoted + "\"\r\n";
+  if (!file_type.empty()) form.body += "Content-Type: " + file_type + "\r\n";
+  form.body += "\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+  return form;
+}
+
 HttpResponse Fetch(std::uint16_t port, const std::string& method,
                    const std::string& target,
                    const std::map<std::string, std::string>& headers,

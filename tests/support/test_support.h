@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace smartercities::testing {
@@ -61,6 +62,18 @@ HttpResponse FetchFrom(const std::string& source_address, std::uint16_t port,
                        const std::string& method, const std::string& target,
                        const std::map<std::string, std::string>& headers = {},
                        const std::string& body = "");
+
+// A multipart/form-data body as curl -F sends it: the fields in order, then
+// one part "file" named file_name (quoted, a backslash escaped) with bytes,
+// with file_type as its Content-Type when given.
+struct MultipartForm {
+  std::string body;
+  std::string content_type;  // with the boundary
+};
+MultipartForm Multipart(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    const std::string& file_name, const std::string& bytes,
+    const std::string& file_type = "");
 
 // A raw connection for tests that send exact bytes: pipelining, malformed
 // framing, slow clients. Reads have a timeout so a test never hangs.
