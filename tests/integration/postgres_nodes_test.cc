@@ -270,6 +270,63 @@ TEST_F(PostgresNodesTest, WhatOneNodeDoesEveryNodeServes) {
                             "node A switched it off";
 }
 
+TEST_F(PostgresNodesTest, WhatOneNodeIndexesEveryNodeFinds) {
+  auto a = StartNode("a");
+  ASSERT_NE(a->port(), 0);
+  auto b = StartNode("b");
+  ASSERT_NE(b->port(), 0);
+  std::string token = AdminToken("a");
+  // The total of a search on node, or -1 when it does not answer 200.
+  auto total = [](const testing::ServerProcess& node,
+                  const std::string& query) {
+    HttpResponse found = Fetch(node.port(), "GET", "/api/v1/search?" + query);
+    if (found.status != 200) return std::int64_t{-1};
+    return json::parse(found.body)["total"].get<std::int64_t>();
+  };
+  // B has searched before, so its index of the agenda is built.
+  ASSERT_EQ(total(*b, "q=kanaalzone"), 0);
+  ASSERT_EQ(total(*b, "q=zonnedakkaart"), 0);
+
+  // A register record and a document written on A.
+  ASSERT_EQ(AddPark(a->port(), token, "Kanaalzone Noord").status, 201);
+  HttpResponse document =
+      AddDocument(a->port(), token, "Zonnedakkaart",
+                  "De zonnedakkaart toont elk dak van het bedrijventerrein.");
+  ASSERT_EQ(document.status, 201) << document.body;
+
+  // B finds both within a second, by the searches it answered before.
+  auto written = std::chrono::steady_clock::now();
+  std::int64_t parks = 0;
+  std::int64_t documents = 0;
+  while ((parks < 1 || documents < 1) &&
+         std::chrono::steady_clock::now() - written < std::chrono::seconds(1)) {
+    parks = total(*b, "q=kanaalzone");
+    documents = total(*b, "q=zonnedakkaart");
+    if (parks < 1 || documents < 1) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_EQ(parks, 1) << "node B does not find the record node A wrote";
+  EXPECT_EQ(documents, 1) << "node B does not find the document node A wrote";
+  EXPECT_EQ(total(*b, "q=zonnedakkaarten&type=document"), 1);
+
+  // The document removed on A is gone from B's hits within a second.
+  std::string id =
+      std::to_string(json::parse(document.body)["id"].get<std::int64_t>());
+  HttpResponse removed = Fetch(a->port(), "DELETE", "/api/v1/documents/" + id,
+                               {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(removed.status, 204) << removed.body;
+  auto deleted = std::chrono::steady_clock::now();
+  while (documents != 0 &&
+         std::chrono::steady_clock::now() - deleted < std::chrono::seconds(1)) {
+    documents = total(*b, "q=zonnedakkaart");
+    if (documents != 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_EQ(documents, 0) << "node B still finds the document node A removed";
+}
+
 TEST_F(PostgresNodesTest, ANodeKilledUnderWritesLosesNoAcknowledgedWrite) {
   auto a = StartNode("a");
   ASSERT_NE(a->port(), 0);
