@@ -316,16 +316,26 @@ bool PostgresConnection::TakeCreatedTables() {
   return std::exchange(created_tables_, false);
 }
 
-Status PostgresConnection::Begin(bool read_only) {
+Status PostgresConnection::Begin(bool read_only, std::string_view then) {
   if (in_transaction_) {
     return Status::FailedPrecondition("a transaction is already open");
   }
   SetScope({});
   if (Status reset = ApplyScope(); !reset.ok()) return reset;
-  Status status = Raw(read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ "
-                                  "READ ONLY"
-                                : "BEGIN");
-  if (!status.ok()) return status;
+  std::string sql =
+      read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+  if (!then.empty()) {
+    sql += "; ";
+    sql += then;
+  }
+  Status status = Raw(sql);
+  if (!status.ok()) {
+    // The BEGIN ran when what followed it failed: end what it began.
+    if (PQtransactionStatus(connection_) != PQTRANS_IDLE) {
+      ResultPtr ended(PQexec(connection_, "ROLLBACK"));
+    }
+    return status;
+  }
   in_transaction_ = true;
   aborted_ = false;
   return Status::Ok();

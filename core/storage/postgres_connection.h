@@ -84,8 +84,10 @@ class PostgresConnection final : public Connection {
   // gives new tables their change trigger before the commit).
   bool TakeCreatedTables();
   // Begins a transaction; read_only ones see one snapshot throughout
-  // (REPEATABLE READ). The scope is reset.
-  Status Begin(bool read_only);
+  // (REPEATABLE READ). The scope is reset. then: the host's own statements
+  // (as Command's) to run inside it at once, in the same round trip; when
+  // one fails, the transaction is rolled back and Begin fails.
+  Status Begin(bool read_only, std::string_view then = {});
   // Commits, or rolls back; either way the transaction is over and the
   // scope is reset.
   Status Commit();

@@ -466,27 +466,19 @@ Status PostgresDatabase::Write(const std::function<Status(Connection&)>& fn) {
   WriteObserver* observer = ScopedWriteObserver::Current();
   WritingMark mark(this);
   std::lock_guard lock(write_mutex_);
-  Status status = writer_->Begin(false);
+  // One round trip: BEGIN, the lock, and the capture of changed rows when
+  // someone observes them.
+  std::string start =
+      "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")";
+  if (observer != nullptr) start += "; SET LOCAL smartercities.capture = 'on'";
+  Status status = writer_->Begin(false, start);
   if (status.code() == StatusCode::kUnavailable) {
     // The write connection is gone (the server restarted, or ended it);
     // nothing of this Write has run, so it may begin on a new one.
     status = ReconnectWriter();
-    if (status.ok()) status = writer_->Begin(false);
+    if (status.ok()) status = writer_->Begin(false, start);
   }
-  if (status.ok()) {
-    // One round trip: the lock, and the capture of changed rows when
-    // someone observes them.
-    std::string start =
-        "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")";
-    if (observer != nullptr) {
-      start += "; SET LOCAL smartercities.capture = 'on'";
-    }
-    status = writer_->Command(start);
-  }
-  if (!status.ok()) {
-    writer_->Rollback();
-    return status;
-  }
+  if (!status.ok()) return status;
   try {
     status = fn(*writer_);
   } catch (...) {
