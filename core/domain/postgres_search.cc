@@ -90,20 +90,26 @@ std::string Dumped(const json& value) {
 std::string MatchSql(const std::vector<Word>& words,
                      const std::string& conditions,
                      std::vector<Value>& params) {
+  // Built by appending: GCC 12 at -O3 warns (-Wrestrict) of a literal
+  // added to a std::string.
   std::vector<std::string> term_conditions;
   for (const Word& word : words) {
     for (const Term& term : word) {
       params.emplace_back(term.text);
-      std::string first = "?" + std::to_string(params.size());
+      std::string condition = "p.term ";
       if (!term.prefix) {
-        term_conditions.push_back("p.term = " + first);
-        continue;
+        condition += "= ?";
+        condition += std::to_string(params.size());
+      } else {
+        // Every text that starts with the prefix sorts (byte by byte)
+        // before the prefix followed by the highest code point.
+        condition += ">= ?";
+        condition += std::to_string(params.size());
+        params.emplace_back(term.text + "\xF4\x8F\xBF\xBF");
+        condition += " AND p.term < ?";
+        condition += std::to_string(params.size());
       }
-      // Every text that starts with the prefix sorts (byte by byte) before
-      // the prefix followed by the highest code point.
-      params.emplace_back(term.text + "\xF4\x8F\xBF\xBF");
-      term_conditions.push_back("(p.term >= " + first + " AND p.term < ?" +
-                                std::to_string(params.size()) + ")");
+      term_conditions.push_back(std::move(condition));
     }
   }
   std::string sql = "SELECT p.entry AS entry, i.length AS length";
@@ -112,17 +118,29 @@ std::string MatchSql(const std::vector<Word>& words,
   for (std::size_t j = 0; j < term_conditions.size(); ++j) {
     const std::string& condition = term_conditions[j];
     std::string name = std::to_string(j);
-    sql += ", sum(CASE WHEN " + condition + " THEN p.occurrences END) AS o" +
-           name + ", min(CASE WHEN " + condition +
-           " THEN p.first_byte END) AS f" + name;
-    any += (j > 0 ? " OR " : "") + condition;
-    every += (j > 0 ? " AND " : "") + std::string("count(CASE WHEN ") +
-             condition + " THEN 1 END) > 0";
+    sql += ", sum(CASE WHEN ";
+    sql += condition;
+    sql += " THEN p.occurrences END) AS o";
+    sql += name;
+    sql += ", min(CASE WHEN ";
+    sql += condition;
+    sql += " THEN p.first_byte END) AS f";
+    sql += name;
+    any += j > 0 ? " OR (" : "(";
+    any += condition;
+    any += ")";
+    every += j > 0 ? " AND count(CASE WHEN " : "count(CASE WHEN ";
+    every += condition;
+    every += " THEN 1 END) > 0";
   }
   sql +=
       " FROM search_index_postings p JOIN search_index i ON i.rowid = "
-      "p.entry WHERE i.length IS NOT NULL AND (" +
-      any + ")" + conditions + " GROUP BY p.entry, i.length HAVING " + every;
+      "p.entry WHERE i.length IS NOT NULL AND (";
+  sql += any;
+  sql += ")";
+  sql += conditions;
+  sql += " GROUP BY p.entry, i.length HAVING ";
+  sql += every;
   return sql;
 }
 
