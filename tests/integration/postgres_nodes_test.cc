@@ -343,7 +343,11 @@ TEST_F(PostgresNodesTest, ANodeKilledUnderWritesLosesNoAcknowledgedWrite) {
     std::uint16_t port = w % 2 == 0 ? a->port() : b->port();
     writers.emplace_back([&, w, port] {
       for (int n = 0; !stop.load(); ++n) {
-        std::string name = "w" + std::to_string(w) + "-" + std::to_string(n);
+        // Appended: GCC 12 at -O3 warns (-Wrestrict) of "w" + a string.
+        std::string name = std::to_string(w);
+        name.insert(0, 1, 'w');
+        name += '-';
+        name += std::to_string(n);
         try {
           HttpResponse response = AddPark(port, token, name);
           if (response.status != 201) continue;
