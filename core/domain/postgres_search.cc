@@ -90,8 +90,6 @@ std::string Dumped(const json& value) {
 std::string MatchSql(const std::vector<Word>& words,
                      const std::string& conditions,
                      std::vector<Value>& params) {
-  // Built by appending: GCC 12 at -O3 warns (-Wrestrict) of a literal
-  // added to a std::string.
   std::vector<std::string> term_conditions;
   for (const Word& word : words) {
     for (const Term& term : word) {

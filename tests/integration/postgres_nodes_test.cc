@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -103,6 +104,15 @@ class PostgresNodesTest : public ::testing::Test {
                  {{"Authorization", "Bearer " + token},
                   {"Content-Type", form.content_type}},
                  form.body);
+  }
+
+  // Calls done every 20 ms until it answers true or a second has passed.
+  static void WithinASecond(const std::function<bool()>& done) {
+    auto start = std::chrono::steady_clock::now();
+    while (!done() &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   // The first column of every row of sql, run on the shared database.
@@ -257,15 +267,11 @@ TEST_F(PostgresNodesTest, WhatOneNodeDoesEveryNodeServes) {
              {"Content-Type", "application/json"}},
             R"({"enabled":false})");
   ASSERT_EQ(off.status, 200) << off.body;
-  auto switched = std::chrono::steady_clock::now();
   int status = 200;
-  while (status == 200 && std::chrono::steady_clock::now() - switched <
-                              std::chrono::seconds(1)) {
+  WithinASecond([&] {
     status = Fetch(b->port(), "GET", kParks).status;
-    if (status == 200) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+    return status != 200;
+  });
   EXPECT_NE(status, 200) << "node B still serves the module a second after "
                             "node A switched it off";
 }
@@ -295,17 +301,13 @@ TEST_F(PostgresNodesTest, WhatOneNodeIndexesEveryNodeFinds) {
   ASSERT_EQ(document.status, 201) << document.body;
 
   // B finds both within a second, by the searches it answered before.
-  auto written = std::chrono::steady_clock::now();
   std::int64_t parks = 0;
   std::int64_t documents = 0;
-  while ((parks < 1 || documents < 1) &&
-         std::chrono::steady_clock::now() - written < std::chrono::seconds(1)) {
+  WithinASecond([&] {
     parks = total(*b, "q=kanaalzone");
     documents = total(*b, "q=zonnedakkaart");
-    if (parks < 1 || documents < 1) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+    return parks >= 1 && documents >= 1;
+  });
   EXPECT_EQ(parks, 1) << "node B does not find the record node A wrote";
   EXPECT_EQ(documents, 1) << "node B does not find the document node A wrote";
   EXPECT_EQ(total(*b, "q=zonnedakkaarten&type=document"), 1);
@@ -316,14 +318,10 @@ TEST_F(PostgresNodesTest, WhatOneNodeIndexesEveryNodeFinds) {
   HttpResponse removed = Fetch(a->port(), "DELETE", "/api/v1/documents/" + id,
                                {{"Authorization", "Bearer " + token}});
   ASSERT_EQ(removed.status, 204) << removed.body;
-  auto deleted = std::chrono::steady_clock::now();
-  while (documents != 0 &&
-         std::chrono::steady_clock::now() - deleted < std::chrono::seconds(1)) {
+  WithinASecond([&] {
     documents = total(*b, "q=zonnedakkaart");
-    if (documents != 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+    return documents == 0;
+  });
   EXPECT_EQ(documents, 0) << "node B still finds the document node A removed";
 }
 
@@ -343,11 +341,7 @@ TEST_F(PostgresNodesTest, ANodeKilledUnderWritesLosesNoAcknowledgedWrite) {
     std::uint16_t port = w % 2 == 0 ? a->port() : b->port();
     writers.emplace_back([&, w, port] {
       for (int n = 0; !stop.load(); ++n) {
-        // Appended: GCC 12 at -O3 warns (-Wrestrict) of "w" + a string.
-        std::string name = std::to_string(w);
-        name.insert(0, 1, 'w');
-        name += '-';
-        name += std::to_string(n);
+        std::string name = "w" + std::to_string(w) + "-" + std::to_string(n);
         try {
           HttpResponse response = AddPark(port, token, name);
           if (response.status != 201) continue;
