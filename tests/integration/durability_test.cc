@@ -107,11 +107,12 @@ class DurabilityTest : public ::testing::Test {
 };
 
 TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
+  constexpr int kWritesBeforeTheKill = 6;
   std::random_device seed_source;
   unsigned seed = seed_source();
   SCOPED_TRACE("random seed " + std::to_string(seed));
   std::mt19937 random(seed);
-  std::uniform_int_distribution<int> run_ms(30, 400);
+  std::uniform_int_distribution<int> run_ms(0, 370);
 
   // id -> name of every acknowledged write.
   std::map<std::int64_t, std::string> acknowledged;
@@ -128,6 +129,7 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
     }
     std::atomic<bool> stop{false};
     std::atomic<int> attempts{0};
+    std::atomic<int> acknowledged_this_round{0};
     std::vector<std::thread> writers;
     for (int w = 0; w < 4; ++w) {
       writers.emplace_back([&, w] {
@@ -147,6 +149,7 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
             if (!body.is_object() || !body.contains("id")) continue;
             std::lock_guard lock(mutex);
             acknowledged[body["id"].get<std::int64_t>()] = name;
+            ++acknowledged_this_round;
           } catch (const std::exception&) {
             // The server is gone; what was not acknowledged may be lost.
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -154,11 +157,22 @@ TEST_F(DurabilityTest, EveryAcknowledgedWriteSurvivesSigkillWithItsAuditRow) {
         }
       });
     }
+    // The kill comes at a random moment once writes are flowing, so that
+    // every round has some acknowledged and some in flight however slow the
+    // machine or the engine is.
+    auto flowing_by =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (acknowledged_this_round.load() < kWritesBeforeTheKill &&
+           std::chrono::steady_clock::now() < flowing_by) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(run_ms(random)));
     Kill();
     stop = true;
     for (auto& writer : writers) writer.join();
     total_attempts += attempts.load();
+    ASSERT_GE(acknowledged_this_round.load(), kWritesBeforeTheKill)
+        << "round " << round << ": writes did not flow within 30 seconds";
 
     if (!testing::TestOnPostgres()) {
       ASSERT_EQ(Query("PRAGMA integrity_check"), std::vector<std::string>{"ok"})
