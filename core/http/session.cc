@@ -252,6 +252,27 @@ Response InternalError(const std::string& request_id) {
   return response;
 }
 
+// A handler's 500 problem tells what broke in the server's words (a
+// statement, a file name); those go to the log under the request's id, and
+// the client gets the id to quote. A problem that carries an errorId has
+// been through this already (a theme module's failure).
+Response WithoutServerDetail(Response response, const Request& request) {
+  auto type = response.Header("content-type");
+  if (response.status != 500 || !type ||
+      !type->starts_with("application/problem+json")) {
+    return response;
+  }
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("errorId")) return response;
+  std::string detail =
+      body.is_object() && body.contains("detail") && body["detail"].is_string()
+          ? body["detail"].get<std::string>()
+          : response.body;
+  HttpLogger()->error("{} {} failed (error id {}): {}", request.method,
+                      request.path, request.request_id, detail);
+  return InternalError(request.request_id);
+}
+
 // Sets name: value unless it could break the message; returns false then.
 bool SetChecked(bhttp::response<SharedStringBody>& message,
                 std::string_view name, std::string_view value) {
@@ -841,6 +862,7 @@ void Session<Stream>::Dispatch(std::shared_ptr<Request> request) {
                       return beast::iequals(header.first, kStyleHashesHeader);
                     });
                   }
+                  response = WithoutServerDetail(std::move(response), *request);
                   if (cache && response.status == 200 && !response.body_file) {
                     if (auto entry = cache->Store(cache_key, generation,
                                                   std::move(response))) {

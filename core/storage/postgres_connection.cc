@@ -449,7 +449,10 @@ Status PostgresConnection::Failure(std::string_view sql,
   std::string reason =
       Trimmed(primary != nullptr ? primary : PQerrorMessage(connection_));
   std::string message = where + ": " + reason;
-  if (PQstatus(connection_) != CONNECTION_OK || state.starts_with("08")) {
+  // 08P01 is a bind message that does not fit its statement (a wrong number
+  // of parameters): the program's fault, and the connection is fine.
+  if (PQstatus(connection_) != CONNECTION_OK ||
+      (state.starts_with("08") && state != "08P01")) {
     return Status::Unavailable(message +
                                " (the connection to PostgreSQL "
                                "is lost)");
@@ -493,9 +496,8 @@ Status PostgresConnection::Failure(std::string_view sql,
     return Status::Unavailable(message);
   }
   if (state == "42501") return Status::PermissionDenied(message);
-  if (state.starts_with("42") || state == "08P01") {
-    return Status::InvalidArgument(message);
-  }
+  // Anything else, SQL the engine refuses (class 42) included, is the
+  // program's fault, not the caller's input.
   return Status::Internal(message);
 }
 
@@ -519,11 +521,10 @@ Result<std::string> PostgresConnection::Prepare(
   }
   std::vector<std::string_view> parts = SplitStatements(sql);
   if (parts.empty()) {
-    return Status::InvalidArgument(Excerpt(sql) +
-                                   ": there is no statement to run");
+    return Status::Internal(Excerpt(sql) + ": there is no statement to run");
   }
   if (parts.size() > 1) {
-    return Status::InvalidArgument(
+    return Status::Internal(
         Excerpt(sql) +
         ": holds more than one statement; run one at a time, or a script "
         "with ExecuteScript");

@@ -318,12 +318,13 @@ Status SqliteConnection::Failure(int code, std::string_view sql) {
       return Status::Unavailable(message);
     case SQLITE_READONLY:
       return Status::FailedPrecondition(message);
-    case SQLITE_ERROR:
-    case SQLITE_RANGE:
     case SQLITE_TOOBIG:
     case SQLITE_MISMATCH:
       return Status::InvalidArgument(message);
     default:
+      // Anything else, SQL the engine refuses (SQLITE_ERROR: a missing
+      // table, a typo) included, is the program's fault, not the caller's
+      // input.
       return Status::Internal(message);
   }
 }
@@ -377,14 +378,13 @@ Result<SqliteConnection::Prepared> SqliteConnection::Prepare(
     return Failure(rc, sql);
   }
   if (statement == nullptr) {
-    return Status::InvalidArgument(Excerpt(sql) +
-                                   ": there is no statement to run");
+    return Status::Internal(Excerpt(sql) + ": there is no statement to run");
   }
   std::string_view rest(
       tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
   if (!IsEmptyOfStatements(rest)) {
     sqlite3_finalize(statement);
-    return Status::InvalidArgument(
+    return Status::Internal(
         Excerpt(sql) +
         ": holds more than one statement; run one at a time, or a script "
         "with ExecuteScript");
@@ -470,9 +470,9 @@ Status SqliteConnection::RunSteps(
 
   int expected = sqlite3_bind_parameter_count(statement);
   if (expected != static_cast<int>(params.size())) {
-    return Status::InvalidArgument(
-        Excerpt(sql) + ": expects " + std::to_string(expected) +
-        " parameters, got " + std::to_string(params.size()));
+    return Status::Internal(Excerpt(sql) + ": expects " +
+                            std::to_string(expected) + " parameters, got " +
+                            std::to_string(params.size()));
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
     int rc = Bind(statement, static_cast<int>(i + 1), params[i]);
@@ -504,7 +504,7 @@ class SqliteConnection::BulkStatement : public Statement {
     OnExit reset([this] { sqlite3_reset(statement_); });
     if (sqlite3_bind_parameter_count(statement_) !=
         static_cast<int>(params.size())) {
-      return Status::InvalidArgument(
+      return Status::Internal(
           Excerpt(sql_) + ": expects " +
           std::to_string(sqlite3_bind_parameter_count(statement_)) +
           " parameters, got " + std::to_string(params.size()));
@@ -553,15 +553,14 @@ Result<std::unique_ptr<Statement>> SqliteConnection::PrepareStatement(
     return Failure(rc, sql);
   }
   if (statement == nullptr) {
-    return Status::InvalidArgument(Excerpt(sql) +
-                                   ": there is no statement to run");
+    return Status::Internal(Excerpt(sql) + ": there is no statement to run");
   }
   std::string_view rest(
       tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
   if (!IsEmptyOfStatements(rest) ||
       (read_only_ && sqlite3_stmt_readonly(statement) == 0)) {
     sqlite3_finalize(statement);
-    return Status::InvalidArgument(
+    return Status::Internal(
         Excerpt(sql) + (read_only_
                             ? ": a read connection cannot change the database"
                             : ": holds more than one statement"));

@@ -170,6 +170,19 @@ http::Response Site::ErrorPage(const http::Request& request, Language language,
   model["heading"] = t["error"][key]["title"];
   model["explanation"] = t["error"][key]["text"];
   model["detail"] = message;
+  if (status == 500) {
+    // A server fault is told in the server's words (a statement, a file);
+    // those are for the operator's log, and the visitor gets an id to quote.
+    spdlog::error("web: {} {} failed (error id {}): {}", request.method,
+                  request.path, request.request_id, message);
+    std::string reference = t["error"]["serverError"].value(
+        "reference", std::string("error id {id}"));
+    std::size_t at = reference.find("{id}");
+    if (at != std::string::npos) {
+      reference.replace(at, 4, request.request_id);
+    }
+    model["detail"] = reference;
+  }
   model["status"] = status;
   http::Response response = Page("error", language, std::move(model), status);
   response.SetHeader("Cache-Control", "no-store");

@@ -3,7 +3,8 @@
 // a field of several lines takes), lengths are counted in characters,
 // numbers are decimal, CSV is RFC 4180; whatever is refused is answered 400
 // naming where, nothing of it is stored, and every answer is valid JSON.
-// Each case was once accepted or answered wrongly.
+// A fault of the server's own is a 500 with an id to quote; its words (the
+// SQL) go to the log only. Each case was once accepted or answered wrongly.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/app/platform.h"
+#include "core/storage/database.h"
 #include "tests/support/served_platform.h"
 #include "tests/support/test_support.h"
 
@@ -22,6 +24,7 @@ using nlohmann::json;
 using testing::Fetch;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
+using ::testing::Not;
 
 constexpr const char* kParks = "/api/v1/themes/bedrijvige-stad/business-parks";
 constexpr const char* kImport = "/api/v1/themes/groene-stad/energy-use/import";
@@ -257,6 +260,33 @@ TEST_F(InputTest, BrokenJsonIsNamedByLineAndColumnWithoutTheParsersWords) {
        {"parse_error", "syntax error", "last read", "[json.exception"}) {
     EXPECT_THAT(detail, ::testing::Not(HasSubstr(internal))) << detail;
   }
+}
+
+// A table gone from under the server stands for any fault of its own: the
+// API and the page answer 500 with the request's id to quote, and neither
+// the statement nor the engine's words reach the caller.
+TEST_F(InputTest, AServerFaultIsA500WithAnIdAndNoSql) {
+  auto rename = [](const std::string& from, const std::string& to) {
+    return platform_->database().Write([&](storage::Connection& db) {
+      return db.Execute("ALTER TABLE " + from + " RENAME TO " + to, {});
+    });
+  };
+  ASSERT_TRUE(rename("documents", "documents_away").ok());
+  HttpResponse api = Fetch(platform_->port(), "GET", "/api/v1/documents");
+  HttpResponse page =
+      Fetch(platform_->port(), "GET", "/themas/groene-stad/documenten");
+  ASSERT_TRUE(rename("documents_away", "documents").ok());
+
+  EXPECT_EQ(api.status, 500) << api.body;
+  EXPECT_EQ(Parsed(api)["errorId"], api.Header("X-Request-Id"));
+  EXPECT_EQ(page.status, 500);
+  EXPECT_THAT(page.body, HasSubstr(page.Header("X-Request-Id")));
+  for (const char* words :
+       {"SELECT", "no such table", "does not exist", "documents_away"}) {
+    EXPECT_THAT(api.body, Not(HasSubstr(words))) << api.body;
+    EXPECT_THAT(page.body, Not(HasSubstr(words)));
+  }
+  EXPECT_EQ(Fetch(platform_->port(), "GET", "/api/v1/documents").status, 200);
 }
 
 }  // namespace

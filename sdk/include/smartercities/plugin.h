@@ -477,7 +477,8 @@ class Host {
   }
 
   // Runs one statement and returns its rows, or why it failed (a refused
-  // table: SC_PERMISSION_DENIED naming it; a constraint; a syntax error).
+  // table: SC_PERMISSION_DENIED naming it; a duplicate: SC_CONFLICT; another
+  // constraint: SC_INVALID_ARGUMENT; SQL the engine refuses: SC_ERROR).
   // Inside Transaction, pass the transaction handle so the statement is
   // part of it.
   Result<std::vector<Row>> Query(std::string_view sql,

@@ -156,6 +156,10 @@ class ServerTest : public ::testing::Test {
       throw std::runtime_error("broken on purpose");
     });
     Add("GET", "/api/v1/throws-int", [](Request&) -> Response { throw 42; });
+    Add("GET", "/api/v1/fails", [](Request&) {
+      return Response::Problem(500, "Internal Server Error",
+                               "'SELECT secret FROM accounts': no such table");
+    });
     Add("GET", "/api/v1/status/{code}", [](Request& request) {
       Response response;
       response.status = std::stoi(std::string(request.Param("code")));
@@ -854,6 +858,32 @@ TEST_F(ServerTest, AThrowingHandlerGets500WithAnErrorId) {
   auto next = connection.ReadResponse();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ServerTest, AHandlersOwn500KeepsItsWordsInTheLog) {
+  auto lines = std::make_shared<std::ostringstream>();
+  auto logger = std::make_shared<spdlog::logger>(
+      "http", std::make_shared<spdlog::sinks::ostream_sink_mt>(*lines));
+  spdlog::register_logger(logger);
+  Restart([](ServerConfig&) {});
+  RawConnection connection(port());
+  connection.Send(Get("/api/v1/fails"));
+  auto response = connection.ReadResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 500);
+  auto body = nlohmann::json::parse(response->body);
+  EXPECT_EQ(body["errorId"], response->Header("X-Request-Id"));
+  EXPECT_THAT(body["detail"].get<std::string>(),
+              HasSubstr(body["errorId"].get<std::string>()));
+  EXPECT_THAT(response->body, Not(HasSubstr("SELECT")));
+  EXPECT_THAT(response->body, Not(HasSubstr("accounts")));
+  // The operator finds the words by the id the client quotes.
+  std::string id = response->Header("X-Request-Id");
+  std::string log = lines->str();
+  spdlog::drop("http");
+  EXPECT_THAT(log, HasSubstr("GET /api/v1/fails failed (error id " + id +
+                             "): 'SELECT secret FROM accounts': no such "
+                             "table"));
 }
 
 TEST_F(ServerTest, AnImpossibleStatusFromAHandlerBecomes500) {

@@ -204,9 +204,17 @@ TEST_P(EngineTest, FailuresNameTheStatementAndMapToCodes) {
               HasSubstr("UNIQUE constraint failed: pairs.a, pairs.b"));
   Status missing = Exec("INSERT INTO t (code) VALUES ('b')");
   EXPECT_EQ(missing.code(), StatusCode::kInvalidArgument);
+  // SQL the engine refuses is the program's fault, not the caller's: a 500
+  // whose words stay in the log.
   Status unknown = Exec("SELECT nothing FROM nowhere");
-  EXPECT_EQ(unknown.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(unknown.code(), StatusCode::kInternal);
   EXPECT_THAT(unknown.message(), HasSubstr("nowhere"));
+  EXPECT_EQ(Exec("SELEKT 1").code(), StatusCode::kInternal);
+  EXPECT_EQ(Exec("INSERT INTO t VALUES (?1, ?2)", {std::string("c")}).code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(Exec("SELECT 1; SELECT 2").code(), StatusCode::kInternal);
+  // The connection goes on after each of them.
+  EXPECT_EQ(One("SELECT COUNT(*) FROM t"), "1");
   // Nothing of the failed writes is stored.
   EXPECT_EQ(One("SELECT COUNT(*) FROM t"), "1");
 }
@@ -312,7 +320,7 @@ TEST_P(EngineTest, MigrationsApplyOnceInOrderAndAFailureLeavesNoTrace) {
   EXPECT_THAT(failed.message(), HasSubstr("core migration 3 (broken)"));
   EXPECT_THAT(failed.message(), HasSubstr("nowhere"));
   EXPECT_EQ(*database_->SchemaVersion("core"), 2);
-  EXPECT_EQ(Exec("SELECT * FROM trees").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Exec("SELECT * FROM trees").code(), StatusCode::kInternal);
 
   std::vector<Migration> gap{kFirst, {3, "gap", "SELECT 1;"}};
   EXPECT_THAT(database_->Migrate({"core", ""}, gap).message(),

@@ -328,7 +328,7 @@ TEST_F(SqliteDatabaseTest, FailuresNameTheStatementAndMapToCodes) {
 
   Status long_sql =
       Exec("SELECT parent, name, size, code FROM child WHERE missing = 1");
-  EXPECT_EQ(long_sql.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(long_sql.code(), StatusCode::kInternal);
   EXPECT_EQ(long_sql.message(),
             "'SELECT parent, name, size, code FROM chi...': no such "
             "column: missing");
