@@ -272,13 +272,7 @@ Result<std::unique_ptr<storage::Database>> OpenDataDirectory(
             << "\n";
       continue;
     }
-    std::vector<storage::Migration> migrations;
-    for (const auto& migration : manifest.migrations) {
-      migrations.push_back(
-          {migration.version, migration.description, migration.sql});
-    }
-    status =
-        database->Migrate({manifest.id, manifest.TablePrefix()}, migrations);
+    status = domain::MigratePlugin(*database, manifest);
     if (!status.ok()) {
       return status.WithContext("theme '" + manifest.id + "' (" +
                                 module.file.string() + ")");

@@ -10,6 +10,7 @@
 #include "core/app/data_directory.h"
 #include "core/auth/audit.h"
 #include "core/domain/core_schema.h"
+#include "core/domain/manifest_parser.h"
 #include "core/storage/postgres_connection.h"
 #include "core/storage/postgres_database.h"
 
@@ -157,13 +158,7 @@ Status MigrateTo(const Config& config, const std::string& url,
   if (!status.ok()) return status.WithContext("migrate-to: " + where);
   for (const SidecarModule& module : ReadSidecars(config.plugin_dir)) {
     if (!module.manifest) continue;
-    std::vector<storage::Migration> migrations;
-    for (const auto& migration : module.manifest->migrations) {
-      migrations.push_back(
-          {migration.version, migration.description, migration.sql});
-    }
-    status = (*target)->Migrate(
-        {module.manifest->id, module.manifest->TablePrefix()}, migrations);
+    status = domain::MigratePlugin(**target, *module.manifest);
     if (!status.ok()) {
       return status.WithContext("migrate-to: theme '" + module.manifest->id +
                                 "'");

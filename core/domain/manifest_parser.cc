@@ -468,6 +468,16 @@ Result<ThemeManifest> ParseManifest(std::string_view text,
   return Status::InvalidArgument(message);
 }
 
+Status MigratePlugin(storage::Database& database,
+                     const ThemeManifest& manifest) {
+  std::vector<storage::Migration> migrations;
+  for (const PluginMigration& migration : manifest.migrations) {
+    migrations.push_back(
+        {migration.version, migration.description, migration.sql});
+  }
+  return database.Migrate({manifest.id, manifest.TablePrefix()}, migrations);
+}
+
 std::vector<std::string> CheckMigrations(
     const ThemeManifest& manifest, const std::filesystem::path& scratch_dir) {
   if (manifest.migrations.empty()) return {};
@@ -476,13 +486,7 @@ std::vector<std::string> CheckMigrations(
   if (!database.ok()) return {database.status().message()};
   Status status = (*database)->Migrate({"core", ""}, CoreMigrations());
   if (!status.ok()) return {status.message()};
-  std::vector<storage::Migration> migrations;
-  for (const PluginMigration& migration : manifest.migrations) {
-    migrations.push_back(
-        {migration.version, migration.description, migration.sql});
-  }
-  status =
-      (*database)->Migrate({manifest.id, manifest.TablePrefix()}, migrations);
+  status = MigratePlugin(**database, manifest);
   if (status.ok()) return {};
   return {"storage: " + status.message()};
 }

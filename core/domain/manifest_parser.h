@@ -16,6 +16,10 @@
 #include "core/base/status.h"
 #include "core/domain/model.h"
 
+namespace smartercities::storage {
+class Database;
+}  // namespace smartercities::storage
+
 namespace smartercities::domain {
 
 struct ManifestProblems {
@@ -28,6 +32,12 @@ struct ManifestProblems {
 Result<ThemeManifest> ParseManifest(
     std::string_view json, std::string_view source,
     std::vector<std::string>* problems = nullptr);
+
+// Runs the manifest's migrations (storage.migrations) on database, under
+// the plugin's table restriction: what the host, the first start and
+// migrate-to do before a theme's tables are used.
+Status MigratePlugin(storage::Database& database,
+                     const ThemeManifest& manifest);
 
 // Runs the manifest's migrations on a scratch database made in scratch_dir
 // (which must exist), the way the host does when it loads the plugin: after

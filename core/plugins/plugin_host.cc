@@ -448,13 +448,7 @@ Status PluginHost::Load(Module& module) {
   status = catalog_.CheckVersion(module.manifest, module.file.string());
   if (!status.ok()) return Refuse(module, LoadFailure::kVersion, status);
 
-  std::vector<storage::Migration> migrations;
-  for (const auto& migration : module.manifest.migrations) {
-    migrations.push_back(
-        {migration.version, migration.description, migration.sql});
-  }
-  status =
-      database_.Migrate({module.id, module.manifest.TablePrefix()}, migrations);
+  status = domain::MigratePlugin(database_, module.manifest);
   if (!status.ok()) {
     return Refuse(module, LoadFailure::kStorage,
                   status.WithContext(Describe(module)));
