@@ -21,9 +21,10 @@ using ShowsDetail = std::function<bool(const http::Request&)>;
 
 // What makes this node's plugins differ from the other nodes': a module
 // refused because the database records a newer version, or a loaded module
-// whose version is not the one recorded (another node synced a newer one).
+// whose version is not the one recorded (another node synced a newer one),
+// or whose file is another build of that version.
 std::vector<std::string> VersionProblems(
-    const std::map<std::string, std::string>& recorded,
+    const std::map<std::string, domain::RecordedTheme>& recorded,
     const std::vector<plugins::ModuleInfo>& infos) {
   std::vector<std::string> problems;
   for (const plugins::ModuleInfo& info : infos) {
@@ -36,11 +37,23 @@ std::vector<std::string> VersionProblems(
                   info.state == plugins::ModuleState::kInitialized;
     if (!loaded) continue;
     auto found = recorded.find(info.id);
-    if (found != recorded.end() && found->second != info.version) {
+    if (found == recorded.end()) continue;
+    const domain::RecordedTheme& theme = found->second;
+    if (theme.version != info.version) {
       problems.push_back("theme '" + info.id + "' is " + info.version +
-                         " on this node and " + found->second +
+                         " on this node and " + theme.version +
                          " in the database; install the same plugin files "
                          "on every node and restart this one");
+    } else if (!theme.file_digest.empty() && !info.file_digest.empty() &&
+               theme.file_digest != info.file_digest) {
+      problems.push_back(
+          "theme '" + info.id + "' " + info.version +
+          " is another build on this node (" + info.file + ", SHA-256 " +
+          info.file_digest.substr(0, 12) +
+          "...) than the one the database records (SHA-256 " +
+          theme.file_digest.substr(0, 12) +
+          "...); install the same plugin files on every node and restart "
+          "this one");
     }
   }
   return problems;
@@ -71,7 +84,7 @@ Status AddOperationsRoutes(ApiContext& context, http::Router& router,
        [ctx, shows_detail](http::Request& request) {
          // Reading the recorded versions is also the check that the
          // database answers.
-         auto recorded = ctx->catalog.RecordedVersions();
+         auto recorded = ctx->catalog.RecordedThemes();
          Status check = recorded.status();
          // Plugin files that differ from the versions the database records
          // (several nodes on one database must run the same files).

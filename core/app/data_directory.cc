@@ -277,7 +277,7 @@ Result<std::unique_ptr<storage::Database>> OpenDataDirectory(
       return status.WithContext("theme '" + manifest.id + "' (" +
                                 module.file.string() + ")");
     }
-    status = catalog.Sync(manifest);
+    status = catalog.Sync(manifest, domain::FileDigest(module.file));
     if (!status.ok()) {
       return status.WithContext("theme '" + manifest.id + "' (" +
                                 module.file.string() + ")");

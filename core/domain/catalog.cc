@@ -1,5 +1,8 @@
 #include "core/domain/catalog.h"
 
+#include <sodium.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/base/time_format.h"
@@ -212,40 +215,62 @@ Status LoadIndicatorLinks(Connection& db, Indicator& indicator) {
 
 }  // namespace
 
+std::string FileDigest(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::vector<char> piece(1 << 16);
+  while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) ||
+         in.gcount() > 0) {
+    crypto_hash_sha256_update(
+        &state, reinterpret_cast<const unsigned char*>(piece.data()),
+        static_cast<unsigned long long>(in.gcount()));
+  }
+  if (in.bad()) return "";
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  char hex[sizeof(digest) * 2 + 1];
+  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+  return hex;
+}
+
 Status Catalog::CheckVersion(const ThemeManifest& manifest,
                              std::string_view file) {
   // An SQLite database has one node (its data directory's lock): a version
   // older than the recorded one is a rollback its operator chose.
   if (database_.engine() == storage::Engine::kSqlite) return Status::Ok();
-  auto recorded = RecordedVersions();
+  auto recorded = RecordedThemes();
   if (!recorded.ok()) return recorded.status();
   auto found = recorded->find(manifest.id);
   if (found == recorded->end() ||
-      CompareVersions(manifest.version, found->second) >= 0) {
+      CompareVersions(manifest.version, found->second.version) >= 0) {
     return Status::Ok();
   }
   return Status::FailedPrecondition(
       "theme '" + manifest.id + "' " + manifest.version + " from " +
-      std::string(file) + " is older than " + found->second +
+      std::string(file) + " is older than " + found->second.version +
       ", the version the database records (another node on this database, "
       "or an earlier run, has the newer plugin file); install the same "
       "plugin files on every node");
 }
 
-Result<std::map<std::string, std::string>> Catalog::RecordedVersions() {
-  std::map<std::string, std::string> versions;
+Result<std::map<std::string, RecordedTheme>> Catalog::RecordedThemes() {
+  std::map<std::string, RecordedTheme> themes;
   Status status = database_.Read([&](Connection& db) {
-    return db.Execute("SELECT id, version FROM themes", {},
+    return db.Execute("SELECT id, version, file_digest FROM themes", {},
                       [&](const Row& row) {
-                        versions[row.Text("id")] = row.Text("version");
+                        themes[row.Text("id")] = {row.Text("version"),
+                                                  row.Text("file_digest")};
                         return true;
                       });
   });
   if (!status.ok()) return status;
-  return versions;
+  return themes;
 }
 
-Status Catalog::Sync(const ThemeManifest& manifest) {
+Status Catalog::Sync(const ThemeManifest& manifest,
+                     std::string_view file_digest) {
   std::string now = NowUtc();
   return database_
       .Write([&](Connection& db) -> Status {
@@ -269,15 +294,17 @@ Status Catalog::Sync(const ThemeManifest& manifest) {
         Status status = db.Execute(
             "INSERT INTO themes (id, version, name_nl, name_en, "
             "introduction_nl, introduction_en, challenges, leaders, panels, "
-            "synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON "
-            "CONFLICT (id) DO UPDATE SET version = ?2, name_nl = ?3, "
-            "name_en = ?4, introduction_nl = ?5, introduction_en = ?6, "
-            "challenges = ?7, leaders = ?8, panels = ?9, synced_at = ?10",
-            std::vector<Value>{
-                manifest.id, manifest.version, manifest.name.nl,
-                OptionalText(manifest.name.en), manifest.introduction.nl,
-                OptionalText(manifest.introduction.en), challenges.dump(),
-                leaders.dump(), panels.dump(), now});
+            "synced_at, file_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+            "?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET version = ?2, "
+            "name_nl = ?3, name_en = ?4, introduction_nl = ?5, "
+            "introduction_en = ?6, challenges = ?7, leaders = ?8, "
+            "panels = ?9, synced_at = ?10, file_digest = ?11",
+            std::vector<Value>{manifest.id, manifest.version, manifest.name.nl,
+                               OptionalText(manifest.name.en),
+                               manifest.introduction.nl,
+                               OptionalText(manifest.introduction.en),
+                               challenges.dump(), leaders.dump(), panels.dump(),
+                               now, OptionalText(std::string(file_digest))});
         if (!status.ok()) return status;
         status = SyncAgreements(db, manifest, now);
         if (!status.ok()) return status;

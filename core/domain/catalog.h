@@ -16,6 +16,7 @@
 #define SMARTERCITIES_CORE_DOMAIN_CATALOG_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -43,20 +44,33 @@ struct IndicatorRecord {
   Indicator indicator;
 };
 
+// What the database records of a theme's plugin: its version, and the
+// SHA-256 of the file the node that synced it last loaded (empty when it
+// was synced without one).
+struct RecordedTheme {
+  std::string version;
+  std::string file_digest;
+};
+
+// The lower-case hexadecimal SHA-256 of the file at path, read in pieces;
+// empty when it cannot be read.
+std::string FileDigest(const std::filesystem::path& path);
+
 class Catalog {
  public:
   explicit Catalog(storage::Database& database) : database_(database) {}
 
-  // Writes manifest's theme, agreements and indicators in one transaction.
-  Status Sync(const ThemeManifest& manifest);
+  // Writes manifest's theme, agreements and indicators in one transaction,
+  // with file_digest, the plugin file's FileDigest (empty: none recorded).
+  Status Sync(const ThemeManifest& manifest, std::string_view file_digest = "");
   // Whether manifest may be synced over what a database shared by several
   // nodes (PostgreSQL) holds: refused (FailedPrecondition, naming file and
   // both versions) when it records a newer version of the theme, which
   // another node, or an earlier run, loaded from a newer plugin file. On
   // SQLite, with one node, an older version is a rollback and allowed.
   Status CheckVersion(const ThemeManifest& manifest, std::string_view file);
-  // The version of every stored theme, by id.
-  Result<std::map<std::string, std::string>> RecordedVersions();
+  // The version and file digest of every stored theme, by id.
+  Result<std::map<std::string, RecordedTheme>> RecordedThemes();
 
   // The stored theme with its current agreements and indicators, or nullopt.
   // Routes, panels and migrations are not stored and come back empty except

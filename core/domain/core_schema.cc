@@ -683,6 +683,11 @@ INSERT INTO search_index (search_index, rank) VALUES ('usermerge', 2);
       {15, "the knowledge base's postings on PostgreSQL",
        "-- Nothing on SQLite: FTS5 keeps search_index's postings itself.\n",
        kSearchPostingsPostgres},
+      {16, "the digest of the plugin file each theme was synced from", R"sql(
+-- Nodes on one database compare their plugin files' digests with it, so
+-- that two builds of the same version are told apart.
+ALTER TABLE themes ADD COLUMN file_digest TEXT;
+)sql"},
   };
 }
 

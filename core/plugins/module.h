@@ -80,6 +80,7 @@ class Module {
 
   std::string id;  // the file's stem until the descriptor is read
   std::filesystem::path file;
+  std::string file_digest;  // domain::FileDigest(file), when it is loaded
   boost::dll::shared_library library;
   sc_plugin_descriptor descriptor{};  // copied up to its struct_size
   domain::ThemeManifest manifest;

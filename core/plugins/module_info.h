@@ -56,7 +56,9 @@ struct ModuleInfo {
   LoadFailure failure = LoadFailure::kNone;
   bool enabled = false;  // whether it serves now
   std::string abi;       // "1.1"; empty when not read
-  std::string name;      // the theme's Dutch name; empty when not read
+  // The file's SHA-256 (domain::FileDigest); empty until it is loaded.
+  std::string file_digest;
+  std::string name;  // the theme's Dutch name; empty when not read
   std::vector<std::string> routes;  // "GET /api/v1/themes/x/..."
   // The circuit breaker and the share; empty breaker before loading.
   CircuitBreaker::Description breaker;

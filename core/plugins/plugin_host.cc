@@ -453,7 +453,8 @@ Status PluginHost::Load(Module& module) {
     return Refuse(module, LoadFailure::kStorage,
                   status.WithContext(Describe(module)));
   }
-  status = catalog_.Sync(module.manifest);
+  module.file_digest = domain::FileDigest(module.file);
+  status = catalog_.Sync(module.manifest, module.file_digest);
   if (!status.ok()) {
     return Refuse(module, LoadFailure::kStorage,
                   status.WithContext(Describe(module)));
@@ -880,6 +881,7 @@ ModuleInfo PluginHost::InfoOf(const Module& module) const {
   std::lock_guard lock(module.mutex);
   info.id = module.id;
   info.file = module.file.string();
+  info.file_digest = module.file_digest;
   info.state = module.state;
   info.reason = module.reason;
   info.failure = module.failure;

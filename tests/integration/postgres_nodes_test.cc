@@ -187,6 +187,46 @@ TEST_F(PostgresNodesTest, ANodeWithAnOlderPluginThanTheDatabaseSaysSo) {
             std::vector<std::string>{"1.2.3"});
 }
 
+// The same version built twice (rebuilt without a new version number) is
+// told apart by the file's digest: the node whose file is not the one the
+// database records last leaves the balancer, saying which file.
+TEST_F(PostgresNodesTest, AnotherBuildOfTheSameVersionIsToldApart) {
+  std::filesystem::path first = dir_.path() / "plugins-first";
+  std::filesystem::path rebuilt = dir_.path() / "plugins-rebuilt";
+  std::filesystem::create_directories(first);
+  std::filesystem::create_directories(rebuilt);
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", first);
+  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", rebuilt);
+  {
+    // Bytes after the library's end change its digest, not what it does.
+    std::ofstream out(rebuilt / "libfixture_good.so",
+                      std::ios::binary | std::ios::app);
+    out << "another build";
+  }
+  auto a = StartNode("a", first);
+  ASSERT_NE(a->port(), 0);
+  std::map<std::string, std::string> admin = {
+      {"Authorization", "Bearer " + AdminToken("a")}};
+  EXPECT_EQ(Fetch(a->port(), "GET", "/readyz", admin).status, 200);
+
+  auto b = StartNode("b", rebuilt);
+  ASSERT_NE(b->port(), 0);
+  HttpResponse b_ready = Fetch(b->port(), "GET", "/readyz", admin);
+  EXPECT_EQ(b_ready.status, 200) << b_ready.body;
+  EXPECT_EQ(Fetch(b->port(), "GET", "/api/v1/themes/test-good/items").status,
+            200);
+
+  HttpResponse stale = Fetch(a->port(), "GET", "/readyz", admin);
+  EXPECT_EQ(stale.status, 503) << stale.body;
+  json body = json::parse(stale.body);
+  EXPECT_EQ(body["plugins"], "differ");
+  EXPECT_THAT(body["pluginProblems"].dump(),
+              HasSubstr("theme 'test-good' 1.2.3 is another build on this "
+                        "node ("));
+  EXPECT_THAT(body["pluginProblems"].dump(),
+              HasSubstr((first / "libfixture_good.so").string()));
+}
+
 TEST_F(PostgresNodesTest, ANodeGoesOnAfterTheServerEndedItsConnections) {
   auto a = StartNode("a");
   ASSERT_NE(a->port(), 0);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -75,6 +77,27 @@ TEST_F(CatalogTest, SyncStoresTheThemeAsDeclared) {
   ASSERT_TRUE(indicator->has_value());
   EXPECT_EQ((*indicator)->indicator.agreements, std::vector<std::string>{"a"});
   EXPECT_EQ((*indicator)->indicator.deadline, "2015-12");
+}
+
+TEST_F(CatalogTest, SyncRecordsTheVersionAndTheFilesDigest) {
+  std::filesystem::path file = dir_.path() / "liblerende_stad.so";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "abc";
+  }
+  std::string digest = FileDigest(file);
+  // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+  EXPECT_EQ(digest,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(FileDigest(dir_.path() / "missing.so"), "");
+  ASSERT_TRUE(catalog_->Sync(Theme(), digest).ok());
+  auto recorded = catalog_->RecordedThemes();
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->at("lerende-stad").version, Theme().version);
+  EXPECT_EQ(recorded->at("lerende-stad").file_digest, digest);
+  // A sync without a file records none, rather than keep an old one.
+  ASSERT_TRUE(catalog_->Sync(Theme()).ok());
+  EXPECT_EQ(catalog_->RecordedThemes()->at("lerende-stad").file_digest, "");
 }
 
 TEST_F(CatalogTest, SyncKeepsDateKindsPreamblesAndIndicatorCities) {

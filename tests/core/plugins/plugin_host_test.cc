@@ -415,18 +415,18 @@ TEST_P(PluginHostOnBothEnginesTest,
     // One node only: an older file is a rollback, and its version is
     // recorded again.
     EXPECT_EQ(info.state, ModuleState::kEnabled) << info.reason;
-    auto versions = catalog_->RecordedVersions();
+    auto versions = catalog_->RecordedThemes();
     ASSERT_TRUE(versions.ok());
-    EXPECT_EQ(versions->at("test-good"), "1.2.3");
+    EXPECT_EQ(versions->at("test-good").version, "1.2.3");
     return;
   }
   EXPECT_EQ(info.state, ModuleState::kFailed);
   EXPECT_EQ(info.failure, LoadFailure::kVersion);
   EXPECT_THAT(info.reason, HasSubstr("1.2.3"));
   EXPECT_THAT(info.reason, HasSubstr("older than 1.10.0"));
-  auto versions = catalog_->RecordedVersions();
+  auto versions = catalog_->RecordedThemes();
   ASSERT_TRUE(versions.ok());
-  EXPECT_EQ(versions->at("test-good"), "1.10.0");
+  EXPECT_EQ(versions->at("test-good").version, "1.10.0");
 }
 
 TEST_F(PluginHostTest, TheDisabledSettingSurvivesARestart) {
