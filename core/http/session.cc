@@ -257,9 +257,9 @@ Response InternalError(const std::string& request_id) {
 // the client gets the id to quote. A problem that carries an errorId has
 // been through this already (a theme module's failure).
 Response WithoutServerDetail(Response response, const Request& request) {
+  if (response.status != 500) return response;
   auto type = response.Header("content-type");
-  if (response.status != 500 || !type ||
-      !type->starts_with("application/problem+json")) {
+  if (!type || !type->starts_with("application/problem+json")) {
     return response;
   }
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
