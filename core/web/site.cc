@@ -175,8 +175,7 @@ http::Response Site::ErrorPage(const http::Request& request, Language language,
     // those are for the operator's log, and the visitor gets an id to quote.
     spdlog::error("web: {} {} failed (error id {}): {}", request.method,
                   request.path, request.request_id, message);
-    std::string reference = t["error"]["serverError"].value(
-        "reference", std::string("error id {id}"));
+    std::string reference = t["error"]["serverError"]["reference"];
     std::size_t at = reference.find("{id}");
     if (at != std::string::npos) {
       reference.replace(at, 4, request.request_id);

@@ -53,6 +53,15 @@ class PostgresNodesTest : public ::testing::Test {
     return dir_.path() / node;
   }
 
+  // A plugin directory of its own, name, holding only the fixture plugin.
+  std::filesystem::path PluginDirWith(const std::string& name,
+                                      const std::string& fixture) const {
+    std::filesystem::path dir = dir_.path() / name;
+    std::filesystem::create_directories(dir);
+    testing::CopyPlugin(testing::TestPluginDir(), fixture, dir);
+    return dir;
+  }
+
   // Starts node `name` (its own data directory) on the shared database,
   // with the plugins in plugins (plugin_dir() when empty).
   std::unique_ptr<testing::ServerProcess> StartNode(
@@ -137,12 +146,9 @@ class PostgresNodesTest : public ::testing::Test {
 };
 
 TEST_F(PostgresNodesTest, ANodeWithAnOlderPluginThanTheDatabaseSaysSo) {
-  std::filesystem::path older = dir_.path() / "plugins-older";
-  std::filesystem::path newer = dir_.path() / "plugins-newer";
-  std::filesystem::create_directories(older);
-  std::filesystem::create_directories(newer);
-  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good_older", older);
-  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", newer);
+  std::filesystem::path older =
+      PluginDirWith("plugins-older", "fixture_good_older");
+  std::filesystem::path newer = PluginDirWith("plugins-newer", "fixture_good");
   auto a = StartNode("a", older);
   ASSERT_NE(a->port(), 0);
   std::map<std::string, std::string> admin = {
@@ -191,12 +197,9 @@ TEST_F(PostgresNodesTest, ANodeWithAnOlderPluginThanTheDatabaseSaysSo) {
 // told apart by the file's digest: the node whose file is not the one the
 // database records last leaves the balancer, saying which file.
 TEST_F(PostgresNodesTest, AnotherBuildOfTheSameVersionIsToldApart) {
-  std::filesystem::path first = dir_.path() / "plugins-first";
-  std::filesystem::path rebuilt = dir_.path() / "plugins-rebuilt";
-  std::filesystem::create_directories(first);
-  std::filesystem::create_directories(rebuilt);
-  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", first);
-  testing::CopyPlugin(testing::TestPluginDir(), "fixture_good", rebuilt);
+  std::filesystem::path first = PluginDirWith("plugins-first", "fixture_good");
+  std::filesystem::path rebuilt =
+      PluginDirWith("plugins-rebuilt", "fixture_good");
   {
     // Bytes after the library's end change its digest, not what it does.
     std::ofstream out(rebuilt / "libfixture_good.so",
